@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Idempotent set-up: installs, with apt-get, only the Debian packages that
+# are missing. Called by `make run`, `make check` and .ci/run, so a fresh
+# Debian 12 machine needs nothing else.
+set -euo pipefail
+
+# Packages by purpose; keep this list the one place that names them.
+PKGS=(
+	build-essential pkg-config          # toolchain
+	clang llvm bpftool libbpf-dev       # BPF programs and skeletons
+	libelf-dev zlib1g-dev libzstd-dev   # libbpf's own dependencies (static link too)
+	libcmocka-dev                       # unit tests
+	linux-libc-dev                      # asm/vmx.h, asm/svm.h for the catalogue test
+	qemu-system-x86 busybox-static cpio xz-utils  # the real-KVM bed
+	trace-cmd linux-perf                # real traces for the bed's fixtures
+	libxml2-utils librsvg2-bin          # plot tests (xmllint, rsvg-convert)
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	[[ $p == \#* ]] && continue
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+
+if ((${#missing[@]})); then
+	if [[ $(id -u) -ne 0 ]]; then
+		echo "setup: missing Debian packages: ${missing[*]}; run as root or install them with apt-get" >&2
+		exit 1
+	fi
+	echo "setup: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	stamp=/var/lib/apt/periodic/exitstat-update-stamp
+	if [[ ! -e $stamp ]] || [[ -n $(find "$stamp" -mmin +360 2>/dev/null) ]]; then
+		apt-get update -q >/dev/null
+		mkdir -p "$(dirname "$stamp")" && touch "$stamp"
+	fi
+	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# tracefs is where the kvm tracepoints live; mount it if it is not (root only).
+if [[ $(id -u) -eq 0 ]] && [[ ! -d /sys/kernel/tracing/events ]]; then
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+fi
+exit 0

@@ -23,13 +23,14 @@ CHECKS :=
 BENCHES :=
 
 .PHONY: all setup run check static bench clean
-all: setup-stamp
-
+all:
 # setup runs once per make invocation; it is idempotent and cheap when nothing is missing.
 setup:
 	@bash scripts/setup.sh
 
-include $(sort $(wildcard src/*.mk exitgen/*.mk tests/*.mk tests/*/*.mk kernel/*.mk))
+# Order matters for CHECKS: fast tests first, the real-KVM bed and kernel builds last.
+include $(wildcard src/*.mk) $(wildcard exitgen/*.mk) $(wildcard tests/unit/*.mk) \
+	$(filter-out tests/unit/%,$(wildcard tests/*.mk tests/*/*.mk)) $(wildcard kernel/*.mk)
 
 all: $(BINARIES)
 static: $(STATIC_BINARIES)
@@ -50,8 +51,6 @@ check: setup
 bench: setup
 	@$(MAKE) --no-print-directory all
 	@set -e; for b in $(BENCHES); do $(MAKE) --no-print-directory $$b; done
-
-setup-stamp: ;
 
 clean:
 	rm -rf $(BUILD)

@@ -10,6 +10,7 @@ PKGS=(
 	clang llvm bpftool libbpf-dev       # BPF programs and skeletons
 	libelf-dev zlib1g-dev libzstd-dev   # libbpf's own dependencies (static link too)
 	libcmocka-dev                       # unit tests
+	libjson-c-dev                       # JSON output and input
 	linux-libc-dev                      # asm/vmx.h, asm/svm.h for the catalogue test
 	qemu-system-x86 busybox-static cpio xz-utils  # the real-KVM bed
 	trace-cmd linux-perf                # real traces for the bed's fixtures

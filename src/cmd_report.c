@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `exitstat report FILE|-`: per-reason statistics of a kernel trace. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "event.h"
+#include "report.h"
+#include "trace.h"
+
+struct report_run {
+	struct accum acc;
+	struct report_opts ro;
+	struct report_meta meta;
+	uint64_t every;		/* interim report every N exits; 0 = off */
+	unsigned int seq;
+	char source[512];
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: exitstat report [OPTIONS] FILE|-\n"
+		"  Per-reason exit statistics of a kvm_exit/kvm_entry trace: ftrace text\n"
+		"  (/sys/kernel/tracing/trace, trace_pipe), `perf script` or `trace-cmd report`\n"
+		"  output; the format is detected.\n"
+		"  -f, --format table|json|csv  output format (default table)\n"
+		"  -e, --every N                print the cumulative table every N exits, then a final one\n"
+		"  -s, --sort count|time|code   row order (default count)\n"
+		"  -t, --top K                  show the K first rows, sum the rest as 'other'\n"
+		"  -p, --pid PID                only this VM (host process, or thread if the trace lacks tgids)\n"
+		"      --vcpu N                 only this vCPU\n"
+		"      --per-vm                 add exits per VM and vCPU\n"
+		"      --skip-bad               count malformed lines and go on (they are listed on stderr)\n");
+}
+
+static int on_event(void *ctx, const struct exit_event *ev)
+{
+	struct report_run *r = ctx;
+
+	if (accum_event(&r->acc, ev)) {
+		fprintf(stderr, "exitstat report: out of memory\n");
+		return -1;
+	}
+	if (ev->kind == EV_EXIT && r->every && r->acc.stats->total % r->every == 0) {
+		r->meta.final = false;
+		r->meta.seq = ++r->seq;
+		r->meta.unpaired = accum_open_exits(&r->acc);
+		if (report_print(stdout, &r->ro, &r->meta, r->acc.stats))
+			return -1;
+	}
+	return 0;
+}
+
+static bool parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return !errno && end != s && !*end && s[0] != '-';
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "every", required_argument, NULL, 'e' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "top", required_argument, NULL, 't' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "vcpu", required_argument, NULL, 'V' },
+		{ "per-vm", no_argument, NULL, 'P' },
+		{ "skip-bad", no_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct report_run r = { 0 };
+	struct trace_opts to = { 0 };
+	struct trace_result res = { 0 };
+	const char *path;
+	FILE *f;
+	uint64_t v;
+	int c, rc, status = EXIT_OK;
+
+	r.ro.filter.vcpu = STATS_VCPU_UNKNOWN;
+	while ((c = getopt_long(argc, argv, "f:e:s:t:p:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (out_format_parse(optarg, &r.ro.format))
+				goto bad_value;
+			break;
+		case 'e':
+			if (!parse_u64(optarg, &r.every) || !r.every)
+				goto bad_value;
+			break;
+		case 's':
+			if (row_sort_parse(optarg, &r.ro.sort))
+				goto bad_value;
+			break;
+		case 't':
+			if (!parse_u64(optarg, &v) || !v)
+				goto bad_value;
+			r.ro.top = (size_t)v;
+			break;
+		case 'p':
+			if (!parse_u64(optarg, &v) || !v || v > UINT32_MAX)
+				goto bad_value;
+			r.ro.filter.pid = (uint32_t)v;
+			break;
+		case 'V':
+			if (!parse_u64(optarg, &v) || v >= UINT32_MAX)
+				goto bad_value;
+			r.ro.filter.vcpu = (uint32_t)v;
+			break;
+		case 'P':
+			r.ro.per_vm = true;
+			break;
+		case 'b':
+			to.skip_bad = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	path = argv[optind];
+	if (!strcmp(path, "-")) {
+		f = stdin;
+		path = "<stdin>";
+	} else {
+		f = fopen(path, "r");
+		if (!f) {
+			fprintf(stderr, "exitstat report: cannot open %s: %s\n", path, strerror(errno));
+			return EXIT_FAIL;
+		}
+	}
+	if (accum_init(&r.acc)) {
+		fprintf(stderr, "exitstat report: out of memory\n");
+		return EXIT_FAIL;
+	}
+
+	rc = trace_read(f, path, &to, on_event, &r, &res);
+	if (f != stdin)
+		fclose(f);
+
+	snprintf(r.source, sizeof(r.source), "%s %s", trace_format_name(res.format), path);
+	r.meta.source = r.source;
+	r.meta.final = true;
+	r.meta.seq = r.seq;
+	r.meta.clock = "ns";
+	r.meta.skipped = res.skipped;
+	r.meta.nested = res.nested_exits;
+	r.meta.unpaired = accum_open_exits(&r.acc);
+	if (rc) {
+		/* Keep what was read: print it, marked partial, and fail. */
+		r.meta.note = "PARTIAL: reading stopped at the error above; counts cover the lines before it";
+		status = EXIT_FAIL;
+	} else if (!res.exits && !res.entries) {
+		fprintf(stderr, "exitstat report: %s: no kvm_exit or kvm_entry events in %llu lines\n",
+			path, (unsigned long long)res.lines);
+		status = EXIT_FAIL;
+	}
+	if (report_print(stdout, &r.ro, &r.meta, r.acc.stats)) {
+		fprintf(stderr, "exitstat report: cannot write the report: %s\n", strerror(errno));
+		status = EXIT_FAIL;
+	}
+	accum_fini(&r.acc);
+	return status;
+
+bad_value:
+	fprintf(stderr, "exitstat report: bad value '%s' for option -%c (see --help)\n", optarg, c);
+	return EXIT_USAGE;
+}

@@ -12,7 +12,7 @@ PKGS=(
 	libcmocka-dev                       # unit tests
 	libjson-c-dev                       # JSON output and input
 	linux-libc-dev                      # asm/vmx.h, asm/svm.h for the catalogue test
-	qemu-system-x86 busybox-static cpio xz-utils  # the real-KVM bed
+	qemu-system-x86 busybox-static cpio xz-utils jq kmod  # the real-KVM bed
 	trace-cmd linux-perf                # real traces for the bed's fixtures
 	libxml2-utils librsvg2-bin          # plot tests (xmllint, rsvg-convert)
 )

@@ -1,0 +1,377 @@
+#!/usr/bin/env bash
+# The real-KVM test bed. This machine's KVM (kvm_pvm) never fires kvm:kvm_exit,
+# so exit counts are checked against Debian's stock 6.12 kernel running kvm_amd
+# inside QEMU TCG (-cpu qemu64,+svm,+npt), where kvm_exit fires with real SVM codes.
+#
+#   bed.sh kernel                      fetch + unpack the kernel (cached); prints its dir
+#   bed.sh initramfs -o FILE [opts]    build a busybox-static initramfs with a guest job
+#   bed.sh boot --initrd FILE [opts]   boot it under TCG, bring the job's files back
+#   bed.sh run --script FILE [opts]    initramfs + boot in one go
+#
+# See tests/realkvm/README.md for the full interface.
+set -euo pipefail
+
+BED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BED_DIR/../.." && pwd)
+CACHE=${EXITSTAT_CACHE:-/var/cache/exitstat}
+# The pin: the newest Debian 12 6.12 kernel when the bed was written. If the
+# archive no longer has it, the newest 6.12 one is used and named on stderr.
+KERNEL_PIN=6.12.117+deb12-amd64
+# What the bed loads by default; dependencies (kvm, ccp, irqbypass) come from modinfo.
+DEFAULT_MODULES=(kvm-amd)
+RESULTS_BEGIN='=====EXITSTAT-BED-RESULTS-BEGIN====='
+RESULTS_END='=====EXITSTAT-BED-RESULTS-END====='
+
+CLEANUP_DIRS=()
+trap 'rm -rf "${CLEANUP_DIRS[@]}"' EXIT
+die() { echo "bed: $*" >&2; exit 1; }
+note() { echo "bed: $*" >&2; }
+
+# --- kernel -----------------------------------------------------------------
+
+# Newest linux-image-6.12.*+deb12-amd64-unsigned apt knows about, as a release name.
+newest_available_release() {
+	apt-cache pkgnames linux-image-6.12. 2>/dev/null |
+		sed -n 's/^linux-image-\(6\.12\.[0-9]*+deb12-amd64\)-unsigned$/\1/p' |
+		sort -V | tail -n 1
+}
+
+# Download and unpack one release into the cache (never installs it).
+unpack_release() {
+	local release=$1 dir=$CACHE/kernel/$1
+	local pkg=linux-image-$release-unsigned tmp
+	mkdir -p "$CACHE/kernel" || die "cannot create cache dir $CACHE/kernel"
+	tmp=$(mktemp -d "$CACHE/kernel/.dl.XXXXXX")
+	# apt-get download writes into the cwd; the _apt sandbox warning is harmless.
+	if ! (cd "$tmp" && apt-get download -q "$pkg" >"$tmp/apt.log" 2>&1); then
+		cat "$tmp/apt.log" >&2
+		rm -rf "$tmp"
+		return 1
+	fi
+	dpkg-deb -x "$tmp"/*.deb "$tmp/root" || { rm -rf "$tmp"; die "dpkg-deb -x of $pkg failed"; }
+	dpkg-deb -f "$tmp"/*.deb Package Version >"$tmp/package"
+	rm -f "$tmp"/*.deb "$tmp/apt.log"
+	[[ -f $tmp/root/boot/vmlinuz-$release ]] || { rm -rf "$tmp"; die "$pkg has no boot/vmlinuz-$release"; }
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+	touch "$dir/.complete"
+}
+
+# Prints the cache dir of the kernel to use, fetching it on the first run.
+kernel_dir() {
+	local release=$KERNEL_PIN newest
+	if [[ -e $CACHE/kernel/$release/.complete ]]; then
+		echo "$CACHE/kernel/$release"
+		return
+	fi
+	command -v apt-get >/dev/null || die "apt-get not found: cannot fetch linux-image-$release-unsigned"
+	if ! apt-cache show "linux-image-$release-unsigned" >/dev/null 2>&1; then
+		newest=$(newest_available_release)
+		[[ -n $newest ]] || die "no linux-image-6.12.*+deb12-amd64-unsigned package in apt (pin $KERNEL_PIN); run apt-get update"
+		note "pinned linux-image-$KERNEL_PIN-unsigned is not in apt; using the newest: linux-image-$newest-unsigned"
+		release=$newest
+		if [[ -e $CACHE/kernel/$release/.complete ]]; then
+			echo "$CACHE/kernel/$release"
+			return
+		fi
+	fi
+	note "fetching linux-image-$release-unsigned into $CACHE/kernel/$release"
+	unpack_release "$release" || die "apt-get download linux-image-$release-unsigned failed"
+	echo "$CACHE/kernel/$release"
+}
+
+# Module file (.ko.xz or .ko) for a module name in an unpacked kernel.
+module_file() {
+	local kdir=$1 name=$2 release f
+	release=$(basename "$kdir")
+	for n in "$name" "${name//-/_}" "${name//_/-}"; do
+		f=$(find "$kdir/root/lib/modules/$release" -name "$n.ko.xz" -o -name "$n.ko" | head -n 1)
+		[[ -n $f ]] && { echo "$f"; return; }
+	done
+	die "module $name not found in $kdir/root/lib/modules/$release"
+}
+
+# Names of the modules needed for NAME..., dependencies first, each once.
+module_closure() {
+	local kdir=$1
+	shift
+	local -A seen=()
+	local order=()
+	visit() {
+		local name=$1 f deps d
+		[[ -n ${seen[$name]:-} ]] && return
+		seen[$name]=1
+		f=$(module_file "$kdir" "$name")
+		deps=$(modinfo -F depends "$f") || die "modinfo $f failed"
+		for d in ${deps//,/ }; do visit "$d"; done
+		order+=("$name")
+	}
+	for m in "$@"; do visit "$m"; done
+	printf '%s\n' "${order[@]}"
+}
+
+# Decompressed .ko for a module, cached next to the unpacked kernel.
+module_ko() {
+	local kdir=$1 name=$2 f out
+	out=$kdir/ko/$name.ko
+	if [[ ! -s $out ]]; then
+		f=$(module_file "$kdir" "$name")
+		mkdir -p "$kdir/ko"
+		case $f in
+		*.xz) xz -dc "$f" >"$out.tmp" || die "xz -d $f failed" ;;
+		*) cp "$f" "$out.tmp" ;;
+		esac
+		mv "$out.tmp" "$out"
+	fi
+	echo "$out"
+}
+
+cmd_kernel() {
+	local kdir m extra=()
+	while (($#)); do
+		case $1 in
+		--module) extra+=("$2"); shift 2 ;;
+		*) die "kernel: unknown option $1" ;;
+		esac
+	done
+	kdir=$(kernel_dir)
+	for m in $(module_closure "$kdir" "${DEFAULT_MODULES[@]}" "${extra[@]}"); do
+		module_ko "$kdir" "$m" >/dev/null
+	done
+	note "kernel $(basename "$kdir") ($(tr '\n' ' ' <"$kdir/package"))vmlinuz=$kdir/root/boot/vmlinuz-$(basename "$kdir")"
+	echo "$kdir"
+}
+
+# --- initramfs ----------------------------------------------------------------
+
+# Copy a dynamically linked program or library and everything ldd says it needs.
+add_dynamic() {
+	local root=$1 src=$2 dest=$3 lib
+	install -D -m 755 "$src" "$root$dest"
+	ldd "$src" >/dev/null 2>&1 || die "ldd $src failed (not a dynamic ELF?)"
+	for lib in $(ldd "$src" | awk '/=> \// {print $3} /^\t\// {print $1}'); do
+		[[ -e $root$lib ]] && continue
+		install -D -m 755 "$(readlink -f "$lib")" "$root$lib"
+	done
+}
+
+cmd_initramfs() {
+	local out="" script="" kernel_given="" modules=1 kdir="" root m src dest
+	local extra_modules=() adds=() dyns=()
+	while (($#)); do
+		case $1 in
+		-o) out=$2; shift 2 ;;
+		--script) script=$2; shift 2 ;;
+		--add) adds+=("$2"); shift 2 ;;
+		--add-dyn) dyns+=("$2"); shift 2 ;;
+		--module) extra_modules+=("$2"); shift 2 ;;
+		--no-modules) modules=0; shift ;;
+		--kernel) kernel_given=$2; shift 2 ;;
+		*) die "initramfs: unknown option $1" ;;
+		esac
+	done
+	[[ -n $out ]] || die "initramfs: -o FILE is required"
+	[[ -z $script || -f $script ]] || die "initramfs: --script $script: no such file"
+	# A custom kernel (--kernel) brings its own built-ins; Debian's modules would not load.
+	[[ -n $kernel_given ]] && ((${#extra_modules[@]} == 0)) && modules=0
+	local busybox
+	busybox=$(command -v busybox) || die "busybox not found (Debian package busybox-static)"
+	! ldd "$busybox" >/dev/null 2>&1 || die "$busybox is dynamically linked (install busybox-static)"
+
+	root=$(mktemp -d)
+	CLEANUP_DIRS+=("$root")
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,out,etc/bed,lib/bed/modules}
+	cp "$busybox" "$root/bin/busybox"
+	for applet in $("$busybox" --list); do
+		[[ -e $root/bin/$applet ]] || ln -s busybox "$root/bin/$applet"
+	done
+	install -m 755 "$BED_DIR/guest/init" "$root/init"
+	install -m 644 "$BED_DIR/guest/lib.sh" "$root/lib/bed/lib.sh"
+
+	# The project's static binaries, whatever `make static` has produced so far.
+	if [[ -d $REPO/build/static ]]; then
+		for src in "$REPO"/build/static/*; do
+			[[ -f $src && -x $src ]] && install -m 755 "$src" "$root/bin/$(basename "$src")"
+		done
+	fi
+
+	if ((modules)); then
+		kdir=$(kernel_dir)
+		: >"$root/etc/bed/modules"
+		for m in $(module_closure "$kdir" "${DEFAULT_MODULES[@]}" "${extra_modules[@]}"); do
+			cp "$(module_ko "$kdir" "$m")" "$root/lib/bed/modules/$m.ko"
+			echo "$m" >>"$root/etc/bed/modules"
+		done
+		basename "$kdir" >"$root/etc/bed/kernel-release"
+	fi
+
+	for a in "${adds[@]}"; do
+		src=${a%%:*}
+		dest=${a#*:}
+		[[ $a == *:* ]] || dest=$src
+		[[ $dest == /* ]] || dest=/bin/$(basename "$dest")
+		[[ -e $src ]] || die "initramfs: --add $src: no such file"
+		mkdir -p "$(dirname "$root$dest")"
+		cp -a -L "$src" "$root$dest"
+	done
+	for a in "${dyns[@]}"; do
+		src=${a%%:*}
+		dest=${a#*:}
+		[[ $a == *:* ]] || dest=$src
+		[[ -e $src ]] || die "initramfs: --add-dyn $src: no such file"
+		add_dynamic "$root" "$(readlink -f "$src")" "$dest"
+	done
+	[[ -n $script ]] && install -m 755 "$script" "$root/job"
+
+	mkdir -p "$(dirname "$out")"
+	(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc --quiet -R 0:0) | gzip -1 >"$out.tmp" ||
+		die "initramfs: cpio/gzip into $out failed"
+	mv "$out.tmp" "$out"
+	rm -rf "$root"
+	note "initramfs $out ($(du -k "$out" | cut -f1) KiB)"
+}
+
+# --- boot ---------------------------------------------------------------------
+
+cmd_boot() {
+	local initrd="" kernel="" results="" timeout_s=300 smp=1 mem=1G append="" log=""
+	local qemu_extra=() start rc=0 raw
+	while (($#)); do
+		case $1 in
+		--initrd) initrd=$2; shift 2 ;;
+		--kernel) kernel=$2; shift 2 ;;
+		--results) results=$2; shift 2 ;;
+		--timeout) timeout_s=$2; shift 2 ;;
+		--smp) smp=$2; shift 2 ;;
+		--mem) mem=$2; shift 2 ;;
+		--append) append=$2; shift 2 ;;
+		--log) log=$2; shift 2 ;;
+		--qemu-arg) qemu_extra+=("$2"); shift 2 ;;
+		*) die "boot: unknown option $1" ;;
+		esac
+	done
+	[[ -f $initrd ]] || die "boot: --initrd $initrd: no such file"
+	[[ -n $results ]] || die "boot: --results DIR is required"
+	command -v qemu-system-x86_64 >/dev/null ||
+		die "qemu-system-x86_64 not found (Debian package qemu-system-x86): the real-KVM bed cannot run"
+	if [[ -z $kernel ]]; then
+		local kdir
+		kdir=$(kernel_dir)
+		kernel=$kdir/root/boot/vmlinuz-$(basename "$kdir")
+	fi
+	[[ -f $kernel ]] || die "boot: kernel $kernel: no such file"
+	rm -rf "$results"
+	mkdir -p "$results"
+	[[ -n $log ]] || log=$results/console.log
+	raw=$results/.results-port.txt
+	: >"$raw"
+
+	start=$(date +%s.%N)
+	# ttyS0 is the console (streamed to stdout and the log); ttyS1 carries only
+	# the results, so kernel messages can never interleave with them.
+	set +e
+	timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
+		-accel tcg -cpu qemu64,+svm,+npt -m "$mem" -smp "$smp" \
+		-nographic -no-reboot -monitor none -nic none \
+		-serial stdio -serial "file:$raw" \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 loglevel=4 $append" \
+		"${qemu_extra[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
+	local qrc=${PIPESTATUS[0]}
+	set -e
+	local elapsed
+	elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')
+
+	if ((qrc == 124 || qrc == 137)); then
+		note "guest timed out after ${timeout_s} s (see $log)"
+		rc=1
+	elif ((qrc != 0)); then
+		note "qemu-system-x86_64 failed with status $qrc (see $log)"
+		rc=1
+	fi
+	if ! extract_results "$raw" "$results"; then
+		rc=1
+	fi
+	rm -f "$raw"
+	local job_rc
+	job_rc=$(sed -n 's/^BED-JOB-EXIT \([0-9]*\)$/\1/p' "$log" | tail -n 1)
+	if [[ -z $job_rc ]]; then
+		note "guest did not report its job's exit status (see $log)"
+		rc=1
+	elif ((job_rc != 0)); then
+		note "guest job exited with status $job_rc"
+		rc=1
+	fi
+	echo "bed: boot finished in $elapsed s (results in $results)"
+	return $rc
+}
+
+# Pull the base64 tar.gz between the markers out of the results port's capture.
+extract_results() {
+	local raw=$1 results=$2 payload want got
+	payload=$(mktemp)
+	tr -d '\r' <"$raw" | awk -v b="$RESULTS_BEGIN" -v e="$RESULTS_END" '
+		$0 == b {on = 1; next}
+		index($0, e) == 1 {print $0 > "/dev/stderr"; on = 0; exit}
+		on {print}' >"$payload" 2>"$payload.end"
+	if [[ ! -s $payload.end ]]; then
+		note "no results block (markers) from the guest"
+		rm -f "$payload" "$payload.end"
+		return 1
+	fi
+	want=$(awk '{print $2}' "$payload.end")
+	got=$(base64 -d <"$payload" | md5sum | cut -d' ' -f1)
+	if [[ $want != "$got" ]]; then
+		note "results block damaged in transit (md5 $got, guest said $want)"
+		rm -f "$payload" "$payload.end"
+		return 1
+	fi
+	base64 -d <"$payload" | tar -xz -C "$results" || { note "cannot unpack the results"; return 1; }
+	rm -f "$payload" "$payload.end"
+}
+
+# --- run ----------------------------------------------------------------------
+
+cmd_run() {
+	local initrd_args=() boot_args=() initrd=""
+	while (($#)); do
+		case $1 in
+		--script | --add | --add-dyn | --module) initrd_args+=("$1" "$2"); shift 2 ;;
+		--no-modules) initrd_args+=("$1"); shift ;;
+		--initrd-out) initrd=$2; shift 2 ;;
+		--kernel) initrd_args+=("$1" "$2"); boot_args+=("$1" "$2"); shift 2 ;;
+		--results | --timeout | --smp | --mem | --append | --log | --qemu-arg)
+			boot_args+=("$1" "$2"); shift 2 ;;
+		*) die "run: unknown option $1" ;;
+		esac
+	done
+	[[ -n $initrd ]] || initrd=$REPO/build/realkvm/initramfs-$$.cpio.gz
+	cmd_initramfs -o "$initrd" "${initrd_args[@]}"
+	cmd_boot --initrd "$initrd" "${boot_args[@]}"
+}
+
+usage() {
+	sed -n '2,11s/^# \{0,1\}//p' "$0"
+	exit 2
+}
+
+main() {
+	local t0 cmd rc=0
+	(($#)) || usage
+	cmd=$1
+	shift
+	t0=$(date +%s)
+	case $cmd in
+	kernel) cmd_kernel "$@" || rc=$? ;;
+	initramfs) cmd_initramfs "$@" || rc=$? ;;
+	boot) cmd_boot "$@" || rc=$? ;;
+	run) cmd_run "$@" || rc=$? ;;
+	-h | --help | help) usage ;;
+	*) die "unknown subcommand $cmd (kernel, initramfs, boot, run)" ;;
+	esac
+	echo "bed: $cmd took $(($(date +%s) - t0)) s" >&2
+	return $rc
+}
+
+main "$@"

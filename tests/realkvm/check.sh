@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `make check-realkvm`: every scenario of scenarios.txt in ONE boot of the bed,
+# then verify.sh holds exitgen, the kernel's hist trigger and exitstat to each other.
+set -euo pipefail
+BED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BED_DIR/../.." && pwd)
+out=$REPO/build/realkvm/check
+start=$(date +%s)
+
+[[ -x $REPO/build/static/exitgen ]] ||
+	{ echo "check-realkvm: $REPO/build/static/exitgen is missing (make static builds it)" >&2; exit 1; }
+
+boot_rc=0
+bash "$BED_DIR/bed.sh" run \
+	--script "$BED_DIR/guest/check-job.sh" \
+	--add "$BED_DIR/scenarios.txt:/etc/bed/scenarios" \
+	--initrd-out "$REPO/build/realkvm/check-initramfs.cpio.gz" \
+	--results "$out" --timeout 300 >"$REPO/build/realkvm/check-console.log" 2>&1 || boot_rc=$?
+grep -E '^(bed|bed-guest):' "$REPO/build/realkvm/check-console.log" || true
+if ((boot_rc)); then
+	echo "check-realkvm: the bed run failed (status $boot_rc); console: $REPO/build/realkvm/check-console.log" >&2
+	[[ -d $out ]] && bash "$BED_DIR/verify.sh" "$out" "$BED_DIR/scenarios.txt" || true
+	exit 1
+fi
+verify_rc=0
+bash "$BED_DIR/verify.sh" "$out" "$BED_DIR/scenarios.txt" || verify_rc=$?
+echo "check-realkvm: took $(($(date +%s) - start)) s (results in $out)"
+exit $verify_rc

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Guest job of make-fixtures.sh: one modest exitgen run per recorder and mode,
+# each with the kernel's own hist-trigger count of that same run.
+. /lib/bed/lib.sh
+STEPS="out:300 in:200 cpuid:100 rdmsr:50 wrmsr:50 mmio:20 hlt"
+cat $T/events/kvm/kvm_exit/format >kvm_exit.format
+cat $T/events/kvm/kvm_entry/format >kvm_entry.format
+uname -r >kernel-release
+perf --version >perf-version
+trace-cmd --version 2>&1 | head -n 1 >trace-cmd-version
+exec 3>commands.txt
+for mode in 64 16; do
+	args="--mode $mode $STEPS"
+
+	# (a) ftrace text from /sys/kernel/tracing/trace
+	bed_trace_start 4096
+	bed_hist_start
+	exitgen --json $args >ftrace-$mode.exitgen.json || bed_fail "exitgen $args failed"
+	bed_hist_stop ftrace-$mode.hist
+	bed_trace_stop ftrace-$mode.txt
+	mv ftrace-$mode.txt.stats ftrace-$mode.ringbuffer-stats
+	echo "ftrace-$mode.txt: echo 4096 > buffer_size_kb; enable events/kvm/kvm_exit + kvm_entry; exitgen --json $args; cat /sys/kernel/tracing/trace" >&3
+
+	# (b) perf record + perf script
+	bed_hist_start
+	perf record -q -e kvm:kvm_exit -e kvm:kvm_entry -a -o /tmp/perf.data -- \
+		exitgen --json $args >perf-$mode.exitgen.json || bed_fail "perf record exitgen $args failed"
+	bed_hist_stop perf-$mode.hist
+	perf script -i /tmp/perf.data >perf-$mode.txt || bed_fail "perf script failed"
+	echo "perf-$mode.txt: perf record -q -e kvm:kvm_exit -e kvm:kvm_entry -a -o perf.data -- exitgen --json $args; perf script -i perf.data" >&3
+
+	# (c) trace-cmd record + report, with and without the kvm plugin
+	bed_hist_start
+	trace-cmd record -q -e kvm:kvm_exit -e kvm:kvm_entry -o /tmp/tc.dat \
+		exitgen --json $args >trace-cmd-$mode.exitgen.json || bed_fail "trace-cmd record exitgen $args failed"
+	bed_hist_stop trace-cmd-$mode.hist
+	trace-cmd report -i /tmp/tc.dat >trace-cmd-$mode.txt || bed_fail "trace-cmd report failed"
+	trace-cmd report -N -i /tmp/tc.dat >trace-cmd-noplugin-$mode.txt || bed_fail "trace-cmd report -N failed"
+	echo "trace-cmd-$mode.txt: trace-cmd record -q -e kvm:kvm_exit -e kvm:kvm_entry -o tc.dat exitgen --json $args; trace-cmd report -i tc.dat" >&3
+	echo "trace-cmd-noplugin-$mode.txt: the same tc.dat; trace-cmd report -N -i tc.dat (no plugins)" >&3
+	rm -f /tmp/perf.data /tmp/tc.dat
+done
+exec 3>&-

@@ -19,11 +19,17 @@ enum trace_format {
 	TRACE_FTRACE,		/* /sys/kernel/tracing/trace, trace_pipe */
 	TRACE_PERF_SCRIPT,	/* perf script */
 	TRACE_TRACE_CMD,	/* trace-cmd report */
+	TRACE_AGGREGATE,	/* a table of totals (perf kvm stat, kvm_stat), not a trace */
 };
 
 struct trace_opts {
 	bool skip_bad;		/* count malformed lines and go on, instead of stopping */
 	FILE *diag;		/* where to say what was skipped (NULL: stderr) */
+	/*
+	 * The ISA of bare-number reasons when no line of the trace names a
+	 * reason (ISA_UNKNOWN: such a trace is an error). Names always win.
+	 */
+	enum exit_isa isa_hint;
 };
 
 #define TRACE_MAX_SKIPPED_LISTED 64
@@ -38,6 +44,20 @@ struct trace_result {
 	uint64_t skipped;	/* malformed lines skipped under skip_bad */
 	uint64_t skipped_lines[TRACE_MAX_SKIPPED_LISTED];	/* their line numbers (first ones) */
 	enum exit_isa isa;	/* the ISA the trace showed (ISA_UNKNOWN if none or mixed) */
+	/*
+	 * Events the trace says were lost: ftrace `CPU:N [LOST N EVENTS]` and
+	 * `# entries-in-buffer/entries-written: A/B` (B - A overwritten),
+	 * trace-cmd `CPU:N [N EVENTS DROPPED]`, perf `LOST N events!`.
+	 */
+	uint64_t lost;
+	/* Places that say events were lost without saying how many (`[EVENTS DROPPED]`, `##### CPU N buffer started ####`). */
+	uint64_t lost_marks;
+	/*
+	 * Timestamps were integers: raw clock ticks (trace-cmd report -C x86-tsc,
+	 * ftrace trace_clock=x86-tsc/counter), carried as-is in ts_ns, so times in
+	 * exit are in ticks, not ns.
+	 */
+	bool ts_counter;
 };
 
 /* Called for each exit and entry, in file order. Non-zero stops the read. */

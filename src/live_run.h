@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What `exitstat [live]` and `exitstat record` share around a collection run. */
+#ifndef EXITSTAT_LIVE_RUN_H
+#define EXITSTAT_LIVE_RUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* A command started for measurement: forked, held before exec until released. */
+struct live_child {
+	pid_t pid;
+	int go_fd;	/* write end: one byte lets the child exec */
+	bool exited;
+	int status;	/* waitpid status once exited */
+};
+
+/* Fork argv[0] held before its exec; its pid is known for the filter. 0 or -1 (said on stderr). */
+int live_child_start(struct live_child *c, char **argv);
+/* Let it exec. */
+void live_child_release(struct live_child *c);
+/* Has it ended? (non-blocking) */
+bool live_child_done(struct live_child *c);
+/* Stop it (if running) and reap it. */
+void live_child_stop(struct live_child *c, int sig);
+/* The command's exit status as a shell would give it. */
+int live_child_exit_code(const struct live_child *c);
+
+/* SIGINT / SIGTERM set this flag instead of killing us. */
+extern volatile sig_atomic_t live_stop_requested;
+void live_install_signals(void);
+
+double live_now(void);	/* CLOCK_MONOTONIC seconds */
+
+/* Parse a positive number of seconds; 0 or -1. */
+int live_parse_seconds(const char *s, double *out);
+/* Parse an unsigned integer (whole string); 0 or -1. */
+int live_parse_u64(const char *s, uint64_t *out);
+
+#endif

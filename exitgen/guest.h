@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest programs: memory layout, the ports and MSR they use, and the
+ * code generators for real mode (guest16.c) and long mode (guest64.c).
+ */
+#ifndef EXITGEN_GUEST_H
+#define EXITGEN_GUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/kvm.h>
+
+#include "steps.h"
+
+/*
+ * Guest-physical layout. Everything stays below 1 MiB so real mode reaches
+ * it: page tables and GDT in the first 64 KiB, then one 64 KiB region per
+ * vCPU (code first, leaf results at REGION_LEAVES), then unbacked space
+ * from MMIO_BASE on where the mmio step writes.
+ */
+#define MAX_VCPUS	14
+#define REGION_SIZE	0x10000u
+#define REGION_CODE_MAX	0x8000u
+#define REGION_LEAVES	0x8000u
+#define LEAF_SLOT_SIZE	16u	/* eax, ebx, ecx, edx */
+#define MMIO_BASE	0xf0000u
+#define MMIO_STRIDE	0x10u
+
+#define PML4_ADDR	0x1000u
+#define PDPT_ADDR	0x2000u
+#define PD_ADDR		0x3000u
+#define GDT_ADDR	0x4000u
+#define TSS_ADDR	0x4100u
+/* Only used by VMX real-mode emulation; three pages above 4 GiB - 0x43000. */
+#define KVM_TSS_ADDR	0xfffbd000u
+
+#define SEL_CODE64	0x08
+#define SEL_DATA	0x10
+#define SEL_TSS		0x18
+
+/* No in-kernel device listens on these, so every access exits to user space. */
+#define PORT_OUT	0xe0
+#define PORT_IN		0xe4
+#define PORT_CONTROL	0xe8	/* sleep:MS */
+
+/*
+ * MSR for rdmsr/wrmsr. With the MSR filter: an index outside every range
+ * of the VMX MSR bitmap and the SVM MSR permission map, so the CPU always
+ * intercepts it, and outside KVM's own and Hyper-V's ranges; the filter
+ * denies it, so every access exits to user space. Without the filter:
+ * IA32_BIOS_SIGN_ID (microcode revision), intercepted on VMX and SVM,
+ * readable, guest writes ignored by KVM.
+ */
+#define PRIVATE_MSR	0x45584700u	/* "EXG\0" */
+#define FALLBACK_MSR	0x0000008bu
+
+static inline uint64_t region_base(int vcpu)
+{
+	return (uint64_t)REGION_SIZE * (vcpu + 1);
+}
+
+static inline uint64_t mmio_addr(int vcpu)
+{
+	return MMIO_BASE + (uint64_t)MMIO_STRIDE * vcpu;
+}
+
+static inline size_t guest_mem_size(int nvcpus)
+{
+	return (size_t)REGION_SIZE * (nvcpus + 1);
+}
+
+/* One vCPU's program and where its checkpoints are. */
+struct guest_image {
+	uint8_t code[REGION_CODE_MAX];
+	size_t len;
+	uint64_t code_gpa;		/* where code[] is loaded */
+	uint64_t hlt_rip[MAX_STEPS];	/* hlt steps: rip of the HLT */
+	uint64_t leaf_gpa[MAX_STEPS];	/* leaf steps: result slot */
+	uint64_t final_hlt_rip;
+};
+
+/* Byte emitter shared by both generators. */
+struct code {
+	uint8_t *buf;
+	size_t len;
+	size_t cap;
+	bool overflow;
+};
+
+/* Mode-specific pieces the common generator calls. */
+struct guest_mode {
+	int bits;
+	/* rip of code offset 0 */
+	uint64_t (*rip_base)(int vcpu);
+	/* loads the register(s) the MMIO store addresses with */
+	void (*mmio_setup)(struct code *c, int vcpu);
+	/* stores eax to the MMIO address */
+	void (*mmio_store)(struct code *c);
+	/* stores eax, ebx, ecx, edx to the slot at gpa */
+	void (*leaf_store)(struct code *c, int vcpu, uint64_t gpa);
+	/* once per VM: page tables, descriptor tables */
+	void (*setup_memory)(uint8_t *mem, size_t size);
+	/* registers and segments a vCPU starts with */
+	void (*init_sregs)(struct kvm_sregs *sregs, int vcpu);
+	uint64_t (*start_rip)(int vcpu);
+};
+
+extern const struct guest_mode guest16_mode;
+extern const struct guest_mode guest64_mode;
+
+void emit8(struct code *c, uint8_t b);
+void emit16(struct code *c, uint16_t v);
+void emit32(struct code *c, uint32_t v);
+void emit_bytes(struct code *c, const uint8_t *bytes, size_t n);
+
+/*
+ * Builds vCPU vcpu's program for the steps. Returns -1 with a message in
+ * err if it does not fit.
+ */
+int guest_build(const struct guest_mode *mode, const struct step *steps,
+		int nsteps, int vcpu, uint32_t msr, struct guest_image *img,
+		char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * exitgen: a minimal VMM whose guests cause a known number of each VM
+ * exit, the ground truth for exitstat. CLI, setup order, threads, result.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "output.h"
+#include "vcpu.h"
+#include "vm.h"
+
+#define DEFAULT_MARGIN 64	/* extra user-space exits before --max-exits trips */
+
+static void usage(FILE *f)
+{
+	fputs("usage: exitgen [--mode 16|64] [--vcpus K] [--json] [--max-exits N]\n"
+	      "               [--timeout SEC] [--device PATH] [--no-msr-filter] STEP...\n"
+	      "Runs a guest on KVM that causes a known number of each VM exit.\n"
+	      "STEP (run in order on every vCPU, each program ends with one HLT):\n"
+	      "  out:N  in:N      N port writes / reads (KVM_EXIT_IO)\n"
+	      "  cpuid:N          N CPUIDs (handled inside KVM)\n"
+	      "  rdmsr:N wrmsr:N  N MSR reads / writes\n"
+	      "  mmio:N           N writes to unbacked guest-physical memory (KVM_EXIT_MMIO)\n"
+	      "  hlt              one HLT (KVM_EXIT_HLT)\n"
+	      "  sleep:MS         one OUT after which exitgen sleeps MS ms\n"
+	      "  leaf:EAX[:ECX]   one CPUID with these inputs; its result is reported\n"
+	      "Options:\n"
+	      "  --mode 16|64     real mode or long mode with identity paging (default 64)\n"
+	      "  --vcpus K        K vCPUs, one thread each (1..14, default 1)\n"
+	      "  --json           one JSON object on stdout\n"
+	      "  --max-exits N    fail after N user-space exits in total (default: expected + 64)\n"
+	      "  --timeout SEC    fail if the guests take longer (default: no limit)\n"
+	      "  --device PATH    KVM device (default /dev/kvm)\n"
+	      "  --no-msr-filter  let KVM emulate the MSR instead of sending it to exitgen\n",
+	      f);
+}
+
+static void __attribute__((noreturn)) usage_error(const char *fmt, const char *arg)
+{
+	fputs("exitgen: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs(" (see exitgen --help)\n", stderr);
+	exit(2);
+}
+
+static unsigned long long parse_number(const char *opt, const char *arg,
+				       unsigned long long min,
+				       unsigned long long max)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (!*arg || *arg == '-' || *end || errno || v < min || v > max) {
+		fprintf(stderr, "exitgen: %s '%s': expected a number from %llu to %llu\n",
+			opt, arg, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + t.tv_nsec;
+}
+
+static void add_counts(struct exit_counts *sum, const struct exit_counts *c)
+{
+	sum->io += c->io;
+	sum->cpuid += c->cpuid;
+	sum->msr += c->msr;
+	sum->mmio += c->mmio;
+	sum->hlt += c->hlt;
+}
+
+/* Counts seen must equal what the steps ask for; errors name the vCPU. */
+static void check_counts(struct vcpu *v, bool msr_to_user)
+{
+	const struct exit_counts *e = &v->expected;
+	const uint64_t *x = v->exits;
+	uint64_t msr = x[KVM_EXIT_X86_RDMSR] + x[KVM_EXIT_X86_WRMSR];
+
+	if (v->error[0] || !v->done)
+		return;
+	if (x[KVM_EXIT_IO] != e->io || x[KVM_EXIT_HLT] != e->hlt ||
+	    x[KVM_EXIT_MMIO] != e->mmio || msr != (msr_to_user ? e->msr : 0))
+		snprintf(v->error, sizeof(v->error),
+			 "vcpu %d: saw io %llu, hlt %llu, mmio %llu, msr %llu user-space exits; expected %llu, %llu, %llu, %llu",
+			 v->index, (unsigned long long)x[KVM_EXIT_IO],
+			 (unsigned long long)x[KVM_EXIT_HLT],
+			 (unsigned long long)x[KVM_EXIT_MMIO],
+			 (unsigned long long)msr, (unsigned long long)e->io,
+			 (unsigned long long)e->hlt, (unsigned long long)e->mmio,
+			 (unsigned long long)(msr_to_user ? e->msr : 0));
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "vcpus", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "max-exits", required_argument, NULL, 'x' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "no-msr-filter", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	/* static: a vcpu holds its 40 KiB program image */
+	static struct step steps[MAX_STEPS];
+	static struct vcpu vcpus[MAX_VCPUS];
+	static struct vm vm;
+	static struct run_shared shared;
+	static struct report report;
+	const char *device = "/dev/kvm";
+	const char *timeout_error = NULL;
+	const struct guest_mode *mode = &guest64_mode;
+	unsigned long long max_exits = 0, timeout_s = 0;
+	bool json = false, msr_filter = true;
+	int nvcpus = 1, nsteps, opt;
+	uint64_t userspace_expected = 0, start;
+	char err[256];
+
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			if (!strcmp(optarg, "16"))
+				mode = &guest16_mode;
+			else if (!strcmp(optarg, "64"))
+				mode = &guest64_mode;
+			else
+				usage_error("--mode '%s': expected 16 or 64", optarg);
+			break;
+		case 'c':
+			nvcpus = (int)parse_number("--vcpus", optarg, 1, MAX_VCPUS);
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'x':
+			max_exits = parse_number("--max-exits", optarg, 1, UINT64_MAX);
+			break;
+		case 't':
+			timeout_s = parse_number("--timeout", optarg, 1, 86400);
+			break;
+		case 'd':
+			device = optarg;
+			break;
+		case 'F':
+			msr_filter = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fputs("exitgen: see exitgen --help\n", stderr);
+			return 2;
+		}
+	}
+	nsteps = argc - optind;
+	if (nsteps == 0)
+		usage_error("%sno STEP given (e.g. out:1000 cpuid:500 hlt)", "");
+	if (nsteps > MAX_STEPS) {
+		fprintf(stderr, "exitgen: %d steps given, at most %d\n", nsteps,
+			MAX_STEPS);
+		return 2;
+	}
+	for (int i = 0; i < nsteps; i++) {
+		if (step_parse(argv[optind + i], &steps[i], err, sizeof(err))) {
+			fprintf(stderr, "exitgen: %s\n", err);
+			return 2;
+		}
+	}
+
+	vm_open(&vm, device);
+	vm_create(&vm, mode, nvcpus, msr_filter);
+
+	shared.steps = steps;
+	shared.nsteps = nsteps;
+	shared.vcpus = vcpus;
+	shared.nvcpus = nvcpus;
+	run_shared_init(&shared);
+	for (int i = 0; i < nvcpus; i++) {
+		struct vcpu *v = &vcpus[i];
+
+		v->index = i;
+		v->shared = &shared;
+		if (guest_build(mode, steps, nsteps, i, vm.msr, &v->img, err,
+				sizeof(err))) {
+			fprintf(stderr, "exitgen: %s\n", err);
+			return 2;
+		}
+		vm_load_image(&vm, &v->img);
+		program_expected(steps, nsteps, &v->expected);
+		add_counts(&report.expected, &v->expected);
+		v->expected_userspace = 1;	/* the final HLT */
+		for (int k = 0; k < nsteps; k++)
+			v->expected_userspace +=
+				step_userspace_exits(&steps[k], vm.msr_to_user);
+		userspace_expected += v->expected_userspace;
+		vcpu_create(&vm, v);
+	}
+	shared.max_exits = max_exits ? max_exits :
+				       userspace_expected + DEFAULT_MARGIN;
+
+	vcpu_signals_init();
+	start = now_ns();
+	for (int i = 0; i < nvcpus; i++) {
+		int rc = pthread_create(&vcpus[i].thread, NULL, vcpu_thread,
+					&vcpus[i]);
+
+		if (rc) {
+			fprintf(stderr, "exitgen: pthread_create (vcpu %d): %s\n",
+				i, strerror(rc));
+			vcpus_stop(&shared);
+			for (int k = 0; k < i; k++)
+				pthread_join(vcpus[k].thread, NULL);
+			return 1;
+		}
+		vcpus[i].thread_started = true;
+	}
+	if (wait_vcpus(&shared, timeout_s)) {
+		snprintf(err, sizeof(err),
+			 "guests still running after %llu s (--timeout)", timeout_s);
+		timeout_error = err;
+	}
+	/* Join only now: until every thread is done, any may kick the others. */
+	for (int i = 0; i < nvcpus; i++)
+		pthread_join(vcpus[i].thread, NULL);
+	report.elapsed_ns = now_ns() - start;
+
+	report.vm = &vm;
+	report.shared = &shared;
+	report.ok = !timeout_error;
+	report.error = timeout_error;
+	for (int i = 0; i < nvcpus; i++) {
+		struct vcpu *v = &vcpus[i];
+
+		check_counts(v, vm.msr_to_user);
+		for (int k = 0; k < EXIT_REASON_SLOTS; k++)
+			report.exits[k] += v->exits[k];
+		if (v->error[0] || !v->done) {
+			report.ok = false;
+			if (!report.error && v->error[0])
+				report.error = v->error;
+		}
+	}
+	if (!report.ok && !report.error)
+		report.error = "a vCPU stopped before its final HLT";
+
+	if (json)
+		print_json(stdout, &report);
+	else
+		print_human(stdout, &report);
+	fflush(stdout);
+
+	if (timeout_error)
+		fprintf(stderr, "exitgen: %s\n", timeout_error);
+	for (int i = 0; i < nvcpus; i++)
+		if (vcpus[i].error[0])
+			fprintf(stderr, "exitgen: %s\n", vcpus[i].error);
+	return report.ok ? 0 : 1;
+}

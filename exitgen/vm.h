@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* VM, guest memory and vCPU setup on /dev/kvm, and the per-vCPU state. */
+#ifndef EXITGEN_VM_H
+#define EXITGEN_VM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/kvm.h>
+
+#include "guest.h"
+#include "steps.h"
+
+/* Exit reasons counted by name; larger ones share the last bucket. */
+#define EXIT_REASON_SLOTS 64
+
+struct vm {
+	int kvm_fd;
+	int vm_fd;
+	uint8_t *mem;
+	size_t mem_size;
+	size_t run_size;
+	const struct guest_mode *mode;
+	bool msr_to_user;	/* MSR filter sends rdmsr/wrmsr to us */
+	uint32_t msr;		/* the MSR the guest reads and writes */
+	struct kvm_cpuid2 *cpuid;
+};
+
+struct run_shared;
+
+struct vcpu {
+	int index;
+	int fd;
+	struct kvm_run *run;
+	struct vm *vm;
+	struct run_shared *shared;
+	pthread_t thread;
+	bool thread_started;
+	_Atomic pid_t tid;
+
+	struct guest_image img;
+	struct exit_counts expected;
+	uint64_t expected_userspace;
+
+	/* where the guest is: steps[step], with remaining repetitions */
+	int step;
+	uint32_t remaining;
+
+	uint64_t exits[EXIT_REASON_SLOTS];
+	bool done;		/* reached the final HLT at the right rip */
+	bool stopped;		/* stopped because another vCPU failed */
+	char error[512];
+};
+
+/* State all vCPU threads share. */
+struct run_shared {
+	const struct step *steps;
+	int nsteps;
+	struct vcpu *vcpus;
+	int nvcpus;
+	uint64_t max_exits;
+	atomic_uint_fast64_t total_exits;
+	atomic_bool stop;
+
+	/* vCPU threads that have returned, so main can wait with a timeout */
+	pthread_mutex_t lock;
+	pthread_cond_t finished_cond;
+	int finished;
+};
+
+/*
+ * Setup steps exit(1) with a message naming the failing ioctl; there is
+ * nothing to clean up that the kernel does not.
+ */
+void vm_open(struct vm *vm, const char *device);
+void vm_create(struct vm *vm, const struct guest_mode *mode, int nvcpus,
+	       bool want_msr_filter);
+void vm_load_image(struct vm *vm, const struct guest_image *img);
+void vcpu_create(struct vm *vm, struct vcpu *vcpu);
+
+/* For error reports: current rip, or ~0 if it cannot be read. */
+uint64_t vcpu_rip(struct vcpu *vcpu);
+
+#endif

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# exitgen integration tests on this machine's KVM (run as root).
+#
+#   tests/exitgen/run.sh [EXITGEN] [MORE_EXITGEN...]
+#
+# Every step type, in real mode and long mode, with one and two vCPUs: the
+# counts exitgen reports must equal counts this script works out from the
+# steps by itself, and the kernel must agree independently: perf counts the
+# kvm:kvm_pio, kvm:kvm_cpuid, kvm:kvm_mmio, kvm:kvm_msr and
+# kvm:kvm_userspace_exit tracepoints, which fire on kvm_pvm (kvm:kvm_exit does
+# not). Then bad input, a missing device, the runaway cap and the timeout.
+# Each further EXITGEN (e.g. the ASan+UBSan build) runs the same tests.
+set -uo pipefail
+
+cd "$(dirname "$0")/../.."
+binaries=("$@")
+((${#binaries[@]})) || binaries=(build/exitgen)
+
+pass=0
+fail=0
+tmp=$(mktemp -d /tmp/exitgen-test.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+die() {
+	echo "exitgen tests: $*" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+[[ $(id -u) -eq 0 ]] || die "must run as root (perf on kvm tracepoints, /dev/kvm)"
+[[ -c /dev/kvm ]] || die "/dev/kvm is missing: these tests need KVM"
+command -v perf >/dev/null || die "perf is missing (Debian package linux-perf)"
+command -v jq >/dev/null || die "jq is missing (Debian package jq)"
+for b in "${binaries[@]}"; do
+	[[ -x $b ]] || die "$b is not built (make $b)"
+done
+if [[ ! -d /sys/kernel/tracing/events/kvm ]]; then
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	[[ -d /sys/kernel/tracing/events/kvm ]] || die "no kvm tracepoints in /sys/kernel/tracing/events/kvm (is kvm loaded?)"
+fi
+
+# Result of one test case: "ok" or every mismatch, one per line.
+problems=()
+expect_eq() {			# what got want
+	[[ $2 == "$3" ]] || problems+=("$1: got '$2', want '$3'")
+}
+finish() {			# name
+	if ((${#problems[@]} == 0)); then
+		pass=$((pass + 1))
+		echo "ok   $1"
+	else
+		fail=$((fail + 1))
+		echo "FAIL $1"
+		printf '       %s\n' "${problems[@]}"
+		sed 's/^/       stderr: /' "$tmp/err" | head -5
+	fi
+	problems=()
+}
+
+# Works out, from the steps alone, the exits each vCPU is asked to cause;
+# sets want_io, want_cpuid, want_msr, want_mmio, want_hlt for K vCPUs.
+want_from_steps() {		# K STEP...
+	local k=$1 s n
+	shift
+	want_io=0 want_cpuid=0 want_msr=0 want_mmio=0 want_hlt=1 # final HLT
+	for s in "$@"; do
+		n=${s#*:}
+		case $s in
+		out:* | in:*) want_io=$((want_io + n)) ;;
+		sleep:*) want_io=$((want_io + 1)) ;;
+		cpuid:*) want_cpuid=$((want_cpuid + n)) ;;
+		leaf:*) want_cpuid=$((want_cpuid + 1)) ;;
+		rdmsr:* | wrmsr:*) want_msr=$((want_msr + n)) ;;
+		mmio:*) want_mmio=$((want_mmio + n)) ;;
+		hlt) want_hlt=$((want_hlt + 1)) ;;
+		*) die "test bug: step $s" ;;
+		esac
+	done
+	want_io=$((want_io * k)) want_cpuid=$((want_cpuid * k))
+	want_msr=$((want_msr * k)) want_mmio=$((want_mmio * k))
+	want_hlt=$((want_hlt * k))
+}
+
+perf_count() {			# event -> its count in $tmp/perf
+	awk -F, -v ev="$1" '$3 == ev { print $1 }' "$tmp/perf"
+}
+
+json() {			# jq filter on $tmp/out
+	jq -r "$1" "$tmp/out" 2>/dev/null
+}
+
+# Runs exitgen under perf and checks its JSON and the kernel's counts.
+run_case() {			# BIN MODE K MSR_FILTER(1|0) STEP...
+	local bin=$1 mode=$2 k=$3 filter=$4 rc msr_user user i
+	shift 4
+	local opts=(--json --mode "$mode" --vcpus "$k")
+	((filter)) || opts+=(--no-msr-filter)
+	want_from_steps "$k" "$@"
+
+	perf stat -x, -o "$tmp/perf" -e kvm:kvm_pio -e kvm:kvm_cpuid \
+		-e kvm:kvm_mmio -e kvm:kvm_msr -e kvm:kvm_userspace_exit \
+		-- "$bin" "${opts[@]}" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	expect_eq "exit status" "$rc" 0
+
+	# one jq call per case: fields in this order
+	local f=() names=(ok mode vcpus "per_vcpu entries" \
+		expected.io expected.cpuid expected.msr expected.mmio expected.hlt \
+		KVM_EXIT_IO KVM_EXIT_HLT KVM_EXIT_MMIO KVM_EXIT_X86_RDMSR+WRMSR \
+		msr.to_userspace)
+	read -r -a f <<<"$(json '[.ok, .mode, .vcpus, (.per_vcpu | length),
+		.expected.io, .expected.cpuid, .expected.msr, .expected.mmio,
+		.expected.hlt, .userspace_exits.KVM_EXIT_IO,
+		.userspace_exits.KVM_EXIT_HLT, .userspace_exits.KVM_EXIT_MMIO,
+		.userspace_exits.KVM_EXIT_X86_RDMSR + .userspace_exits.KVM_EXIT_X86_WRMSR,
+		.msr.to_userspace] | map(tostring) | join(" ")')"
+	msr_user=$((filter ? want_msr : 0))
+	# exitgen's own expected counts against this script's arithmetic, then
+	# what exitgen saw come back from KVM_RUN
+	local want=(true "$mode" "$k" "$k" \
+		"$want_io" "$want_cpuid" "$want_msr" "$want_mmio" "$want_hlt" \
+		"$want_io" "$want_hlt" "$want_mmio" "$msr_user" \
+		"$( ((filter)) && echo true || echo false)")
+	for i in "${!names[@]}"; do
+		expect_eq "${names[i]}" "${f[i]:-}" "${want[i]}"
+	done
+
+	# the kernel's view, independent of exitgen
+	user=$((want_io + want_hlt + want_mmio + msr_user))
+	expect_eq "kvm:kvm_pio" "$(perf_count kvm:kvm_pio)" "$want_io"
+	expect_eq "kvm:kvm_cpuid" "$(perf_count kvm:kvm_cpuid)" "$want_cpuid"
+	expect_eq "kvm:kvm_mmio" "$(perf_count kvm:kvm_mmio)" "$want_mmio"
+	expect_eq "kvm:kvm_userspace_exit" "$(perf_count kvm:kvm_userspace_exit)" "$user"
+	# KVM traces kvm_msr only for MSRs it handles itself
+	((filter)) || expect_eq "kvm:kvm_msr" "$(perf_count kvm:kvm_msr)" "$want_msr"
+}
+
+step_types=(out:1000 in:700 cpuid:500 rdmsr:300 wrmsr:400 mmio:600 hlt
+	sleep:20 leaf:0x4ffffffc:0)
+all_steps=(out:123 in:45 cpuid:67 rdmsr:8 wrmsr:9 mmio:10 hlt sleep:1
+	leaf:0 leaf:0x4ffffffc leaf:0x4fffffff:3 out:0 hlt)
+
+# CPUID leaf 0 holds the vendor string; /proc/cpuinfo shows the host's.
+vendor_regs() {			# vendor -> "ebx edx ecx" as 0x hex
+	local v=$1
+	printf '0x%x 0x%x 0x%x' \
+		"$(od -An -tu4 -j0 -N4 <<<"$v")" \
+		"$(od -An -tu4 -j4 -N4 <<<"$v")" \
+		"$(od -An -tu4 -j8 -N4 <<<"$v")"
+}
+host_vendor=$(awk -F': ' '/^vendor_id/ { print $2; exit }' /proc/cpuinfo)
+
+for bin in "${binaries[@]}"; do
+	echo "--- $bin"
+	for mode in 16 64; do
+		for k in 1 2; do
+			for s in "${step_types[@]}"; do
+				run_case "$bin" "$mode" "$k" 1 "$s"
+				finish "$bin --mode $mode --vcpus $k $s"
+			done
+			run_case "$bin" "$mode" "$k" 1 "${all_steps[@]}"
+			finish "$bin --mode $mode --vcpus $k (every step type)"
+		done
+		run_case "$bin" "$mode" 2 0 rdmsr:30 wrmsr:40 out:5
+		finish "$bin --mode $mode --vcpus 2 --no-msr-filter (KVM emulates MSR 0x8b)"
+	done
+
+	# Leaf results: leaf 0's vendor string must be the host's, on each vCPU.
+	run_case "$bin" 64 2 1 leaf:0 leaf:0x4ffffffc:0
+	want=$(vendor_regs "$host_vendor")
+	for v in 0 1; do
+		expect_eq "vcpu $v leaf 0 vendor (ebx edx ecx)" \
+			"$(json ".leaves[] | select(.vcpu == $v and .eax_in == \"0x0\") | \"\(.ebx) \(.edx) \(.ecx)\"")" \
+			"$want"
+	done
+	expect_eq "leaves reported" "$(json '.leaves | length')" 4
+	expect_eq "leaf input echoed" \
+		"$(json '[.leaves[] | select(.eax_in == "0x4ffffffc" and .ecx_in == "0x0")] | length')" 2
+	finish "$bin leaf:0 reports the host vendor '$host_vendor'"
+
+	# JSON shape other tools rely on.
+	"$bin" --json --vcpus 2 out:3 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "top-level keys" \
+		"$(json '[ "tool","version","pid","mode","vcpus","steps","expected","per_vcpu","userspace_exits","leaves","elapsed_ns","ok" ] - keys | length')" 0
+	expect_eq "tool" "$(json .tool)" exitgen
+	expect_eq "version" "$(json .version)" 1
+	expect_eq "steps" "$(jq -c .steps "$tmp/out")" '[{"op":"out","n":3}]'
+	expect_eq "per_vcpu keys" \
+		"$(json '[.per_vcpu[] | keys] | unique | .[0] | contains(["vcpu","tid","expected","userspace_exits"])')" true
+	expect_eq "distinct vCPU thread ids" \
+		"$(json '[.per_vcpu[].tid] | unique | map(select(. > 0)) | length')" 2
+	expect_eq "elapsed_ns positive" "$(json '.elapsed_ns > 0')" true
+	expect_eq "pid is a process id" "$(json '.pid > 1')" true
+	finish "$bin JSON keys and types"
+
+	# sleep:MS makes the VMM pause; elapsed time must cover it.
+	"$bin" --json sleep:300 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "exit status" "$?" 0
+	expect_eq "elapsed_ns >= 300 ms" "$(json '.elapsed_ns >= 300000000')" true
+	finish "$bin sleep:300 takes at least 300 ms"
+
+	# A large count runs as a loop, not as copies of the instruction.
+	run_case "$bin" 64 1 1 out:50000 cpuid:50000
+	finish "$bin out:50000 cpuid:50000 (loop, counts exact)"
+
+	# Bad step: one clear message naming it, no run.
+	"$bin" --json out:1 out:x >"$tmp/out" 2>"$tmp/err"
+	expect_eq "exit status" "$?" 2
+	expect_eq "message names the step" "$(grep -c "'out:x'" "$tmp/err")" 1
+	expect_eq "stdout" "$(cat "$tmp/out")" ""
+	finish "$bin rejects out:x"
+
+	for bad in foo:1 out:-1 out:4294967296 leaf:zz sleep:-5 hlt:2; do
+		"$bin" "$bad" >"$tmp/out" 2>"$tmp/err"
+		expect_eq "$bad exit status" "$?" 2
+		expect_eq "$bad message" "$(grep -c -F "'$bad'" "$tmp/err")" 1
+	done
+	finish "$bin rejects other bad steps"
+
+	# Missing device: one sentence, exit 1.
+	"$bin" --device /nonexistent/kvm out:1 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "exit status" "$?" 1
+	expect_eq "stderr lines" "$(wc -l <"$tmp/err")" 1
+	expect_eq "names the device" "$(grep -c /nonexistent/kvm "$tmp/err")" 1
+	finish "$bin --device /nonexistent/kvm"
+
+	# Runaway cap: the run stops at the cap, reports it and fails.
+	"$bin" --json --max-exits 10 out:1000 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "exit status" "$?" 1
+	expect_eq "ok" "$(json .ok)" false
+	expect_eq "stopped right after the cap" "$(json .userspace_exits.KVM_EXIT_IO)" 11
+	expect_eq "message" "$(grep -c 'over the cap of 10 (--max-exits)' "$tmp/err")" 1
+	finish "$bin --max-exits 10 out:1000 stops a runaway"
+
+	# Default cap is expected + margin: a normal run does not trip it.
+	"$bin" --json out:200 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "max_exits default" "$(json .max_exits)" $((200 + 1 + 64))
+	finish "$bin default --max-exits"
+
+	# Timeout: vCPUs spinning in KVM (no user-space exits) are kicked out.
+	start=$(date +%s%N)
+	"$bin" --json --vcpus 2 --timeout 1 cpuid:4000000000 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "exit status" "$?" 1
+	ms=$((($(date +%s%N) - start) / 1000000))
+	expect_eq "stopped within 5 s" "$((ms < 5000))" 1
+	expect_eq "ok" "$(json .ok)" false
+	expect_eq "message" "$(grep -c 'still running after 1 s (--timeout)' "$tmp/err")" 1
+	finish "$bin --timeout 1 stops guests that never exit"
+done
+
+echo "$pass passed, $fail failed"
+((fail == 0))

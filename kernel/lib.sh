@@ -1,0 +1,69 @@
+# Helpers shared by kernel/check.sh and kernel/boot-check.sh (sourced).
+
+# step NAME CMD...: runs CMD, prints how long it took, stops the script on failure.
+step() {
+	local name=$1 start rc
+	shift
+	start=$(date +%s.%N)
+	echo "kernel: $name ..."
+	set +e
+	"$@"
+	rc=$?
+	set -e
+	printf 'kernel: %s: %s after %.1f s\n' "$name" "$([[ $rc -eq 0 ]] && echo ok || echo FAILED)" \
+		"$(echo "$(date +%s.%N) - $start" | bc)"
+	[[ $rc -eq 0 ]] || exit "$rc"
+}
+
+# series: the patch files in order, without the cover letter.
+series() {
+	local p
+	for p in "$KERNEL_DIR"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
+		[[ $p == */0000-cover-letter.patch ]] || echo "$p"
+	done
+}
+
+# fresh_tree PRISTINE DEST: DEST becomes a hard-linked copy of PRISTINE with
+# the series applied; every file the series touches is a private copy first,
+# so the pristine tree is never written.
+fresh_tree() {
+	local pristine=$1 dest=$2 f patches
+	mapfile -t patches < <(series)
+	rm -rf "$dest"
+	mkdir -p "$(dirname "$dest")"
+	cp -al "$pristine" "$dest"
+	(
+		cd "$dest"
+		git apply --check "${patches[@]}"
+		git apply --numstat "${patches[@]}" | awk '{ print $3 }' | sort -u |
+		while read -r f; do
+			if [[ -e $f ]]; then
+				cp --remove-destination "$pristine/$f" "$f"
+			fi
+		done
+		git apply "${patches[@]}"
+	)
+}
+
+# kconfig_merge OBJ FRAGMENT: merges FRAGMENT into OBJ/.config and fails if a
+# symbol did not end up with the requested value (a missing dependency).
+kconfig_merge() {
+	local obj=$1 fragment=$2 line sym
+	"$SRC"/scripts/config --file "$obj/.config" $(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=y$/--enable \1/p; s/^CONFIG_\([A-Z0-9_]*\)=m$/--module \1/p; s/^# CONFIG_\([A-Z0-9_]*\) is not set$/--disable \1/p' "$fragment")
+	make -s -C "$SRC" O="$obj" olddefconfig
+	while read -r line; do
+		case $line in
+		CONFIG_*=*)
+			if ! grep -qx "$line" "$obj/.config"; then
+				echo "kernel: $fragment: $line did not stick (dependency missing?)" >&2
+				return 1
+			fi ;;
+		"# CONFIG_"*" is not set")
+			sym=${line#\# }; sym=${sym%% *}
+			if grep -q "^$sym=" "$obj/.config"; then
+				echo "kernel: $fragment: $sym should be off" >&2
+				return 1
+			fi ;;
+		esac
+	done < "$fragment"
+}

@@ -411,6 +411,9 @@ int trace_entry_body_parse(const char *s, size_t n, uint32_t *vcpu, bool *has_ri
 		return -1;
 	}
 	*vcpu = (uint32_t)v;
-	*has_rip = de < e && *de == ',' && starts(skip_blanks(de + 1, e), e, "rip");
+	/* The kernel since 5.10 prints `vcpu N, rip 0x..`, the kvm plugin `vcpu N rip 0x..`. */
+	if (de < e && *de == ',')
+		de++;
+	*has_rip = starts(skip_blanks(de, e), e, "rip ");
 	return 0;
 }

@@ -321,8 +321,13 @@ static int on_other_line(struct reader *r, const char *s, size_t n)
 	}
 	if (has_prefix(s, n, "# entries-in-buffer/entries-written:")) {
 		/* ftrace's trace file: written - still in the buffer = overwritten. */
-		if (number_after(s, n, "written: ", &a) && number_after(s, n, "/", &b) && b > a)
-			res->lost += b - a;
+		const char *p = memmem(s, n, "written: ", 9), *e = s + n;
+
+		if (p && number_after(p, (size_t)(e - p), "written: ", &a)) {
+			p = memchr(p, '/', (size_t)(e - p));
+			if (p && number_after(p, (size_t)(e - p), "/", &b) && b > a)
+				res->lost += b - a;
+		}
 		return 1;
 	}
 	if (s[0] == '#') {
@@ -350,7 +355,7 @@ static int on_other_line(struct reader *r, const char *s, size_t n)
 		return 1;
 	}
 	if ((contains(s, n, "VM-EXIT") && contains(s, n, "Samples")) ||
-	    has_prefix(s, n, "Analyze events for ")) {
+	    has_prefix(s, n, "Analyze events for ") || has_prefix(s, n, "Total Samples:")) {
 		res->format = TRACE_AGGREGATE;
 		say(r, r->lineno, "this is a table of totals printed by `perf kvm stat report`, not a trace of events; "
 		    "give exitstat a trace (perf script, trace-cmd report, /sys/kernel/tracing/trace)", "");
@@ -384,6 +389,18 @@ static int on_event(struct reader *r, const struct trace_header *h)
 		if (!h->event_colon)
 			return bad(r, "kvm_entry without a body (record cut short)");
 		return on_kvm_entry(r, h);
+	}
+	/* perf script --show-lost-events: `PERF_RECORD_LOST lost N` after a header. */
+	if (h->event_len >= 16 && !memcmp(h->event, "PERF_RECORD_LOST", 16)) {
+		uint64_t n;
+
+		if (number_after(h->body, h->body_len, "lost ", &n) ||
+		    number_after(h->body, h->body_len, "lost:", &n) ||
+		    number_after(h->body, h->body_len, "lost: ", &n))
+			r->res->lost += n;
+		else
+			r->res->lost_marks++;
+		return 0;
 	}
 	/* L2 exits seen by L1's hypervisor: not exits of this host's guests. */
 	if (trace_event_is(h, "kvm_nested_vmexit") || trace_event_is(h, "kvm_nested_vmexit_inject"))

@@ -176,7 +176,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (int i = 0; i < nsteps; i++) {
-		if (step_parse(argv[optind + i], &steps[i], err, sizeof(err))) {
+		if (step_parse(argv[optind + i], i, &steps[i], err,
+			       sizeof(err))) {
 			fprintf(stderr, "exitgen: %s\n", err);
 			return 2;
 		}

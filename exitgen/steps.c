@@ -47,7 +47,8 @@ static int parse_u32(const char *s, uint32_t max, uint32_t *out)
 	return 0;
 }
 
-int step_parse(const char *text, struct step *step, char *err, size_t errlen)
+int step_parse(const char *text, int index, struct step *step, char *err,
+	       size_t errlen)
 {
 	const char *colon = strchr(text, ':');
 	size_t namelen = colon ? (size_t)(colon - text) : strlen(text);
@@ -62,8 +63,8 @@ int step_parse(const char *text, struct step *step, char *err, size_t errlen)
 			break;
 	if (i == sizeof(step_ops) / sizeof(step_ops[0])) {
 		snprintf(err, errlen,
-			 "step '%s': unknown operation '%.*s' (expected out, in, cpuid, rdmsr, wrmsr, mmio, hlt, sleep or leaf)",
-			 text, (int)namelen, text);
+			 "step %d '%s': unknown operation '%.*s' (expected out, in, cpuid, rdmsr, wrmsr, mmio, hlt, sleep or leaf)",
+			 index + 1, text, (int)namelen, text);
 		return -1;
 	}
 	step->op = step_ops[i].op;
@@ -72,16 +73,16 @@ int step_parse(const char *text, struct step *step, char *err, size_t errlen)
 	switch (step->op) {
 	case OP_HLT:
 		if (arg) {
-			snprintf(err, errlen, "step '%s': hlt takes no argument",
-				 text);
+			snprintf(err, errlen, "step %d '%s': hlt takes no argument",
+				 index + 1, text);
 			return -1;
 		}
 		return 0;
 	case OP_SLEEP:
 		if (!arg || parse_u32(arg, MAX_SLEEP_MS, &step->ms)) {
 			snprintf(err, errlen,
-				 "step '%s': expected sleep:MS with MS a number of milliseconds from 0 to %u",
-				 text, MAX_SLEEP_MS);
+				 "step %d '%s': expected sleep:MS with MS a number of milliseconds from 0 to %u",
+				 index + 1, text, MAX_SLEEP_MS);
 			return -1;
 		}
 		return 0;
@@ -101,15 +102,15 @@ int step_parse(const char *text, struct step *step, char *err, size_t errlen)
 		return 0;
 bad_leaf:
 		snprintf(err, errlen,
-			 "step '%s': expected leaf:EAX or leaf:EAX:ECX with 32-bit numbers (decimal or 0x hex)",
-			 text);
+			 "step %d '%s': expected leaf:EAX or leaf:EAX:ECX with 32-bit numbers (decimal or 0x hex)",
+			 index + 1, text);
 		return -1;
 	}
 	default:
 		if (!arg || parse_u32(arg, UINT32_MAX, &step->n)) {
 			snprintf(err, errlen,
-				 "step '%s': expected %s:N with N a count from 0 to %u",
-				 text, step_ops[i].name, UINT32_MAX);
+				 "step %d '%s': expected %s:N with N a count from 0 to %u",
+				 index + 1, text, step_ops[i].name, UINT32_MAX);
 			return -1;
 		}
 		return 0;

@@ -43,10 +43,11 @@ struct exit_counts {
 const char *step_op_name(enum step_op op);
 
 /*
- * Parses one STEP. On failure returns -1 and writes a message naming the
- * step and what is wrong with it into err.
+ * Parses STEP number index (from 0). On failure returns -1 and writes a
+ * message naming the step and what is wrong with it into err.
  */
-int step_parse(const char *text, struct step *step, char *err, size_t errlen);
+int step_parse(const char *text, int index, struct step *step, char *err,
+	       size_t errlen);
 
 /*
  * Adds the exits one vCPU running all steps is asked to cause, including

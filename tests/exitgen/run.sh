@@ -206,7 +206,7 @@ for bin in "${binaries[@]}"; do
 	# Bad step: one clear message naming it, no run.
 	"$bin" --json out:1 out:x >"$tmp/out" 2>"$tmp/err"
 	expect_eq "exit status" "$?" 2
-	expect_eq "message names the step" "$(grep -c "'out:x'" "$tmp/err")" 1
+	expect_eq "message names the step and where" "$(grep -c "step 2 'out:x'" "$tmp/err")" 1
 	expect_eq "stdout" "$(cat "$tmp/out")" ""
 	finish "$bin rejects out:x"
 

@@ -203,6 +203,7 @@ cmd_initramfs() {
 			echo "$m" >>"$root/etc/bed/modules"
 		done
 		basename "$kdir" >"$root/etc/bed/kernel-release"
+		tr '\n' ' ' <"$kdir/package" >"$root/etc/bed/kernel-package"
 	fi
 
 	for a in "${adds[@]}"; do

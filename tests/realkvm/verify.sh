@@ -221,6 +221,21 @@ check_scenario() {
 		else
 			bad "$name: exitstat report != kernel hist (above)"
 		fi
+	fi
+	# Lost events: the ring buffer's own overrun count (per-CPU stats, not the
+	# text) against what exitstat says it lost; the text header shows it too
+	# (entries-in-buffer/entries-written).
+	if [[ -f $dir/exitstat.json && $es_note != failed ]]; then
+		local lost
+		lost=$(jq -r '.lost // "missing"' "$dir/exitstat.json")
+		if [[ $lost == "$overrun" ]]; then
+			ok "$name: exitstat's lost events == the ring buffer's overrun ($overrun)"
+		else
+			bad "$name: exitstat reports lost $lost, the ring buffer overran by $overrun events (header: $(grep -m 1 -o 'entries-in-buffer/entries-written: [0-9/]*' "$dir/trace.txt"))"
+		fi
+	fi
+	if ((exitstat_exact)); then
+		:
 	elif [[ $es_note == skipped:* ]]; then
 		skipped "$name: exitstat side ${es_note#skipped: }"
 	elif [[ -n $es_note ]]; then

@@ -6,8 +6,9 @@ STEPS="out:300 in:200 cpuid:100 rdmsr:50 wrmsr:50 mmio:20 hlt"
 cat $T/events/kvm/kvm_exit/format >kvm_exit.format
 cat $T/events/kvm/kvm_entry/format >kvm_entry.format
 uname -r >kernel-release
+cp /etc/bed/kernel-package kernel-package
 perf --version >perf-version
-trace-cmd --version 2>&1 | head -n 1 >trace-cmd-version
+trace-cmd --version 2>&1 | grep -m 1 version >trace-cmd-version
 exec 3>commands.txt
 for mode in 64 16; do
 	args="--mode $mode $STEPS"
@@ -19,7 +20,7 @@ for mode in 64 16; do
 	bed_hist_stop ftrace-$mode.hist
 	bed_trace_stop ftrace-$mode.txt
 	mv ftrace-$mode.txt.stats ftrace-$mode.ringbuffer-stats
-	echo "ftrace-$mode.txt: echo 4096 > buffer_size_kb; enable events/kvm/kvm_exit + kvm_entry; exitgen --json $args; cat /sys/kernel/tracing/trace" >&3
+	echo "ftrace-$mode.txt: echo 4096 >buffer_size_kb; echo 1 >events/kvm/kvm_exit/enable; echo 1 >events/kvm/kvm_entry/enable; exitgen --json $args; cat trace" >&3
 
 	# (b) perf record + perf script
 	bed_hist_start
@@ -37,7 +38,28 @@ for mode in 64 16; do
 	trace-cmd report -i /tmp/tc.dat >trace-cmd-$mode.txt || bed_fail "trace-cmd report failed"
 	trace-cmd report -N -i /tmp/tc.dat >trace-cmd-noplugin-$mode.txt || bed_fail "trace-cmd report -N failed"
 	echo "trace-cmd-$mode.txt: trace-cmd record -q -e kvm:kvm_exit -e kvm:kvm_entry -o tc.dat exitgen --json $args; trace-cmd report -i tc.dat" >&3
-	echo "trace-cmd-noplugin-$mode.txt: the same tc.dat; trace-cmd report -N -i tc.dat (no plugins)" >&3
+	echo "trace-cmd-noplugin-$mode.txt: trace-cmd report -N -i tc.dat (the same tc.dat, no plugins)" >&3
 	rm -f /tmp/perf.data /tmp/tc.dat
 done
+
+# Two vCPU threads interleaved in one trace.
+args="--mode 64 --vcpus 2 out:200 cpuid:100 mmio:10 hlt"
+bed_trace_start 4096
+bed_hist_start
+exitgen --json $args >ftrace-64-vcpus2.exitgen.json || bed_fail "exitgen $args failed"
+bed_hist_stop ftrace-64-vcpus2.hist
+bed_trace_stop ftrace-64-vcpus2.txt
+mv ftrace-64-vcpus2.txt.stats ftrace-64-vcpus2.ringbuffer-stats
+echo "ftrace-64-vcpus2.txt: echo 4096 >buffer_size_kb; echo 1 >events/kvm/kvm_exit/enable; echo 1 >events/kvm/kvm_entry/enable; exitgen --json $args; cat trace" >&3
+
+# A ring buffer too small for the run: the text keeps only the newest events
+# and its header says how many were overwritten (entries-in-buffer/entries-written).
+args="--mode 64 out:2000 cpuid:1000 hlt"
+bed_trace_start 16
+bed_hist_start
+exitgen --json $args >ftrace-64-overrun.exitgen.json || bed_fail "exitgen $args failed"
+bed_hist_stop ftrace-64-overrun.hist
+bed_trace_stop ftrace-64-overrun.txt
+mv ftrace-64-overrun.txt.stats ftrace-64-overrun.ringbuffer-stats
+echo "ftrace-64-overrun.txt: echo 16 >buffer_size_kb; echo 1 >events/kvm/kvm_exit/enable; echo 1 >events/kvm/kvm_entry/enable; exitgen --json $args; cat trace" >&3
 exec 3>&-

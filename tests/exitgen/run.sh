@@ -224,6 +224,13 @@ for bin in "${binaries[@]}"; do
 	expect_eq "names the device" "$(grep -c /nonexistent/kvm "$tmp/err")" 1
 	finish "$bin --device /nonexistent/kvm"
 
+	# A device that is not KVM: the failing ioctl is named.
+	"$bin" --device /dev/null out:1 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "exit status" "$?" 1
+	expect_eq "message" "$(cat "$tmp/err")" \
+		"exitgen: KVM_GET_API_VERSION: Inappropriate ioctl for device"
+	finish "$bin --device /dev/null names the failing ioctl"
+
 	# Runaway cap: the run stops at the cap, reports it and fails.
 	"$bin" --json --max-exits 10 out:1000 >"$tmp/out" 2>"$tmp/err"
 	expect_eq "exit status" "$?" 1

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# End-to-end tests of `exitstat report FILE|-` on real traces.
+#
+# Ground truth, never the code under test:
+# - tests/fixtures/bed/NAME.hist: the kernel's hist trigger of the same run
+#   (exact per-reason counts), and NAME.exitgen.json: what exitgen made the
+#   guest do (io, cpuid, msr, hlt counts);
+# - tests/fixtures/public/SOURCES.md: hand counts of the published samples;
+# - for built traces, the number of copies of real lines this script chose.
+#
+# Usage: tests/report/run.sh   (from anywhere; EXITSTAT=path overrides the binary)
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+EXITSTAT=${EXITSTAT:-build/exitstat}
+BED=tests/fixtures/bed
+PUB=tests/fixtures/public
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/exitstat-report.XXXXXX") || exit 2
+trap 'rm -rf "$TMP"' EXIT
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+if [[ ! -x $EXITSTAT ]]; then
+	echo "FAIL $EXITSTAT is missing: run make first"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# `isa code count` per reason (code in decimal, summed over vCPUs) of the final CSV report.
+report_counts() {
+	local kind isa code name count rest
+	"$EXITSTAT" report --format csv "$@" 2>"$TMP/stderr" |
+		while IFS=, read -r kind isa code name count rest; do
+			[[ $kind == final ]] && echo "$isa $((code)) $count"
+		done | sort
+	return "${PIPESTATUS[0]}"
+}
+
+# The same from the kernel's hist trigger file (this bed is SVM).
+hist_counts() {
+	sed -n 's/.*exit_reason: *\([0-9]*\) } hitcount: *\([0-9]*\).*/\1 \2/p' "$1" |
+		awk '{ n[$1] += $2 } END { for (c in n) print "svm", c, n[c] }' | sort
+}
+
+sum_counts() { awk '{ s += $3 } END { print s + 0 }'; }
+
+# ---- 1. every bed trace against the kernel's hist counts of its run ----
+for mode in 16 64; do
+	for name in ftrace perf trace-cmd trace-cmd-noplugin; do
+		txt=$BED/$name-$mode.txt
+		hist=$BED/${name/-noplugin/}-$mode.hist
+		if [[ ! -f $txt || ! -f $hist ]]; then
+			bad "$txt: fixture missing"
+			continue
+		fi
+		got=$(report_counts "$txt")
+		rc=$?
+		want=$(hist_counts "$hist")
+		if [[ $rc -eq 0 && -n $want && $got == "$want" ]]; then
+			ok "$txt: per-reason counts equal the kernel's hist ($(sum_counts <<<"$want") exits)"
+		else
+			bad "$txt: rc $rc; report: $(tr '\n' ';' <<<"$got") hist: $(tr '\n' ';' <<<"$want") $(head -c 300 "$TMP/stderr")"
+		fi
+	done
+done
+
+# ---- 2. the exits exitgen caused, the same in every renderer ----
+# exitgen's expected counts (its JSON): io (0x7b=123), cpuid (0x72=114), msr (0x7c=124), hlt (0x78=120).
+for txt in "$BED"/*-{16,64}.txt; do
+	json=${txt%.txt}
+	json=${json/-noplugin/}.exitgen.json
+	[[ -f $json ]] || { bad "$txt: no exitgen json"; continue; }
+	exp=$(sed -n 's/.*"expected":{"io":\([0-9]*\),"cpuid":\([0-9]*\),"msr":\([0-9]*\),"mmio":[0-9]*,"hlt":\([0-9]*\)}.*/svm 114 \2;svm 120 \4;svm 123 \1;svm 124 \3/p' "$json" | head -1)
+	got=$(report_counts "$txt" | awk '$2 == 114 || $2 == 120 || $2 == 123 || $2 == 124' | tr '\n' ';')
+	if [[ -n $exp && "$got" == "$exp;" ]]; then
+		ok "$txt: io, cpuid, msr, hlt equal exitgen's steps"
+	else
+		bad "$txt: report $got, exitgen $exp"
+	fi
+done
+
+# ---- 3. one trace.dat rendered with and without the kvm plugin: identical reports ----
+for mode in 16 64; do
+	a=$("$EXITSTAT" report --format csv "$BED/trace-cmd-$mode.txt" 2>/dev/null | cut -d, -f1-5,8-9)
+	b=$("$EXITSTAT" report --format csv "$BED/trace-cmd-noplugin-$mode.txt" 2>/dev/null | cut -d, -f1-5,8-9)
+	if [[ -n $a && $a == "$b" ]]; then
+		ok "trace-cmd-$mode: plugin and kernel renderings give identical counts and times in exit"
+	else
+		bad "trace-cmd-$mode: renderings differ"
+	fi
+done
+
+# ---- 4. the published samples against SOURCES.md ----
+# Total exits: `kvm_exit event lines` minus the `<truncated>` ones, read with --skip-bad.
+while IFS= read -r line; do
+	case $line in
+	"## "*) file=${line#\#\# } ;;
+	"- kvm_exit event lines: "*)
+		n=${line#- kvm_exit event lines: }
+		n=${n%%;*}
+		;;
+	"- Per-reason (event lines): "*)
+		trunc=$(sed -n 's/.*<truncated>=\([0-9]*\).*/\1/p' <<<"$line")
+		want=$((n - ${trunc:-0}))
+		got=$(report_counts --skip-bad "$PUB/$file" | sum_counts)
+		skipped=$(grep -c '(skipped)' "$TMP/stderr")
+		if [[ $got -eq $want && $skipped -eq ${trunc:-0} ]]; then
+			ok "$file: $got exits, ${trunc:-0} truncated line(s) skipped, as SOURCES.md counts"
+		else
+			bad "$file: $got exits and $skipped skipped; SOURCES.md: $want exits, ${trunc:-0} truncated"
+		fi
+		;;
+	esac
+done <"$PUB/SOURCES.md"
+
+# ---- 5. a corrupted line: file:line, non-zero exit; --skip-bad lists it and goes on ----
+src=$BED/ftrace-64.txt
+total=$(hist_counts "$BED/ftrace-64.hist" | sum_counts)
+line=$(grep -n 'kvm_exit: ' "$src" | sed -n '100p' | cut -d: -f1)
+bad_file=$TMP/corrupt.txt
+# Cut the record inside its reason, as a copy from a live trace_pipe does.
+awk -v L="$line" 'NR == L { sub(/reason .*/, "reason i") } { print }' "$src" >"$bad_file"
+"$EXITSTAT" report "$bad_file" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [[ $rc -ne 0 ]] && grep -q "^$bad_file:$line: .*kvm_exit: vcpu 0 reason i$" "$TMP/err"; then
+	ok "corrupted line: exit $rc, says $bad_file:$line and the text"
+else
+	bad "corrupted line: exit $rc, stderr: $(head -c 300 "$TMP/err")"
+fi
+got=$(report_counts --skip-bad "$bad_file" | sum_counts)
+rc=$?
+if [[ $rc -eq 0 && $got -eq $((total - 1)) ]] && grep -q ":$line: .*(skipped)" "$TMP/stderr"; then
+	ok "corrupted line with --skip-bad: $got exits (one fewer), line $line listed"
+else
+	bad "corrupted line with --skip-bad: rc $rc, $got exits (want $((total - 1))), stderr: $(head -c 300 "$TMP/stderr")"
+fi
+
+# ---- 6. --every 10000 on 35,000 exits: three interim reports and a final one ----
+# 700 real exits (and the entries between them) of the bed's ftrace trace, copied 50
+# times with timestamps moved on by 1 s per copy: 35,000 exits by construction.
+big=$TMP/35000.txt
+slice=$TMP/slice.txt
+awk '/^#/ { next } { print } / kvm_exit: / && ++n == 700 { getline; print; exit }' "$src" >"$slice"
+if [[ $(grep -c ' kvm_exit: ' "$slice") -ne 700 ]]; then
+	bad "could not take 700 exits from $src"
+else
+	awk 'BEGIN { for (r = 0; r < 50; r++) { while ((getline l < ARGV[1]) > 0) {
+		n = split(l, f, " ")
+		for (i = 1; i <= n; i++) if (f[i] ~ /^[0-9]+\.[0-9]+:$/) { ts = f[i]; break }
+		ts = substr(ts, 1, length(ts) - 1)
+		p = index(l, ts ":")
+		print substr(l, 1, p - 1) sprintf("%.6f", ts + r * 1.0) substr(l, p + length(ts))
+	} close(ARGV[1]) } }' "$slice" >"$big"
+	"$EXITSTAT" report --every 10000 --format json "$big" >"$TMP/every.json" 2>"$TMP/err"
+	rc=$?
+	interim=$(grep -c '"final":false' "$TMP/every.json")
+	finals=$(grep -c '"final":true' "$TMP/every.json")
+	totals=$(sed -n 's/.*"total":\([0-9]*\),.*/\1/p' "$TMP/every.json" | head -4 | tr '\n' ' ')
+	if [[ $rc -eq 0 && $interim -eq 3 && $finals -eq 1 && $totals == "10000 20000 30000 35000 " ]]; then
+		ok "--every 10000 on 35,000 exits: 3 interim reports (10000 20000 30000) and a final 35000"
+	else
+		bad "--every 10000: rc $rc, $interim interim, $finals final, totals $totals $(head -c 200 "$TMP/err")"
+	fi
+	# Per reason: 50 x the slice's count of each reason (counted here with grep).
+	want=$(for r in interrupt cpuid hlt io msr npf; do
+		c=$(grep -c " reason $r rip" "$slice")
+		[[ $c -gt 0 ]] && echo "$r $((c * 50))"
+	done | sort)
+	got=$("$EXITSTAT" report --format csv "$big" 2>/dev/null | awk -F, '$1 == "final" { print $4, $5 }' | sort)
+	if [[ $got == "$want" ]]; then
+		ok "35,000-exit trace: per-reason counts are 50 x the slice's"
+	else
+		bad "35,000-exit trace: $(tr '\n' ';' <<<"$got") want $(tr '\n' ';' <<<"$want")"
+	fi
+	"$EXITSTAT" report --every 10000 "$big" >"$TMP/every.txt" 2>&1
+	tables=$(grep -c '^isa  *code  *reason' "$TMP/every.txt")
+	if [[ $tables -eq 4 ]]; then
+		ok "--every 10000 table output: 4 tables"
+	else
+		bad "--every 10000 table output: $tables tables"
+	fi
+fi
+
+# ---- 7. stdin, CRLF line ends, a file with no kvm events ----
+want=$(report_counts "$BED/perf-64.txt")
+got=$(report_counts - <"$BED/perf-64.txt")
+if [[ -n $want && $got == "$want" ]]; then ok "stdin (-) reads like a file"; else bad "stdin: $got"; fi
+sed 's/$/\r/' "$BED/trace-cmd-16.txt" >"$TMP/crlf.txt"
+got=$(report_counts "$TMP/crlf.txt")
+want=$(hist_counts "$BED/trace-cmd-16.hist")
+if [[ $got == "$want" ]]; then ok "CRLF line ends"; else bad "CRLF: $got"; fi
+"$EXITSTAT" report "$BED/kvm_exit.format" >/dev/null 2>"$TMP/err"
+rc=$?
+if [[ $rc -ne 0 ]] && grep -q "no kvm_exit or kvm_entry events" "$TMP/err"; then
+	ok "a file without kvm events: exit $rc and says so"
+else
+	bad "a file without kvm events: exit $rc, $(head -c 200 "$TMP/err")"
+fi
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]

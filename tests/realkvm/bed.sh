@@ -7,6 +7,7 @@
 #   bed.sh initramfs -o FILE [opts]    build a busybox-static initramfs with a guest job
 #   bed.sh boot --initrd FILE [opts]   boot it under TCG, bring the job's files back
 #   bed.sh run --script FILE [opts]    initramfs + boot in one go
+#   bed.sh extract CAPTURE DIR         unpack a results block from a serial capture
 #
 # See tests/realkvm/README.md for the full interface.
 set -euo pipefail
@@ -16,7 +17,7 @@ REPO=$(cd "$BED_DIR/../.." && pwd)
 CACHE=${EXITSTAT_CACHE:-/var/cache/exitstat}
 # The pin: the newest Debian 12 6.12 kernel when the bed was written. If the
 # archive no longer has it, the newest 6.12 one is used and named on stderr.
-KERNEL_PIN=6.12.117+deb12-amd64
+KERNEL_PIN=${EXITSTAT_KERNEL_PIN:-6.12.117+deb12-amd64}
 # What the bed loads by default; dependencies (kvm, ccp, irqbypass) come from modinfo.
 DEFAULT_MODULES=(kvm-amd)
 RESULTS_BEGIN='=====EXITSTAT-BED-RESULTS-BEGIN====='
@@ -138,7 +139,7 @@ cmd_kernel() {
 	for m in $(module_closure "$kdir" "${DEFAULT_MODULES[@]}" "${extra[@]}"); do
 		module_ko "$kdir" "$m" >/dev/null
 	done
-	note "kernel $(basename "$kdir") ($(tr '\n' ' ' <"$kdir/package"))vmlinuz=$kdir/root/boot/vmlinuz-$(basename "$kdir")"
+	note "kernel $(basename "$kdir") ($(tr '\n' ' ' <"$kdir/package" | sed 's/ $//')) vmlinuz=$kdir/root/boot/vmlinuz-$(basename "$kdir")"
 	echo "$kdir"
 }
 
@@ -347,13 +348,19 @@ cmd_run() {
 		*) die "run: unknown option $1" ;;
 		esac
 	done
-	[[ -n $initrd ]] || initrd=$REPO/build/realkvm/initramfs-$$.cpio.gz
+	local keep=1 rc=0
+	if [[ -z $initrd ]]; then
+		initrd=$REPO/build/realkvm/initramfs-$$.cpio.gz
+		keep=0
+	fi
 	cmd_initramfs -o "$initrd" "${initrd_args[@]}"
-	cmd_boot --initrd "$initrd" "${boot_args[@]}"
+	cmd_boot --initrd "$initrd" "${boot_args[@]}" || rc=$?
+	((keep)) || rm -f "$initrd"
+	return $rc
 }
 
 usage() {
-	sed -n '2,11s/^# \{0,1\}//p' "$0"
+	sed -n '2,12s/^# \{0,1\}//p' "$0"
 	exit 2
 }
 
@@ -368,8 +375,13 @@ main() {
 	initramfs) cmd_initramfs "$@" || rc=$? ;;
 	boot) cmd_boot "$@" || rc=$? ;;
 	run) cmd_run "$@" || rc=$? ;;
+	extract)
+		(($# == 2)) || die "usage: bed.sh extract CAPTURE DIR"
+		mkdir -p "$2"
+		extract_results "$1" "$2" || rc=1
+		;;
 	-h | --help | help) usage ;;
-	*) die "unknown subcommand $cmd (kernel, initramfs, boot, run)" ;;
+	*) die "unknown subcommand $cmd (kernel, initramfs, boot, run, extract)" ;;
 	esac
 	echo "bed: $cmd took $(($(date +%s) - t0)) s" >&2
 	return $rc

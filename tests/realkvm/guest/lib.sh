@@ -76,3 +76,17 @@ bed_exitgen_scenario() {
 	[ "$kb" != 0 ] && bed_trace_stop "$dir/trace.txt"
 	echo "bed-guest: $dir: exitgen $* -> status $(cat "$dir/exitgen.rc") in $(cat "$dir/seconds") s"
 }
+
+# Unpack a results block (as the bed's init writes it) found in a capture $1,
+# e.g. the console log of a nested guest booted with this initramfs, into $2.
+bed_extract_results() {
+	mkdir -p "$2"
+	tr -d '\r' <"$1" | awk '
+		$0 == "=====EXITSTAT-BED-RESULTS-BEGIN=====" {on = 1; next}
+		index($0, "=====EXITSTAT-BED-RESULTS-END=====") == 1 {print $2 >"/tmp/bed-extract.md5"; exit}
+		on {print}' | base64 -d >/tmp/bed-extract.tgz || bed_fail "no results block in $1"
+	[ "$(md5sum </tmp/bed-extract.tgz | cut -d' ' -f1)" = "$(cat /tmp/bed-extract.md5 2>/dev/null)" ] ||
+		bed_fail "results block in $1 is damaged or incomplete"
+	tar -xzf /tmp/bed-extract.tgz -C "$2" || bed_fail "cannot unpack the results block of $1"
+	rm -f /tmp/bed-extract.tgz /tmp/bed-extract.md5
+}

@@ -58,6 +58,8 @@ struct trace_result {
 	 * exit are in ticks, not ns.
 	 */
 	bool ts_counter;
+	/* kvm records wrapped onto two or more lines (mail) and read joined with a space */
+	uint64_t joined;
 };
 
 /* Called for each exit and entry, in file order. Non-zero stops the read. */

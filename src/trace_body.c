@@ -367,7 +367,11 @@ int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
 	b->vcpu = STATS_VCPU_UNKNOWN;
 	if (n == 0) {
 		*why = "kvm_exit without a body (record cut short)";
-		return -1;
+		return TRACE_BODY_CUT;
+	}
+	if (n == 4 && !memcmp(p, "vcpu", 4)) {
+		*why = "kvm_exit cut short after `vcpu`";
+		return TRACE_BODY_CUT;
 	}
 	if (starts(p, e, "vcpu ")) {
 		const char *d = skip_blanks(p + 5, e), *de = d;
@@ -383,6 +387,11 @@ int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
 		p = skip_blanks(de, e);
 	}
 	if (!starts(p, e, "reason ")) {
+		/* `vcpu 1` or `vcpu 1 reas`: the line stops before the reason */
+		if ((size_t)(e - p) <= 6 && !memcmp(p, "reason", (size_t)(e - p))) {
+			*why = "kvm_exit cut short before the exit reason";
+			return TRACE_BODY_CUT;
+		}
 		*why = "kvm_exit without `reason`";
 		return -1;
 	}
@@ -399,7 +408,7 @@ int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
 	}
 	if (!rip) {
 		*why = "no ` rip` after the exit reason (line cut short or wrapped)";
-		return -1;
+		return TRACE_BODY_CUT;
 	}
 	t = rip;
 	while (t > r && is_blank(t[-1]))
@@ -435,6 +444,10 @@ int trace_entry_body_parse(const char *s, size_t n, uint32_t *vcpu, bool *has_ri
 	uint64_t v;
 
 	*has_rip = false;
+	if (n == 0 || (n == 4 && !memcmp(s, "vcpu", 4))) {
+		*why = "kvm_entry cut short before `vcpu N`";
+		return TRACE_BODY_CUT;
+	}
 	if (!starts(s, e, "vcpu ")) {
 		*why = n ? "kvm_entry without `vcpu N`" : "kvm_entry without a body (record cut short)";
 		return -1;

@@ -99,15 +99,19 @@ struct reason_cache;
 struct reason_cache *reason_cache_new(void);
 void reason_cache_free(struct reason_cache *c);
 
+/* The body stops early: the record may go on on the next line (mail wrapping). */
+#define TRACE_BODY_CUT (-2)
+
 /*
- * Parse a kvm_exit body. 0, or -1 with *why set to what is wrong.
+ * Parse a kvm_exit body. 0; -1 with *why set to what is wrong; or
+ * TRACE_BODY_CUT when the line ends before the reason is complete.
  * The body is accepted once the reason is complete, i.e. followed by ` rip`:
  * nothing after rip is used, so a cut or wrapped tail still counts.
  */
 int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
 			  struct exit_body *b, const char **why);
 
-/* Parse a kvm_entry body (`vcpu N[, rip 0x...]`). 0, or -1 with *why set. */
+/* Parse a kvm_entry body (`vcpu N[, rip 0x...]`). 0, -1 or TRACE_BODY_CUT with *why set. */
 int trace_entry_body_parse(const char *s, size_t n, uint32_t *vcpu, bool *has_rip,
 			   const char **why);
 

@@ -36,6 +36,7 @@
 #include "trace_line.h"
 
 #define HELD_MAX 65536	/* events held waiting for the trace's ISA */
+#define WRAP_MAX_PARTS 4	/* a wrapped record is joined from at most this many lines */
 
 struct held {
 	struct exit_event ev;
@@ -58,6 +59,14 @@ struct reader {
 
 	bool have_split;	/* a header whose event is on the next line */
 	struct trace_header split;
+
+	/* A kvm line cut short, waiting for its continuation (mail wrapping). */
+	bool have_wrap, joining;
+	char *wrap, *join;
+	size_t wrap_len, wrap_cap, join_cap;
+	uint64_t wrap_line;
+	const char *wrap_why;
+	int wrap_parts;
 
 	enum exit_isa trace_isa;
 	bool isa_mixed;
@@ -119,6 +128,51 @@ static int bad(struct reader *r, const char *why)
 	}
 	res->skipped++;
 	return 0;
+}
+
+/*
+ * A kvm line that stops before its reason is complete: keep it, the next
+ * line may be its continuation (mail clients wrap long lines at a space).
+ */
+static int cut(struct reader *r, const char *why)
+{
+	if (r->wrap_parts + 1 >= WRAP_MAX_PARTS)
+		return bad(r, why);
+	if (r->text_len + 1 > r->wrap_cap) {
+		size_t ncap = r->text_len + 256;
+		char *n = realloc(r->wrap, ncap);
+
+		if (!n) {
+			fprintf(r->diag, "%s: out of memory\n", r->name);
+			return -1;
+		}
+		r->wrap = n;
+		r->wrap_cap = ncap;
+	}
+	memmove(r->wrap, r->text, r->text_len);
+	r->wrap_len = r->text_len;
+	if (!r->joining)
+		r->wrap_line = r->lineno;
+	r->wrap_why = why;
+	r->wrap_parts++;
+	r->have_wrap = true;
+	return 0;
+}
+
+/* The kept line had no continuation: it is malformed after all. */
+static int wrap_is_bad(struct reader *r)
+{
+	uint64_t line = r->lineno;
+	int ret;
+
+	r->have_wrap = false;
+	r->wrap_parts = 0;
+	r->lineno = r->wrap_line;
+	r->text = r->wrap;
+	r->text_len = r->wrap_len;
+	ret = bad(r, r->wrap_why);
+	r->lineno = line;
+	return ret;
 }
 
 static int deliver(struct reader *r, const struct exit_event *ev)
@@ -224,8 +278,13 @@ static int on_kvm_exit(struct reader *r, const struct trace_header *h)
 	const char *why;
 	int ret;
 
-	if (trace_exit_body_parse(r->cache, h->body, h->body_len, &b, &why))
+	ret = trace_exit_body_parse(r->cache, h->body, h->body_len, &b, &why);
+	if (ret == TRACE_BODY_CUT)
+		return cut(r, why);
+	if (ret)
 		return bad(r, why);
+	if (r->joining)
+		r->res->joined++;
 	fill_from_header(&ev, h);
 	ev.vcpu = b.vcpu;
 	if (b.plugin_spelling)
@@ -268,8 +327,14 @@ static int on_kvm_entry(struct reader *r, const struct trace_header *h)
 	const char *why;
 	bool has_rip;
 
-	if (trace_entry_body_parse(h->body, h->body_len, &ev.vcpu, &has_rip, &why))
+	int ret = trace_entry_body_parse(h->body, h->body_len, &ev.vcpu, &has_rip, &why);
+
+	if (ret == TRACE_BODY_CUT)
+		return cut(r, why);
+	if (ret)
 		return bad(r, why);
+	if (r->joining)
+		r->res->joined++;
 	if (has_rip)
 		r->ev_entry_rip = true;
 	fill_from_header(&ev, h);
@@ -382,12 +447,12 @@ static int on_event(struct reader *r, const struct trace_header *h)
 
 	if (trace_event_is(h, "kvm_exit")) {
 		if (!h->event_colon)
-			return bad(r, "kvm_exit without a body (record cut short)");
+			return cut(r, "kvm_exit without a body (record cut short)");
 		return on_kvm_exit(r, h);
 	}
 	if (trace_event_is(h, "kvm_entry")) {
 		if (!h->event_colon)
-			return bad(r, "kvm_entry without a body (record cut short)");
+			return cut(r, "kvm_entry without a body (record cut short)");
 		return on_kvm_entry(r, h);
 	}
 	/* perf script --show-lost-events: `PERF_RECORD_LOST lost N` after a header. */
@@ -410,7 +475,7 @@ static int on_event(struct reader *r, const struct trace_header *h)
 	return 0;
 }
 
-static int on_line(struct reader *r, const char *s, size_t n)
+static int on_record_line(struct reader *r, const char *s, size_t n)
 {
 	struct trace_header h;
 	int ret;
@@ -458,6 +523,63 @@ static int on_line(struct reader *r, const char *s, size_t n)
 	if (contains(s, n, "kvm_exit:") || contains(s, n, "kvm_entry:"))
 		return bad(r, "kvm_exit/kvm_entry record without a readable header");
 	return 0;
+}
+
+/* Can line (s, n) continue a wrapped record? Only text that is nothing else. */
+static bool is_continuation(const char *s, size_t n)
+{
+	struct trace_header h;
+	const char *t = s;
+
+	while (t < s + n && (*t == ' ' || *t == '\t'))
+		t++;
+	n -= (size_t)(t - s);
+	return n && *t != '#' && !has_prefix(t, n, "CPU:") && !contains(t, n, "kvm_") &&
+	       !trace_header_parse(t, n, &h);
+}
+
+static int on_line(struct reader *r, const char *s, size_t n)
+{
+	int ret;
+
+	if (r->have_wrap) {
+		if (is_continuation(s, n)) {
+			uint64_t line = r->lineno;
+			size_t len;
+
+			while (n && (*s == ' ' || *s == '\t')) {
+				s++;
+				n--;
+			}
+			len = r->wrap_len + 1 + n;
+			if (len > r->join_cap) {
+				char *j = realloc(r->join, len + 256);
+
+				if (!j) {
+					fprintf(r->diag, "%s: out of memory\n", r->name);
+					return -1;
+				}
+				r->join = j;
+				r->join_cap = len + 256;
+			}
+			memcpy(r->join, r->wrap, r->wrap_len);
+			r->join[r->wrap_len] = ' ';
+			memcpy(r->join + r->wrap_len + 1, s, n);
+			r->have_wrap = false;
+			r->joining = true;
+			r->lineno = r->wrap_line;
+			ret = on_record_line(r, r->join, len);
+			r->joining = false;
+			r->lineno = line;
+			if (!r->have_wrap)
+				r->wrap_parts = 0;
+			return ret;
+		}
+		ret = wrap_is_bad(r);
+		if (ret)
+			return ret;
+	}
+	return on_record_line(r, s, n);
 }
 
 static enum trace_format decide_format(const struct reader *r)
@@ -516,12 +638,16 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 		fprintf(r.diag, "%s: read error: %s\n", r.name, strerror(errno));
 		ret = -1;
 	}
+	if (!ret && r.have_wrap)
+		ret = wrap_is_bad(&r);	/* the last record was cut short */
 	if (!ret && r.nheld)
 		ret = flush_held(&r, r.trace_isa);
 	res->format = decide_format(&r);
 	res->isa = r.isa_mixed ? ISA_UNKNOWN : r.trace_isa;
 	free(line);
 	free(r.held);
+	free(r.wrap);
+	free(r.join);
 	reason_cache_free(r.cache);
 	return ret;
 }

@@ -341,9 +341,11 @@ static void test_entry_bodies(void **state)
 	/* 6.x: "vcpu %u, rip 0x%lx intr_info 0x%08x error_code 0x%08x%s" */
 	assert_int_equal(trace_entry_body_parse("vcpu 1, rip 0x1 intr_info 0x00000000 error_code 0x00000000[immediate exit]", 74, &vcpu, &rip, &why), 0);
 	assert_int_equal(vcpu, 1);
-	assert_int_equal(trace_entry_body_parse("vcpu", 4, &vcpu, &rip, &why), -1);
 	assert_int_equal(trace_entry_body_parse("vcpu 1x", 7, &vcpu, &rip, &why), -1);
-	assert_int_equal(trace_entry_body_parse("", 0, &vcpu, &rip, &why), -1);
+	assert_int_equal(trace_entry_body_parse("cpu 1", 5, &vcpu, &rip, &why), -1);
+	/* cut short: the record may go on on the next line */
+	assert_int_equal(trace_entry_body_parse("vcpu", 4, &vcpu, &rip, &why), TRACE_BODY_CUT);
+	assert_int_equal(trace_entry_body_parse("", 0, &vcpu, &rip, &why), TRACE_BODY_CUT);
 }
 
 /* ---- aliases: every era's and renderer's name for one reason is one catalogue entry ---- */
@@ -671,6 +673,46 @@ static void test_skip_bad_lists(void **state)
 	assert_null(strstr(diag, "t:130: "));
 	assert_non_null(strstr(diag, "only the first 64 are listed"));
 	free(diag);
+}
+
+/* Mail clients wrap long lines at a space: such a record is read joined. */
+static void test_wrapped_records_joined(void **state)
+{
+	/* public 30's records, wrapped at 72 columns the way a mail client does */
+	const char *text =
+		"             exe-110348  [006] d... 410259.258844: kvm_entry: vcpu 1,\n"
+		"rip 0x5600b39c8132\n"
+		"             exe-110348  [006] d... 410259.258862: kvm_exit: vcpu 1 reason\n"
+		"EPT_VIOLATION rip 0x5600b39c8132 info1 0x0000000000000181 info2\n"
+		"0x0000000000000000 intr_info 0x00000000 error_code 0x00000000\n"
+		"             exe-110348  [006] .... 410259.258863: kvm_page_fault: address\n"
+		"3fef42812000 error_code 181\n";
+	const char *cut_in_name =
+		"             exe-110348  [006] d... 410259.258862: kvm_exit: vcpu 1 reason EPT_VIO\n"
+		"LATION rip 0x5600b39c8132 info1 0x0000000000000181 info2 0x0000000000000000\n";
+	struct collected c;
+	struct trace_result res;
+	char *diag = NULL;
+
+	(void)state;
+	assert_int_equal(read_text(text, NULL, &c, &res, &diag), 0);
+	assert_string_equal(diag, "");
+	free(diag);
+	assert_int_equal(c.n, 2);
+	/* The entry is complete at `vcpu 1,` (nothing after it is used): only the exit is joined. */
+	assert_int_equal(res.joined, 1);
+	assert_int_equal(c.ev[0].kind, EV_ENTRY);
+	assert_int_equal(c.ev[1].kind, EV_EXIT);
+	assert_int_equal(c.ev[1].reason, 48);
+	assert_int_equal(c.ev[1].vcpu, 1);
+	assert_int_equal(c.ev[1].tid, 110348);
+	assert_int_equal(c.ev[1].ts_ns, 410259258862000ull);
+
+	/* Joined at a space, a name cut in two is no name: said at the first line. */
+	assert_int_equal(read_text(cut_in_name, NULL, &c, &res, &diag), -1);
+	assert_non_null(strstr(diag, "t:1: unknown exit reason: "));
+	free(diag);
+	assert_int_equal(c.n, 0);
 }
 
 static void test_callback_stops(void **state)
@@ -1045,6 +1087,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_strict),
 		cmocka_unit_test(test_malformed_kinds),
 		cmocka_unit_test(test_skip_bad_lists),
+		cmocka_unit_test(test_wrapped_records_joined),
 		cmocka_unit_test(test_callback_stops),
 		cmocka_unit_test(test_aggregate_tables),
 		cmocka_unit_test(test_public_samples),

@@ -24,5 +24,8 @@ if ((boot_rc)); then
 fi
 verify_rc=0
 bash "$BED_DIR/verify.sh" "$out" "$BED_DIR/scenarios.txt" || verify_rc=$?
+# The checks themselves must be able to fail: damaged copies of these results.
+echo
+bash "$BED_DIR/verify-selftest.sh" "$out" "$BED_DIR/scenarios.txt" || verify_rc=1
 echo "check-realkvm: took $(($(date +%s) - start)) s (results in $out)"
 exit $verify_rc

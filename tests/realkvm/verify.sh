@@ -198,7 +198,8 @@ check_scenario() {
 	# User-space exits: KVM_RUN returns as exitgen counted them vs kvm_userspace_exit.
 	local e_user k_user
 	e_user=$(jq -r 'if .userspace_exits then [.userspace_exits[]] | add else empty end' "$json")
-	k_user=$(awk '/Hits:/ {print $2}' "$dir/userspace-hist.txt" 2>/dev/null)
+	k_user=$(awk '/^\{ *reason:/ {sub(/.*hitcount: */, ""); n += $1; f = 1} END {if (f) print n}' \
+		"$dir/userspace-hist.txt" 2>/dev/null)
 	if [[ -n $e_user && -n $k_user ]]; then
 		if [[ $e_user == "$k_user" ]]; then
 			ok "$name: kvm_userspace_exit == exitgen's userspace_exits ($k_user)"

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Shows verify.sh can fail: each case damages a copy of a real bed run's
+# results in one way and verify.sh must then exit non-zero (and pass on the
+# untouched copy). No boot needed.
+# usage: verify-selftest.sh RESULTS_DIR SCENARIOS_FILE
+set -uo pipefail
+BED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+results=${1:?usage: verify-selftest.sh RESULTS_DIR SCENARIOS_FILE}
+scenarios=${2:?usage: verify-selftest.sh RESULTS_DIR SCENARIOS_FILE}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+# Runs verify.sh on scenario $2 of a fresh copy after command $3 damaged it.
+expect() {
+	local want=$1 name=$2 damage=$3 what=$4 rc
+	rm -rf "$tmp/r" && mkdir -p "$tmp/r"
+	cp -r "$results/$name" "$tmp/r/" 2>/dev/null
+	grep -E "^${name}[[:space:]]" "$scenarios" >"$tmp/s"
+	(cd "$tmp/r/$name" 2>/dev/null || cd "$tmp/r" && eval "$damage") || {
+		echo "FAIL  verify-selftest: could not apply: $what"
+		fail=$((fail + 1))
+		return
+	}
+	bash "$BED_DIR/verify.sh" "$tmp/r" "$tmp/s" >"$tmp/out" 2>&1
+	rc=$?
+	if { [[ $want == pass ]] && ((rc == 0)); } || { [[ $want == fail ]] && ((rc != 0)); }; then
+		echo "PASS  verify-selftest: $what -> verify.sh $( ((rc)) && echo fails || echo passes)"
+		pass=$((pass + 1))
+	else
+		echo "FAIL  verify-selftest: $what -> verify.sh exit $rc, wanted $want:"
+		sed 's/^/      /' "$tmp/out"
+		fail=$((fail + 1))
+	fi
+}
+
+# Adds $3 to the hitcount of exit code $2 (vCPU $1) in hist.txt.
+bump='bump() { awk -v v="$1" -v c="$2" -v d="$3" '"'"'
+	/^\{ *vcpu_id:/ { line = $0; gsub(/[{},:]/, " ")
+		if ($2 == v && $4 == c) { sub(/hitcount: *[0-9]+/, "hitcount: " $6 + d, line) }
+		print line; next } {print}'"'"' hist.txt >h && mv h hist.txt; }'
+
+expect pass m64-out ':' "the untouched m64-out results"
+expect fail m64-out "$bump; bump 0 123 1" "one io exit more in the kernel's hist"
+expect fail m64-out "$bump; bump 0 123 -1" "one io exit fewer in the kernel's hist"
+expect fail m64-cpuid "jq -c '.expected.cpuid += 1' exitgen.json >j && mv j exitgen.json" \
+	"exitgen expecting one cpuid more"
+expect fail m64-rdmsr "$bump; bump 0 124 5" "five msr exits more"
+expect fail m64-mmio "$bump; bump 0 1024 40" "npf above mmio + the first-touch bound"
+expect fail m64-mmio "$bump; bump 0 1024 -10" "npf below exitgen's mmio"
+expect fail m64-hlt "sed -i '/^Totals:/i { vcpu_id:          0, exit_reason:        110 } hitcount:          1' hist.txt" \
+	"an unexpected rdtsc exit ('other' reasons must be 0)"
+expect fail m64-out "sed -i 's/Dropped: 0/Dropped: 3/' hist.txt" "a hist that dropped entries"
+expect fail m64-out "echo 1 >exitgen.rc" "exitgen failing"
+expect fail m64-out "rm -rf ../m64-out" "a scenario without results"
+expect fail vcpus2 "$bump; bump 0 123 1; bump 1 123 -1" "io moved from vCPU 1 to vCPU 0 (same total)"
+expect fail m64-out "sed -i 's/hitcount: *3000$/hitcount: 3001/' userspace-hist.txt" \
+	"one kvm_userspace_exit more"
+if [[ -x ${EXITSTAT:-$BED_DIR/../../build/exitstat} ]]; then
+	expect fail m64-out "awk '/reason io / && !done {done = 1; next} {print}' trace.txt >t && mv t trace.txt" \
+		"one io kvm_exit line missing from the trace exitstat reads"
+fi
+
+echo "verify-selftest: $pass passed, $fail failed"
+((fail == 0))

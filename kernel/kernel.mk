@@ -1,9 +1,50 @@
 # kernel/: the KVM exit-statistics patch series against Debian's linux-source-6.12,
-# its build check and its boot check in the real-KVM bed. See kernel/README.md.
-CHECKS += kernel-check
-.PHONY: kernel-check
+# its build and boot checks, the guest tool exitstat-cpuid and the tests of the
+# debugfs reader src/kernel_stats.c. See kernel/README.md.
+BINARIES += $(BUILD)/exitstat-cpuid
+STATIC_BINARIES += $(BUILD)/static/exitstat-cpuid
+CHECKS += kernel-tools-check kernel-check
+.PHONY: kernel-tools-check kernel-check kernel-boot-check
+
+EXITSTAT_CPUID_SRCS := kernel/tools/exitstat-cpuid.c src/reasons.c
+
+$(BUILD)/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/reasons.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(EXITSTAT_CPUID_SRCS) -o $@
+
+$(BUILD)/static/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/reasons.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -static $(EXITSTAT_CPUID_SRCS) -o $@
+
+KERNEL_STATS_TEST_SRCS := kernel/tests/kernel_stats_test.c src/kernel_stats.c src/reasons.c
+
+$(BUILD)/tests/kernel_stats_test: $(KERNEL_STATS_TEST_SRCS) src/kernel_stats.h src/reasons.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(KERNEL_STATS_TEST_SRCS) -lcmocka -o $@
+
+$(BUILD)/san/tests/kernel_stats_test: $(KERNEL_STATS_TEST_SRCS) src/kernel_stats.h src/reasons.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(KERNEL_STATS_TEST_SRCS) -lcmocka -o $@
+
+$(BUILD)/san/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/reasons.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(EXITSTAT_CPUID_SRCS) -o $@
+
+# Quick: the debugfs reader (plain and ASan+UBSan) and exitstat-cpuid on
+# recorded CPUID answers.
+kernel-tools-check: $(BUILD)/tests/kernel_stats_test $(BUILD)/san/tests/kernel_stats_test \
+		$(BUILD)/exitstat-cpuid $(BUILD)/san/exitstat-cpuid
+	$(BUILD)/tests/kernel_stats_test
+	$(BUILD)/san/tests/kernel_stats_test
+	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/exitstat-cpuid
+	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/san/exitstat-cpuid
 
 # Applies the series to a fresh tree, builds kvm/kvm-amd/kvm-intel with
 # CONFIG_KVM_WERROR=y, runs checkpatch --strict on every patch.
 kernel-check: setup
 	@bash kernel/check.sh
+
+# Boots the patched kernel in the real-KVM bed (tests/realkvm) and checks the
+# printed tables, debugfs and the CPUID leaves against exitgen and kvm:kvm_exit.
+kernel-boot-check: setup static
+	@bash kernel/boot-check.sh

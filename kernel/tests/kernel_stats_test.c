@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cmocka tests of src/kernel_stats.c, the reader of the debugfs exit table. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "kernel_stats.h"
+
+static int parse_text(const char *text, struct kernel_stats *ks, char *err, size_t errlen)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int rc;
+
+	assert_non_null(f);
+	rc = kernel_stats_parse(f, "t.txt", ks, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+static void test_valid_svm_table(void **state)
+{
+	static const char text[] =
+		"# isa code count cycles name\n"
+		"svm 0x040 0 0 DE excp\n"
+		"svm 0x07b 1000 123456 io\n"
+		"svm 0x400 7 99 npf\n"
+		"svm 0xffffffff 0 0 invalid_guest_state\n"
+		"svm 0x08e 0 0 -\n"
+		"# unmapped 2 30\n"
+		"# total 1009 123585\n";
+	struct kernel_stats ks;
+	const struct kernel_stat *io;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(parse_text(text, &ks, err, sizeof(err)), 0);
+	assert_int_equal(ks.n, 5);
+	assert_int_equal(ks.rows[0].isa, ISA_SVM);
+	assert_int_equal(ks.rows[0].code, 0x40);
+	io = kernel_stats_find(&ks, ISA_SVM, 0x7b);
+	assert_non_null(io);
+	assert_int_equal(io->count, 1000);
+	assert_int_equal(io->cycles, 123456);
+	assert_int_equal(ks.rows[3].code, 0xffffffffu);
+	assert_true(ks.has_total);
+	assert_int_equal(ks.total_count, 1009);
+	assert_int_equal(ks.total_cycles, 123585);
+	assert_true(ks.has_unmapped);
+	assert_int_equal(ks.unmapped_count, 2);
+	assert_null(kernel_stats_find(&ks, ISA_VMX, 0x7b));
+	kernel_stats_free(&ks);
+}
+
+static void test_valid_vmx_full_range(void **state)
+{
+	static const char text[] =
+		"vmx 0x000 1 2 EXCEPTION_NMI\n"
+		"vmx 0x01e 18446744073709551615 18446744073709551615 IO_INSTRUCTION\n";
+	struct kernel_stats ks;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(parse_text(text, &ks, err, sizeof(err)), 0);
+	assert_int_equal(ks.n, 2);
+	assert_int_equal(ks.rows[1].isa, ISA_VMX);
+	assert_int_equal(ks.rows[1].code, 30);
+	assert_true(ks.rows[1].count == UINT64_MAX);
+	assert_false(ks.has_total);
+	kernel_stats_free(&ks);
+}
+
+struct bad_case {
+	const char *text;
+	const char *message;	/* exact */
+};
+
+static void test_errors(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ "svm 0x07b 1 2 io\nxen 0x07b 1 2 io\n", "t.txt:2: isa 'xen' is neither vmx nor svm" },
+		{ "svm 7b 1 2 io\n", "t.txt:1: exit code '7b' is not a 0x-prefixed 32-bit hex number" },
+		{ "svm 0x100000000 1 2 io\n", "t.txt:1: exit code '0x100000000' is not a 0x-prefixed 32-bit hex number" },
+		{ "svm 0x07b 18446744073709551616 2 io\n", "t.txt:1: count '18446744073709551616' is not a decimal 64-bit number" },
+		{ "svm 0x07b 1 -2 io\n", "t.txt:1: cycles '-2' is not a decimal 64-bit number" },
+		{ "svm 0x07b 1 2\n", "t.txt:1: row for svm 0x07b has no name" },
+		{ "svm 0x07b\n", "t.txt:1: expected 'isa code count cycles name', got 2 field(s)" },
+		{ "svm 0x07b 1 2 io\nsvm 0x7b 3 4 io\n", "t.txt:2: second row for svm 0x7b" },
+		{ "svm 0x07b 1 2 io\nvmx 0x01e 3 4 IO_INSTRUCTION\n", "t.txt:2: isa vmx after rows of svm: one table has one isa" },
+		{ "svm 0x07b 1 2 io\n\n", "t.txt:2: empty line" },
+		{ "svm 0x07b 1 2 io\n# total 5\n", "t.txt:2: '# total' needs exactly a count and a cycle total" },
+		{ "svm 0x07b 1 2 io\n# unmapped x 0\n", "t.txt:2: '# unmapped': count 'x' is not a decimal 64-bit number" },
+		{ "# isa code count cycles name\n", "t.txt:1: no rows: not an exit_stats table" },
+		{ "", "t.txt:0: no rows: not an exit_stats table" },
+	};
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kernel_stats ks;
+
+		err[0] = '\0';
+		assert_int_equal(parse_text(cases[i].text, &ks, err, sizeof(err)), -1);
+		assert_string_equal(err, cases[i].message);
+		kernel_stats_free(&ks);
+	}
+}
+
+static void test_missing_file(void **state)
+{
+	struct kernel_stats ks;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(kernel_stats_read("/nonexistent/exit_stats", &ks, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/exit_stats: No such file or directory"));
+	kernel_stats_free(&ks);
+}
+
+/* A table the patched kernel wrote in the real-KVM bed, if one was given. */
+static void test_fixture(void **state)
+{
+	const char *path = getenv("KERNEL_STATS_FIXTURE");
+	struct kernel_stats ks;
+	char err[256];
+	uint64_t sum = 0;
+
+	(void)state;
+	if (!path)
+		skip();
+	assert_int_equal(kernel_stats_read(path, &ks, err, sizeof(err)), 0);
+	assert_int_equal(ks.n, 0xa7 + 4 + 4);
+	for (size_t i = 0; i < ks.n; i++)
+		sum += ks.rows[i].count;
+	assert_true(ks.has_total && ks.has_unmapped);
+	assert_true(sum + ks.unmapped_count == ks.total_count);
+	assert_non_null(kernel_stats_find(&ks, ISA_SVM, 0x7b));
+	kernel_stats_free(&ks);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_svm_table),
+		cmocka_unit_test(test_valid_vmx_full_range),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_fixture),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

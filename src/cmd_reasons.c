@@ -181,7 +181,7 @@ int cmd_reasons(int argc, char **argv)
 		}
 	}
 	if (fmt == FMT_JSON) {
-		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
+		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(arr);
 	} else if (!nfound) {
 		printf("source: kernel = the name Linux's kvm_exit tracepoint prints; "

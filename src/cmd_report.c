@@ -33,7 +33,8 @@ static void usage(FILE *f)
 		"  -p, --pid PID                only this VM (host process, or thread if the trace lacks tgids)\n"
 		"      --vcpu N                 only this vCPU\n"
 		"      --per-vm                 add exits per VM and vCPU\n"
-		"      --skip-bad               count malformed lines and go on (they are listed on stderr)\n");
+		"      --skip-bad               count malformed lines and go on (they are listed on stderr)\n"
+		"      --analyze                timeline, phases and bursts instead (see exitstat report --analyze --help)\n");
 }
 
 static int on_event(void *ctx, const struct exit_event *ev)
@@ -85,6 +86,15 @@ int cmd_report(int argc, char **argv)
 	uint64_t v;
 	int c, rc, status = EXIT_OK;
 
+	/* --analyze anywhere: the timeline analysis takes over with the other options. */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--analyze")) {
+			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
+			return cmd_analyze(argc - 1, argv);
+		}
+	}
 	r.ro.filter.vcpu = STATS_VCPU_UNKNOWN;
 	while ((c = getopt_long(argc, argv, "f:e:s:t:p:h", opts, NULL)) != -1) {
 		switch (c) {

@@ -8,6 +8,8 @@ int cmd_live(int argc, char **argv);		/* default: live per-reason stats */
 int cmd_record(int argc, char **argv);		/* per-exit events to a file */
 int cmd_report(int argc, char **argv);		/* stats of a trace or recording */
 int cmd_reasons(int argc, char **argv);		/* the exit-reason catalogue */
+int cmd_analyze(int argc, char **argv);		/* report --analyze: timeline, phases */
+int cmd_plot(int argc, char **argv);		/* SVG timeline and bars */
 
 /* Exit statuses shared by all commands. */
 #define EXIT_OK 0

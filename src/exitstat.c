@@ -16,6 +16,7 @@ static const struct {
 	{ "live", cmd_live, "live per-reason exit statistics (the default command)" },
 	{ "record", cmd_record, "record every exit to a compact file" },
 	{ "report", cmd_report, "statistics of a kernel trace or a recording" },
+	{ "plot", cmd_plot, "SVG: exit-rate timeline by reason with phases, counts and time bars" },
 	{ "reasons", cmd_reasons, "the exit-reason catalogue: list, or look up a number or name" },
 };
 

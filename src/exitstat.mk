@@ -35,9 +35,5 @@ $(BUILD)/static/exitstat: src/exitstat.c $(LIB_SRCS) $(LIB_HDRS) $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -static src/exitstat.c $(LIB_SRCS) $(LIB_STATIC_LDLIBS) $(LIB_LDLIBS) -o $@
 
-# BRING-UP (remove once live and trace reading have landed): link the CLI only
-# when every part it dispatches to exists, so `make` keeps working meanwhile.
-ifeq ($(words $(wildcard src/trace_text.c src/cmd_live.c src/cmd_record.c)),3)
 BINARIES += $(BUILD)/exitstat
 STATIC_BINARIES += $(BUILD)/static/exitstat
-endif

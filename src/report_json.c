@@ -121,7 +121,7 @@ int report_json(FILE *out, const struct report_opts *o, const struct report_meta
 		free(vr);
 		json_object_object_add(root, "vms", vms);
 	}
-	fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+	fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
 	return 0;
 }

@@ -58,7 +58,7 @@ static const char *skip_blanks(const char *s, const char *e)
 /* A number token [s, e): 0x-hex, or decimal unless hex_default. */
 static bool parse_num(const char *s, const char *e, bool hex_default, uint64_t *v)
 {
-	uint64_t x = 0;
+	uint64_t x = 0, limit;
 	int base = hex_default ? 16 : 10;
 
 	if (e - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
@@ -67,6 +67,7 @@ static bool parse_num(const char *s, const char *e, bool hex_default, uint64_t *
 	}
 	if (s >= e)
 		return false;
+	limit = UINT64_MAX / (uint64_t)base;
 	for (; s < e; s++) {
 		int d;
 
@@ -78,7 +79,7 @@ static bool parse_num(const char *s, const char *e, bool hex_default, uint64_t *
 			d = *s - 'A' + 10;
 		else
 			return false;
-		if (x > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+		if (x > limit || (x == limit && (uint64_t)d > UINT64_MAX % (uint64_t)base))
 			return false;
 		x = x * (uint64_t)base + (uint64_t)d;
 	}

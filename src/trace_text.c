@@ -25,8 +25,17 @@
  *
  * Damage. A kvm_exit/kvm_entry line that cannot be read is an error, or with
  * skip_bad is counted, listed and skipped. Other events, comments, headers and
- * continuation lines are not errors. A header whose record goes on on the
- * next line (`...  280.971121:` then ` kvm_exit: ...`) is joined with it.
+ * continuation lines are not errors. A kvm_exit is complete once its reason is
+ * followed by ` rip` (a cut tail still counts: nothing after rip is used); a
+ * kvm_entry once it has `vcpu N`. Two repairs, both counted or visible:
+ * - a header whose record goes on on the next line (`...  280.971121:` then
+ *   ` kvm_exit: ...`, public sample 13) is joined with it;
+ * - a kvm line that stops before it is complete is joined, with one space,
+ *   to the following lines that are nothing else (no header, not a comment),
+ *   up to WRAP_MAX_PARTS lines: mail clients wrap at spaces. Counted in
+ *   res->joined; if the joined text still does not read, the error names the
+ *   first line. A record cut short at the end of the trace is an error.
+ * Lost events are never hidden: res->lost and res->lost_marks (trace.h).
  */
 #include <errno.h>
 #include <stdlib.h>

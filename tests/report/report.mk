@@ -4,3 +4,9 @@ check-report: $(BUILD)/exitstat
 	@EXITSTAT=$(BUILD)/exitstat bash tests/report/run.sh
 
 CHECKS += check-report
+
+.PHONY: bench-trace-read
+bench-trace-read: $(BUILD)/exitstat
+	@EXITSTAT=$(BUILD)/exitstat BUILD=$(BUILD) bash tests/report/bench.sh
+
+BENCHES += bench-trace-read

@@ -204,7 +204,10 @@ static int bpf_read(void *p, struct stats *s)
 	if (!vals)
 		return -1;
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		struct exit_key k = { next.pid, next.vcpu, next.isa, next.reason };
+		/* VMX: the basic reason, as every other source keys it (flags dropped). */
+		struct exit_key k = { next.pid, next.vcpu, next.isa,
+				      next.isa == ISA_VMX ? next.reason & VMX_EXIT_BASIC_MASK
+							  : next.reason };
 		struct live_counts sum = {};
 		struct exit_counts *c;
 

@@ -37,12 +37,13 @@ if ((run)); then
 	echo "$methods" >"$tmp/methods"
 	bash "$REPO/tests/realkvm/bed.sh" run --script "$HERE/bed-job.sh" \
 		--add "$HERE/scenarios.txt:/etc/live/scenarios" --add "$tmp/methods:/etc/live/methods" \
-		--smp 2 --timeout 1200 --results "$results" --log "$tmp/console.log" >"$tmp/bed.out" 2>&1
+		--smp 2 --timeout 1200 --results "$results" >"$tmp/bed.out" 2>&1
 	brc=$?
 	grep -E '^live-job:|^bed:|bed-guest:' "$tmp/bed.out"
 	if ((brc != 0)); then
-		bad "the bed run failed (status $brc); console tail:"
-		tail -n 30 "$tmp/console.log"
+		bad "the bed run failed (status $brc); its output and the console tail:"
+		tail -n 15 "$tmp/bed.out"
+		tail -n 30 "$results/console.log"
 	fi
 fi
 

@@ -12,9 +12,10 @@
  * name and, upper-cased, a VMX one (`cpuid`, `hlt`: kernels of 2009 printed
  * VMX names in lower case). They take the trace's ISA; before it is known
  * they are held back, in order with the events after them, until a line
- * settles it. At the end, held lower-case names are SVM (the kernel's SVM
- * spelling), held numbers take opts->isa_hint or are an error. A trace whose
- * lines name both ISAs reports res->isa = ISA_UNKNOWN (mixed).
+ * settles it. At the end (or after HELD_MAX held events), held lower-case
+ * names are SVM (the kernel's SVM spelling), held numbers take
+ * opts->isa_hint or are an error naming their line. A trace whose lines
+ * name both ISAs reports res->isa = ISA_UNKNOWN (mixed).
  *
  * Renderer. ftrace if a `# tracer:` line or a flags column shows and nothing
  * below does; perf script if a header is `comm TID` or `PID/TID` or an event
@@ -52,6 +53,7 @@ struct held {
 	enum reason_isa_how how;
 	uint32_t svm_code, vmx_code;
 	uint64_t line;
+	char *text;		/* bare numbers: the line, for the message if the ISA stays unknown */
 };
 
 struct reader {
@@ -196,6 +198,7 @@ static int deliver(struct reader *r, const struct exit_event *ev)
 /* Deliver the held events, resolved with isa (ISA_UNKNOWN: the end-of-trace rule). */
 static int flush_held(struct reader *r, enum exit_isa isa)
 {
+	enum exit_isa settled = ISA_UNKNOWN;
 	int ret = 0;
 	size_t i;
 
@@ -203,33 +206,37 @@ static int flush_held(struct reader *r, enum exit_isa isa)
 		struct held *h = &r->held[i];
 
 		if (h->ev.kind == EV_EXIT && h->how == RISA_LOWER_AMBIGUOUS) {
+			/* Default: lower case is the kernel's SVM spelling since 2.6.32. */
 			h->ev.isa = isa == ISA_VMX ? ISA_VMX : ISA_SVM;
 			h->ev.reason = h->ev.isa == ISA_VMX ? h->vmx_code : h->svm_code;
+			settled = h->ev.isa;
 		} else if (h->ev.kind == EV_EXIT && h->how == RISA_NUMBER) {
 			enum exit_isa use = isa != ISA_UNKNOWN ? isa : r->opts->isa_hint;
 
 			if (use == ISA_UNKNOWN) {
 				const char *why = "bare-number exit reason, and no line of the trace names a reason to tell VMX from SVM";
+				uint64_t line = r->lineno;
 
-				if (!r->opts->skip_bad) {
-					fprintf(r->diag, "%s:%llu: %s\n", r->name,
-						(unsigned long long)h->line, why);
-					ret = -1;
+				r->lineno = h->line;
+				r->text = h->text ? h->text : "";
+				r->text_len = strlen(r->text);
+				ret = bad(r, why);
+				r->lineno = line;
+				if (ret)
 					break;
-				}
-				if (r->res->skipped < TRACE_MAX_SKIPPED_LISTED) {
-					r->res->skipped_lines[r->res->skipped] = h->line;
-					fprintf(r->diag, "%s:%llu: %s (skipped)\n", r->name,
-						(unsigned long long)h->line, why);
-				}
-				r->res->skipped++;
 				continue;
 			}
 			h->ev.isa = use;
+			settled = use;
 		}
 		ret = deliver(r, &h->ev);
 	}
+	for (i = 0; i < r->nheld; i++)
+		free(r->held[i].text);
 	r->nheld = 0;
+	/* The end-of-trace rule settled the held lines: that is the trace's ISA. */
+	if (r->trace_isa == ISA_UNKNOWN && isa == ISA_UNKNOWN)
+		r->trace_isa = settled;
 	return ret;
 }
 
@@ -254,6 +261,11 @@ static int hold(struct reader *r, const struct exit_event *ev, const struct exit
 	h->svm_code = b ? b->svm_code : 0;
 	h->vmx_code = b ? b->vmx_code : 0;
 	h->line = r->lineno;
+	h->text = NULL;
+	if (b && b->how == RISA_NUMBER && !(h->text = strndup(r->text, r->text_len))) {
+		fprintf(r->diag, "%s: out of memory\n", r->name);
+		return -1;
+	}
 	/* A trace that never settles its ISA must not grow memory without end. */
 	if (r->nheld >= HELD_MAX)
 		return flush_held(r, ISA_UNKNOWN);
@@ -435,7 +447,8 @@ static int on_other_line(struct reader *r, const char *s, size_t n)
 		    "give exitstat a trace (perf script, trace-cmd report, /sys/kernel/tracing/trace)", "");
 		return -1;
 	}
-	if (has_prefix(s, n, "kvm statistics") ||
+	/* kvm_stat: the curses/batch title and header, --once rows `kvm_exit(HLT)  N  N`, --log headers */
+	if (has_prefix(s, n, "kvm statistics") || has_prefix(s, n, "kvm_exit(") ||
 	    (has_prefix(s, n, "Event") && contains(s, n, "Total") && contains(s, n, "%Total"))) {
 		res->format = TRACE_AGGREGATE;
 		say(r, r->lineno, "this is a table of totals printed by kvm_stat, not a trace of events; "
@@ -654,6 +667,8 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 	res->format = decide_format(&r);
 	res->isa = r.isa_mixed ? ISA_UNKNOWN : r.trace_isa;
 	free(line);
+	for (size_t i = 0; i < r.nheld; i++)
+		free(r.held[i].text);
 	free(r.held);
 	free(r.wrap);
 	free(r.join);

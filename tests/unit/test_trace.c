@@ -391,7 +391,7 @@ static const struct alias_case alias_cases[] = {
 	{ "interrupt", NULL, ISA_SVM, 0x60 },
 	/* HLT: VMX upper case; lower case is SVM, or VMX in a 2009 VMX trace */
 	{ "HLT", NULL, ISA_VMX, 12 },
-	{ "hlt", NULL, ISA_SVM, 0x78 },
+	{ "hlt", NULL, ISA_SVM, 0x78 },		/* nothing else in the trace: the default, SVM */
 	{ "hlt", SVM_CTX, ISA_SVM, 0x78 },
 	{ "cpuid", VMX2009_CTX, ISA_VMX, 10 },
 	{ "cpuid", SVM_CTX, ISA_SVM, 0x72 },
@@ -489,7 +489,7 @@ static void test_isa_numbers_only(void **state)
 	(void)state;
 	/* Nothing says VMX or SVM: an error naming the line... */
 	assert_int_equal(read_text(text, &o, &c, &res, &diag), -1);
-	assert_non_null(strstr(diag, "t:1: bare-number exit reason"));
+	assert_string_equal(diag, "t:1: bare-number exit reason, and no line of the trace names a reason to tell VMX from SVM: a-1 [000] 1.000001: kvm_exit: reason 0x7b rip 0x1\n");
 	free(diag);
 	assert_int_equal(c.n, 0);
 	/* ...unless the caller knows. */
@@ -499,6 +499,27 @@ static void test_isa_numbers_only(void **state)
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.ev[0].isa, ISA_SVM);
 	assert_int_equal(c.ev[0].reason, 0x7b);
+}
+
+static void test_isa_default_lower_case(void **state)
+{
+	/* Only names both ISAs could print in lower case: SVM, the kernel's spelling since 2.6.32. */
+	const char *text =
+		"a-1 [000] 1.000001: kvm_exit: reason hlt rip 0x1\n"
+		"a-1 [000] 1.000002: kvm_entry: vcpu 0\n"
+		"a-1 [000] 1.000003: kvm_exit: reason cpuid rip 0x1\n";
+	struct collected c;
+	struct trace_result res;
+	char *diag = NULL;
+
+	(void)state;
+	assert_int_equal(read_text(text, NULL, &c, &res, &diag), 0);
+	free(diag);
+	assert_int_equal(c.n, 3);
+	assert_int_equal(c.ev[0].isa, ISA_SVM);
+	assert_int_equal(c.ev[0].reason, 0x78);
+	assert_int_equal(c.ev[2].reason, 0x72);
+	assert_int_equal(res.isa, ISA_SVM);
 }
 
 static void test_isa_mixed(void **state)
@@ -755,6 +776,14 @@ static void test_aggregate_tables(void **state)
 	(void)state;
 	assert_int_equal(read_text(text, NULL, &c, &res, &diag), -1);
 	assert_non_null(strstr(diag, "t:2: this is a table of totals printed by `perf kvm stat report`, not a trace"));
+	assert_int_equal(res.format, TRACE_AGGREGATE);
+	free(diag);
+
+	/* kvm_stat --once rows: '%-42s%10d%10d' (tools/kvm/kvm_stat/kvm_stat batch()) */
+	assert_int_equal(read_text("kvm_entry                                      1234        56\n"
+				   "kvm_exit(HLT)                                   617        28\n",
+				   NULL, &c, &res, &diag), -1);
+	assert_non_null(strstr(diag, "t:2: this is a table of totals printed by kvm_stat, not a trace"));
 	assert_int_equal(res.format, TRACE_AGGREGATE);
 	free(diag);
 }
@@ -1080,6 +1109,7 @@ int main(void)
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_isa_held_until_settled),
 		cmocka_unit_test(test_isa_numbers_only),
+		cmocka_unit_test(test_isa_default_lower_case),
 		cmocka_unit_test(test_isa_mixed),
 		cmocka_unit_test(test_event_fields),
 		cmocka_unit_test(test_nested_not_counted),

@@ -47,7 +47,9 @@ struct trace_result {
 	/*
 	 * Events the trace says were lost: ftrace `CPU:N [LOST N EVENTS]` and
 	 * `# entries-in-buffer/entries-written: A/B` (B - A overwritten),
-	 * trace-cmd `CPU:N [N EVENTS DROPPED]`, perf `LOST N events!`.
+	 * trace-cmd `CPU:N [N EVENTS DROPPED]`, perf script --show-lost-events
+	 * `PERF_RECORD_LOST lost N` / `LOST N events!`. Never hidden: callers
+	 * should add it to stats->lost and show it.
 	 */
 	uint64_t lost;
 	/* Places that say events were lost without saying how many (`[EVENTS DROPPED]`, `##### CPU N buffer started ####`). */
@@ -68,8 +70,10 @@ typedef int (*trace_event_fn)(void *ctx, const struct exit_event *ev);
 /*
  * Read the whole stream. Returns 0 on success. On a malformed line (without
  * skip_bad) prints `NAME:LINE: what is wrong: <text>` to diag and returns -1;
- * events before it have been delivered. Returns the callback's value if it
- * stops the read, and -1 on a read error (said on diag).
+ * events before it have been delivered. An aggregate table (perf kvm stat,
+ * kvm_stat) is said on diag and returns -1 with format TRACE_AGGREGATE.
+ * Returns the callback's value if it stops the read, and -1 on a read error
+ * (said on diag). The format rules are described in trace_text.c.
  */
 int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 	       trace_event_fn fn, void *ctx, struct trace_result *res);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make check-realkvm`: every scenario of scenarios.txt in ONE boot of the bed,
 # then verify.sh holds exitgen, the kernel's hist trigger and exitstat to each other.
-set -euo pipefail
+set -uo pipefail
 BED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BED_DIR/../.." && pwd)
 out=$REPO/build/realkvm/check
@@ -23,9 +23,12 @@ if ((boot_rc)); then
 	exit 1
 fi
 verify_rc=0
-bash "$BED_DIR/verify.sh" "$out" "$BED_DIR/scenarios.txt" || verify_rc=$?
+bash "$BED_DIR/verify.sh" "$out" "$BED_DIR/scenarios.txt" | tee "$out/verify.txt" || verify_rc=1
 # The checks themselves must be able to fail: damaged copies of these results.
 echo
-bash "$BED_DIR/verify-selftest.sh" "$out" "$BED_DIR/scenarios.txt" || verify_rc=1
+bash "$BED_DIR/verify-selftest.sh" "$out" "$BED_DIR/scenarios.txt" | tee "$out/verify-selftest.txt" || verify_rc=1
 echo "check-realkvm: took $(($(date +%s) - start)) s (results in $out)"
+cat "$out/verify.txt" "$out/verify-selftest.txt" | awk '
+	/^PASS / {p++} /^FAIL / {f++} /^SKIP / {s++}
+	END {printf "check-realkvm: %d passed, %d failed%s\n", p, f, s ? ", " s " skipped" : ""}'
 exit $verify_rc

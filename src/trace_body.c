@@ -357,6 +357,56 @@ static bool tail_is_info(const char *s, const char *e)
 	return skip_blanks(s, e) == e;
 }
 
+/* The value of field `name=` in a raw-fields body, as a number. */
+static bool field_value(const char *s, const char *e, const char *name, uint64_t *v)
+{
+	size_t nl = strlen(name);
+
+	for (const char *p = s; p + nl < e; p++) {
+		const char *ve;
+
+		p = memmem(p, (size_t)(e - p), name, nl);
+		if (!p)
+			return false;
+		if (p > s && !is_blank(p[-1]))
+			continue;
+		ve = p + nl;
+		while (ve < e && !is_blank(*ve))
+			ve++;
+		return parse_num(p + nl, ve, false, v);
+	}
+	return false;
+}
+
+/* `[FAILED TO PARSE] exit_reason=123 guest_rip=0x... isa=2 ... vcpu_id=0`. */
+static int parse_fields_exit(const char *s, const char *e, struct exit_body *b, const char **why)
+{
+	uint64_t v;
+
+	if (!field_value(s, e, "exit_reason=", &v) || v > UINT32_MAX) {
+		*why = "raw kvm_exit fields without a numeric exit_reason";
+		return -1;
+	}
+	b->layout = EXIT_LAYOUT_FIELDS;
+	b->code = (uint32_t)v;
+	b->how = RISA_NUMBER;
+	b->isa = ISA_UNKNOWN;
+	/* The tracepoint's isa field: KVM_ISA_VMX 1, KVM_ISA_SVM 2. */
+	if (field_value(s, e, "isa=", &v) && (v == ISA_VMX || v == ISA_SVM)) {
+		b->how = RISA_NAME;
+		b->isa = (enum exit_isa)v;
+	}
+	if (field_value(s, e, "vcpu_id=", &v) && v < STATS_VCPU_UNKNOWN)
+		b->vcpu = (uint32_t)v;
+	return 0;
+}
+
+static bool is_fields_body(const char *s, const char *e)
+{
+	return starts(s, e, "[FAILED TO PARSE]") || starts(s, e, "exit_reason=") ||
+	       starts(s, e, "vcpu_id=");
+}
+
 int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
 			  struct exit_body *b, const char **why)
 {
@@ -370,6 +420,8 @@ int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
 		*why = "kvm_exit without a body (record cut short)";
 		return TRACE_BODY_CUT;
 	}
+	if (is_fields_body(s, e))
+		return parse_fields_exit(s, e, b, why);
 	if (n == 4 && !memcmp(p, "vcpu", 4)) {
 		*why = "kvm_exit cut short after `vcpu`";
 		return TRACE_BODY_CUT;
@@ -445,6 +497,15 @@ int trace_entry_body_parse(const char *s, size_t n, uint32_t *vcpu, bool *has_ri
 	uint64_t v;
 
 	*has_rip = false;
+	if (n && is_fields_body(s, e)) {
+		if (!field_value(s, e, "vcpu_id=", &v) || v >= STATS_VCPU_UNKNOWN) {
+			*why = "raw kvm_entry fields without a numeric vcpu_id";
+			return -1;
+		}
+		*vcpu = (uint32_t)v;
+		*has_rip = field_value(s, e, "rip=", &v);
+		return 0;
+	}
 	if (n == 0 || (n == 4 && !memcmp(s, "vcpu", 4))) {
 		*why = "kvm_entry cut short before `vcpu N`";
 		return TRACE_BODY_CUT;

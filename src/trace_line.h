@@ -74,6 +74,9 @@ enum exit_layout {
 	EXIT_LAYOUT_VCPU_INFO,	/* kernel 5.5-5.9: `vcpu N reason X rip 0xY info A B` */
 	EXIT_LAYOUT_5_10,	/* kernel 5.10+: `vcpu N reason X rip 0xY info1 0x.. info2 0x.. intr_info 0x.. error_code 0x..` (6.x: ` requests 0x..`) */
 	EXIT_LAYOUT_OTHER,	/* reason and rip present, the rest unlike any of the above (cut or wrapped) */
+	EXIT_LAYOUT_FIELDS,	/* raw fields: `exit_reason=N ... isa=N ... vcpu_id=N`, as libtraceevent
+				 * prints them after `[FAILED TO PARSE]` (print fmt too new for it)
+				 * and trace-cmd report -R */
 };
 
 /* How a reason's ISA was settled (see trace_text.c for the trace-wide rule). */

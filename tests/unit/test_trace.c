@@ -264,6 +264,15 @@ static const struct body_case body_cases[] = {
 	  RISA_NAME, ISA_SVM, 0x4d, 0, EXIT_LAYOUT_5_10 },
 	/* wrapped by the author after `info` (public 06): the reason is complete */
 	{ "reason EXIT_NPF rip 0xffffffffffbbe119 info", RISA_NAME, ISA_SVM, 0x400, STATS_VCPU_UNKNOWN, EXIT_LAYOUT_OTHER },
+	/*
+	 * libtraceevent that cannot parse the print fmt prints the fields:
+	 * "[FAILED TO PARSE]" then " name=value", u32 in decimal, longs in 0x
+	 * (fields in the order of the bed's kvm_exit.format, kernel 6.12)
+	 */
+	{ "[FAILED TO PARSE] exit_reason=123 guest_rip=0x9 isa=2 info1=14680128 info2=12 intr_info=0 error_code=0 vcpu_id=3",
+	  RISA_NAME, ISA_SVM, 0x7b, 3, EXIT_LAYOUT_FIELDS },
+	{ "[FAILED TO PARSE] exit_reason=2147483681 guest_rip=0xfff0 isa=1 info1=0 info2=0 intr_info=0 error_code=0 vcpu_id=0",
+	  RISA_NAME, ISA_VMX, 33 | 0x80000000u, 0, EXIT_LAYOUT_FIELDS },
 	/* lower case, SVM and (upper-cased) VMX: the trace decides */
 	{ "reason hlt rip 0x10060 info 0 0", RISA_LOWER_AMBIGUOUS, ISA_UNKNOWN, 0, STATS_VCPU_UNKNOWN, EXIT_LAYOUT_INFO },
 };
@@ -341,6 +350,10 @@ static void test_entry_bodies(void **state)
 	/* 6.x: "vcpu %u, rip 0x%lx intr_info 0x%08x error_code 0x%08x%s" */
 	assert_int_equal(trace_entry_body_parse("vcpu 1, rip 0x1 intr_info 0x00000000 error_code 0x00000000[immediate exit]", 74, &vcpu, &rip, &why), 0);
 	assert_int_equal(vcpu, 1);
+	/* raw fields (kvm_entry.format of the bed's kernel 6.12: vcpu_id, rip, immediate_exit) */
+	assert_int_equal(trace_entry_body_parse("[FAILED TO PARSE] vcpu_id=5 rip=0x10000 immediate_exit=0", 56, &vcpu, &rip, &why), 0);
+	assert_int_equal(vcpu, 5);
+	assert_true(rip);
 	assert_int_equal(trace_entry_body_parse("vcpu 1x", 7, &vcpu, &rip, &why), -1);
 	assert_int_equal(trace_entry_body_parse("cpu 1", 5, &vcpu, &rip, &why), -1);
 	/* cut short: the record may go on on the next line */

@@ -108,7 +108,7 @@ const char *trace_format_name(enum trace_format f)
 /* `NAME:LINE: what: text`, the text cut and made printable. */
 static void say(struct reader *r, uint64_t line, const char *what, const char *tail)
 {
-	char buf[201];
+	char buf[401];
 	size_t n = r->text_len < sizeof(buf) - 1 ? r->text_len : sizeof(buf) - 1;
 
 	for (size_t i = 0; i < n; i++) {
@@ -356,6 +356,8 @@ static int on_kvm_entry(struct reader *r, const struct trace_header *h)
 		return bad(r, why);
 	if (r->joining)
 		r->res->joined++;
+	if (h->ts_counter)
+		r->res->ts_counter = true;
 	if (has_rip)
 		r->ev_entry_rip = true;
 	fill_from_header(&ev, h);

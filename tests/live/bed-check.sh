@@ -98,6 +98,15 @@ check_one() {
 	else
 		bad "$name/$m: exitstat reports $lost events lost"
 	fi
+	if [[ $m == record ]]; then
+		local bpe
+		bpe=$(sed -n 's/.*bytes, \([0-9.]*\) bytes\/exit.*/\1/p' "$d/exitstat.err")
+		if [[ -n $bpe ]] && awk -v b="$bpe" 'BEGIN {exit !(b <= 8)}'; then
+			ok "$name/$m: $bpe bytes per exit on disk (at most 8)"
+		else
+			bad "$name/$m: bytes per exit '$bpe' (want <= 8): $(head -c 300 "$d/exitstat.err")"
+		fi
+	fi
 	local want got key code miss=""
 	for key in io:$SVM_IO cpuid:$SVM_CPUID msr:$SVM_MSR hlt:$SVM_HLT; do
 		code=${key#*:}

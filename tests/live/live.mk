@@ -6,10 +6,27 @@ CHECKS += check-live check-live-realkvm
 BENCHES += bench-live
 .PHONY: check-live check-live-realkvm bench-live
 
-check-live: $(BUILD)/exitstat $(BUILD)/exitgen
+# The recording format's own tests (plain and ASan+UBSan), and its reader for the bed.
+$(BUILD)/tests/record_tool: tests/live/record_tool.c $(BUILD)/libexitstat.a $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
+
+$(BUILD)/san/tests/record_tool: tests/live/record_tool.c $(BUILD)/san/libexitstat.a $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $< $(BUILD)/san/libexitstat.a $(LIB_LDLIBS) -o $@
+
+$(BUILD)/static/record_tool: tests/live/record_tool.c $(LIB_SRCS) $(LIB_HDRS) $(LIVE_SKEL)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -static $< $(LIB_SRCS) $(LIB_STATIC_LDLIBS) $(LIB_LDLIBS) -o $@
+
+STATIC_BINARIES += $(BUILD)/static/record_tool
+
+check-live: $(BUILD)/exitstat $(BUILD)/exitgen $(BUILD)/tests/record_tool $(BUILD)/san/tests/record_tool
+	$(BUILD)/tests/record_tool selftest
+	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/san/tests/record_tool selftest
 	@bash tests/live/check-here.sh $(BUILD)/exitstat $(BUILD)/exitgen
 
-check-live-realkvm: $(BUILD)/static/exitstat $(BUILD)/static/exitgen
+check-live-realkvm: $(BUILD)/static/exitstat $(BUILD)/static/exitgen $(BUILD)/static/record_tool
 	@bash tests/live/bed-check.sh
 
 bench-live: $(BUILD)/static/exitstat $(BUILD)/static/exitgen

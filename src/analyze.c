@@ -7,12 +7,13 @@
  *    with its time in exit (paired with the next entry of its thread the way
  *    accum.c pairs them). Automatic width: 1 ms, doubled (adjacent windows
  *    summed) whenever the trace would need more than 200 windows.
- * 2. Typical rate: the median rate of the busy windows, those at least
- *    1/idle_factor of the 90th percentile window rate.
+ * 2. Typical rate: the median rate of the windows that have exits.
  * 3. Segments: start with one segment per window and repeatedly merge the
  *    most similar neighbours while they are similar: rates within a factor
- *    rate_ratio or not significantly different (Poisson z < 3), and reason
- *    mixes within mix_distance (total variation) when both have 100+ exits.
+ *    rate_ratio or not significantly different (z < 3, against Poisson noise
+ *    or the trace's own window-to-window noise, whichever is larger), and
+ *    reason mixes within mix_distance (total variation) when both have 100+
+ *    exits.
  * 4. Labels: idle below typical / idle_factor, burst at burst_factor x
  *    typical or more, steady between. Neighbouring idle segments join, and
  *    neighbouring bursts with a similar mix.
@@ -449,8 +450,13 @@ static double pair_score(const struct analysis *a, const struct prefix *p, size_
 	if (ca || cb) {
 		double z = fabs(ra - rb) / sqrt(ca / (ta * ta) + cb / (tb * tb));
 		double lr = (ca && cb) ? fabs(log(ra / rb)) / log(a->o.rate_ratio) : INFINITY;
+		double na = (double)(m - s), nb = (double)(e - m), z_emp = INFINITY;
 
-		rate_score = fmin(lr, z / RATE_Z);
+		/* The same test against the trace's own window-to-window noise. */
+		if (a->log_noise > 0)
+			z_emp = fabs(log((ca + na) / ta) - log((cb + nb) / tb)) /
+				(a->log_noise * sqrt(1 / na + 1 / nb));
+		rate_score = fmin(lr, fmin(z, z_emp) / RATE_Z);
 	}
 	if (ca >= MIX_MIN_EXITS && cb >= MIX_MIN_EXITS)
 		mix_score = mix_tv(p, s, m, e) / a->o.mix_distance;
@@ -489,6 +495,14 @@ static enum phase_kind label(const struct analysis *a, double rate, size_t windo
 	if (rate >= a->typical_rate * a->o.burst_factor && windows >= a->o.burst_min_windows)
 		return PHASE_BURST;
 	return PHASE_STEADY;
+}
+
+static enum phase_kind seg_label(const struct analysis *a, const struct prefix *p, size_t s,
+				 size_t e)
+{
+	double d = seg_dur(p, s, e);
+
+	return label(a, d > 0 ? seg_total(p, s, e) / d : 0, e - s);
 }
 
 static const struct analysis *sort_ctx;
@@ -597,6 +611,20 @@ int analysis_finish(struct analysis *a)
 	if (!a->nwin)
 		return 0;
 
+	/*
+	 * Automatic windows also need exits enough to measure a rate: double
+	 * until the windows hold ANALYZE_AUTO_MIN_EXITS on average (a trace of
+	 * 700 exits gets ~25 windows, not 200 of 3-4 exits each).
+	 */
+	if (a->auto_width) {
+		uint64_t total = 0;
+
+		for (size_t r = 0; r < a->nreasons; r++)
+			total += a->reasons[r].count;
+		while (a->nwin > ANALYZE_AUTO_MIN_WINDOWS &&
+		       total < (uint64_t)a->nwin * ANALYZE_AUTO_MIN_EXITS)
+			double_width(a);
+	}
 	fold_last_window(a, &last_cover);
 	n = a->nwin;
 	a->win_dur_s = malloc(n * sizeof(double));
@@ -622,18 +650,48 @@ int analysis_finish(struct analysis *a)
 		rates[w] = tot / a->win_dur_s[w];
 	}
 
-	/* Typical rate: median of the busy windows (>= p90 / idle_factor). */
+	/*
+	 * Typical rate: the median rate of the windows that have exits, i.e.
+	 * what the trace does half of its non-silent time. Silent windows are
+	 * left out so that long quiet stretches do not make everything a burst.
+	 */
 	qsort(rates, n, sizeof(*rates), cmp_double);
 	a->p90_rate = percentile_sorted(rates, n, 90);
 	{
 		size_t first = 0;
 
-		while (first < n && rates[first] < a->p90_rate / a->o.idle_factor)
+		while (first < n && rates[first] <= 0)
 			first++;
 		a->typical_rate = median_sorted(&rates[first], n - first);
 	}
 	if (!(a->typical_rate > 0) && p.dur[n] > 0)
 		a->typical_rate = p.tot[n] / p.dur[n];
+
+	/*
+	 * Noise: real traces are burstier than Poisson (a vCPU stalls, the
+	 * host schedules). The median jump of log((exits + 1) / duration)
+	 * between neighbouring windows, over pairs that are not both silent,
+	 * estimates it robustly (median |X - Y| = 0.954 sigma for normal
+	 * noise); a few real changes barely move a median.
+	 */
+	{
+		double *d = malloc(n * sizeof(double)), prev = 0;
+		size_t nd = 0;
+
+		if (!d)
+			goto oom;
+		for (size_t w = 0; w < n; w++) {
+			double c = (double)(p.tot[w + 1] - p.tot[w]);
+			double l = log((c + 1) / a->win_dur_s[w]);
+
+			if (w && (c || p.tot[w] != p.tot[w - 1]))
+				d[nd++] = fabs(l - prev);
+			prev = l;
+		}
+		qsort(d, nd, sizeof(*d), cmp_double);
+		a->log_noise = nd >= 3 ? median_sorted(d, nd) / 0.954 : 0;
+		free(d);
+	}
 
 	/* Segments: blocks of windows, then merge similar neighbours. */
 	block = (n + ANALYZE_MAX_BLOCKS - 1) / ANALYZE_MAX_BLOCKS;
@@ -650,11 +708,32 @@ int analysis_finish(struct analysis *a)
 	merge_similar(a, &p, bnd, &ns, score);
 
 	/* Label; join neighbouring idle segments, and bursts with a similar mix. */
-	for (size_t j = 0; j < ns; j++) {
-		double d = seg_dur(&p, bnd[j], bnd[j + 1]);
+	for (size_t j = 0; j < ns; j++)
+		kinds[j] = seg_label(a, &p, bnd[j], bnd[j + 1]);
+	/*
+	 * A stall or a transition of a window or two is not a phase: absorb
+	 * segments shorter than ANALYZE_MIN_PHASE_WINDOWS (bursts excepted,
+	 * they have their own minimum) into the more similar neighbour,
+	 * shortest first.
+	 */
+	while (ns > 1) {
+		size_t best = ns, j;
 
-		kinds[j] = label(a, d > 0 ? seg_total(&p, bnd[j], bnd[j + 1]) / d : 0,
-				 bnd[j + 1] - bnd[j]);
+		for (j = 0; j < ns; j++)
+			if (kinds[j] != PHASE_BURST && bnd[j + 1] - bnd[j] < ANALYZE_MIN_PHASE_WINDOWS &&
+			    (best == ns || bnd[j + 1] - bnd[j] < bnd[best + 1] - bnd[best]))
+				best = j;
+		if (best == ns)
+			break;
+		j = best;
+		if (j + 1 < ns && (j == 0 || pair_score(a, &p, bnd[j], bnd[j + 1], bnd[j + 2]) <
+					     pair_score(a, &p, bnd[j - 1], bnd[j], bnd[j + 1])))
+			j++;	/* into the right neighbour: drop boundary j+1 */
+		/* Drop boundary j: segments j-1 and j become one. */
+		memmove(&bnd[j], &bnd[j + 1], (ns - j) * sizeof(*bnd));
+		memmove(&kinds[j - 1], &kinds[j], (ns - j) * sizeof(*kinds));
+		ns--;
+		kinds[j - 1] = seg_label(a, &p, bnd[j - 1], bnd[j]);
 	}
 	for (size_t j = 0; j + 1 < ns;) {
 		bool join = kinds[j] == kinds[j + 1] &&

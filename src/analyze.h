@@ -22,6 +22,11 @@
 /* Automatic windows: start at 1 ms, double while there would be more than this many. */
 #define ANALYZE_AUTO_MIN_WIDTH_NS 1000000ull
 #define ANALYZE_AUTO_MAX_WINDOWS 200
+/* ... and while the windows hold fewer exits than this on average (but keep 16+ windows). */
+#define ANALYZE_AUTO_MIN_EXITS 25
+#define ANALYZE_AUTO_MIN_WINDOWS 16
+/* Non-burst segments shorter than this many windows join a neighbour. */
+#define ANALYZE_MIN_PHASE_WINDOWS 3
 /* A --window so small that the trace needs more windows than this is refused. */
 #define ANALYZE_MAX_WINDOWS (1u << 20)
 /* Segmentation starts from at most this many blocks of windows (keeps it O(n^2) cheap). */
@@ -92,6 +97,7 @@ struct analysis {
 	double *win_dur_s;		/* each window's length in seconds */
 	double typical_rate;		/* median rate of the busy windows */
 	double p90_rate;
+	double log_noise;		/* sigma of a window's log rate (see analyze.c) */
 	struct phase *phases;
 	size_t nphases;
 	size_t *order;			/* reason columns by count, descending */

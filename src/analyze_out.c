@@ -205,7 +205,7 @@ int analysis_print_text(FILE *out, const struct analysis *a, const struct analys
 	free(rows);
 
 	fprintf(out, "\nTimeline: %zu windows of %.6f s from t=%.6f s (source clock); typical rate "
-		"%.1f exits/s (median of busy windows; p90 window %.1f exits/s)\n",
+		"%.1f exits/s (median of the windows with exits; p90 window %.1f exits/s)\n",
 		a->nwin, a->width_ns / 1e9, a->t0 / 1e9, a->typical_rate, a->p90_rate);
 	fprintf(out, "Thresholds: idle below %.1f exits/s, burst from %.1f exits/s\n",
 		a->typical_rate / a->o.idle_factor, a->typical_rate * a->o.burst_factor);

@@ -1,0 +1,18 @@
+# The timeline analysis and plots: `exitstat report --analyze` and `exitstat plot`
+# on traces of known structure (tests/analyze/run.sh). The driver runs the two
+# commands directly, plain and under ASan+UBSan.
+ANALYZE_DRIVER := $(BUILD)/tests/analyze-driver
+ANALYZE_SAN_DRIVER := $(BUILD)/san/tests/analyze-driver
+
+$(ANALYZE_DRIVER): tests/analyze/driver.c $(BUILD)/libexitstat.a $(LIB_HDRS) $(LIB_GEN_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
+
+$(ANALYZE_SAN_DRIVER): tests/analyze/driver.c $(BUILD)/san/libexitstat.a $(LIB_HDRS) $(LIB_GEN_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $< $(BUILD)/san/libexitstat.a $(LIB_LDLIBS) -o $@
+
+.PHONY: check-analyze
+check-analyze: $(ANALYZE_DRIVER) $(ANALYZE_SAN_DRIVER) $(BUILD)/exitstat
+	@bash tests/analyze/run.sh
+CHECKS += check-analyze

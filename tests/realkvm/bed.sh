@@ -59,7 +59,16 @@ unpack_release() {
 }
 
 # Prints the cache dir of the kernel to use, fetching it on the first run.
+# Beds started at the same time (several checks) share one download: flock.
 kernel_dir() {
+	mkdir -p "$CACHE/kernel" || die "cannot create cache dir $CACHE/kernel"
+	(
+		flock 9 || die "cannot lock $CACHE/kernel/.lock"
+		kernel_dir_locked
+	) 9>"$CACHE/kernel/.lock"
+}
+
+kernel_dir_locked() {
 	local release=$KERNEL_PIN newest
 	if [[ -e $CACHE/kernel/$release/.complete ]]; then
 		echo "$CACHE/kernel/$release"
@@ -118,11 +127,12 @@ module_ko() {
 	if [[ ! -s $out ]]; then
 		f=$(module_file "$kdir" "$name")
 		mkdir -p "$kdir/ko"
+		# A private temporary name, then an atomic rename: concurrent beds are safe.
 		case $f in
-		*.xz) xz -dc "$f" >"$out.tmp" || die "xz -d $f failed" ;;
-		*) cp "$f" "$out.tmp" ;;
+		*.xz) xz -dc "$f" >"$out.$$.tmp" || die "xz -d $f failed" ;;
+		*) cp "$f" "$out.$$.tmp" ;;
 		esac
-		mv "$out.tmp" "$out"
+		mv "$out.$$.tmp" "$out"
 	fi
 	echo "$out"
 }
@@ -263,8 +273,14 @@ cmd_boot() {
 		kernel=$kdir/root/boot/vmlinuz-$(basename "$kdir")
 	fi
 	[[ -f $kernel ]] || die "boot: kernel $kernel: no such file"
+	# Only ever empty a directory the bed made (.bed-results; older beds: job.log).
+	if [[ -d $results && -n $(ls -A "$results") && ! -e $results/.bed-results &&
+		! -e $results/job.log ]]; then
+		die "boot: --results $results exists, is not empty and is not a bed results directory; not emptying it"
+	fi
 	rm -rf "$results"
-	mkdir -p "$results"
+	mkdir -p "$results" || die "boot: cannot create $results"
+	touch "$results/.bed-results"
 	[[ -n $log ]] || log=$results/console.log
 	raw=$results/.results-port.txt
 	: >"$raw"

@@ -124,9 +124,14 @@ static bool parse_columns(const char *s, const char *e, struct trace_header *h)
 		const char *open = p - 1;
 		uint32_t cpu;
 
+		const char *d;
+
 		while (open > s && open[-1] != '[')
 			open--;
-		if (open == s || !parse_u32(open, p - 1, &cpu))
+		d = open;
+		while (d < p - 1 && is_blank(*d))
+			d++;	/* `[  1]` */
+		if (open == s || !parse_u32(d, p - 1, &cpu))
 			return false;
 		h->cpu = (int)cpu;
 		p = open - 1;

@@ -504,6 +504,18 @@ static int on_record_line(struct reader *r, const char *s, size_t n)
 	struct trace_header h;
 	int ret;
 
+	/* The binary files the tools record: say how to turn them into text. */
+	if (r->lineno == 1 && has_prefix(s, n, "PERFILE2")) {
+		fprintf(r->diag, "%s:1: this is a perf.data recording, not text; print it with `perf script -i FILE`\n",
+			r->name);
+		return -1;
+	}
+	if (r->lineno == 1 && has_prefix(s, n, "\x17\x08\x44tracing")) {
+		fprintf(r->diag, "%s:1: this is a trace-cmd trace.dat recording, not text; print it with `trace-cmd report -i FILE`\n",
+			r->name);
+		return -1;
+	}
+
 	r->text = s;
 	r->text_len = n;
 	if (n == 0) {

@@ -803,6 +803,35 @@ static void test_aggregate_tables(void **state)
 	free(diag);
 }
 
+/* Binary recordings are named, with the command that prints them. */
+static void test_binary_recordings(void **state)
+{
+	char *diag = NULL;
+	struct collected c;
+	struct trace_result res;
+	/* the first bytes of perf.data (magic PERFILE2) and trace.dat (\x17\x08Dtracing6) */
+	static const char perf_data[] = "PERFILE2h\0\0\0\0\0\0\0\n";
+	static const char trace_dat[] = "\x17\x08\x44tracing6\0\n";
+	FILE *in, *d;
+	size_t dlen;
+
+	(void)state;
+	in = fmemopen((void *)perf_data, sizeof(perf_data) - 1, "r");
+	d = open_memstream(&diag, &dlen);
+	assert_int_equal(trace_read(in, "t", &(struct trace_opts){ .diag = d }, collect, &c, &res), -1);
+	fclose(in);
+	fclose(d);
+	assert_non_null(strstr(diag, "t:1: this is a perf.data recording, not text; print it with `perf script -i FILE`"));
+	free(diag);
+	in = fmemopen((void *)trace_dat, sizeof(trace_dat) - 1, "r");
+	d = open_memstream(&diag, &dlen);
+	assert_int_equal(trace_read(in, "t", &(struct trace_opts){ .diag = d }, collect, &c, &res), -1);
+	fclose(in);
+	fclose(d);
+	assert_non_null(strstr(diag, "t:1: this is a trace-cmd trace.dat recording"));
+	free(diag);
+}
+
 /* ---- published traces against their SOURCES.md counts ---- */
 
 /*
@@ -1218,6 +1247,7 @@ int main(void)
 		cmocka_unit_test(test_wrapped_records_joined),
 		cmocka_unit_test(test_callback_stops),
 		cmocka_unit_test(test_aggregate_tables),
+		cmocka_unit_test(test_binary_recordings),
 		cmocka_unit_test(test_public_samples),
 		cmocka_unit_test(test_public_formats),
 		cmocka_unit_test(test_split_header_joined),

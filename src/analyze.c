@@ -568,6 +568,35 @@ static int build_phase(struct analysis *a, const struct prefix *p, struct phase 
 	return ph->order ? 0 : -1;
 }
 
+/*
+ * A stall or a transition of a window or two is not a phase: absorb segments
+ * shorter than ANALYZE_MIN_PHASE_WINDOWS (bursts excepted: they have their
+ * own minimum) into the more similar neighbour, shortest first.
+ */
+static void absorb_short(const struct analysis *a, const struct prefix *p, size_t *bnd,
+			 size_t *ns, enum phase_kind *kinds)
+{
+	while (*ns > 1) {
+		size_t best = *ns, j;
+
+		for (j = 0; j < *ns; j++)
+			if (kinds[j] != PHASE_BURST && bnd[j + 1] - bnd[j] < ANALYZE_MIN_PHASE_WINDOWS &&
+			    (best == *ns || bnd[j + 1] - bnd[j] < bnd[best + 1] - bnd[best]))
+				best = j;
+		if (best == *ns)
+			break;
+		j = best;
+		if (j + 1 < *ns && (j == 0 || pair_score(a, p, bnd[j], bnd[j + 1], bnd[j + 2]) <
+					      pair_score(a, p, bnd[j - 1], bnd[j], bnd[j + 1])))
+			j++;	/* into the right neighbour */
+		/* Drop boundary j: segments j-1 and j become one. */
+		memmove(&bnd[j], &bnd[j + 1], (*ns - j) * sizeof(*bnd));
+		memmove(&kinds[j - 1], &kinds[j], (*ns - j) * sizeof(*kinds));
+		(*ns)--;
+		kinds[j - 1] = seg_label(a, p, bnd[j - 1], bnd[j]);
+	}
+}
+
 /* Fold a last window covering less than half a width into the one before. */
 static void fold_last_window(struct analysis *a, uint64_t *last_cover)
 {
@@ -621,7 +650,7 @@ int analysis_finish(struct analysis *a)
 
 		for (size_t r = 0; r < a->nreasons; r++)
 			total += a->reasons[r].count;
-		while (a->nwin > ANALYZE_AUTO_MIN_WINDOWS &&
+		while ((a->nwin + 1) / 2 >= ANALYZE_AUTO_MIN_WINDOWS &&
 		       total < (uint64_t)a->nwin * ANALYZE_AUTO_MIN_EXITS)
 			double_width(a);
 	}
@@ -706,35 +735,16 @@ int analysis_finish(struct analysis *a)
 	bnd[nb] = n;
 	ns = nb;
 	merge_similar(a, &p, bnd, &ns, score);
-
-	/* Label; join neighbouring idle segments, and bursts with a similar mix. */
 	for (size_t j = 0; j < ns; j++)
 		kinds[j] = seg_label(a, &p, bnd[j], bnd[j + 1]);
-	/*
-	 * A stall or a transition of a window or two is not a phase: absorb
-	 * segments shorter than ANALYZE_MIN_PHASE_WINDOWS (bursts excepted,
-	 * they have their own minimum) into the more similar neighbour,
-	 * shortest first.
-	 */
-	while (ns > 1) {
-		size_t best = ns, j;
+	absorb_short(a, &p, bnd, &ns, kinds);
+	/* What the absorbed stalls separated may now be alike: merge again. */
+	merge_similar(a, &p, bnd, &ns, score);
+	for (size_t j = 0; j < ns; j++)
+		kinds[j] = seg_label(a, &p, bnd[j], bnd[j + 1]);
+	absorb_short(a, &p, bnd, &ns, kinds);
 
-		for (j = 0; j < ns; j++)
-			if (kinds[j] != PHASE_BURST && bnd[j + 1] - bnd[j] < ANALYZE_MIN_PHASE_WINDOWS &&
-			    (best == ns || bnd[j + 1] - bnd[j] < bnd[best + 1] - bnd[best]))
-				best = j;
-		if (best == ns)
-			break;
-		j = best;
-		if (j + 1 < ns && (j == 0 || pair_score(a, &p, bnd[j], bnd[j + 1], bnd[j + 2]) <
-					     pair_score(a, &p, bnd[j - 1], bnd[j], bnd[j + 1])))
-			j++;	/* into the right neighbour: drop boundary j+1 */
-		/* Drop boundary j: segments j-1 and j become one. */
-		memmove(&bnd[j], &bnd[j + 1], (ns - j) * sizeof(*bnd));
-		memmove(&kinds[j - 1], &kinds[j], (ns - j) * sizeof(*kinds));
-		ns--;
-		kinds[j - 1] = seg_label(a, &p, bnd[j - 1], bnd[j]);
-	}
+	/* Join neighbouring idle segments, and bursts with a similar mix. */
 	for (size_t j = 0; j + 1 < ns;) {
 		bool join = kinds[j] == kinds[j + 1] &&
 			    (kinds[j] == PHASE_IDLE ||

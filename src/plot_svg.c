@@ -179,6 +179,8 @@ static void timeline(FILE *f, const struct analysis *a, const struct series *ser
 
 	fprintf(f, "<g id=\"timeline\" data-windows=\"%zu\" data-window-s=\"%.9g\" "
 		   "data-span-s=\"%.9g\">\n", n, a->width_ns / 1e9, span);
+	double row_end[2] = { -1e9, -1e9 };
+
 	/* Phases behind the data. */
 	fprintf(f, "<g id=\"phases\">\n");
 	for (size_t i = 0; i < a->nphases; i++) {
@@ -200,14 +202,27 @@ static void timeline(FILE *f, const struct analysis *a, const struct series *ser
 		if (i)
 			fprintf(f, "<line x1=\"%.2f\" y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" "
 				   "class=\"phase-edge\"/>\n", x0, TL_Y0 - 18, x0, TL_Y1);
-		if (x1 - x0 >= 44)
-			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-				   "class=\"phase-label\">%s %s/s</text>\n",
-				(x0 + x1) / 2, TL_Y0 - 6, phase_kind_name(ph->kind), buf);
-		else if (x1 - x0 >= 10)
-			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-				   "class=\"phase-label\">%c</text>\n",
-				(x0 + x1) / 2, TL_Y0 - 6, phase_kind_name(ph->kind)[0]);
+		/*
+		 * Label "kind rate/s", centred over the band, on the first of two
+		 * rows where it does not overlap the label before it; else only
+		 * the <title> tells (readers hovering, tests).
+		 */
+		{
+			char lab[64];
+			double half, cx = (x0 + x1) / 2;
+
+			snprintf(lab, sizeof(lab), "%s %s/s", phase_kind_name(ph->kind), buf);
+			half = strlen(lab) * 7.5 / 2;
+			for (int row = 0; row < 2; row++) {
+				if (cx - half < row_end[row] + 6)
+					continue;
+				fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+					   "class=\"phase-label\">%s</text>\n",
+					cx, TL_Y0 - 6 - 15 * row, lab);
+				row_end[row] = cx + half;
+				break;
+			}
+		}
 	}
 	fprintf(f, "</g>\n");
 

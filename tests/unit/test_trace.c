@@ -136,6 +136,9 @@ static const struct header_case header_cases[] = {
 	/* ftrace record-tgid column, kernel 6.18 on this machine */
 	{ "         exitgen-13687   (  13682) [000] d.h3.   629.651900: sched_wakeup: comm=memfd:sealed-91 pid=2916 prio=120 target_cpu=000",
 	  HDR_DASH, 13687, 13682, 0, true, 629651900000ull, false, "sched_wakeup", "comm=" },
+	/* record-tgid when the kernel has no tgid for the pid: "(-------) " (kernel/trace/trace.c) */
+	{ "           <...>-13690   (-------) [001] d..2.   629.700000: kvm_entry: vcpu 0, rip 0x10000",
+	  HDR_DASH, 13690, 0, 1, true, 629700000000ull, false, "kvm_entry", "vcpu 0" },
 	/* ftrace, 4-char flags `d...`, long timestamp (public 30) */
 	{ "             exe-110348  [006] d... 410259.258862: kvm_exit: vcpu 1 reason EPT_VIOLATION rip 0x5600b39c8132 info1 0x0000000000000181 info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000",
 	  HDR_DASH, 110348, 0, 6, true, 410259258862000ull, false, "kvm_exit", "vcpu 1 reason" },

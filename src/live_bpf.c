@@ -160,7 +160,10 @@ static int bpf_poll(void *p, int timeout_ms, live_exit_fn fn, void *ctx)
 	b->fn = fn;
 	b->fn_ctx = ctx;
 	b->fn_ret = 0;
+	/* Records are submitted without wakeups (see exitstat.bpf.c): sleep, then consume. */
 	n = ring_buffer__poll(b->rb, timeout_ms);
+	if (n >= 0 && !b->fn_ret)
+		n = ring_buffer__consume(b->rb);
 	if (n < 0 && n != -EINTR) {
 		fprintf(stderr, "exitstat: reading the BPF ring buffer failed: %s\n", strerror(-n));
 		return -1;

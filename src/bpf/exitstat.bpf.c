@@ -139,7 +139,7 @@ static __always_inline struct live_counts *counts_of(struct live_key *key)
 
 static __always_inline void on_exit(__u64 pid_tgid, __u32 vcpu, __u32 isa, __u32 reason)
 {
-	struct live_pending p = {};
+	struct live_pending p = {}, *old;
 	struct live_counts *c;
 	__u32 tid = (__u32)pid_tgid;
 
@@ -154,7 +154,11 @@ static __always_inline void on_exit(__u64 pid_tgid, __u32 vcpu, __u32 isa, __u32
 		c->count++;
 	else
 		count(CNT_STATS_FULL);
-	if (bpf_map_update_elem(&pending, &tid, &p, BPF_ANY))
+	/* In place when the thread has its slot: an update would allocate each time. */
+	old = bpf_map_lookup_elem(&pending, &tid);
+	if (old)
+		*old = p;
+	else if (bpf_map_update_elem(&pending, &tid, &p, BPF_ANY))
 		count(CNT_PENDING_FULL);
 }
 
@@ -191,7 +195,10 @@ static __always_inline void on_entry(__u64 pid_tgid)
 			r->isa = p->key.isa;
 			r->reason = p->key.reason;
 			r->pad = 0;
-			bpf_ringbuf_submit(r, 0);
+			/* User space polls on a timer; wake it only when the ring fills up. */
+			bpf_ringbuf_submit(r, bpf_ringbuf_query(&records, BPF_RB_AVAIL_DATA) >
+					   bpf_ringbuf_query(&records, BPF_RB_RING_SIZE) / 2 ?
+					   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 		} else {
 			count(CNT_RINGBUF_LOST);
 		}

@@ -162,6 +162,7 @@ int cmd_analyze(int argc, char **argv)
 	m.source = in.source;
 	m.skipped = in.skipped;
 	m.nested = in.nested;
+	m.lost = in.lost;
 	if (in.partial)
 		fprintf(stderr, "exitstat report --analyze: PARTIAL: reading stopped at the error "
 				"above; the analysis covers the lines before it\n");

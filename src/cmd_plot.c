@@ -138,6 +138,7 @@ int cmd_plot(int argc, char **argv)
 	m.source = in.source;
 	m.skipped = in.skipped;
 	m.nested = in.nested;
+	m.lost = in.lost;
 	out = strcmp(out_path, "-") ? fopen(out_path, "w") : stdout;
 	if (!out) {
 		fprintf(stderr, "exitstat plot: cannot create %s: %s\n", out_path, strerror(errno));

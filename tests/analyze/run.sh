@@ -201,6 +201,9 @@ check "--pid of another VM: no exits on the timeline" \
 check "stdin: same phases as the file" \
 	bash -c "$(declare -f analyze); EXITSTAT=$EXITSTAT DRIVER=$DRIVER; analyze --format json - <$OUT/qbs.txt | jq -c '[.phases[] | [.kind, .exits]]' >$OUT/stdin.ph; jq -c '[.phases[] | [.kind, .exits]]' $OUT/qbs.json | cmp -s - $OUT/stdin.ph"
 
+check "pipe: same phases as the file" \
+	bash -c "$(declare -f analyze); EXITSTAT=$EXITSTAT DRIVER=$DRIVER; cat $OUT/qbs.txt | analyze --format json - | jq -c '[.phases[] | [.kind, .exits]]' >$OUT/pipe.ph; jq -c '[.phases[] | [.kind, .exits]]' $OUT/qbs.json | cmp -s - $OUT/pipe.ph"
+
 # ---- 5. errors: one clear message, non-zero exit ----
 expect_fail() { # expect_fail NAME STATUS REGEX CMD...
 	local name=$1 want=$2 re=$3 st; shift 3

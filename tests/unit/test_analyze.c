@@ -11,9 +11,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "analyze.h"
+#include "record.h"
 
 #define MS 1000000ull
 #define S 1000000000ull
@@ -310,6 +312,89 @@ static void test_short_stall_absorbed(void **state)
 	analysis_fini(&a);
 }
 
+/*
+ * A recording (the record writer's real format) of quiet 0-1 s, burst
+ * 1-1.2 s, steady 1.2-3 s, read back through analyze_load() from a file and
+ * from a pipe: the same three phases, and time in exit from the recording.
+ */
+static void write_recording(FILE *f, uint64_t *n)
+{
+	struct record_writer *w = record_writer_open(f, "test", 100, "test");
+	struct { double from, to, rate; uint32_t reason; } plan[] = {
+		{ 0, 1, 30, SVM_HLT }, { 1, 1.2, 30000, SVM_IOIO }, { 1.2, 3, 3000, SVM_CPUID },
+	};
+
+	assert_non_null(w);
+	*n = 0;
+	for (size_t i = 0; i < 3; i++) {
+		uint64_t step = (uint64_t)(S / plan[i].rate);
+
+		for (uint64_t t = (uint64_t)(plan[i].from * S); t < (uint64_t)(plan[i].to * S);
+		     t += step) {
+			struct live_exit e = { T0 + t, 3000, true, 100, 101, 0, ISA_SVM,
+					       plan[i].reason };
+
+			assert_int_equal(record_writer_add(w, &e), 0);
+			(*n)++;
+		}
+	}
+	assert_int_equal(record_writer_finish(w, 0, 0), 0);
+}
+
+static void check_recording_analysis(const struct analysis *a, uint64_t n)
+{
+	assert_int_equal(a->nphases, 3);
+	assert_int_equal(a->phases[0].kind, PHASE_IDLE);
+	assert_int_equal(a->phases[1].kind, PHASE_BURST);
+	assert_int_equal(a->phases[2].kind, PHASE_STEADY);
+	assert_near(a->phases[1].start_ns / 1e9, 1.0, a->width_ns / 1e9);
+	assert_near(a->phases[1].end_ns / 1e9, 1.2, a->width_ns / 1e9);
+	assert_int_equal(a->acc.stats->total, n);
+	for (size_t r = 0; r < a->nreasons; r++)
+		assert_int_equal(a->reasons[r].time_ns, a->reasons[r].count * 3000);
+}
+
+static void test_recording_input(void **state)
+{
+	char path[] = "/tmp/exitstat-test-analyze-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f, *saved;
+	struct analysis a;
+	struct analyze_input in = { 0 };
+	uint64_t n;
+
+	(void)state;
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	write_recording(f, &n);
+	assert_int_equal(fclose(f), 0);
+
+	init(&a, 0);
+	assert_int_equal(analyze_load("test", path, &a, &in), 0);
+	assert_non_null(strstr(in.source, "recording"));
+	check_recording_analysis(&a, n);
+	analysis_fini(&a);
+
+	/* The same through a pipe on stdin (not seekable: the magic is peeked). */
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "cat %s", path);
+		f = popen(cmd, "r");
+		assert_non_null(f);
+		saved = stdin;
+		stdin = f;
+		memset(&in, 0, sizeof(in));
+		init(&a, 0);
+		assert_int_equal(analyze_load("test", "-", &a, &in), 0);
+		stdin = saved;
+		pclose(f);
+		check_recording_analysis(&a, n);
+		analysis_fini(&a);
+	}
+	unlink(path);
+}
+
 static void test_no_timestamps(void **state)
 {
 	struct analysis a;
@@ -351,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_phases_quiet_burst_steady),
 		cmocka_unit_test(test_phases_mix_change),
 		cmocka_unit_test(test_short_stall_absorbed),
+		cmocka_unit_test(test_recording_input),
 		cmocka_unit_test(test_no_timestamps),
 		cmocka_unit_test(test_bad_options),
 	};

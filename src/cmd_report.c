@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "event.h"
 #include "report.h"
+#include "input.h"
 #include "trace.h"
 
 struct report_run {
@@ -16,16 +17,15 @@ struct report_run {
 	struct report_meta meta;
 	uint64_t every;		/* interim report every N exits; 0 = off */
 	unsigned int seq;
-	char source[512];
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: exitstat report [OPTIONS] FILE|-\n"
-		"  Per-reason exit statistics of a kvm_exit/kvm_entry trace: ftrace text\n"
-		"  (/sys/kernel/tracing/trace, trace_pipe), `perf script` or `trace-cmd report`\n"
-		"  output; the format is detected.\n"
+		"  Per-reason exit statistics of an exitstat recording (exitstat record) or of a\n"
+		"  kvm_exit/kvm_entry trace: ftrace text (/sys/kernel/tracing/trace, trace_pipe),\n"
+		"  `perf script` or `trace-cmd report` output; the kind is detected.\n"
 		"  -f, --format table|json|csv  output format (default table)\n"
 		"  -e, --every N                print the cumulative table every N exits, then a final one\n"
 		"  -s, --sort count|time|code   row order (default count)\n"
@@ -80,9 +80,9 @@ int cmd_report(int argc, char **argv)
 	};
 	struct report_run r = { 0 };
 	struct trace_opts to = { 0 };
-	struct trace_result res = { 0 };
+	struct input_info in;
+	char note[400];
 	const char *path;
-	FILE *f;
 	uint64_t v;
 	int c, rc, status = EXIT_OK;
 
@@ -144,40 +144,37 @@ int cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	path = argv[optind];
-	if (!strcmp(path, "-")) {
-		f = stdin;
-		path = "<stdin>";
-	} else {
-		f = fopen(path, "r");
-		if (!f) {
-			fprintf(stderr, "exitstat report: cannot open %s: %s\n", path, strerror(errno));
-			return EXIT_FAIL;
-		}
-	}
 	if (accum_init(&r.acc)) {
 		fprintf(stderr, "exitstat report: out of memory\n");
 		return EXIT_FAIL;
 	}
+	/* Interim reports (--every) come before the kind of input is known: name the file. */
+	r.meta.clock = "ns";
+	r.meta.source = path;
+	rc = input_read("report", path, &to, on_event, &r, &in);
+	if (rc && !in.partial && !r.acc.stats->total) {
+		accum_fini(&r.acc);
+		return EXIT_FAIL;	/* nothing was read; the reason is on stderr */
+	}
 
-	rc = trace_read(f, path, &to, on_event, &r, &res);
-	if (f != stdin)
-		fclose(f);
-
-	snprintf(r.source, sizeof(r.source), "%s %s", trace_format_name(res.format), path);
-	r.meta.source = r.source;
+	r.meta.source = in.source;
 	r.meta.final = true;
 	r.meta.seq = r.seq;
-	r.meta.clock = "ns";
-	r.meta.skipped = res.skipped;
-	r.meta.nested = res.nested_exits;
+	r.meta.clock = in.clock;
+	r.meta.lost = in.lost;
+	r.meta.skipped = in.skipped;
+	r.meta.nested = in.nested;
 	r.meta.unpaired = accum_open_exits(&r.acc);
+	if (in.note[0])
+		r.meta.note = in.note;
 	if (rc) {
 		/* Keep what was read: print it, marked partial, and fail. */
-		r.meta.note = "PARTIAL: reading stopped at the error above; counts cover the lines before it";
-		status = EXIT_FAIL;
-	} else if (!res.exits && !res.entries) {
-		fprintf(stderr, "exitstat report: %s: no kvm_exit or kvm_entry events in %llu lines\n",
-			path, (unsigned long long)res.lines);
+		if (in.partial) {
+			snprintf(note, sizeof(note), "PARTIAL: reading stopped at the problem said on "
+				 "stderr; counts cover what came before it%s%s",
+				 in.note[0] ? "; " : "", in.note);
+			r.meta.note = note;
+		}
 		status = EXIT_FAIL;
 	}
 	if (report_print(stdout, &r.ro, &r.meta, r.acc.stats)) {

@@ -103,6 +103,9 @@ int report_table(FILE *out, const struct report_opts *o, const struct report_met
 			fprintf(out, "; exits without a following entry: %" PRIu64, m->unpaired);
 	}
 	fputc('\n', out);
+	if (v->lost)
+		fprintf(out, "warning: the source lost %" PRIu64 " events: the counts above are lower "
+			     "than what happened\n", v->lost);
 	for (size_t i = 0; i < v->nrows; i++)
 		if (!v->rows[i].known)
 			fprintf(out, "note: %s reason %s is not in the catalogue (exitstat reasons --isa %s)\n",

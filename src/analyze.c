@@ -15,8 +15,9 @@
  *    reason mixes within mix_distance (total variation) when both have 100+
  *    exits.
  * 4. Labels: idle below typical / idle_factor, burst at burst_factor x
- *    typical or more, steady between. Neighbouring idle segments join, and
- *    neighbouring bursts with a similar mix.
+ *    typical or more, steady between. Segments shorter than 3 windows that
+ *    are not bursts join a neighbour. Neighbouring idle segments join, and
+ *    neighbouring steady or burst segments with a similar mix.
  */
 #include <errno.h>
 #include <math.h>
@@ -744,12 +745,16 @@ int analysis_finish(struct analysis *a)
 		kinds[j] = seg_label(a, &p, bnd[j], bnd[j + 1]);
 	absorb_short(a, &p, bnd, &ns, kinds);
 
-	/* Join neighbouring idle segments, and bursts with a similar mix. */
+	/*
+	 * Phases differ in kind or in reason mix: join neighbouring idle
+	 * segments, and neighbouring steady or burst segments with a similar
+	 * mix (a rate that wanders within one kind stays visible on the
+	 * timeline, but is not a new phase).
+	 */
 	for (size_t j = 0; j + 1 < ns;) {
 		bool join = kinds[j] == kinds[j + 1] &&
 			    (kinds[j] == PHASE_IDLE ||
-			     (kinds[j] == PHASE_BURST &&
-			      mix_tv(&p, bnd[j], bnd[j + 1], bnd[j + 2]) < a->o.mix_distance));
+			     mix_tv(&p, bnd[j], bnd[j + 1], bnd[j + 2]) < a->o.mix_distance);
 
 		if (!join) {
 			j++;

@@ -302,9 +302,17 @@ static void timeline(FILE *f, const struct analysis *a, const struct series *ser
 #undef Y
 }
 
-static void fmt_ns(char *buf, size_t len, double ns, double unit, const char *uname)
+/* A duration in the unit that suits it: 1.665 s, 48.05 ms, 499.1 us, 870 ns. */
+static void fmt_ns(char *buf, size_t len, double ns)
 {
-	snprintf(buf, len, "%.4g %s", ns / unit, uname);
+	if (ns >= 1e9)
+		snprintf(buf, len, "%.4g s", ns / 1e9);
+	else if (ns >= 1e6)
+		snprintf(buf, len, "%.4g ms", ns / 1e6);
+	else if (ns >= 1e3)
+		snprintf(buf, len, "%.4g us", ns / 1e3);
+	else
+		snprintf(buf, len, "%.0f ns", ns);
 }
 
 static void bars(FILE *f, const struct series *ser, size_t ns, bool time)
@@ -370,14 +378,14 @@ static void bars(FILE *f, const struct series *ser, size_t ns, bool time)
 			x0, y, w, h, ser[i].colour);
 		xml_text(f, ser[i].name);
 		if (time) {
-			fmt_ns(buf, sizeof(buf), v, unit, uname);
+			fmt_ns(buf, sizeof(buf), v);
 			fprintf(f, ": %s in exit (%llu ns)</title></rect>\n", buf,
 				(unsigned long long)ser[i].time_ns);
 		} else {
 			fprintf(f, ": %llu exits</title></rect>\n", (unsigned long long)ser[i].count);
 		}
 		if (time)
-			fmt_ns(buf, sizeof(buf), v, unit, uname);
+			fmt_ns(buf, sizeof(buf), v);
 		else
 			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)ser[i].count);
 		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" class=\"bar-value\">%s</text>\n", x0 + w + 4,

@@ -16,3 +16,9 @@ $(ANALYZE_SAN_DRIVER): tests/analyze/driver.c $(BUILD)/san/libexitstat.a $(LIB_H
 check-analyze: $(ANALYZE_DRIVER) $(ANALYZE_SAN_DRIVER) $(BUILD)/exitstat
 	@bash tests/analyze/run.sh
 CHECKS += check-analyze
+
+# The same on real recordings from the real-KVM bed (~1 min: boots the bed).
+.PHONY: check-analyze-realkvm
+check-analyze-realkvm: $(BUILD)/exitstat $(BUILD)/static/exitstat $(BUILD)/static/exitgen
+	@bash tests/analyze/bed-check.sh
+CHECKS += check-analyze-realkvm

@@ -41,6 +41,8 @@ static void usage(FILE *f)
 "      --events         also print the counts of the other KVM events (the event mix)\n"
 "      --backend auto|bpf|perf  BPF aggregates in the kernel (default); perf samples\n"
 "                       the tracepoints with perf_event_open (the fallback)\n"
+"      --bpf-attach tp_btf|tracepoint  BPF: how to attach to kvm_exit (default:\n"
+"                       tp_btf where the vendor module's BTF allows, else tracepoint)\n"
 "      --batch          never redraw the screen\n"
 "  -o, --output FILE    write the report(s) to FILE instead of stdout\n"
 "  -v, --verbose        libbpf's messages\n", EVERY_DEFAULT);
@@ -169,7 +171,7 @@ static int print_final(struct live_cmd *c)
 static int parse_args(struct live_cmd *c, int argc, char **argv)
 {
 	enum { OPT_VCPU = 256, OPT_EVERY, OPT_TOP, OPT_SORT, OPT_FORMAT, OPT_BACKEND,
-	       OPT_PER_VM, OPT_EVENTS, OPT_BATCH };
+	       OPT_PER_VM, OPT_EVENTS, OPT_BATCH, OPT_BPF_ATTACH };
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "vcpu", required_argument, NULL, OPT_VCPU },
@@ -183,6 +185,7 @@ static int parse_args(struct live_cmd *c, int argc, char **argv)
 		{ "per-vm", no_argument, NULL, OPT_PER_VM },
 		{ "events", no_argument, NULL, OPT_EVENTS },
 		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "bpf-attach", required_argument, NULL, OPT_BPF_ATTACH },
 		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -264,6 +267,14 @@ static int parse_args(struct live_cmd *c, int argc, char **argv)
 		case OPT_BATCH:
 			c->batch = true;
 			break;
+		case OPT_BPF_ATTACH:
+			if (strcmp(optarg, "tp_btf") && strcmp(optarg, "tracepoint")) {
+				fprintf(stderr, "exitstat: --bpf-attach %s: use tp_btf or tracepoint\n",
+					optarg);
+				return -1;
+			}
+			c->lo.bpf_tracepoint = !strcmp(optarg, "tracepoint");
+			break;
 		case 'o':
 			c->out_name = optarg;
 			break;
@@ -289,7 +300,7 @@ int cmd_live(int argc, char **argv)
 	char err[1024];
 	double next_print = 0, probe_at;
 	uint64_t every_next = 0;
-	bool probe_said = false, have_child = false;
+	bool probe_said = false, have_child = false, mix_stopped = false;
 	int first, ret = EXIT_OK;
 
 	c.ro.format = FMT_TABLE;
@@ -373,7 +384,7 @@ int cmd_live(int argc, char **argv)
 			break;
 		if (c.duration && now - c.start >= c.duration)
 			break;
-		if (c.every || (!probe_said && now >= probe_at)) {
+		if (c.every || !mix_stopped || (!probe_said && now >= probe_at)) {
 			struct live_counters lc;
 
 			live_counters(c.src, &lc);
@@ -381,6 +392,11 @@ int cmd_live(int argc, char **argv)
 				if (print_report(&c, false))
 					break;
 				every_next = (lc.exits / c.every + 1) * c.every;
+			}
+			if (lc.exits && !mix_stopped && !c.events) {
+				/* kvm_exit fires: the mix is not needed and costs on every exit. */
+				live_stop_events(c.src);
+				mix_stopped = true;
 			}
 			if (!probe_said && now >= probe_at) {
 				probe_said = true;

@@ -49,7 +49,7 @@ int cmd_record(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	struct live_opts lo = { .backend = BACKEND_BPF, .record = true };
+	struct live_opts lo = { .backend = BACKEND_BPF, .record = true, .no_event_mix = true };
 	struct live_child child = { .pid = -1, .go_fd = -1 };
 	struct live_src *src = NULL;
 	struct record_writer *w = NULL;

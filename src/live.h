@@ -30,6 +30,8 @@ struct live_opts {
 	bool record;		/* BPF: send every exit through a ring buffer */
 	size_t ringbuf_bytes;	/* record mode; power of two */
 	bool verbose;		/* libbpf's own messages on stderr */
+	bool no_event_mix;	/* do not count the other kvm events at all */
+	bool bpf_tracepoint;	/* BPF: the classic tracepoint even where tp_btf works */
 };
 
 /* One finished exit from record mode (BPF ring buffer). */
@@ -82,6 +84,12 @@ int live_read(struct live_src *l, struct stats *s);
 
 /* Cumulative counts of the event mix, counts[live_event_count()]; attached[i] false if absent. */
 int live_events(struct live_src *l, uint64_t *counts, bool *attached);
+
+/*
+ * Stop counting the event mix (its counts freeze): once kvm_exit is seen to
+ * fire, the mix is no longer needed and costs time on every exit.
+ */
+void live_stop_events(struct live_src *l);
 
 /* Record mode at the end: deliver the exits still waiting for their entry (has_dur false). */
 int live_flush_open(struct live_src *l, live_exit_fn fn, void *ctx);

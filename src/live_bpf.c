@@ -29,6 +29,7 @@ struct bpf_live {
 	bool attached[EVI__MAX];
 	struct bpf_link *links[64];
 	int nlinks;
+	struct bpf_link *mix_links[EVI__MAX];
 	live_exit_fn fn;
 	void *fn_ctx;
 	int fn_ret;
@@ -291,11 +292,24 @@ static void bpf_close(void *p)
 	ring_buffer__free(b->rb);
 	for (int i = 0; i < b->nlinks; i++)
 		bpf_link__destroy(b->links[i]);
+	for (int i = 0; i < EVI__MAX; i++)
+		bpf_link__destroy(b->mix_links[i]);
 	exitstat_bpf__destroy(b->skel);
 	free(b);
 }
 
+static void bpf_stop_events(void *p)
+{
+	struct bpf_live *b = p;
+
+	for (int i = 0; i < EVI__MAX; i++) {
+		bpf_link__destroy(b->mix_links[i]);
+		b->mix_links[i] = NULL;
+	}
+}
+
 static const struct live_ops bpf_ops = {
+	.stop_events = bpf_stop_events,
 	.poll = bpf_poll,
 	.counters = bpf_counters,
 	.read = bpf_read,
@@ -348,7 +362,7 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 		bpf_object__for_each_program(prog, skel->obj)
 			bpf_program__set_autoload(prog, prog == exit_prog || prog == entry_prog);
 		for (unsigned int i = 0; i < EVI__MAX; i++)
-			if (i != EVI_kvm_exit && i != EVI_kvm_entry)
+			if (i != EVI_kvm_exit && i != EVI_kvm_entry && !o->no_event_mix)
 				bpf_program__set_autoload(mix_prog(skel, i), true);
 	}
 	bpf_map__set_max_entries(skel->maps.records,
@@ -387,14 +401,17 @@ static int attach(struct bpf_live *b, char *err, size_t errlen)
 				 bpf_program__section_name(prog), strerror(errno));
 			return -1;
 		}
+		if (mix >= 0) {
+			b->mix_links[mix] = link;
+			b->attached[mix] = true;
+			continue;
+		}
 		if (b->nlinks == (int)(sizeof(b->links) / sizeof(b->links[0]))) {
 			bpf_link__destroy(link);
 			snprintf(err, errlen, "too many BPF links");
 			return -1;
 		}
 		b->links[b->nlinks++] = link;
-		if (mix >= 0)
-			b->attached[mix] = true;
 	}
 	b->attached[EVI_kvm_exit] = b->attached[EVI_kvm_entry] = true;
 	if (b->skel->rodata->record_on) {
@@ -437,7 +454,9 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 		free(b);
 		return NULL;
 	}
-	vmlinux = btf__load_vmlinux_btf();
+	vmlinux = o->bpf_tracepoint ? NULL : btf__load_vmlinux_btf();
+	if (o->bpf_tracepoint)
+		snprintf(why, sizeof(why), "asked for with --bpf-attach tracepoint");
 	if (vmlinux) {
 		hook = exit_hook_from_btf(vmlinux, why, sizeof(why));
 		vendor = vendor_btf(vmlinux);

@@ -251,6 +251,12 @@ int live_flush_open(struct live_src *l, live_exit_fn fn, void *ctx)
 	return l->ops->flush_open ? l->ops->flush_open(l->b, fn, ctx) : 0;
 }
 
+void live_stop_events(struct live_src *l)
+{
+	if (l->ops->stop_events)
+		l->ops->stop_events(l->b);
+}
+
 void live_close(struct live_src *l)
 {
 	if (!l)

@@ -47,6 +47,7 @@ struct perf_live {
 	int *mix_nfds;
 	int mix_stride;
 	bool *mix_attached;
+	uint64_t *mix_frozen;	/* counts of the mix when it was stopped */
 	uint32_t filter_tgid;	/* system-wide rings: keep only this tgid (0: all) */
 	int off_reason, off_isa, off_vcpu, sz_vcpu;
 	struct accum acc;
@@ -263,6 +264,8 @@ static int perf_events(void *b, uint64_t *counts, bool *attached)
 
 	for (unsigned int i = 0; i < live_event_count(); i++) {
 		attached[i] = p->mix_attached[i];
+		if (p->mix_frozen)
+			counts[i] += p->mix_frozen[i];
 		for (int j = 0; j < p->mix_nfds[i]; j++) {
 			uint64_t v;
 
@@ -295,6 +298,7 @@ static void perf_close(void *b)
 	free(p->mix_fds);
 	free(p->mix_nfds);
 	free(p->mix_attached);
+	free(p->mix_frozen);
 	free(p->rings);
 	free(p->batch);
 	free(p->wrapbuf);
@@ -302,7 +306,32 @@ static void perf_close(void *b)
 	free(p);
 }
 
+/* Freeze the mix: read its counts one last time, then close its events. */
+static void perf_stop_events(void *b)
+{
+	struct perf_live *p = b;
+	unsigned int n = live_event_count();
+
+	if (!p->mix_frozen) {
+		p->mix_frozen = calloc(n, sizeof(uint64_t));
+		if (!p->mix_frozen)
+			return;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		for (int j = 0; j < p->mix_nfds[i]; j++) {
+			uint64_t v;
+			int *fd = &p->mix_fds[i * p->mix_stride + j];
+
+			if (read(*fd, &v, sizeof(v)) == sizeof(v))
+				p->mix_frozen[i] += v;
+			close(*fd);
+		}
+		p->mix_nfds[i] = 0;
+	}
+}
+
 static const struct live_ops perf_ops = {
+	.stop_events = perf_stop_events,
 	.poll = perf_poll,
 	.counters = perf_counters,
 	.read = perf_read,
@@ -425,7 +454,7 @@ static int open_mix(struct perf_live *p, const struct live_opts *o)
 		free(tids);
 		return -1;
 	}
-	for (unsigned int i = 2; i < n; i++) {	/* 0, 1: kvm_exit, kvm_entry (the rings) */
+	for (unsigned int i = 2; i < n && !o->no_event_mix; i++) {	/* 0, 1: the rings */
 		int id = live_tp_id(live_event_name(i));
 		struct perf_event_attr a;
 

@@ -17,8 +17,13 @@ grep -v '^[[:space:]]*\(#\|$\)' /etc/live/scenarios | while read -r name args; d
 		# shellcheck disable=SC2086 # args are words for exitgen
 		case $m in
 		bpf | perf)
-			exitstat --backend "$m" --format json -o "$d/exitstat.json" \
+			exitstat --backend "$m" --per-vm --format json -o "$d/exitstat.json" \
 				-- exitgen --json $args >"$d/exitgen.json" 2>"$d/exitstat.err"
+			echo $? >"$d/exitstat.rc"
+			;;
+		bpf-tp)
+			exitstat --backend bpf --bpf-attach tracepoint --per-vm --format json \
+				-o "$d/exitstat.json" -- exitgen --json $args >"$d/exitgen.json" 2>"$d/exitstat.err"
 			echo $? >"$d/exitstat.rc"
 			;;
 		record)
@@ -40,3 +45,54 @@ grep -v '^[[:space:]]*\(#\|$\)' /etc/live/scenarios | while read -r name args; d
 		echo "live-job: $d: status $(cat "$d/exitstat.rc") in $(cat "$d/seconds") s"
 	done
 done
+
+# Lost events are counted, never hidden: a 1 MiB ring and a recorder stopped
+# for 20 s while exitgen runs, so the ring overflows.
+if grep -qw lost /etc/live/methods; then
+	d=/out/lost
+	mkdir -p $d
+	bed_hist_start
+	exitstat record --ringbuf 1 -o $d/rec.exr -- exitgen --json --mode 64 out:60000 cpuid:20000 \
+		>$d/exitgen.json 2>$d/exitstat.err &
+	rec=$!
+	sleep 2
+	# the recorder is the child of the subshell: find it by its parent
+	es=$(pgrep -x exitstat | head -n 1)
+	kill -STOP "$es"
+	sleep 20
+	kill -CONT "$es"
+	wait $rec
+	echo $? >$d/exitstat.rc
+	bed_hist_stop $d/hist.txt
+	record_tool report $d/rec.exr >$d/exitstat.json 2>>$d/exitstat.err
+	echo "live-job: $d: status $(cat $d/exitstat.rc)"
+fi
+
+# --every N: a cumulative table each time the count crosses a multiple of N.
+if grep -qw every /etc/live/methods; then
+	d=/out/every
+	mkdir -p $d
+	bed_hist_start
+	exitstat --every 2000 --format json -o $d/exitstat.json -- exitgen --json --mode 64 out:6000 cpuid:4000 \
+		>$d/exitgen.json 2>$d/exitstat.err
+	echo $? >$d/exitstat.rc
+	bed_hist_stop $d/hist.txt
+	echo "live-job: $d: status $(cat $d/exitstat.rc)"
+fi
+
+# kill -9 of a recorder: the file holds every block written before it, and says it is cut.
+if grep -qw kill9 /etc/live/methods; then
+	d=/out/kill9
+	mkdir -p $d
+	exitstat record -o $d/rec.exr -- exitgen --json --mode 64 out:150000 \
+		>$d/exitgen.json 2>$d/exitstat.err &
+	sleep 8
+	es=$(pgrep -x exitstat | head -n 1)
+	kill -9 "$es"
+	wait
+	pkill -x exitgen
+	ls -l $d/rec.exr >>$d/exitstat.err
+	record_tool report $d/rec.exr >$d/exitstat.json 2>$d/report.err
+	echo $? >$d/exitstat.rc
+	echo "live-job: $d: report status $(cat $d/exitstat.rc)"
+fi

@@ -240,7 +240,7 @@ static int report(const char *path)
 	FILE *f = fopen(path, "rb");
 	struct accum acc;
 	struct record_info info;
-	struct report_opts ro = { .format = FMT_JSON, .sort = SORT_COUNT,
+	struct report_opts ro = { .format = FMT_JSON, .sort = SORT_COUNT, .per_vm = true,
 				  .filter = { STATS_PID_ANY, STATS_VCPU_UNKNOWN } };
 	struct report_meta m = { 0 };
 	char source[128];

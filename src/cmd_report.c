@@ -34,6 +34,7 @@ static void usage(FILE *f)
 		"      --vcpu N                 only this vCPU\n"
 		"      --per-vm                 add exits per VM and vCPU\n"
 		"      --skip-bad               count malformed lines and go on (they are listed on stderr)\n"
+		"      --isa vmx|svm            the ISA of bare reason numbers when the trace does not show it\n"
 		"      --analyze                timeline, phases and bursts instead (see exitstat report --analyze --help)\n");
 }
 
@@ -75,6 +76,7 @@ int cmd_report(int argc, char **argv)
 		{ "vcpu", required_argument, NULL, 'V' },
 		{ "per-vm", no_argument, NULL, 'P' },
 		{ "skip-bad", no_argument, NULL, 'b' },
+		{ "isa", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -130,6 +132,10 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'b':
 			to.skip_bad = true;
+			break;
+		case 'I':
+			if (isa_parse(optarg, &to.isa_hint))
+				goto bad_value;
 			break;
 		case 'h':
 			usage(stdout);

@@ -214,7 +214,7 @@ static int flush_held(struct reader *r, enum exit_isa isa)
 			enum exit_isa use = isa != ISA_UNKNOWN ? isa : r->opts->isa_hint;
 
 			if (use == ISA_UNKNOWN) {
-				const char *why = "bare-number exit reason, and no line of the trace names a reason to tell VMX from SVM";
+				const char *why = "bare-number exit reason, and no line of the trace names a reason to tell VMX from SVM (say which with --isa vmx|svm)";
 				uint64_t line = r->lineno;
 
 				r->lineno = h->line;

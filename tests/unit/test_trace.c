@@ -505,7 +505,7 @@ static void test_isa_numbers_only(void **state)
 	(void)state;
 	/* Nothing says VMX or SVM: an error naming the line... */
 	assert_int_equal(read_text(text, &o, &c, &res, &diag), -1);
-	assert_string_equal(diag, "t:1: bare-number exit reason, and no line of the trace names a reason to tell VMX from SVM: a-1 [000] 1.000001: kvm_exit: reason 0x7b rip 0x1\n");
+	assert_string_equal(diag, "t:1: bare-number exit reason, and no line of the trace names a reason to tell VMX from SVM (say which with --isa vmx|svm): a-1 [000] 1.000001: kvm_exit: reason 0x7b rip 0x1\n");
 	free(diag);
 	assert_int_equal(c.n, 0);
 	/* ...unless the caller knows. */

@@ -28,7 +28,7 @@
 /* Non-burst segments shorter than this many windows join a neighbour. */
 #define ANALYZE_MIN_PHASE_WINDOWS 3
 /* A --window so small that the trace needs more windows than this is refused. */
-#define ANALYZE_MAX_WINDOWS (1u << 20)
+#define ANALYZE_MAX_WINDOWS (1u << 17)
 /* Segmentation starts from at most this many blocks of windows (keeps it O(n^2) cheap). */
 #define ANALYZE_MAX_BLOCKS 2000
 

@@ -214,7 +214,7 @@ expect_fail() { # expect_fail NAME STATUS REGEX CMD...
 expect_fail "error: --window 0" 2 "bad value '0'" analyze --window 0 "$OUT/qbs.txt"
 expect_fail "error: --window x" 2 "bad value 'x'" analyze --window x "$OUT/qbs.txt"
 expect_fail "error: --format csv" 2 "bad value 'csv'" analyze --format csv "$OUT/qbs.txt"
-expect_fail "error: window too small for the trace" 1 "more than 1048576 windows.*--window" \
+expect_fail "error: window too small for the trace" 1 "more than 131072 windows.*--window" \
 	analyze --window 0.000001 "$OUT/qbs.txt"
 expect_fail "error: missing file" 1 "cannot open $OUT/nope.txt" analyze "$OUT/nope.txt"
 printf '# tracer: nop\n#\n' >"$OUT/empty.txt"

@@ -12,8 +12,8 @@
  *    most similar neighbours while they are similar: rates within a factor
  *    rate_ratio or not significantly different (z < 3, against Poisson noise
  *    or the trace's own window-to-window noise, whichever is larger), and
- *    reason mixes within mix_distance (total variation) when both have 100+
- *    exits.
+ *    reason mixes within mix_distance (total variation) or not significantly
+ *    different (chi-square).
  * 4. Labels: idle below typical / idle_factor, burst at burst_factor x
  *    typical or more, steady between. Segments shorter than 3 windows that
  *    are not bursts join a neighbour. Neighbouring idle segments join, and
@@ -430,8 +430,30 @@ static double mix_tv(const struct prefix *p, size_t s, size_t m, size_t e)
 	return tv / 2;
 }
 
-/* Exits needed in both segments before their mixes are compared (sampling noise). */
-#define MIX_MIN_EXITS 100
+/*
+ * Is the mix difference of [s,m) and [m,e) more than sampling noise? The
+ * chi-square statistic of the 2 x reasons table over its value at which it
+ * becomes significant (df + 3 sd, sd = sqrt(2 df): about 3 sigma): < 1 means
+ * a few exits drawn from one mix could differ this much.
+ */
+static double mix_chi2(const struct prefix *p, size_t s, size_t m, size_t e)
+{
+	double ca = (double)seg_total(p, s, m), cb = (double)seg_total(p, m, e), chi2 = 0;
+	unsigned int k = 0;
+
+	for (size_t r = 0; r < p->R; r++) {
+		double xa = (double)seg_reason(p, s, m, r), xb = (double)seg_reason(p, m, e, r);
+		double ea = ca * (xa + xb) / (ca + cb), eb = cb * (xa + xb) / (ca + cb);
+
+		if (xa + xb == 0)
+			continue;
+		k++;
+		chi2 += (xa - ea) * (xa - ea) / ea + (xb - eb) * (xb - eb) / eb;
+	}
+	if (k < 2)
+		return 0;
+	return chi2 / ((k - 1) + 3 * sqrt(2.0 * (k - 1)));
+}
 /* Poisson z below this: the two rates are not told apart. */
 #define RATE_Z 3.0
 
@@ -459,8 +481,8 @@ static double pair_score(const struct analysis *a, const struct prefix *p, size_
 				(a->log_noise * sqrt(1 / na + 1 / nb));
 		rate_score = fmin(lr, fmin(z, z_emp) / RATE_Z);
 	}
-	if (ca >= MIX_MIN_EXITS && cb >= MIX_MIN_EXITS)
-		mix_score = mix_tv(p, s, m, e) / a->o.mix_distance;
+	if (ca && cb)
+		mix_score = fmin(mix_tv(p, s, m, e) / a->o.mix_distance, mix_chi2(p, s, m, e));
 	return fmax(rate_score, mix_score);
 }
 

@@ -126,6 +126,9 @@ static int print_report(struct live_cmd *c, bool final)
 	m.window_s = live_now() - c->start;
 	m.unpaired = untimed;
 	m.note = live_note(c->src);
+	if (final && !lc.exits && !m.note)
+		m.note = c->lo.pid ? "no kvm events at all from this process: is it a VM, and running?"
+				   : "no kvm events at all: is any VM running?";
 	if (c->redraw && !final)
 		fputs("\033[H\033[J", c->out);
 	if (report_print(c->out, &c->ro, &m, c->stats)) {
@@ -139,21 +142,27 @@ static int print_report(struct live_cmd *c, bool final)
 	return 0;
 }
 
+/* How many kvm events other than kvm_exit fired (the event mix). */
+static uint64_t other_kvm_events(struct live_cmd *c)
+{
+	unsigned int n = live_event_count();
+	uint64_t counts[n], sum = 0;
+	bool attached[n];
+
+	live_events(c->src, counts, attached);
+	for (unsigned int i = 1; i < n; i++)	/* 0 is kvm_exit */
+		sum += counts[i];
+	return sum;
+}
+
 /* The end: the table, or, when kvm_exit never fired, say so and show what did. */
 static int print_final(struct live_cmd *c)
 {
-	unsigned int n = live_event_count();
-	uint64_t counts[n], others = 0;
-	bool attached[n];
 	struct live_counters lc;
 	char msg[512];
 
 	live_counters(c->src, &lc);
-	live_events(c->src, counts, attached);
-	for (unsigned int i = 0; i < n; i++)
-		if (i != 0 /* kvm_exit */)
-			others += counts[i];
-	if (lc.exits == 0 && others > 0) {
+	if (lc.exits == 0 && other_kvm_events(c) > 0) {
 		snprintf(msg, sizeof(msg),
 			 "kvm:kvm_exit never fired in %.1f s while other KVM events did: this "
 			 "KVM%s does not report VM exits through kvm_exit, so there is no "
@@ -362,7 +371,8 @@ int cmd_live(int argc, char **argv)
 		snprintf(c.source, sizeof(c.source), "%s, pid %u", live_source(c.src), c.lo.pid);
 	else
 		snprintf(c.source, sizeof(c.source), "%s", live_source(c.src));
-	c.ro.filter.pid = c.lo.pid ? c.lo.pid : STATS_PID_ANY;
+	/* A command's children are counted too (the kernel side filters): show every pid. */
+	c.ro.filter.pid = c.lo.pid && !have_child ? c.lo.pid : STATS_PID_ANY;
 	c.start = live_now();
 	probe_at = c.start + PROBE_SECONDS;
 	if (c.delay)
@@ -400,11 +410,13 @@ int cmd_live(int argc, char **argv)
 			}
 			if (!probe_said && now >= probe_at) {
 				probe_said = true;
-				if (!lc.exits && lc.entries)
+				uint64_t others = lc.exits ? 0 : other_kvm_events(&c);
+
+				if (others)
 					fprintf(stderr, "exitstat: note: after %.0f s kvm:kvm_exit has "
-						"not fired while kvm:kvm_entry fired %llu times: this KVM "
-						"does not trace VM exits\n", PROBE_SECONDS,
-						(unsigned long long)lc.entries);
+						"not fired while %llu other kvm events did: this KVM "
+						"may not report VM exits (the final report will say)\n",
+						PROBE_SECONDS, (unsigned long long)others);
 			}
 		}
 		if (c.delay && now >= next_print) {

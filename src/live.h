@@ -26,7 +26,8 @@ int live_backend_parse(const char *s, enum live_backend *b);	/* 0 or -1 */
 struct live_opts {
 	enum live_backend backend;
 	uint32_t pid;		/* the VM's tgid; 0 for all */
-	bool inherit_pid;	/* pid is a child not yet exec'd: perf follows its threads */
+	bool inherit_pid;	/* pid is a command not yet exec'd: follow its threads and the
+				 * processes it forks (BPF: fork tracking; perf: inherit) */
 	bool record;		/* BPF: send every exit through a ring buffer */
 	size_t ringbuf_bytes;	/* record mode; power of two */
 	bool verbose;		/* libbpf's own messages on stderr */

@@ -340,6 +340,7 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 	}
 	skel->rodata->targ_tgid = o->pid;
 	skel->rodata->record_on = o->record;
+	skel->rodata->follow_children = o->inherit_pid;
 	if (hook == HOOK_TRACEPOINT) {
 		int size;
 
@@ -360,7 +361,8 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 		struct bpf_program *prog;
 
 		bpf_object__for_each_program(prog, skel->obj)
-			bpf_program__set_autoload(prog, prog == exit_prog || prog == entry_prog);
+			bpf_program__set_autoload(prog, prog == exit_prog || prog == entry_prog ||
+						  (prog == skel->progs.on_fork && o->inherit_pid));
 		for (unsigned int i = 0; i < EVI__MAX; i++)
 			if (i != EVI_kvm_exit && i != EVI_kvm_entry && !o->no_event_mix)
 				bpf_program__set_autoload(mix_prog(skel, i), true);

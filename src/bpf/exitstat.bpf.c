@@ -25,6 +25,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by user space before load. */
 const volatile __u32 targ_tgid;		/* 0: every process */
+const volatile bool follow_children;	/* also the processes targ_tgid forks (a command) */
 const volatile bool record_on;		/* send each exit through `records` */
 const volatile __s32 off_reason = -1;	/* classic tracepoint field offsets, -1: absent */
 const volatile __s32 off_isa = -1;
@@ -43,6 +44,14 @@ struct {
 	__type(key, __u32);		/* thread id */
 	__type(value, struct live_pending);
 } pending SEC(".maps");
+
+/* Processes forked by the target (and theirs), with follow_children. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u8);
+} children SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -109,7 +118,29 @@ static __always_inline void count(__u32 idx)
 
 static __always_inline bool wanted(__u64 pid_tgid)
 {
-	return !targ_tgid || (pid_tgid >> 32) == targ_tgid;
+	__u32 tgid = pid_tgid >> 32;
+
+	if (!targ_tgid || tgid == targ_tgid)
+		return true;
+	return follow_children && bpf_map_lookup_elem(&children, &tgid);
+}
+
+struct task_struct___x {
+	int tgid;
+} __attribute__((preserve_access_index));
+
+/* A process forked by a followed one is followed too (a command's children: its VMs). */
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct___x *parent, struct task_struct___x *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
+	__u8 one = 1;
+
+	if (ptgid == ctgid)
+		return 0;	/* a new thread, already covered by its tgid */
+	if (ptgid == targ_tgid || bpf_map_lookup_elem(&children, &ptgid))
+		bpf_map_update_elem(&children, &ctgid, &one, BPF_ANY);
+	return 0;
 }
 
 /* floor(log2(ns)) capped to the last bucket; 0 and 1 go to bucket 0. */

@@ -9,6 +9,7 @@ done
 methods=$(cat /etc/live/methods)
 grep -v '^[[:space:]]*\(#\|$\)' /etc/live/scenarios | while read -r name args; do
 	for m in $methods; do
+		case $m in bpf | bpf-tp | perf | record) ;; *) continue ;; esac
 		d=/out/$name.$m
 		mkdir -p "$d"
 		echo "$args" >"$d/args"
@@ -31,7 +32,7 @@ grep -v '^[[:space:]]*\(#\|$\)' /etc/live/scenarios | while read -r name args; d
 				>"$d/exitgen.json" 2>"$d/exitstat.err"
 			rc=$?
 			# exitstat's report command, or the format's own reader until it reads recordings
-			if ! exitstat report --format json "$d/rec.exr" >"$d/exitstat.json" 2>>"$d/exitstat.err"; then
+			if ! exitstat report --per-vm --format json "$d/rec.exr" >"$d/exitstat.json" 2>>"$d/exitstat.err"; then
 				echo "exitstat report cannot read it: using record_tool report" >>"$d/exitstat.err"
 				record_tool report "$d/rec.exr" >"$d/exitstat.json" 2>>"$d/exitstat.err" ||
 					rc=$((rc + 100))
@@ -54,14 +55,12 @@ if grep -qw lost /etc/live/methods; then
 	bed_hist_start
 	exitstat record --ringbuf 1 -o $d/rec.exr -- exitgen --json --mode 64 out:60000 cpuid:20000 \
 		>$d/exitgen.json 2>$d/exitstat.err &
-	rec=$!
+	es=$!
 	sleep 2
-	# the recorder is the child of the subshell: find it by its parent
-	es=$(pgrep -x exitstat | head -n 1)
-	kill -STOP "$es"
+	kill -STOP $es
 	sleep 20
-	kill -CONT "$es"
-	wait $rec
+	kill -CONT $es
+	wait $es
 	echo $? >$d/exitstat.rc
 	bed_hist_stop $d/hist.txt
 	record_tool report $d/rec.exr >$d/exitstat.json 2>>$d/exitstat.err
@@ -73,7 +72,7 @@ if grep -qw every /etc/live/methods; then
 	d=/out/every
 	mkdir -p $d
 	bed_hist_start
-	exitstat --every 2000 --format json -o $d/exitstat.json -- exitgen --json --mode 64 out:6000 cpuid:4000 \
+	exitstat --every=2000 --format json -o $d/exitstat.json -- exitgen --json --mode 64 out:6000 cpuid:4000 \
 		>$d/exitgen.json 2>$d/exitstat.err
 	echo $? >$d/exitstat.rc
 	bed_hist_stop $d/hist.txt
@@ -86,11 +85,12 @@ if grep -qw kill9 /etc/live/methods; then
 	mkdir -p $d
 	exitstat record -o $d/rec.exr -- exitgen --json --mode 64 out:150000 \
 		>$d/exitgen.json 2>$d/exitstat.err &
+	es=$!
 	sleep 8
-	es=$(pgrep -x exitstat | head -n 1)
-	kill -9 "$es"
-	wait
-	pkill -x exitgen
+	kill -9 $es
+	wait $es
+	# its exitgen runs on, orphaned: stop it
+	kill $(pidof exitgen) 2>/dev/null
 	ls -l $d/rec.exr >>$d/exitstat.err
 	record_tool report $d/rec.exr >$d/exitstat.json 2>$d/report.err
 	echo $? >$d/exitstat.rc

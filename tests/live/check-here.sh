@@ -70,6 +70,23 @@ for be in $BACKENDS; do
 		bad "$be/table: $(head -c 600 "$tmp/table") $(head -c 300 "$tmp/err")"
 done
 
+# A command's children are followed: exitgen started in the background by a shell.
+for be in $BACKENDS; do
+	"$ES" --backend "$be" --format json -o "$tmp/c.json" -- sh -c "\"$EG\" out:123 >/dev/null & wait" 2>"$tmp/err"
+	pio=$(jq -r .events.kvm_pio "$tmp/c.json" 2>/dev/null)
+	[[ $pio == 123 ]] && ok "$be/child of the command: kvm_pio $pio == 123 OUTs of the shell's child" ||
+		bad "$be/child of the command: kvm_pio '$pio', want 123: $(head -c 300 "$tmp/err")"
+done
+
+# record on a KVM without kvm_exit: a complete, empty recording that says what the kernel counted.
+"$ES" record -o "$tmp/r.exr" -- "$EG" out:10 >/dev/null 2>"$tmp/err"
+rc=$?
+[[ $rc == 0 ]] && grep -q "^exitstat record: 0 exits in .*, 0 lost, kernel counted 0 " "$tmp/err" &&
+	ok "record: 0 exits, 0 lost, kernel counted 0 (kvm_exit never fires here)" ||
+	bad "record: status $rc: $(head -c 300 "$tmp/err")"
+expect_error "record without -o" 2 "^exitstat record: -o FILE is required" "$ES" record -- true
+expect_error "record: unknown pid" 1 "no process with pid 999999" "$ES" record -o "$tmp/x.exr" -p 999999
+
 # -p: only that process. exitgen sleeps in a step so there is time to attach.
 "$EG" out:200 sleep:3000 out:300 hlt >/dev/null 2>&1 &
 egpid=$!

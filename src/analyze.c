@@ -592,9 +592,25 @@ static int build_phase(struct analysis *a, const struct prefix *p, struct phase 
 }
 
 /*
+ * Which neighbour a short segment resembles: distance in log rate (units of
+ * rate_ratio) plus distance in mix (units of mix_distance). Unlike
+ * pair_score, no significance test: a boundary window holding a sliver of a
+ * burst has few exits, and it is still closer to the burst than to the
+ * quiet stretch before it.
+ */
+static double closeness(const struct analysis *a, const struct prefix *p, size_t s, size_t m,
+			size_t e)
+{
+	double la = log((seg_total(p, s, m) + 1.0) / seg_dur(p, s, m));
+	double lb = log((seg_total(p, m, e) + 1.0) / seg_dur(p, m, e));
+
+	return fabs(la - lb) / log(a->o.rate_ratio) + mix_tv(p, s, m, e) / a->o.mix_distance;
+}
+
+/*
  * A stall or a transition of a window or two is not a phase: absorb segments
  * shorter than ANALYZE_MIN_PHASE_WINDOWS (bursts excepted: they have their
- * own minimum) into the more similar neighbour, shortest first.
+ * own minimum) into the neighbour it is closest to, shortest first.
  */
 static void absorb_short(const struct analysis *a, const struct prefix *p, size_t *bnd,
 			 size_t *ns, enum phase_kind *kinds)
@@ -609,8 +625,8 @@ static void absorb_short(const struct analysis *a, const struct prefix *p, size_
 		if (best == *ns)
 			break;
 		j = best;
-		if (j + 1 < *ns && (j == 0 || pair_score(a, p, bnd[j], bnd[j + 1], bnd[j + 2]) <
-					      pair_score(a, p, bnd[j - 1], bnd[j], bnd[j + 1])))
+		if (j + 1 < *ns && (j == 0 || closeness(a, p, bnd[j], bnd[j + 1], bnd[j + 2]) <
+					      closeness(a, p, bnd[j - 1], bnd[j], bnd[j + 1])))
 			j++;	/* into the right neighbour */
 		/* Drop boundary j: segments j-1 and j become one. */
 		memmove(&bnd[j], &bnd[j + 1], (*ns - j) * sizeof(*bnd));

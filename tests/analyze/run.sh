@@ -188,6 +188,33 @@ check "bursts: first driven by npf, second by io" \
 	jq -e '.phases[1].reasons[0].name == "npf" and .phases[3].reasons[0].name == "io" and .bursts == [1, 3]' "$J"
 check "bursts: = exitstat report --format json" same_as_report bursts "$OUT/bursts.txt" "$J"
 
+# ---- 3b. the same structures with other random arrivals: the same phases ----
+for seed in 101 102 103 104 105; do
+	gen "qbs-$seed" $seed '0 2 50 hlt:60,interrupt:40' '2 2.5 40000 io:90,npf:10' \
+		'2.5 6 4000 io:50,cpuid:30,msr:20'
+	gen "mix-$seed" $seed '0 1.5 3000 cpuid:40,msr:40,io:20' '1.5 4 3000 io:70,npf:30' \
+		'4 5 0 io:1' '5 6 3000 io:70,npf:30'
+	gen "bursts-$seed" $seed '0 1 2000 io:80,interrupt:20' '1 1.3 30000 npf:85,io:15' \
+		'1.3 3 2000 io:80,interrupt:20' '3 3.2 25000 io:95,interrupt:5' '3.2 4 2000 io:80,interrupt:20'
+	for n in qbs mix bursts; do
+		analyze --format json "$OUT/$n-$seed.txt" >"$OUT/$n-$seed.json"
+	done
+	check "seed $seed: qbs phases and burst edges" bash -c "
+		$(declare -f phases_are boundary_near truth_first); OUT=$OUT
+		phases_are qbs-$seed $OUT/qbs-$seed.json 'idle burst steady' &&
+		boundary_near qbs-$seed $OUT/qbs-$seed.json 1 start_s 2.0 &&
+		boundary_near qbs-$seed $OUT/qbs-$seed.json 1 end_s 2.5"
+	check "seed $seed: mix change and silence" bash -c "
+		$(declare -f phases_are boundary_near truth_first); OUT=$OUT
+		phases_are mix-$seed $OUT/mix-$seed.json 'steady steady idle steady' &&
+		boundary_near mix-$seed $OUT/mix-$seed.json 0 end_s 1.5 &&
+		boundary_near mix-$seed $OUT/mix-$seed.json 2 end_s 5.0"
+	check "seed $seed: two bursts" bash -c "
+		$(declare -f phases_are boundary_near truth_first); OUT=$OUT
+		phases_are bursts-$seed $OUT/bursts-$seed.json 'steady burst steady burst steady' &&
+		boundary_near bursts-$seed $OUT/bursts-$seed.json 3 end_s 3.2"
+done
+
 # ---- 4. options ----
 J=$OUT/qbs-w100.json
 check "--window 0.1: runs" run_to "$J" analyze --format json --window 0.1 "$OUT/qbs.txt"

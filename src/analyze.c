@@ -676,7 +676,8 @@ int analysis_finish(struct analysis *a)
 	free(totals);
 	if (!a->order)
 		return fail(a, "out of memory");
-	if (!a->nwin)
+	/* No time passed between the first and the last exit: no rates to speak of. */
+	if (!a->nwin || a->t_last == a->t0)
 		return 0;
 
 	/*

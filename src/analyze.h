@@ -120,6 +120,9 @@ double analysis_span_s(const struct analysis *a);
 /* What the input was, for the outputs. */
 struct analysis_meta {
 	const char *source;
+	const char *clock;	/* "ns", or "ticks" (raw counter timestamps); NULL = "ns" */
+	const char *note;	/* about the input (input.h), or NULL */
+	bool partial;		/* reading stopped early: the analysis covers what came before */
 	uint64_t lost, skipped, nested;
 };
 
@@ -138,13 +141,16 @@ int plot_svg(FILE *out, const struct analysis *a, const struct analysis_meta *m,
 	     const struct plot_opts *po);
 
 /*
- * Read FILE (trace text or, when supported, a recording; "-" = stdin) into a
- * finished analysis. Prints errors as `exitstat CMD: ...`. Returns 0, or
- * EXIT_FAIL-style non-zero. *meta's strings live in buf.
+ * Read FILE (trace text or a recording; "-" = stdin) into a finished
+ * analysis. Prints errors as `exitstat CMD: ...`. Returns 0, or EXIT_FAIL;
+ * with in->partial set the analysis of what was read before the problem is
+ * finished and may be shown.
  */
 struct analyze_input {
 	bool skip_bad;
-	char source[512];
+	char source[600];
+	char note[256];
+	char clock[8];
 	uint64_t lost, skipped, nested, lines;
 	bool partial;			/* reading stopped at an error */
 };

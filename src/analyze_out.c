@@ -102,14 +102,20 @@ static char *summary_text(const struct analysis *a)
 		fprintf(f, "No timestamped exits: nothing to put on a timeline.\n");
 		goto done;
 	}
-	fprintf(f, "%llu exits in %.3f s", (unsigned long long)total, span);
+	fmt_time(tbuf, sizeof(tbuf), a->t_last - a->t0);
+	fprintf(f, "%llu exit%s in %s", (unsigned long long)total, total == 1 ? "" : "s", tbuf);
 	if (span > 0)
 		fprintf(f, " (%.0f exits/s on average)", total / span);
 	fprintf(f, " from %zu reason%s.\n", nz, nz == 1 ? "" : "s");
-	fprintf(f, "Most frequent: ");
-	list_ties(f, a, counts, a->order, nz, true, total);
-	fprintf(f, ". Least frequent: ");
-	list_ties(f, a, counts, a->order, nz, false, total);
+	if (nz == 1) {
+		fprintf(f, "One reason only: ");
+		list_ties(f, a, counts, a->order, nz, true, total);
+	} else {
+		fprintf(f, "Most frequent: ");
+		list_ties(f, a, counts, a->order, nz, true, total);
+		fprintf(f, ". Least frequent: ");
+		list_ties(f, a, counts, a->order, nz, false, total);
+	}
 	fprintf(f, ".\n");
 	if (time_total) {
 		fmt_time(tbuf, sizeof(tbuf), a->reasons[best_time].time_ns);
@@ -118,6 +124,10 @@ static char *summary_text(const struct analysis *a)
 			100.0 * a->reasons[best_time].time_ns / time_total);
 	} else {
 		fprintf(f, "Time in exit: unknown (no exit was paired with its entry).\n");
+	}
+	if (!(span > 0)) {
+		fprintf(f, "All exits carry the same timestamp: no rate, no timeline.\n");
+		goto done;
 	}
 	for (size_t i = 0; i < a->nphases; i++)
 		nbursts += a->phases[i].kind == PHASE_BURST;
@@ -145,9 +155,20 @@ done:
 	return buf;
 }
 
+static bool ticks(const struct analysis_meta *m)
+{
+	return m->clock && strcmp(m->clock, "ns");
+}
+
 static void print_notes(FILE *out, const struct analysis *a, const struct analysis_meta *m)
 {
 	uint64_t open = accum_open_exits(&a->acc);
+
+	if (m->partial)
+		fprintf(out, "PARTIAL: reading stopped at the error reported on stderr; the analysis "
+			     "covers what came before it\n");
+	if (m->note)
+		fprintf(out, "Note: %s\n", m->note);
 
 	fprintf(out, "Lost events: %llu", (unsigned long long)(m->lost + a->acc.stats->lost));
 	fprintf(out, "; skipped lines: %llu; nested (L2) exits not counted: %llu\n",
@@ -172,7 +193,11 @@ int analysis_print_text(FILE *out, const struct analysis *a, const struct analys
 
 	if (!sum)
 		return -1;
-	fprintf(out, "exitstat analysis of %s\n\nSummary\n%s\n", m->source ? m->source : "?", sum);
+	fprintf(out, "exitstat analysis of %s\n", m->source ? m->source : "?");
+	if (ticks(m))
+		fprintf(out, "The timestamps are raw clock ticks (%s), not nanoseconds: below, every "
+			     "\"s\" is 1e9 ticks and every rate is per 1e9 ticks.\n", m->clock);
+	fprintf(out, "\nSummary\n%s\n", sum);
 	free(sum);
 
 	nrows = stats_by_reason(a->acc.stats, &a->o.filter, SORT_COUNT, &rows);
@@ -399,7 +424,9 @@ int analysis_print_json(FILE *out, const struct analysis *a, const struct analys
 	json_object_object_add(root, "schema", json_object_new_int(1));
 	json_object_object_add(root, "kind", json_object_new_string("analysis"));
 	json_object_object_add(root, "source", m->source ? json_object_new_string(m->source) : NULL);
-	json_object_object_add(root, "clock", json_object_new_string("ns"));
+	json_object_object_add(root, "clock", json_object_new_string(m->clock ? m->clock : "ns"));
+	json_object_object_add(root, "partial", json_object_new_boolean(m->partial));
+	json_object_object_add(root, "note", m->note ? json_object_new_string(m->note) : NULL);
 	json_object_object_add(filter, "pid", a->o.filter.pid ? u64(a->o.filter.pid) : NULL);
 	json_object_object_add(filter, "vcpu", a->o.filter.vcpu != STATS_VCPU_UNKNOWN ?
 						 u64(a->o.filter.vcpu) : NULL);

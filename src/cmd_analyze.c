@@ -163,6 +163,9 @@ int cmd_analyze(int argc, char **argv)
 	m.skipped = in.skipped;
 	m.nested = in.nested;
 	m.lost = in.lost;
+	m.clock = in.clock;
+	m.note = in.note[0] ? in.note : NULL;
+	m.partial = in.partial;
 	if (in.partial)
 		fprintf(stderr, "exitstat report --analyze: PARTIAL: reading stopped at the error "
 				"above; the analysis covers the lines before it\n");

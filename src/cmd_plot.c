@@ -139,6 +139,9 @@ int cmd_plot(int argc, char **argv)
 	m.skipped = in.skipped;
 	m.nested = in.nested;
 	m.lost = in.lost;
+	m.clock = in.clock;
+	m.note = in.note[0] ? in.note : NULL;
+	m.partial = in.partial;
 	out = strcmp(out_path, "-") ? fopen(out_path, "w") : stdout;
 	if (!out) {
 		fprintf(stderr, "exitstat plot: cannot create %s: %s\n", out_path, strerror(errno));

@@ -22,7 +22,7 @@ static const char *const palette[] = {
 #define OTHER_COLOUR "#bab0ac"
 
 /* Geometry (px). */
-#define W 1100
+#define W 1180
 #define H 860
 #define TL_X0 90.0
 #define TL_X1 880.0
@@ -128,6 +128,7 @@ struct series {
 	uint32_t code;
 	bool other;
 	uint64_t count, time_ns;	/* whole trace (the report's numbers) */
+	uint64_t timed;			/* exits whose time in exit is known */
 	uint64_t tl_count;		/* in the timeline */
 };
 
@@ -153,10 +154,11 @@ static void axis_label(FILE *f, double x, double y, const char *anchor, int rota
 }
 
 static void timeline(FILE *f, const struct analysis *a, const struct series *ser, size_t ns,
-		     const size_t *col_series)
+		     const size_t *col_series, bool in_ticks)
 {
 	size_t n = a->nwin;
-	double span = 0, max_rate = 0, *cum, ystep, xstep;
+	double span = 0, max_rate = 0, *cum, ystep, xstep, tunit;
+	const char *tname;
 	char buf[32], buf2[32];
 
 	for (size_t w = 0; w < n; w++) {
@@ -172,7 +174,6 @@ static void timeline(FILE *f, const struct analysis *a, const struct series *ser
 		max_rate = 1;
 	ystep = nice_step(max_rate, 5);
 	max_rate = ceil(max_rate / ystep) * ystep;
-	xstep = nice_step(span, 8);
 
 #define X(t) (TL_X0 + (t) / span * (TL_X1 - TL_X0))
 #define Y(r) (TL_Y1 - (r) / max_rate * (TL_Y1 - TL_Y0))
@@ -234,8 +235,16 @@ static void timeline(FILE *f, const struct analysis *a, const struct series *ser
 			   "<text x=\"%.1f\" y=\"%.2f\" text-anchor=\"end\">%s</text>\n",
 			TL_X0, Y(v), TL_X1, Y(v), TL_X0 - 6, Y(v) + 4, buf);
 	}
+	/* Tick labels in s, ms or us, whichever keeps them short. */
+	if (span >= 2)
+		tunit = 1, tname = "s";
+	else if (span >= 0.002)
+		tunit = 1e3, tname = "ms";
+	else
+		tunit = 1e6, tname = "us";
+	xstep = nice_step(span * tunit, 8) / tunit;
 	for (double t = 0; t <= span * 1.0001; t += xstep) {
-		snprintf(buf, sizeof(buf), "%.6g", t);
+		snprintf(buf, sizeof(buf), "%.6g", t * tunit);
 		fprintf(f, "<line x1=\"%.2f\" y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" class=\"tick\"/>"
 			   "<text x=\"%.2f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
 			X(t), TL_Y1, X(t), TL_Y1 + 5, X(t), TL_Y1 + 19, buf);
@@ -243,13 +252,18 @@ static void timeline(FILE *f, const struct analysis *a, const struct series *ser
 	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"frame\"/>\n",
 		TL_X0, TL_Y0, TL_X1 - TL_X0, TL_Y1 - TL_Y0);
 	fprintf(f, "</g>\n");
-	snprintf(buf2, sizeof(buf2), "%.6g", a->width_ns / 1e9);
-	axis_label(f, (TL_X0 + TL_X1) / 2, TL_Y1 + 40, "middle", 0,
-		   "time since the first exit (s)");
 	{
-		char lab[96];
+		char lab[128];
 
-		snprintf(lab, sizeof(lab), "exit rate (exits/s, %s s windows)", buf2);
+		if (in_ticks)
+			snprintf(lab, sizeof(lab), "time since the first exit (%s; raw clock ticks: "
+				 "1 s here = 1e9 ticks)", tname);
+		else
+			snprintf(lab, sizeof(lab), "time since the first exit (%s)", tname);
+		axis_label(f, (TL_X0 + TL_X1) / 2, TL_Y1 + 40, "middle", 0, lab);
+		snprintf(buf2, sizeof(buf2), "%.6g %s", a->width_ns / 1e9 * tunit, tname);
+		snprintf(lab, sizeof(lab), in_ticks ? "exit rate (exits per 1e9 ticks, %s windows)"
+						    : "exit rate (exits/s, %s windows)", buf2);
 		axis_label(f, TL_X0 - 62, (TL_Y0 + TL_Y1) / 2, "middle", 1, lab);
 	}
 
@@ -335,6 +349,8 @@ static void bars(FILE *f, const struct series *ser, size_t ns, bool time)
 	if (!(max > 0))
 		max = 1;
 	step = nice_step(max / unit, 4) * unit;
+	if (!time && step < 1)
+		step = 1;	/* counts are whole */
 	max = ceil(max / step) * step;
 	fprintf(f, "<g id=\"%s\">\n", time ? "time-bars" : "count-bars");
 	{
@@ -384,7 +400,9 @@ static void bars(FILE *f, const struct series *ser, size_t ns, bool time)
 		} else {
 			fprintf(f, ": %llu exits</title></rect>\n", (unsigned long long)ser[i].count);
 		}
-		if (time)
+		if (time && !ser[i].timed)
+			snprintf(buf, sizeof(buf), "unknown (no entry paired)");
+		else if (time)
 			fmt_ns(buf, sizeof(buf), v);
 		else
 			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)ser[i].count);
@@ -431,6 +449,7 @@ int plot_svg(FILE *f, const struct analysis *a, const struct analysis_meta *m,
 		}
 		ser[s].count += rows[i].c.count;
 		ser[s].time_ns += rows[i].c.time_ns;
+		ser[s].timed += rows[i].c.timed;
 	}
 	for (size_t s = 0; s < ns; s++)
 		if (!ser[s].other) {
@@ -478,17 +497,21 @@ int plot_svg(FILE *f, const struct analysis *a, const struct analysis_meta *m,
 
 		for (size_t i = 0; i < a->nphases; i++)
 			bursts += a->phases[i].kind == PHASE_BURST;
-		fprintf(f, "<text x=\"20\" y=\"52\" class=\"subtitle\">%llu exits in %.3f s; typical "
+		char sbuf[32];
+
+		fmt_ns(sbuf, sizeof(sbuf), (double)(a->t_last - a->t0));
+		fprintf(f, "<text x=\"20\" y=\"52\" class=\"subtitle\">%llu exit%s in %s; typical "
 			   "rate %.0f exits/s; %zu phase%s, %zu burst%s (shaded: grey idle, red burst)"
 			   "</text>\n",
-			(unsigned long long)total, analysis_span_s(a), a->typical_rate, a->nphases,
+			(unsigned long long)total, total == 1 ? "" : "s", sbuf,
+			a->typical_rate, a->nphases,
 			a->nphases == 1 ? "" : "s", bursts, bursts == 1 ? "" : "s");
 	}
 	if (a->nwin && a->win_dur_s)
-		timeline(f, a, ser, ns, col_series);
+		timeline(f, a, ser, ns, col_series, m->clock && strcmp(m->clock, "ns"));
 	else
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">no timestamped exits: no timeline</text>\n",
-			TL_X0 + 20, (TL_Y0 + TL_Y1) / 2);
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">no timeline: the exits do not span "
+			   "two different timestamps</text>\n", TL_X0 + 20, (TL_Y0 + TL_Y1) / 2);
 
 	/* Legend, top reasons first. */
 	fprintf(f, "<g id=\"legend\">\n<text x=\"900\" y=\"%.1f\" class=\"axis-label\">reason "

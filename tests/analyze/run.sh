@@ -282,7 +282,7 @@ svg_timeline_total() { # the stacked areas hold every timeline exit
 	[[ $sum == $(jq .timeline_exits "$3") ]] || { echo "  $1: areas hold $sum" >&2; return 1; }
 }
 png_ok() { # rendered, and the PNG has the SVG's size
-	rsvg-convert "$1" -o "$2" && [[ $(head -c 24 "$2" | od -An -tx1 -j16 | tr -d ' \n') == 0000044c0000035c ]]
+	rsvg-convert "$1" -o "$2" && [[ $(head -c 24 "$2" | od -An -tx1 -j16 | tr -d ' \n') == 0000049c0000035c ]]
 }
 for name in qbs mix bursts; do
 	S=$OUT/$name.svg
@@ -293,7 +293,7 @@ for name in qbs mix bursts; do
 		svg_counts_match "$name" "$S" "$OUT/$name.report.json" 8
 	check "plot $name: shaded phases = the analysis' phases" svg_phases_match "$name" "$S" "$OUT/$name.json"
 	check "plot $name: stacked areas hold every exit" svg_timeline_total "$name" "$S" "$OUT/$name.json"
-	check "plot $name: renders to a 1100x860 PNG (rsvg-convert)" png_ok "$S" "$OUT/$name.png"
+	check "plot $name: renders to a 1180x860 PNG (rsvg-convert)" png_ok "$S" "$OUT/$name.png"
 done
 check "plot --top 2: two reasons by name, the rest as other" \
 	bash -c "$(declare -f plot); EXITSTAT=$EXITSTAT DRIVER=$DRIVER; plot $OUT/qbs.txt -o $OUT/top2.svg --top 2"

@@ -330,6 +330,32 @@ for f in tests/fixtures/bed/ftrace-64.txt tests/fixtures/bed/perf-64.txt \
 			svg_counts_match bed-$n $OUT/bed-$n.svg $OUT/bed-$n.report.json 8"
 done
 
+# ---- 7b. the published samples: any renderer, any era; totals = exitstat report ----
+totals_of() { jq -c '[.total, ([.reasons[] | {name, count}] | sort_by(.name))]' "$1"; }
+same_totals() { # same_totals STATUS REPORT_STATUS JSON REPORT_JSON
+	[[ $1 == "$2" && $(totals_of "$3") == "$(totals_of "$4")" ]]
+}
+plot_or_refused() { # plot_or_refused TRACE SVG ANALYSIS_STATUS
+	if plot "$1" -o "$2" 2>/dev/null; then xmllint --noout "$2"; else [[ $3 != 0 ]]; fi
+}
+san_clean() { # san_clean TRACE STATUS: the sanitized build says nothing and ends the same way
+	local st
+	"$SAN_DRIVER" analyze "$1" >/dev/null 2>"$OUT/san.err"; st=$?
+	! grep -q 'Sanitizer\|runtime error' "$OUT/san.err" && [[ $st == "$2" ]]
+}
+for f in tests/fixtures/public/*.txt; do
+	n=$(basename "$f" .txt)
+	analyze --format json "$f" >"$OUT/pub-$n.json" 2>/dev/null
+	st=$?
+	"$EXITSTAT" report --format json "$f" >"$OUT/pub-$n.report.json" 2>/dev/null
+	rst=$?
+	check "public $n: same status ($st) and totals as exitstat report" \
+		same_totals $st $rst "$OUT/pub-$n.json" "$OUT/pub-$n.report.json"
+	check "public $n: plot well-formed (or refused, as the analysis failed)" \
+		plot_or_refused "$f" "$OUT/pub-$n.svg" $st
+	check "public $n: ASan+UBSan clean" san_clean "$f" $st
+done
+
 # ---- 8. under ASan+UBSan ----
 for name in qbs mix bursts; do
 	check "ASan+UBSan: analyze $name (json and table)" \

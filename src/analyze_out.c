@@ -381,6 +381,7 @@ static json_object *timeline_json(const struct analysis *a)
 	json_object_object_add(o, "reasons", cols);
 	for (size_t w = 0; w < a->nwin && a->win_dur_s; w++) {
 		json_object *wo = json_object_new_object(), *cs = json_object_new_array();
+		json_object *ts = json_object_new_array();
 		uint64_t tot = 0;
 
 		for (size_t k = 0; k < a->nreasons; k++) {
@@ -388,11 +389,13 @@ static json_object *timeline_json(const struct analysis *a)
 
 			tot += c;
 			json_object_array_add(cs, u64(c));
+			json_object_array_add(ts, u64(a->win_time[w * a->rcap + a->order[k]]));
 		}
 		json_object_object_add(wo, "start_s", dbl(start));
 		json_object_object_add(wo, "duration_s", dbl(a->win_dur_s[w]));
 		json_object_object_add(wo, "exits", u64(tot));
 		json_object_object_add(wo, "counts", cs);
+		json_object_object_add(wo, "time_ns", ts);
 		json_object_array_add(wins, wo);
 		start += a->win_dur_s[w];
 	}

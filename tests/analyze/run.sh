@@ -111,7 +111,10 @@ same_as_report() {
 phase_counts_add_up() {
 	jq -e '([.phases[].exits] | add) == .timeline_exits and
 		all(.phases[]; (([.reasons[].count] | add) // 0) == .exits) and
-		([.timeline.windows[].exits] | add) == .timeline_exits' "$1" >/dev/null
+		([.timeline.windows[].exits] | add) == .timeline_exits and
+		# time in exit per window adds up to each reason'"'"'s total
+		([range(.timeline.reasons | length) as $k | [.timeline.windows[].time_ns[$k]] | add] ==
+		 [.timeline.reasons[] as $r | .reasons[] | select(.name == $r.name) | .time_total_ns])' "$1" >/dev/null
 }
 
 # ---- 1. quiet stretch, burst, steady stretch ----

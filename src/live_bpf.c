@@ -39,13 +39,11 @@ enum exit_hook { HOOK_BTF_VCPU_ISA, HOOK_BTF_REASON_VCPU_ISA, HOOK_TRACEPOINT };
 
 static bool libbpf_verbose;
 
+/* libbpf talks only with -v: its warnings on a failed tp_btf try are expected. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (!libbpf_verbose && level != LIBBPF_WARN)
-		return 0;
-	if (!libbpf_verbose)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
+	(void)level;
+	return libbpf_verbose ? vfprintf(stderr, fmt, ap) : 0;
 }
 
 /* A type by name in vmlinux BTF or one module's BTF; the module BTF is kept in *mod. */

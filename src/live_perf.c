@@ -213,7 +213,8 @@ static int drain(struct perf_live *p)
 			fprintf(stderr, "exitstat: out of memory reading perf rings\n");
 			return -1;
 		}
-	qsort(p->batch, p->batch_len, sizeof(*p->batch), cmp_ts);
+	if (p->batch_len)
+		qsort(p->batch, p->batch_len, sizeof(*p->batch), cmp_ts);
 	for (size_t i = 0; i < p->batch_len; i++)
 		if (accum_event(&p->acc, &p->batch[i].ev)) {
 			fprintf(stderr, "exitstat: out of memory counting exits\n");

@@ -148,12 +148,14 @@ static __always_inline __u32 hist_bucket(__u64 ns)
 {
 	__u32 b = 0;
 
-	if (ns >> 32) { ns >>= 32; b += 32; }
-	if (ns >> 16) { ns >>= 16; b += 16; }
-	if (ns >> 8) { ns >>= 8; b += 8; }
-	if (ns >> 4) { ns >>= 4; b += 4; }
-	if (ns >> 2) { ns >>= 2; b += 2; }
-	if (ns >> 1) b += 1;
+	/* binary search for the top set bit, unrolled */
+#pragma unroll
+	for (int shift = 32; shift; shift >>= 1) {
+		if (ns >> shift) {
+			ns >>= shift;
+			b += shift;
+		}
+	}
 	return b < LIVE_HIST_BUCKETS ? b : LIVE_HIST_BUCKETS - 1;
 }
 

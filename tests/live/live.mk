@@ -21,10 +21,13 @@ $(BUILD)/static/record_tool: tests/live/record_tool.c $(LIB_SRCS) $(LIB_HDRS) $(
 
 STATIC_BINARIES += $(BUILD)/static/record_tool
 
-check-live: $(BUILD)/exitstat $(BUILD)/exitgen $(BUILD)/tests/record_tool $(BUILD)/san/tests/record_tool
+check-live: $(BUILD)/exitstat $(BUILD)/san/exitstat $(BUILD)/exitgen $(BUILD)/tests/record_tool \
+		$(BUILD)/san/tests/record_tool
 	$(BUILD)/tests/record_tool selftest
 	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/san/tests/record_tool selftest
 	@bash tests/live/check-here.sh $(BUILD)/exitstat $(BUILD)/exitgen
+	@echo "-- the same under ASan+UBSan"
+	@ASAN_OPTIONS=detect_leaks=1 bash tests/live/check-here.sh $(BUILD)/san/exitstat $(BUILD)/exitgen
 
 check-live-realkvm: $(BUILD)/static/exitstat $(BUILD)/static/exitgen $(BUILD)/static/record_tool
 	@bash tests/live/bed-check.sh

@@ -74,7 +74,7 @@ static uint64_t timeline_total(const struct analysis *a)
 }
 
 /* The plain-language summary (shared by text and JSON). Caller frees. */
-static char *summary_text(const struct analysis *a)
+static char *summary_text(const struct analysis *a, const struct analysis_meta *m)
 {
 	char *buf = NULL, tbuf[32];
 	size_t len = 0;
@@ -107,6 +107,10 @@ static char *summary_text(const struct analysis *a)
 	if (span > 0)
 		fprintf(f, " (%.0f exits/s on average)", total / span);
 	fprintf(f, " from %zu reason%s.\n", nz, nz == 1 ? "" : "s");
+	if (m->lost + a->acc.stats->lost)
+		fprintf(f, "The source lost %llu events: the timeline holds what it kept, and a quiet "
+			   "stretch may be lost events rather than a quiet guest.\n",
+			(unsigned long long)(m->lost + a->acc.stats->lost));
 	if (nz == 1) {
 		fprintf(f, "One reason only: ");
 		list_ties(f, a, counts, a->order, nz, true, total);
@@ -188,7 +192,7 @@ int analysis_print_text(FILE *out, const struct analysis *a, const struct analys
 {
 	struct reason_row *rows = NULL;
 	size_t nrows;
-	char *sum = summary_text(a), code[16];
+	char *sum = summary_text(a, m), code[16];
 	double span = analysis_span_s(a);
 
 	if (!sum)
@@ -410,7 +414,7 @@ int analysis_print_json(FILE *out, const struct analysis *a, const struct analys
 	json_object *bursts = json_object_new_array();
 	uint64_t *counts = calloc(a->nreasons ? a->nreasons : 1, sizeof(*counts));
 	size_t nz = 0;
-	char *sum = summary_text(a);
+	char *sum = summary_text(a, m);
 	int rc;
 
 	if (!counts || !sum) {

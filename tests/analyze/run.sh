@@ -333,6 +333,15 @@ for f in tests/fixtures/bed/ftrace-64.txt tests/fixtures/bed/perf-64.txt \
 			svg_counts_match bed-$n $OUT/bed-$n.svg $OUT/bed-$n.report.json 8"
 done
 
+# An ftrace buffer that overran: the loss is counted, said in the summary, equal to report's.
+f=tests/fixtures/bed/ftrace-64-overrun.txt
+analyze --format json "$f" >"$OUT/overrun.json"
+"$EXITSTAT" report --format json "$f" >"$OUT/overrun.report.json"
+check "overrun: lost events = exitstat report's, and > 0" \
+	jq -e --argjson r "$(jq .lost "$OUT/overrun.report.json")" '.lost == $r and .lost > 0' "$OUT/overrun.json"
+check "overrun: the summary warns that quiet may be loss" \
+	jq -e '.summary | test("lost [0-9]+ events")' "$OUT/overrun.json"
+
 # ---- 7b. the published samples: any renderer, any era; totals = exitstat report ----
 totals_of() { jq -c '[.total, ([.reasons[] | {name, count}] | sort_by(.name))]' "$1"; }
 same_totals() { # same_totals STATUS REPORT_STATUS JSON REPORT_JSON

@@ -105,6 +105,19 @@ static void print_event_mix(struct live_cmd *c, bool exit_fired, const char *mes
 	fflush(c->out);
 }
 
+/* How many kvm events other than kvm_exit fired (the event mix). */
+static uint64_t other_kvm_events(struct live_cmd *c)
+{
+	unsigned int n = live_event_count();
+	uint64_t counts[n], sum = 0;
+	bool attached[n];
+
+	live_events(c->src, counts, attached);
+	for (unsigned int i = 1; i < n; i++)	/* 0 is kvm_exit */
+		sum += counts[i];
+	return sum;
+}
+
 static int print_report(struct live_cmd *c, bool final)
 {
 	struct report_meta m = { 0 };
@@ -131,6 +144,11 @@ static int print_report(struct live_cmd *c, bool final)
 				   : "no kvm events at all: is any VM running?";
 	if (c->redraw && !final)
 		fputs("\033[H\033[J", c->out);
+	if (!final && !lc.exits && other_kvm_events(c)) {
+		/* No table of zeros: what did fire, so far. */
+		print_event_mix(c, false, "kvm:kvm_exit has not fired so far; the KVM events that did:");
+		return 0;
+	}
 	if (report_print(c->out, &c->ro, &m, c->stats)) {
 		fprintf(stderr, "exitstat: writing the report to %s failed: %s\n", c->out_name,
 			strerror(errno));
@@ -140,19 +158,6 @@ static int print_report(struct live_cmd *c, bool final)
 		print_event_mix(c, lc.exits > 0, NULL);
 	fflush(c->out);
 	return 0;
-}
-
-/* How many kvm events other than kvm_exit fired (the event mix). */
-static uint64_t other_kvm_events(struct live_cmd *c)
-{
-	unsigned int n = live_event_count();
-	uint64_t counts[n], sum = 0;
-	bool attached[n];
-
-	live_events(c->src, counts, attached);
-	for (unsigned int i = 1; i < n; i++)	/* 0 is kvm_exit */
-		sum += counts[i];
-	return sum;
 }
 
 /* The end: the table, or, when kvm_exit never fired, say so and show what did. */

@@ -432,16 +432,18 @@ int plot_svg(FILE *f, const struct analysis *a, const struct analysis_meta *m,
 	col_series = calloc(a->nreasons ? a->nreasons : 1, sizeof(*col_series));
 	if (!ser || !col_series)
 		goto out;
-	/* Names for the series: the catalogue's, or "unknown_0x..": keep them in the rows' order. */
+	/* Rows by count: the first `top` are series of their own, the rest sum into "other". */
 	for (size_t i = 0; i < nrows; i++) {
-		size_t s = i < ns && !(nrows > top && i >= top) ? i : ns - 1;
+		size_t s = i < top ? i : top;
 
 		total += rows[i].c.count;
-		if (s == i) {
+		if (i < top) {
 			ser[s].isa = rows[i].isa;
 			ser[s].code = rows[i].reason;
 			ser[s].colour = palette[i];
-			ser[s].name = NULL;
+			snprintf(ser[s].name_buf, sizeof(ser[s].name_buf), "%s",
+				 reason_name(rows[i].isa, rows[i].reason, nb, sizeof(nb)));
+			ser[s].name = ser[s].name_buf;
 		} else {
 			ser[s].other = true;
 			ser[s].name = "other";
@@ -451,12 +453,6 @@ int plot_svg(FILE *f, const struct analysis *a, const struct analysis_meta *m,
 		ser[s].time_ns += rows[i].c.time_ns;
 		ser[s].timed += rows[i].c.timed;
 	}
-	for (size_t s = 0; s < ns; s++)
-		if (!ser[s].other) {
-			snprintf(ser[s].name_buf, sizeof(ser[s].name_buf), "%s",
-				 reason_name(ser[s].isa, ser[s].code, nb, sizeof(nb)));
-			ser[s].name = ser[s].name_buf;
-		}
 	for (size_t r = 0; r < a->nreasons; r++) {
 		col_series[r] = series_of(ser, ns, &a->reasons[r]);
 		ser[col_series[r]].tl_count += a->reasons[r].count;

@@ -88,4 +88,25 @@ run_checkpatch() {
 }
 step "checkpatch --strict" run_checkpatch
 
+# Upstream expects every patch to build on its own (bisection): build the
+# modules after each shorter prefix of the series, in a second object tree.
+build_prefixes() {
+	local n k prefix_src=$WORK/prefix-src prefix_obj=$WORK/prefix-obj
+	n=$(series | wc -l)
+	mkdir -p "$prefix_obj"
+	cp "$OBJ/.config" "$prefix_obj/.config"
+	for ((k = 1; k < n; k++)); do
+		fresh_tree "$PRISTINE" "$prefix_src" "$k"
+		if ! make -s -C "$prefix_src" O="$prefix_obj" CC="ccache gcc" -j"$JOBS" olddefconfig modules_prepare ||
+			! make -s -C "$prefix_src" O="$prefix_obj" CC="ccache gcc" -j"$JOBS" KBUILD_MODPOST_WARN=1 \
+				"${MODULES[@]}" > "$WORK/prefix.log" 2>&1; then
+			grep -v 'modpost: "' "$WORK/prefix.log" | tail -30 >&2
+			echo "kernel: the series does not build with only its first $k patch(es): $(series | sed -n "${k}p")" >&2
+			return 1
+		fi
+		echo "kernel: patches 1-$k build"
+	done
+}
+step "each patch builds on its own (prefixes of the series)" build_prefixes
+
 echo "kernel-check: passed in $(( $(date +%s) - total_start )) s"

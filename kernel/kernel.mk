@@ -3,7 +3,7 @@
 # debugfs reader src/kernel_stats.c. See kernel/README.md.
 BINARIES += $(BUILD)/exitstat-cpuid
 STATIC_BINARIES += $(BUILD)/static/exitstat-cpuid
-CHECKS += kernel-tools-check kernel-check
+CHECKS += kernel-tools-check kernel-check kernel-boot-check
 .PHONY: kernel-tools-check kernel-check kernel-boot-check
 
 EXITSTAT_CPUID_SRCS := kernel/tools/exitstat-cpuid.c src/reasons.c
@@ -17,14 +17,15 @@ $(BUILD)/static/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/reasons.h
 	$(CC) $(ALL_CFLAGS) -static $(EXITSTAT_CPUID_SRCS) -o $@
 
 KERNEL_STATS_TEST_SRCS := kernel/tests/kernel_stats_test.c src/kernel_stats.c src/reasons.c
+KERNEL_STATS_TEST_FLAGS := -DKERNEL_STATS_FIXTURE='"kernel/tests/fixtures/exit_stats-svm.txt"'
 
-$(BUILD)/tests/kernel_stats_test: $(KERNEL_STATS_TEST_SRCS) src/kernel_stats.h src/reasons.h
+$(BUILD)/tests/kernel_stats_test: $(KERNEL_STATS_TEST_SRCS) src/kernel_stats.h src/reasons.h kernel/kernel.mk
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(KERNEL_STATS_TEST_SRCS) -lcmocka -o $@
+	$(CC) $(ALL_CFLAGS) $(KERNEL_STATS_TEST_FLAGS) $(KERNEL_STATS_TEST_SRCS) -lcmocka -o $@
 
-$(BUILD)/san/tests/kernel_stats_test: $(KERNEL_STATS_TEST_SRCS) src/kernel_stats.h src/reasons.h
+$(BUILD)/san/tests/kernel_stats_test: $(KERNEL_STATS_TEST_SRCS) src/kernel_stats.h src/reasons.h kernel/kernel.mk
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(KERNEL_STATS_TEST_SRCS) -lcmocka -o $@
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(KERNEL_STATS_TEST_FLAGS) $(KERNEL_STATS_TEST_SRCS) -lcmocka -o $@
 
 $(BUILD)/san/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/reasons.h
 	@mkdir -p $(@D)
@@ -46,5 +47,5 @@ kernel-check: setup
 
 # Boots the patched kernel in the real-KVM bed (tests/realkvm) and checks the
 # printed tables, debugfs and the CPUID leaves against exitgen and kvm:kvm_exit.
-kernel-boot-check: setup static
+kernel-boot-check: setup static $(BUILD)/exitstat-cpuid
 	@bash kernel/boot-check.sh

@@ -1,0 +1,289 @@
+#!/usr/bin/env bash
+# Checks the results of kernel/boot-job.sh (run in the bed on the patched
+# kernel): the debugfs table, the printed tables and the CPUID leaves must
+# agree with exitgen's known counts and with the kernel's own kvm:kvm_exit
+# hist trigger.  Usage: boot-verify.sh RESULTS_DIR EXITSTAT_CPUID
+set -euo pipefail
+
+R=${1:?usage: boot-verify.sh RESULTS_DIR EXITSTAT_CPUID}
+TOOL=${2:?usage: boot-verify.sh RESULTS_DIR EXITSTAT_CPUID}
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "PASS $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+check() { # check DESCRIPTION ACTUAL EXPECTED
+	if [[ $2 == "$3" ]]; then ok "$1: $2"; else bad "$1: got $2, expected $3"; fi
+}
+
+# SVM exit codes (decimal) the APM defines: 0x000-0x0a6, 0x400-0x403 and
+# VMEXIT_INVALID, _BUSY, _IDLE_REQUIRED, _INVALID_PMC (-1 to -4).
+apm_defined() {
+	local c=$1
+	((c <= 0xa6 || (c >= 0x400 && c <= 0x403) || (c >= 0xfffffffc && c <= 0xffffffff)))
+}
+
+IO=$((0x7b)) CPUID=$((0x72)) MSR=$((0x7c)) HLT=$((0x78)) NPF=$((0x400))
+
+# load_table FILE PREFIX: PREFIX_count[code] / PREFIX_cycles[code] (decimal
+# codes), PREFIX_total / PREFIX_total_cycles, PREFIX_lines.
+load_table() {
+	local file=$1 p=$2 isa code count cycles name
+	declare -gA "${p}_count=()" "${p}_cycles=()"
+	declare -g "${p}_lines=0" "${p}_total=" "${p}_total_cycles="
+	while read -r isa code count cycles name; do
+		case $isa in
+		svm)
+			eval "${p}_count[$((code))]=$count; ${p}_cycles[$((code))]=$cycles"
+			eval "${p}_lines=\$((${p}_lines + 1))" ;;
+		\#)
+			if [[ $code == total ]]; then
+				eval "${p}_total=$count; ${p}_total_cycles=$cycles"
+			fi ;;
+		*)
+			bad "$file: line '$isa $code $count $cycles $name' is not an svm row"
+			;;
+		esac
+	done < "$file"
+}
+
+# "code count" (decimal) rows of a kvm_exit hist keyed by vcpu_id,exit_reason.
+hist_rows() {
+	awk '/^\{ *vcpu_id:/ {
+		gsub(/[{},:]/, " ")
+		for (i = 1; i < NF; i++) {
+			if ($i == "exit_reason") r = $(i + 1)
+			if ($i == "hitcount") n = $(i + 1)
+		}
+		c[r] += n
+	} END { for (r in c) print r, c[r] }' "$1"
+}
+
+# The printed tables of one scenario: dmesg between its begin and end marks,
+# one "T total cycles" line per header then "C code count cycles" per row.
+printed_tables() {
+	awk -v b="boot-job: mark $1 begin" -v e="boot-job: mark $1 end" '
+		index($0, b) { on = 1; next }
+		index($0, e) { on = 0 }
+		!on { next }
+		{ sub(/^\[[^]]*\] */, "") }
+		/^kvm: exit_stats: svm table after / { print "T", $6, $8; next }
+		/^kvm: exit_stats: svm 0x/ { print "C", $4, $5, $6; next }
+		/^kvm: exit_stats: end of table/ { print "E" }
+	' "$R/dmesg.txt"
+}
+
+check "kvm.exit_stats_interval default" "$(cat "$R/interval.default")" 10000
+check "kvm.exit_stats_cpuid_leaves default" "$(cat "$R/cpuid_leaves.default")" Y
+if grep -qE 'WARNING:|BUG:|Call Trace:' "$R/dmesg.txt"; then
+	bad "dmesg has a kernel warning: $(grep -m1 -E 'WARNING:|BUG:|Call Trace:' "$R/dmesg.txt")"
+else
+	ok "dmesg has no WARNING/BUG/Call Trace"
+fi
+
+verify_scenario() {
+	local name=$1 interval=$2 d=$R/$1 code n expected
+	echo "== $name: exitgen $(cat "$d/args") ($(cat "$d/seconds") s)"
+	check "$name: exitgen status" "$(cat "$d/exitgen.rc")" 0
+	check "$name: exitgen ok" "$(jq -r .ok "$d/exitgen.json")" true
+
+	load_table "$d/table.before" B
+	load_table "$d/table.after" A
+	local want_lines=$((0xa7 + 4 + 4)) undefined_rows=0
+	check "$name: debugfs rows (one per APM-defined SVM code)" "$A_lines" "$want_lines"
+	for code in "${!A_count[@]}"; do
+		apm_defined "$code" || undefined_rows=$((undefined_rows + 1))
+	done
+	check "$name: debugfs rows for codes the APM does not define" "$undefined_rows" 0
+
+	# Kernel tracepoint vs debugfs: every reason, exactly.
+	declare -A H=()
+	while read -r code n; do H[$code]=$n; done < <(hist_rows "$d/hist.txt")
+	local mism=0 htotal=0 codes
+	codes=$(printf '%s\n' "${!H[@]}" "${!A_count[@]}" | sort -un)
+	for code in $codes; do
+		n=$(( ${A_count[$code]:-0} - ${B_count[$code]:-0} ))
+		htotal=$((htotal + ${H[$code]:-0}))
+		if ((n != ${H[$code]:-0})); then
+			bad "$name: reason $(printf 0x%03x "$code"): debugfs delta $n, kvm_exit hist ${H[$code]:-0}"
+			mism=$((mism + 1))
+		fi
+	done
+	((mism == 0)) && ok "$name: debugfs delta == kvm_exit hist for every reason ($htotal exits)"
+	check "$name: debugfs total delta == kvm_exit hist total" "$((A_total - B_total))" "$htotal"
+
+	# exitgen's known counts.
+	for kv in io:$IO cpuid:$CPUID msr:$MSR hlt:$HLT; do
+		expected=$(jq -r ".expected.${kv%%:*}" "$d/exitgen.json")
+		code=${kv#*:}
+		check "$name: ${kv%%:*} (0x$(printf %03x "$code")) debugfs delta == exitgen expected" \
+			"$(( ${A_count[$code]:-0} - ${B_count[$code]:-0} ))" "$expected"
+		if ((expected > 0)); then
+			if (( ${A_cycles[$code]:-0} > ${B_cycles[$code]:-0} )); then
+				ok "$name: ${kv%%:*} cycles grew ($(( ${A_cycles[$code]} - ${B_cycles[$code]} )))"
+			else
+				bad "$name: ${kv%%:*} cycles did not grow"
+			fi
+		fi
+	done
+	expected=$(jq -r .expected.mmio "$d/exitgen.json")
+	n=$(( ${A_count[$NPF]:-0} - ${B_count[$NPF]:-0} ))
+	if ((n >= expected)); then ok "$name: npf delta $n >= mmio $expected"; else bad "$name: npf delta $n < mmio $expected"; fi
+
+	verify_leaves "$name" "$d"
+	verify_printed "$name" "$interval" "$d"
+}
+
+# Walks exitgen's steps in order, keeping the known exits so far, and checks
+# each CPUID leaf result against the debugfs table taken just before the run.
+verify_leaves() {
+	local name=$1 d=$2 op n ein cin eax ebx ecx edx i=0 nleaves
+	local io=0 cpuid=0 msr=0 hlt=0 known=0 v bad_before=$fail
+	declare -A last_cycles=()
+	local last_total_cycles=0
+	mapfile -t leaves < <(jq -r '.leaves[] | "\(.eax_in) \(.ecx_in) \(.eax) \(.ebx) \(.ecx) \(.edx)"' "$d/exitgen.json")
+	nleaves=${#leaves[@]}
+	((nleaves == 0)) && return 0
+	while read -r op n; do
+		case $op in
+		out | in) io=$((io + n)); known=$((known + n)) ;;
+		cpuid) cpuid=$((cpuid + n)); known=$((known + n)) ;;
+		rdmsr | wrmsr) msr=$((msr + n)); known=$((known + n)) ;;
+		mmio) known=$((known + n)) ;;
+		hlt) hlt=$((hlt + 1)); known=$((known + 1)) ;;
+		leaf)
+			cpuid=$((cpuid + 1)); known=$((known + 1))
+			read -r ein cin eax ebx ecx edx <<< "${leaves[i]}"
+			i=$((i + 1))
+			eax=$((eax)) ebx=$((ebx)) ecx=$((ecx)) edx=$((edx)) cin=$((cin))
+			local where="$name: leaf $ein:$(printf 0x%x "$cin") (#$i)"
+			case $ein in
+			0x4ffffffc)
+				if ((edx != 0 || eax < (B_total + known) % (1 << 32) || eax > A_total)); then
+					bad "$where: total exits $eax not in [$((B_total + known)), $A_total] or edx $edx"
+				fi ;;
+			0x4ffffffd)
+				v=$(((ebx << 32) | ecx))
+				if ((eax != 0 || edx != 0 || v < B_total_cycles || v > A_total_cycles || v < last_total_cycles)); then
+					bad "$where: total cycles $v not in [$B_total_cycles, $A_total_cycles] or not monotonic"
+				fi
+				last_total_cycles=$v ;;
+			0x4ffffffe | 0x4fffffff)
+				if ! apm_defined "$cin"; then
+					if ((eax || ebx || ecx || edx != 0xffffffff)); then
+						bad "$where: undefined reason gave $eax $ebx $ecx $edx, want 0 0 0 0xffffffff"
+					fi
+				elif ((cin == 0x2 || cin == 0x8e)); then
+					if ((eax || ebx || ecx || edx)); then
+						bad "$where: defined but unhandled reason gave $eax $ebx $ecx $edx, want all 0"
+					fi
+				elif [[ $ein == 0x4ffffffe ]]; then
+					case $cin in
+					"$IO") v=$io ;; "$CPUID") v=$cpuid ;; "$MSR") v=$msr ;; "$HLT") v=$hlt ;;
+					*) v= ;;
+					esac
+					if [[ -n $v ]] && ((eax != (${B_count[$cin]:-0} + v) % (1 << 32) || ebx || ecx || edx)); then
+						bad "$where: got $eax ($ebx $ecx $edx), want $(( ${B_count[$cin]:-0} + v )) = before + $v known"
+					fi
+				else
+					v=$(((ebx << 32) | ecx))
+					if ((eax || edx || v < ${B_cycles[$cin]:-0} || v > ${A_cycles[$cin]:-0} || v < ${last_cycles[$cin]:-0})); then
+						bad "$where: cycles $v not in [${B_cycles[$cin]:-0}, ${A_cycles[$cin]:-0}] or not monotonic"
+					fi
+					last_cycles[$cin]=$v
+				fi ;;
+			esac ;;
+		esac
+	done < <(jq -r '.steps[] | "\(.op) \(.n)"' "$d/exitgen.json")
+	check "$name: leaf results read" "$i" "$nleaves"
+	((fail == bad_before)) && ok "$name: all $nleaves CPUID leaf results agree with debugfs and exitgen's known counts"
+	return 0
+}
+
+# The tables printed during the scenario: consistent, within the debugfs
+# before/after bounds, none when off, rate-limited in a storm.
+verify_printed() {
+	local name=$1 interval=$2 d=$3 kind a b c tables=0 rows=0 sum=0 total=0 prev=-1 bad_before=$fail
+	while read -r kind a b c; do
+		case $kind in
+		T)
+			tables=$((tables + 1)); total=$a; sum=0
+			if ((a < B_total || a > A_total)); then
+				bad "$name: table $tables total $a not in [$B_total, $A_total]"
+			fi
+			if ((interval > 0 && prev >= 0 && a - prev < interval && interval < 1000000)); then
+				# Tables a storm's rate limit dropped only widen the gap.
+				bad "$name: tables $((tables - 1)) and $tables only $((a - prev)) exits apart (interval $interval)"
+			fi
+			prev=$a ;;
+		C)
+			rows=$((rows + 1)); sum=$((sum + b)); a=$((a))
+			if ((b == 0 || b < ${B_count[$a]:-0} || b > ${A_count[$a]:-0})); then
+				bad "$name: table $tables row $(printf 0x%03x "$a") count $b not in [${B_count[$a]:-0}, ${A_count[$a]:-0}] or zero"
+			fi
+			if ((c < ${B_cycles[$a]:-0} || c > ${A_cycles[$a]:-0})); then
+				bad "$name: table $tables row $(printf 0x%03x "$a") cycles $c outside the debugfs bounds"
+			fi ;;
+		E)
+			((sum == total)) || bad "$name: table $tables rows sum to $sum, header says $total" ;;
+		esac
+	done < <(printed_tables "$name")
+	local delta=$((A_total - B_total)) secs
+	secs=$(cat "$d/seconds")
+	if ((interval == 0)); then
+		check "$name: tables printed with exit_stats_interval=0" "$tables" 0
+	elif ((interval == 1)); then
+		local limit=$(( (10 * (${secs%.*} / 5 + 2)) ))
+		if ((tables >= 1 && tables <= limit)); then
+			ok "$name: $tables tables for $delta exits in $secs s with interval 1 (rate limit: <= $limit)"
+		else
+			bad "$name: $tables tables for $delta exits in $secs s with interval 1, want 1..$limit"
+		fi
+	else
+		local want=$((delta / interval - 1))
+		if ((tables >= want && tables >= 1)); then
+			ok "$name: $tables tables ($rows rows) for $delta exits at interval $interval"
+		else
+			bad "$name: $tables tables for $delta exits at interval $interval, want >= $want"
+		fi
+	fi
+	((fail == bad_before)) && ok "$name: printed tables consistent and within debugfs bounds"
+	return 0
+}
+
+# exitstat-cpuid fed with the answers KVM gave to its queries: the same rows
+# as debugfs, each within the debugfs before/after values.
+verify_tool() {
+	local d=$R/cpuidtool isa code count cycles name rows=0 bad_before=$fail
+	jq -r '.leaves[] | "\(.eax_in) \(.ecx_in) \(.eax) \(.ebx) \(.ecx) \(.edx)"' \
+		"$d/exitgen.json" > "$d/replay.txt"
+	if ! "$TOOL" --isa svm --replay "$d/replay.txt" > "$d/tool.txt" 2> "$d/tool.err"; then
+		bad "cpuidtool: exitstat-cpuid --replay failed: $(cat "$d/tool.err")"
+		return 0
+	fi
+	while read -r isa code count cycles name; do
+		[[ $isa == "#" ]] && continue
+		rows=$((rows + 1)); code=$((code))
+		if [[ -z ${A_count[$code]:-} ]]; then
+			bad "cpuidtool: exitstat-cpuid row $(printf 0x%03x "$code") is not in debugfs"
+		elif ((count < ${B_count[$code]} || count > ${A_count[$code]} ||
+			cycles < ${B_cycles[$code]} || cycles > ${A_cycles[$code]})); then
+			bad "cpuidtool: exitstat-cpuid row $(printf 0x%03x "$code") $count $cycles outside debugfs [${B_count[$code]}, ${A_count[$code]}] [${B_cycles[$code]}, ${A_cycles[$code]}]"
+		fi
+	done < "$d/tool.txt"
+	check "cpuidtool: exitstat-cpuid rows == debugfs rows" "$rows" "$A_lines"
+	check "cpuidtool: exitstat-cpuid io row == debugfs (no I/O in between)" \
+		"$(awk '$2 == "0x07b" { print $3 }' "$d/tool.txt")" "${A_count[$IO]}"
+	((fail == bad_before)) && ok "cpuidtool: exitstat-cpuid table agrees with debugfs"
+	return 0
+}
+
+verify_scenario long64 1000
+verify_scenario real16 1000
+verify_scenario cpuidtool 0
+verify_tool
+verify_scenario off 0
+verify_scenario storm 1
+
+echo "kernel-boot-check: $pass passed, $fail failed"
+((fail == 0))

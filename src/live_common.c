@@ -161,9 +161,24 @@ int live_preflight(uint32_t pid, enum live_backend b, char *err, size_t errlen)
 		return -1;
 	}
 	if (pid) {
-		snprintf(path, sizeof(path), "/proc/%u", pid);
-		if (stat(path, &st)) {
-			snprintf(err, errlen, "no process with pid %u (no %s)", pid, path);
+		FILE *f;
+		char line[128];
+		unsigned int tgid = 0;
+
+		snprintf(path, sizeof(path), "/proc/%u/status", pid);
+		f = fopen(path, "r");
+		if (!f) {
+			snprintf(err, errlen, "no process with pid %u (no /proc/%u)", pid, pid);
+			return -1;
+		}
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Tgid: %u", &tgid) == 1)
+				break;
+		fclose(f);
+		/* The filter is on the VM process; a vCPU thread's id would match nothing. */
+		if (tgid && tgid != pid) {
+			snprintf(err, errlen, "%u is a thread of process %u: give -p %u", pid, tgid,
+				 tgid);
 			return -1;
 		}
 	}

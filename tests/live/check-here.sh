@@ -87,16 +87,27 @@ rc=$?
 expect_error "record without -o" 2 "^exitstat record: -o FILE is required" "$ES" record -- true
 expect_error "record: unknown pid" 1 "no process with pid 999999" "$ES" record -o "$tmp/x.exr" -p 999999
 
-# -p: only that process. exitgen sleeps in a step so there is time to attach.
-"$EG" out:200 sleep:3000 out:300 hlt >/dev/null 2>&1 &
+# -p: only that process. exitgen sleeps in a step so there is time to attach;
+# another exitgen runs alongside and must not be counted.
+for be in $BACKENDS; do
+	"$EG" out:200 sleep:3000 out:300 hlt >/dev/null 2>&1 &
+	egpid=$!
+	sleep 1
+	"$EG" out:77 sleep:2000 out:77 >/dev/null 2>&1 &
+	other=$!
+	"$ES" --backend "$be" -p $egpid --format json -o "$tmp/p.json" -D 4 2>"$tmp/err"
+	wait $egpid $other
+	pio=$(jq -r .events.kvm_pio "$tmp/p.json" 2>/dev/null)
+	# The 300 OUTs after the sleep; the 200 and the sleep step's own OUT came before we attached.
+	[[ $pio == 300 ]] && ok "$be/-p PID: kvm_pio $pio == the 300 OUTs after attaching, none of the other VM" ||
+		bad "$be/-p PID: kvm_pio '$pio', want 300 (not the 200 before attaching, not the other VM's): $(head -c 300 "$tmp/err")"
+done
+"$EG" out:10 sleep:2000 >/dev/null 2>&1 &
 egpid=$!
-sleep 1
-"$ES" -p $egpid --format json -o "$tmp/p.json" -D 4 2>"$tmp/err"
+sleep 0.5
+tid=$(ls /proc/$egpid/task | grep -v "^$egpid\$" | head -n 1)
+expect_error "-p THREAD" 1 "is a thread of process $egpid: give -p $egpid" "$ES" -p "$tid" -D 1
 wait $egpid
-pio=$(jq -r .events.kvm_pio "$tmp/p.json" 2>/dev/null)
-# The 300 OUTs after the sleep; the 200 and the sleep step's own OUT came before we attached.
-[[ $pio == 300 ]] && ok "-p PID: kvm_pio $pio == the 300 OUTs after attaching" ||
-	bad "-p PID: kvm_pio '$pio', want 300 (the 200 before attaching excluded): $(head -c 300 "$tmp/err")"
 
 expect_error "unknown pid" 1 "no process with pid 999999" "$ES" -p 999999 -D 1
 expect_error "bad format" 2 "^exitstat: --format xml: " "$ES" --format xml

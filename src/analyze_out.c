@@ -409,20 +409,22 @@ static json_object *timeline_json(const struct analysis *a)
 
 int analysis_print_json(FILE *out, const struct analysis *a, const struct analysis_meta *m)
 {
-	json_object *root = json_object_new_object(), *filter = json_object_new_object();
-	json_object *th = json_object_new_object(), *phases = json_object_new_array();
-	json_object *bursts = json_object_new_array();
 	uint64_t *counts = calloc(a->nreasons ? a->nreasons : 1, sizeof(*counts));
-	size_t nz = 0;
 	char *sum = summary_text(a, m);
+	json_object *root, *filter, *th, *phases, *bursts;
+	size_t nz = 0;
 	int rc;
 
 	if (!counts || !sum) {
 		free(counts);
 		free(sum);
-		json_object_put(root);
 		return -1;
 	}
+	root = json_object_new_object();
+	filter = json_object_new_object();
+	th = json_object_new_object();
+	phases = json_object_new_array();
+	bursts = json_object_new_array();
 	for (size_t r = 0; r < a->nreasons; r++) {
 		counts[r] = a->reasons[r].count;
 		nz += counts[r] > 0;

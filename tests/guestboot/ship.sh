@@ -36,6 +36,9 @@ rsvg-convert -o "$dest/boot.png" "$dest/boot.svg"
 sed -i "s|$REPO/||g" "$dest"/report.txt "$dest"/report.json "$dest"/analyze.txt "$dest"/analyze.json "$dest"/boot.svg
 
 bash "$HERE/ports.sh" "$dest/detail.hist" >"$dest/io-ports.txt"
+# npf exits by guest-physical address (the second hist of detail.hist), most first.
+awk '/^# trigger info/ {sec++} sec == 2 && /^\{ info2:/ {printf "%7d  0x%s\n", $6, $3}' "$dest/detail.hist" |
+	sort -k1,1nr -k2 | head -n 30 >"$dest/npf-addresses.txt"
 # The inner console and L1's marks in seconds from the first recorded exit
 # (timeline.t0_ns), terminal escapes removed, blank lines left out.
 t0=$(jq -r .timeline.t0_ns "$dest/analyze.json")

@@ -29,8 +29,13 @@ setup:
 	@bash scripts/setup.sh
 
 # Order matters for CHECKS: fast tests first, the real-KVM bed and kernel builds last.
-include $(wildcard src/*.mk) $(wildcard exitgen/*.mk) $(wildcard tests/unit/*.mk) \
+include $(wildcard src/*.mk) $(wildcard tests/unit/*.mk) $(wildcard exitgen/*.mk) \
 	$(filter-out tests/unit/%,$(wildcard tests/*.mk tests/*/*.mk)) $(wildcard kernel/*.mk)
+
+# Checks that boot the real-KVM bed or build a kernel run after the quick ones,
+# so a plain bug fails in seconds, not after minutes of QEMU.
+SLOW_CHECKS := %-realkvm check-samerun check-guestboot kernel-%
+CHECKS := $(filter-out $(SLOW_CHECKS),$(CHECKS)) $(filter $(SLOW_CHECKS),$(CHECKS))
 
 all: $(BINARIES)
 static: $(STATIC_BINARIES)

@@ -26,7 +26,7 @@ set -- qemu-system-x86_64 -enable-kvm -cpu host -m 256M -smp 1 \
 	-kernel /boot/vmlinuz -initrd /boot/inner.cpio.gz \
 	-append "console=ttyS0 panic=-1 quiet guestboot.dev=$dev" \
 	-drive file=$disk,format=raw,if=$iface
-echo "exitstat record -o boot.rec -- $*" >command
+echo "exitstat record -o boot.rec -- $*" >"command"
 echo "$iface" >disk
 
 bed_hist_start

@@ -3,16 +3,22 @@
 # (docs/worked-example/). See tests/guestboot/README.md.
 .PHONY: check-samerun samerun-fixtures check-guestboot guestboot-live guestboot-example
 
-# Checks the shipped files; regenerating them boots the bed (samerun-fixtures).
-check-samerun: $(BUILD)/exitstat
+# Checks the shipped files, with exitstat plain and under ASan+UBSan;
+# regenerating them boots the bed (samerun-fixtures).
+check-samerun: $(BUILD)/exitstat $(BUILD)/san/exitstat
 	@EXITSTAT=$(BUILD)/exitstat bash tests/guestboot/samerun.sh
+	@echo "== again under ASan+UBSan"
+	@EXITSTAT=$(BUILD)/san/exitstat bash tests/guestboot/samerun.sh
 
 samerun-fixtures: $(BUILD)/static/exitgen
 	@bash tests/fixtures/samerun/make.sh
 
-# The shipped boot recordings (seconds); a live boot takes minutes: guestboot-live.
-check-guestboot: $(BUILD)/exitstat
+# The shipped boot recordings (seconds), plain and under ASan+UBSan; a live
+# boot takes minutes: guestboot-live.
+check-guestboot: $(BUILD)/exitstat $(BUILD)/san/exitstat
 	@EXITSTAT=$(BUILD)/exitstat bash tests/guestboot/check.sh
+	@echo "== again under ASan+UBSan"
+	@EXITSTAT=$(BUILD)/san/exitstat bash tests/guestboot/check.sh
 
 # Boots the bed twice (IDE, then virtio-blk; ~2 + ~1.5 min) and checks the fresh recordings.
 guestboot-live: $(BUILD)/static/exitstat $(BUILD)/exitstat

@@ -16,6 +16,7 @@ work=$REPO/build/guestboot/$disk
 out=${1:-$work/results}
 start=$(date +%s)
 die() { echo "guestboot: $*" >&2; exit 1; }
+[[ ${1:-} != -* ]] || die "usage: [GUESTBOOT_DISK=ide|virtio] live.sh [RESULTS_DIR]"
 
 [[ -x $REPO/build/static/exitstat ]] || die "$REPO/build/static/exitstat is missing (make static)"
 qemu=$(command -v qemu-system-x86_64) || die "qemu-system-x86_64 not found (Debian package qemu-system-x86)"
@@ -32,7 +33,9 @@ virtio) INNER_MODULES=(virtio_blk crc32c_generic ext4) ;;
 ide) INNER_MODULES=(ata_piix sd_mod crc32c_generic ext4) ;;
 *) die "GUESTBOOT_DISK=$disk: want virtio or ide" ;;
 esac
-kdir=$(bash "$BED" kernel $(printf -- '--module %s ' "${INNER_MODULES[@]}"))
+module_args=()
+for m in "${INNER_MODULES[@]}"; do module_args+=(--module "$m"); done
+kdir=$(bash "$BED" kernel "${module_args[@]}")
 release=$(basename "$kdir")
 vmlinuz=$kdir/root/boot/vmlinuz-$release
 declare -A seen=()

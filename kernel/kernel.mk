@@ -31,14 +31,15 @@ $(BUILD)/san/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/reasons.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(EXITSTAT_CPUID_SRCS) -o $@
 
-# Quick: the debugfs reader (plain and ASan+UBSan) and exitstat-cpuid on
-# recorded CPUID answers.
+# Quick: the debugfs reader (plain and ASan+UBSan), exitstat-cpuid on
+# recorded CPUID answers, and boot-verify.sh on real and damaged bed results.
 kernel-tools-check: $(BUILD)/tests/kernel_stats_test $(BUILD)/san/tests/kernel_stats_test \
 		$(BUILD)/exitstat-cpuid $(BUILD)/san/exitstat-cpuid
 	$(BUILD)/tests/kernel_stats_test
 	$(BUILD)/san/tests/kernel_stats_test
 	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/exitstat-cpuid
 	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/san/exitstat-cpuid
+	bash kernel/tests/boot-verify-selftest.sh kernel/tests/fixtures/boot $(BUILD)/exitstat-cpuid
 
 # Applies the series to a fresh tree, builds kvm/kvm-amd/kvm-intel with
 # CONFIG_KVM_WERROR=y, runs checkpatch --strict on every patch.

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Shows that kernel/boot-verify.sh can fail: it must pass on results the
+# patched kernel really produced in the bed (tests/fixtures/boot/), and fail,
+# naming the right assertion, on copies damaged in one place each.
+# Usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+verify=$here/../boot-verify.sh
+fixture=${1:?usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID}
+tool=${2:?usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+# case NAME EXPECTED-FAIL-SUBSTRING DAMAGE-COMMAND...: copy, damage, verify.
+case_() {
+	local name=$1 want=$2 out rc
+	shift 2
+	rm -rf "$tmp/r"
+	cp -r "$fixture" "$tmp/r"
+	(cd "$tmp/r" && "$@")
+	set +e
+	out=$(bash "$verify" "$tmp/r" "$tool" 2>&1)
+	rc=$?
+	set -e
+	if [[ -z $want ]]; then
+		if ((rc == 0)); then pass=$((pass + 1)); echo "PASS $name: verify passes";
+		else fail=$((fail + 1)); echo "FAIL $name: verify failed on undamaged results:"; grep '^FAIL' <<< "$out"; fi
+	elif ((rc != 0)) && grep -q "^FAIL .*$want" <<< "$out"; then
+		pass=$((pass + 1)); echo "PASS $name: caught ($(grep -m1 "^FAIL .*$want" <<< "$out"))"
+	else
+		fail=$((fail + 1)); echo "FAIL $name: verify exit $rc, no FAIL line with '$want'"
+	fi
+}
+
+# sed -i on the first line matching $1 between dmesg marks of scenario $2.
+in_scenario() {
+	awk -v b="boot-job: mark $2 begin" -v e="boot-job: mark $2 end" -v re="$1" -v cmd="$3" '
+		index($0, b) { on = 1 } index($0, e) { on = 0 }
+		on && !done && $0 ~ re {
+			done = 1
+			if (cmd == "delete") next
+			if (cmd == "double") print
+		}
+		{ print }' dmesg.txt > dmesg.new && mv dmesg.new dmesg.txt
+}
+
+case_ undamaged ""  true
+case_ "debugfs io count off by one" "long64: reason 0x07b: debugfs delta 2501, kvm_exit hist 2500" \
+	sed -i 's/^svm 0x07b 2500 /svm 0x07b 2501 /' long64/table.after
+case_ "hist npf count changed" "off: reason 0x400: debugfs delta 4, kvm_exit hist 5" \
+	sed -i 's/exit_reason:       1024 } hitcount:          4/exit_reason:       1024 } hitcount:          5/' off/hist.txt
+case_ "debugfs row missing" "long64: debugfs rows (one per APM-defined SVM code): got 174" \
+	sed -i '/^svm 0x0a6 /d' long64/table.after
+case_ "exitgen expected io changed" "real16: io (0x07b) debugfs delta == exitgen expected: got 700, expected 701" \
+	sed -i 's/"expected":{"io":700,/"expected":{"io":701,/' real16/exitgen.json
+case_ "leaf io count changed" "long64: leaf 0x4ffffffe:0x7b (#11): got 2501" \
+	sed -i '0,/"ecx_in":"0x7b","eax":"0x9c4"/s//"ecx_in":"0x7b","eax":"0x9c5"/' long64/exitgen.json
+case_ "undefined reason without EDX marker" "undefined reason gave 0 0 0 0" \
+	sed -i 's/"ecx_in":"0xa7","eax":"0x0","ebx":"0x0","ecx":"0x0","edx":"0xffffffff"/"ecx_in":"0xa7","eax":"0x0","ebx":"0x0","ecx":"0x0","edx":"0x0"/' long64/exitgen.json
+case_ "unhandled reason with a count" "defined but unhandled reason gave 1 0 0 0" \
+	sed -i 's/"ecx_in":"0x8e","eax":"0x0"/"ecx_in":"0x8e","eax":"0x1"/' long64/exitgen.json
+case_ "printed table row missing" "long64: table 1 rows sum to" \
+	in_scenario '^kvm: exit_stats: svm 0x07b' long64 delete
+case_ "table printed while off" "off: tables printed with exit_stats_interval=0: got" \
+	sed -i '/boot-job: mark off end/i kvm: exit_stats: svm table after 5 exits, 9 cycles (cpu 0)\nkvm: exit_stats: end of table' dmesg.txt
+case_ "storm without rate limit" "storm: .* tables for .* with interval 1, want 1..20" \
+	sed -i '/boot-job: mark storm end/i kvm: exit_stats: svm table after 13616 exits, 550104838 cycles (cpu 0)\nkvm: exit_stats: end of table\nkvm: exit_stats: svm table after 13616 exits, 550104838 cycles (cpu 0)\nkvm: exit_stats: end of table\nkvm: exit_stats: svm table after 13616 exits, 550104838 cycles (cpu 0)\nkvm: exit_stats: end of table\nkvm: exit_stats: svm table after 13616 exits, 550104838 cycles (cpu 0)\nkvm: exit_stats: end of table\nkvm: exit_stats: svm table after 13616 exits, 550104838 cycles (cpu 0)\nkvm: exit_stats: end of table' dmesg.txt
+case_ "exitstat-cpuid sees a different io count" "cpuidtool: exitstat-cpuid io row == debugfs" \
+	sed -i 's/"ecx_in":"0x7b","eax":"0x\([0-9a-f]*\)"/"ecx_in":"0x7b","eax":"0x1\1"/' cpuidtool/exitgen.json
+case_ "kernel warning in dmesg" "dmesg has a kernel warning" \
+	sed -i '$a WARNING: CPU: 0 PID: 1 at arch/x86/kvm/exit_stats.c:1 x' dmesg.txt
+case_ "default interval changed" "kvm.exit_stats_interval default: got 1000, expected 10000" \
+	sh -c 'echo 1000 > interval.default'
+
+echo "boot-verify-selftest: $pass passed, $fail failed"
+((fail == 0))

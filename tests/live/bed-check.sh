@@ -104,6 +104,15 @@ check_one() {
 	else
 		bad "$name/$m: exitstat reports $lost events lost"
 	fi
+	if [[ $name == sleep ]]; then
+		local tmax p50
+		read -r tmax p50 < <(jq -r '[.reasons[] | select(.isa == "svm" and .code == 123)][0] | "\(.time_max_ns) \(.time_p50_ns_max)"' "$d/exitstat.json")
+		if ((tmax >= 300000000 && tmax < 3000000000 && p50 < 300000000)); then
+			ok "$name/$m: time in exit: the OUT exitgen slept 300 ms in took ${tmax} ns (max); the median OUT < ${p50} ns"
+		else
+			bad "$name/$m: time in exit: io max $tmax ns (want >= 300 ms, < 3 s), median bound $p50 ns (want < 300 ms)"
+		fi
+	fi
 	if [[ $m == record ]]; then
 		local bpe
 		bpe=$(sed -n 's/.*bytes, \([0-9.]*\) bytes\/exit.*/\1/p' "$d/exitstat.err")

@@ -5,10 +5,11 @@
 # fired and count the KVM events that did, exactly as exitgen caused them
 # (kvm_pio == expected io, kvm_cpuid == expected cpuid, kvm_userspace_exit ==
 # exitgen's own count of KVM_RUN returns); plus the one-line errors.
-# usage: check-here.sh EXITSTAT EXITGEN
+# usage: check-here.sh EXITSTAT EXITGEN [RECORD_TOOL]
 set -uo pipefail
-ES=${1:?usage: check-here.sh EXITSTAT EXITGEN}
-EG=${2:?usage: check-here.sh EXITSTAT EXITGEN}
+ES=${1:?usage: check-here.sh EXITSTAT EXITGEN [RECORD_TOOL]}
+EG=${2:?usage: check-here.sh EXITSTAT EXITGEN [RECORD_TOOL]}
+RT=${3:-$(dirname "$ES")/tests/record_tool}
 BACKENDS=${LIVE_BACKENDS:-bpf perf}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -84,6 +85,16 @@ rc=$?
 [[ $rc == 0 ]] && grep -q "^exitstat record: 0 exits in .*, 0 lost, kernel counted 0 " "$tmp/err" &&
 	ok "record: 0 exits, 0 lost, kernel counted 0 (kvm_exit never fires here)" ||
 	bad "record: status $rc: $(head -c 300 "$tmp/err")"
+"$ES" record -o "$tmp/int.exr" 2>"$tmp/err" &
+espid=$!
+sleep 1.5
+kill -INT $espid
+wait $espid
+rc=$?
+"$RT" report "$tmp/int.exr" >/dev/null 2>"$tmp/rt.err"
+[[ $rc == 0 ]] && grep -q "complete 1" "$tmp/rt.err" &&
+	ok "record: Ctrl-C ends it with a complete recording (trailer written)" ||
+	bad "record: Ctrl-C: status $rc, reader: $(head -c 300 "$tmp/rt.err")"
 expect_error "record without -o" 2 "^exitstat record: -o FILE is required" "$ES" record -- true
 expect_error "record: unknown pid" 1 "no process with pid 999999" "$ES" record -o "$tmp/x.exr" -p 999999
 
@@ -108,6 +119,19 @@ sleep 0.5
 tid=$(ls /proc/$egpid/task | grep -v "^$egpid\$" | head -n 1)
 expect_error "-p THREAD" 1 "is a thread of process $egpid: give -p $egpid" "$ES" -p "$tid" -D 1
 wait $egpid
+
+# Ctrl-C / SIGTERM: the final report, then exit 0.
+for sig in INT TERM; do
+	"$ES" --format json -o "$tmp/sig.json" 2>/dev/null &
+	espid=$!
+	sleep 1.5
+	kill -$sig $espid
+	wait $espid
+	rc=$?
+	[[ $rc == 0 ]] && jq -e '.final == true or .kvm_exit_fired == false' "$tmp/sig.json" >/dev/null 2>&1 &&
+		ok "SIG$sig: final report written, status 0" ||
+		bad "SIG$sig: status $rc, report: $(head -c 200 "$tmp/sig.json")"
+done
 
 expect_error "unknown pid" 1 "no process with pid 999999" "$ES" -p 999999 -D 1
 expect_error "bad format" 2 "^exitstat: --format xml: " "$ES" --format xml

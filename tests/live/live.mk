@@ -25,9 +25,10 @@ check-live: $(BUILD)/exitstat $(BUILD)/san/exitstat $(BUILD)/exitgen $(BUILD)/te
 		$(BUILD)/san/tests/record_tool
 	$(BUILD)/tests/record_tool selftest
 	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/san/tests/record_tool selftest
-	@bash tests/live/check-here.sh $(BUILD)/exitstat $(BUILD)/exitgen
+	@bash tests/live/check-here.sh $(BUILD)/exitstat $(BUILD)/exitgen $(BUILD)/tests/record_tool
 	@echo "-- the same under ASan+UBSan"
-	@ASAN_OPTIONS=detect_leaks=1 bash tests/live/check-here.sh $(BUILD)/san/exitstat $(BUILD)/exitgen
+	@ASAN_OPTIONS=detect_leaks=1 bash tests/live/check-here.sh $(BUILD)/san/exitstat $(BUILD)/exitgen \
+		$(BUILD)/san/tests/record_tool
 
 check-live-realkvm: $(BUILD)/static/exitstat $(BUILD)/static/exitgen $(BUILD)/static/record_tool
 	@bash tests/live/bed-check.sh

@@ -404,8 +404,10 @@ int cmd_live(int argc, char **argv)
 
 			live_counters(c.src, &lc);
 			if (c.every && lc.exits >= every_next) {
-				if (print_report(&c, false))
+				if (print_report(&c, false)) {
+					ret = EXIT_FAIL;
 					break;
+				}
 				every_next = (lc.exits / c.every + 1) * c.every;
 			}
 			if (lc.exits && !mix_stopped && !c.events) {
@@ -425,8 +427,10 @@ int cmd_live(int argc, char **argv)
 			}
 		}
 		if (c.delay && now >= next_print) {
-			if (print_report(&c, false))
+			if (print_report(&c, false)) {
+				ret = EXIT_FAIL;
 				break;
+			}
 			while (next_print <= now)
 				next_print += c.delay;
 		}

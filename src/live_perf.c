@@ -22,6 +22,9 @@
 #include <unistd.h>
 #include <linux/perf_event.h>
 
+#include <linux/types.h>
+
+#include "bpf/live_abi.h"
 #include "event.h"
 #include "live.h"
 #include "live_impl.h"
@@ -49,7 +52,7 @@ struct perf_live {
 	bool *mix_attached;
 	uint64_t *mix_frozen;	/* counts of the mix when it was stopped */
 	uint32_t filter_tgid;	/* system-wide rings: keep only this tgid (0: all) */
-	int off_reason, off_isa, off_vcpu, sz_vcpu;
+	int off_reason, off_isa, off_vcpu;
 	struct accum acc;
 	struct stats *stats;
 	uint64_t lost, exits, entries;
@@ -274,9 +277,9 @@ static int perf_events(void *b, uint64_t *counts, bool *attached)
 				counts[i] += v;
 		}
 	}
-	counts[0] = p->exits;	/* kvm_exit, kvm_entry: from the sampled rings */
-	counts[1] = p->entries;
-	attached[0] = attached[1] = true;
+	counts[EVI_kvm_exit] = p->exits;	/* these two come from the sampled rings */
+	counts[EVI_kvm_entry] = p->entries;
+	attached[EVI_kvm_exit] = attached[EVI_kvm_entry] = true;
 	return 0;
 }
 
@@ -455,7 +458,9 @@ static int open_mix(struct perf_live *p, const struct live_opts *o)
 		free(tids);
 		return -1;
 	}
-	for (unsigned int i = 2; i < n && !o->no_event_mix; i++) {	/* 0, 1: the rings */
+	for (unsigned int i = 0; i < n && !o->no_event_mix; i++) {
+		if (i == EVI_kvm_exit || i == EVI_kvm_entry)
+			continue;	/* the sampled rings count these */
 		int id = live_tp_id(live_event_name(i));
 		struct perf_event_attr a;
 

@@ -39,15 +39,18 @@ echo 'hist:keys=info1.hex:vals=hitcount:sort=hitcount.descending:size=4096 if ex
 echo 'hist:keys=info2.hex:vals=hitcount:sort=hitcount.descending:size=16384 if exit_reason == 1024' \
 	>>$PI/events/kvm/kvm_exit/trigger || bed_fail "cannot set the npf address hist trigger"
 echo "$(cut -d' ' -f1 /proc/uptime) L1 recording-start" >marks
+: >inner-console.log
 # Every console line of the inner guest, stamped with L1's uptime (CLOCK_BOOTTIME,
 # = CLOCK_MONOTONIC of the recording here: nothing suspends).
 {
 	exitstat record -o boot.rec -- "$@" </dev/null 2>record.err
 	echo $? >record.rc
 } | while IFS= read -r line; do
-	line=$(printf '%s' "$line" | tr -d '\r')
-	echo "$(cut -d' ' -f1 /proc/uptime) $line"
-done >inner-console.log
+	line="$(cut -d' ' -f1 /proc/uptime) $(printf '%s' "$line" | tr -d '\r')"
+	echo "$line" >>inner-console.log
+	# also on L1's console, to see how far the inner guest got if it hangs
+	echo "inner: $line"
+done
 echo "$(cut -d' ' -f1 /proc/uptime) L1 recording-end" >>marks
 bed_hist_stop boot.hist
 cat $PI/events/kvm/kvm_exit/hist >detail.hist

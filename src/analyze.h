@@ -157,10 +157,27 @@ struct analyze_input {
 
 int analyze_load(const char *cmd, const char *path, struct analysis *a, struct analyze_input *in);
 
-/* Option values shared by the analysis commands: true / 0 when valid. */
-bool analyze_parse_double(const char *s, double min, double *v);
-bool analyze_parse_u64(const char *s, uint64_t *v);
 int analyze_parse_window(const char *s, uint64_t *ns);	/* seconds -> ns; 0 or -1 */
+
+/* Options both analysis commands (report --analyze, plot) take; short 'w' and 'p'. */
+enum {
+	ANALYZE_OPT_VCPU = 256, ANALYZE_OPT_BURST, ANALYZE_OPT_BURST_MIN, ANALYZE_OPT_IDLE,
+	ANALYZE_OPT_RATIO, ANALYZE_OPT_MIX, ANALYZE_OPT_SKIP, ANALYZE_OPT_LAST,
+};
+#define ANALYZE_COMMON_LONGOPTS \
+	{ "window", required_argument, NULL, 'w' }, \
+	{ "pid", required_argument, NULL, 'p' }, \
+	{ "vcpu", required_argument, NULL, ANALYZE_OPT_VCPU }, \
+	{ "burst-factor", required_argument, NULL, ANALYZE_OPT_BURST }, \
+	{ "burst-min-windows", required_argument, NULL, ANALYZE_OPT_BURST_MIN }, \
+	{ "idle-factor", required_argument, NULL, ANALYZE_OPT_IDLE }, \
+	{ "rate-ratio", required_argument, NULL, ANALYZE_OPT_RATIO }, \
+	{ "mix-distance", required_argument, NULL, ANALYZE_OPT_MIX }, \
+	{ "skip-bad", no_argument, NULL, ANALYZE_OPT_SKIP }
+
+/* Apply one of those: 1 taken, 0 not one of them, -1 a bad value. */
+int analyze_common_option(int c, const char *arg, struct analyze_opts *o,
+			  struct analyze_input *in);
 
 /* `exitstat report --analyze [OPTIONS] FILE|-` (argv without --analyze). */
 int cmd_analyze(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "cli.h"
 #include "commands.h"
 
 static void usage(FILE *f)
@@ -32,49 +33,55 @@ static void usage(FILE *f)
 		ANALYZE_AUTO_MAX_WINDOWS);
 }
 
-bool analyze_parse_double(const char *s, double min, double *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtod(s, &end);
-	return !errno && end != s && !*end && isfinite(*v) && *v >= min;
-}
-
-bool analyze_parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return !errno && end != s && !*end && s[0] != '-';
-}
-
 int analyze_parse_window(const char *s, uint64_t *ns)
 {
 	double v;
 
-	if (!analyze_parse_double(s, 1e-6, &v) || v > 1e6)
+	if (!cli_parse_double(s, 1e-6, 1e6, &v))
 		return -1;
 	*ns = (uint64_t)llround(v * 1e9);
 	return 0;
 }
 
+int analyze_common_option(int c, const char *arg, struct analyze_opts *o,
+			  struct analyze_input *in)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 'w':
+		return analyze_parse_window(arg, &o->window_ns) ? -1 : 1;
+	case 'p':
+		return cli_parse_pid(arg, &o->filter.pid) ? 1 : -1;
+	case ANALYZE_OPT_VCPU:
+		return cli_parse_vcpu(arg, &o->filter.vcpu) ? 1 : -1;
+	case ANALYZE_OPT_BURST:
+		return cli_parse_double(arg, 1.01, 1e9, &o->burst_factor) ? 1 : -1;
+	case ANALYZE_OPT_BURST_MIN:
+		if (!cli_parse_u64(arg, &v) || !v || v > ANALYZE_MAX_WINDOWS)
+			return -1;
+		o->burst_min_windows = (unsigned int)v;
+		return 1;
+	case ANALYZE_OPT_IDLE:
+		return cli_parse_double(arg, 1.01, 1e9, &o->idle_factor) ? 1 : -1;
+	case ANALYZE_OPT_RATIO:
+		return cli_parse_double(arg, 1.01, 1e9, &o->rate_ratio) ? 1 : -1;
+	case ANALYZE_OPT_MIX:
+		return cli_parse_double(arg, 0.001, 1, &o->mix_distance) ? 1 : -1;
+	case ANALYZE_OPT_SKIP:
+		in->skip_bad = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int cmd_analyze(int argc, char **argv)
 {
-	enum { O_VCPU = 256, O_BURST, O_BURST_MIN, O_IDLE, O_RATIO, O_MIX, O_SKIP };
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
-		{ "window", required_argument, NULL, 'w' },
 		{ "top", required_argument, NULL, 't' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "vcpu", required_argument, NULL, O_VCPU },
-		{ "burst-factor", required_argument, NULL, O_BURST },
-		{ "burst-min-windows", required_argument, NULL, O_BURST_MIN },
-		{ "idle-factor", required_argument, NULL, O_IDLE },
-		{ "rate-ratio", required_argument, NULL, O_RATIO },
-		{ "mix-distance", required_argument, NULL, O_MIX },
-		{ "skip-bad", no_argument, NULL, O_SKIP },
+		ANALYZE_COMMON_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -94,56 +101,22 @@ int cmd_analyze(int argc, char **argv)
 			if (out_format_parse(optarg, &fmt) || fmt == FMT_CSV)
 				goto bad_value;
 			break;
-		case 'w':
-			if (analyze_parse_window(optarg, &o.window_ns))
-				goto bad_value;
-			break;
 		case 't':
-			if (!analyze_parse_u64(optarg, &v) || !v || v > 1000)
+			if (!cli_parse_u64(optarg, &v) || !v || v > 1000)
 				goto bad_value;
 			o.top = (size_t)v;
-			break;
-		case 'p':
-			if (!analyze_parse_u64(optarg, &v) || !v || v > UINT32_MAX)
-				goto bad_value;
-			o.filter.pid = (uint32_t)v;
-			break;
-		case O_VCPU:
-			if (!analyze_parse_u64(optarg, &v) || v >= UINT32_MAX)
-				goto bad_value;
-			o.filter.vcpu = (uint32_t)v;
-			break;
-		case O_BURST:
-			if (!analyze_parse_double(optarg, 1.01, &o.burst_factor))
-				goto bad_value;
-			break;
-		case O_BURST_MIN:
-			if (!analyze_parse_u64(optarg, &v) || !v || v > ANALYZE_MAX_WINDOWS)
-				goto bad_value;
-			o.burst_min_windows = (unsigned int)v;
-			break;
-		case O_IDLE:
-			if (!analyze_parse_double(optarg, 1.01, &o.idle_factor))
-				goto bad_value;
-			break;
-		case O_RATIO:
-			if (!analyze_parse_double(optarg, 1.01, &o.rate_ratio))
-				goto bad_value;
-			break;
-		case O_MIX:
-			if (!analyze_parse_double(optarg, 0.001, &o.mix_distance) ||
-			    o.mix_distance > 1)
-				goto bad_value;
-			break;
-		case O_SKIP:
-			in.skip_bad = true;
 			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "exitstat report --analyze: see --help for the options it takes\n");
-			return EXIT_USAGE;
+			rc = analyze_common_option(c, optarg, &o, &in);
+			if (rc < 0)
+				goto bad_value;
+			if (rc == 0) {
+				fprintf(stderr, "exitstat report --analyze: see --help for the options it takes\n");
+				return EXIT_USAGE;
+			}
 		}
 	}
 	if (argc - optind != 1) {
@@ -179,7 +152,6 @@ int cmd_analyze(int argc, char **argv)
 	return rc;
 
 bad_value:
-	fprintf(stderr, "exitstat report --analyze: bad value '%s' for option %s (see --help)\n",
-		optarg, argv[optind - 1]);
+	cli_bad_value("report --analyze", opts, c, optarg);
 	return EXIT_USAGE;
 }

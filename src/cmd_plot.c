@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "cli.h"
 #include "commands.h"
 
 static void usage(FILE *f)
@@ -28,20 +29,12 @@ static void usage(FILE *f)
 
 int cmd_plot(int argc, char **argv)
 {
-	enum { O_VCPU = 256, O_BURST, O_BURST_MIN, O_IDLE, O_RATIO, O_MIX, O_SKIP, O_TITLE };
+	enum { O_TITLE = ANALYZE_OPT_LAST };
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "top", required_argument, NULL, 'k' },
-		{ "window", required_argument, NULL, 'w' },
 		{ "title", required_argument, NULL, O_TITLE },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "vcpu", required_argument, NULL, O_VCPU },
-		{ "burst-factor", required_argument, NULL, O_BURST },
-		{ "burst-min-windows", required_argument, NULL, O_BURST_MIN },
-		{ "idle-factor", required_argument, NULL, O_IDLE },
-		{ "rate-ratio", required_argument, NULL, O_RATIO },
-		{ "mix-distance", required_argument, NULL, O_MIX },
-		{ "skip-bad", no_argument, NULL, O_SKIP },
+		ANALYZE_COMMON_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -63,58 +56,24 @@ int cmd_plot(int argc, char **argv)
 			out_path = optarg;
 			break;
 		case 'k':
-			if (!analyze_parse_u64(optarg, &v) || !v || v > 9)
+			if (!cli_parse_u64(optarg, &v) || !v || v > 9)
 				goto bad_value;
 			po.top = (size_t)v;
 			break;
-		case 'w':
-			if (analyze_parse_window(optarg, &o.window_ns))
-				goto bad_value;
-			break;
 		case O_TITLE:
 			po.title = optarg;
-			break;
-		case 'p':
-			if (!analyze_parse_u64(optarg, &v) || !v || v > UINT32_MAX)
-				goto bad_value;
-			o.filter.pid = (uint32_t)v;
-			break;
-		case O_VCPU:
-			if (!analyze_parse_u64(optarg, &v) || v >= UINT32_MAX)
-				goto bad_value;
-			o.filter.vcpu = (uint32_t)v;
-			break;
-		case O_BURST:
-			if (!analyze_parse_double(optarg, 1.01, &o.burst_factor))
-				goto bad_value;
-			break;
-		case O_BURST_MIN:
-			if (!analyze_parse_u64(optarg, &v) || !v || v > ANALYZE_MAX_WINDOWS)
-				goto bad_value;
-			o.burst_min_windows = (unsigned int)v;
-			break;
-		case O_IDLE:
-			if (!analyze_parse_double(optarg, 1.01, &o.idle_factor))
-				goto bad_value;
-			break;
-		case O_RATIO:
-			if (!analyze_parse_double(optarg, 1.01, &o.rate_ratio))
-				goto bad_value;
-			break;
-		case O_MIX:
-			if (!analyze_parse_double(optarg, 0.001, &o.mix_distance) ||
-			    o.mix_distance > 1)
-				goto bad_value;
-			break;
-		case O_SKIP:
-			in.skip_bad = true;
 			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			rc = analyze_common_option(c, optarg, &o, &in);
+			if (rc < 0)
+				goto bad_value;
+			if (rc == 0) {
+				usage(stderr);
+				return EXIT_USAGE;
+			}
 		}
 	}
 	if (argc - optind != 1 || !out_path) {
@@ -163,7 +122,6 @@ int cmd_plot(int argc, char **argv)
 	return rc;
 
 bad_value:
-	fprintf(stderr, "exitstat plot: bad value '%s' for option %s (see --help)\n", optarg,
-		argv[optind - 1]);
+	cli_bad_value("plot", opts, c, optarg);
 	return EXIT_USAGE;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "event.h"
 #include "report.h"
@@ -56,15 +57,6 @@ static int on_event(void *ctx, const struct exit_event *ev)
 	return 0;
 }
 
-static bool parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return !errno && end != s && !*end && s[0] != '-';
-}
-
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -105,7 +97,7 @@ int cmd_report(int argc, char **argv)
 				goto bad_value;
 			break;
 		case 'e':
-			if (!parse_u64(optarg, &r.every) || !r.every)
+			if (!cli_parse_u64(optarg, &r.every) || !r.every)
 				goto bad_value;
 			break;
 		case 's':
@@ -113,19 +105,17 @@ int cmd_report(int argc, char **argv)
 				goto bad_value;
 			break;
 		case 't':
-			if (!parse_u64(optarg, &v) || !v)
+			if (!cli_parse_u64(optarg, &v) || !v)
 				goto bad_value;
 			r.ro.top = (size_t)v;
 			break;
 		case 'p':
-			if (!parse_u64(optarg, &v) || !v || v > UINT32_MAX)
+			if (!cli_parse_pid(optarg, &r.ro.filter.pid))
 				goto bad_value;
-			r.ro.filter.pid = (uint32_t)v;
 			break;
 		case 'V':
-			if (!parse_u64(optarg, &v) || v >= UINT32_MAX)
+			if (!cli_parse_vcpu(optarg, &r.ro.filter.vcpu))
 				goto bad_value;
-			r.ro.filter.vcpu = (uint32_t)v;
 			break;
 		case 'P':
 			r.ro.per_vm = true;
@@ -191,6 +181,6 @@ int cmd_report(int argc, char **argv)
 	return status;
 
 bad_value:
-	fprintf(stderr, "exitstat report: bad value '%s' for option -%c (see --help)\n", optarg, c);
+	cli_bad_value("report", opts, c, optarg);
 	return EXIT_USAGE;
 }

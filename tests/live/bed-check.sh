@@ -104,6 +104,13 @@ check_one() {
 	else
 		bad "$name/$m: exitstat reports $lost events lost"
 	fi
+	# Every exit but each vCPU's last (its final HLT, after which the thread
+	# ends) must have been paired with its entry: time in exit for all others.
+	local unpaired vcpus
+	unpaired=$(jq -r .unpaired_exits "$d/exitstat.json")
+	vcpus=$(jq -r .vcpus "$d/exitgen.json")
+	[[ $unpaired == "$vcpus" ]] && ok "$name/$m: time in exit for every exit but the $vcpus final HLT(s)" ||
+		bad "$name/$m: $unpaired exits without time in exit, want $vcpus (one final HLT per vCPU)"
 	if [[ $name == sleep ]]; then
 		local tmax p50
 		read -r tmax p50 < <(jq -r '[.reasons[] | select(.isa == "svm" and .code == 123)][0] | "\(.time_max_ns) \(.time_p50_ns_max)"' "$d/exitstat.json")

@@ -115,16 +115,15 @@ out:
 static const char *vendor_btf(struct btf *vmlinux)
 {
 	struct btf *btf = NULL;
+	const char *where = NULL;
 
-	if (find_type(vmlinux, "kvm_amd", "vcpu_svm", BTF_KIND_STRUCT, &btf) > 0) {
+	if (find_type(vmlinux, "kvm_amd", "vcpu_svm", BTF_KIND_STRUCT, &btf) > 0)
+		where = btf == vmlinux ? "vmlinux (vcpu_svm)" : "kvm_amd";
+	else if (find_type(vmlinux, "kvm_intel", "vcpu_vmx", BTF_KIND_STRUCT, &btf) > 0)
+		where = btf == vmlinux ? "vmlinux (vcpu_vmx)" : "kvm_intel";
+	if (where)
 		free_found(btf, vmlinux);
-		return btf == vmlinux ? "vmlinux (vcpu_svm)" : "kvm_amd";
-	}
-	if (find_type(vmlinux, "kvm_intel", "vcpu_vmx", BTF_KIND_STRUCT, &btf) > 0) {
-		free_found(btf, vmlinux);
-		return btf == vmlinux ? "vmlinux (vcpu_vmx)" : "kvm_intel";
-	}
-	return NULL;
+	return where;
 }
 
 static int on_record(void *ctx, void *data, size_t size)

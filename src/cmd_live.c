@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "live.h"
 #include "live_run.h"
@@ -212,21 +213,21 @@ static int parse_args(struct live_cmd *c, int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "+p:d:D:o:vh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p':
-			if (live_parse_u64(optarg, &v) || !v || v > UINT32_MAX) {
+			if (!cli_parse_u64(optarg, &v) || !v || v > UINT32_MAX) {
 				fprintf(stderr, "exitstat: -p %s: not a process id\n", optarg);
 				return -1;
 			}
 			c->lo.pid = v;
 			break;
 		case OPT_VCPU:
-			if (live_parse_u64(optarg, &v) || v >= UINT32_MAX) {
+			if (!cli_parse_u64(optarg, &v) || v >= UINT32_MAX) {
 				fprintf(stderr, "exitstat: --vcpu %s: not a vCPU index\n", optarg);
 				return -1;
 			}
 			c->ro.filter.vcpu = v;
 			break;
 		case 'd':
-			if (live_parse_seconds(optarg, &c->delay)) {
+			if (!cli_parse_double(optarg, 1e-9, 1e9, &c->delay)) {
 				fprintf(stderr, "exitstat: -d %s: not a positive number of seconds\n",
 					optarg);
 				return -1;
@@ -234,20 +235,20 @@ static int parse_args(struct live_cmd *c, int argc, char **argv)
 			break;
 		case OPT_EVERY:
 			c->every = EVERY_DEFAULT;
-			if (optarg && (live_parse_u64(optarg, &c->every) || !c->every)) {
+			if (optarg && (!cli_parse_u64(optarg, &c->every) || !c->every)) {
 				fprintf(stderr, "exitstat: --every %s: not a positive count\n", optarg);
 				return -1;
 			}
 			break;
 		case 'D':
-			if (live_parse_seconds(optarg, &c->duration)) {
+			if (!cli_parse_double(optarg, 1e-9, 1e9, &c->duration)) {
 				fprintf(stderr, "exitstat: -D %s: not a positive number of seconds\n",
 					optarg);
 				return -1;
 			}
 			break;
 		case OPT_TOP:
-			if (live_parse_u64(optarg, &v) || !v) {
+			if (!cli_parse_u64(optarg, &v) || !v) {
 				fprintf(stderr, "exitstat: --top %s: not a positive count\n", optarg);
 				return -1;
 			}

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "live.h"
 #include "live_run.h"
@@ -69,21 +70,21 @@ int cmd_record(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'p':
-			if (live_parse_u64(optarg, &v) || !v || v > UINT32_MAX) {
+			if (!cli_parse_u64(optarg, &v) || !v || v > UINT32_MAX) {
 				fprintf(stderr, "exitstat record: -p %s: not a process id\n", optarg);
 				return EXIT_USAGE;
 			}
 			lo.pid = v;
 			break;
 		case 'D':
-			if (live_parse_seconds(optarg, &duration)) {
+			if (!cli_parse_double(optarg, 1e-9, 1e9, &duration)) {
 				fprintf(stderr, "exitstat record: -D %s: not a positive number of seconds\n",
 					optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case 'r':
-			if (live_parse_u64(optarg, &v) || !v || v > 4096 || (v & (v - 1))) {
+			if (!cli_parse_u64(optarg, &v) || !v || v > 4096 || (v & (v - 1))) {
 				fprintf(stderr, "exitstat record: --ringbuf %s: a power of two of MiB, "
 					"1..4096\n", optarg);
 				return EXIT_USAGE;

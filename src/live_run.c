@@ -36,34 +36,6 @@ double live_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int live_parse_seconds(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v > 0) || v > 1e9)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int live_parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int live_child_start(struct live_child *c, char **argv)
 {
 	int fds[2];

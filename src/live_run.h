@@ -33,9 +33,4 @@ void live_install_signals(void);
 
 double live_now(void);	/* CLOCK_MONOTONIC seconds */
 
-/* Parse a positive number of seconds; 0 or -1. */
-int live_parse_seconds(const char *s, double *out);
-/* Parse an unsigned integer (whole string); 0 or -1. */
-int live_parse_u64(const char *s, uint64_t *out);
-
 #endif

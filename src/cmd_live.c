@@ -373,8 +373,10 @@ int cmd_live(int argc, char **argv)
 		ret = EXIT_FAIL;
 		goto out;
 	}
-	if (c.lo.pid)
-		snprintf(c.source, sizeof(c.source), "%s, pid %u", live_source(c.src), c.lo.pid);
+	/* With -p the report's filter names the pid; a command's pid is only said here. */
+	if (c.lo.pid && have_child)
+		snprintf(c.source, sizeof(c.source), "%s, pid %u and the processes it forks",
+			 live_source(c.src), c.lo.pid);
 	else
 		snprintf(c.source, sizeof(c.source), "%s", live_source(c.src));
 	/* A command's children are counted too (the kernel side filters): show every pid. */

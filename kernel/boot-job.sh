@@ -13,6 +13,7 @@ mark() { echo "boot-job: mark $1" >/dev/kmsg; }
 
 [ -r $TABLE ] || bed_fail "$TABLE is missing"
 [ -w $PARAM ] || bed_fail "$PARAM is missing or not writable"
+grep -c ^processor /proc/cpuinfo >ncpus
 cat $PARAM >interval.default
 cat /sys/module/kvm/parameters/exit_stats_cpuid_leaves >cpuid_leaves.default
 
@@ -54,9 +55,18 @@ scenario real16 1000 --mode 16 $QUERIES out:700 cpuid:300 mmio:10 hlt $QUERIES
 # the host replays the answers through the tool.
 # shellcheck disable=SC2046
 scenario cpuidtool 0 --mode 64 $(exitstat-cpuid --isa svm --exitgen-steps)
+# Two vCPUs on the guest's two CPUs: the sums must add per-CPU counters. A
+# second hist keyed by the CPU that handled the exit shows both were used.
+echo 'hist:keys=common_cpu:vals=hitcount' >/sys/kernel/tracing/events/kvm/kvm_exit/trigger ||
+	bed_fail "cannot set the per-CPU hist trigger"
+scenario smp 1000 --mode 64 --vcpus 2 out:2000 cpuid:500 mmio:20
+cat /sys/kernel/tracing/events/kvm/kvm_exit/hist >smp/cpu-hist.txt
+echo '!hist:keys=common_cpu:vals=hitcount' >/sys/kernel/tracing/events/kvm/kvm_exit/trigger
 # Off: no table may appear.
 scenario off 0 --mode 64 out:3000 cpuid:100
 # A table after every exit: the rate limit must hold them to ten per 5 s.
+# Wait out the window the tables above opened, so the storm gets all ten.
+sleep 6
 scenario storm 1 --mode 64 out:6000 cpuid:1000
 echo 10000 >$PARAM
 exit 0

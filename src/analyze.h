@@ -157,6 +157,9 @@ struct analyze_input {
 
 int analyze_load(const char *cmd, const char *path, struct analysis *a, struct analyze_input *in);
 
+/* What the output says about the input it came from (points into in). */
+void analysis_meta_from_input(struct analysis_meta *m, const struct analyze_input *in);
+
 int analyze_parse_window(const char *s, uint64_t *ns);	/* seconds -> ns; 0 or -1 */
 
 /* Options both analysis commands (report --analyze, plot) take; short 'w' and 'p'. */

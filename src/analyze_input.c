@@ -52,3 +52,14 @@ int analyze_load(const char *cmd, const char *path, struct analysis *a, struct a
 	}
 	return rc ? EXIT_FAIL : EXIT_OK;
 }
+
+void analysis_meta_from_input(struct analysis_meta *m, const struct analyze_input *in)
+{
+	m->source = in->source;
+	m->skipped = in->skipped;
+	m->nested = in->nested;
+	m->lost = in->lost;
+	m->clock = in->clock;
+	m->note = in->note[0] ? in->note : NULL;
+	m->partial = in->partial;
+}

@@ -132,13 +132,7 @@ int cmd_analyze(int argc, char **argv)
 		analysis_fini(&a);
 		return rc;
 	}
-	m.source = in.source;
-	m.skipped = in.skipped;
-	m.nested = in.nested;
-	m.lost = in.lost;
-	m.clock = in.clock;
-	m.note = in.note[0] ? in.note : NULL;
-	m.partial = in.partial;
+	analysis_meta_from_input(&m, &in);
 	if (in.partial)
 		fprintf(stderr, "exitstat report --analyze: PARTIAL: reading stopped at the error "
 				"above; the analysis covers the lines before it\n");

@@ -94,13 +94,7 @@ int cmd_plot(int argc, char **argv)
 		analysis_fini(&a);
 		return rc;
 	}
-	m.source = in.source;
-	m.skipped = in.skipped;
-	m.nested = in.nested;
-	m.lost = in.lost;
-	m.clock = in.clock;
-	m.note = in.note[0] ? in.note : NULL;
-	m.partial = in.partial;
+	analysis_meta_from_input(&m, &in);
 	out = strcmp(out_path, "-") ? fopen(out_path, "w") : stdout;
 	if (!out) {
 		fprintf(stderr, "exitstat plot: cannot create %s: %s\n", out_path, strerror(errno));

@@ -20,6 +20,7 @@ KMAKE=(make -s -C "$SRC" O="$OBJ" CC="ccache gcc" -j"$(nproc)")
 FRAGMENT=$KERNEL_DIR/configs/boot.config
 RESULTS=$REPO/build/kernel/boot
 total_start=$(date +%s)
+lock_work "$WORK"
 
 for f in build/static/exitgen build/static/exitstat-cpuid build/exitstat-cpuid; do
 	[[ -x $REPO/$f ]] || { echo "kernel: $f is missing (make all static)" >&2; exit 1; }

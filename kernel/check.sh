@@ -19,6 +19,7 @@ KMAKE=(make -s -C "$SRC" O="$OBJ" CC="ccache gcc" -j"$JOBS")
 FRAGMENT=$KERNEL_DIR/configs/kvm-modules.config
 MODULES=(arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko arch/x86/kvm/kvm-intel.ko)
 total_start=$(date +%s)
+lock_work "$WORK"
 
 start=$(date +%s)
 PRISTINE=$("$KERNEL_DIR/linux-tree.sh")

@@ -73,3 +73,14 @@ kconfig_merge() {
 		esac
 	done < "$fragment"
 }
+
+# lock_work DIR: one run at a time per work tree (two `make check`s on the same
+# machine would otherwise delete each other's source tree); held until exit.
+lock_work() {
+	mkdir -p "$(dirname "$1")"
+	exec 9>"$1.lock"
+	if ! flock -n 9; then
+		echo "kernel: another run holds $1.lock; waiting"
+		flock 9
+	fi
+}

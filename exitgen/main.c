@@ -259,10 +259,12 @@ int main(int argc, char **argv)
 	if (!report.ok && !report.error)
 		report.error = "a vCPU stopped before its final HLT";
 
-	if (json)
-		print_json(stdout, &report);
-	else
+	if (json) {
+		if (print_json(stdout, &report))
+			report.ok = false;
+	} else {
 		print_human(stdout, &report);
+	}
 	fflush(stdout);
 
 	if (timeout_error)

@@ -3,6 +3,8 @@
  * Output. The JSON keys are an interface (other tools parse them); add,
  * never rename.
  */
+#include <json-c/json.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,48 +31,71 @@ void leaf_result(const struct vm *vm, const struct vcpu *v, int step,
 	memcpy(regs, vm->mem + v->img.leaf_gpa[step], 4 * sizeof(uint32_t));
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
+/*
+ * The exit_counts fields in output order, shared by the JSON object and the
+ * human line so the two cannot drift apart.
+ */
+static const struct {
+	const char *key;
+	size_t offset;
+} count_fields[] = {
+	{ "io", offsetof(struct exit_counts, io) },
+	{ "cpuid", offsetof(struct exit_counts, cpuid) },
+	{ "msr", offsetof(struct exit_counts, msr) },
+	{ "mmio", offsetof(struct exit_counts, mmio) },
+	{ "hlt", offsetof(struct exit_counts, hlt) },
+};
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+#define COUNT_FIELDS (sizeof(count_fields) / sizeof(count_fields[0]))
+
+static uint64_t count_field(const struct exit_counts *c, size_t i)
+{
+	return *(const uint64_t *)((const char *)c + count_fields[i].offset);
 }
 
-static void json_counts(FILE *f, const struct exit_counts *c)
+static json_object *json_u64(uint64_t v)
 {
-	fprintf(f, "{\"io\":%llu,\"cpuid\":%llu,\"msr\":%llu,\"mmio\":%llu,\"hlt\":%llu}",
-		(unsigned long long)c->io, (unsigned long long)c->cpuid,
-		(unsigned long long)c->msr, (unsigned long long)c->mmio,
-		(unsigned long long)c->hlt);
+	return json_object_new_uint64(v);
 }
 
-static void json_exits(FILE *f, const uint64_t *exits)
+/* Register values and MSR indexes are hex strings, as people write them. */
+static json_object *json_hex(uint32_t v)
 {
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "0x%x", v);
+	return json_object_new_string(buf);
+}
+
+static json_object *json_counts(const struct exit_counts *c)
+{
+	json_object *o = json_object_new_object();
+
+	for (size_t i = 0; i < COUNT_FIELDS; i++)
+		json_object_object_add(o, count_fields[i].key,
+				       json_u64(count_field(c, i)));
+	return o;
+}
+
+/*
+ * The main reasons first and always, then any other reason seen; the human
+ * line lists only the reasons seen, in reason order, so it has its own loop.
+ */
+static json_object *json_exits(const uint64_t *exits)
+{
+	json_object *o = json_object_new_object();
 	char name[32];
-	bool first = true;
 
-	fputc('{', f);
-	for (size_t i = 0; i < sizeof(main_reasons) / sizeof(main_reasons[0]); i++) {
-		fprintf(f, "%s\"%s\":%llu", first ? "" : ",",
+	for (size_t i = 0; i < sizeof(main_reasons) / sizeof(main_reasons[0]); i++)
+		json_object_object_add(o,
 			exit_reason_name(main_reasons[i], name, sizeof(name)),
-			(unsigned long long)exits[main_reasons[i]]);
-		first = false;
-	}
+			json_u64(exits[main_reasons[i]]));
 	for (unsigned int i = 0; i < EXIT_REASON_SLOTS; i++)
 		if (exits[i] && !is_main_reason(i))
-			fprintf(f, ",\"%s\":%llu",
+			json_object_object_add(o,
 				exit_reason_name(i, name, sizeof(name)),
-				(unsigned long long)exits[i]);
-	fputc('}', f);
+				json_u64(exits[i]));
+	return o;
 }
 
 static bool vcpu_ok(const struct vcpu *v)
@@ -78,48 +103,52 @@ static bool vcpu_ok(const struct vcpu *v)
 	return v->done && !v->error[0];
 }
 
-void print_json(FILE *f, const struct report *r)
+static json_object *json_steps(const struct run_shared *sh)
 {
-	const struct run_shared *sh = r->shared;
-	bool first = true;
+	json_object *a = json_object_new_array();
 
-	fprintf(f, "{\"tool\":\"exitgen\",\"version\":1,\"pid\":%d,\"mode\":%d,\"vcpus\":%d,",
-		(int)getpid(), r->vm->mode->bits, sh->nvcpus);
-	fprintf(f, "\"msr\":{\"index\":\"0x%x\",\"to_userspace\":%s},",
-		r->vm->msr, r->vm->msr_to_user ? "true" : "false");
-	fprintf(f, "\"max_exits\":%llu,", (unsigned long long)sh->max_exits);
-
-	fputs("\"steps\":[", f);
 	for (int i = 0; i < sh->nsteps; i++) {
 		const struct step *s = &sh->steps[i];
+		json_object *o = json_object_new_object();
 
-		fprintf(f, "%s{\"op\":\"%s\",\"n\":%u", i ? "," : "",
-			step_op_name(s->op), s->n);
+		json_object_object_add(o, "op",
+				       json_object_new_string(step_op_name(s->op)));
+		json_object_object_add(o, "n", json_u64(s->n));
 		if (s->op == OP_SLEEP)
-			fprintf(f, ",\"ms\":%u", s->ms);
-		if (s->op == OP_LEAF)
-			fprintf(f, ",\"eax_in\":\"0x%x\",\"ecx_in\":\"0x%x\"",
-				s->eax_in, s->ecx_in);
-		fputc('}', f);
+			json_object_object_add(o, "ms", json_u64(s->ms));
+		if (s->op == OP_LEAF) {
+			json_object_object_add(o, "eax_in", json_hex(s->eax_in));
+			json_object_object_add(o, "ecx_in", json_hex(s->ecx_in));
+		}
+		json_object_array_add(a, o);
 	}
-	fputs("],\"expected\":", f);
-	json_counts(f, &r->expected);
+	return a;
+}
 
-	fputs(",\"per_vcpu\":[", f);
+static json_object *json_per_vcpu(const struct run_shared *sh)
+{
+	json_object *a = json_object_new_array();
+
 	for (int i = 0; i < sh->nvcpus; i++) {
 		const struct vcpu *v = &sh->vcpus[i];
+		json_object *o = json_object_new_object();
 
-		fprintf(f, "%s{\"vcpu\":%d,\"tid\":%d,\"expected\":", i ? "," : "",
-			v->index, (int)v->tid);
-		json_counts(f, &v->expected);
-		fputs(",\"userspace_exits\":", f);
-		json_exits(f, v->exits);
-		fprintf(f, ",\"ok\":%s}", vcpu_ok(v) ? "true" : "false");
+		json_object_object_add(o, "vcpu", json_object_new_int(v->index));
+		json_object_object_add(o, "tid", json_object_new_int((int)v->tid));
+		json_object_object_add(o, "expected", json_counts(&v->expected));
+		json_object_object_add(o, "userspace_exits", json_exits(v->exits));
+		json_object_object_add(o, "ok", json_object_new_boolean(vcpu_ok(v)));
+		json_object_array_add(a, o);
 	}
-	fputs("],\"userspace_exits\":", f);
-	json_exits(f, r->exits);
+	return a;
+}
 
-	fputs(",\"leaves\":[", f);
+static json_object *json_leaves(const struct report *r)
+{
+	const struct run_shared *sh = r->shared;
+	static const char *const reg_keys[4] = { "eax", "ebx", "ecx", "edx" };
+	json_object *a = json_object_new_array();
+
 	for (int i = 0; i < sh->nvcpus; i++) {
 		const struct vcpu *v = &sh->vcpus[i];
 
@@ -127,32 +156,72 @@ void print_json(FILE *f, const struct report *r)
 			continue;
 		for (int k = 0; k < sh->nsteps; k++) {
 			const struct step *s = &sh->steps[k];
+			json_object *o;
 			uint32_t regs[4];
 
 			if (s->op != OP_LEAF)
 				continue;
 			leaf_result(r->vm, v, k, regs);
-			fprintf(f, "%s{\"vcpu\":%d,\"eax_in\":\"0x%x\",\"ecx_in\":\"0x%x\",\"eax\":\"0x%x\",\"ebx\":\"0x%x\",\"ecx\":\"0x%x\",\"edx\":\"0x%x\"}",
-				first ? "" : ",", v->index, s->eax_in, s->ecx_in,
-				regs[0], regs[1], regs[2], regs[3]);
-			first = false;
+			o = json_object_new_object();
+			json_object_object_add(o, "vcpu", json_object_new_int(v->index));
+			json_object_object_add(o, "eax_in", json_hex(s->eax_in));
+			json_object_object_add(o, "ecx_in", json_hex(s->ecx_in));
+			for (int reg = 0; reg < 4; reg++)
+				json_object_object_add(o, reg_keys[reg],
+						       json_hex(regs[reg]));
+			json_object_array_add(a, o);
 		}
 	}
-	fprintf(f, "],\"elapsed_ns\":%llu,\"ok\":%s",
-		(unsigned long long)r->elapsed_ns, r->ok ? "true" : "false");
-	if (r->error) {
-		fputs(",\"error\":", f);
-		json_string(f, r->error);
+	return a;
+}
+
+int print_json(FILE *f, const struct report *r)
+{
+	const struct run_shared *sh = r->shared;
+	json_object *root = json_object_new_object();
+	json_object *msr = json_object_new_object();
+	const char *text;
+	int rc = 0;
+
+	json_object_object_add(root, "tool", json_object_new_string("exitgen"));
+	json_object_object_add(root, "version", json_object_new_int(1));
+	json_object_object_add(root, "pid", json_object_new_int((int)getpid()));
+	json_object_object_add(root, "mode", json_object_new_int(r->vm->mode->bits));
+	json_object_object_add(root, "vcpus", json_object_new_int(sh->nvcpus));
+	json_object_object_add(msr, "index", json_hex(r->vm->msr));
+	json_object_object_add(msr, "to_userspace",
+			       json_object_new_boolean(r->vm->msr_to_user));
+	json_object_object_add(root, "msr", msr);
+	json_object_object_add(root, "max_exits", json_u64(sh->max_exits));
+	json_object_object_add(root, "steps", json_steps(sh));
+	json_object_object_add(root, "expected", json_counts(&r->expected));
+	json_object_object_add(root, "per_vcpu", json_per_vcpu(sh));
+	json_object_object_add(root, "userspace_exits", json_exits(r->exits));
+	json_object_object_add(root, "leaves", json_leaves(r));
+	json_object_object_add(root, "elapsed_ns", json_u64(r->elapsed_ns));
+	json_object_object_add(root, "ok", json_object_new_boolean(r->ok));
+	if (r->error)
+		json_object_object_add(root, "error",
+				       json_object_new_string(r->error));
+
+	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+						    JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (text) {
+		fprintf(f, "%s\n", text);
+	} else {
+		fprintf(stderr, "exitgen: out of memory writing the JSON output\n");
+		rc = -1;
 	}
-	fputs("}\n", f);
+	json_object_put(root);
+	return rc;
 }
 
 static void human_counts(FILE *f, const struct exit_counts *c)
 {
-	fprintf(f, "io %llu, cpuid %llu, msr %llu, mmio %llu, hlt %llu\n",
-		(unsigned long long)c->io, (unsigned long long)c->cpuid,
-		(unsigned long long)c->msr, (unsigned long long)c->mmio,
-		(unsigned long long)c->hlt);
+	for (size_t i = 0; i < COUNT_FIELDS; i++)
+		fprintf(f, "%s%s %llu", i ? ", " : "", count_fields[i].key,
+			(unsigned long long)count_field(c, i));
+	fputc('\n', f);
 }
 
 static void human_exits(FILE *f, const uint64_t *exits)

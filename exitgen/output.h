@@ -24,6 +24,7 @@ void leaf_result(const struct vm *vm, const struct vcpu *v, int step,
 		 uint32_t regs[4]);
 
 void print_human(FILE *f, const struct report *r);
-void print_json(FILE *f, const struct report *r);
+/* 0, or -1 after saying on stderr why the JSON could not be built. */
+int print_json(FILE *f, const struct report *r);
 
 #endif

@@ -10,6 +10,7 @@ int cmd_report(int argc, char **argv);		/* stats of a trace or recording */
 int cmd_reasons(int argc, char **argv);		/* the exit-reason catalogue */
 int cmd_analyze(int argc, char **argv);		/* report --analyze: timeline, phases */
 int cmd_plot(int argc, char **argv);		/* SVG timeline and bars */
+int cmd_kernel_stats(int argc, char **argv);	/* the patched kernel's debugfs table */
 
 /* Exit statuses shared by all commands. */
 #define EXIT_OK 0

@@ -17,6 +17,7 @@ static const struct {
 	{ "record", cmd_record, "record every exit to a compact file" },
 	{ "report", cmd_report, "statistics of a kernel trace or a recording" },
 	{ "plot", cmd_plot, "SVG: exit-rate timeline by reason with phases, counts and time bars" },
+	{ "kernel-stats", cmd_kernel_stats, "the per-reason table of a kernel with exitstat's KVM patch" },
 	{ "reasons", cmd_reasons, "the exit-reason catalogue: list, or look up a number or name" },
 };
 
@@ -24,7 +25,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: exitstat [COMMAND] [OPTIONS] [-- CMD ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\n`exitstat COMMAND --help` tells more. Without a command, exitstat runs `live`.\n");
 }
 

@@ -92,8 +92,14 @@ int report_table(FILE *out, const struct report_opts *o, const struct report_met
 	} else {
 		fprintf(out, "summary: no exits\n");
 	}
-	fprintf(out, "time in exit: exit to next entry of the same vCPU thread, %s clock; "
-		"p99 is the upper bound of a log2 bucket\n", clock);
+	/* Explain the time columns only where there are times (not for pure counters). */
+	for (size_t i = 0; i < v->nrows; i++) {
+		if (v->rows[i].c.timed) {
+			fprintf(out, "time in exit: exit to next entry of the same vCPU thread, %s "
+				"clock; p99 is the upper bound of a log2 bucket\n", clock);
+			break;
+		}
+	}
 	fprintf(out, "lost events: %" PRIu64, v->lost);
 	if (m) {
 		fprintf(out, "; skipped lines: %" PRIu64, m->skipped);

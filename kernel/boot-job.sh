@@ -57,11 +57,22 @@ scenario real16 1000 --mode 16 $QUERIES out:700 cpuid:300 mmio:10 hlt $QUERIES
 scenario cpuidtool 0 --mode 64 $(exitstat-cpuid --isa svm --exitgen-steps)
 # Two vCPUs on the guest's two CPUs: the sums must add per-CPU counters. A
 # second hist keyed by the CPU that handled the exit shows both were used.
-echo 'hist:keys=common_cpu:vals=hitcount' >/sys/kernel/tracing/events/kvm/kvm_exit/trigger ||
-	bed_fail "cannot set the per-CPU hist trigger"
-scenario smp 1000 --mode 64 --vcpus 2 out:2000 cpuid:500 mmio:20
-cat /sys/kernel/tracing/events/kvm/kvm_exit/hist >smp/cpu-hist.txt
-echo '!hist:keys=common_cpu:vals=hitcount' >/sys/kernel/tracing/events/kvm/kvm_exit/trigger
+smp() {
+	# A fresh rate-limit window: this scenario's five tables must all print.
+	sleep 6
+	echo 'hist:keys=common_cpu:vals=hitcount' >/sys/kernel/tracing/events/kvm/kvm_exit/trigger ||
+		bed_fail "cannot set the per-CPU hist trigger"
+	scenario "$1" 1000 --mode 64 --vcpus 2 out:2000 cpuid:500 mmio:20
+	cat /sys/kernel/tracing/events/kvm/kvm_exit/hist >"$1/cpu-hist.txt"
+	echo '!hist:keys=common_cpu:vals=hitcount' >/sys/kernel/tracing/events/kvm/kvm_exit/trigger
+}
+smp smp
+# Known flake of QEMU's multi-threaded TCG with two CPUs (about 1 run in 15):
+# one vCPU of the nested guest triple-faults at the reset vector. Retry that
+# once, under another name; boot-verify.sh reports the first try.
+if grep -q 'KVM_EXIT_SHUTDOWN (triple fault) at rip 0xfff0' smp/exitgen.err; then
+	smp smp-retry
+fi
 # Off: no table may appear.
 scenario off 0 --mode 64 out:3000 cpuid:100
 # A table after every exit: the rate limit must hold them to ten per 5 s.

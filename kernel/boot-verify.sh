@@ -86,6 +86,9 @@ verify_scenario() {
 	local name=$1 interval=$2 d=$R/$1 code n expected
 	echo "== $name: exitgen $(cat "$d/args") ($(cat "$d/seconds") s)"
 	check "$name: exitgen status" "$(cat "$d/exitgen.rc")" 0
+	if [[ $(cat "$d/exitgen.rc") != 0 ]]; then
+		echo "     exitgen said: $(head -c 600 "$d/exitgen.err")"
+	fi
 	check "$name: exitgen ok" "$(jq -r .ok "$d/exitgen.json")" true
 
 	load_table "$d/table.before" B
@@ -288,19 +291,24 @@ verify_scenario long64 1000
 verify_scenario real16 1000
 verify_scenario cpuidtool 0
 verify_tool
-verify_scenario smp 1000
+SMP=smp
+if [[ -d $R/smp-retry ]]; then
+	echo "NOTE smp: first try hit the known TCG flake, retried once; exitgen said: $(head -c 300 "$R/smp/exitgen.err")"
+	SMP=smp-retry
+fi
+verify_scenario "$SMP" 1000
 # Both vCPUs (threads on the guest's CPUs) took exits: the debugfs sums above
 # added up per-CPU counters of more than one CPU.
 for v in 0 1; do
-	n=$(awk -v v="$v" '/^\{ *vcpu_id:/ { gsub(/[{},:]/, " "); if ($2 == v) for (i = 1; i < NF; i++) if ($i == "hitcount") s += $(i + 1) } END { print s + 0 }' "$R/smp/hist.txt")
-	if ((n > 0)); then ok "smp: vCPU $v took $n exits"; else bad "smp: vCPU $v took no exit"; fi
+	n=$(awk -v v="$v" '/^\{ *vcpu_id:/ { gsub(/[{},:]/, " "); if ($2 == v) for (i = 1; i < NF; i++) if ($i == "hitcount") s += $(i + 1) } END { print s + 0 }' "$R/$SMP/hist.txt")
+	if ((n > 0)); then ok "$SMP: vCPU $v took $n exits"; else bad "$SMP: vCPU $v took no exit"; fi
 done
-cpus_used=$(awk '/^\{ *common_cpu:/ { gsub(/[{},:]/, " "); for (i = 1; i < NF; i++) if ($i == "hitcount" && $(i + 1) > 0) n++ } END { print n + 0 }' "$R/smp/cpu-hist.txt")
+cpus_used=$(awk '/^\{ *common_cpu:/ { gsub(/[{},:]/, " "); for (i = 1; i < NF; i++) if ($i == "hitcount" && $(i + 1) > 0) n++ } END { print n + 0 }' "$R/$SMP/cpu-hist.txt")
 check "guest CPUs (the bed runs the job with --smp 2)" "$NCPUS" 2
 if ((cpus_used >= 2)); then
-	ok "smp: exits handled on $cpus_used CPUs"
+	ok "$SMP: exits handled on $cpus_used CPUs"
 else
-	bad "smp: exits handled on only $cpus_used CPU(s)"
+	bad "$SMP: exits handled on only $cpus_used CPU(s)"
 fi
 verify_scenario off 0
 verify_scenario storm 1

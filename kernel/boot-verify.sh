@@ -7,6 +7,7 @@ set -euo pipefail
 
 R=${1:?usage: boot-verify.sh RESULTS_DIR EXITSTAT_CPUID}
 TOOL=${2:?usage: boot-verify.sh RESULTS_DIR EXITSTAT_CPUID}
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/realkvm/hist.sh"
 pass=0
 fail=0
 
@@ -47,17 +48,6 @@ load_table() {
 	done < "$file"
 }
 
-# "code count" (decimal) rows of a kvm_exit hist keyed by vcpu_id,exit_reason.
-hist_rows() {
-	awk '/^\{ *vcpu_id:/ {
-		gsub(/[{},:]/, " ")
-		for (i = 1; i < NF; i++) {
-			if ($i == "exit_reason") r = $(i + 1)
-			if ($i == "hitcount") n = $(i + 1)
-		}
-		c[r] += n
-	} END { for (r in c) print r, c[r] }' "$1"
-}
 
 # The printed tables of one scenario: dmesg between its begin and end marks,
 # one "T total cycles" line per header then "C code count cycles" per row.
@@ -102,7 +92,7 @@ verify_scenario() {
 
 	# Kernel tracepoint vs debugfs: every reason, exactly.
 	declare -A H=()
-	while read -r code n; do H[$code]=$n; done < <(hist_rows "$d/hist.txt")
+	while read -r code n; do H[$code]=$n; done < <(hist_by_reason "$d/hist.txt")
 	local mism=0 htotal=0 codes
 	codes=$(printf '%s\n' "${!H[@]}" "${!A_count[@]}" | sort -un)
 	for code in $codes; do

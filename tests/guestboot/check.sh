@@ -16,6 +16,7 @@
 #   bash tests/guestboot/check.sh [DIR...]   (default: docs/worked-example/ide docs/worked-example/virtio)
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$HERE/../realkvm/hist.sh"
 EXITSTAT=${EXITSTAT:-build/exitstat}
 [[ -x $EXITSTAT ]] || { echo "guestboot: $EXITSTAT is missing (make)" >&2; exit 1; }
 (($#)) || set -- docs/worked-example/ide docs/worked-example/virtio
@@ -25,17 +26,6 @@ bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# "CODE COUNT" per reason of the hist (all vCPUs), by code.
-hist_counts() {
-	awk '/^\{ *vcpu_id:/ {
-		gsub(/[{},:]/, " ")
-		for (i = 1; i < NF; i++) {
-			if ($i == "exit_reason") r = $(i + 1)
-			if ($i == "hitcount") n = $(i + 1)
-		}
-		c[r] += n
-	} END {for (r in c) print r, c[r]}' "$1" | sort -n
-}
 
 # Mark time (L1 uptime, s) of the first console line containing $2.
 mark() { awk -v m="$2" 'index($0, m) {print $1; exit}' "$1/marks"; }
@@ -53,7 +43,7 @@ check_dir() {
 	# 1. Every exit, per reason, equal to the kernel's hist; nothing lost.
 	hits=$(awk '/^    Hits:/ {print $2}' "$d/boot.hist")
 	grep -q '^    Dropped: 0$' "$d/boot.hist" || bad "$d/boot.hist: the hist dropped entries"
-	want=$(hist_counts "$d/boot.hist"; echo "lost 0")
+	want=$(hist_by_reason "$d/boot.hist"; echo "lost 0")
 	if ! "$EXITSTAT" report --format json "$d/boot.rec" >"$tmp/report.json" 2>"$tmp/err"; then
 		bad "$d: exitstat report failed: $(head -n 2 "$tmp/err")"
 		return

@@ -18,17 +18,11 @@ for f in "${RENDERINGS[@]}" samerun.hist exitgen.json; do
 done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/../realkvm/hist.sh"
 
 # "svm CODE COUNT" lines of the hist (summed over vCPUs), sorted by code.
 hist_counts() {
-	awk '/^\{ *vcpu_id:/ {
-		gsub(/[{},:]/, " ")
-		for (i = 1; i < NF; i++) {
-			if ($i == "exit_reason") r = $(i + 1)
-			if ($i == "hitcount") n = $(i + 1)
-		}
-		c[r] += n
-	} END {for (r in c) print "svm", r, c[r]}' "$1" | sort -k2,2n
+	hist_by_reason "$1" | awk '{ print "svm", $1, $2 }'
 }
 
 # "ISA CODE COUNT" lines of exitstat's report, sorted by code; "lost N" and

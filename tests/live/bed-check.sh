@@ -14,6 +14,7 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
+. "$REPO/tests/realkvm/hist.sh"
 methods="bpf bpf-tp perf record lost every kill9"
 results=$REPO/build/live-realkvm
 run=1
@@ -53,18 +54,10 @@ if ((run)); then
 	fi
 fi
 
-# "code count" per exit code of a kvm_exit hist keyed by vcpu_id,exit_reason (summed over vCPUs).
-hist_codes() {
-	awk '/^\{ *vcpu_id:/ { gsub(/[{},:]/, " ")
-		for (i = 1; i < NF; i++) { if ($i == "exit_reason") r = $(i + 1); if ($i == "hitcount") n = $(i + 1) }
-		c[r] += n } END { for (r in c) print r, c[r] }' "$1" | sort -n
-}
 
 # "vcpu code count" of the same hist.
 hist_vcpu_codes() {
-	awk '/^\{ *vcpu_id:/ { gsub(/[{},:]/, " ")
-		for (i = 1; i < NF; i++) { if ($i == "vcpu_id") v = $(i + 1); if ($i == "exit_reason") r = $(i + 1); if ($i == "hitcount") n = $(i + 1) }
-		print v, r, n }' "$1" | sort -n -k1,1 -k2,2
+	hist_vcpu_rows "$1" | sort -n -k1,1 -k2,2
 }
 
 es_codes() {
@@ -88,7 +81,7 @@ check_one() {
 		return
 	fi
 	local kern es lost total exp
-	kern=$(hist_codes "$d/hist.txt")
+	kern=$(hist_by_reason "$d/hist.txt")
 	es=$(es_codes "$d/exitstat.json")
 	lost=$(jq -r .lost "$d/exitstat.json")
 	total=$(jq -r .total "$d/exitstat.json")
@@ -168,7 +161,7 @@ check_lost() {
 	fi
 	# "exitstat record: N exits in FILE (... bytes/exit), L lost, kernel counted K (...)"
 	read -r rec lost kern < <(sed -n 's/^exitstat record: \([0-9]*\) exits in .*), \([0-9]*\) lost, kernel counted \([0-9]*\) .*/\1 \2 \3/p' "$d/exitstat.err")
-	hist_total=$(hist_codes "$d/hist.txt" | awk '{n += $2} END {print n + 0}')
+	hist_total=$(hist_by_reason "$d/hist.txt" | awk '{n += $2} END {print n + 0}')
 	rl=$(jq -r .lost "$d/exitstat.json" 2>/dev/null)
 	total=$(jq -r .total "$d/exitstat.json" 2>/dev/null)
 	if [[ -n $lost && $lost -gt 0 ]]; then
@@ -192,7 +185,7 @@ check_every() {
 	seqs=$(jq -s -r '[.[] | select(.final == false) | .seq] | map(tostring) | join(" ")' "$d/exitstat.json")
 	totals=$(jq -s -r '[.[] | select(.final == false) | .total] | map(tostring) | join(" ")' "$d/exitstat.json")
 	final=$(jq -s -r '[.[] | select(.final == true) | .total][0]' "$d/exitstat.json")
-	kern=$(hist_codes "$d/hist.txt" | awk '{n += $2} END {print n + 0}')
+	kern=$(hist_by_reason "$d/hist.txt" | awk '{n += $2} END {print n + 0}')
 	# Interim k was printed at the first poll with total >= k * 2000.
 	if awk -v t="$totals" 'BEGIN {n = split(t, a, " "); if (n < 5) exit 1
 		for (i = 1; i <= n; i++) if (a[i] < i * 2000 || (i > 1 && a[i] <= a[i - 1])) exit 1}'; then

@@ -6,6 +6,7 @@
 set -euo pipefail
 BED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BED_DIR/../.." && pwd)
+. "$BED_DIR/hist.sh"
 dest=${1:-$REPO/tests/fixtures/bed}
 out=$REPO/build/realkvm/fixtures
 start=$(date +%s)
@@ -35,17 +36,6 @@ bash "$BED_DIR/bed.sh" run --script "$BED_DIR/guest/fixtures-job.sh" "${args[@]}
 	--results "$out" --timeout 300 >"$REPO/build/realkvm/fixtures-console.log" 2>&1 ||
 	die "the bed run failed; console: $REPO/build/realkvm/fixtures-console.log"
 
-# Per-reason counts (all vCPUs) from a raw hist file: "code count" lines.
-hist_by_reason() {
-	awk '/^\{ *vcpu_id:/ {
-		gsub(/[{},:]/, " ")
-		for (i = 1; i < NF; i++) {
-			if ($i == "exit_reason") r = $(i + 1)
-			if ($i == "hitcount") n = $(i + 1)
-		}
-		c[r] += n
-	} END {for (r in c) print r, c[r]}' "$1" | sort -n
-}
 name_of() {
 	case $1 in
 	96) echo interrupt ;; 114) echo cpuid ;; 120) echo hlt ;; 123) echo io ;;

@@ -9,6 +9,7 @@ set -uo pipefail
 
 BED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BED_DIR/../.." && pwd)
+. "$BED_DIR/hist.sh"
 EXITSTAT=${EXITSTAT:-$REPO/build/exitstat}
 results=${1:?usage: verify.sh RESULTS_DIR SCENARIOS_FILE}
 scenarios=${2:?usage: verify.sh RESULTS_DIR SCENARIOS_FILE}
@@ -31,26 +32,14 @@ skipped() {
 	skipped_why+=("$*")
 }
 
-# "vcpu code count" lines from a kvm_exit hist keyed by vcpu_id,exit_reason.
-hist_rows() {
-	awk '/^\{ *vcpu_id:/ {
-		gsub(/[{},:]/, " ")
-		for (i = 1; i < NF; i++) {
-			if ($i == "vcpu_id") v = $(i + 1)
-			if ($i == "exit_reason") r = $(i + 1)
-			if ($i == "hitcount") n = $(i + 1)
-		}
-		print v, r, n
-	}' "$1"
-}
 
 # Count for one exit code ($2), all vCPUs or only vCPU $3.
 hist_count() {
-	hist_rows "$1" | awk -v code="$2" -v vcpu="${3:-}" \
+	hist_vcpu_rows "$1" | awk -v code="$2" -v vcpu="${3:-}" \
 		'$2 == code && (vcpu == "" || $1 == vcpu) {n += $3} END {print n + 0}'
 }
 
-hist_total() { hist_rows "$1" | awk '{n += $3} END {print n + 0}'; }
+hist_total() { hist_vcpu_rows "$1" | awk '{n += $3} END {print n + 0}'; }
 hist_dropped() { awk '/Dropped:/ {print $2; f = 1} END {if (!f) print "missing"}' "$1"; }
 
 # Does this exitstat have the report command yet?
@@ -211,7 +200,7 @@ check_scenario() {
 	# exitstat vs kernel.
 	if ((exitstat_exact)); then
 		local code all_ok=1
-		for code in $(hist_rows "$hist" | awk '{print $2}' | sort -un) "${!es[@]}"; do
+		for code in $(hist_vcpu_rows "$hist" | awk '{print $2}' | sort -un) "${!es[@]}"; do
 			if [[ ${es[$code]:-0} != "$(hist_count "$hist" "$code")" ]]; then
 				echo "      exit code $code: exitstat ${es[$code]:-0}, kernel $(hist_count "$hist" "$code")"
 				all_ok=0

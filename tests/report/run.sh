@@ -11,6 +11,7 @@
 # Usage: tests/report/run.sh   (from anywhere; EXITSTAT=path overrides the binary)
 set -u
 cd "$(dirname "$0")/../.." || exit 2
+. tests/realkvm/hist.sh
 EXITSTAT=${EXITSTAT:-build/exitstat}
 BED=tests/fixtures/bed
 PUB=tests/fixtures/public
@@ -40,8 +41,7 @@ report_counts() {
 
 # The same from the kernel's hist trigger file (this bed is SVM).
 hist_counts() {
-	sed -n 's/.*exit_reason: *\([0-9]*\) } hitcount: *\([0-9]*\).*/\1 \2/p' "$1" |
-		awk '{ n[$1] += $2 } END { for (c in n) print "svm", c, n[c] }' | sort
+	hist_by_reason "$1" | awk '{ print "svm", $1, $2 }' | sort
 }
 
 sum_counts() { awk '{ s += $3 } END { print s + 0 }'; }

@@ -1,0 +1,22 @@
+# Reading the kernel's own count: a tracefs hist trigger on kvm:kvm_exit keyed
+# by vcpu_id,exit_reason (bed_hist_start/stop in guest/lib.sh), whose rows look
+# like `{ vcpu_id: 0, exit_reason: 123 } hitcount: 500`. Sourced by the host-side
+# checks and fixture scripts, so one parser reads it everywhere.
+
+# "vcpu code count" per row, in file order.
+hist_vcpu_rows() {
+	awk '/^\{ *vcpu_id:/ {
+		gsub(/[{},:]/, " ")
+		for (i = 1; i < NF; i++) {
+			if ($i == "vcpu_id") v = $(i + 1)
+			if ($i == "exit_reason") r = $(i + 1)
+			if ($i == "hitcount") n = $(i + 1)
+		}
+		print v, r, n
+	}' "$1"
+}
+
+# "code count" per exit code, summed over vCPUs, sorted by code.
+hist_by_reason() {
+	hist_vcpu_rows "$1" | awk '{ c[$2] += $3 } END { for (r in c) print r, c[r] }' | sort -n
+}

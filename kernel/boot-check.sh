@@ -32,20 +32,7 @@ echo "kernel: pristine tree $PRISTINE ($(( $(date +%s) - start )) s)"
 
 step "git apply --check, then apply the series to a fresh copy" fresh_tree "$PRISTINE" "$SRC"
 
-configure() {
-	local want have=
-	want=$(cat "$FRAGMENT" "$PRISTINE/Makefile" | sha256sum | cut -c1-16)
-	[[ -r $OBJ/.exitstat-config ]] && have=$(cat "$OBJ/.exitstat-config")
-	if [[ -r $OBJ/.config && $want == "$have" ]]; then
-		echo "kernel: configuration unchanged, kept"
-		return 0
-	fi
-	mkdir -p "$OBJ"
-	"${KMAKE[@]}" tinyconfig
-	kconfig_merge "$OBJ" "$FRAGMENT"
-	echo "$want" > "$OBJ/.exitstat-config"
-}
-step "configure (tinyconfig + $(basename "$FRAGMENT"))" configure
+step "configure (tinyconfig + $(basename "$FRAGMENT"))" kconfig_configure tinyconfig
 
 build() {
 	local log=$WORK/build.log

@@ -27,20 +27,7 @@ echo "kernel: pristine tree $PRISTINE ($(( $(date +%s) - start )) s)"
 
 step "git apply --check, then apply the series to a fresh copy" fresh_tree "$PRISTINE" "$SRC"
 
-configure() {
-	local want have=
-	want=$(cat "$FRAGMENT" "$PRISTINE/Makefile" | sha256sum | cut -c1-16)
-	[[ -r $OBJ/.exitstat-config ]] && have=$(cat "$OBJ/.exitstat-config")
-	if [[ -r $OBJ/.config && $want == "$have" ]]; then
-		echo "kernel: configuration unchanged, kept"
-		return 0
-	fi
-	mkdir -p "$OBJ"
-	"${KMAKE[@]}" defconfig
-	kconfig_merge "$OBJ" "$FRAGMENT"
-	echo "$want" > "$OBJ/.exitstat-config"
-}
-step "configure (x86_64 defconfig + $(basename "$FRAGMENT"))" configure
+step "configure (x86_64 defconfig + $(basename "$FRAGMENT"))" kconfig_configure defconfig
 
 step "modules_prepare" "${KMAKE[@]}" modules_prepare
 

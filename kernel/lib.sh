@@ -74,6 +74,23 @@ kconfig_merge() {
 	done < "$fragment"
 }
 
+# kconfig_configure BASE: OBJ/.config = `make BASE` (defconfig, tinyconfig) +
+# FRAGMENT, kept as it is when neither FRAGMENT nor the tree's Makefile changed
+# since it was made (uses SRC, OBJ, FRAGMENT, PRISTINE and KMAKE).
+kconfig_configure() {
+	local base=$1 want have=
+	want=$(cat "$FRAGMENT" "$PRISTINE/Makefile" | sha256sum | cut -c1-16)
+	[[ -r $OBJ/.exitstat-config ]] && have=$(cat "$OBJ/.exitstat-config")
+	if [[ -r $OBJ/.config && $want == "$have" ]]; then
+		echo "kernel: configuration unchanged, kept"
+		return 0
+	fi
+	mkdir -p "$OBJ"
+	"${KMAKE[@]}" "$base"
+	kconfig_merge "$OBJ" "$FRAGMENT"
+	echo "$want" > "$OBJ/.exitstat-config"
+}
+
 # lock_work DIR: one run at a time per work tree (two `make check`s on the same
 # machine would otherwise delete each other's source tree); held until exit.
 lock_work() {

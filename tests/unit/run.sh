@@ -49,7 +49,8 @@ VALGRIND=(valgrind -q --tool=memcheck --error-exitcode=99 --leak-check=full
 failed=0
 for cmd in "$@"; do
 	read -ra argv <<<"$cmd"
-	name=$(basename "${argv[0]}")${argv[1]:+-${argv[1]}}
+	name=$(basename "${argv[0]}")
+	((${#argv[@]} > 1)) && name+=-$(basename "${argv[*]:1}" | tr -c 'A-Za-z0-9._\n-' _)
 	log=$OUT/$name.log
 	start=$SECONDS
 	if [[ $mode == valgrind ]]; then

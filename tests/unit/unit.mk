@@ -29,7 +29,9 @@ UNIT_REPEAT_CMDS := $(UNIT_BINS) $(BUILD)/tests/kernel_stats_test
 UNIT_REPEAT ?= 100
 
 .PHONY: check-unit-valgrind check-unit-repeat
+# (run-selftest.sh first: both passes fail on programs with known faults.)
 check-unit-valgrind: $(UNIT_BINS) $(BUILD)/tests/record_tool $(BUILD)/tests/kernel_stats_test
+	@bash tests/unit/run-selftest.sh
 	@OUT=$(BUILD)/tests/unit-runs bash tests/unit/run.sh valgrind $(UNIT_VALGRIND_CMDS)
 
 check-unit-repeat: $(UNIT_BINS) $(BUILD)/tests/kernel_stats_test

@@ -36,6 +36,10 @@ while (($#)); do
 	esac
 done
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "CHECK_JOBS/--jobs is '$jobs': it must be a number of at least 1"
+if ((jobs > 1)) && ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 501)); then
+	echo "check.sh: bash $BASH_VERSION has no 'wait -n -p' (5.1+): the slow groups run one at a time"
+	jobs=1
+fi
 heartbeat=${CHECK_HEARTBEAT:-300}
 [[ $heartbeat =~ ^[1-9][0-9]*$ ]] || die "CHECK_HEARTBEAT is '$heartbeat': it must be a number of seconds, at least 1"
 t0=${CHECK_T0:-$(date +%s)}
@@ -44,7 +48,8 @@ MAKE=${MAKE:-make}
 groups=("${quick[@]}" "${slow[@]}")
 ((${#groups[@]})) || die "no test groups given"
 
-rm -rf "$logs" && mkdir -p "$logs" || die "cannot create the log directory $logs"
+# The last run's logs go (only them: --logs may name a directory with other files).
+mkdir -p "$logs" && rm -f "$logs"/*.log || die "cannot create or empty the log directory $logs"
 
 declare -A status secs where
 for g in "${groups[@]}"; do status[$g]="not run"; done
@@ -53,7 +58,7 @@ failed=()
 # where_of LOG: the group's check-where line(s), else "host".
 where_of() {
 	local w
-	w=$(sed -n 's/^check-where: *//p' "$1" | awk '!seen[$0]++' | paste -sd ';' | sed 's/;/; /g')
+	w=$(sed -n 's/^check-where: *//p' "$1" | awk '!seen[$0]++ { printf "%s%s", n++ ? "; " : "", $0 }')
 	echo "${w:-host}"
 }
 

@@ -9,7 +9,7 @@ PKGS=(
 	build-essential pkg-config          # toolchain
 	clang llvm bpftool libbpf-dev       # BPF programs and skeletons
 	libelf-dev zlib1g-dev libzstd-dev   # libbpf's own dependencies (static link too)
-	libcmocka-dev                       # unit tests
+	libcmocka-dev valgrind              # unit tests (valgrind: check-unit-valgrind)
 	libjson-c-dev                       # JSON output and input
 	linux-libc-dev                      # asm/vmx.h, asm/svm.h for the catalogue test
 	qemu-system-x86 busybox-static cpio xz-utils jq kmod  # the real-KVM bed

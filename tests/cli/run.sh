@@ -7,19 +7,9 @@
 set -uo pipefail
 ES=${1:-build/exitstat}
 FIX=kernel/tests/fixtures/exit_stats-svm.txt
-pass=0 fail=0
+. "$(dirname "$0")/../lib/assert.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { # name, then a command that must succeed
-	local name=$1; shift
-	if "$@" >/dev/null 2>&1; then ok "$name"; else bad "$name"; fi
-}
-equal() { # name, got, want
-	if [[ "$2" == "$3" ]]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi
-}
 
 # --- reasons
 out=$("$ES" reasons 48)
@@ -80,5 +70,4 @@ check "kernel-stats on a damaged table: names FILE:LINE" grep -q "$tmp/bad.txt:5
 check "unknown command: says so" grep -q "unknown command 'frobnicate'" "$tmp/e"
 check "--help lists kernel-stats" grep -q kernel-stats <<<"$("$ES" --help)"
 
-echo "check-cli: $pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+assert_summary check-cli

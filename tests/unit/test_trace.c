@@ -442,7 +442,7 @@ static void test_aliases(void **state)
 	for (size_t i = 0; i < sizeof(alias_cases) / sizeof(alias_cases[0]); i++) {
 		const struct alias_case *c = &alias_cases[i];
 		char text[512], *diag = NULL;
-		struct collected col;
+		struct collected col = { 0 };
 		struct trace_result res;
 		const struct exit_event *ev;
 		int rc;
@@ -474,7 +474,7 @@ static void test_isa_held_until_settled(void **state)
 		"a-1 [000] 1.000003: kvm_exit: reason cpuid rip 0x1\n"
 		"a-1 [000] 1.000004: kvm_entry: vcpu 0\n"
 		"a-1 [000] 1.000005: kvm_exit: reason io_instruction rip 0x1\n";
-	struct collected c;
+	struct collected c = { 0 };
 	struct trace_result res;
 	char *diag = NULL;
 
@@ -498,7 +498,7 @@ static void test_isa_numbers_only(void **state)
 {
 	const char *text = "a-1 [000] 1.000001: kvm_exit: reason 0x7b rip 0x1\n";
 	struct trace_opts o = { 0 };
-	struct collected c;
+	struct collected c = { 0 };
 	struct trace_result res;
 	char *diag = NULL;
 
@@ -524,7 +524,7 @@ static void test_isa_default_lower_case(void **state)
 		"a-1 [000] 1.000001: kvm_exit: reason hlt rip 0x1\n"
 		"a-1 [000] 1.000002: kvm_entry: vcpu 0\n"
 		"a-1 [000] 1.000003: kvm_exit: reason cpuid rip 0x1\n";
-	struct collected c;
+	struct collected c = { 0 };
 	struct trace_result res;
 	char *diag = NULL;
 
@@ -543,7 +543,7 @@ static void test_isa_mixed(void **state)
 	const char *text =
 		"a-1 [000] 1.000001: kvm_exit: reason HLT rip 0x1 info 0 0\n"
 		"a-1 [000] 1.000002: kvm_exit: reason EXIT_IOIO rip 0x1 info 0 0\n";
-	struct collected c;
+	struct collected c = { 0 };
 	struct trace_result res;
 	char *diag = NULL;
 
@@ -567,7 +567,7 @@ static void test_event_fields(void **state)
 		"     qemu-system-x86  4000/4001  [002]    13.000000002: kvm:kvm_entry: vcpu 2, rip 0x1   \n"
 		/* trace-cmd -C x86-tsc */
 		"qemu-system-x86-20667 [010] 15813659115036: kvm_exit:             reason EXIT_IOIO rip 0xec08e info cf80140 ec08f\n";
-	struct collected c;
+	struct collected c = { 0 };
 	struct trace_result res;
 	char *diag = NULL;
 
@@ -601,7 +601,7 @@ static void test_nested_not_counted(void **state)
 		" qemu-system-x86-23579 [005] 22018.775584: kvm_exit:             reason EPT_VIOLATION rip 0xfffff802987d6169 info 181 0\n"
 		" qemu-system-x86-23579 [005] 22018.775584: kvm_nested_vmexit:    rip fffff802987d6169 reason EPT_VIOLATION info1 181 info2 0 int_info 0 int_info_err 0\n"
 		"  kvm_nested_vmexit_inject: reason EXIT_NPF info1 200000006 info2 1ab000\n";
-	struct collected c;
+	struct collected c = { 0 };
 	struct trace_result res;
 	char *diag = NULL;
 
@@ -632,7 +632,7 @@ static void test_lost_counted(void **state)
 		/* perf script --show-lost-events: the sample header, then "PERF_RECORD_LOST" " lost %lu" (tools/perf/util/event.c) */
 		"         exitgen   169 [000]     7.218139: PERF_RECORD_LOST lost 5\n"
 		"         exitgen-160     [000] d..1.     5.472815: kvm_entry: vcpu 0, rip 0x10000\n";
-	struct collected c;
+	struct collected c = { 0 };
 	struct trace_result res;
 	char *diag = NULL;
 
@@ -651,7 +651,7 @@ static void test_malformed_strict(void **state)
 		"       challenge-24797 [003] d..1 83184.290414: kvm_entry: vcpu 0\n"
 		"       challenge-24797 [003] .... 83184.290416: kvm_exit\n"
 		"       challenge-21643 [000] d..1 89662.281943: kvm_entry: vcpu 0\n";
-	struct collected c;
+	struct collected c = { 0 };
 	struct trace_result res;
 	char *diag = NULL;
 
@@ -678,7 +678,7 @@ static void test_malformed_kinds(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct collected c;
+		struct collected c = { 0 };
 		struct trace_result res;
 		char *diag = NULL;
 
@@ -693,7 +693,7 @@ static void test_skip_bad_lists(void **state)
 {
 	char text[8192] = "";
 	struct trace_opts o = { .skip_bad = true };
-	struct collected c;
+	struct collected c = { 0 };
 	struct trace_result res;
 	char *diag = NULL;
 
@@ -729,7 +729,7 @@ static void test_wrapped_records_joined(void **state)
 	const char *cut_in_name =
 		"             exe-110348  [006] d... 410259.258862: kvm_exit: vcpu 1 reason EPT_VIO\n"
 		"LATION rip 0x5600b39c8132 info1 0x0000000000000181 info2 0x0000000000000000\n";
-	struct collected c;
+	struct collected c = { 0 };
 	struct trace_result res;
 	char *diag = NULL;
 
@@ -787,7 +787,7 @@ static void test_aggregate_tables(void **state)
 		"Analyze events for all VMs, all VCPUs:\n"
 		"\n"
 		"             VM-EXIT    Samples  Samples%     Time%    Min Time    Max Time         Avg time\n";
-	struct collected c;
+	struct collected c = { 0 };
 	struct trace_result res;
 	char *diag = NULL;
 
@@ -810,7 +810,7 @@ static void test_aggregate_tables(void **state)
 static void test_binary_recordings(void **state)
 {
 	char *diag = NULL;
-	struct collected c;
+	struct collected c = { 0 };
 	struct trace_result res;
 	/* the first bytes of perf.data (magic PERFILE2) and trace.dat (\x17\x08Dtracing6) */
 	static const char perf_data[] = "PERFILE2h\0\0\0\0\0\0\0\n";

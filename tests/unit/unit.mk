@@ -1,5 +1,7 @@
 # cmocka unit tests: every tests/unit/test_*.c is one test program, linked with
-# the exitstat library; each runs plain and under ASan+UBSan.
+# the exitstat library; each runs plain, under ASan+UBSan, under valgrind
+# memcheck (what the sanitizers cannot see: reads of uninitialised memory) and
+# 100 times in a row (a test that fails one run in N is a broken test).
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(UNIT_SRCS))
@@ -20,4 +22,19 @@ check-unit-san: $(UNIT_SAN_BINS)
 	@set -e; for t in $(UNIT_SAN_BINS); do echo "-- $$t (ASan+UBSan)"; \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $$t; done
 
-CHECKS += check-unit check-unit-san
+# valgrind also runs the other self-contained test programs: the recording
+# format's selftest (tests/live) and the debugfs reader's tests (kernel/tests).
+UNIT_VALGRIND_CMDS := $(UNIT_BINS) "$(BUILD)/tests/record_tool selftest" $(BUILD)/tests/kernel_stats_test
+UNIT_REPEAT_CMDS := $(UNIT_BINS) $(BUILD)/tests/kernel_stats_test
+UNIT_REPEAT ?= 100
+
+.PHONY: check-unit-valgrind check-unit-repeat
+# (run-selftest.sh first: both passes fail on programs with known faults.)
+check-unit-valgrind: $(UNIT_BINS) $(BUILD)/tests/record_tool $(BUILD)/tests/kernel_stats_test
+	@bash tests/unit/run-selftest.sh
+	@OUT=$(BUILD)/tests/unit-runs bash tests/unit/run.sh valgrind $(UNIT_VALGRIND_CMDS)
+
+check-unit-repeat: $(UNIT_BINS) $(BUILD)/tests/kernel_stats_test
+	@OUT=$(BUILD)/tests/unit-runs bash tests/unit/run.sh repeat $(UNIT_REPEAT) $(UNIT_REPEAT_CMDS)
+
+CHECKS += check-unit check-unit-san check-unit-valgrind check-unit-repeat

@@ -17,6 +17,7 @@ check() { local n=$1; shift; if "$@" >/dev/null; then pass "$n"; else fail "$n";
 
 # REUSE=1: check the results of the last run again without booting.
 if [[ ${REUSE:-0} != 1 ]]; then
+	echo "check-where: real-KVM bed (kvm_amd under QEMU TCG)"
 	bash tests/realkvm/bed.sh run --script tests/analyze/bed-job.sh --results "$OUT" --timeout 300 ||
 		{ echo "check-analyze-realkvm: the bed run failed (see $OUT/console.log)"; exit 1; }
 fi

@@ -6,6 +6,8 @@ BED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BED_DIR/../.." && pwd)
 out=$REPO/build/realkvm/check
 start=$(date +%s)
+mkdir -p "$REPO/build/realkvm"
+echo "check-where: real-KVM bed (kvm_amd under QEMU TCG)"
 
 [[ -x $REPO/build/static/exitgen ]] ||
 	{ echo "check-realkvm: $REPO/build/static/exitgen is missing (make static builds it)" >&2; exit 1; }

@@ -11,7 +11,9 @@
 # The bed is booted once for every group (tests/lib/kvm-bed-job.sh runs them
 # all); its results in build/kvm-bed are reused while the binaries and
 # scripts they came from are unchanged (a hash of them), under a lock so
-# groups run side by side share one boot. A part that cannot run fails.
+# groups run side by side share one boot; KVM_BED_FRESH=1 boots regardless,
+# and a group that failed there drops the results, so a rerun boots again.
+# A part that cannot run fails.
 set -uo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$REPO" || exit 1
@@ -64,8 +66,8 @@ if ((bed_ok)); then
 	exec 9>build/kvm-bed.lock
 	flock 9
 	sum=$( { md5sum "${inputs[@]}"; echo "${GROUPS_ALL[*]}"; } | md5sum | cut -d' ' -f1)
-	if [[ -e $BED/.complete && $(cat "$BED/inputs.md5" 2>/dev/null) == "$sum" ]]; then
-		echo "kvm-where: the bed's results in $BED are from these binaries and scripts (booted for an earlier group): not booting again"
+	if [[ -z ${KVM_BED_FRESH:-} && -e $BED/.complete && $(cat "$BED/inputs.md5" 2>/dev/null) == "$sum" ]]; then
+		echo "kvm-where: the bed's results in $BED ($(date -r "$BED/.complete" "+%F %T")) came from these same binaries and scripts: not booting again (KVM_BED_FRESH=1 boots)"
 	else
 		rm -f "$BED/.complete"
 		tmp=$(mktemp -d)
@@ -101,6 +103,8 @@ if ((bed_ok)); then
 	echo "---- in the $BED_WHERE ($(cat "$BED/kind.txt"))"
 	cat "$BED/$group.log"
 	bed_rc=$(cat "$BED/$group.rc" 2>/dev/null || echo 1)
+	# a failure is never reused: the next run boots again
+	[[ $bed_rc == 0 ]] || rm -f "$BED/.complete"
 	echo "check-where: $host_where + $BED_WHERE"
 else
 	echo "check-where: $host_where; the $BED_WHERE could not run: $bed_why"

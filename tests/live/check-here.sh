@@ -94,6 +94,11 @@ fi
 # (a pid is looked at after the kvm tracepoints, so these need them)
 expect_error "unknown pid" 1 "no process with pid 999999" "$ES" -p 999999 -D 1
 expect_error "record: unknown pid" 1 "no process with pid 999999" "$ES" record -o "$tmp/x.exr" -p 999999
+# --ready-file is written once attached: a path that cannot be one is said.
+expect_error "ready file in no directory" 1 "^exitstat: --ready-file $tmp/none/r: No such file or directory" \
+	"$ES" --ready-file "$tmp/none/r" -D 1
+expect_error "record: ready file in no directory" 1 "^exitstat record: --ready-file $tmp/none/r: No such file or directory" \
+	"$ES" record -o "$tmp/x.exr" --ready-file "$tmp/none/r" -D 1
 
 # counts: exitstat over exitgen
 for be in $BACKENDS; do

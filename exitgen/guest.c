@@ -173,6 +173,7 @@ static int emit_step(struct code *c, const struct guest_mode *m,
 		emit8(c, 0xf4);
 		return 0;
 	case OP_SLEEP:
+	case OP_WAIT:
 		mov_imm32(c, m, EAX, (uint32_t)index);
 		out_eax(c, m, PORT_CONTROL);
 		return 0;

@@ -4,13 +4,17 @@
  * exit, the ground truth for exitstat. CLI, setup order, threads, result.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "output.h"
+#include "ready.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -19,7 +23,8 @@
 static void usage(FILE *f)
 {
 	fputs("usage: exitgen [--mode 16|64] [--vcpus K] [--json] [--max-exits N]\n"
-	      "               [--timeout SEC] [--device PATH] [--no-msr-filter] STEP...\n"
+	      "               [--timeout SEC] [--device PATH] [--no-msr-filter]\n"
+	      "               [--ready-file PATH] [--go-file FIFO] STEP...\n"
 	      "Runs a guest on KVM that causes a known number of each VM exit.\n"
 	      "STEP (run in order on every vCPU, each program ends with one HLT):\n"
 	      "  out:N  in:N      N port writes / reads (KVM_EXIT_IO)\n"
@@ -29,6 +34,7 @@ static void usage(FILE *f)
 	      "  hlt              one HLT (KVM_EXIT_HLT)\n"
 	      "  sleep:MS         one OUT after which exitgen sleeps MS ms\n"
 	      "  leaf:EAX[:ECX]   one CPUID with these inputs; its result is reported\n"
+	      "  wait             one OUT; every vCPU waits there until a byte comes on --go-file\n"
 	      "Options:\n"
 	      "  --mode 16|64     real mode or long mode with identity paging (default 64)\n"
 	      "  --vcpus K        K vCPUs, one thread each (1..14, default 1)\n"
@@ -36,7 +42,10 @@ static void usage(FILE *f)
 	      "  --max-exits N    fail after N user-space exits in total (default: expected + 64)\n"
 	      "  --timeout SEC    fail if the guests take longer (default: no limit)\n"
 	      "  --device PATH    KVM device (default /dev/kvm)\n"
-	      "  --no-msr-filter  let KVM emulate the MSR instead of sending it to exitgen\n",
+	      "  --no-msr-filter  let KVM emulate the MSR instead of sending it to exitgen\n"
+	      "  --ready-file P   write \"ready PID\" to P (a file or a FIFO) when every vCPU\n"
+	      "                   is at the wait step, or, without one, when every vCPU runs\n"
+	      "  --go-file FIFO   the wait step reads one byte from this FIFO\n",
 	      f);
 }
 
@@ -113,6 +122,8 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "no-msr-filter", no_argument, NULL, 'F' },
+		{ "ready-file", required_argument, NULL, 'r' },
+		{ "go-file", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -123,7 +134,9 @@ int main(int argc, char **argv)
 	static struct run_shared shared;
 	static struct report report;
 	const char *device = "/dev/kvm";
-	const char *timeout_error = NULL;
+	const char *ready_file = NULL, *go_file = NULL;
+	int wait_step = -1;
+	const char *run_error = NULL;
 	const struct guest_mode *mode = &guest64_mode;
 	unsigned long long max_exits = 0, timeout_s = 0;
 	bool json = false, msr_filter = true;
@@ -159,6 +172,12 @@ int main(int argc, char **argv)
 		case 'F':
 			msr_filter = false;
 			break;
+		case 'r':
+			ready_file = optarg;
+			break;
+		case 'g':
+			go_file = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -181,6 +200,34 @@ int main(int argc, char **argv)
 			fprintf(stderr, "exitgen: %s\n", err);
 			return 2;
 		}
+		if (steps[i].op != OP_WAIT)
+			continue;
+		if (wait_step >= 0) {
+			fprintf(stderr, "exitgen: step %d 'wait': only one wait step per run (step %d is one)\n",
+				i + 1, wait_step + 1);
+			return 2;
+		}
+		wait_step = i;
+	}
+	if (wait_step >= 0 && !go_file) {
+		fprintf(stderr, "exitgen: step %d 'wait' needs --go-file FIFO (see exitgen --help)\n",
+			wait_step + 1);
+		return 2;
+	}
+	if (go_file) {
+		struct stat st;
+
+		/* Read and write: no EOF before the test writes, and opening never blocks. */
+		shared.go_fd = open(go_file, O_RDWR | O_CLOEXEC);
+		if (shared.go_fd < 0 || fstat(shared.go_fd, &st)) {
+			fprintf(stderr, "exitgen: --go-file %s: %s\n", go_file, strerror(errno));
+			return 1;
+		}
+		if (!S_ISFIFO(st.st_mode)) {
+			fprintf(stderr, "exitgen: --go-file %s: not a FIFO (make it with mkfifo)\n",
+				go_file);
+			return 1;
+		}
 	}
 
 	vm_open(&vm, device);
@@ -191,6 +238,8 @@ int main(int argc, char **argv)
 	shared.vcpus = vcpus;
 	shared.nvcpus = nvcpus;
 	run_shared_init(&shared);
+	if (wait_step >= 0)
+		shared.ready_file = ready_file;
 	for (int i = 0; i < nvcpus; i++) {
 		struct vcpu *v = &vcpus[i];
 
@@ -230,10 +279,14 @@ int main(int argc, char **argv)
 		}
 		vcpus[i].thread_started = true;
 	}
-	if (wait_vcpus(&shared, timeout_s)) {
+	if (ready_file && wait_step < 0 && ready_file_write(ready_file, "exitgen")) {
+		vcpus_stop(&shared);
+		run_error = "cannot say ready on --ready-file";
+	}
+	if (wait_vcpus(&shared, timeout_s) && !run_error) {
 		snprintf(err, sizeof(err),
 			 "guests still running after %llu s (--timeout)", timeout_s);
-		timeout_error = err;
+		run_error = err;
 	}
 	/* Join only now: until every thread is done, any may kick the others. */
 	for (int i = 0; i < nvcpus; i++)
@@ -242,8 +295,8 @@ int main(int argc, char **argv)
 
 	report.vm = &vm;
 	report.shared = &shared;
-	report.ok = !timeout_error;
-	report.error = timeout_error;
+	report.ok = !run_error;
+	report.error = run_error;
 	for (int i = 0; i < nvcpus; i++) {
 		struct vcpu *v = &vcpus[i];
 
@@ -267,8 +320,8 @@ int main(int argc, char **argv)
 	}
 	fflush(stdout);
 
-	if (timeout_error)
-		fprintf(stderr, "exitgen: %s\n", timeout_error);
+	if (run_error)
+		fprintf(stderr, "exitgen: %s\n", run_error);
 	for (int i = 0; i < nvcpus; i++)
 		if (vcpus[i].error[0])
 			fprintf(stderr, "exitgen: %s\n", vcpus[i].error);

@@ -21,6 +21,7 @@ static const struct {
 	{ "hlt", OP_HLT, false },
 	{ "sleep", OP_SLEEP, false },
 	{ "leaf", OP_LEAF, false },
+	{ "wait", OP_WAIT, false },
 };
 
 const char *step_op_name(enum step_op op)
@@ -63,7 +64,7 @@ int step_parse(const char *text, int index, struct step *step, char *err,
 			break;
 	if (i == sizeof(step_ops) / sizeof(step_ops[0])) {
 		snprintf(err, errlen,
-			 "step %d '%s': unknown operation '%.*s' (expected out, in, cpuid, rdmsr, wrmsr, mmio, hlt, sleep or leaf)",
+			 "step %d '%s': unknown operation '%.*s' (expected out, in, cpuid, rdmsr, wrmsr, mmio, hlt, sleep, leaf or wait)",
 			 index + 1, text, (int)namelen, text);
 		return -1;
 	}
@@ -72,9 +73,10 @@ int step_parse(const char *text, int index, struct step *step, char *err,
 
 	switch (step->op) {
 	case OP_HLT:
+	case OP_WAIT:
 		if (arg) {
-			snprintf(err, errlen, "step %d '%s': hlt takes no argument",
-				 index + 1, text);
+			snprintf(err, errlen, "step %d '%s': %s takes no argument",
+				 index + 1, text, step_ops[i].name);
 			return -1;
 		}
 		return 0;
@@ -125,6 +127,7 @@ static void step_expected(const struct step *step, struct exit_counts *c)
 		c->io += step->n;
 		break;
 	case OP_SLEEP:		/* one OUT to the control port */
+	case OP_WAIT:
 		c->io += 1;
 		break;
 	case OP_CPUID:
@@ -166,6 +169,7 @@ uint64_t step_userspace_exits(const struct step *step, bool msr_to_user)
 		return msr_to_user ? step->n : 0;
 	case OP_HLT:
 	case OP_SLEEP:
+	case OP_WAIT:
 		return 1;
 	case OP_CPUID:
 	case OP_LEAF:

@@ -20,11 +20,12 @@ enum step_op {
 	OP_HLT,
 	OP_SLEEP,
 	OP_LEAF,
+	OP_WAIT,
 };
 
 struct step {
 	enum step_op op;
-	uint32_t n;		/* repetitions; 1 for hlt, sleep and leaf */
+	uint32_t n;		/* repetitions; 1 for hlt, sleep, leaf and wait */
 	uint32_t ms;		/* sleep */
 	uint32_t eax_in;	/* leaf */
 	uint32_t ecx_in;	/* leaf */

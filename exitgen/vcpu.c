@@ -6,6 +6,8 @@
  * misdirected exit is reported with vCPU, exit reason and rip.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ready.h"
 #include "vcpu.h"
 
 static const char *const exit_names[] = {
@@ -79,6 +82,10 @@ void vcpus_stop(struct run_shared *shared)
 		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 		pthread_kill(v->thread, SIGUSR1);
 	}
+	/* vCPUs held at the wait step */
+	pthread_mutex_lock(&shared->lock);
+	pthread_cond_broadcast(&shared->wait_cond);
+	pthread_mutex_unlock(&shared->lock);
 }
 
 static void __attribute__((format(printf, 2, 3)))
@@ -142,6 +149,7 @@ static void describe_expected(struct vcpu *v, char *buf, size_t len)
 		snprintf(buf, len, "IN from port 0x%x, 4 bytes", PORT_IN);
 		break;
 	case OP_SLEEP:
+	case OP_WAIT:
 		snprintf(buf, len, "OUT to port 0x%x, 4 bytes, data 0x%x",
 			 PORT_CONTROL, (unsigned int)v->step);
 		break;
@@ -232,6 +240,50 @@ static void vmm_sleep(struct vcpu *v, uint32_t ms)
 			return;
 }
 
+/*
+ * The wait step: a barrier of every vCPU. The last to arrive writes the
+ * ready file, then reads one byte from the go FIFO; then all go on. A stop
+ * (--timeout, another vCPU failing) ends the wait.
+ */
+static void vmm_wait(struct vcpu *v)
+{
+	struct run_shared *sh = v->shared;
+	struct pollfd pfd = { .fd = sh->go_fd, .events = POLLIN };
+	char go;
+	ssize_t n = -1;
+	bool last;
+
+	pthread_mutex_lock(&sh->lock);
+	last = ++sh->waiting == sh->nvcpus;
+	while (!last && !sh->go && !atomic_load(&sh->stop))
+		pthread_cond_wait(&sh->wait_cond, &sh->lock);
+	pthread_mutex_unlock(&sh->lock);
+	if (!last)
+		return;
+
+	/* Not under the lock: main takes it to stop everyone on --timeout. */
+	if (sh->ready_file && ready_file_write(sh->ready_file, "exitgen")) {
+		vcpu_fail(v, "vcpu %d: wait step: cannot say ready on --ready-file %s",
+			  v->index, sh->ready_file);
+	} else {
+		/* A kick can land just before poll: look at stop every 100 ms. */
+		while (!atomic_load(&sh->stop)) {
+			if (poll(&pfd, 1, 100) <= 0)
+				continue;
+			n = read(sh->go_fd, &go, 1);
+			if (n >= 0 || errno != EINTR)
+				break;
+		}
+		if (n != 1 && !atomic_load(&sh->stop))
+			vcpu_fail(v, "vcpu %d: wait step: reading --go-file: end of file",
+				  v->index);
+	}
+	pthread_mutex_lock(&sh->lock);
+	sh->go = true;
+	pthread_cond_broadcast(&sh->wait_cond);
+	pthread_mutex_unlock(&sh->lock);
+}
+
 static void handle_io(struct vcpu *v)
 {
 	struct kvm_run *r = v->run;
@@ -262,6 +314,12 @@ static void handle_io(struct vcpu *v)
 		if (!out || r->io.port != PORT_CONTROL || val != (uint32_t)v->step)
 			break;
 		vmm_sleep(v, s->ms);
+		consume(v);
+		return;
+	case OP_WAIT:
+		if (!out || r->io.port != PORT_CONTROL || val != (uint32_t)v->step)
+			break;
+		vmm_wait(v);
 		consume(v);
 		return;
 	default:
@@ -434,6 +492,7 @@ void run_shared_init(struct run_shared *shared)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&shared->finished_cond, &attr);
 	pthread_condattr_destroy(&attr);
+	pthread_cond_init(&shared->wait_cond, NULL);
 }
 
 int wait_vcpus(struct run_shared *shared, unsigned long long timeout_s)

@@ -69,6 +69,16 @@ struct run_shared {
 	pthread_mutex_t lock;
 	pthread_cond_t finished_cond;
 	int finished;
+
+	/*
+	 * The wait step (under lock): the last vCPU to reach it writes
+	 * ready_file, then reads one byte from go_fd; the others wait for go.
+	 */
+	const char *ready_file;
+	int go_fd;
+	pthread_cond_t wait_cond;
+	int waiting;
+	bool go;
 };
 
 /*

@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "live.h"
 #include "live_run.h"
+#include "ready.h"
 #include "report.h"
 
 #define EVERY_DEFAULT 10000
@@ -46,6 +47,8 @@ static void usage(FILE *f)
 "                       tp_btf where the vendor module's BTF allows, else tracepoint)\n"
 "      --batch          never redraw the screen\n"
 "  -o, --output FILE    write the report(s) to FILE instead of stdout\n"
+"      --ready-file PATH  once attached (before a CMD starts), write \"ready PID\"\n"
+"                       to PATH (a file, or a FIFO: blocks until it is read)\n"
 "  -v, --verbose        libbpf's messages\n", EVERY_DEFAULT);
 }
 
@@ -57,6 +60,7 @@ struct live_cmd {
 	bool events, batch, redraw;
 	FILE *out;
 	const char *out_name;
+	const char *ready_file;
 	struct live_src *src;
 	struct stats *stats;
 	double start;
@@ -186,7 +190,7 @@ static int print_final(struct live_cmd *c)
 static int parse_args(struct live_cmd *c, int argc, char **argv)
 {
 	enum { OPT_VCPU = 256, OPT_EVERY, OPT_TOP, OPT_SORT, OPT_FORMAT, OPT_BACKEND,
-	       OPT_PER_VM, OPT_EVENTS, OPT_BATCH, OPT_BPF_ATTACH };
+	       OPT_PER_VM, OPT_EVENTS, OPT_BATCH, OPT_BPF_ATTACH, OPT_READY_FILE };
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "vcpu", required_argument, NULL, OPT_VCPU },
@@ -202,6 +206,7 @@ static int parse_args(struct live_cmd *c, int argc, char **argv)
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "bpf-attach", required_argument, NULL, OPT_BPF_ATTACH },
 		{ "output", required_argument, NULL, 'o' },
+		{ "ready-file", required_argument, NULL, OPT_READY_FILE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -292,6 +297,9 @@ static int parse_args(struct live_cmd *c, int argc, char **argv)
 			break;
 		case 'o':
 			c->out_name = optarg;
+			break;
+		case OPT_READY_FILE:
+			c->ready_file = optarg;
 			break;
 		case 'v':
 			c->lo.verbose = true;
@@ -387,6 +395,10 @@ int cmd_live(int argc, char **argv)
 		next_print = c.start + c.delay;
 	if (c.every)
 		every_next = c.every;
+	if (c.ready_file && ready_file_write(c.ready_file, "exitstat")) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
 	if (have_child)
 		live_child_release(&child);
 

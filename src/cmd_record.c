@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "live.h"
 #include "live_run.h"
+#include "ready.h"
 #include "record.h"
 
 #define FLUSH_SECONDS 1.0
@@ -31,6 +32,8 @@ static void usage(FILE *f)
 "  -p, --pid PID        only the VM (process) PID\n"
 "  -D, --duration SECONDS  stop after SECONDS\n"
 "      --ringbuf MIB    BPF ring buffer size (power of two, default 64)\n"
+"      --ready-file PATH  once attached (before a CMD starts), write \"ready PID\"\n"
+"                       to PATH (a file, or a FIFO: blocks until it is read)\n"
 "  -v, --verbose        libbpf's messages\n", RECORD_BLOCK_EVENTS, FLUSH_SECONDS);
 }
 
@@ -46,6 +49,7 @@ int cmd_record(int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "duration", required_argument, NULL, 'D' },
 		{ "ringbuf", required_argument, NULL, 'r' },
+		{ "ready-file", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -55,7 +59,7 @@ int cmd_record(int argc, char **argv)
 	struct live_src *src = NULL;
 	struct record_writer *w = NULL;
 	struct live_counters lc;
-	const char *out = NULL;
+	const char *out = NULL, *ready_file = NULL;
 	double duration = 0, start, next_flush;
 	bool have_child = false;
 	char err[1024], source[25];
@@ -90,6 +94,9 @@ int cmd_record(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			lo.ringbuf_bytes = v << 20;
+			break;
+		case 'R':
+			ready_file = optarg;
 			break;
 		case 'v':
 			lo.verbose = true;
@@ -139,6 +146,10 @@ int cmd_record(int argc, char **argv)
 		 strstr(live_source(src), "tp_btf") ? "tp_btf" : "tracepoint");
 	w = record_writer_open(f, out, lo.pid, source);
 	if (!w) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	if (ready_file && ready_file_write(ready_file, "exitstat record")) {
 		ret = EXIT_FAIL;
 		goto out;
 	}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# exitgen integration tests on this machine's KVM (run as root).
+# exitgen integration tests on this host's KVM (run as root).
 #
 #   tests/exitgen/run.sh [EXITGEN] [MORE_EXITGEN...]
 #
@@ -7,10 +7,18 @@
 # counts exitgen reports must equal counts this script works out from the
 # steps by itself, and the kernel must agree independently: perf counts the
 # kvm:kvm_pio, kvm:kvm_cpuid, kvm:kvm_mmio, kvm:kvm_msr and
-# kvm:kvm_userspace_exit tracepoints, which fire on kvm_pvm (kvm:kvm_exit does
-# not). Then bad input, a missing device, the runaway cap and the timeout.
-# Each further EXITGEN (e.g. the ASan+UBSan build) runs the same tests, the
-# step matrix with two vCPUs only.
+# kvm:kvm_userspace_exit tracepoints (they fire on every KVM, kvm_pvm too)
+# and, where kvm:kvm_exit fires, kvm_exit per exit reason (io, cpuid, msr,
+# hlt; SVM or VMX codes). Then the wait step and readiness, bad input, a
+# missing device, the runaway cap and the timeout. Each further EXITGEN (e.g.
+# the ASan+UBSan build) runs the same tests, the step matrix with two vCPUs
+# only.
+#
+# The host's kind of KVM (scripts/host-kvm.sh; HOST_KVM_KIND=KIND skips the
+# probe, as the real-KVM bed does) decides what runs: exits: all, with the
+# kvm_exit counts; no-exits (kvm_pvm): all but the kvm_exit counts; none: only
+# the tests that need no KVM (bad input, devices that are missing or not KVM),
+# plus what a user sees without /dev/kvm. The rest then runs in the bed.
 set -uo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -21,6 +29,8 @@ pass=0
 fail=0
 tmp=$(mktemp -d /tmp/exitgen-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+READY_DIR=$tmp
+. tests/lib/ready.sh
 
 die() {
 	echo "exitgen tests: $*" >&2
@@ -29,17 +39,10 @@ die() {
 }
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (perf on kvm tracepoints, /dev/kvm)"
-[[ -c /dev/kvm ]] || die "/dev/kvm is missing: these tests need KVM"
-command -v perf >/dev/null || die "perf is missing (Debian package linux-perf)"
 command -v jq >/dev/null || die "jq is missing (Debian package jq)"
 for b in "${binaries[@]}"; do
 	[[ -x $b ]] || die "$b is not built (make $b)"
 done
-if [[ ! -d /sys/kernel/tracing/events/kvm ]]; then
-	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
-	[[ -d /sys/kernel/tracing/events/kvm ]] || die "no kvm tracepoints in /sys/kernel/tracing/events/kvm (is kvm loaded?)"
-fi
-
 # Result of one test case: "ok" or every mismatch, one per line.
 problems=()
 expect_eq() {			# what got want
@@ -68,7 +71,7 @@ want_from_steps() {		# K STEP...
 		n=${s#*:}
 		case $s in
 		out:* | in:*) want_io=$((want_io + n)) ;;
-		sleep:*) want_io=$((want_io + 1)) ;;
+		sleep:* | wait) want_io=$((want_io + 1)) ;;
 		cpuid:*) want_cpuid=$((want_cpuid + n)) ;;
 		leaf:*) want_cpuid=$((want_cpuid + 1)) ;;
 		rdmsr:* | wrmsr:*) want_msr=$((want_msr + n)) ;;
@@ -90,6 +93,89 @@ json() {			# jq filter on $tmp/out
 	jq -r "$1" "$tmp/out" 2>/dev/null
 }
 
+kind=${HOST_KVM_KIND:-}
+if [[ -z $kind ]]; then
+	line=$(bash scripts/host-kvm.sh "${binaries[0]}") || die "scripts/host-kvm.sh could not tell this host's KVM kind"
+	kind=${line%%:*}
+	echo "exitgen tests: host KVM kind $line"
+fi
+case $kind in exits | no-exits | none) ;; *) die "unknown KVM kind '$kind' (exits, no-exits or none)" ;; esac
+# kvm_exit's codes for io cpuid msr hlt, as perf --filter expressions
+if grep -qw svm /proc/cpuinfo; then
+	exit_filters=("exit_reason == 123" "exit_reason == 114" "exit_reason == 124" "exit_reason == 120")
+else
+	exit_filters=("exit_reason == 30" "exit_reason == 10" "exit_reason == 31 || exit_reason == 32" "exit_reason == 12")
+fi
+
+# Bad input and devices that are not KVM: every kind of host.
+no_kvm_tests() {		# BIN
+	local bin=$1 bad
+	"$bin" --json out:1 out:x >"$tmp/out" 2>"$tmp/err"
+	expect_eq "exit status" "$?" 2
+	expect_eq "message names the step and where" "$(grep -c "step 2 'out:x'" "$tmp/err")" 1
+	expect_eq "stdout" "$(cat "$tmp/out")" ""
+	finish "$bin rejects out:x"
+
+	for bad in foo:1 out:-1 out:4294967296 leaf:zz sleep:-5 hlt:2 wait:1; do
+		"$bin" "$bad" >"$tmp/out" 2>"$tmp/err"
+		expect_eq "$bad exit status" "$?" 2
+		expect_eq "$bad message" "$(grep -c -F "'$bad'" "$tmp/err")" 1
+	done
+	finish "$bin rejects other bad steps"
+
+	"$bin" out:1 wait >"$tmp/out" 2>"$tmp/err"
+	expect_eq "exit status" "$?" 2
+	expect_eq "message" "$(cat "$tmp/err")" "exitgen: step 2 'wait' needs --go-file FIFO (see exitgen --help)"
+	mkfifo "$tmp/go"
+	"$bin" --go-file "$tmp/go" wait out:1 wait >"$tmp/out" 2>"$tmp/err"
+	expect_eq "two waits: exit status" "$?" 2
+	expect_eq "two waits: message" "$(grep -c "step 3 'wait': only one wait step" "$tmp/err")" 1
+	: >"$tmp/plain"
+	"$bin" --go-file "$tmp/plain" wait >"$tmp/out" 2>"$tmp/err"
+	expect_eq "not a FIFO: exit status" "$?" 1
+	expect_eq "not a FIFO: message" "$(cat "$tmp/err")" "exitgen: --go-file $tmp/plain: not a FIFO (make it with mkfifo)"
+	rm -f "$tmp/go"
+	finish "$bin wait needs one --go-file FIFO"
+
+	# Missing device: one sentence, exit 1.
+	"$bin" --device /nonexistent/kvm out:1 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "exit status" "$?" 1
+	expect_eq "stderr lines" "$(wc -l <"$tmp/err")" 1
+	expect_eq "names the device" "$(grep -c /nonexistent/kvm "$tmp/err")" 1
+	finish "$bin --device /nonexistent/kvm"
+
+	# A device that is not KVM: the failing ioctl is named.
+	"$bin" --device /dev/null out:1 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "exit status" "$?" 1
+	expect_eq "message" "$(cat "$tmp/err")" \
+		"exitgen: KVM_GET_API_VERSION: Inappropriate ioctl for device"
+	finish "$bin --device /dev/null names the failing ioctl"
+
+	if [[ $kind == none ]]; then
+		"$bin" out:1 >"$tmp/out" 2>"$tmp/err"
+		expect_eq "exit status" "$?" 1
+		expect_eq "stderr lines" "$(wc -l <"$tmp/err")" 1
+		expect_eq "names /dev/kvm" "$(grep -c /dev/kvm "$tmp/err")" 1
+		finish "$bin on a host without KVM: one line naming /dev/kvm"
+	fi
+}
+
+if [[ $kind == none ]]; then
+	for bin in "${binaries[@]}"; do
+		echo "--- $bin"
+		no_kvm_tests "$bin"
+	done
+	echo "$pass passed, $fail failed (KVM kind none: the tests that need a KVM run in the real-KVM bed)"
+	((fail == 0))
+	exit
+fi
+[[ -c /dev/kvm ]] || die "/dev/kvm is missing: these tests need KVM"
+command -v perf >/dev/null || die "perf is missing (Debian package linux-perf)"
+if [[ ! -d /sys/kernel/tracing/events/kvm ]]; then
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	[[ -d /sys/kernel/tracing/events/kvm ]] || die "no kvm tracepoints in /sys/kernel/tracing/events/kvm (is kvm loaded?)"
+fi
+
 # Runs exitgen under perf and checks its JSON and the kernel's counts.
 run_case() {			# BIN MODE K MSR_FILTER(1|0) STEP...
 	local bin=$1 mode=$2 k=$3 filter=$4 rc msr_user user i
@@ -102,6 +188,12 @@ run_case() {			# BIN MODE K MSR_FILTER(1|0) STEP...
 	local events=(-e kvm:kvm_pio -e kvm:kvm_cpuid -e kvm:kvm_mmio
 		-e kvm:kvm_userspace_exit)
 	((filter)) || events+=(-e kvm:kvm_msr)
+	local f
+	if [[ $kind == exits ]]; then
+		for f in "${exit_filters[@]}"; do
+			events+=(-e kvm:kvm_exit --filter "$f")
+		done
+	fi
 	perf stat -x, -o "$tmp/perf" "${events[@]}" \
 		-- "$bin" "${opts[@]}" "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
@@ -137,6 +229,12 @@ run_case() {			# BIN MODE K MSR_FILTER(1|0) STEP...
 	expect_eq "kvm:kvm_userspace_exit" "$(perf_count kvm:kvm_userspace_exit)" "$user"
 	# KVM traces kvm_msr only for MSRs it handles itself
 	((filter)) || expect_eq "kvm:kvm_msr" "$(perf_count kvm:kvm_msr)" "$want_msr"
+	# where kvm_exit fires: per reason, in the order of exit_filters
+	if [[ $kind == exits ]]; then
+		expect_eq "kvm:kvm_exit io cpuid msr hlt" \
+			"$(awk -F, '$3 == "kvm:kvm_exit" { printf "%s%s", sep, $1; sep = " " }' "$tmp/perf")" \
+			"$want_io $want_cpuid $want_msr $want_hlt"
+	fi
 }
 
 step_types=(out:1000 in:700 cpuid:500 rdmsr:300 wrmsr:400 mmio:600 hlt
@@ -212,33 +310,39 @@ for bin in "${binaries[@]}"; do
 	run_case "$bin" 64 1 1 out:50000 cpuid:50000
 	finish "$bin out:50000 cpuid:50000 (loop, counts exact)"
 
-	# Bad step: one clear message naming it, no run.
-	"$bin" --json out:1 out:x >"$tmp/out" 2>"$tmp/err"
-	expect_eq "exit status" "$?" 2
-	expect_eq "message names the step and where" "$(grep -c "step 2 'out:x'" "$tmp/err")" 1
-	expect_eq "stdout" "$(cat "$tmp/out")" ""
-	finish "$bin rejects out:x"
+	no_kvm_tests "$bin"
 
-	for bad in foo:1 out:-1 out:4294967296 leaf:zz sleep:-5 hlt:2; do
-		"$bin" "$bad" >"$tmp/out" 2>"$tmp/err"
-		expect_eq "$bad exit status" "$?" 2
-		expect_eq "$bad message" "$(grep -c -F "'$bad'" "$tmp/err")" 1
-	done
-	finish "$bin rejects other bad steps"
+	# The wait step holds every vCPU until the test says go; --ready-file
+	# says when they are all there. Both through FIFOs (tests/lib/ready.sh).
+	ready_fifo ready; ready_fifo go
+	"$bin" --json --vcpus 2 --ready-file "$READY_DIR/ready" --go-file "$READY_DIR/go" \
+		out:5 wait out:7 >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	await_ready ready
+	expect_eq "ready line's pid" "$ready_pid" "$pid"
+	release go
+	wait $pid
+	expect_eq "exit status" "$?" 0
+	expect_eq "io expected, seen" "$(json '"\(.expected.io) \(.userspace_exits.KVM_EXIT_IO)"')" "26 26"
+	expect_eq "steps" "$(jq -c .steps "$tmp/out")" '[{"op":"out","n":5},{"op":"wait","n":1},{"op":"out","n":7}]'
+	finish "$bin out:5 wait out:7: ready with every vCPU at the wait, then goes on"
 
-	# Missing device: one sentence, exit 1.
-	"$bin" --device /nonexistent/kvm out:1 >"$tmp/out" 2>"$tmp/err"
+	# Never told to go: --timeout stops it, held just after the wait step's OUT.
+	"$bin" --json --vcpus 2 --timeout 1 --ready-file "$READY_DIR/ready" --go-file "$READY_DIR/go" \
+		out:5 wait out:7 >"$tmp/out" 2>"$tmp/err"
 	expect_eq "exit status" "$?" 1
-	expect_eq "stderr lines" "$(wc -l <"$tmp/err")" 1
-	expect_eq "names the device" "$(grep -c /nonexistent/kvm "$tmp/err")" 1
-	finish "$bin --device /nonexistent/kvm"
+	await_ready ready
+	expect_eq "said ready" "$ready_pid" "$(json .pid)"
+	expect_eq "io seen: 5 + the wait's OUT per vCPU" "$(json .userspace_exits.KVM_EXIT_IO)" 12
+	expect_eq "message" "$(grep -c 'still running after 1 s (--timeout)' "$tmp/err")" 1
+	finish "$bin holds at the wait step until go (--timeout 1 ends it)"
+	close_fifo ready; close_fifo go
 
-	# A device that is not KVM: the failing ioctl is named.
-	"$bin" --device /dev/null out:1 >"$tmp/out" 2>"$tmp/err"
-	expect_eq "exit status" "$?" 1
-	expect_eq "message" "$(cat "$tmp/err")" \
-		"exitgen: KVM_GET_API_VERSION: Inappropriate ioctl for device"
-	finish "$bin --device /dev/null names the failing ioctl"
+	# Without a wait step, ready once every vCPU runs; a plain file works too.
+	"$bin" --json --vcpus 2 --ready-file "$tmp/ready.txt" out:3 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "exit status" "$?" 0
+	expect_eq "ready file" "$(cat "$tmp/ready.txt")" "ready $(json .pid)"
+	finish "$bin --ready-file without a wait step"
 
 	# Runaway cap: the run stops at the cap, reports it and fails.
 	"$bin" --json --max-exits 10 out:1000 >"$tmp/out" 2>"$tmp/err"
@@ -254,10 +358,10 @@ for bin in "${binaries[@]}"; do
 	finish "$bin default --max-exits"
 
 	# Timeout: vCPUs spinning in KVM (no user-space exits) are kicked out.
-	start=$(date +%s%N)
+	start=${EPOCHREALTIME/./}	# microseconds (busybox date has no %N)
 	"$bin" --json --vcpus 2 --timeout 1 cpuid:4000000000 >"$tmp/out" 2>"$tmp/err"
 	expect_eq "exit status" "$?" 1
-	ms=$((($(date +%s%N) - start) / 1000000))
+	ms=$(((${EPOCHREALTIME/./} - start) / 1000))
 	expect_eq "stopped within 5 s" "$((ms < 5000))" 1
 	expect_eq "ok" "$(json .ok)" false
 	expect_eq "message" "$(grep -c 'still running after 1 s (--timeout)' "$tmp/err")" 1

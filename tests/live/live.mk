@@ -1,5 +1,6 @@
 # Live collection and recording tests.
-#   check-live           this machine (kvm_pvm: the kvm events that do fire, errors)
+#   check-live           this host, with the expectations of its kind of KVM; where
+#                        kvm_exit does not fire, in the real-KVM bed too (kvm-where.sh)
 #   check-live-realkvm   exact counts in the real-KVM bed, every backend + record
 #   bench-live           cost per exit of each backend vs no tracing, in the bed
 CHECKS += check-live check-live-realkvm
@@ -21,14 +22,8 @@ $(BUILD)/static/record_tool: tests/live/record_tool.c $(LIB_SRCS) $(LIB_HDRS) $(
 
 STATIC_BINARIES += $(BUILD)/static/record_tool
 
-check-live: $(BUILD)/exitstat $(BUILD)/san/exitstat $(BUILD)/exitgen $(BUILD)/tests/record_tool \
-		$(BUILD)/san/tests/record_tool
-	$(BUILD)/tests/record_tool selftest
-	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/san/tests/record_tool selftest
-	@bash tests/live/check-here.sh $(BUILD)/exitstat $(BUILD)/exitgen $(BUILD)/tests/record_tool
-	@echo "-- the same under ASan+UBSan"
-	@ASAN_OPTIONS=detect_leaks=1 bash tests/live/check-here.sh $(BUILD)/san/exitstat $(BUILD)/exitgen \
-		$(BUILD)/san/tests/record_tool
+check-live: $(KVM_WHERE_DEPS)
+	@bash tests/lib/kvm-where.sh live
 
 check-live-realkvm: $(BUILD)/static/exitstat $(BUILD)/static/exitgen $(BUILD)/static/record_tool
 	@bash tests/live/bed-check.sh

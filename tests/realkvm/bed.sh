@@ -191,6 +191,8 @@ cmd_initramfs() {
 
 	root=$(mktemp -d)
 	CLEANUP_DIRS+=("$root")
+	# mktemp's 0700 would become the guest's / : no path for a non-root user
+	chmod 755 "$root"
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,out,etc/bed,lib/bed/modules}
 	cp "$busybox" "$root/bin/busybox"
 	for applet in $("$busybox" --list); do

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* --ready-file: telling a test (or a script) that collection is attached. */
+#ifndef EXITSTAT_READY_H
+#define EXITSTAT_READY_H
+
+/*
+ * Writes "ready PID\n" to path: a regular file (created) or a FIFO (blocks
+ * until a reader opens it). 0, or -1 after one message on stderr that
+ * starts with prog ("exitstat", "exitstat record").
+ */
+int ready_file_write(const char *path, const char *prog);
+
+#endif

@@ -26,27 +26,36 @@ series() {
 	done
 }
 
-# fresh_tree PRISTINE DEST [N]: DEST becomes a hard-linked copy of PRISTINE
-# with the series (or its first N patches) applied; every file the series
-# touches is a private copy first, so the pristine tree is never written.
-# A touched file whose content is what the previous DEST had keeps that
-# file's time stamp, so make rebuilds only what really changed (the object
-# tree was built from the previous DEST).
+# fresh_tree PRISTINE DEST [N]: DEST becomes PRISTINE with the series (or its
+# first N patches) applied. The files the series does not touch are hard
+# links to PRISTINE, made once per pristine tree (DEST.pristine names it);
+# the touched ones are patched in a scratch tree from PRISTINE's copies each
+# time, then put into DEST as private copies, so the pristine tree is never
+# written. A touched file whose content DEST already has keeps its time stamp,
+# so make rebuilds only what really changed (the object tree was built from
+# DEST as it was).
 fresh_tree() {
-	local pristine=$1 dest=$2 new=$2.new f all patches touched
+	local pristine=$1 dest=$2 scratch=$2.patched f all patches touched have=
 	mapfile -t all < <(series)
 	patches=("${all[@]:0:${3:-${#all[@]}}}")
 	mapfile -t touched < <(cd "$pristine" && git apply --numstat "${all[@]}" | awk '{ print $3 }' | sort -u)
-	rm -rf "$new"
-	mkdir -p "$(dirname "$dest")"
-	cp -al "$pristine" "$new"
+	[[ -d $dest && -r $dest.pristine ]] && have=$(< "$dest.pristine")
+	if [[ $have != "$pristine" ]]; then
+		rm -rf "$dest" "$dest.new" "$dest.pristine"
+		mkdir -p "$(dirname "$dest")"
+		cp -al "$pristine" "$dest.new"
+		mv "$dest.new" "$dest"
+		echo "$pristine" > "$dest.pristine"
+	fi
+	rm -rf "$scratch"
+	mkdir -p "$scratch"
+	for f in "${touched[@]}"; do
+		if [[ -e $pristine/$f ]]; then
+			(cd "$pristine" && cp --parents "$f" "$scratch/")
+		fi
+	done
 	(
-		cd "$new"
-		for f in "${touched[@]}"; do
-			if [[ -e $f ]]; then
-				cp --remove-destination "$pristine/$f" "$f"
-			fi
-		done
+		cd "$scratch"
 		# One at a time: --check cannot see what earlier patches of the
 		# same invocation would create.
 		for f in "${patches[@]}"; do
@@ -55,12 +64,15 @@ fresh_tree() {
 		done
 	)
 	for f in "${touched[@]}"; do
-		if [[ -f $dest/$f && -f $new/$f ]] && cmp -s "$dest/$f" "$new/$f"; then
-			touch -r "$dest/$f" "$new/$f"
+		if [[ ! -e $scratch/$f ]]; then
+			rm -f "$dest/$f"
+		elif [[ ! -f $dest/$f ]] || ! cmp -s "$scratch/$f" "$dest/$f" ||
+			(($(stat -c %h "$dest/$f") != 1)); then
+			mkdir -p "$(dirname "$dest/$f")"
+			cp --remove-destination "$scratch/$f" "$dest/$f"
 		fi
 	done
-	rm -rf "$dest"
-	mv "$new" "$dest"
+	rm -rf "$scratch"
 }
 
 # kconfig_merge OBJ FRAGMENT: merges FRAGMENT into OBJ/.config and fails if a

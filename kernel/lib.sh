@@ -126,6 +126,11 @@ lock_work() {
 	fi
 }
 
+# unlock_work: lets the next run have the work tree before this one exits.
+unlock_work() {
+	flock -u 9
+}
+
 # --- The shared build -------------------------------------------------------
 # Both kernel checks use ONE patched tree and ONE configuration (tinyconfig +
 # configs/kvm.config: bootable in the bed, KVM, KVM_AMD, KVM_INTEL as modules,

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Guest job of `make kernel-boot-check`, run by the real-KVM bed inside the
-# patched kernel (KVM + KVM_AMD built in). It only collects; boot-verify.sh
+# patched kernel, after loading its kvm modules. It only collects; boot-verify.sh
 # checks on the host. Per scenario directory: debugfs table before and after,
 # the kvm:kvm_exit hist over the same span, exitgen's JSON; dmesg carries
 # "boot-job: mark NAME" lines around each scenario for the printed tables.
@@ -11,6 +11,12 @@ PARAM=/sys/module/kvm/parameters/exit_stats_interval
 
 mark() { echo "boot-job: mark $1" >/dev/kmsg; }
 
+# The kernel has KVM as modules (the build kernel-check checks, shared):
+# boot-check.sh adds them to the initramfs in insmod order.
+for m in irqbypass kvm kvm-amd; do
+	insmod /lib/exitstat-kvm/$m.ko || bed_fail "insmod /lib/exitstat-kvm/$m.ko failed"
+done
+[ -c /dev/kvm ] || bed_fail "/dev/kvm did not appear after insmod kvm-amd.ko"
 [ -r $TABLE ] || bed_fail "$TABLE is missing"
 [ -w $PARAM ] || bed_fail "$PARAM is missing or not writable"
 grep -c ^processor /proc/cpuinfo >ncpus

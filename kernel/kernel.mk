@@ -35,18 +35,22 @@ $(BUILD)/san/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/reasons.h
 # recorded CPUID answers, and boot-verify.sh on real and damaged bed results.
 kernel-tools-check: $(BUILD)/tests/kernel_stats_test $(BUILD)/san/tests/kernel_stats_test \
 		$(BUILD)/exitstat-cpuid $(BUILD)/san/exitstat-cpuid
+	@echo "check-where: host (recorded bed results; no KVM, no kernel build)"
 	$(BUILD)/tests/kernel_stats_test
 	$(BUILD)/san/tests/kernel_stats_test
 	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/exitstat-cpuid
 	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/san/exitstat-cpuid
 	bash kernel/tests/boot-verify-selftest.sh kernel/tests/fixtures/boot $(BUILD)/exitstat-cpuid
 
-# Applies the series to a fresh tree, builds kvm/kvm-amd/kvm-intel with
-# CONFIG_KVM_WERROR=y, runs checkpatch --strict on every patch.
+# Both kernel checks share one patched tree and one build (kernel/lib.sh
+# kernel_build: tinyconfig + kernel/configs/kvm.config, bzImage + kvm modules).
+# kernel-check: that build (kvm/kvm-amd/kvm-intel with CONFIG_KVM_WERROR=y,
+# modpost against vmlinux), checkpatch --strict on every patch, every prefix
+# of the series builds.
 kernel-check: setup
 	@bash kernel/check.sh
 
-# Boots the patched kernel in the real-KVM bed (tests/realkvm) and checks the
+# kernel-boot-check: boots that bzImage + modules in the real-KVM bed and checks the
 # printed tables, debugfs and the CPUID leaves against exitgen and kvm:kvm_exit.
 kernel-boot-check: setup static $(BUILD)/exitstat-cpuid
 	@bash kernel/boot-check.sh

@@ -1,4 +1,5 @@
-# Helpers shared by kernel/check.sh and kernel/boot-check.sh (sourced).
+# Helpers shared by kernel/check.sh and kernel/boot-check.sh (sourced), and
+# the one patched tree and kernel build they share (kernel_build).
 
 # step NAME CMD...: runs CMD, prints how long it took, stops the script on failure.
 step() {
@@ -25,23 +26,36 @@ series() {
 	done
 }
 
-# fresh_tree PRISTINE DEST [N]: DEST becomes a hard-linked copy of PRISTINE
-# with the series (or its first N patches) applied; every file the series
-# touches is a private copy first, so the pristine tree is never written.
+# fresh_tree PRISTINE DEST [N]: DEST becomes PRISTINE with the series (or its
+# first N patches) applied. The files the series does not touch are hard
+# links to PRISTINE, made once per pristine tree (DEST.pristine names it);
+# the touched ones are patched in a scratch tree from PRISTINE's copies each
+# time, then put into DEST as private copies, so the pristine tree is never
+# written. A touched file whose content DEST already has keeps its time stamp,
+# so make rebuilds only what really changed (the object tree was built from
+# DEST as it was).
 fresh_tree() {
-	local pristine=$1 dest=$2 f patches
-	mapfile -t patches < <(series | head -n "${3:-1000}")
-	rm -rf "$dest"
-	mkdir -p "$(dirname "$dest")"
-	cp -al "$pristine" "$dest"
+	local pristine=$1 dest=$2 scratch=$2.patched f all patches touched have=
+	mapfile -t all < <(series)
+	patches=("${all[@]:0:${3:-${#all[@]}}}")
+	mapfile -t touched < <(cd "$pristine" && git apply --numstat "${all[@]}" | awk '{ print $3 }' | sort -u)
+	[[ -d $dest && -r $dest.pristine ]] && have=$(< "$dest.pristine")
+	if [[ $have != "$pristine" ]]; then
+		rm -rf "$dest" "$dest.new" "$dest.pristine"
+		mkdir -p "$(dirname "$dest")"
+		cp -al "$pristine" "$dest.new"
+		mv "$dest.new" "$dest"
+		echo "$pristine" > "$dest.pristine"
+	fi
+	rm -rf "$scratch"
+	mkdir -p "$scratch"
+	for f in "${touched[@]}"; do
+		if [[ -e $pristine/$f ]]; then
+			(cd "$pristine" && cp --parents "$f" "$scratch/")
+		fi
+	done
 	(
-		cd "$dest"
-		git apply --numstat "${patches[@]}" | awk '{ print $3 }' | sort -u |
-		while read -r f; do
-			if [[ -e $f ]]; then
-				cp --remove-destination "$pristine/$f" "$f"
-			fi
-		done
+		cd "$scratch"
 		# One at a time: --check cannot see what earlier patches of the
 		# same invocation would create.
 		for f in "${patches[@]}"; do
@@ -49,6 +63,16 @@ fresh_tree() {
 			git apply "$f"
 		done
 	)
+	for f in "${touched[@]}"; do
+		if [[ ! -e $scratch/$f ]]; then
+			rm -f "$dest/$f"
+		elif [[ ! -f $dest/$f ]] || ! cmp -s "$scratch/$f" "$dest/$f" ||
+			(($(stat -c %h "$dest/$f") != 1)); then
+			mkdir -p "$(dirname "$dest/$f")"
+			cp --remove-destination "$scratch/$f" "$dest/$f"
+		fi
+	done
+	rm -rf "$scratch"
 }
 
 # kconfig_merge OBJ FRAGMENT: merges FRAGMENT into OBJ/.config and fails if a
@@ -100,4 +124,99 @@ lock_work() {
 		echo "kernel: another run holds $1.lock; waiting"
 		flock 9
 	fi
+}
+
+# unlock_work: lets the next run have the work tree before this one exits.
+unlock_work() {
+	flock -u 9
+}
+
+# --- The shared build -------------------------------------------------------
+# Both kernel checks use ONE patched tree and ONE configuration (tinyconfig +
+# configs/kvm.config: bootable in the bed, KVM, KVM_AMD, KVM_INTEL as modules,
+# CONFIG_KVM_WERROR=y) and one object tree: kernel-check builds it and checks
+# the modules, kernel-boot-check boots its bzImage with its modules. Whichever
+# runs second finds everything built (ccache covers what fresh_tree re-touches).
+CACHE=${EXITSTAT_CACHE:-/var/cache/exitstat}
+WORK=$CACHE/linux/kvm
+SRC=$WORK/src
+OBJ=$WORK/obj
+export CCACHE_DIR=$CACHE/ccache
+KMAKE=(make -s -C "$SRC" O="$OBJ" CC="ccache gcc" -j"$(nproc)")
+FRAGMENT=$KERNEL_DIR/configs/kvm.config
+# In insmod order (kvm needs irqbypass; kvm-amd and kvm-intel need kvm).
+MODULES=(virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko arch/x86/kvm/kvm-intel.ko)
+
+# make_logged LOG TARGET...: runs the kernel make, the output in LOG; prints
+# its warnings, or on failure its last lines and where the log is.
+make_logged() {
+	local log=$1
+	shift
+	if ! "${KMAKE[@]}" "$@" > "$log" 2>&1; then
+		tail -40 "$log" >&2
+		echo "kernel: make $* failed, full log: $log" >&2
+		return 1
+	fi
+	cat "$log"
+}
+
+# check_modules: the vendor modules call kvm_exit_stats_record and kvm.ko
+# exports every kvm_exit_stats_ symbol they use (modpost checked the rest of
+# their symbols against vmlinux), and the build had CONFIG_KVM_WERROR.
+check_modules() {
+	local ko sym missing=0 exports imports
+	grep -q '^CONFIG_KVM_WERROR=y$' "$OBJ/.config" || { echo "kernel: CONFIG_KVM_WERROR is off" >&2; return 1; }
+	for ko in "${MODULES[@]}"; do
+		[[ -f $OBJ/$ko ]] || { echo "kernel: $OBJ/$ko was not built" >&2; return 1; }
+	done
+	exports=$(nm "$OBJ/arch/x86/kvm/kvm.ko" | awk '$3 ~ /^__ksymtab_/ { sub(/^__ksymtab_/, "", $3); print $3 }')
+	for ko in kvm-amd kvm-intel; do
+		imports=$(nm "$OBJ/arch/x86/kvm/$ko.ko" | awk '$1 == "U" && $2 ~ /^kvm_exit_stats_/ { print $2 }')
+		for sym in $imports; do
+			if ! grep -qx "$sym" <<< "$exports"; then
+				echo "kernel: $ko.ko needs $sym, which kvm.ko does not export" >&2
+				missing=1
+			fi
+		done
+		if ! grep -qx kvm_exit_stats_record <<< "$imports"; then
+			echo "kernel: $ko.ko does not call kvm_exit_stats_record" >&2
+			missing=1
+		fi
+	done
+	return "$missing"
+}
+
+build_kernel() {
+	make_logged "$WORK/build.log" bzImage modules
+	check_modules
+	ls -l "$OBJ/arch/x86/boot/bzImage" "${MODULES[@]/#/$OBJ/}"
+}
+
+# retire_old_work: the separate trees of the two checks before they shared
+# one (linux/check, linux/boot, several GB), removed when no run holds them.
+retire_old_work() {
+	local d
+	for d in "$CACHE/linux/check" "$CACHE/linux/boot"; do
+		[[ -e $d ]] || continue
+		(
+			exec 8>"$d.lock"
+			flock -n 8 || exit 0
+			echo "kernel: removing $d (no longer used: both checks share $WORK)"
+			rm -rf "$d"
+		)
+	done
+}
+
+# kernel_build: lock the shared work tree (until the script exits), apply the
+# series to a fresh copy, configure, build bzImage + modules, check them.
+kernel_build() {
+	local start
+	lock_work "$WORK"
+	retire_old_work
+	start=$(date +%s)
+	PRISTINE=$("$KERNEL_DIR/linux-tree.sh")
+	echo "kernel: pristine tree $PRISTINE ($(( $(date +%s) - start )) s)"
+	step "git apply --check, then apply the series to a fresh copy" fresh_tree "$PRISTINE" "$SRC"
+	step "configure (tinyconfig + $(basename "$FRAGMENT"))" kconfig_configure tinyconfig
+	step "build bzImage + kvm, kvm-amd, kvm-intel modules (KVM_WERROR)" build_kernel
 }

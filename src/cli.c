@@ -52,6 +52,16 @@ bool cli_parse_vcpu(const char *s, uint32_t *vcpu)
 	return true;
 }
 
+bool cli_parse_ringbuf_mib(const char *s, size_t *bytes)
+{
+	uint64_t v;
+
+	if (!cli_parse_u64(s, &v) || !v || v > 4096 || (v & (v - 1)))
+		return false;
+	*bytes = (size_t)v << 20;
+	return true;
+}
+
 void cli_bad_value(const char *cmd, const struct option *opts, int c, const char *arg)
 {
 	for (const struct option *o = opts; o && o->name; o++) {

@@ -4,6 +4,7 @@
 #define EXITSTAT_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* A whole string of digits, decimal or 0x-hex, no sign. */
@@ -15,6 +16,9 @@ bool cli_parse_double(const char *s, double min, double max, double *v);
 /* A VM's pid (1 .. 2^32-1) and a vCPU index (0 .. 2^32-2). */
 bool cli_parse_pid(const char *s, uint32_t *pid);
 bool cli_parse_vcpu(const char *s, uint32_t *vcpu);
+
+/* A ring buffer size in MiB, a power of two 1 .. 4096; *bytes gets it in bytes. */
+bool cli_parse_ringbuf_mib(const char *s, size_t *bytes);
 
 struct option;
 

@@ -45,6 +45,9 @@ static void usage(FILE *f)
 "                       the tracepoints with perf_event_open (the fallback)\n"
 "      --bpf-attach tp_btf|tracepoint  BPF: how to attach to kvm_exit (default:\n"
 "                       tp_btf where the vendor module's BTF allows, else tracepoint)\n"
+"      --ringbuf MIB    perf: each CPU's ring (a power of two; default 64 MiB over\n"
+"                       all CPUs, 1 to 8 MiB each); events it has no room for are\n"
+"                       counted and reported as lost\n"
 "      --batch          never redraw the screen\n"
 "  -o, --output FILE    write the report(s) to FILE instead of stdout\n"
 "      --ready-file PATH  once attached (before a CMD starts), write \"ready PID\"\n"
@@ -130,6 +133,7 @@ static int print_report(struct live_cmd *c, bool final)
 	size_t it = 0;
 	const struct stats_entry *e;
 	uint64_t untimed = 0;
+	char lost_note[1024], note[1536];
 
 	if (live_read(c->src, c->stats) || live_counters(c->src, &lc)) {
 		fprintf(stderr, "exitstat: reading the live counts failed\n");
@@ -144,6 +148,12 @@ static int print_report(struct live_cmd *c, bool final)
 	m.window_s = live_now() - c->start;
 	m.unpaired = untimed;
 	m.note = live_note(c->src);
+	live_lost_note(c->src, lost_note, sizeof(lost_note));
+	if (lost_note[0]) {
+		snprintf(note, sizeof(note), "%s%s%s", m.note ? m.note : "", m.note ? "; " : "",
+			 lost_note);
+		m.note = note;
+	}
 	if (final && !lc.exits && !m.note)
 		m.note = c->lo.pid ? "no kvm events at all from this process: is it a VM, and running?"
 				   : "no kvm events at all: is any VM running?";
@@ -190,7 +200,7 @@ static int print_final(struct live_cmd *c)
 static int parse_args(struct live_cmd *c, int argc, char **argv)
 {
 	enum { OPT_VCPU = 256, OPT_EVERY, OPT_TOP, OPT_SORT, OPT_FORMAT, OPT_BACKEND,
-	       OPT_PER_VM, OPT_EVENTS, OPT_BATCH, OPT_BPF_ATTACH, OPT_READY_FILE };
+	       OPT_PER_VM, OPT_EVENTS, OPT_BATCH, OPT_BPF_ATTACH, OPT_READY_FILE, OPT_RINGBUF };
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "vcpu", required_argument, NULL, OPT_VCPU },
@@ -205,6 +215,7 @@ static int parse_args(struct live_cmd *c, int argc, char **argv)
 		{ "events", no_argument, NULL, OPT_EVENTS },
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "bpf-attach", required_argument, NULL, OPT_BPF_ATTACH },
+		{ "ringbuf", required_argument, NULL, OPT_RINGBUF },
 		{ "output", required_argument, NULL, 'o' },
 		{ "ready-file", required_argument, NULL, OPT_READY_FILE },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -294,6 +305,13 @@ static int parse_args(struct live_cmd *c, int argc, char **argv)
 				return -1;
 			}
 			c->lo.bpf_tracepoint = !strcmp(optarg, "tracepoint");
+			break;
+		case OPT_RINGBUF:
+			if (!cli_parse_ringbuf_mib(optarg, &c->lo.ringbuf_bytes)) {
+				fprintf(stderr, "exitstat: --ringbuf %s: a power of two of MiB, 1..4096\n",
+					optarg);
+				return -1;
+			}
 			break;
 		case 'o':
 			c->out_name = optarg;
@@ -450,8 +468,9 @@ int cmd_live(int argc, char **argv)
 				next_print += c.delay;
 		}
 	}
-	/* Whatever the rings still hold. */
-	live_poll(c.src, 0, NULL, NULL);
+	/* Stop collecting and drain whatever the rings still hold. */
+	if (live_finish(c.src, NULL, NULL))
+		ret = EXIT_FAIL;
 	if (print_final(&c))
 		ret = EXIT_FAIL;
 	if (have_child) {

@@ -88,12 +88,11 @@ int cmd_record(int argc, char **argv)
 			}
 			break;
 		case 'r':
-			if (!cli_parse_u64(optarg, &v) || !v || v > 4096 || (v & (v - 1))) {
+			if (!cli_parse_ringbuf_mib(optarg, &lo.ringbuf_bytes)) {
 				fprintf(stderr, "exitstat record: --ringbuf %s: a power of two of MiB, "
 					"1..4096\n", optarg);
 				return EXIT_USAGE;
 			}
-			lo.ringbuf_bytes = v << 20;
 			break;
 		case 'R':
 			ready_file = optarg;
@@ -178,8 +177,8 @@ int cmd_record(int argc, char **argv)
 		if (duration && now - start >= duration)
 			break;
 	}
-	/* What the ring still holds, then the exits whose entry never came. */
-	if (live_poll(src, 0, write_exit, w) || live_flush_open(src, write_exit, w))
+	/* Detach, drain what the ring still holds, then the exits whose entry never came. */
+	if (live_finish(src, write_exit, w) || live_flush_open(src, write_exit, w))
 		ret = EXIT_FAIL;
 	live_counters(src, &lc);
 	{

@@ -54,7 +54,8 @@ unsigned int live_event_count(void);
 struct live_counters {
 	uint64_t exits;		/* kvm_exit events counted */
 	uint64_t entries;
-	uint64_t lost;		/* exits or records lost (ring full, maps full, perf LOST) */
+	uint64_t lost;		/* exits not counted or records lost (ring full, maps full,
+				 * perf: events its rings never gave us) */
 	uint64_t untimed;	/* exits whose time in exit could not be kept */
 };
 
@@ -91,6 +92,20 @@ int live_events(struct live_src *l, uint64_t *counts, bool *attached);
  * fire, the mix is no longer needed and costs time on every exit.
  */
 void live_stop_events(struct live_src *l);
+
+/*
+ * The end of a run, before the final report: stop collecting (the programs or
+ * events are detached or disabled, so the report is one consistent moment),
+ * then drain what the rings still hold (record mode: deliver to fn). After it
+ * the counts, and the losses, are final; live_poll does nothing.
+ */
+int live_finish(struct live_src *l, live_exit_fn fn, void *ctx);
+
+/*
+ * What was lost and where, in words (e.g. per CPU ring), for the report's
+ * note; "" when nothing was lost or the backend has nothing to add.
+ */
+void live_lost_note(struct live_src *l, char *buf, size_t len);
 
 /* Record mode at the end: deliver the exits still waiting for their entry (has_dur false). */
 int live_flush_open(struct live_src *l, live_exit_fn fn, void *ctx);

@@ -33,6 +33,7 @@ struct bpf_live {
 	live_exit_fn fn;
 	void *fn_ctx;
 	int fn_ret;
+	bool finished;
 };
 
 enum exit_hook { HOOK_BTF_VCPU_ISA, HOOK_BTF_REASON_VCPU_ISA, HOOK_TRACEPOINT };
@@ -282,6 +283,27 @@ static int bpf_flush_open(void *p, live_exit_fn fn, void *ctx)
 	return ret;
 }
 
+static void bpf_stop_events(void *p);
+
+/*
+ * The end: detach every program, so the maps hold one moment (an exit
+ * counted is in the stats read next) and the ring gets no more records; then
+ * read what the ring still holds.
+ */
+static int bpf_finish(void *p, live_exit_fn fn, void *ctx)
+{
+	struct bpf_live *b = p;
+
+	if (!b->finished) {
+		for (int i = 0; i < b->nlinks; i++)
+			bpf_link__destroy(b->links[i]);
+		b->nlinks = 0;
+		bpf_stop_events(b);
+		b->finished = true;
+	}
+	return bpf_poll(b, 0, fn, ctx);
+}
+
 static void bpf_close(void *p)
 {
 	struct bpf_live *b = p;
@@ -312,6 +334,7 @@ static const struct live_ops bpf_ops = {
 	.read = bpf_read,
 	.events = bpf_events,
 	.flush_open = bpf_flush_open,
+	.finish = bpf_finish,
 	.close = bpf_close,
 };
 

@@ -261,6 +261,18 @@ int live_events(struct live_src *l, uint64_t *counts, bool *attached)
 	return l->ops->events(l->b, counts, attached);
 }
 
+int live_finish(struct live_src *l, live_exit_fn fn, void *ctx)
+{
+	return l->ops->finish ? l->ops->finish(l->b, fn, ctx) : l->ops->poll(l->b, 0, fn, ctx);
+}
+
+void live_lost_note(struct live_src *l, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (l->ops->lost_note)
+		l->ops->lost_note(l->b, buf, len);
+}
+
 int live_flush_open(struct live_src *l, live_exit_fn fn, void *ctx)
 {
 	return l->ops->flush_open ? l->ops->flush_open(l->b, fn, ctx) : 0;

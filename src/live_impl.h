@@ -11,6 +11,8 @@ struct live_ops {
 	int (*read)(void *b, struct stats *s);
 	int (*events)(void *b, uint64_t *counts, bool *attached);
 	int (*flush_open)(void *b, live_exit_fn fn, void *ctx);
+	int (*finish)(void *b, live_exit_fn fn, void *ctx);
+	void (*lost_note)(void *b, char *buf, size_t len);
 	void (*stop_events)(void *b);
 	void (*close)(void *b);
 };

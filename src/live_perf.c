@@ -7,6 +7,15 @@
  * accumulator as trace files (exit -> next entry of the thread = time in
  * exit). Each poll drains every ring and feeds the batch in time order.
  * The event mix is plain counting events.
+ *
+ * Nothing is lost silently. A ring that is full drops new samples, and the
+ * kernel says so with a PERF_RECORD_LOST only when it next writes to that ring,
+ * which never happens for the samples lost at the very end of a run. So the
+ * loss is also measured: each sampling event counts every event it saw
+ * (read() of its fd, children included with inherit), and events seen minus
+ * samples read is what was lost, per CPU. At the end (live_finish) the events
+ * are disabled first, then every ring is drained and the counts read: that
+ * difference is exact. Which reasons the lost exits had cannot be known.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,13 +38,20 @@
 #include "live.h"
 #include "live_impl.h"
 
-#define RING_PAGES 256	/* data pages per CPU ring: 1 MiB */
+#define RING_DEFAULT_BYTES (8u << 20)	/* per CPU ring; ~40,000 exits with their entries */
+#define RING_MIN_BYTES (256u << 10)	/* where halving on mmap failure stops */
+#define WAKEUP_MAX_BYTES (512u << 10)	/* wake the reader at 1/4 ring, at most this */
 
 struct perf_ring {
+	int cpu;
 	int exit_fd, entry_fd;
 	uint64_t exit_id, entry_id;
 	struct perf_event_mmap_page *meta;
 	size_t data_size;
+	uint64_t exit_samples, entry_samples;	/* read from this ring, before any filter */
+	uint64_t lost_records;	/* the sum of this ring's PERF_RECORD_LOST */
+	uint64_t exits_lost, entries_lost;	/* seen by the kernel, never read (lower bound
+						 * until the end, then exact) */
 };
 
 struct perf_ev {
@@ -52,10 +68,12 @@ struct perf_live {
 	bool *mix_attached;
 	uint64_t *mix_frozen;	/* counts of the mix when it was stopped */
 	uint32_t filter_tgid;	/* system-wide rings: keep only this tgid (0: all) */
+	int exit_tp, entry_tp;	/* tracepoint ids */
 	int off_reason, off_isa, off_vcpu;
 	struct accum acc;
 	struct stats *stats;
-	uint64_t lost, exits, entries;
+	uint64_t exits, entries;	/* counted (after the tgid filter) */
+	bool finished;		/* events disabled, rings drained: the losses are exact */
 	struct perf_ev *batch;
 	size_t batch_len, batch_cap;
 	size_t page;
@@ -67,21 +85,22 @@ static long perf_open(struct perf_event_attr *a, pid_t pid, int cpu, int group, 
 	return syscall(SYS_perf_event_open, a, pid, cpu, group, fl);
 }
 
-static void tp_attr(struct perf_event_attr *a, int id, bool sample)
+static void tp_attr(struct perf_event_attr *a, int id, size_t ring_bytes)
 {
 	memset(a, 0, sizeof(*a));
 	a->size = sizeof(*a);
 	a->type = PERF_TYPE_TRACEPOINT;
 	a->config = id;
 	a->disabled = 1;
-	if (sample) {
+	if (ring_bytes) {
 		a->sample_period = 1;
 		a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 				 PERF_SAMPLE_RAW;
 		a->use_clockid = 1;
 		a->clockid = CLOCK_MONOTONIC;
 		a->watermark = 1;
-		a->wakeup_watermark = RING_PAGES * 4096 / 4;
+		a->wakeup_watermark = ring_bytes / 4 < WAKEUP_MAX_BYTES ? ring_bytes / 4
+								       : WAKEUP_MAX_BYTES;
 	}
 }
 
@@ -129,6 +148,10 @@ static int on_sample(struct perf_live *p, struct perf_ring *r, const unsigned ch
 	memcpy(&rsize, q + 24, 4);
 	if (28 + sizeof(struct perf_event_header) + rsize > len)
 		return 0;
+	if (id == r->exit_id)
+		r->exit_samples++;
+	else if (id == r->entry_id)
+		r->entry_samples++;
 	if (p->filter_tgid && pid != p->filter_tgid)
 		return 0;
 	ev.has_ts = true;
@@ -190,7 +213,7 @@ static int drain_ring(struct perf_live *p, struct perf_ring *r)
 			uint64_t n;
 
 			memcpy(&n, rec + sizeof(h) + 8, 8);
-			p->lost += n;
+			r->lost_records += n;
 		}
 		tail += h.size;
 	}
@@ -208,14 +231,47 @@ static int cmp_ts(const void *a, const void *b)
 	return (int)x->ev.kind - (int)y->ev.kind;
 }
 
+static uint64_t fd_count(int fd)
+{
+	uint64_t v;
+
+	return fd >= 0 && read(fd, &v, sizeof(v)) == sizeof(v) ? v : 0;
+}
+
+/* What each ring's events saw but it never gave us. */
+static void account_lost(struct perf_ring *r, uint64_t seen_exits, uint64_t seen_entries,
+			 bool exact)
+{
+	uint64_t le = seen_exits > r->exit_samples ? seen_exits - r->exit_samples : 0;
+	uint64_t ln = seen_entries > r->entry_samples ? seen_entries - r->entry_samples : 0;
+
+	if (exact || le > r->exits_lost)
+		r->exits_lost = le;
+	if (exact || ln > r->entries_lost)
+		r->entries_lost = ln;
+}
+
+/*
+ * Read each ring's event counts, then drain every ring: the samples read
+ * include all those of the events counted, so counted - read is a lower bound
+ * of what was lost (exact once the events are disabled: live_finish).
+ */
 static int drain(struct perf_live *p)
 {
+	uint64_t seen[p->nrings ? p->nrings : 1][2];
+
+	for (int i = 0; i < p->nrings; i++) {
+		seen[i][0] = fd_count(p->rings[i].exit_fd);
+		seen[i][1] = fd_count(p->rings[i].entry_fd);
+	}
 	p->batch_len = 0;
 	for (int i = 0; i < p->nrings; i++)
 		if (drain_ring(p, &p->rings[i])) {
 			fprintf(stderr, "exitstat: out of memory reading perf rings\n");
 			return -1;
 		}
+	for (int i = 0; i < p->nrings; i++)
+		account_lost(&p->rings[i], seen[i][0], seen[i][1], p->finished);
 	if (p->batch_len)
 		qsort(p->batch, p->batch_len, sizeof(*p->batch), cmp_ts);
 	for (size_t i = 0; i < p->batch_len; i++)
@@ -233,6 +289,8 @@ static int perf_poll(void *b, int timeout_ms, live_exit_fn fn, void *ctx)
 
 	(void)fn;
 	(void)ctx;
+	if (p->finished)
+		return 0;
 	for (int i = 0; i < p->nrings; i++)
 		pfd[i] = (struct pollfd){ .fd = p->rings[i].exit_fd, .events = POLLIN };
 	if (timeout_ms > 0 && poll(pfd, p->nrings, timeout_ms) < 0 && errno != EINTR) {
@@ -242,23 +300,83 @@ static int perf_poll(void *b, int timeout_ms, live_exit_fn fn, void *ctx)
 	return drain(p);
 }
 
-static int perf_counters(void *b, struct live_counters *c)
+/* The end: no new samples, every ring drained, the losses exact. */
+static int perf_finish(void *b, live_exit_fn fn, void *ctx)
 {
 	struct perf_live *p = b;
 
+	(void)fn;
+	(void)ctx;
+	if (p->finished)
+		return 0;
+	for (int i = 0; i < p->nrings; i++) {
+		ioctl(p->rings[i].exit_fd, PERF_EVENT_IOC_DISABLE, 0);
+		ioctl(p->rings[i].entry_fd, PERF_EVENT_IOC_DISABLE, 0);
+	}
+	p->finished = true;
+	return drain(p);
+}
+
+static void sum_lost(const struct perf_live *p, uint64_t *exits, uint64_t *entries,
+		     uint64_t *records)
+{
+	*exits = *entries = *records = 0;
+	for (int i = 0; i < p->nrings; i++) {
+		*exits += p->rings[i].exits_lost;
+		*entries += p->rings[i].entries_lost;
+		*records += p->rings[i].lost_records;
+	}
+}
+
+static void perf_lost_note(void *b, char *buf, size_t len)
+{
+	struct perf_live *p = b;
+	uint64_t exits, entries, records;
+	size_t n;
+
+	sum_lost(p, &exits, &entries, &records);
+	if (!exits && !entries) {
+		buf[0] = '\0';
+		return;
+	}
+	n = snprintf(buf, len, "the perf rings (%zu KiB per CPU) overflowed: %llu exits%s and "
+		     "%llu entries were never read%s (a total: which reasons the lost exits had "
+		     "is not known); per CPU:", p->rings[0].data_size >> 10,
+		     (unsigned long long)exits,
+		     p->filter_tgid ? " of all processes on the host" : "",
+		     (unsigned long long)entries, p->finished ? "" : " so far");
+	for (int i = 0; i < p->nrings && n < len; i++) {
+		const struct perf_ring *r = &p->rings[i];
+
+		if (r->exits_lost || r->entries_lost)
+			n += snprintf(buf + n, len - n, " cpu %d: %llu exits, %llu entries;", r->cpu,
+				      (unsigned long long)r->exits_lost,
+				      (unsigned long long)r->entries_lost);
+	}
+	if (n < len)
+		snprintf(buf + n, len - n, " a larger --ringbuf MIB gives each CPU's ring more room");
+}
+
+static int perf_counters(void *b, struct live_counters *c)
+{
+	struct perf_live *p = b;
+	uint64_t entries, records;
+
 	c->exits = p->exits;
 	c->entries = p->entries;
-	c->lost = p->lost;
+	sum_lost(p, &c->lost, &entries, &records);
 	return 0;
 }
 
 static int perf_read(void *b, struct stats *s)
 {
 	struct perf_live *p = b;
+	struct live_counters c;
 
 	if (stats_merge(s, p->stats))
 		return -1;
-	s->lost = p->lost;
+	perf_counters(p, &c);
+	s->lost = c.lost;
 	return 0;
 }
 
@@ -337,6 +455,8 @@ static void perf_stop_events(void *b)
 static const struct live_ops perf_ops = {
 	.stop_events = perf_stop_events,
 	.poll = perf_poll,
+	.finish = perf_finish,
+	.lost_note = perf_lost_note,
 	.counters = perf_counters,
 	.read = perf_read,
 	.events = perf_events,
@@ -381,13 +501,82 @@ static int list_threads(uint32_t pid, pid_t **tids)
 	return n;
 }
 
+/* The default ring per CPU: 64 MiB over all CPUs, each 1 to 8 MiB (a power of two). */
+static size_t default_ring_bytes(int ncpu)
+{
+	size_t bytes = RING_DEFAULT_BYTES;
+
+	while (bytes > (1u << 20) && bytes * ncpu > (64u << 20))
+		bytes /= 2;
+	return bytes;
+}
+
+/*
+ * One CPU's ring: the kvm_exit sampling event owns it, kvm_entry's writes into
+ * it. 1: offline CPU (skip); -1: error (err set); -2: the mmap of that size
+ * failed for lack of locked memory (try a smaller ring).
+ */
+static int open_ring(struct perf_live *p, struct perf_ring *r, const struct live_opts *o, int cpu,
+		     size_t bytes, char *err, size_t errlen)
+{
+	pid_t pid = o->inherit_pid ? (pid_t)o->pid : -1;
+	struct perf_event_attr a;
+
+	r->cpu = cpu;
+	r->entry_fd = -1;
+	tp_attr(&a, p->exit_tp, bytes);
+	a.inherit = o->inherit_pid;
+	r->exit_fd = perf_open(&a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (r->exit_fd < 0 && errno == ENODEV)
+		return 1;	/* offline CPU */
+	if (r->exit_fd < 0) {
+		snprintf(err, errlen, "perf_event_open(kvm:kvm_exit, cpu %d) failed: %s%s",
+			 cpu, strerror(errno), perf_hint(errno));
+		return -1;
+	}
+	r->data_size = bytes;
+	r->meta = mmap(NULL, p->page + r->data_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       r->exit_fd, 0);
+	if (r->meta == MAP_FAILED) {
+		int e = errno;
+
+		r->meta = NULL;
+		close(r->exit_fd);
+		r->exit_fd = -1;
+		if ((e == EPERM || e == ENOMEM) && bytes > RING_MIN_BYTES)
+			return -2;
+		snprintf(err, errlen, "mmap of the perf ring (cpu %d, %zu KiB) failed: %s%s", cpu,
+			 bytes >> 10, strerror(e),
+			 e == EPERM ? " (locked memory: see /proc/sys/kernel/perf_event_mlock_kb)"
+				    : "");
+		return -1;
+	}
+	tp_attr(&a, p->entry_tp, bytes);
+	a.inherit = o->inherit_pid;
+	r->entry_fd = perf_open(&a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (r->entry_fd < 0) {
+		snprintf(err, errlen, "perf_event_open(kvm:kvm_entry, cpu %d) failed: %s%s",
+			 cpu, strerror(errno), perf_hint(errno));
+		return -1;
+	}
+	if (ioctl(r->entry_fd, PERF_EVENT_IOC_SET_OUTPUT, r->exit_fd) ||
+	    ioctl(r->exit_fd, PERF_EVENT_IOC_ID, &r->exit_id) ||
+	    ioctl(r->entry_fd, PERF_EVENT_IOC_ID, &r->entry_id)) {
+		snprintf(err, errlen, "ioctl on the perf events (cpu %d) failed: %s", cpu,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int open_rings(struct perf_live *p, const struct live_opts *o, char *err, size_t errlen)
 {
 	int ncpu = get_nprocs_conf();
-	int exit_id = live_tp_id("kvm_exit"), entry_id = live_tp_id("kvm_entry");
-	pid_t pid = o->inherit_pid ? (pid_t)o->pid : -1;
+	size_t bytes = o->ringbuf_bytes ? o->ringbuf_bytes : default_ring_bytes(ncpu);
 
-	if (exit_id < 0 || entry_id < 0) {
+	p->exit_tp = live_tp_id("kvm_exit");
+	p->entry_tp = live_tp_id("kvm_entry");
+	if (p->exit_tp < 0 || p->entry_tp < 0) {
 		snprintf(err, errlen, "no kvm_exit/kvm_entry id in tracefs (is KVM loaded?)");
 		return -1;
 	}
@@ -396,43 +585,23 @@ static int open_rings(struct perf_live *p, const struct live_opts *o, char *err,
 		return -1;
 	for (int cpu = 0; cpu < ncpu; cpu++) {
 		struct perf_ring *r = &p->rings[p->nrings];
-		struct perf_event_attr a;
+		int ret = open_ring(p, r, o, cpu, bytes, err, errlen);
 
-		tp_attr(&a, exit_id, true);
-		a.inherit = o->inherit_pid;
-		r->exit_fd = perf_open(&a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-		if (r->exit_fd < 0 && errno == ENODEV)
-			continue;	/* offline CPU */
-		if (r->exit_fd < 0) {
-			snprintf(err, errlen, "perf_event_open(kvm:kvm_exit, cpu %d) failed: %s%s",
-				 cpu, strerror(errno), perf_hint(errno));
-			return -1;
+		/* Too little locked memory for this size: every ring gets half as much. */
+		while (ret == -2 && !p->nrings && !o->ringbuf_bytes) {
+			bytes /= 2;
+			ret = open_ring(p, r, o, cpu, bytes, err, errlen);
 		}
-		p->nrings++;
-		tp_attr(&a, entry_id, true);
-		a.inherit = o->inherit_pid;
-		r->entry_fd = perf_open(&a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-		if (r->entry_fd < 0) {
-			snprintf(err, errlen, "perf_event_open(kvm:kvm_entry, cpu %d) failed: %s%s",
-				 cpu, strerror(errno), perf_hint(errno));
+		if (ret == -2)
+			snprintf(err, errlen, "mmap of a %zu KiB perf ring (cpu %d) failed: not enough "
+				 "locked memory (/proc/sys/kernel/perf_event_mlock_kb; --ringbuf)",
+				 bytes >> 10, cpu);
+		if (ret == 1)
+			continue;
+		if (ret >= 0 || r->entry_fd >= 0 || r->meta)
+			p->nrings++;	/* perf_close frees what it holds */
+		if (ret < 0)
 			return -1;
-		}
-		r->data_size = RING_PAGES * p->page;
-		r->meta = mmap(NULL, p->page + r->data_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			       r->exit_fd, 0);
-		if (r->meta == MAP_FAILED) {
-			r->meta = NULL;
-			snprintf(err, errlen, "mmap of the perf ring (cpu %d) failed: %s", cpu,
-				 strerror(errno));
-			return -1;
-		}
-		if (ioctl(r->entry_fd, PERF_EVENT_IOC_SET_OUTPUT, r->exit_fd) ||
-		    ioctl(r->exit_fd, PERF_EVENT_IOC_ID, &r->exit_id) ||
-		    ioctl(r->entry_fd, PERF_EVENT_IOC_ID, &r->entry_id)) {
-			snprintf(err, errlen, "ioctl on the perf events (cpu %d) failed: %s", cpu,
-				 strerror(errno));
-			return -1;
-		}
 	}
 	return 0;
 }
@@ -466,7 +635,7 @@ static int open_mix(struct perf_live *p, const struct live_opts *o)
 
 		if (id < 0)
 			continue;
-		tp_attr(&a, id, false);
+		tp_attr(&a, id, 0);
 		a.disabled = 0;
 		for (int j = 0; j < stride; j++) {
 			int fd;
@@ -532,7 +701,7 @@ void *live_perf_open(const struct live_opts *o, const struct live_ops **ops, cha
 		ioctl(p->rings[i].entry_fd, PERF_EVENT_IOC_ENABLE, 0);
 	}
 	snprintf(source, srclen, "live: perf_event_open sampling kvm:kvm_exit + kvm:kvm_entry "
-		 "(%d CPU rings)", p->nrings);
+		 "(%d CPU rings of %zu KiB)", p->nrings, p->nrings ? p->rings[0].data_size >> 10 : 0);
 	*ops = &perf_ops;
 	return p;
 }

@@ -2,7 +2,11 @@
 # Guest job of `make check-live-realkvm` (runs inside the real-KVM bed): every
 # scenario of /etc/live/scenarios under every method of /etc/live/methods,
 # each into /out/<scenario>.<method>/ with the kernel's own hist count.
+# A scenario named load-* runs with CPU hogs beside it: the guest has one CPU,
+# so exitgen, exitstat and the hogs share it (exitstat must keep up or count
+# what it lost).
 . /lib/bed/lib.sh
+HOGS=2
 for p in exitgen exitstat; do
 	command -v $p >/dev/null || bed_fail "no $p in the initramfs (make static)"
 done
@@ -13,6 +17,15 @@ grep -v '^[[:space:]]*\(#\|$\)' /etc/live/scenarios | while read -r name args; d
 		d=/out/$name.$m
 		mkdir -p "$d"
 		echo "$args" >"$d/args"
+		hogs=
+		case $name in
+		load-*)
+			for _ in $(seq $HOGS); do
+				sh -c 'while :; do :; done' &
+				hogs="$hogs $!"
+			done
+			;;
+		esac
 		bed_hist_start
 		t0=$(cut -d' ' -f1 /proc/uptime)
 		# shellcheck disable=SC2086 # args are words for exitgen
@@ -43,27 +56,46 @@ grep -v '^[[:space:]]*\(#\|$\)' /etc/live/scenarios | while read -r name args; d
 		esac
 		awk -v s="$t0" '{printf "%.2f\n", $1 - s}' /proc/uptime >"$d/seconds"
 		bed_hist_stop "$d/hist.txt"
+		if [ -n "$hogs" ]; then
+			# shellcheck disable=SC2086 # the hogs' pids
+			kill $hogs
+			wait $hogs 2>/dev/null
+		fi
 		echo "live-job: $d: status $(cat "$d/exitstat.rc") in $(cat "$d/seconds") s"
 	done
 done
 
-# Lost events are counted, never hidden: a 1 MiB ring and a recorder stopped
-# for 20 s while exitgen runs, so the ring overflows.
+# Lost events are counted, never hidden. The command exitstat runs first
+# stops exitstat itself (its parent), then runs exitgen to the end and only
+# then lets exitstat go on: the 1 MiB ring overflows for certain, and the
+# events lost are the run's last ones, after which nothing more is written
+# (the case where perf's own PERF_RECORD_LOST never comes).
+STOP_PARENT='kill -STOP $PPID; exitgen --json "$@"; rc=$?; kill -CONT $PPID; exit $rc'
 if grep -qw lost /etc/live/methods; then
 	d=/out/lost
 	mkdir -p $d
 	bed_hist_start
-	exitstat record --ringbuf 1 -o $d/rec.exr -- exitgen --json --mode 64 out:60000 cpuid:20000 \
-		>$d/exitgen.json 2>$d/exitstat.err &
-	es=$!
-	sleep 2
-	kill -STOP $es
-	sleep 20
-	kill -CONT $es
-	wait $es
+	exitstat record --ringbuf 1 -o $d/rec.exr -- sh -c "$STOP_PARENT" sh --mode 64 out:60000 cpuid:20000 \
+		>$d/exitgen.json 2>$d/exitstat.err
 	echo $? >$d/exitstat.rc
 	bed_hist_stop $d/hist.txt
 	record_tool report $d/rec.exr >$d/exitstat.json 2>>$d/exitstat.err
+	echo "live-job: $d: status $(cat $d/exitstat.rc)"
+fi
+
+# The perf backend the same way: a 1 MiB ring per CPU, exitstat stopped while
+# exitgen runs, so it reads only the first exits; the rest must be reported
+# lost, exactly (checked as scenario perf-lost, method perf).
+if grep -qw perf-lost /etc/live/methods; then
+	d=/out/perf-lost.perf
+	mkdir -p $d
+	echo "--mode 64 out:20000 cpuid:20000 hlt" >$d/args
+	bed_hist_start
+	# shellcheck disable=SC2046 # args are words for exitgen
+	exitstat --backend perf --ringbuf 1 --per-vm --format json -o $d/exitstat.json \
+		-- sh -c "$STOP_PARENT" sh $(cat $d/args) >$d/exitgen.json 2>$d/exitstat.err
+	echo $? >$d/exitstat.rc
+	bed_hist_stop $d/hist.txt
 	echo "live-job: $d: status $(cat $d/exitstat.rc)"
 fi
 

@@ -1,7 +1,7 @@
 # exitgen: the ground-truth VMM (a guest that causes a known number of each exit).
-# src/ready.c: --ready-file, the same as exitstat's.
-EXITGEN_SRCS := $(sort $(wildcard exitgen/*.c)) src/ready.c
-EXITGEN_HDRS := $(wildcard exitgen/*.h) src/ready.h
+# src/live/ready.c: --ready-file, the same as exitstat's.
+EXITGEN_SRCS := $(sort $(wildcard exitgen/*.c)) src/live/ready.c
+EXITGEN_HDRS := $(wildcard exitgen/*.h) src/live/ready.h
 # json-c writes the --json output.
 EXITGEN_LDLIBS := -ljson-c
 

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "output.h"
-#include "ready.h"
+#include "live/ready.h"
 #include "vcpu.h"
 #include "vm.h"
 

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ready.h"
+#include "live/ready.h"
 #include "vcpu.h"
 
 static const char *const exit_names[] = {

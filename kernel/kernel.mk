@@ -1,33 +1,33 @@
 # kernel/: the KVM exit-statistics patch series against Debian's linux-source-6.12,
 # its build and boot checks, the guest tool exitstat-cpuid and the tests of the
-# debugfs reader src/kernel_stats.c. See kernel/README.md.
+# debugfs reader src/sources/kernel_stats.c. See kernel/README.md.
 BINARIES += $(BUILD)/exitstat-cpuid
 STATIC_BINARIES += $(BUILD)/static/exitstat-cpuid
 CHECKS += kernel-tools-check kernel-check kernel-boot-check
 .PHONY: kernel-tools-check kernel-check kernel-boot-check
 
-EXITSTAT_CPUID_SRCS := kernel/tools/exitstat-cpuid.c src/reasons.c
+EXITSTAT_CPUID_SRCS := kernel/tools/exitstat-cpuid.c src/core/reasons.c
 
-$(BUILD)/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/reasons.h
+$(BUILD)/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/core/reasons.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(EXITSTAT_CPUID_SRCS) -o $@
 
-$(BUILD)/static/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/reasons.h
+$(BUILD)/static/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/core/reasons.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -static $(EXITSTAT_CPUID_SRCS) -o $@
 
-KERNEL_STATS_TEST_SRCS := kernel/tests/kernel_stats_test.c src/kernel_stats.c src/reasons.c
+KERNEL_STATS_TEST_SRCS := kernel/tests/kernel_stats_test.c src/sources/kernel_stats.c src/core/reasons.c
 KERNEL_STATS_TEST_FLAGS := -DKERNEL_STATS_FIXTURE='"kernel/tests/fixtures/exit_stats-svm.txt"'
 
-$(BUILD)/tests/kernel_stats_test: $(KERNEL_STATS_TEST_SRCS) src/kernel_stats.h src/reasons.h kernel/kernel.mk
+$(BUILD)/tests/kernel_stats_test: $(KERNEL_STATS_TEST_SRCS) src/sources/kernel_stats.h src/core/reasons.h kernel/kernel.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(KERNEL_STATS_TEST_FLAGS) $(KERNEL_STATS_TEST_SRCS) -lcmocka -o $@
 
-$(BUILD)/san/tests/kernel_stats_test: $(KERNEL_STATS_TEST_SRCS) src/kernel_stats.h src/reasons.h kernel/kernel.mk
+$(BUILD)/san/tests/kernel_stats_test: $(KERNEL_STATS_TEST_SRCS) src/sources/kernel_stats.h src/core/reasons.h kernel/kernel.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(KERNEL_STATS_TEST_FLAGS) $(KERNEL_STATS_TEST_SRCS) -lcmocka -o $@
 
-$(BUILD)/san/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/reasons.h
+$(BUILD)/san/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/core/reasons.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(EXITSTAT_CPUID_SRCS) -o $@
 

@@ -1,6 +1,8 @@
-# exitstat: the library (every src/*.c but the CLI's main), the CLI, static and sanitizer builds.
-LIB_SRCS := $(filter-out src/exitstat.c,$(wildcard src/*.c))
-LIB_HDRS := $(wildcard src/*.h)
+# exitstat: the library (every src/ROLE/*.c but the CLI's main), the CLI, static and sanitizer builds.
+# The roles and what may include what: docs/architecture.md (make check-layers).
+EXITSTAT_MAIN := src/cmd/exitstat.c
+LIB_SRCS := $(filter-out $(EXITSTAT_MAIN),$(wildcard src/*/*.c))
+LIB_HDRS := $(wildcard src/*/*.h src/live/bpf/*.h)
 LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 SAN_LIB_OBJS := $(patsubst src/%.c,$(BUILD)/san/obj/%.o,$(LIB_SRCS))
 # Extra link libraries for the library (live collection adds libbpf).
@@ -24,16 +26,16 @@ $(BUILD)/san/libexitstat.a: $(SAN_LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/exitstat: src/exitstat.c $(BUILD)/libexitstat.a $(LIB_HDRS) $(LIB_GEN_HDRS)
+$(BUILD)/exitstat: $(EXITSTAT_MAIN) $(BUILD)/libexitstat.a $(LIB_HDRS) $(LIB_GEN_HDRS)
 	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
 
-$(BUILD)/san/exitstat: src/exitstat.c $(BUILD)/san/libexitstat.a $(LIB_HDRS) $(LIB_GEN_HDRS)
+$(BUILD)/san/exitstat: $(EXITSTAT_MAIN) $(BUILD)/san/libexitstat.a $(LIB_HDRS) $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $< $(BUILD)/san/libexitstat.a $(LIB_LDLIBS) -o $@
 
-$(BUILD)/static/exitstat: src/exitstat.c $(LIB_SRCS) $(LIB_HDRS) $(LIB_GEN_HDRS)
+$(BUILD)/static/exitstat: $(EXITSTAT_MAIN) $(LIB_SRCS) $(LIB_HDRS) $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -static src/exitstat.c $(LIB_SRCS) $(LIB_STATIC_LDLIBS) $(LIB_LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) -static $(EXITSTAT_MAIN) $(LIB_SRCS) $(LIB_STATIC_LDLIBS) $(LIB_LDLIBS) -o $@
 
 BINARIES += $(BUILD)/exitstat
 STATIC_BINARIES += $(BUILD)/static/exitstat

@@ -25,9 +25,9 @@ $(BUILD)/vmlinux.h:
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c >$@.tmp
 	mv $@.tmp $@
 
-$(LIVE_BPF_OBJ): src/bpf/exitstat.bpf.c src/bpf/live_abi.h $(BUILD)/vmlinux.h
+$(LIVE_BPF_OBJ): src/live/bpf/exitstat.bpf.c src/live/bpf/live_abi.h $(BUILD)/vmlinux.h
 	@mkdir -p $(@D)
-	$(BPF_CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -I$(BUILD) -Isrc/bpf \
+	$(BPF_CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -I$(BUILD) -Isrc/live/bpf \
 		-c $< -o $@
 
 $(LIVE_SKEL): $(LIVE_BPF_OBJ)
@@ -36,6 +36,7 @@ $(LIVE_SKEL): $(LIVE_BPF_OBJ)
 
 # The pattern rules in exitstat.mk were read before this fragment added the
 # skeleton to LIB_GEN_HDRS, so name it for every object that may include it.
-$(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/live*.c src/cmd_live.c src/cmd_record.c src/record*.c)): $(LIVE_SKEL)
-$(patsubst src/%.c,$(BUILD)/san/obj/%.o,$(wildcard src/live*.c src/cmd_live.c src/cmd_record.c src/record*.c)): $(LIVE_SKEL)
+LIVE_SKEL_USERS := $(wildcard src/live/*.c src/cmd/cmd_live.c src/cmd/cmd_record.c src/sources/record*.c)
+$(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIVE_SKEL_USERS)): $(LIVE_SKEL)
+$(patsubst src/%.c,$(BUILD)/san/obj/%.o,$(LIVE_SKEL_USERS)): $(LIVE_SKEL)
 $(BUILD)/static/exitstat $(BUILD)/exitstat $(BUILD)/san/exitstat: $(LIVE_SKEL)

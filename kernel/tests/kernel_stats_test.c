@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmocka tests of src/kernel_stats.c, the reader of the debugfs exit table. */
+/* cmocka tests of src/sources/kernel_stats.c, the reader of the debugfs exit table. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel_stats.h"
+#include "sources/kernel_stats.h"
 
 static int parse_text(const char *text, struct kernel_stats *ks, char *err, size_t errlen)
 {

@@ -3,7 +3,7 @@
  * exitstat-cpuid: run inside a guest of a KVM with the exit-statistics patch
  * (kernel/patches/) and print the host's VM-exit table read through the CPUID
  * leaves 0x4ffffffc-0x4fffffff, in the same format as the kernel's debugfs
- * table (so src/kernel_stats.c reads either).
+ * table (so src/sources/kernel_stats.c reads either).
  *
  * Reasons queried: VMX basic exit reasons 0-85; SVM exit codes 0x000-0x0a6,
  * 0x400-0x403 and 0xfffffffc-0xffffffff (the APM's VMEXIT_INVALID_PMC,
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reasons.h"
+#include "core/reasons.h"
 
 #define LEAF_EXITS		0x4ffffffcu
 #define LEAF_CYCLES		0x4ffffffdu

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analyze.h"
-#include "commands.h"
+#include "analysis/analyze.h"
+#include "cmd/commands.h"
 
 int main(int argc, char **argv)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests of the recording format (src/record.c), and a reader for the bed.
+ * Tests of the recording format (src/sources/record.c), and a reader for the bed.
  *   record_tool selftest      round trip, kill -9 tails, damage, size per exit
  *   record_tool report FILE   the recording as exitstat's JSON report (what
  *                             `exitstat report FILE` prints once it reads recordings)
@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "event.h"
-#include "record.h"
-#include "report.h"
+#include "core/event.h"
+#include "output/report.h"
+#include "sources/record.h"
 
 static int pass, fail;
 

@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "analyze.h"
-#include "record.h"
+#include "analysis/analyze.h"
+#include "sources/record.h"
 
 #define MS 1000000ull
 #define S 1000000000ull

@@ -19,7 +19,7 @@
 #include <asm/vmx.h>
 #include <asm/svm.h>
 
-#include "reasons.h"
+#include "core/reasons.h"
 
 struct kname {
 	int64_t code;

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "event.h"
-#include "stats.h"
+#include "core/event.h"
+#include "core/stats.h"
 
 static struct exit_key key(uint32_t pid, uint32_t vcpu, enum exit_isa isa, uint32_t reason)
 {

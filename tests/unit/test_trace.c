@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The trace-text reader (src/trace*.c).
+ * The trace-text reader (src/sources/trace*.c).
  *
  * Ground truth: the per-reason counts of the published traces come from
  * tests/fixtures/public/SOURCES.md (counted by hand by the person who
@@ -19,10 +19,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "event.h"
-#include "stats.h"
-#include "trace.h"
-#include "trace_line.h"
+#include "core/event.h"
+#include "core/stats.h"
+#include "sources/trace.h"
+#include "sources/trace_line.h"
 
 #ifndef SRCDIR
 #define SRCDIR "."

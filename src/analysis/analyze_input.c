@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading a trace or a recording into an analysis (input.h does the
+ * reading): shared by `report --analyze` and `plot`.
+ */
+#include "analysis/analyze.h"
+#include "sources/input.h"
+
+struct load_ctx {
+	struct analysis *a;
+	bool failed;
+};
+
+static int on_event(void *ctx, const struct exit_event *ev)
+{
+	struct load_ctx *l = ctx;
+
+	if (analysis_event(l->a, ev)) {
+		l->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+int analyze_load(const char *cmd, const char *path, struct analysis *a, struct analyze_input *in)
+{
+	struct trace_opts to = { .skip_bad = in->skip_bad };
+	struct load_ctx l = { .a = a };
+	struct input_info info;
+	int rc = input_read(cmd, path, &to, on_event, &l, &info);
+
+	snprintf(in->source, sizeof(in->source), "%s", info.source);
+	snprintf(in->note, sizeof(in->note), "%s", info.note);
+	snprintf(in->clock, sizeof(in->clock), "%s", info.clock ? info.clock : "ns");
+	in->lost = info.lost;
+	in->skipped = info.skipped;
+	in->nested = info.nested;
+	in->lines = info.lines;
+	in->partial = info.partial && !l.failed;
+	if (l.failed) {
+		fprintf(stderr, "exitstat %s: %s: %s\n", cmd, path, a->err);
+		return -1;
+	}
+	/* Nothing was read (no such file, no events): nothing to show. */
+	if (rc && !in->partial)
+		return -1;
+	if (analysis_finish(a)) {
+		fprintf(stderr, "exitstat %s: %s: %s\n", cmd, path, a->err);
+		in->partial = false;
+		return -1;
+	}
+	return rc ? -1 : 0;
+}
+
+void analysis_meta_from_input(struct analysis_meta *m, const struct analyze_input *in)
+{
+	m->source = in->source;
+	m->skipped = in->skipped;
+	m->nested = in->nested;
+	m->lost = in->lost;
+	m->clock = in->clock;
+	m->note = in->note[0] ? in->note : NULL;
+	m->partial = in->partial;
+}

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The counting core: an open-addressing hash of exit keys. See stats.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/stats.h"
+
+#define STATS_INITIAL_CAP 64
+
+static uint64_t key_hash(const struct exit_key *k)
+{
+	/* splitmix64 finaliser over the packed key: cheap and well mixed. */
+	uint64_t h = ((uint64_t)k->pid << 32 | k->vcpu) ^
+		     (((uint64_t)k->isa << 32 | k->reason) * 0x9e3779b97f4a7c15ull);
+
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return h;
+}
+
+static bool key_eq(const struct exit_key *a, const struct exit_key *b)
+{
+	return a->pid == b->pid && a->vcpu == b->vcpu && a->isa == b->isa &&
+	       a->reason == b->reason;
+}
+
+struct stats *stats_new(void)
+{
+	struct stats *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->cap = STATS_INITIAL_CAP;
+	s->slots = calloc(s->cap, sizeof(*s->slots));
+	if (!s->slots) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void stats_free(struct stats *s)
+{
+	if (!s)
+		return;
+	free(s->slots);
+	free(s);
+}
+
+void stats_reset(struct stats *s)
+{
+	memset(s->slots, 0, s->cap * sizeof(*s->slots));
+	s->used = 0;
+	s->total = 0;
+	s->first_ns = s->last_ns = 0;
+	s->have_window = false;
+	s->lost = 0;
+}
+
+static struct stats_entry *probe(struct stats_entry *slots, size_t cap, const struct exit_key *k)
+{
+	size_t i = key_hash(k) & (cap - 1);
+
+	while (slots[i].key.isa && !key_eq(&slots[i].key, k))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static int grow(struct stats *s)
+{
+	size_t ncap = s->cap * 2;
+	struct stats_entry *n = calloc(ncap, sizeof(*n));
+
+	if (!n)
+		return -1;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->slots[i].key.isa)
+			*probe(n, ncap, &s->slots[i].key) = s->slots[i];
+	free(s->slots);
+	s->slots = n;
+	s->cap = ncap;
+	return 0;
+}
+
+struct exit_counts *stats_counts(struct stats *s, const struct exit_key *key)
+{
+	struct exit_key k = *key;
+	struct stats_entry *e;
+
+	/* isa 0 marks free slots; a source that cannot tell the ISA still needs a key. */
+	if (k.isa == ISA_UNKNOWN)
+		k.isa = 0xff;
+	e = probe(s->slots, s->cap, &k);
+	if (e->key.isa)
+		return &e->c;
+	/* Keep the load factor under 1/2 so probes stay short. */
+	if ((s->used + 1) * 2 > s->cap) {
+		if (grow(s))
+			return NULL;
+		e = probe(s->slots, s->cap, &k);
+	}
+	e->key = k;
+	s->used++;
+	return &e->c;
+}
+
+struct exit_counts *stats_add_exit(struct stats *s, const struct exit_key *key,
+				   bool has_ts, uint64_t ts_ns)
+{
+	struct exit_counts *c = stats_counts(s, key);
+
+	if (!c)
+		return NULL;
+	c->count++;
+	s->total++;
+	if (has_ts) {
+		if (!s->have_window || ts_ns < s->first_ns)
+			s->first_ns = ts_ns;
+		if (!s->have_window || ts_ns > s->last_ns)
+			s->last_ns = ts_ns;
+		s->have_window = true;
+	}
+	return c;
+}
+
+int stats_add_count(struct stats *s, const struct exit_key *key, uint64_t n)
+{
+	struct exit_counts *c = stats_counts(s, key);
+
+	if (!c)
+		return -1;
+	c->count += n;
+	s->total += n;
+	return 0;
+}
+
+unsigned int hist_bucket(uint64_t ns)
+{
+	unsigned int b = ns < 2 ? 0 : 63 - (unsigned int)__builtin_clzll(ns);
+
+	return b < STATS_HIST_BUCKETS ? b : STATS_HIST_BUCKETS - 1;
+}
+
+void exit_counts_add_time(struct exit_counts *c, uint64_t ns)
+{
+	c->timed++;
+	c->time_ns += ns;
+	if (ns > c->max_ns)
+		c->max_ns = ns;
+	c->hist[hist_bucket(ns)]++;
+}
+
+static void counts_add(struct exit_counts *d, const struct exit_counts *a)
+{
+	d->count += a->count;
+	d->timed += a->timed;
+	d->time_ns += a->time_ns;
+	if (a->max_ns > d->max_ns)
+		d->max_ns = a->max_ns;
+	for (int i = 0; i < STATS_HIST_BUCKETS; i++)
+		d->hist[i] += a->hist[i];
+}
+
+int stats_merge(struct stats *dst, const struct stats *src)
+{
+	for (size_t i = 0; i < src->cap; i++) {
+		const struct stats_entry *e = &src->slots[i];
+		struct exit_counts *c;
+
+		if (!e->key.isa)
+			continue;
+		c = stats_counts(dst, &e->key);
+		if (!c)
+			return -1;
+		counts_add(c, &e->c);
+	}
+	dst->total += src->total;
+	dst->lost += src->lost;
+	if (src->have_window) {
+		if (!dst->have_window || src->first_ns < dst->first_ns)
+			dst->first_ns = src->first_ns;
+		if (!dst->have_window || src->last_ns > dst->last_ns)
+			dst->last_ns = src->last_ns;
+		dst->have_window = true;
+	}
+	return 0;
+}
+
+struct stats *stats_copy(const struct stats *src)
+{
+	struct stats *s = malloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	*s = *src;
+	s->slots = malloc(src->cap * sizeof(*s->slots));
+	if (!s->slots) {
+		free(s);
+		return NULL;
+	}
+	memcpy(s->slots, src->slots, src->cap * sizeof(*s->slots));
+	return s;
+}
+
+static uint64_t sub0(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+struct stats *stats_delta(const struct stats *newer, const struct stats *older)
+{
+	struct stats *d = stats_new();
+
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < newer->cap; i++) {
+		const struct stats_entry *e = &newer->slots[i];
+		const struct stats_entry *o;
+		struct exit_counts *c;
+
+		if (!e->key.isa)
+			continue;
+		o = probe(older->slots, older->cap, &e->key);
+		if (o->key.isa && o->c.count == e->c.count && o->c.timed == e->c.timed)
+			continue;	/* nothing new for this key */
+		c = stats_counts(d, &e->key);
+		if (!c) {
+			stats_free(d);
+			return NULL;
+		}
+		*c = e->c;
+		if (!o->key.isa)
+			continue;
+		c->count = sub0(e->c.count, o->c.count);
+		c->timed = sub0(e->c.timed, o->c.timed);
+		c->time_ns = sub0(e->c.time_ns, o->c.time_ns);
+		for (int b = 0; b < STATS_HIST_BUCKETS; b++)
+			c->hist[b] = sub0(e->c.hist[b], o->c.hist[b]);
+		/* The max over the interval is not recoverable from two maxima; keep the newer one. */
+	}
+	d->total = sub0(newer->total, older->total);
+	d->lost = sub0(newer->lost, older->lost);
+	d->have_window = newer->have_window;
+	d->first_ns = older->have_window ? older->last_ns : newer->first_ns;
+	d->last_ns = newer->last_ns;
+	return d;
+}
+
+const struct stats_entry *stats_next(const struct stats *s, size_t *iter)
+{
+	while (*iter < s->cap) {
+		const struct stats_entry *e = &s->slots[(*iter)++];
+
+		if (e->key.isa)
+			return e;
+	}
+	return NULL;
+}
+
+static int row_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct reason_row *a = pa, *b = pb;
+	enum row_sort sort_mode = *(const enum row_sort *)arg;
+
+	if (sort_mode == SORT_COUNT && a->c.count != b->c.count)
+		return a->c.count < b->c.count ? 1 : -1;
+	if (sort_mode == SORT_TIME && a->c.time_ns != b->c.time_ns)
+		return a->c.time_ns < b->c.time_ns ? 1 : -1;
+	if (a->isa != b->isa)
+		return a->isa < b->isa ? -1 : 1;
+	if (a->reason != b->reason)
+		return a->reason < b->reason ? -1 : 1;
+	return 0;
+}
+
+size_t stats_by_reason(const struct stats *s, const struct stats_filter *f,
+		       enum row_sort sort, struct reason_row **out)
+{
+	struct stats *by = stats_new();
+	struct reason_row *rows;
+	size_t n = 0, it = 0;
+	const struct stats_entry *e;
+
+	if (!by)
+		return (size_t)-1;
+	while ((e = stats_next(s, &it))) {
+		struct exit_key k = { 0, 0, e->key.isa, e->key.reason };
+		struct exit_counts *c;
+
+		if (f && f->pid != STATS_PID_ANY && e->key.pid != f->pid)
+			continue;
+		if (f && f->vcpu != STATS_VCPU_UNKNOWN && e->key.vcpu != f->vcpu)
+			continue;
+		c = stats_counts(by, &k);
+		if (!c) {
+			stats_free(by);
+			return (size_t)-1;
+		}
+		counts_add(c, &e->c);
+	}
+	rows = calloc(by->used ? by->used : 1, sizeof(*rows));
+	if (!rows) {
+		stats_free(by);
+		return (size_t)-1;
+	}
+	it = 0;
+	while ((e = stats_next(by, &it))) {
+		rows[n].isa = e->key.isa == 0xff ? ISA_UNKNOWN : (enum exit_isa)e->key.isa;
+		rows[n].reason = e->key.reason;
+		rows[n].c = e->c;
+		n++;
+	}
+	stats_free(by);
+	qsort_r(rows, n, sizeof(*rows), row_cmp, &sort);
+	*out = rows;
+	return n;
+}
+
+uint64_t hist_percentile(const uint64_t hist[STATS_HIST_BUCKETS], double p)
+{
+	uint64_t total = 0, seen = 0, want;
+
+	for (int i = 0; i < STATS_HIST_BUCKETS; i++)
+		total += hist[i];
+	if (!total)
+		return 0;
+	/* The smallest bucket whose cumulative count reaches p% of the total. */
+	want = (uint64_t)((p / 100.0) * (double)total + 0.999999);
+	if (want == 0)
+		want = 1;
+	for (int i = 0; i < STATS_HIST_BUCKETS; i++) {
+		seen += hist[i];
+		if (seen >= want)
+			return i == 63 ? UINT64_MAX : ((uint64_t)2 << i) - 1;
+	}
+	return UINT64_MAX;
+}

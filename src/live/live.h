@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Live collection of kvm_exit / kvm_entry from the running kernel, through
+ * one of two backends:
+ *  - BPF (live_bpf.c): aggregates in the kernel, per-CPU maps keyed by
+ *    (pid, vCPU, ISA, reason) with a log2 time-in-exit histogram; in record
+ *    mode also streams every exit through a ring buffer.
+ *  - perf (live_perf.c): perf_event_open on the same tracepoints, sampling
+ *    every event with PERF_SAMPLE_RAW, counted in user space.
+ * Both also count the other kvm events (the "event mix"), so a KVM whose
+ * kvm_exit never fires (kvm_pvm) can be told apart from an idle VM.
+ */
+#ifndef EXITSTAT_LIVE_H
+#define EXITSTAT_LIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/event.h"
+#include "core/stats.h"
+
+enum live_backend { BACKEND_AUTO, BACKEND_BPF, BACKEND_PERF };
+
+int live_backend_parse(const char *s, enum live_backend *b);	/* 0 or -1 */
+
+struct live_opts {
+	enum live_backend backend;
+	uint32_t pid;		/* the VM's tgid; 0 for all */
+	bool inherit_pid;	/* pid is a command not yet exec'd: follow its threads and the
+				 * processes it forks (BPF: fork tracking; perf: inherit) */
+	bool record;		/* BPF: send every exit through a ring buffer */
+	size_t ringbuf_bytes;	/* record mode; power of two */
+	bool verbose;		/* libbpf's own messages on stderr */
+	bool no_event_mix;	/* do not count the other kvm events at all */
+	bool bpf_tracepoint;	/* BPF: the classic tracepoint even where tp_btf works */
+};
+
+typedef int (*live_exit_fn)(void *ctx, const struct live_exit *e);
+
+struct live_src;
+
+/* The kvm events of the mix, by index; NULL past the end. */
+const char *live_event_name(unsigned int i);
+unsigned int live_event_count(void);
+
+struct live_counters {
+	uint64_t exits;		/* kvm_exit events counted */
+	uint64_t entries;
+	uint64_t lost;		/* exits not counted or records lost (ring full, maps full,
+				 * perf: events its rings never gave us) */
+	uint64_t untimed;	/* exits whose time in exit could not be kept */
+};
+
+/*
+ * Open and attach. On failure returns NULL and writes one line into err
+ * (what failed and why). *why gets a note on the backend choice (e.g.
+ * "perf: BPF unavailable: ...") that stays valid until live_close.
+ */
+struct live_src *live_open(const struct live_opts *o, char *err, size_t errlen);
+
+/* What the numbers come from, e.g. "live: BPF tp_btf/kvm_exit, reason via CO-RE (kvm_amd BTF)". */
+const char *live_source(const struct live_src *l);
+/* Why this backend (NULL if it was simply asked for or the first choice). */
+const char *live_note(const struct live_src *l);
+bool live_is_bpf(const struct live_src *l);
+
+/*
+ * Wait up to timeout_ms for data and process it (perf: drain the rings;
+ * record mode: deliver exits to fn). Returns 0, or -1 on error (said on stderr).
+ */
+int live_poll(struct live_src *l, int timeout_ms, live_exit_fn fn, void *ctx);
+
+/* The cumulative totals (cheap: for --every). */
+int live_counters(struct live_src *l, struct live_counters *c);
+
+/* The cumulative per-key stats so far, into s (reset first). */
+int live_read(struct live_src *l, struct stats *s);
+
+/* Cumulative counts of the event mix, counts[live_event_count()]; attached[i] false if absent. */
+int live_events(struct live_src *l, uint64_t *counts, bool *attached);
+
+/*
+ * Stop counting the event mix (its counts freeze): once kvm_exit is seen to
+ * fire, the mix is no longer needed and costs time on every exit.
+ */
+void live_stop_events(struct live_src *l);
+
+/*
+ * The end of a run, before the final report: stop collecting (the programs or
+ * events are detached or disabled, so the report is one consistent moment),
+ * then drain what the rings still hold (record mode: deliver to fn). After it
+ * the counts, and the losses, are final; live_poll does nothing.
+ */
+int live_finish(struct live_src *l, live_exit_fn fn, void *ctx);
+
+/*
+ * What was lost and where, in words (e.g. per CPU ring), for the report's
+ * note; "" when nothing was lost or the backend has nothing to add.
+ */
+void live_lost_note(struct live_src *l, char *buf, size_t len);
+
+/* Record mode at the end: deliver the exits still waiting for their entry (has_dur false). */
+int live_flush_open(struct live_src *l, live_exit_fn fn, void *ctx);
+
+void live_close(struct live_src *l);
+
+/* --- shared by the backends (live_common.c) --- */
+
+/* tracefs events directory ("/sys/kernel/tracing/events"), or NULL with err set. */
+const char *live_tracefs_events(char *err, size_t errlen);
+
+/* Check what live collection needs before trying: privileges, tracefs, kvm events, pid. */
+int live_preflight(uint32_t pid, enum live_backend b, char *err, size_t errlen);
+
+/* Offset of a field of events/kvm/EVENT/format, -1 if absent; *size gets its size. */
+int live_tp_field(const char *event, const char *field, int *size);
+
+/* The tracepoint id of events/kvm/EVENT/id, -1 if absent. */
+int live_tp_id(const char *event);
+
+#endif

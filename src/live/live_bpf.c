@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The BPF backend: load exitstat.bpf.c (skeleton generated at build time),
+ * pick how to reach the exit reason on this kernel, and read its maps.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "exitstat.skel.h"
+#include "live/bpf/live_abi.h"
+#include "live/live.h"
+#include "live/live_impl.h"
+
+_Static_assert(LIVE_HIST_BUCKETS == STATS_HIST_BUCKETS, "histogram layouts differ");
+_Static_assert(LIVE_VCPU_UNKNOWN == STATS_VCPU_UNKNOWN, "unknown vCPU markers differ");
+
+struct bpf_live {
+	struct exitstat_bpf *skel;
+	struct ring_buffer *rb;
+	int ncpus;
+	bool attached[EVI__MAX];
+	struct bpf_link *links[64];
+	int nlinks;
+	struct bpf_link *mix_links[EVI__MAX];
+	live_exit_fn fn;
+	void *fn_ctx;
+	int fn_ret;
+	bool finished;
+};
+
+enum exit_hook { HOOK_BTF_VCPU_ISA, HOOK_BTF_REASON_VCPU_ISA, HOOK_TRACEPOINT };
+
+static bool libbpf_verbose;
+
+/* libbpf talks only with -v: its warnings on a failed tp_btf try are expected. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	return libbpf_verbose ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+/* A type by name in vmlinux BTF or one module's BTF; the module BTF is kept in *mod. */
+static int find_type(struct btf *vmlinux, const char *module, const char *name, __u32 kind,
+		     struct btf **found_in)
+{
+	struct btf *mod;
+	int id;
+
+	if (vmlinux) {
+		id = btf__find_by_name_kind(vmlinux, name, kind);
+		if (id > 0) {
+			*found_in = vmlinux;
+			return id;
+		}
+	}
+	if (!module)
+		return -1;
+	mod = btf__load_module_btf(module, vmlinux);
+	if (!mod)
+		return -1;
+	id = btf__find_by_name_kind(mod, name, kind);
+	if (id <= 0) {
+		btf__free(mod);
+		return -1;
+	}
+	*found_in = mod;
+	return id;
+}
+
+static void free_found(struct btf *btf, struct btf *vmlinux)
+{
+	if (btf && btf != vmlinux)
+		btf__free(btf);
+}
+
+/*
+ * How kvm_exit's raw arguments look on this kernel, from the btf_trace_kvm_exit
+ * typedef (a pointer to void (*)(void *, args...)). -1 when there is no BTF for it.
+ */
+static int exit_hook_from_btf(struct btf *vmlinux, char *why, size_t whylen)
+{
+	struct btf *btf = NULL;
+	const struct btf_type *t;
+	const struct btf_param *p;
+	int id = find_type(vmlinux, "kvm", "btf_trace_kvm_exit", BTF_KIND_TYPEDEF, &btf);
+	int hook = -1;
+
+	if (id < 0) {
+		snprintf(why, whylen, "no BTF for the kvm_exit tracepoint (kvm module BTF missing)");
+		return -1;
+	}
+	t = btf__type_by_id(btf, btf__resolve_type(btf, id));
+	if (t && btf_is_ptr(t))
+		t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 3) {
+		snprintf(why, whylen, "unexpected BTF for btf_trace_kvm_exit");
+		goto out;
+	}
+	p = btf_params(t);
+	t = btf__type_by_id(btf, btf__resolve_type(btf, p[1].type));
+	hook = t && btf_is_ptr(t) ? HOOK_BTF_VCPU_ISA : HOOK_BTF_REASON_VCPU_ISA;
+out:
+	free_found(btf, vmlinux);
+	return hook;
+}
+
+/* Which vendor struct holds the exit reason: "kvm_amd" / "kvm_intel" / NULL. */
+static const char *vendor_btf(struct btf *vmlinux)
+{
+	struct btf *btf = NULL;
+	const char *where = NULL;
+
+	if (find_type(vmlinux, "kvm_amd", "vcpu_svm", BTF_KIND_STRUCT, &btf) > 0)
+		where = btf == vmlinux ? "vmlinux (vcpu_svm)" : "kvm_amd";
+	else if (find_type(vmlinux, "kvm_intel", "vcpu_vmx", BTF_KIND_STRUCT, &btf) > 0)
+		where = btf == vmlinux ? "vmlinux (vcpu_vmx)" : "kvm_intel";
+	if (where)
+		free_found(btf, vmlinux);
+	return where;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct bpf_live *b = ctx;
+	const struct live_record *r = data;
+	struct live_exit e;
+
+	if (size < sizeof(*r) || !b->fn)
+		return 0;
+	e.ts_ns = r->ts;
+	e.dur_ns = r->dur_ns;
+	e.has_dur = true;
+	e.pid = r->pid;
+	e.tid = r->tid;
+	e.vcpu = r->vcpu;
+	e.isa = r->isa;
+	e.reason = r->reason;
+	b->fn_ret = b->fn(b->fn_ctx, &e);
+	return b->fn_ret;
+}
+
+static int bpf_poll(void *p, int timeout_ms, live_exit_fn fn, void *ctx)
+{
+	struct bpf_live *b = p;
+	int n;
+
+	if (!b->rb) {
+		usleep(timeout_ms * 1000);
+		return 0;
+	}
+	b->fn = fn;
+	b->fn_ctx = ctx;
+	b->fn_ret = 0;
+	/* Records are submitted without wakeups (see exitstat.bpf.c): sleep, then consume. */
+	n = ring_buffer__poll(b->rb, timeout_ms);
+	if (n >= 0 && !b->fn_ret)
+		n = ring_buffer__consume(b->rb);
+	if (n < 0 && n != -EINTR) {
+		fprintf(stderr, "exitstat: reading the BPF ring buffer failed: %s\n", strerror(-n));
+		return -1;
+	}
+	return b->fn_ret ? -1 : 0;
+}
+
+static uint64_t sum_counter(struct bpf_live *b, int map_fd, __u32 idx)
+{
+	__u64 vals[b->ncpus];
+	uint64_t sum = 0;
+
+	if (bpf_map_lookup_elem(map_fd, &idx, vals))
+		return 0;
+	for (int i = 0; i < b->ncpus; i++)
+		sum += vals[i];
+	return sum;
+}
+
+static int bpf_counters(void *p, struct live_counters *c)
+{
+	struct bpf_live *b = p;
+	int fd = bpf_map__fd(b->skel->maps.counters);
+
+	c->exits = sum_counter(b, fd, CNT_EXITS);
+	c->entries = sum_counter(b, fd, CNT_ENTRIES);
+	c->lost = sum_counter(b, fd, CNT_RINGBUF_LOST) + sum_counter(b, fd, CNT_STATS_FULL) +
+		  sum_counter(b, fd, CNT_NO_REASON);
+	c->untimed = sum_counter(b, fd, CNT_PENDING_FULL);
+	return 0;
+}
+
+static int bpf_read(void *p, struct stats *s)
+{
+	struct bpf_live *b = p;
+	int fd = bpf_map__fd(b->skel->maps.exit_stats);
+	struct live_key key, next, *prev = NULL;
+	struct live_counts *vals = calloc(b->ncpus, sizeof(*vals));
+	struct live_counters lc;
+
+	if (!vals)
+		return -1;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		/* VMX: the basic reason, as every other source keys it (flags dropped). */
+		struct exit_key k = { next.pid, next.vcpu, next.isa,
+				      next.isa == ISA_VMX ? next.reason & VMX_EXIT_BASIC_MASK
+							  : next.reason };
+		struct live_counts sum = {};
+		struct exit_counts *c;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;	/* deleted meanwhile: cannot happen, we never delete */
+		for (int i = 0; i < b->ncpus; i++) {
+			sum.count += vals[i].count;
+			sum.timed += vals[i].timed;
+			sum.time_ns += vals[i].time_ns;
+			if (vals[i].max_ns > sum.max_ns)
+				sum.max_ns = vals[i].max_ns;
+			for (int h = 0; h < LIVE_HIST_BUCKETS; h++)
+				sum.hist[h] += vals[i].hist[h];
+		}
+		if (!sum.count)
+			continue;
+		if (stats_add_count(s, &k, sum.count) || !(c = stats_counts(s, &k))) {
+			free(vals);
+			return -1;
+		}
+		c->timed += sum.timed;
+		c->time_ns += sum.time_ns;
+		if (sum.max_ns > c->max_ns)
+			c->max_ns = sum.max_ns;
+		for (int h = 0; h < LIVE_HIST_BUCKETS; h++)
+			c->hist[h] += sum.hist[h];
+	}
+	free(vals);
+	bpf_counters(b, &lc);
+	s->lost = lc.lost;
+	return 0;
+}
+
+static int bpf_events(void *p, uint64_t *counts, bool *attached)
+{
+	struct bpf_live *b = p;
+	int fd = bpf_map__fd(b->skel->maps.kvm_events);
+	struct live_counters c;
+
+	for (__u32 i = 0; i < EVI__MAX; i++) {
+		counts[i] = sum_counter(b, fd, i);
+		attached[i] = b->attached[i];
+	}
+	bpf_counters(b, &c);
+	counts[EVI_kvm_exit] = c.exits;
+	counts[EVI_kvm_entry] = c.entries;
+	return 0;
+}
+
+static int bpf_flush_open(void *p, live_exit_fn fn, void *ctx)
+{
+	struct bpf_live *b = p;
+	int fd = bpf_map__fd(b->skel->maps.pending);
+	__u32 tid, next, *prev = NULL;
+	struct live_pending pend;
+	int ret = 0;
+
+	while (!ret && !bpf_map_get_next_key(fd, prev, &next)) {
+		tid = next;
+		prev = &tid;
+		if (bpf_map_lookup_elem(fd, &tid, &pend) || !pend.ts)
+			continue;
+		struct live_exit e = {
+			.ts_ns = pend.ts, .has_dur = false, .pid = pend.key.pid, .tid = tid,
+			.vcpu = pend.key.vcpu, .isa = pend.key.isa, .reason = pend.key.reason,
+		};
+		ret = fn(ctx, &e);
+	}
+	return ret;
+}
+
+static void bpf_stop_events(void *p);
+
+/*
+ * The end: detach every program, so the maps hold one moment (an exit
+ * counted is in the stats read next) and the ring gets no more records; then
+ * read what the ring still holds.
+ */
+static int bpf_finish(void *p, live_exit_fn fn, void *ctx)
+{
+	struct bpf_live *b = p;
+
+	if (!b->finished) {
+		for (int i = 0; i < b->nlinks; i++)
+			bpf_link__destroy(b->links[i]);
+		b->nlinks = 0;
+		bpf_stop_events(b);
+		b->finished = true;
+	}
+	return bpf_poll(b, 0, fn, ctx);
+}
+
+static void bpf_close(void *p)
+{
+	struct bpf_live *b = p;
+
+	ring_buffer__free(b->rb);
+	for (int i = 0; i < b->nlinks; i++)
+		bpf_link__destroy(b->links[i]);
+	for (int i = 0; i < EVI__MAX; i++)
+		bpf_link__destroy(b->mix_links[i]);
+	exitstat_bpf__destroy(b->skel);
+	free(b);
+}
+
+static void bpf_stop_events(void *p)
+{
+	struct bpf_live *b = p;
+
+	for (int i = 0; i < EVI__MAX; i++) {
+		bpf_link__destroy(b->mix_links[i]);
+		b->mix_links[i] = NULL;
+	}
+}
+
+static const struct live_ops bpf_ops = {
+	.stop_events = bpf_stop_events,
+	.poll = bpf_poll,
+	.counters = bpf_counters,
+	.read = bpf_read,
+	.events = bpf_events,
+	.flush_open = bpf_flush_open,
+	.finish = bpf_finish,
+	.close = bpf_close,
+};
+
+static struct bpf_program *mix_prog(struct exitstat_bpf *skel, unsigned int i)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "ev_%s", live_event_name(i));
+	return bpf_object__find_program_by_name(skel->obj, name);
+}
+
+/* Open, configure and load for one hook; NULL with err set. */
+static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook, char *err,
+				 size_t errlen)
+{
+	struct exitstat_bpf *skel = exitstat_bpf__open();
+	struct bpf_program *exit_prog, *entry_prog;
+	int ret;
+
+	if (!skel) {
+		snprintf(err, errlen, "opening the BPF object failed: %s", strerror(errno));
+		return NULL;
+	}
+	skel->rodata->targ_tgid = o->pid;
+	skel->rodata->record_on = o->record;
+	skel->rodata->follow_children = o->inherit_pid;
+	if (hook == HOOK_TRACEPOINT) {
+		int size;
+
+		skel->rodata->off_reason = live_tp_field("kvm_exit", "exit_reason", &size);
+		skel->rodata->off_isa = live_tp_field("kvm_exit", "isa", &size);
+		skel->rodata->off_vcpu = live_tp_field("kvm_exit", "vcpu_id", &size);
+		if (skel->rodata->off_reason < 0) {
+			snprintf(err, errlen, "tracefs kvm_exit format has no exit_reason field");
+			exitstat_bpf__destroy(skel);
+			return NULL;
+		}
+	}
+	exit_prog = hook == HOOK_BTF_VCPU_ISA ? skel->progs.exit_btf_vcpu_isa :
+		    hook == HOOK_BTF_REASON_VCPU_ISA ? skel->progs.exit_btf_reason_vcpu_isa :
+		    skel->progs.exit_tp;
+	entry_prog = hook == HOOK_TRACEPOINT ? skel->progs.entry_tp : skel->progs.entry_btf;
+	{
+		struct bpf_program *prog;
+
+		bpf_object__for_each_program(prog, skel->obj)
+			bpf_program__set_autoload(prog, prog == exit_prog || prog == entry_prog ||
+						  (prog == skel->progs.on_fork && o->inherit_pid));
+		for (unsigned int i = 0; i < EVI__MAX; i++)
+			if (i != EVI_kvm_exit && i != EVI_kvm_entry && !o->no_event_mix)
+				bpf_program__set_autoload(mix_prog(skel, i), true);
+	}
+	bpf_map__set_max_entries(skel->maps.records,
+				 o->record ? (o->ringbuf_bytes ? o->ringbuf_bytes : 64u << 20)
+					   : (unsigned int)sysconf(_SC_PAGESIZE));
+	ret = exitstat_bpf__load(skel);
+	if (ret) {
+		snprintf(err, errlen, "loading the BPF program (%s) failed: %s%s",
+			 bpf_program__section_name(exit_prog), strerror(-ret),
+			 ret == -EPERM ? " (needs root or CAP_BPF+CAP_PERFMON)" : "");
+		exitstat_bpf__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+/* kvm_exit + kvm_entry must attach; the event-mix ones only where the tracepoint exists. */
+static int attach(struct bpf_live *b, char *err, size_t errlen)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, b->skel->obj) {
+		struct bpf_link *link;
+		int mix = -1;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		for (unsigned int i = 0; i < EVI__MAX; i++)
+			if (prog == mix_prog(b->skel, i))
+				mix = i;
+		link = bpf_program__attach(prog);
+		if (!link) {
+			if (mix >= 0)
+				continue;
+			snprintf(err, errlen, "attaching BPF to %s failed: %s",
+				 bpf_program__section_name(prog), strerror(errno));
+			return -1;
+		}
+		if (mix >= 0) {
+			b->mix_links[mix] = link;
+			b->attached[mix] = true;
+			continue;
+		}
+		if (b->nlinks == (int)(sizeof(b->links) / sizeof(b->links[0]))) {
+			bpf_link__destroy(link);
+			snprintf(err, errlen, "too many BPF links");
+			return -1;
+		}
+		b->links[b->nlinks++] = link;
+	}
+	b->attached[EVI_kvm_exit] = b->attached[EVI_kvm_entry] = true;
+	if (b->skel->rodata->record_on) {
+		b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.records), on_record, b, NULL);
+		if (!b->rb) {
+			snprintf(err, errlen, "creating the BPF ring buffer reader failed: %s",
+				 strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char *source,
+		    size_t srclen, char *err, size_t errlen)
+{
+	struct bpf_live *b = calloc(1, sizeof(*b));
+	struct btf *vmlinux;
+	char why[256] = "", btf_err[512] = "";
+	const char *vendor = NULL;
+	int hook = -1;
+
+	if (!b) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	libbpf_verbose = o->verbose;
+	libbpf_set_print(libbpf_print);
+	b->ncpus = libbpf_num_possible_cpus();
+	if (b->ncpus <= 0) {
+		snprintf(err, errlen, "cannot count the possible CPUs: %s", strerror(-b->ncpus));
+		free(b);
+		return NULL;
+	}
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		snprintf(err, errlen,
+			 "no /sys/kernel/btf/vmlinux: this kernel has no BTF (CONFIG_DEBUG_INFO_BTF), "
+			 "which the BPF backend needs; use --backend perf");
+		free(b);
+		return NULL;
+	}
+	vmlinux = o->bpf_tracepoint ? NULL : btf__load_vmlinux_btf();
+	if (o->bpf_tracepoint)
+		snprintf(why, sizeof(why), "asked for with --bpf-attach tracepoint");
+	if (vmlinux) {
+		hook = exit_hook_from_btf(vmlinux, why, sizeof(why));
+		vendor = vendor_btf(vmlinux);
+		if (hook == HOOK_BTF_VCPU_ISA && !vendor) {
+			snprintf(why, sizeof(why),
+				 "no BTF for vcpu_svm/vcpu_vmx (kvm_amd/kvm_intel module BTF)");
+			hook = -1;
+		}
+		btf__free(vmlinux);
+	}
+	if (hook >= 0) {
+		b->skel = load(o, hook, btf_err, sizeof(btf_err));
+		if (b->skel && hook == HOOK_BTF_VCPU_ISA)
+			snprintf(source, srclen,
+				 "live: BPF tp_btf/kvm_exit, reason via CO-RE from %s BTF", vendor);
+		else if (b->skel)
+			snprintf(source, srclen, "live: BPF tp_btf/kvm_exit (exit_reason argument)");
+	}
+	if (!b->skel) {
+		b->skel = load(o, HOOK_TRACEPOINT, err, errlen);
+		if (!b->skel) {
+			free(b);
+			return NULL;
+		}
+		snprintf(source, srclen, "live: BPF tracepoint kvm:kvm_exit (%s%s)",
+			 why[0] ? why : "tp_btf failed: ", why[0] ? "" : btf_err);
+	}
+	if (attach(b, err, errlen)) {
+		bpf_close(b);
+		return NULL;
+	}
+	*ops = &bpf_ops;
+	return b;
+}

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Live collection: backend choice, preflight checks and tracefs helpers. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include <linux/types.h>
+
+#include "live/bpf/live_events.h"
+#include "live/live.h"
+#include "live/live_impl.h"
+
+struct live_src {
+	void *b;
+	const struct live_ops *ops;
+	bool bpf;
+	char source[160];
+	char note[512];
+};
+
+#define EV_NAME(name) #name,
+static const char *const event_names[] = {
+	LIVE_KVM_EVENTS(EV_NAME)
+};
+
+const char *live_event_name(unsigned int i)
+{
+	return i < live_event_count() ? event_names[i] : NULL;
+}
+
+unsigned int live_event_count(void)
+{
+	return sizeof(event_names) / sizeof(event_names[0]);
+}
+
+int live_backend_parse(const char *s, enum live_backend *b)
+{
+	if (!strcmp(s, "auto"))
+		*b = BACKEND_AUTO;
+	else if (!strcmp(s, "bpf"))
+		*b = BACKEND_BPF;
+	else if (!strcmp(s, "perf"))
+		*b = BACKEND_PERF;
+	else
+		return -1;
+	return 0;
+}
+
+const char *live_tracefs_events(char *err, size_t errlen)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing/events",
+					    "/sys/kernel/debug/tracing/events" };
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (!stat(dirs[i], &st) && S_ISDIR(st.st_mode))
+			return dirs[i];
+	snprintf(err, errlen,
+		 "tracefs is not mounted (no /sys/kernel/tracing/events): "
+		 "mount it with `mount -t tracefs nodev /sys/kernel/tracing`");
+	return NULL;
+}
+
+static FILE *open_event_file(const char *event, const char *file)
+{
+	char err[256], path[512];
+	const char *dir = live_tracefs_events(err, sizeof(err));
+
+	if (!dir)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/kvm/%s/%s", dir, event, file);
+	return fopen(path, "r");
+}
+
+int live_tp_id(const char *event)
+{
+	FILE *f = open_event_file(event, "id");
+	int id = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &id) != 1)
+		id = -1;
+	fclose(f);
+	return id;
+}
+
+int live_tp_field(const char *event, const char *field, int *size)
+{
+	FILE *f = open_event_file(event, "format");
+	char line[1024];
+	int off = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *decl = strstr(line, "field:"), *semi, *name;
+		int o, sz;
+
+		if (!decl || !(semi = strchr(decl, ';')))
+			continue;
+		*semi = '\0';
+		/* the name is the last word of the declaration (no arrays here) */
+		name = strrchr(decl, ' ');
+		name = name ? name + 1 : decl + 6;
+		if (strcmp(name, field))
+			continue;
+		if (sscanf(semi + 1, " offset:%d; size:%d;", &o, &sz) == 2) {
+			off = o;
+			if (size)
+				*size = sz;
+		}
+		break;
+	}
+	fclose(f);
+	return off;
+}
+
+static bool have_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[cap / 32].effective & (1u << (cap % 32));
+}
+
+int live_preflight(uint32_t pid, enum live_backend b, char *err, size_t errlen)
+{
+	char path[64], tmp[256];
+	const char *events;
+	struct stat st;
+
+	if (geteuid() != 0 && !have_cap(CAP_SYS_ADMIN)) {
+		bool bpf = have_cap(39 /* CAP_BPF */), perfmon = have_cap(38 /* CAP_PERFMON */);
+
+		if (!perfmon || (b == BACKEND_BPF && !bpf)) {
+			snprintf(err, errlen,
+				 "not root and missing %s%s%s: live collection needs root, or "
+				 "CAP_BPF and CAP_PERFMON (e.g. `sudo exitstat ...`)",
+				 bpf ? "" : "CAP_BPF", !bpf && !perfmon ? " and " : "",
+				 perfmon ? "" : "CAP_PERFMON");
+			return -1;
+		}
+	}
+	events = live_tracefs_events(err, errlen);
+	if (!events)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s/kvm/kvm_exit", events);
+	if (stat(tmp, &st)) {
+		snprintf(err, errlen,
+			 "no kvm tracepoints (%s is missing): KVM is not loaded "
+			 "(`modprobe kvm_intel` or `modprobe kvm_amd`)", tmp);
+		return -1;
+	}
+	if (pid) {
+		FILE *f;
+		char line[128];
+		unsigned int tgid = 0;
+
+		snprintf(path, sizeof(path), "/proc/%u/status", pid);
+		f = fopen(path, "r");
+		if (!f) {
+			snprintf(err, errlen, "no process with pid %u (no /proc/%u)", pid, pid);
+			return -1;
+		}
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Tgid: %u", &tgid) == 1)
+				break;
+		fclose(f);
+		/* The filter is on the VM process; a vCPU thread's id would match nothing. */
+		if (tgid && tgid != pid) {
+			snprintf(err, errlen, "%u is a thread of process %u: give -p %u", pid, tgid,
+				 tgid);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct live_src *live_open(const struct live_opts *o, char *err, size_t errlen)
+{
+	struct live_src *l = calloc(1, sizeof(*l));
+	char berr[512] = "";
+
+	if (!l) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (o->backend != BACKEND_PERF) {
+		l->b = live_bpf_open(o, &l->ops, l->source, sizeof(l->source), berr, sizeof(berr));
+		if (l->b) {
+			l->bpf = true;
+			return l;
+		}
+		if (o->backend == BACKEND_BPF || o->record) {
+			snprintf(err, errlen, "%s", berr);
+			free(l);
+			return NULL;
+		}
+	}
+	l->b = live_perf_open(o, &l->ops, l->source, sizeof(l->source), err, errlen);
+	if (!l->b) {
+		if (berr[0]) {
+			char perr[512];
+
+			snprintf(perr, sizeof(perr), "%s", err);
+			snprintf(err, errlen, "BPF: %s; perf: %s", berr, perr);
+		}
+		free(l);
+		return NULL;
+	}
+	if (berr[0])
+		snprintf(l->note, sizeof(l->note), "perf backend because BPF failed: %s", berr);
+	return l;
+}
+
+const char *live_source(const struct live_src *l)
+{
+	return l->source;
+}
+
+const char *live_note(const struct live_src *l)
+{
+	return l->note[0] ? l->note : NULL;
+}
+
+bool live_is_bpf(const struct live_src *l)
+{
+	return l->bpf;
+}
+
+int live_poll(struct live_src *l, int timeout_ms, live_exit_fn fn, void *ctx)
+{
+	return l->ops->poll(l->b, timeout_ms, fn, ctx);
+}
+
+int live_counters(struct live_src *l, struct live_counters *c)
+{
+	memset(c, 0, sizeof(*c));
+	return l->ops->counters(l->b, c);
+}
+
+int live_read(struct live_src *l, struct stats *s)
+{
+	stats_reset(s);
+	return l->ops->read(l->b, s);
+}
+
+int live_events(struct live_src *l, uint64_t *counts, bool *attached)
+{
+	memset(counts, 0, live_event_count() * sizeof(*counts));
+	memset(attached, 0, live_event_count() * sizeof(*attached));
+	return l->ops->events(l->b, counts, attached);
+}
+
+int live_finish(struct live_src *l, live_exit_fn fn, void *ctx)
+{
+	return l->ops->finish ? l->ops->finish(l->b, fn, ctx) : l->ops->poll(l->b, 0, fn, ctx);
+}
+
+void live_lost_note(struct live_src *l, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (l->ops->lost_note)
+		l->ops->lost_note(l->b, buf, len);
+}
+
+int live_flush_open(struct live_src *l, live_exit_fn fn, void *ctx)
+{
+	return l->ops->flush_open ? l->ops->flush_open(l->b, fn, ctx) : 0;
+}
+
+void live_stop_events(struct live_src *l)
+{
+	if (l->ops->stop_events)
+		l->ops->stop_events(l->b);
+}
+
+void live_close(struct live_src *l)
+{
+	if (!l)
+		return;
+	if (l->b)
+		l->ops->close(l->b);
+	free(l);
+}

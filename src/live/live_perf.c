@@ -1,0 +1,707 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The perf backend, for when BPF cannot be used: perf_event_open on
+ * kvm:kvm_exit and kvm:kvm_entry, one sampling event of each per CPU
+ * (period 1, PERF_SAMPLE_RAW) sharing that CPU's ring; user space decodes the
+ * tracepoint record at the offsets tracefs gives and counts with the same
+ * accumulator as trace files (exit -> next entry of the thread = time in
+ * exit). Each poll drains every ring and feeds the batch in time order.
+ * The event mix is plain counting events.
+ *
+ * Nothing is lost silently. A ring that is full drops new samples, and the
+ * kernel says so with a PERF_RECORD_LOST only when it next writes to that ring,
+ * which never happens for the samples lost at the very end of a run. So the
+ * loss is also measured: each sampling event counts every event it saw
+ * (read() of its fd, children included with inherit), and events seen minus
+ * samples read is what was lost, per CPU. At the end (live_finish) the events
+ * are disabled first, then every ring is drained and the counts read: that
+ * difference is exact. Which reasons the lost exits had cannot be known.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/perf_event.h>
+
+#include <linux/types.h>
+
+#include "core/event.h"
+#include "live/bpf/live_events.h"
+#include "live/live.h"
+#include "live/live_impl.h"
+
+#define RING_DEFAULT_BYTES (8u << 20)	/* per CPU ring; ~40,000 exits with their entries */
+#define RING_MIN_BYTES (256u << 10)	/* where halving on mmap failure stops */
+#define WAKEUP_MAX_BYTES (512u << 10)	/* wake the reader at 1/4 ring, at most this */
+
+struct perf_ring {
+	int cpu;
+	int exit_fd, entry_fd;
+	uint64_t exit_id, entry_id;
+	struct perf_event_mmap_page *meta;
+	size_t data_size;
+	uint64_t exit_samples, entry_samples;	/* read from this ring, before any filter */
+	uint64_t lost_records;	/* the sum of this ring's PERF_RECORD_LOST */
+	uint64_t exits_lost, entries_lost;	/* seen by the kernel, never read (lower bound
+						 * until the end, then exact) */
+};
+
+struct perf_ev {
+	uint64_t ts;
+	struct exit_event ev;
+};
+
+struct perf_live {
+	struct perf_ring *rings;
+	int nrings;
+	int *mix_fds;		/* per event: the fds counting it */
+	int *mix_nfds;
+	int mix_stride;
+	bool *mix_attached;
+	uint64_t *mix_frozen;	/* counts of the mix when it was stopped */
+	uint32_t filter_tgid;	/* system-wide rings: keep only this tgid (0: all) */
+	int exit_tp, entry_tp;	/* tracepoint ids */
+	int off_reason, off_isa, off_vcpu;
+	struct accum acc;
+	struct stats *stats;
+	uint64_t exits, entries;	/* counted (after the tgid filter) */
+	bool finished;		/* events disabled, rings drained: the losses are exact */
+	struct perf_ev *batch;
+	size_t batch_len, batch_cap;
+	size_t page;
+	char *wrapbuf;
+};
+
+static long perf_open(struct perf_event_attr *a, pid_t pid, int cpu, int group, unsigned long fl)
+{
+	return syscall(SYS_perf_event_open, a, pid, cpu, group, fl);
+}
+
+static void tp_attr(struct perf_event_attr *a, int id, size_t ring_bytes)
+{
+	memset(a, 0, sizeof(*a));
+	a->size = sizeof(*a);
+	a->type = PERF_TYPE_TRACEPOINT;
+	a->config = id;
+	a->disabled = 1;
+	if (ring_bytes) {
+		a->sample_period = 1;
+		a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+				 PERF_SAMPLE_RAW;
+		a->use_clockid = 1;
+		a->clockid = CLOCK_MONOTONIC;
+		a->watermark = 1;
+		a->wakeup_watermark = ring_bytes / 4 < WAKEUP_MAX_BYTES ? ring_bytes / 4
+								       : WAKEUP_MAX_BYTES;
+	}
+}
+
+static int batch_push(struct perf_live *p, const struct exit_event *ev)
+{
+	if (p->batch_len == p->batch_cap) {
+		size_t n = p->batch_cap ? p->batch_cap * 2 : 4096;
+		struct perf_ev *b = realloc(p->batch, n * sizeof(*b));
+
+		if (!b)
+			return -1;
+		p->batch = b;
+		p->batch_cap = n;
+	}
+	p->batch[p->batch_len].ts = ev->ts_ns;
+	p->batch[p->batch_len++].ev = *ev;
+	return 0;
+}
+
+static uint32_t raw_u32(const unsigned char *raw, uint32_t size, int off, uint32_t dflt)
+{
+	uint32_t v;
+
+	if (off < 0 || (uint32_t)off + 4 > size)
+		return dflt;
+	memcpy(&v, raw + off, 4);
+	return v;
+}
+
+/* One PERF_RECORD_SAMPLE: id, pid, tid, time, raw size, raw data. */
+static int on_sample(struct perf_live *p, struct perf_ring *r, const unsigned char *rec,
+		     size_t len)
+{
+	struct exit_event ev = { 0 };
+	uint64_t id, ts;
+	uint32_t pid, tid, rsize;
+	const unsigned char *q = rec + sizeof(struct perf_event_header);
+
+	if (len < sizeof(struct perf_event_header) + 8 + 8 + 8 + 4)
+		return 0;
+	memcpy(&id, q, 8);
+	memcpy(&pid, q + 8, 4);
+	memcpy(&tid, q + 12, 4);
+	memcpy(&ts, q + 16, 8);
+	memcpy(&rsize, q + 24, 4);
+	if (28 + sizeof(struct perf_event_header) + rsize > len)
+		return 0;
+	if (id == r->exit_id)
+		r->exit_samples++;
+	else if (id == r->entry_id)
+		r->entry_samples++;
+	if (p->filter_tgid && pid != p->filter_tgid)
+		return 0;
+	ev.has_ts = true;
+	ev.ts_ns = ts;
+	ev.pid = pid;
+	ev.tid = tid;
+	ev.vcpu = STATS_VCPU_UNKNOWN;
+	if (id == r->exit_id) {
+		const unsigned char *raw = q + 28;
+
+		ev.kind = EV_EXIT;
+		ev.reason = raw_u32(raw, rsize, p->off_reason, 0);
+		ev.isa = raw_u32(raw, rsize, p->off_isa, ISA_UNKNOWN);
+		ev.vcpu = raw_u32(raw, rsize, p->off_vcpu, STATS_VCPU_UNKNOWN);
+		p->exits++;
+	} else if (id == r->entry_id) {
+		ev.kind = EV_ENTRY;
+		p->entries++;
+	} else {
+		return 0;
+	}
+	return batch_push(p, &ev);
+}
+
+static int drain_ring(struct perf_live *p, struct perf_ring *r)
+{
+	unsigned char *data = (unsigned char *)r->meta + p->page;
+	uint64_t head = __atomic_load_n(&r->meta->data_head, __ATOMIC_ACQUIRE);
+	uint64_t tail = r->meta->data_tail;
+
+	while (tail < head) {
+		struct perf_event_header h;
+		size_t off = tail % r->data_size;
+		const unsigned char *rec;
+
+		if (off + sizeof(h) <= r->data_size) {
+			memcpy(&h, data + off, sizeof(h));
+		} else {
+			size_t first = r->data_size - off;
+
+			memcpy(&h, data + off, first);
+			memcpy((char *)&h + first, data, sizeof(h) - first);
+		}
+		if (h.size < sizeof(h) || h.size > head - tail)
+			break;
+		if (off + h.size <= r->data_size) {
+			rec = data + off;
+		} else {
+			size_t first = r->data_size - off;
+
+			memcpy(p->wrapbuf, data + off, first);
+			memcpy(p->wrapbuf + first, data, h.size - first);
+			rec = (unsigned char *)p->wrapbuf;
+		}
+		if (h.type == PERF_RECORD_SAMPLE) {
+			if (on_sample(p, r, rec, h.size))
+				return -1;
+		} else if (h.type == PERF_RECORD_LOST && h.size >= sizeof(h) + 16) {
+			uint64_t n;
+
+			memcpy(&n, rec + sizeof(h) + 8, 8);
+			r->lost_records += n;
+		}
+		tail += h.size;
+	}
+	__atomic_store_n(&r->meta->data_tail, tail, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int cmp_ts(const void *a, const void *b)
+{
+	const struct perf_ev *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	/* An exit and an entry at the same ns: the exit came first. */
+	return (int)x->ev.kind - (int)y->ev.kind;
+}
+
+static uint64_t fd_count(int fd)
+{
+	uint64_t v;
+
+	return fd >= 0 && read(fd, &v, sizeof(v)) == sizeof(v) ? v : 0;
+}
+
+/* What each ring's events saw but it never gave us. */
+static void account_lost(struct perf_ring *r, uint64_t seen_exits, uint64_t seen_entries,
+			 bool exact)
+{
+	uint64_t le = seen_exits > r->exit_samples ? seen_exits - r->exit_samples : 0;
+	uint64_t ln = seen_entries > r->entry_samples ? seen_entries - r->entry_samples : 0;
+
+	if (exact || le > r->exits_lost)
+		r->exits_lost = le;
+	if (exact || ln > r->entries_lost)
+		r->entries_lost = ln;
+}
+
+/*
+ * Read each ring's event counts, then drain every ring: the samples read
+ * include all those of the events counted, so counted - read is a lower bound
+ * of what was lost (exact once the events are disabled: live_finish).
+ */
+static int drain(struct perf_live *p)
+{
+	uint64_t seen[p->nrings ? p->nrings : 1][2];
+
+	for (int i = 0; i < p->nrings; i++) {
+		seen[i][0] = fd_count(p->rings[i].exit_fd);
+		seen[i][1] = fd_count(p->rings[i].entry_fd);
+	}
+	p->batch_len = 0;
+	for (int i = 0; i < p->nrings; i++)
+		if (drain_ring(p, &p->rings[i])) {
+			fprintf(stderr, "exitstat: out of memory reading perf rings\n");
+			return -1;
+		}
+	for (int i = 0; i < p->nrings; i++)
+		account_lost(&p->rings[i], seen[i][0], seen[i][1], p->finished);
+	if (p->batch_len)
+		qsort(p->batch, p->batch_len, sizeof(*p->batch), cmp_ts);
+	for (size_t i = 0; i < p->batch_len; i++)
+		if (accum_event(&p->acc, &p->batch[i].ev)) {
+			fprintf(stderr, "exitstat: out of memory counting exits\n");
+			return -1;
+		}
+	return 0;
+}
+
+static int perf_poll(void *b, int timeout_ms, live_exit_fn fn, void *ctx)
+{
+	struct perf_live *p = b;
+	struct pollfd pfd[p->nrings ? p->nrings : 1];
+
+	(void)fn;
+	(void)ctx;
+	if (p->finished)
+		return 0;
+	for (int i = 0; i < p->nrings; i++)
+		pfd[i] = (struct pollfd){ .fd = p->rings[i].exit_fd, .events = POLLIN };
+	if (timeout_ms > 0 && poll(pfd, p->nrings, timeout_ms) < 0 && errno != EINTR) {
+		fprintf(stderr, "exitstat: poll on perf rings failed: %s\n", strerror(errno));
+		return -1;
+	}
+	return drain(p);
+}
+
+/* The end: no new samples, every ring drained, the losses exact. */
+static int perf_finish(void *b, live_exit_fn fn, void *ctx)
+{
+	struct perf_live *p = b;
+
+	(void)fn;
+	(void)ctx;
+	if (p->finished)
+		return 0;
+	for (int i = 0; i < p->nrings; i++) {
+		ioctl(p->rings[i].exit_fd, PERF_EVENT_IOC_DISABLE, 0);
+		ioctl(p->rings[i].entry_fd, PERF_EVENT_IOC_DISABLE, 0);
+	}
+	p->finished = true;
+	return drain(p);
+}
+
+static void sum_lost(const struct perf_live *p, uint64_t *exits, uint64_t *entries,
+		     uint64_t *records)
+{
+	*exits = *entries = *records = 0;
+	for (int i = 0; i < p->nrings; i++) {
+		*exits += p->rings[i].exits_lost;
+		*entries += p->rings[i].entries_lost;
+		*records += p->rings[i].lost_records;
+	}
+}
+
+static void perf_lost_note(void *b, char *buf, size_t len)
+{
+	struct perf_live *p = b;
+	uint64_t exits, entries, records;
+	size_t n;
+
+	sum_lost(p, &exits, &entries, &records);
+	if (!exits && !entries) {
+		buf[0] = '\0';
+		return;
+	}
+	n = snprintf(buf, len, "the perf rings (%zu KiB per CPU) overflowed: %llu exits%s and "
+		     "%llu entries were never read%s (a total: which reasons the lost exits had "
+		     "is not known); per CPU:", p->rings[0].data_size >> 10,
+		     (unsigned long long)exits,
+		     p->filter_tgid ? " of all processes on the host" : "",
+		     (unsigned long long)entries, p->finished ? "" : " so far");
+	for (int i = 0; i < p->nrings && n < len; i++) {
+		const struct perf_ring *r = &p->rings[i];
+
+		if (r->exits_lost || r->entries_lost)
+			n += snprintf(buf + n, len - n, " cpu %d: %llu exits, %llu entries;", r->cpu,
+				      (unsigned long long)r->exits_lost,
+				      (unsigned long long)r->entries_lost);
+	}
+	if (n < len)
+		snprintf(buf + n, len - n, " a larger --ringbuf MIB gives each CPU's ring more room");
+}
+
+static int perf_counters(void *b, struct live_counters *c)
+{
+	struct perf_live *p = b;
+	uint64_t entries, records;
+
+	c->exits = p->exits;
+	c->entries = p->entries;
+	sum_lost(p, &c->lost, &entries, &records);
+	return 0;
+}
+
+static int perf_read(void *b, struct stats *s)
+{
+	struct perf_live *p = b;
+	struct live_counters c;
+
+	if (stats_merge(s, p->stats))
+		return -1;
+	perf_counters(p, &c);
+	s->lost = c.lost;
+	return 0;
+}
+
+static int perf_events(void *b, uint64_t *counts, bool *attached)
+{
+	struct perf_live *p = b;
+
+	for (unsigned int i = 0; i < live_event_count(); i++) {
+		attached[i] = p->mix_attached[i];
+		if (p->mix_frozen)
+			counts[i] += p->mix_frozen[i];
+		for (int j = 0; j < p->mix_nfds[i]; j++) {
+			uint64_t v;
+
+			if (read(p->mix_fds[i * p->mix_stride + j], &v, sizeof(v)) == sizeof(v))
+				counts[i] += v;
+		}
+	}
+	counts[EVI_kvm_exit] = p->exits;	/* these two come from the sampled rings */
+	counts[EVI_kvm_entry] = p->entries;
+	attached[EVI_kvm_exit] = attached[EVI_kvm_entry] = true;
+	return 0;
+}
+
+static void perf_close(void *b)
+{
+	struct perf_live *p = b;
+
+	for (int i = 0; i < p->nrings; i++) {
+		if (p->rings[i].meta)
+			munmap(p->rings[i].meta, p->page + p->rings[i].data_size);
+		if (p->rings[i].exit_fd >= 0)
+			close(p->rings[i].exit_fd);
+		if (p->rings[i].entry_fd >= 0)
+			close(p->rings[i].entry_fd);
+	}
+	if (p->mix_fds)
+		for (unsigned int i = 0; i < live_event_count(); i++)
+			for (int j = 0; j < p->mix_nfds[i]; j++)
+				close(p->mix_fds[i * p->mix_stride + j]);
+	free(p->mix_fds);
+	free(p->mix_nfds);
+	free(p->mix_attached);
+	free(p->mix_frozen);
+	free(p->rings);
+	free(p->batch);
+	free(p->wrapbuf);
+	accum_fini(&p->acc);
+	free(p);
+}
+
+/* Freeze the mix: read its counts one last time, then close its events. */
+static void perf_stop_events(void *b)
+{
+	struct perf_live *p = b;
+	unsigned int n = live_event_count();
+
+	if (!p->mix_frozen) {
+		p->mix_frozen = calloc(n, sizeof(uint64_t));
+		if (!p->mix_frozen)
+			return;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		for (int j = 0; j < p->mix_nfds[i]; j++) {
+			uint64_t v;
+			int *fd = &p->mix_fds[i * p->mix_stride + j];
+
+			if (read(*fd, &v, sizeof(v)) == sizeof(v))
+				p->mix_frozen[i] += v;
+			close(*fd);
+		}
+		p->mix_nfds[i] = 0;
+	}
+}
+
+static const struct live_ops perf_ops = {
+	.stop_events = perf_stop_events,
+	.poll = perf_poll,
+	.finish = perf_finish,
+	.lost_note = perf_lost_note,
+	.counters = perf_counters,
+	.read = perf_read,
+	.events = perf_events,
+	.close = perf_close,
+};
+
+static const char *perf_hint(int err)
+{
+	if (err == EACCES || err == EPERM)
+		return " (needs root or CAP_PERFMON; see /proc/sys/kernel/perf_event_paranoid)";
+	if (err == ENOENT || err == ENODEV)
+		return " (tracepoint missing: is KVM loaded?)";
+	return "";
+}
+
+/* The threads of an existing process, for per-thread counting events. */
+static int list_threads(uint32_t pid, pid_t **tids)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *e;
+	int n = 0, cap = 0;
+
+	snprintf(path, sizeof(path), "/proc/%u/task", pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	*tids = NULL;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		if (n == cap) {
+			pid_t *t = realloc(*tids, (cap = cap ? cap * 2 : 16) * sizeof(**tids));
+
+			if (!t)
+				break;
+			*tids = t;
+		}
+		(*tids)[n++] = atoi(e->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/* The default ring per CPU: 64 MiB over all CPUs, each 1 to 8 MiB (a power of two). */
+static size_t default_ring_bytes(int ncpu)
+{
+	size_t bytes = RING_DEFAULT_BYTES;
+
+	while (bytes > (1u << 20) && bytes * ncpu > (64u << 20))
+		bytes /= 2;
+	return bytes;
+}
+
+/*
+ * One CPU's ring: the kvm_exit sampling event owns it, kvm_entry's writes into
+ * it. 1: offline CPU (skip); -1: error (err set); -2: the mmap of that size
+ * failed for lack of locked memory (try a smaller ring).
+ */
+static int open_ring(struct perf_live *p, struct perf_ring *r, const struct live_opts *o, int cpu,
+		     size_t bytes, char *err, size_t errlen)
+{
+	pid_t pid = o->inherit_pid ? (pid_t)o->pid : -1;
+	struct perf_event_attr a;
+
+	r->cpu = cpu;
+	r->entry_fd = -1;
+	tp_attr(&a, p->exit_tp, bytes);
+	a.inherit = o->inherit_pid;
+	r->exit_fd = perf_open(&a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (r->exit_fd < 0 && errno == ENODEV)
+		return 1;	/* offline CPU */
+	if (r->exit_fd < 0) {
+		snprintf(err, errlen, "perf_event_open(kvm:kvm_exit, cpu %d) failed: %s%s",
+			 cpu, strerror(errno), perf_hint(errno));
+		return -1;
+	}
+	r->data_size = bytes;
+	r->meta = mmap(NULL, p->page + r->data_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       r->exit_fd, 0);
+	if (r->meta == MAP_FAILED) {
+		int e = errno;
+
+		r->meta = NULL;
+		close(r->exit_fd);
+		r->exit_fd = -1;
+		if ((e == EPERM || e == ENOMEM) && bytes > RING_MIN_BYTES)
+			return -2;
+		snprintf(err, errlen, "mmap of the perf ring (cpu %d, %zu KiB) failed: %s%s", cpu,
+			 bytes >> 10, strerror(e),
+			 e == EPERM ? " (locked memory: see /proc/sys/kernel/perf_event_mlock_kb)"
+				    : "");
+		return -1;
+	}
+	tp_attr(&a, p->entry_tp, bytes);
+	a.inherit = o->inherit_pid;
+	r->entry_fd = perf_open(&a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (r->entry_fd < 0) {
+		snprintf(err, errlen, "perf_event_open(kvm:kvm_entry, cpu %d) failed: %s%s",
+			 cpu, strerror(errno), perf_hint(errno));
+		return -1;
+	}
+	if (ioctl(r->entry_fd, PERF_EVENT_IOC_SET_OUTPUT, r->exit_fd) ||
+	    ioctl(r->exit_fd, PERF_EVENT_IOC_ID, &r->exit_id) ||
+	    ioctl(r->entry_fd, PERF_EVENT_IOC_ID, &r->entry_id)) {
+		snprintf(err, errlen, "ioctl on the perf events (cpu %d) failed: %s", cpu,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int open_rings(struct perf_live *p, const struct live_opts *o, char *err, size_t errlen)
+{
+	int ncpu = get_nprocs_conf();
+	size_t bytes = o->ringbuf_bytes ? o->ringbuf_bytes : default_ring_bytes(ncpu);
+
+	p->exit_tp = live_tp_id("kvm_exit");
+	p->entry_tp = live_tp_id("kvm_entry");
+	if (p->exit_tp < 0 || p->entry_tp < 0) {
+		snprintf(err, errlen, "no kvm_exit/kvm_entry id in tracefs (is KVM loaded?)");
+		return -1;
+	}
+	p->rings = calloc(ncpu, sizeof(*p->rings));
+	if (!p->rings)
+		return -1;
+	for (int cpu = 0; cpu < ncpu; cpu++) {
+		struct perf_ring *r = &p->rings[p->nrings];
+		int ret = open_ring(p, r, o, cpu, bytes, err, errlen);
+
+		/* Too little locked memory for this size: every ring gets half as much. */
+		while (ret == -2 && !p->nrings && !o->ringbuf_bytes) {
+			bytes /= 2;
+			ret = open_ring(p, r, o, cpu, bytes, err, errlen);
+		}
+		if (ret == -2)
+			snprintf(err, errlen, "mmap of a %zu KiB perf ring (cpu %d) failed: not enough "
+				 "locked memory (/proc/sys/kernel/perf_event_mlock_kb; --ringbuf)",
+				 bytes >> 10, cpu);
+		if (ret == 1)
+			continue;
+		if (ret >= 0 || r->entry_fd >= 0 || r->meta)
+			p->nrings++;	/* perf_close frees what it holds */
+		if (ret < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Counting events for the mix: per CPU (all), per thread (-p), or inherited (command). */
+static int open_mix(struct perf_live *p, const struct live_opts *o)
+{
+	unsigned int n = live_event_count();
+	int ncpu = get_nprocs_conf(), nthreads = 0, stride;
+	pid_t *tids = NULL;
+
+	if (o->pid && !o->inherit_pid) {
+		nthreads = list_threads(o->pid, &tids);
+		if (nthreads < 0)
+			nthreads = 0;
+	}
+	stride = o->inherit_pid ? 1 : o->pid ? nthreads : ncpu;
+	p->mix_stride = stride ? stride : 1;
+	p->mix_fds = calloc((size_t)n * p->mix_stride, sizeof(int));
+	p->mix_nfds = calloc(n, sizeof(int));
+	p->mix_attached = calloc(n, sizeof(bool));
+	if (!p->mix_fds || !p->mix_nfds || !p->mix_attached) {
+		free(tids);
+		return -1;
+	}
+	for (unsigned int i = 0; i < n && !o->no_event_mix; i++) {
+		if (i == EVI_kvm_exit || i == EVI_kvm_entry)
+			continue;	/* the sampled rings count these */
+		int id = live_tp_id(live_event_name(i));
+		struct perf_event_attr a;
+
+		if (id < 0)
+			continue;
+		tp_attr(&a, id, 0);
+		a.disabled = 0;
+		for (int j = 0; j < stride; j++) {
+			int fd;
+
+			if (o->inherit_pid) {
+				a.inherit = 1;
+				fd = perf_open(&a, o->pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+			} else if (o->pid) {
+				fd = perf_open(&a, tids[j], -1, -1, PERF_FLAG_FD_CLOEXEC);
+			} else {
+				fd = perf_open(&a, -1, j, -1, PERF_FLAG_FD_CLOEXEC);
+			}
+			if (fd >= 0)
+				p->mix_fds[i * p->mix_stride + p->mix_nfds[i]++] = fd;
+		}
+		p->mix_attached[i] = p->mix_nfds[i] > 0;
+	}
+	free(tids);
+	return 0;
+}
+
+void *live_perf_open(const struct live_opts *o, const struct live_ops **ops, char *source,
+		     size_t srclen, char *err, size_t errlen)
+{
+	struct perf_live *p = calloc(1, sizeof(*p));
+	int size;
+
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	p->page = sysconf(_SC_PAGESIZE);
+	p->wrapbuf = malloc(1 << 16);
+	if (!p->wrapbuf || accum_init(&p->acc)) {
+		snprintf(err, errlen, "out of memory");
+		free(p->wrapbuf);
+		free(p);
+		return NULL;
+	}
+	p->stats = p->acc.stats;	/* owned by the accumulator */
+	if (o->record) {
+		snprintf(err, errlen, "recording needs the BPF backend");
+		perf_close(p);
+		return NULL;
+	}
+	p->filter_tgid = o->inherit_pid ? 0 : o->pid;
+	p->off_reason = live_tp_field("kvm_exit", "exit_reason", &size);
+	p->off_isa = live_tp_field("kvm_exit", "isa", &size);
+	p->off_vcpu = live_tp_field("kvm_exit", "vcpu_id", &size);
+	if (p->off_reason < 0) {
+		snprintf(err, errlen, "tracefs kvm_exit format has no exit_reason field");
+		perf_close(p);
+		return NULL;
+	}
+	if (open_rings(p, o, err, errlen) || open_mix(p, o)) {
+		if (!err[0])
+			snprintf(err, errlen, "out of memory");
+		perf_close(p);
+		return NULL;
+	}
+	for (int i = 0; i < p->nrings; i++) {
+		ioctl(p->rings[i].exit_fd, PERF_EVENT_IOC_ENABLE, 0);
+		ioctl(p->rings[i].entry_fd, PERF_EVENT_IOC_ENABLE, 0);
+	}
+	snprintf(source, srclen, "live: perf_event_open sampling kvm:kvm_exit + kvm:kvm_entry "
+		 "(%d CPU rings of %zu KiB)", p->nrings, p->nrings ? p->rings[0].data_size >> 10 : 0);
+	*ops = &perf_ops;
+	return p;
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The command under measurement, signals and option parsing shared by live and record. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "live/live_run.h"
+
+volatile sig_atomic_t live_stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	live_stop_requested = 1;
+}
+
+void live_install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+double live_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int live_child_start(struct live_child *c, char **argv)
+{
+	int fds[2];
+
+	memset(c, 0, sizeof(*c));
+	if (pipe2(fds, O_CLOEXEC)) {
+		fprintf(stderr, "exitstat: pipe2 failed: %s\n", strerror(errno));
+		return -1;
+	}
+	c->pid = fork();
+	if (c->pid < 0) {
+		fprintf(stderr, "exitstat: fork failed: %s\n", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (c->pid == 0) {
+		char go;
+
+		close(fds[1]);
+		/* Wait until the parent has attached with our pid as the filter. */
+		if (read(fds[0], &go, 1) != 1)
+			_exit(127);
+		/* Ctrl-C is for exitstat; it stops the command itself. */
+		signal(SIGINT, SIG_DFL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "exitstat: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[0]);
+	c->go_fd = fds[1];
+	return 0;
+}
+
+void live_child_release(struct live_child *c)
+{
+	char go = 1;
+
+	if (c->go_fd >= 0 && write(c->go_fd, &go, 1) != 1)
+		fprintf(stderr, "exitstat: cannot release the command: %s\n", strerror(errno));
+	close(c->go_fd);
+	c->go_fd = -1;
+}
+
+bool live_child_done(struct live_child *c)
+{
+	if (!c->exited && c->pid > 0 && waitpid(c->pid, &c->status, WNOHANG) == c->pid)
+		c->exited = true;
+	return c->exited;
+}
+
+void live_child_stop(struct live_child *c, int sig)
+{
+	if (c->pid <= 0)
+		return;
+	if (c->go_fd >= 0) {
+		close(c->go_fd);	/* a held child reads EOF and exits */
+		c->go_fd = -1;
+	}
+	if (!live_child_done(c)) {
+		if (sig)
+			kill(c->pid, sig);
+		while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
+			;
+		c->exited = true;
+	}
+}
+
+int live_child_exit_code(const struct live_child *c)
+{
+	if (!c->exited)
+		return 0;
+	if (WIFEXITED(c->status))
+		return WEXITSTATUS(c->status);
+	if (WIFSIGNALED(c->status))
+		return 128 + WTERMSIG(c->status);
+	return 1;
+}

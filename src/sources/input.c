@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Opening an input and telling recordings from trace text. See input.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "sources/input.h"
+#include "sources/record.h"
+
+#define PEEK_BYTES 8
+
+/* A stream that first gives back bytes already read from `under`, then the rest of it. */
+struct prefixed {
+	FILE *under;
+	char buf[PEEK_BYTES];
+	size_t n, pos;
+};
+
+static ssize_t prefixed_read(void *cookie, char *out, size_t len)
+{
+	struct prefixed *p = cookie;
+	size_t k;
+
+	if (p->pos < p->n) {
+		k = p->n - p->pos < len ? p->n - p->pos : len;
+		memcpy(out, p->buf + p->pos, k);
+		p->pos += k;
+		return (ssize_t)k;
+	}
+	k = fread(out, 1, len, p->under);
+	return ferror(p->under) ? -1 : (ssize_t)k;
+}
+
+/*
+ * Is f a recording? A seekable file is peeked in place; a pipe is wrapped
+ * in *wrapped, a stream that replays the peeked bytes (the caller closes it).
+ */
+static bool peek_recording(FILE *f, struct prefixed *p, FILE **wrapped)
+{
+	static const cookie_io_functions_t io = { .read = prefixed_read };
+	FILE *probe;
+	bool is_rec;
+
+	*wrapped = NULL;
+	if (fseek(f, 0, SEEK_CUR) == 0)
+		return record_is_recording(f);
+	p->under = f;
+	p->n = fread(p->buf, 1, sizeof(p->buf), f);
+	p->pos = 0;
+	*wrapped = fopencookie(p, "r", io);
+	if (!*wrapped)
+		return false;
+	/* Let the record module judge the magic, on a throw-away replay of the peeked bytes. */
+	probe = fmemopen(p->buf, p->n ? p->n : 1, "r");
+	is_rec = probe && p->n == sizeof(p->buf) && record_is_recording(probe);
+	if (probe)
+		fclose(probe);
+	return is_rec;
+}
+
+int input_read(const char *cmd, const char *path, const struct trace_opts *to,
+	       trace_event_fn fn, void *ctx, struct input_info *info)
+{
+	struct prefixed pre = { 0 };
+	FILE *f, *wrapped, *src;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	info->clock = "ns";
+	if (!strcmp(path, "-")) {
+		f = stdin;
+		path = "<stdin>";
+	} else {
+		f = fopen(path, "r");
+		if (!f) {
+			fprintf(stderr, "exitstat %s: cannot open %s: %s\n", cmd, path, strerror(errno));
+			return -1;
+		}
+	}
+	info->recording = peek_recording(f, &pre, &wrapped);
+	src = wrapped ? wrapped : f;
+	if (info->recording) {
+		struct record_info ri;
+
+		rc = record_read(src, path, fn, ctx, &ri);
+		snprintf(info->source, sizeof(info->source), "recording (%s) %s", ri.source, path);
+		info->exits = ri.events;
+		info->lost = ri.lost;
+		info->partial = rc != 0 || ri.truncated || ri.damaged;
+		if (ri.truncated || ri.damaged || !ri.complete)
+			snprintf(info->note, sizeof(info->note),
+				 "recording %s: %s%s%s; %llu bytes after the last good block ignored",
+				 path, ri.truncated ? "ends inside a block (the recorder was killed)" : "",
+				 ri.damaged ? " a block failed its checksum" : "",
+				 !ri.complete && !ri.truncated ? "has no trailer (not finished)" : "",
+				 (unsigned long long)ri.ignored_bytes);
+	} else {
+		struct trace_result res = { 0 };
+
+		rc = trace_read(src, path, to, fn, ctx, &res);
+		snprintf(info->source, sizeof(info->source), "%s %s", trace_format_name(res.format),
+			 path);
+		info->lines = res.lines;
+		info->exits = res.exits;
+		info->entries = res.entries;
+		info->lost = res.lost;
+		info->lost_marks = res.lost_marks;
+		info->skipped = res.skipped;
+		info->nested = res.nested_exits;
+		info->clock = res.ts_counter ? "ticks" : "ns";
+		info->partial = rc != 0;
+		if (res.lost_marks)
+			snprintf(info->note, sizeof(info->note),
+				 "the trace says events were lost at %llu more places without saying how many",
+				 (unsigned long long)res.lost_marks);
+		if (!rc && !res.exits && !res.entries) {
+			fprintf(stderr, "exitstat %s: %s: no kvm_exit or kvm_entry events in %llu lines\n",
+				cmd, path, (unsigned long long)res.lines);
+			rc = -1;
+		}
+	}
+	if (wrapped)
+		fclose(wrapped);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One way in for every file-based command: open FILE or stdin, tell a
+ * recording (record.h) from trace text (trace.h), and deliver its events.
+ */
+#ifndef EXITSTAT_INPUT_H
+#define EXITSTAT_INPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sources/trace.h"
+
+struct input_info {
+	char source[600];	/* "ftrace text FILE", "recording (bpf tp_btf) FILE" */
+	bool recording;
+	const char *clock;	/* "ns", or "tsc" for trace-cmd -C x86-tsc traces */
+	uint64_t lines;		/* text lines read (traces) */
+	uint64_t exits, entries;
+	uint64_t lost;		/* events the source says were lost */
+	uint64_t lost_marks;	/* places that say events were lost without a number */
+	uint64_t skipped;	/* malformed lines skipped (--skip-bad) */
+	uint64_t nested;	/* kvm_nested_vmexit events, not counted */
+	bool partial;		/* reading stopped early (bad line, truncated recording) */
+	char note[256];		/* what the user should know about the input, or "" */
+};
+
+/*
+ * Read path ("-" = stdin) to the end, calling fn per event. Returns 0; -1
+ * when the input could not be read whole (said on stderr as `exitstat CMD:
+ * PATH...`; events before the problem were delivered and info->partial is
+ * set), or the callback's non-zero value.
+ */
+int input_read(const char *cmd, const char *path, const struct trace_opts *to,
+	       trace_event_fn fn, void *ctx, struct input_info *info);
+
+#endif

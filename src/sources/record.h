@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * exitstat recordings: every exit (time, pid, thread, vCPU, ISA, reason, time
+ * in exit) in a compact, versioned, checksummed file written in blocks, so
+ * that a recorder killed mid-run loses at most its last, unwritten block and
+ * the reader says so. The format is in docs/record-format.md.
+ */
+#ifndef EXITSTAT_RECORD_H
+#define EXITSTAT_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/event.h"
+#include "sources/trace.h"
+
+#define RECORD_VERSION 1
+#define RECORD_BLOCK_EVENTS 65536	/* a block is written at this many exits, or on flush */
+
+struct record_info {
+	unsigned int version;
+	uint32_t pid;			/* the recorded VM's pid, 0 = all */
+	char source[25];		/* how it was recorded, e.g. "bpf tp_btf" */
+	uint64_t start_realtime_ns;	/* wall clock at the start */
+	uint64_t start_ns;		/* the same instant on the event clock (CLOCK_MONOTONIC) */
+	uint64_t blocks, events;	/* read and delivered */
+	uint64_t open_exits;		/* exits whose entry never came (no time in exit) */
+	uint64_t lost;			/* exits the recorder lost (ring buffer full, ...) */
+	bool complete;			/* the trailer was read: the recorder finished */
+	bool truncated;			/* the file ends inside a block (killed while writing) */
+	bool damaged;			/* a block failed its checksum or did not decode */
+	uint64_t ignored_bytes;		/* bytes after the last good block */
+	uint64_t kernel_exits;		/* trailer: exits the kernel counted (0 without trailer) */
+};
+
+/* Is f a recording? Peeks at the magic and rewinds. */
+bool record_is_recording(FILE *f);
+
+/*
+ * Read a recording and deliver every exit (EV_EXIT, has_ts, has_dur unless
+ * the exit never ended) to fn. A truncated or damaged tail is not an error:
+ * what came before it is delivered, info says what was lost, and a line on
+ * stderr names it. Returns 0; -1 when the file is not a readable recording
+ * (said on stderr as "NAME: ..."); or fn's non-zero value.
+ */
+int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct record_info *info);
+
+/* --- writing --- */
+
+struct record_writer;
+
+struct record_writer *record_writer_open(FILE *f, const char *name, uint32_t pid,
+					 const char *source);
+/* Add one exit; writes a block when RECORD_BLOCK_EVENTS are buffered. 0 or -1. */
+int record_writer_add(struct record_writer *w, const struct live_exit *e);
+/* Write what is buffered as a block (lost = exits lost so far, cumulative). 0 or -1. */
+int record_writer_flush(struct record_writer *w, uint64_t lost);
+/* Flush, write the trailer and free w (the caller closes f). 0 or -1. */
+int record_writer_finish(struct record_writer *w, uint64_t lost, uint64_t kernel_exits);
+/* Free without a trailer (after an error). */
+void record_writer_abort(struct record_writer *w);
+uint64_t record_writer_events(const struct record_writer *w);
+uint64_t record_writer_bytes(const struct record_writer *w);
+
+#endif

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading kvm_exit / kvm_entry events from the text other tools print:
+ * the kernel's ftrace buffer (trace, trace_pipe), `perf script`, and
+ * `trace-cmd report` (with or without libtraceevent's kvm plugin), from
+ * every kernel era. The format is detected by the reader itself.
+ */
+#ifndef EXITSTAT_TRACE_H
+#define EXITSTAT_TRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/event.h"
+
+enum trace_format {
+	TRACE_UNKNOWN,
+	TRACE_FTRACE,		/* /sys/kernel/tracing/trace, trace_pipe */
+	TRACE_PERF_SCRIPT,	/* perf script */
+	TRACE_TRACE_CMD,	/* trace-cmd report */
+	TRACE_AGGREGATE,	/* a table of totals (perf kvm stat, kvm_stat), not a trace */
+};
+
+struct trace_opts {
+	bool skip_bad;		/* count malformed lines and go on, instead of stopping */
+	FILE *diag;		/* where to say what was skipped (NULL: stderr) */
+	/*
+	 * The ISA of bare-number reasons when no line of the trace names a
+	 * reason (ISA_UNKNOWN: such a trace is an error). Names always win.
+	 */
+	enum exit_isa isa_hint;
+};
+
+#define TRACE_MAX_SKIPPED_LISTED 64
+
+struct trace_result {
+	enum trace_format format;
+	uint64_t lines;		/* lines read */
+	uint64_t exits;		/* kvm_exit events */
+	uint64_t entries;	/* kvm_entry events */
+	uint64_t nested_exits;	/* kvm_nested_vmexit*: L2 exits, not counted as exits */
+	uint64_t other_events;	/* other events (kvm_pio, tracing_mark_write, ...) */
+	uint64_t skipped;	/* malformed lines skipped under skip_bad */
+	uint64_t skipped_lines[TRACE_MAX_SKIPPED_LISTED];	/* their line numbers (first ones) */
+	enum exit_isa isa;	/* the ISA the trace showed (ISA_UNKNOWN if none or mixed) */
+	/*
+	 * Events the trace says were lost: ftrace `CPU:N [LOST N EVENTS]` and
+	 * `# entries-in-buffer/entries-written: A/B` (B - A overwritten),
+	 * trace-cmd `CPU:N [N EVENTS DROPPED]`, perf script --show-lost-events
+	 * `PERF_RECORD_LOST lost N` / `LOST N events!`. Never hidden: callers
+	 * should add it to stats->lost and show it.
+	 */
+	uint64_t lost;
+	/* Places that say events were lost without saying how many (`[EVENTS DROPPED]`, `##### CPU N buffer started ####`). */
+	uint64_t lost_marks;
+	/*
+	 * Timestamps were integers: raw clock ticks (trace-cmd report -C x86-tsc,
+	 * ftrace trace_clock=x86-tsc/counter), carried as-is in ts_ns, so times in
+	 * exit are in ticks, not ns.
+	 */
+	bool ts_counter;
+	/* kvm records wrapped onto two or more lines (mail) and read joined with a space */
+	uint64_t joined;
+};
+
+/* Called for each exit and entry, in file order. Non-zero stops the read. */
+typedef int (*trace_event_fn)(void *ctx, const struct exit_event *ev);
+
+/*
+ * Read the whole stream. Returns 0 on success. On a malformed line (without
+ * skip_bad) prints `NAME:LINE: what is wrong: <text>` to diag and returns -1;
+ * events before it have been delivered. An aggregate table (perf kvm stat,
+ * kvm_stat) is said on diag and returns -1 with format TRACE_AGGREGATE.
+ * Returns the callback's value if it stops the read, and -1 on a read error
+ * (said on diag). The format rules are described in trace_text.c.
+ */
+int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
+	       trace_event_fn fn, void *ctx, struct trace_result *res);
+
+const char *trace_format_name(enum trace_format f);
+
+#endif

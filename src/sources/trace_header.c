@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The line-header parser shared by every trace renderer (see trace_line.h
+ * for the column table). It finds the timestamp, then reads the fixed-shape
+ * columns right to left (flags, [CPU], (TGID), PID or PID/TID) and leaves
+ * whatever is left of them as the task's comm. One pass, no allocation.
+ */
+#include <string.h>
+
+#include "sources/trace_line.h"
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Parse decimal digits [s, e) into *v; false if empty, not digits or too big. */
+static bool parse_u32(const char *s, const char *e, uint32_t *v)
+{
+	uint64_t x = 0;
+
+	if (s >= e)
+		return false;
+	for (; s < e; s++) {
+		if (!is_digit(*s))
+			return false;
+		x = x * 10 + (uint64_t)(*s - '0');
+		if (x > UINT32_MAX)
+			return false;
+	}
+	*v = (uint32_t)x;
+	return true;
+}
+
+/*
+ * A timestamp token [s, e): SECONDS.FRACTION (6 or 9 digits, any are taken)
+ * or an integer counter value (trace-cmd -C x86-tsc, ftrace trace_clock=counter).
+ */
+static bool parse_ts(const char *s, const char *e, struct trace_header *h)
+{
+	const char *dot = memchr(s, '.', (size_t)(e - s));
+	uint64_t sec = 0, frac = 0;
+	int fdigits = 0;
+
+	if (s >= e || !is_digit(*s))
+		return false;
+	for (const char *p = s; p < (dot ? dot : e); p++) {
+		if (!is_digit(*p) || sec > UINT64_MAX / 10 - 10)
+			return false;
+		sec = sec * 10 + (uint64_t)(*p - '0');
+	}
+	if (!dot) {
+		h->ts = sec;
+		h->ts_counter = true;
+		h->has_ts = true;
+		return true;
+	}
+	if (dot + 1 >= e)
+		return false;
+	for (const char *p = dot + 1; p < e; p++) {
+		if (!is_digit(*p))
+			return false;
+		if (fdigits < 9) {
+			frac = frac * 10 + (uint64_t)(*p - '0');
+			fdigits++;
+		}
+	}
+	for (; fdigits < 9; fdigits++)
+		frac *= 10;
+	if (sec > (UINT64_MAX - frac) / 1000000000u)
+		return false;
+	h->ts = sec * 1000000000u + frac;
+	h->ts_counter = false;
+	h->has_ts = true;
+	return true;
+}
+
+/* ftrace latency flags: irqs-off, need-resched, hard/softirq, preempt depth[, migrate-disable]. */
+static bool is_flags_token(const char *s, const char *e)
+{
+	size_t n = (size_t)(e - s);
+
+	if (n < 4 || n > 5)
+		return false;
+	for (; s < e; s++)
+		if (!*s || !strchr(".dDXNnpbBhHsSzZ0123456789abcdef", *s))
+			return false;
+	return true;
+}
+
+/*
+ * The columns left of the timestamp, [s, e), right to left. Fills the task,
+ * cpu, tgid and flags fields; false if they do not have a header's shape.
+ */
+static bool parse_columns(const char *s, const char *e, struct trace_header *h)
+{
+	const char *p = e, *tok;
+
+	while (p > s && is_blank(p[-1]))
+		p--;
+	if (p == s)
+		return true;	/* perf script -F time,event,trace: no task column */
+
+	/* Flags (only ever right of a [CPU] column), then [CPU]. */
+	tok = p;
+	while (tok > s && !is_blank(tok[-1]))
+		tok--;
+	if (p[-1] != ']' && is_flags_token(tok, p)) {
+		const char *q = tok;
+
+		while (q > s && is_blank(q[-1]))
+			q--;
+		if (q > s && q[-1] == ']') {
+			h->has_flags = true;
+			p = q;
+		}
+	}
+	if (p[-1] == ']') {
+		const char *open = p - 1;
+		uint32_t cpu;
+
+		const char *d;
+
+		while (open > s && open[-1] != '[')
+			open--;
+		d = open;
+		while (d < p - 1 && is_blank(*d))
+			d++;	/* `[  1]` */
+		if (open == s || !parse_u32(d, p - 1, &cpu))
+			return false;
+		h->cpu = (int)cpu;
+		p = open - 1;
+		while (p > s && is_blank(p[-1]))
+			p--;
+	} else if (h->has_flags) {
+		return false;
+	}
+
+	/* ftrace's record-tgid column: `(  1234)`, or `(-------)` when unknown. */
+	if (p > s && p[-1] == ')') {
+		const char *open = p - 1, *a, *b;
+
+		while (open > s && open[-1] != '(')
+			open--;
+		if (open == s)
+			return false;
+		a = open;
+		b = p - 1;
+		while (a < b && is_blank(*a))
+			a++;
+		if (!parse_u32(a, b, &h->tgid)) {
+			while (a < b && *a == '-')
+				a++;
+			if (a != b)
+				return false;
+			h->tgid = 0;
+		}
+		p = open - 1;
+		while (p > s && is_blank(p[-1]))
+			p--;
+	}
+
+	/* The task: comm-PID, comm TID, comm PID/TID, or a bare TID. */
+	tok = p;
+	while (tok > s && is_digit(tok[-1]))
+		tok--;
+	if (!parse_u32(tok, p, &h->tid))
+		return false;
+	h->has_task = true;
+	if (tok == s || is_blank(tok[-1])) {
+		h->style = HDR_PERF;
+	} else if (tok[-1] == '-') {
+		h->style = HDR_DASH;
+	} else if (tok[-1] == '/') {
+		const char *pp = tok - 1;
+
+		while (pp > s && is_digit(pp[-1]))
+			pp--;
+		if (!parse_u32(pp, tok - 1, &h->tgid) || (pp > s && !is_blank(pp[-1])))
+			return false;
+		h->style = HDR_PERF;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* The event name and body after `TIMESTAMP:`, from s. */
+static void parse_event(const char *s, const char *e, struct trace_header *h)
+{
+	const char *name, *end, *colon = NULL;
+
+	while (s < e && is_blank(*s))
+		s++;
+	if (s == e)
+		return;		/* header only: the record goes on on the next line */
+	name = s;
+	while (s < e && !is_blank(*s))
+		s++;
+	end = s;
+	if (end[-1] == ':') {
+		end--;
+		h->event_colon = true;
+	}
+	for (const char *p = name; p < end; p++)
+		if (*p == ':')
+			colon = p;
+	if (colon) {
+		name = colon + 1;
+		h->event_system = true;
+	}
+	h->event = name;
+	h->event_len = (size_t)(end - name);
+	while (s < e && is_blank(*s))
+		s++;
+	h->body = s;
+	h->body_len = (size_t)(e - s);
+}
+
+static bool is_event_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_';
+}
+
+/* `  kvm_exit: reason ...`: a record whose header the author removed. */
+static bool parse_headerless(const char *line, size_t len, struct trace_header *h)
+{
+	const char *s = line, *e = line + len, *p;
+
+	while (s < e && is_blank(*s))
+		s++;
+	p = s;
+	while (p < e && is_event_char(*p))
+		p++;
+	if (p == s || p == e || *p != ':' || (p + 1 < e && !is_blank(p[1])))
+		return false;
+	memset(h, 0, sizeof(*h));
+	h->cpu = -1;
+	h->style = HDR_NONE;
+	parse_event(s, e, h);
+	return h->event != NULL;
+}
+
+bool trace_header_parse(const char *line, size_t len, struct trace_header *h)
+{
+	const char *e = line + len;
+
+	/*
+	 * The timestamp is the first token that is all digits (one '.' allowed)
+	 * and ends in ':' followed by a blank or the line's end.
+	 */
+	for (const char *c = memchr(line, ':', len); c; c = memchr(c + 1, ':', (size_t)(e - c - 1))) {
+		const char *t = c;
+
+		if (c + 1 < e && !is_blank(c[1]))
+			continue;
+		while (t > line && (is_digit(t[-1]) || t[-1] == '.'))
+			t--;
+		if (t == c || (t > line && !is_blank(t[-1])))
+			continue;
+		memset(h, 0, sizeof(*h));
+		h->cpu = -1;
+		if (!parse_ts(t, c, h) || !parse_columns(line, t, h))
+			break;	/* digits and a colon, but not a header: try headerless */
+		parse_event(c + 1, e, h);
+		return true;
+	}
+	return parse_headerless(line, len, h);
+}
+
+bool trace_event_is(const struct trace_header *h, const char *name)
+{
+	size_t n = strlen(name);
+
+	return h->event && h->event_len == n && !memcmp(h->event, name, n);
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internals of the trace-text reader (trace.h), shared by its parts and the
+ * unit tests: the line-header parser (trace_header.c) and the kvm event body
+ * parsers (trace_body.c). Lines are (pointer, length) pairs, never NUL-terminated
+ * strings, so a NUL byte in damaged input cannot cut a line short.
+ *
+ * A trace line is HEADER EVENT: BODY. Every renderer we read prints the same
+ * pieces in the same order; only which pieces are present and how they are
+ * spelled differs:
+ *
+ *   renderer            task column          tgid      cpu    flags   timestamp
+ *   ftrace trace/pipe   comm-PID             (TGID)?   [CPU]  d..1 or d.h1.   S.UUUUUU
+ *   trace-cmd report    comm-PID             -         [CPU]  optional  S.UUUUUU or TSC
+ *   perf script         comm TID or PID/TID  -         [CPU]? -       S.UUUUUU[UUU]
+ *
+ * then `EVENT:` (perf: `SYSTEM:EVENT:`, right aligned) and the body. Comm may
+ * hold spaces, dashes and slashes (`CPU 1/KVM`, `fc_vcpu 0`, `<...>`), so the
+ * header is read from the timestamp leftwards: the columns right of comm have
+ * fixed shapes, comm is whatever is left.
+ */
+#ifndef EXITSTAT_TRACE_LINE_H
+#define EXITSTAT_TRACE_LINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/reasons.h"
+
+enum header_style {
+	HDR_NONE,	/* no header: the author cut it off (`  kvm_exit: ...`) */
+	HDR_DASH,	/* comm-PID: ftrace and trace-cmd */
+	HDR_PERF,	/* comm TID or comm PID/TID: perf script */
+};
+
+struct trace_header {
+	enum header_style style;
+	bool has_task;
+	uint32_t tid;		/* the PID column: the thread */
+	uint32_t tgid;		/* 0 unless shown: ftrace `(TGID)`, perf `PID/TID` */
+	int cpu;		/* -1 if no [CPU] column */
+	bool has_flags;		/* ftrace latency flags column (d..1, d.h1.) */
+	bool has_ts;
+	bool ts_counter;	/* integer timestamp: raw clock ticks (x86-tsc), not ns */
+	uint64_t ts;		/* ns, or ticks if ts_counter */
+	const char *event;	/* event name without `SYSTEM:`; NULL if the line ends at the header */
+	size_t event_len;
+	bool event_system;	/* printed as SYSTEM:EVENT (perf) */
+	bool event_colon;	/* the name was followed by `:` (false: line cut after the name) */
+	const char *body;	/* after `EVENT: ` */
+	size_t body_len;
+};
+
+/*
+ * Parse a line (no line terminator, trailing blanks removed). Returns true
+ * and fills h if the line is HEADER EVENT[: BODY], HEADER alone (h->event ==
+ * NULL: the record continues on the next line), or an indented headerless
+ * `EVENT: BODY`. Returns false for anything else (comments, blank lines,
+ * continuation lines of wrapped text, tables).
+ */
+bool trace_header_parse(const char *line, size_t len, struct trace_header *h);
+
+/* Is (s, n) the event name `name`? */
+bool trace_event_is(const struct trace_header *h, const char *name);
+
+/*
+ * The layouts kvm_exit bodies have had. Each is one renderer in one era; the
+ * reader accepts all of them and remembers which it saw (to name the renderer).
+ */
+enum exit_layout {
+	EXIT_LAYOUT_2009,	/* kernel 2.6.31: `reason X rip 0xY` */
+	EXIT_LAYOUT_INFO,	/* kernel 2.6.34-5.4 and libtraceevent's kvm plugin: `reason X rip 0xY info A B` */
+	EXIT_LAYOUT_VCPU_INFO,	/* kernel 5.5-5.9: `vcpu N reason X rip 0xY info A B` */
+	EXIT_LAYOUT_5_10,	/* kernel 5.10+: `vcpu N reason X rip 0xY info1 0x.. info2 0x.. intr_info 0x.. error_code 0x..` (6.x: ` requests 0x..`) */
+	EXIT_LAYOUT_OTHER,	/* reason and rip present, the rest unlike any of the above (cut or wrapped) */
+	EXIT_LAYOUT_FIELDS,	/* raw fields: `exit_reason=N ... isa=N ... vcpu_id=N`, as libtraceevent
+				 * prints them after `[FAILED TO PARSE]` (print fmt too new for it)
+				 * and trace-cmd report -R */
+};
+
+/* How a reason's ISA was settled (see trace_text.c for the trace-wide rule). */
+enum reason_isa_how {
+	RISA_NAME,		/* the name exists in one ISA only */
+	RISA_LOWER_AMBIGUOUS,	/* lower case, SVM name and, upper-cased, a VMX one (2009 VMX kernels) */
+	RISA_NUMBER,		/* a bare number: the ISA comes from the rest of the trace */
+	RISA_VMX_FLAGS,		/* a VMX name followed by VMX flag words: VMX */
+};
+
+struct exit_body {
+	uint32_t vcpu;			/* STATS_VCPU_UNKNOWN if not printed */
+	enum exit_layout layout;
+	enum reason_isa_how how;
+	enum exit_isa isa;		/* RISA_NAME, RISA_VMX_FLAGS: the ISA; else ISA_UNKNOWN */
+	uint32_t code;			/* RISA_NAME/VMX_FLAGS/NUMBER: the (full VMX) reason */
+	uint32_t svm_code, vmx_code;	/* RISA_LOWER_AMBIGUOUS: the two readings */
+	bool plugin_spelling;		/* EXIT_* names or `UNKNOWN (N)`: only libtraceevent prints these */
+};
+
+/* A name cache; reason lookups scan the catalogue, and traces repeat a few names. */
+struct reason_cache;
+struct reason_cache *reason_cache_new(void);
+void reason_cache_free(struct reason_cache *c);
+
+/* The body stops early: the record may go on on the next line (mail wrapping). */
+#define TRACE_BODY_CUT (-2)
+
+/*
+ * Parse a kvm_exit body. 0; -1 with *why set to what is wrong; or
+ * TRACE_BODY_CUT when the line ends before the reason is complete.
+ * The body is accepted once the reason is complete, i.e. followed by ` rip`:
+ * nothing after rip is used, so a cut or wrapped tail still counts.
+ */
+int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
+			  struct exit_body *b, const char **why);
+
+/* Parse a kvm_entry body (`vcpu N[, rip 0x...]`). 0, -1 or TRACE_BODY_CUT with *why set. */
+int trace_entry_body_parse(const char *s, size_t n, uint32_t *vcpu, bool *has_rip,
+			   const char **why);
+
+#endif

@@ -1,0 +1,691 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace_read(): kvm_exit / kvm_entry events from ftrace, perf script and
+ * trace-cmd report text. Line by line, O(1) work per line: the shared
+ * header parser (trace_header.c), the body parsers (trace_body.c), and here
+ * the trace-wide rules:
+ *
+ * ISA. A reason's name settles its ISA when only one ISA has that name
+ * (`IO_INSTRUCTION`, `EXIT_IOIO`, `npf`, `GP excp`). The first such line sets
+ * the trace's ISA. Two kinds of line cannot settle it alone: a bare number
+ * (`0x7b`, the plugin's `UNKNOWN (123)`) and a lower-case name that is an SVM
+ * name and, upper-cased, a VMX one (`cpuid`, `hlt`: kernels of 2009 printed
+ * VMX names in lower case). They take the trace's ISA; before it is known
+ * they are held back, in order with the events after them, until a line
+ * settles it. At the end (or after HELD_MAX held events), held lower-case
+ * names are SVM (the kernel's SVM spelling), held numbers take
+ * opts->isa_hint or are an error naming their line. A trace whose lines
+ * name both ISAs reports res->isa = ISA_UNKNOWN (mixed).
+ *
+ * Renderer. ftrace if a `# tracer:` line or a flags column shows and nothing
+ * below does; perf script if a header is `comm TID` or `PID/TID` or an event
+ * is printed as `kvm:kvm_exit`; trace-cmd report if a `cpus=N` line shows, if
+ * the header has no flags column, or if kvm_exit is in libtraceevent's kvm
+ * plugin spelling (EXIT_* names, `UNKNOWN (N)`, or no `vcpu` while kvm_entry
+ * shows 5.10's `, rip`, which no kernel of that age prints).
+ *
+ * Damage. A kvm_exit/kvm_entry line that cannot be read is an error, or with
+ * skip_bad is counted, listed and skipped. Other events, comments, headers and
+ * continuation lines are not errors. A kvm_exit is complete once its reason is
+ * followed by ` rip` (a cut tail still counts: nothing after rip is used); a
+ * kvm_entry once it has `vcpu N`. Two repairs, both counted or visible:
+ * - a header whose record goes on on the next line (`...  280.971121:` then
+ *   ` kvm_exit: ...`, public sample 13) is joined with it;
+ * - a kvm line that stops before it is complete is joined, with one space,
+ *   to the following lines that are nothing else (no header, not a comment),
+ *   up to WRAP_MAX_PARTS lines: mail clients wrap at spaces. Counted in
+ *   res->joined; if the joined text still does not read, the error names the
+ *   first line. A record cut short at the end of the trace is an error.
+ * Lost events are never hidden: res->lost and res->lost_marks (trace.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sources/trace.h"
+#include "sources/trace_line.h"
+
+#define HELD_MAX 65536	/* events held waiting for the trace's ISA */
+#define WRAP_MAX_PARTS 4	/* a wrapped record is joined from at most this many lines */
+
+struct held {
+	struct exit_event ev;
+	enum reason_isa_how how;
+	uint32_t svm_code, vmx_code;
+	uint64_t line;
+	char *text;		/* bare numbers: the line, for the message if the ISA stays unknown */
+};
+
+struct reader {
+	const char *name;
+	const struct trace_opts *opts;
+	FILE *diag;
+	trace_event_fn fn;
+	void *ctx;
+	struct trace_result *res;
+	struct reason_cache *cache;
+	uint64_t lineno;
+	const char *text;	/* the current line, for messages */
+	size_t text_len;
+
+	bool have_split;	/* a header whose event is on the next line */
+	struct trace_header split;
+
+	/* A kvm line cut short, waiting for its continuation (mail wrapping). */
+	bool have_wrap, joining;
+	char *wrap, *join;
+	size_t wrap_len, wrap_cap, join_cap;
+	uint64_t wrap_line;
+	const char *wrap_why;
+	int wrap_parts;
+
+	enum exit_isa trace_isa;
+	bool isa_mixed;
+	struct held *held;
+	size_t nheld, held_cap;
+
+	/* Evidence of the renderer. */
+	bool ev_tracer_comment, ev_tracecmd_marker, ev_perf, ev_flags, ev_noflags;
+	bool ev_plugin, ev_exit_no_vcpu, ev_entry_rip;
+};
+
+const char *trace_format_name(enum trace_format f)
+{
+	switch (f) {
+	case TRACE_FTRACE:
+		return "ftrace";
+	case TRACE_PERF_SCRIPT:
+		return "perf script";
+	case TRACE_TRACE_CMD:
+		return "trace-cmd report";
+	case TRACE_AGGREGATE:
+		return "aggregate table";
+	default:
+		return "unknown";
+	}
+}
+
+/* `NAME:LINE: what: text`, the text cut and made printable. */
+static void say(struct reader *r, uint64_t line, const char *what, const char *tail)
+{
+	char buf[401];
+	size_t n = r->text_len < sizeof(buf) - 1 ? r->text_len : sizeof(buf) - 1;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)r->text[i];
+
+		buf[i] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
+	}
+	buf[n] = '\0';
+	fprintf(r->diag, "%s:%llu: %s: %s%s%s\n", r->name, (unsigned long long)line, what, buf,
+		n < r->text_len ? "..." : "", tail);
+}
+
+/* A malformed kvm line: stop (-1), or count it and go on (0). */
+static int bad(struct reader *r, const char *why)
+{
+	struct trace_result *res = r->res;
+
+	if (!r->opts->skip_bad) {
+		say(r, r->lineno, why, "");
+		return -1;
+	}
+	if (res->skipped < TRACE_MAX_SKIPPED_LISTED) {
+		res->skipped_lines[res->skipped] = r->lineno;
+		say(r, r->lineno, why, " (skipped)");
+	} else if (res->skipped == TRACE_MAX_SKIPPED_LISTED) {
+		fprintf(r->diag, "%s: more malformed lines: only the first %d are listed, all are counted\n",
+			r->name, TRACE_MAX_SKIPPED_LISTED);
+	}
+	res->skipped++;
+	return 0;
+}
+
+/*
+ * A kvm line that stops before its reason is complete: keep it, the next
+ * line may be its continuation (mail clients wrap long lines at a space).
+ */
+static int cut(struct reader *r, const char *why)
+{
+	if (r->wrap_parts + 1 >= WRAP_MAX_PARTS)
+		return bad(r, why);
+	if (r->text_len + 1 > r->wrap_cap) {
+		size_t ncap = r->text_len + 256;
+		char *n = realloc(r->wrap, ncap);
+
+		if (!n) {
+			fprintf(r->diag, "%s: out of memory\n", r->name);
+			return -1;
+		}
+		r->wrap = n;
+		r->wrap_cap = ncap;
+	}
+	memmove(r->wrap, r->text, r->text_len);
+	r->wrap_len = r->text_len;
+	if (!r->joining)
+		r->wrap_line = r->lineno;
+	r->wrap_why = why;
+	r->wrap_parts++;
+	r->have_wrap = true;
+	return 0;
+}
+
+/* The kept line had no continuation: it is malformed after all. */
+static int wrap_is_bad(struct reader *r)
+{
+	uint64_t line = r->lineno;
+	int ret;
+
+	r->have_wrap = false;
+	r->wrap_parts = 0;
+	r->lineno = r->wrap_line;
+	r->text = r->wrap;
+	r->text_len = r->wrap_len;
+	ret = bad(r, r->wrap_why);
+	r->lineno = line;
+	return ret;
+}
+
+static int deliver(struct reader *r, const struct exit_event *ev)
+{
+	if (ev->kind == EV_EXIT)
+		r->res->exits++;
+	else
+		r->res->entries++;
+	return r->fn(r->ctx, ev);
+}
+
+/* Deliver the held events, resolved with isa (ISA_UNKNOWN: the end-of-trace rule). */
+static int flush_held(struct reader *r, enum exit_isa isa)
+{
+	enum exit_isa settled = ISA_UNKNOWN;
+	int ret = 0;
+	size_t i;
+
+	for (i = 0; i < r->nheld && !ret; i++) {
+		struct held *h = &r->held[i];
+
+		if (h->ev.kind == EV_EXIT && h->how == RISA_LOWER_AMBIGUOUS) {
+			/* Default: lower case is the kernel's SVM spelling since 2.6.32. */
+			h->ev.isa = isa == ISA_VMX ? ISA_VMX : ISA_SVM;
+			h->ev.reason = h->ev.isa == ISA_VMX ? h->vmx_code : h->svm_code;
+			settled = h->ev.isa;
+		} else if (h->ev.kind == EV_EXIT && h->how == RISA_NUMBER) {
+			enum exit_isa use = isa != ISA_UNKNOWN ? isa : r->opts->isa_hint;
+
+			if (use == ISA_UNKNOWN) {
+				const char *why = "bare-number exit reason, and no line of the trace names a reason to tell VMX from SVM (say which with --isa vmx|svm)";
+				uint64_t line = r->lineno;
+
+				r->lineno = h->line;
+				r->text = h->text ? h->text : "";
+				r->text_len = strlen(r->text);
+				ret = bad(r, why);
+				r->lineno = line;
+				if (ret)
+					break;
+				continue;
+			}
+			h->ev.isa = use;
+			settled = use;
+		}
+		ret = deliver(r, &h->ev);
+	}
+	for (i = 0; i < r->nheld; i++)
+		free(r->held[i].text);
+	r->nheld = 0;
+	/* The end-of-trace rule settled the held lines: that is the trace's ISA. */
+	if (r->trace_isa == ISA_UNKNOWN && isa == ISA_UNKNOWN)
+		r->trace_isa = settled;
+	return ret;
+}
+
+static int hold(struct reader *r, const struct exit_event *ev, const struct exit_body *b)
+{
+	struct held *h;
+
+	if (r->nheld == r->held_cap) {
+		size_t ncap = r->held_cap ? r->held_cap * 2 : 256;
+		struct held *n = realloc(r->held, ncap * sizeof(*n));
+
+		if (!n) {
+			fprintf(r->diag, "%s: out of memory\n", r->name);
+			return -1;
+		}
+		r->held = n;
+		r->held_cap = ncap;
+	}
+	h = &r->held[r->nheld++];
+	h->ev = *ev;
+	h->how = b ? b->how : RISA_NAME;
+	h->svm_code = b ? b->svm_code : 0;
+	h->vmx_code = b ? b->vmx_code : 0;
+	h->line = r->lineno;
+	h->text = NULL;
+	if (b && b->how == RISA_NUMBER && !(h->text = strndup(r->text, r->text_len))) {
+		fprintf(r->diag, "%s: out of memory\n", r->name);
+		return -1;
+	}
+	/* A trace that never settles its ISA must not grow memory without end. */
+	if (r->nheld >= HELD_MAX)
+		return flush_held(r, ISA_UNKNOWN);
+	return 0;
+}
+
+/* A line settled the ISA isa. */
+static int note_isa(struct reader *r, enum exit_isa isa)
+{
+	if (r->trace_isa == ISA_UNKNOWN) {
+		r->trace_isa = isa;
+		return r->nheld ? flush_held(r, isa) : 0;
+	}
+	if (r->trace_isa != isa)
+		r->isa_mixed = true;
+	return 0;
+}
+
+static void fill_from_header(struct exit_event *ev, const struct trace_header *h)
+{
+	ev->has_ts = h->has_ts;
+	ev->ts_ns = h->ts;
+	ev->tid = h->has_task ? h->tid : 0;
+	ev->pid = h->tgid ? h->tgid : ev->tid;
+}
+
+static int on_kvm_exit(struct reader *r, const struct trace_header *h)
+{
+	struct exit_event ev = { .kind = EV_EXIT };
+	struct exit_body b;
+	const char *why;
+	int ret;
+
+	ret = trace_exit_body_parse(r->cache, h->body, h->body_len, &b, &why);
+	if (ret == TRACE_BODY_CUT)
+		return cut(r, why);
+	if (ret)
+		return bad(r, why);
+	if (r->joining)
+		r->res->joined++;
+	fill_from_header(&ev, h);
+	ev.vcpu = b.vcpu;
+	if (b.plugin_spelling)
+		r->ev_plugin = true;
+	if (b.vcpu == STATS_VCPU_UNKNOWN)
+		r->ev_exit_no_vcpu = true;
+	if (h->ts_counter)
+		r->res->ts_counter = true;
+
+	switch (b.how) {
+	case RISA_NAME:
+	case RISA_VMX_FLAGS:
+		ev.isa = b.isa;
+		ev.reason = b.code;
+		ret = note_isa(r, b.isa);
+		if (ret)
+			return ret;
+		break;
+	case RISA_LOWER_AMBIGUOUS:
+		if (r->trace_isa == ISA_UNKNOWN)
+			return hold(r, &ev, &b);
+		ev.isa = r->trace_isa;
+		ev.reason = ev.isa == ISA_VMX ? b.vmx_code : b.svm_code;
+		break;
+	case RISA_NUMBER:
+		ev.reason = b.code;
+		if (r->trace_isa == ISA_UNKNOWN)
+			return hold(r, &ev, &b);
+		ev.isa = r->trace_isa;
+		break;
+	}
+	if (r->nheld)
+		return hold(r, &ev, NULL);
+	return deliver(r, &ev);
+}
+
+static int on_kvm_entry(struct reader *r, const struct trace_header *h)
+{
+	struct exit_event ev = { .kind = EV_ENTRY };
+	const char *why;
+	bool has_rip;
+
+	int ret = trace_entry_body_parse(h->body, h->body_len, &ev.vcpu, &has_rip, &why);
+
+	if (ret == TRACE_BODY_CUT)
+		return cut(r, why);
+	if (ret)
+		return bad(r, why);
+	if (r->joining)
+		r->res->joined++;
+	if (h->ts_counter)
+		r->res->ts_counter = true;
+	if (has_rip)
+		r->ev_entry_rip = true;
+	fill_from_header(&ev, h);
+	if (r->nheld)
+		return hold(r, &ev, NULL);
+	return deliver(r, &ev);
+}
+
+static bool has_prefix(const char *s, size_t n, const char *p)
+{
+	size_t pl = strlen(p);
+
+	return n >= pl && !memcmp(s, p, pl);
+}
+
+static bool contains(const char *s, size_t n, const char *needle)
+{
+	return memmem(s, n, needle, strlen(needle)) != NULL;
+}
+
+/* The number after needle in s, if any. */
+static bool number_after(const char *s, size_t n, const char *needle, uint64_t *v)
+{
+	const char *p = memmem(s, n, needle, strlen(needle)), *e = s + n;
+
+	if (!p)
+		return false;
+	p += strlen(needle);
+	if (p == e || *p < '0' || *p > '9')
+		return false;
+	*v = 0;
+	while (p < e && *p >= '0' && *p <= '9')
+		*v = *v * 10 + (uint64_t)(*p++ - '0');
+	return true;
+}
+
+/*
+ * Lines that are not events but say something: lost-event notes, the
+ * renderers' own headers, aggregate tables. 1 if handled, 0 if not, -1 to stop.
+ */
+static int on_other_line(struct reader *r, const char *s, size_t n)
+{
+	struct trace_result *res = r->res;
+	uint64_t a, b;
+
+	if (has_prefix(s, n, "# tracer:")) {
+		r->ev_tracer_comment = true;
+		return 1;
+	}
+	if (has_prefix(s, n, "# entries-in-buffer/entries-written:")) {
+		/* ftrace's trace file: written - still in the buffer = overwritten. */
+		const char *p = memmem(s, n, "written: ", 9), *e = s + n;
+
+		if (p && number_after(p, (size_t)(e - p), "written: ", &a)) {
+			p = memchr(p, '/', (size_t)(e - p));
+			if (p && number_after(p, (size_t)(e - p), "/", &b) && b > a)
+				res->lost += b - a;
+		}
+		return 1;
+	}
+	if (s[0] == '#') {
+		if (has_prefix(s, n, "##### CPU ") && contains(s, n, "buffer started"))
+			res->lost_marks++;
+		return 1;
+	}
+	if (has_prefix(s, n, "CPU:") && contains(s, n, "[LOST ") && number_after(s, n, "[LOST ", &a)) {
+		res->lost += a;		/* ftrace */
+		return 1;
+	}
+	if (has_prefix(s, n, "CPU:") && contains(s, n, "EVENTS DROPPED]")) {
+		if (number_after(s, n, " [", &a))
+			res->lost += a;	/* trace-cmd */
+		else
+			res->lost_marks++;
+		return 1;
+	}
+	if (contains(s, n, "LOST ") && contains(s, n, " events!") && number_after(s, n, "LOST ", &a)) {
+		res->lost += a;		/* perf script --show-lost-events */
+		return 1;
+	}
+	if (has_prefix(s, n, "cpus=") || has_prefix(s, n, "version = ")) {
+		r->ev_tracecmd_marker = true;
+		return 1;
+	}
+	if ((contains(s, n, "VM-EXIT") && contains(s, n, "Samples")) ||
+	    has_prefix(s, n, "Analyze events for ") || has_prefix(s, n, "Total Samples:")) {
+		res->format = TRACE_AGGREGATE;
+		say(r, r->lineno, "this is a table of totals printed by `perf kvm stat report`, not a trace of events; "
+		    "give exitstat a trace (perf script, trace-cmd report, /sys/kernel/tracing/trace)", "");
+		return -1;
+	}
+	/* kvm_stat: the curses/batch title and header, --once rows `kvm_exit(HLT)  N  N`, --log headers */
+	if (has_prefix(s, n, "kvm statistics") || has_prefix(s, n, "kvm_exit(") ||
+	    (has_prefix(s, n, "Event") && contains(s, n, "Total") && contains(s, n, "%Total"))) {
+		res->format = TRACE_AGGREGATE;
+		say(r, r->lineno, "this is a table of totals printed by kvm_stat, not a trace of events; "
+		    "give exitstat a trace (perf script, trace-cmd report, /sys/kernel/tracing/trace)", "");
+		return -1;
+	}
+	return 0;
+}
+
+static int on_event(struct reader *r, const struct trace_header *h)
+{
+	if (h->style == HDR_PERF || h->event_system)
+		r->ev_perf = true;
+	else if (h->style == HDR_DASH && h->has_flags)
+		r->ev_flags = true;
+	else if (h->style == HDR_DASH)
+		r->ev_noflags = true;
+
+	if (trace_event_is(h, "kvm_exit")) {
+		if (!h->event_colon)
+			return cut(r, "kvm_exit without a body (record cut short)");
+		return on_kvm_exit(r, h);
+	}
+	if (trace_event_is(h, "kvm_entry")) {
+		if (!h->event_colon)
+			return cut(r, "kvm_entry without a body (record cut short)");
+		return on_kvm_entry(r, h);
+	}
+	/* perf script --show-lost-events: `PERF_RECORD_LOST lost N` after a header. */
+	if (h->event_len >= 16 && !memcmp(h->event, "PERF_RECORD_LOST", 16)) {
+		uint64_t n;
+
+		if (number_after(h->body, h->body_len, "lost ", &n) ||
+		    number_after(h->body, h->body_len, "lost:", &n) ||
+		    number_after(h->body, h->body_len, "lost: ", &n))
+			r->res->lost += n;
+		else
+			r->res->lost_marks++;
+		return 0;
+	}
+	/* L2 exits seen by L1's hypervisor: not exits of this host's guests. */
+	if (trace_event_is(h, "kvm_nested_vmexit") || trace_event_is(h, "kvm_nested_vmexit_inject"))
+		r->res->nested_exits++;
+	else
+		r->res->other_events++;
+	return 0;
+}
+
+static int on_record_line(struct reader *r, const char *s, size_t n)
+{
+	struct trace_header h;
+	int ret;
+
+	/* The binary files the tools record: say how to turn them into text. */
+	if (r->lineno == 1 && has_prefix(s, n, "PERFILE2")) {
+		fprintf(r->diag, "%s:1: this is a perf.data recording, not text; print it with `perf script -i FILE`\n",
+			r->name);
+		return -1;
+	}
+	if (r->lineno == 1 && has_prefix(s, n, "\x17\x08\x44tracing")) {
+		fprintf(r->diag, "%s:1: this is a trace-cmd trace.dat recording, not text; print it with `trace-cmd report -i FILE`\n",
+			r->name);
+		return -1;
+	}
+
+	r->text = s;
+	r->text_len = n;
+	if (n == 0) {
+		r->have_split = false;
+		return 0;
+	}
+	if (trace_header_parse(s, n, &h)) {
+		if (!h.event) {
+			r->split = h;
+			r->have_split = true;
+			return 0;
+		}
+		if (h.style == HDR_NONE && r->have_split) {
+			/* The record's header was on the line before. */
+			const struct trace_header *p = &r->split;
+
+			h.style = p->style;
+			h.has_task = p->has_task;
+			h.tid = p->tid;
+			h.tgid = p->tgid;
+			h.cpu = p->cpu;
+			h.has_flags = p->has_flags;
+			h.has_ts = p->has_ts;
+			h.ts_counter = p->ts_counter;
+			h.ts = p->ts;
+		}
+		r->have_split = false;
+		return on_event(r, &h);
+	}
+	r->have_split = false;
+	{
+		const char *t = s;
+
+		while (t < s + n && (*t == ' ' || *t == '\t'))
+			t++;
+		ret = on_other_line(r, t, (size_t)(s + n - t));
+		if (ret)
+			return ret < 0 ? -1 : 0;
+	}
+	/* Text that mentions a kvm event record but has no record's shape. */
+	if (contains(s, n, "kvm_exit:") || contains(s, n, "kvm_entry:"))
+		return bad(r, "kvm_exit/kvm_entry record without a readable header");
+	return 0;
+}
+
+/* Can line (s, n) continue a wrapped record? Only text that is nothing else. */
+static bool is_continuation(const char *s, size_t n)
+{
+	struct trace_header h;
+	const char *t = s;
+
+	while (t < s + n && (*t == ' ' || *t == '\t'))
+		t++;
+	n -= (size_t)(t - s);
+	return n && *t != '#' && !has_prefix(t, n, "CPU:") && !contains(t, n, "kvm_") &&
+	       !trace_header_parse(t, n, &h);
+}
+
+static int on_line(struct reader *r, const char *s, size_t n)
+{
+	int ret;
+
+	if (r->have_wrap) {
+		if (is_continuation(s, n)) {
+			uint64_t line = r->lineno;
+			size_t len;
+
+			while (n && (*s == ' ' || *s == '\t')) {
+				s++;
+				n--;
+			}
+			len = r->wrap_len + 1 + n;
+			if (len > r->join_cap) {
+				char *j = realloc(r->join, len + 256);
+
+				if (!j) {
+					fprintf(r->diag, "%s: out of memory\n", r->name);
+					return -1;
+				}
+				r->join = j;
+				r->join_cap = len + 256;
+			}
+			memcpy(r->join, r->wrap, r->wrap_len);
+			r->join[r->wrap_len] = ' ';
+			memcpy(r->join + r->wrap_len + 1, s, n);
+			r->have_wrap = false;
+			r->joining = true;
+			r->lineno = r->wrap_line;
+			ret = on_record_line(r, r->join, len);
+			r->joining = false;
+			r->lineno = line;
+			if (!r->have_wrap)
+				r->wrap_parts = 0;
+			return ret;
+		}
+		ret = wrap_is_bad(r);
+		if (ret)
+			return ret;
+	}
+	return on_record_line(r, s, n);
+}
+
+static enum trace_format decide_format(const struct reader *r)
+{
+	if (r->res->format == TRACE_AGGREGATE)
+		return TRACE_AGGREGATE;
+	if (r->ev_perf)
+		return TRACE_PERF_SCRIPT;
+	if (r->ev_tracecmd_marker)
+		return TRACE_TRACE_CMD;
+	if (r->ev_tracer_comment)
+		return TRACE_FTRACE;
+	if (r->ev_plugin || (r->ev_exit_no_vcpu && r->ev_entry_rip) || r->ev_noflags)
+		return TRACE_TRACE_CMD;
+	if (r->ev_flags)
+		return TRACE_FTRACE;
+	return TRACE_UNKNOWN;
+}
+
+int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
+	       trace_event_fn fn, void *ctx, struct trace_result *res)
+{
+	static const struct trace_opts no_opts;
+	struct reader r = {
+		.name = name ? name : "-",
+		.opts = opts ? opts : &no_opts,
+		.fn = fn,
+		.ctx = ctx,
+		.res = res,
+	};
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int ret = 0;
+
+	memset(res, 0, sizeof(*res));
+	r.diag = r.opts->diag ? r.opts->diag : stderr;
+	r.cache = reason_cache_new();
+	if (!r.cache) {
+		fprintf(r.diag, "%s: out of memory\n", r.name);
+		return -1;
+	}
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		size_t n = (size_t)len;
+
+		r.lineno++;
+		res->lines++;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
+			     line[n - 1] == ' ' || line[n - 1] == '\t'))
+			n--;
+		ret = on_line(&r, line, n);
+		if (ret)
+			break;
+	}
+	if (!ret && ferror(f)) {
+		fprintf(r.diag, "%s: read error: %s\n", r.name, strerror(errno));
+		ret = -1;
+	}
+	if (!ret && r.have_wrap)
+		ret = wrap_is_bad(&r);	/* the last record was cut short */
+	if (!ret && r.nheld)
+		ret = flush_held(&r, r.trace_isa);
+	res->format = decide_format(&r);
+	res->isa = r.isa_mixed ? ISA_UNKNOWN : r.trace_isa;
+	free(line);
+	for (size_t i = 0; i < r.nheld; i++)
+		free(r.held[i].text);
+	free(r.held);
+	free(r.wrap);
+	free(r.join);
+	reason_cache_free(r.cache);
+	return ret;
+}

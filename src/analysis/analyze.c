@@ -4,8 +4,8 @@
  * phases. Method and thresholds: docs/analysis.md. In short:
  *
  * 1. Windows. Each timestamped exit is counted in window (ts - t0) / width,
- *    with its time in exit (paired with the next entry of its thread the way
- *    accum.c pairs them). Automatic width: 1 ms, doubled (adjacent windows
+ *    with its time in exit (accum.c pairs it with the next entry of its
+ *    thread and hands it here). Automatic width: 1 ms, doubled (adjacent windows
  *    summed) whenever the trace would need more than 200 windows.
  * 2. Typical rate: the median rate of the windows that have exits.
  * 3. Segments: start with one segment per window and repeatedly merge the
@@ -25,14 +25,6 @@
 #include <string.h>
 
 #include "analysis/analyze.h"
-
-struct an_pending {
-	uint32_t tid;		/* 0 = free slot */
-	bool open;
-	bool counted;		/* the exit is in the timeline (matches the filter, timestamped) */
-	uint64_t ts_ns;
-	size_t col;
-};
 
 void analyze_opts_default(struct analyze_opts *o)
 {
@@ -66,6 +58,8 @@ static int fail(struct analysis *a, const char *why)
 	return -1;
 }
 
+static int on_time(void *ctx, const struct exit_event *exit, uint64_t dur_ns);
+
 int analysis_init(struct analysis *a, const struct analyze_opts *o)
 {
 	memset(a, 0, sizeof(*a));
@@ -77,15 +71,15 @@ int analysis_init(struct analysis *a, const struct analyze_opts *o)
 	a->width_ns = o->window_ns ? o->window_ns : ANALYZE_AUTO_MIN_WIDTH_NS;
 	a->rcap = 8;
 	a->wcap = 64;
-	a->pcap = 64;
 	a->reasons = calloc(a->rcap, sizeof(*a->reasons));
 	a->win_count = calloc(a->rcap * a->wcap, sizeof(uint64_t));
 	a->win_time = calloc(a->rcap * a->wcap, sizeof(uint64_t));
-	a->pending = calloc(a->pcap, sizeof(*a->pending));
-	if (!a->reasons || !a->win_count || !a->win_time || !a->pending || accum_init(&a->acc)) {
+	if (!a->reasons || !a->win_count || !a->win_time || accum_init(&a->acc)) {
 		analysis_fini(a);
 		return fail(a, "out of memory");
 	}
+	a->acc.on_time = on_time;
+	a->acc.on_time_ctx = a;
 	return 0;
 }
 
@@ -108,13 +102,11 @@ void analysis_fini(struct analysis *a)
 	free(a->reasons);
 	free(a->win_count);
 	free(a->win_time);
-	free(a->pending);
 	free(a->win_dur_s);
 	free(a->order);
 	free_phases(a);
 	a->reasons = NULL;
 	a->win_count = a->win_time = NULL;
-	a->pending = NULL;
 	a->win_dur_s = NULL;
 	a->order = NULL;
 }
@@ -247,40 +239,6 @@ static size_t place(struct analysis *a, uint64_t ts)
 	return idx;
 }
 
-static struct an_pending *pending_slot(struct an_pending *t, size_t cap, uint32_t tid)
-{
-	size_t i = (tid * 2654435761u) & (cap - 1);
-
-	while (t[i].tid && t[i].tid != tid)
-		i = (i + 1) & (cap - 1);
-	return &t[i];
-}
-
-static struct an_pending *pending_get(struct analysis *a, uint32_t tid)
-{
-	struct an_pending *p = pending_slot(a->pending, a->pcap, tid);
-
-	if (p->tid)
-		return p;
-	if ((a->pused + 1) * 2 > a->pcap) {
-		size_t ncap = a->pcap * 2;
-		struct an_pending *n = calloc(ncap, sizeof(*n));
-
-		if (!n)
-			return NULL;
-		for (size_t i = 0; i < a->pcap; i++)
-			if (a->pending[i].tid)
-				*pending_slot(n, ncap, a->pending[i].tid) = a->pending[i];
-		free(a->pending);
-		a->pending = n;
-		a->pcap = ncap;
-		p = pending_slot(n, ncap, tid);
-	}
-	p->tid = tid;
-	a->pused++;
-	return p;
-}
-
 static bool matches(const struct analysis *a, const struct exit_event *ev)
 {
 	if (a->o.filter.pid != STATS_PID_ANY && ev->pid != a->o.filter.pid)
@@ -301,63 +259,71 @@ static void add_time(struct analysis *a, uint64_t ts, size_t col, uint64_t ns)
 	a->reasons[col].time_ns += ns;
 }
 
-/*
- * Time in exit is paired exactly as accum.c pairs it (same thread, next
- * entry, not backwards in time), so the timeline's times add up to the
- * totals `exitstat report` prints.
- */
-int analysis_event(struct analysis *a, const struct exit_event *ev)
+/* An exit in the timeline: of the VM / vCPU asked for, and timestamped. */
+static bool in_timeline(const struct analysis *a, const struct exit_event *ev)
 {
-	struct an_pending *p;
+	return matches(a, ev) && ev->has_ts;
+}
 
-	if (accum_event(&a->acc, ev))
-		return fail(a, "out of memory");
-	if (ev->kind == EV_EXIT) {
-		bool counted = matches(a, ev) && ev->has_ts;
-		size_t col = 0, w;
+static enum exit_isa col_code(const struct exit_event *ev, uint32_t *code)
+{
+	*code = ev->isa == ISA_VMX ? ev->reason & VMX_EXIT_BASIC_MASK : ev->reason;
+	return ev->isa;
+}
 
-		if (!matches(a, ev))
-			a->filtered_out++;
-		else if (!ev->has_ts)
-			a->untimed++;
-		if (counted) {
-			uint32_t code = ev->isa == ISA_VMX ? ev->reason & VMX_EXIT_BASIC_MASK
-							   : ev->reason;
+/*
+ * accum's hook: the time in exit of one exit is known (accum.c pairs it, so
+ * the timeline's times add up to the totals `exitstat report` prints). The
+ * exit was counted, and its column added, before it was fed to the pairing.
+ */
+static int on_time(void *ctx, const struct exit_event *exit, uint64_t dur_ns)
+{
+	struct analysis *a = ctx;
+	uint32_t code;
+	enum exit_isa isa = col_code(exit, &code);
+	size_t col;
 
-			col = reason_col(a, ev->isa, code);
-			if (col == (size_t)-1)
-				return fail(a, "out of memory");
-			w = place(a, ev->ts_ns);
-			if (w == (size_t)-1)
-				return -1;
-			a->win_count[w * a->rcap + col]++;
-			a->reasons[col].count++;
-		}
-		if (ev->has_dur) {
-			if (counted)
-				add_time(a, ev->ts_ns, col, ev->dur_ns);
-			return 0;
-		}
-		if (!ev->has_ts || !ev->tid)
-			return 0;
-		p = pending_get(a, ev->tid);
-		if (!p)
-			return fail(a, "out of memory");
-		p->open = true;
-		p->counted = counted;
-		p->ts_ns = ev->ts_ns;
-		p->col = col;
+	if (!in_timeline(a, exit))
+		return 0;
+	col = reason_col(a, isa, code);
+	if (col == (size_t)-1)
+		return -1;
+	add_time(a, exit->ts_ns, col, dur_ns);
+	return 0;
+}
+
+/* Count an exit in its window (before it is paired: its time goes in the same window). */
+static int count_exit(struct analysis *a, const struct exit_event *ev)
+{
+	uint32_t code;
+	enum exit_isa isa = col_code(ev, &code);
+	size_t col, w;
+
+	if (!matches(a, ev)) {
+		a->filtered_out++;
 		return 0;
 	}
-	if (!ev->has_ts || !ev->tid)
+	if (!ev->has_ts) {
+		a->untimed++;
 		return 0;
-	p = pending_slot(a->pending, a->pcap, ev->tid);
-	if (!p->tid || !p->open)
-		return 0;
-	p->open = false;
-	if (ev->ts_ns < p->ts_ns || !p->counted)
-		return 0;
-	add_time(a, p->ts_ns, p->col, ev->ts_ns - p->ts_ns);
+	}
+	col = reason_col(a, isa, code);
+	if (col == (size_t)-1)
+		return fail(a, "out of memory");
+	w = place(a, ev->ts_ns);
+	if (w == (size_t)-1)
+		return -1;
+	a->win_count[w * a->rcap + col]++;
+	a->reasons[col].count++;
+	return 0;
+}
+
+int analysis_event(struct analysis *a, const struct exit_event *ev)
+{
+	if (ev->kind == EV_EXIT && count_exit(a, ev))
+		return -1;
+	if (accum_event(&a->acc, ev))
+		return fail(a, "out of memory");
 	return 0;
 }
 

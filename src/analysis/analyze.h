@@ -72,7 +72,8 @@ struct phase {
 
 struct analysis {
 	struct analyze_opts o;
-	struct accum acc;		/* overall totals: the same numbers as `exitstat report` */
+	struct accum acc;		/* overall totals and the pairing (its on_time hook adds
+					 * each exit's time to the timeline) */
 
 	struct an_reason *reasons;
 	size_t nreasons, rcap;		/* rcap: the matrices' row stride */
@@ -87,9 +88,6 @@ struct analysis {
 	uint64_t untimed;		/* exits without a timestamp: in the totals, not the timeline */
 	uint64_t early;			/* exits stamped before the first event: put in window 0 */
 	uint64_t filtered_out;		/* exits of other VMs / vCPUs */
-
-	struct an_pending *pending;	/* per vCPU thread: the exit waiting for its entry */
-	size_t pcap, pused;
 
 	/* Results of analysis_finish(). */
 	bool finished;

@@ -37,7 +37,7 @@ static void usage(FILE *f)
 "  -v, --verbose        libbpf's messages\n", RECORD_BLOCK_EVENTS, FLUSH_SECONDS);
 }
 
-static int write_exit(void *ctx, const struct live_exit *e)
+static int write_exit(void *ctx, const struct exit_event *e)
 {
 	return record_writer_add(ctx, e);
 }

@@ -8,8 +8,8 @@
 struct pending_exit {
 	uint32_t tid;		/* 0 = free slot; tid 0 (idle task) never runs a vCPU */
 	bool open;
-	uint64_t ts_ns;
 	struct exit_key key;
+	struct exit_event exit;	/* the exit waiting, for the on_time hook */
 };
 
 int accum_init(struct accum *a)
@@ -66,6 +66,19 @@ static struct pending_exit *pending_for(struct accum *a, uint32_t tid)
 	return p;
 }
 
+/* The time in exit of one exit is known: into its counts, then to the hook. */
+static int measured(struct accum *a, struct exit_counts *c, const struct exit_event *exit,
+		    uint64_t dur_ns)
+{
+	if (!c)
+		return -1;
+	exit_counts_add_time(c, dur_ns);
+	a->paired++;
+	if (a->on_time && a->on_time(a->on_time_ctx, exit, dur_ns))
+		return -1;
+	return 0;
+}
+
 int accum_event(struct accum *a, const struct exit_event *ev)
 {
 	struct pending_exit *p;
@@ -81,11 +94,8 @@ int accum_event(struct accum *a, const struct exit_event *ev)
 
 		if (!c)
 			return -1;
-		if (ev->has_dur) {
-			exit_counts_add_time(c, ev->dur_ns);
-			a->paired++;
-			return 0;
-		}
+		if (ev->has_dur)
+			return measured(a, c, ev, ev->dur_ns);
 		if (!ev->has_ts || !ev->tid)
 			return 0;
 		p = pending_for(a, ev->tid);
@@ -93,7 +103,7 @@ int accum_event(struct accum *a, const struct exit_event *ev)
 			return -1;
 		/* The key, not a pointer: the stats table may move while we wait. */
 		p->key = k;
-		p->ts_ns = ev->ts_ns;
+		p->exit = *ev;
 		p->open = true;
 		return 0;
 	}
@@ -106,19 +116,11 @@ int accum_event(struct accum *a, const struct exit_event *ev)
 		return 0;
 	}
 	p->open = false;
-	if (ev->ts_ns < p->ts_ns) {
+	if (ev->ts_ns < p->exit.ts_ns) {
 		a->negative++;
 		return 0;
 	}
-	{
-		struct exit_counts *c = stats_counts(a->stats, &p->key);
-
-		if (!c)
-			return -1;
-		exit_counts_add_time(c, ev->ts_ns - p->ts_ns);
-		a->paired++;
-	}
-	return 0;
+	return measured(a, stats_counts(a->stats, &p->key), &p->exit, ev->ts_ns - p->exit.ts_ns);
 }
 
 uint64_t accum_open_exits(const struct accum *a)

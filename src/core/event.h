@@ -18,10 +18,15 @@ enum event_kind {
 	EV_ENTRY,	/* kvm:kvm_entry */
 };
 
+/*
+ * Every source delivers this: trace text (exits and entries), recordings and
+ * live record mode (exits with has_ts and, when the entry was seen, has_dur).
+ */
 struct exit_event {
 	enum event_kind kind;
 	bool has_ts;
-	bool has_dur;		/* dur_ns already known (recordings, live) */
+	bool has_dur;		/* dur_ns already known (recordings, live); false for a
+				 * live exit whose entry the run ended before */
 	uint64_t ts_ns;		/* event time, source clock */
 	uint64_t dur_ns;	/* time in exit of this exit */
 	uint32_t pid;		/* VM: host process (tgid); the thread id if the source lacks it */
@@ -31,22 +36,25 @@ struct exit_event {
 	uint32_t reason;	/* exits only; VMX: full 32-bit reason as printed */
 };
 
-/*
- * One finished exit as live record mode delivers it (BPF ring buffer) and a
- * recording stores it (record.h). The same facts as an EV_EXIT exit_event
- * with has_ts; one event type for both is the next step (issue 15).
- */
-struct live_exit {
-	uint64_t ts_ns;		/* CLOCK_MONOTONIC */
-	uint64_t dur_ns;
-	bool has_dur;		/* false: the run ended before the exit's entry */
-	uint32_t pid, tid, vcpu, isa, reason;
-};
-
 struct pending_exit;
 
+/*
+ * Called once for every exit whose time in exit became known: an exit with
+ * has_dur as it is fed, or a timestamped exit when the next entry of its
+ * thread arrives (not before it in time). exit is the exit event as fed.
+ * Returns 0, or non-zero to make accum_event() fail.
+ */
+typedef int (*accum_time_fn)(void *ctx, const struct exit_event *exit, uint64_t dur_ns);
+
+/*
+ * The one pairing of exits with entries: an exit waits per vCPU thread (tid)
+ * for the next entry of that thread; its time in exit is the difference.
+ * A new exit of the thread replaces one still waiting (its entry was lost).
+ */
 struct accum {
 	struct stats *stats;
+	accum_time_fn on_time;		/* optional hook (analysis), set after accum_init */
+	void *on_time_ctx;
 	struct pending_exit *pending;	/* per thread: the exit waiting for its entry */
 	size_t pending_cap, pending_used;
 	uint64_t unpaired_entries;	/* entries with no exit before them (trace start) */
@@ -57,7 +65,7 @@ struct accum {
 int accum_init(struct accum *a);
 void accum_fini(struct accum *a);
 
-/* Feed one event. 0, or -1 when out of memory. */
+/* Feed one event. 0, or -1 when out of memory or the on_time hook failed. */
 int accum_event(struct accum *a, const struct exit_event *ev);
 
 /* Exits still waiting for their entry (trace end, or lost entries). */

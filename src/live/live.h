@@ -36,7 +36,7 @@ struct live_opts {
 	bool bpf_tracepoint;	/* BPF: the classic tracepoint even where tp_btf works */
 };
 
-typedef int (*live_exit_fn)(void *ctx, const struct live_exit *e);
+typedef int (*live_exit_fn)(void *ctx, const struct exit_event *e);
 
 struct live_src;
 

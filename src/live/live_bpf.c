@@ -131,7 +131,7 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	struct bpf_live *b = ctx;
 	const struct live_record *r = data;
-	struct live_exit e;
+	struct exit_event e = { .kind = EV_EXIT, .has_ts = true };
 
 	if (size < sizeof(*r) || !b->fn)
 		return 0;
@@ -274,8 +274,8 @@ static int bpf_flush_open(void *p, live_exit_fn fn, void *ctx)
 		prev = &tid;
 		if (bpf_map_lookup_elem(fd, &tid, &pend) || !pend.ts)
 			continue;
-		struct live_exit e = {
-			.ts_ns = pend.ts, .has_dur = false, .pid = pend.key.pid, .tid = tid,
+		struct exit_event e = {
+			.kind = EV_EXIT, .has_ts = true, .ts_ns = pend.ts, .has_dur = false, .pid = pend.key.pid, .tid = tid,
 			.vcpu = pend.key.vcpu, .isa = pend.key.isa, .reason = pend.key.reason,
 		};
 		ret = fn(ctx, &e);

@@ -279,7 +279,7 @@ struct record_writer *record_writer_open(FILE *f, const char *name, uint32_t pid
 	return w;
 }
 
-int record_writer_add(struct record_writer *w, const struct live_exit *e)
+int record_writer_add(struct record_writer *w, const struct exit_event *e)
 {
 	struct rec_key k = { e->pid, e->tid, e->vcpu, e->isa, e->reason };
 	long idx;

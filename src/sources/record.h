@@ -53,7 +53,7 @@ struct record_writer;
 struct record_writer *record_writer_open(FILE *f, const char *name, uint32_t pid,
 					 const char *source);
 /* Add one exit; writes a block when RECORD_BLOCK_EVENTS are buffered. 0 or -1. */
-int record_writer_add(struct record_writer *w, const struct live_exit *e);
+int record_writer_add(struct record_writer *w, const struct exit_event *e);
 /* Write what is buffered as a block (lost = exits lost so far, cumulative). 0 or -1. */
 int record_writer_flush(struct record_writer *w, uint64_t lost);
 /* Flush, write the trailer and free w (the caller closes f). 0 or -1. */

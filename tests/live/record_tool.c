@@ -30,7 +30,7 @@ static int pass, fail;
 	} while (0)
 
 struct collect {
-	struct live_exit *ev;
+	struct exit_event *ev;
 	size_t n, cap;
 };
 
@@ -44,8 +44,7 @@ static int collect_fn(void *ctx, const struct exit_event *e)
 		if (!c->ev)
 			return -1;
 	}
-	c->ev[c->n++] = (struct live_exit){ e->ts_ns, e->dur_ns, e->has_dur, e->pid, e->tid,
-					    e->vcpu, e->isa, e->reason };
+	c->ev[c->n++] = *e;
 	return 0;
 }
 
@@ -60,17 +59,18 @@ static uint64_t next_rand(void)
 }
 
 /* A VM-like stream: 2 vCPU threads, a few reasons, exits ~5 us apart, ~1-4 us in exit. */
-static struct live_exit *make_stream(size_t n)
+static struct exit_event *make_stream(size_t n)
 {
 	static const uint32_t reasons[] = { 0x7b, 0x72, 0x7c, 0x60, 0x400, 0x78 };
-	struct live_exit *ev = calloc(n, sizeof(*ev));
+	struct exit_event *ev = calloc(n, sizeof(*ev));
 	uint64_t ts = 1000000000000ull;
 
 	for (size_t i = 0; ev && i < n; i++) {
 		uint32_t v = next_rand() % 2;
 
 		ts += 3000 + next_rand() % 4000;
-		ev[i] = (struct live_exit){
+		ev[i] = (struct exit_event){
+			.kind = EV_EXIT, .has_ts = true,
 			.ts_ns = ts - (next_rand() % 2) * 500,	/* not monotonic across CPUs */
 			.dur_ns = 1000 + next_rand() % 3000,
 			.has_dur = i % 1000 != 999,
@@ -84,7 +84,7 @@ static struct live_exit *make_stream(size_t n)
 	return ev;
 }
 
-static FILE *write_stream(const struct live_exit *ev, size_t n, uint64_t lost, bool finish,
+static FILE *write_stream(const struct exit_event *ev, size_t n, uint64_t lost, bool finish,
 			  size_t flush_every)
 {
 	FILE *f = tmpfile();
@@ -127,7 +127,7 @@ static FILE *cut(FILE *f, long len)
 static int selftest(void)
 {
 	const size_t n = 200000;
-	struct live_exit *ev = make_stream(n);
+	struct exit_event *ev = make_stream(n);
 	struct collect c = { 0 };
 	struct record_info info;
 	FILE *f = write_stream(ev, n, 7, true, 0);

@@ -185,6 +185,73 @@ static void test_time_in_exit_matches_accum(void **state)
 	analysis_fini(&a);
 }
 
+/*
+ * The timeline's time in exit comes from the one pairing (accum.c's hook):
+ * in the window of the exit, not of its entry; exits of other vCPUs are
+ * paired for the totals but stay out of the timeline; a recorded exit's own
+ * duration is used as is.
+ */
+static void test_timeline_time_from_pairing(void **state)
+{
+	struct analysis a;
+	struct analyze_opts o;
+	struct exit_event x = {
+		.kind = EV_EXIT, .has_ts = true, .pid = 100, .tid = 1, .vcpu = 0, .isa = ISA_SVM,
+	};
+	struct exit_event n = { .kind = EV_ENTRY, .has_ts = true, .pid = 100, .tid = 1 };
+	struct reason_row *rows;
+	size_t ioio, npf;
+
+	(void)state;
+	analyze_opts_default(&o);
+	o.window_ns = 100 * MS;
+	o.filter.vcpu = 0;
+	assert_int_equal(analysis_init(&a, &o), 0);
+	x.ts_ns = T0;
+	x.reason = SVM_IOIO;
+	assert_int_equal(analysis_event(&a, &x), 0);
+	/* vCPU 1 (thread 2): 4000 ns, filtered out of the timeline */
+	x.ts_ns = T0 + 10 * MS;
+	x.tid = 2;
+	x.vcpu = 1;
+	x.reason = SVM_HLT;
+	assert_int_equal(analysis_event(&a, &x), 0);
+	n.tid = 2;
+	n.ts_ns = T0 + 10 * MS + 4000;
+	assert_int_equal(analysis_event(&a, &n), 0);
+	/* thread 1's entry in window 1: its 150 ms go to window 0, where the exit was */
+	n.tid = 1;
+	n.ts_ns = T0 + 150 * MS;
+	assert_int_equal(analysis_event(&a, &n), 0);
+	x.ts_ns = T0 + 250 * MS;
+	x.tid = 1;
+	x.vcpu = 0;
+	x.reason = SVM_NPF;
+	x.has_dur = true;
+	x.dur_ns = 777;
+	assert_int_equal(analysis_event(&a, &x), 0);
+
+	assert_int_equal(a.nwin, 3);
+	assert_int_equal(a.nreasons, 2);
+	assert_int_equal(a.filtered_out, 1);
+	ioio = a.reasons[0].code == SVM_IOIO ? 0 : 1;
+	npf = 1 - ioio;
+	assert_int_equal(a.reasons[npf].code, SVM_NPF);
+	assert_int_equal(a.win_time[0 * a.rcap + ioio], 150 * MS);
+	assert_int_equal(a.win_time[1 * a.rcap + ioio], 0);
+	assert_int_equal(a.win_time[2 * a.rcap + npf], 777);
+	assert_int_equal(a.reasons[ioio].time_ns, 150 * MS);
+	assert_int_equal(a.reasons[npf].time_ns, 777);
+	/* The totals have the other vCPU's exit and its time. */
+	assert_int_equal(a.acc.stats->total, 3);
+	assert_int_equal(a.acc.paired, 3);
+	assert_int_equal(stats_by_reason(a.acc.stats, NULL, SORT_CODE, &rows), 3);
+	assert_int_equal(rows[0].reason, SVM_HLT);	/* by code: 0x78, 0x7b, 0x400 */
+	assert_int_equal(rows[0].c.time_ns, 4000);
+	free(rows);
+	analysis_fini(&a);
+}
+
 static void test_filter_and_vmx_basic_reason(void **state)
 {
 	struct analysis a;
@@ -331,8 +398,11 @@ static void write_recording(FILE *f, uint64_t *n)
 
 		for (uint64_t t = (uint64_t)(plan[i].from * S); t < (uint64_t)(plan[i].to * S);
 		     t += step) {
-			struct live_exit e = { T0 + t, 3000, true, 100, 101, 0, ISA_SVM,
-					       plan[i].reason };
+			struct exit_event e = {
+				.kind = EV_EXIT, .has_ts = true, .has_dur = true, .ts_ns = T0 + t,
+				.dur_ns = 3000, .pid = 100, .tid = 101, .vcpu = 0, .isa = ISA_SVM,
+				.reason = plan[i].reason,
+			};
 
 			assert_int_equal(record_writer_add(w, &e), 0);
 			(*n)++;
@@ -432,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_sparse_trace_gets_wider_windows),
 		cmocka_unit_test(test_manual_window_and_limit),
 		cmocka_unit_test(test_time_in_exit_matches_accum),
+		cmocka_unit_test(test_timeline_time_from_pairing),
 		cmocka_unit_test(test_filter_and_vmx_basic_reason),
 		cmocka_unit_test(test_phases_quiet_burst_steady),
 		cmocka_unit_test(test_phases_mix_change),

@@ -17,6 +17,14 @@ CFLAGS_BASE := -std=gnu11 -g -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(B
 CFLAGS  ?=
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# Rules that build one target from one C file add DEPFLAGS: gcc writes TARGET.d
+# naming every header it read, included at the end, so a header change rebuilds
+# exactly what includes it. (Generated headers stay order-only prerequisites:
+# they must exist before the first compile, which has no .d yet.)
+DEPFLAGS := -MMD -MP
+
+# A recipe that fails must not leave a half-written target that looks up to date.
+.DELETE_ON_ERROR:
 
 BINARIES :=
 STATIC_BINARIES :=
@@ -74,3 +82,6 @@ bench: setup
 
 clean:
 	rm -rf $(BUILD)
+
+# The .d files of the targets built so far (none on a clean tree).
+-include $(shell find $(BUILD) -type f -name '*.d' 2>/dev/null)

@@ -8,14 +8,7 @@ set -euo pipefail
 R=${1:?usage: boot-verify.sh RESULTS_DIR EXITSTAT_CPUID}
 TOOL=${2:?usage: boot-verify.sh RESULTS_DIR EXITSTAT_CPUID}
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/realkvm/hist.sh"
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); echo "PASS $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { # check DESCRIPTION ACTUAL EXPECTED
-	if [[ $2 == "$3" ]]; then ok "$1: $2"; else bad "$1: got $2, expected $3"; fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/lib/assert.sh"
 # slurp VAR FILE: VAR = the first line of FILE. The self-test runs this script
 # 16 times; on a busy machine every $(...) fork costs, so the per-row and
 # per-leaf paths fork nothing (printf -v, read) and jq runs once per question.
@@ -69,9 +62,9 @@ printed_tables() {
 
 slurp NCPUS "$R/ncpus"
 slurp v "$R/interval.default"
-check "kvm.exit_stats_interval default" "$v" 10000
+equal "kvm.exit_stats_interval default" "$v" 10000
 slurp v "$R/cpuid_leaves.default"
-check "kvm.exit_stats_cpuid_leaves default" "$v" Y
+equal "kvm.exit_stats_cpuid_leaves default" "$v" Y
 if grep -qE 'WARNING:|BUG:|Call Trace:' "$R/dmesg.txt"; then
 	bad "dmesg has a kernel warning: $(grep -m1 -E 'WARNING:|BUG:|Call Trace:' "$R/dmesg.txt")"
 else
@@ -85,7 +78,7 @@ verify_scenario() {
 	slurp secs "$d/seconds"
 	slurp rc "$d/exitgen.rc"
 	echo "== $name: exitgen $args ($secs s)"
-	check "$name: exitgen status" "$rc" 0
+	equal "$name: exitgen status" "$rc" 0
 	if [[ $rc != 0 ]]; then
 		echo "     exitgen said: $(head -c 600 "$d/exitgen.err")"
 	fi
@@ -93,16 +86,16 @@ verify_scenario() {
 	read -r 'want[ok]' 'want[io]' 'want[cpuid]' 'want[msr]' 'want[hlt]' 'want[mmio]' < <(jq -r \
 		'[.ok, .expected.io, .expected.cpuid, .expected.msr, .expected.hlt, .expected.mmio] | map(tostring) | join(" ")' \
 		"$d/exitgen.json") || true
-	check "$name: exitgen ok" "${want[ok]}" true
+	equal "$name: exitgen ok" "${want[ok]}" true
 
 	load_table "$d/table.before" B
 	load_table "$d/table.after" A
 	local want_lines=$((0xa7 + 4 + 4)) undefined_rows=0
-	check "$name: debugfs rows (one per APM-defined SVM code)" "$A_lines" "$want_lines"
+	equal "$name: debugfs rows (one per APM-defined SVM code)" "$A_lines" "$want_lines"
 	for code in "${!A_count[@]}"; do
 		apm_defined "$code" || undefined_rows=$((undefined_rows + 1))
 	done
-	check "$name: debugfs rows for codes the APM does not define" "$undefined_rows" 0
+	equal "$name: debugfs rows for codes the APM does not define" "$undefined_rows" 0
 
 	# Kernel tracepoint vs debugfs: every reason, exactly.
 	declare -A H=()
@@ -119,14 +112,14 @@ verify_scenario() {
 		fi
 	done
 	((mism == 0)) && ok "$name: debugfs delta == kvm_exit hist for every reason ($htotal exits)"
-	check "$name: debugfs total delta == kvm_exit hist total" "$((A_total - B_total))" "$htotal"
+	equal "$name: debugfs total delta == kvm_exit hist total" "$((A_total - B_total))" "$htotal"
 
 	# exitgen's known counts.
 	for kv in io:$IO cpuid:$CPUID msr:$MSR hlt:$HLT; do
 		expected=${want[${kv%%:*}]}
 		code=${kv#*:}
 		printf -v hex 0x%03x "$code"
-		check "$name: ${kv%%:*} ($hex) debugfs delta == exitgen expected" \
+		equal "$name: ${kv%%:*} ($hex) debugfs delta == exitgen expected" \
 			"$(( ${A_count[$code]:-0} - ${B_count[$code]:-0} ))" "$expected"
 		if ((expected > 0)); then
 			if (( ${A_cycles[$code]:-0} > ${B_cycles[$code]:-0} )); then
@@ -206,7 +199,7 @@ verify_leaves() {
 			esac ;;
 		esac
 	done < <(jq -r '.steps[] | "\(.op) \(.n)"' "$d/exitgen.json")
-	check "$name: leaf results read" "$i" "$nleaves"
+	equal "$name: leaf results read" "$i" "$nleaves"
 	((fail == bad_before)) && ok "$name: all $nleaves CPUID leaf results agree with debugfs and exitgen's known counts"
 	return 0
 }
@@ -245,7 +238,7 @@ verify_printed() {
 	local delta=$((A_total - B_total)) secs
 	slurp secs "$d/seconds"
 	if ((interval == 0)); then
-		check "$name: tables printed with exit_stats_interval=0" "$tables" 0
+		equal "$name: tables printed with exit_stats_interval=0" "$tables" 0
 	elif ((interval == 1)); then
 		# Ten per window of five seconds; the job waited for a fresh window.
 		local limit=$(( (10 * (${secs%.*} / 5 + 2)) ))
@@ -287,8 +280,8 @@ verify_tool() {
 			bad "cpuidtool: exitstat-cpuid row $(printf 0x%03x "$code") $count $cycles outside debugfs [${B_count[$code]}, ${A_count[$code]}] [${B_cycles[$code]}, ${A_cycles[$code]}]"
 		fi
 	done < "$d/tool.txt"
-	check "cpuidtool: exitstat-cpuid rows == debugfs rows" "$rows" "$A_lines"
-	check "cpuidtool: exitstat-cpuid io row == debugfs (no I/O in between)" \
+	equal "cpuidtool: exitstat-cpuid rows == debugfs rows" "$rows" "$A_lines"
+	equal "cpuidtool: exitstat-cpuid io row == debugfs (no I/O in between)" \
 		"$(awk '$2 == "0x07b" { print $3 }' "$d/tool.txt")" "${A_count[$IO]}"
 	((fail == bad_before)) && ok "cpuidtool: exitstat-cpuid table agrees with debugfs"
 	return 0
@@ -311,7 +304,7 @@ for v in 0 1; do
 	if ((n > 0)); then ok "$SMP: vCPU $v took $n exits"; else bad "$SMP: vCPU $v took no exit"; fi
 done
 cpus_used=$(awk '/^\{ *common_cpu:/ { gsub(/[{},:]/, " "); for (i = 1; i < NF; i++) if ($i == "hitcount" && $(i + 1) > 0) n++ } END { print n + 0 }' "$R/$SMP/cpu-hist.txt")
-check "guest CPUs (the bed runs the job with --smp 2)" "$NCPUS" 2
+equal "guest CPUs (the bed runs the job with --smp 2)" "$NCPUS" 2
 if ((cpus_used >= 2)); then
 	ok "$SMP: exits handled on $cpus_used CPUs"
 else
@@ -320,5 +313,4 @@ fi
 verify_scenario off 0
 verify_scenario storm 1
 
-echo "kernel-boot-check: $pass passed, $fail failed"
-((fail == 0))
+assert_summary kernel-boot-check

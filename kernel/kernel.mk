@@ -1,6 +1,5 @@
 # kernel/: the KVM exit-statistics patch series against Debian's linux-source-6.12,
-# its build and boot checks, the guest tool exitstat-cpuid and the tests of the
-# debugfs reader src/sources/kernel_stats.c. See kernel/README.md.
+# its build and boot checks and the guest tool exitstat-cpuid. See kernel/README.md.
 BINARIES += $(BUILD)/exitstat-cpuid
 STATIC_BINARIES += $(BUILD)/static/exitstat-cpuid
 CHECKS += kernel-tools-check kernel-check kernel-boot-check
@@ -16,28 +15,14 @@ $(BUILD)/static/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/core/reasons.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -static $(EXITSTAT_CPUID_SRCS) -o $@
 
-KERNEL_STATS_TEST_SRCS := kernel/tests/kernel_stats_test.c src/sources/kernel_stats.c src/core/reasons.c
-KERNEL_STATS_TEST_FLAGS := -DKERNEL_STATS_FIXTURE='"kernel/tests/fixtures/exit_stats-svm.txt"'
-
-$(BUILD)/tests/kernel_stats_test: $(KERNEL_STATS_TEST_SRCS) src/sources/kernel_stats.h src/core/reasons.h kernel/kernel.mk
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(KERNEL_STATS_TEST_FLAGS) $(KERNEL_STATS_TEST_SRCS) -lcmocka -o $@
-
-$(BUILD)/san/tests/kernel_stats_test: $(KERNEL_STATS_TEST_SRCS) src/sources/kernel_stats.h src/core/reasons.h kernel/kernel.mk
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(KERNEL_STATS_TEST_FLAGS) $(KERNEL_STATS_TEST_SRCS) -lcmocka -o $@
-
 $(BUILD)/san/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/core/reasons.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(EXITSTAT_CPUID_SRCS) -o $@
 
-# Quick: the debugfs reader (plain and ASan+UBSan), exitstat-cpuid on
-# recorded CPUID answers, and boot-verify.sh on real and damaged bed results.
-kernel-tools-check: $(BUILD)/tests/kernel_stats_test $(BUILD)/san/tests/kernel_stats_test \
-		$(BUILD)/exitstat-cpuid $(BUILD)/san/exitstat-cpuid
+# Quick: exitstat-cpuid on recorded CPUID answers, and boot-verify.sh on real
+# and damaged bed results. (The debugfs reader's tests are tests/unit/test_kernel_stats.c.)
+kernel-tools-check: $(BUILD)/exitstat-cpuid $(BUILD)/san/exitstat-cpuid
 	@echo "check-where: host (recorded bed results; no KVM, no kernel build)"
-	$(BUILD)/tests/kernel_stats_test
-	$(BUILD)/san/tests/kernel_stats_test
 	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/exitstat-cpuid
 	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/san/exitstat-cpuid
 	bash kernel/tests/boot-verify-selftest.sh kernel/tests/fixtures/boot $(BUILD)/exitstat-cpuid

@@ -10,13 +10,13 @@ LIB_LDLIBS += -ljson-c -lm
 # Generated headers (BPF skeletons) the library sources need before compiling.
 LIB_GEN_HDRS +=
 
-$(BUILD)/obj/%.o: src/%.c $(LIB_HDRS) $(LIB_GEN_HDRS)
+$(BUILD)/obj/%.o: src/%.c | $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/san/obj/%.o: src/%.c $(LIB_HDRS) $(LIB_GEN_HDRS)
+$(BUILD)/san/obj/%.o: src/%.c | $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/libexitstat.a: $(LIB_OBJS)
 	@rm -f $@
@@ -26,12 +26,12 @@ $(BUILD)/san/libexitstat.a: $(SAN_LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/exitstat: $(EXITSTAT_MAIN) $(BUILD)/libexitstat.a $(LIB_HDRS) $(LIB_GEN_HDRS)
-	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
+$(BUILD)/exitstat: $(EXITSTAT_MAIN) $(BUILD)/libexitstat.a | $(LIB_GEN_HDRS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
 
-$(BUILD)/san/exitstat: $(EXITSTAT_MAIN) $(BUILD)/san/libexitstat.a $(LIB_HDRS) $(LIB_GEN_HDRS)
+$(BUILD)/san/exitstat: $(EXITSTAT_MAIN) $(BUILD)/san/libexitstat.a | $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $< $(BUILD)/san/libexitstat.a $(LIB_LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $< $(BUILD)/san/libexitstat.a $(LIB_LDLIBS) -o $@
 
 $(BUILD)/static/exitstat: $(EXITSTAT_MAIN) $(LIB_SRCS) $(LIB_HDRS) $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)

@@ -10,7 +10,7 @@ fixture=${1:?usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID}
 tool=${2:?usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
+. "$here/../../tests/lib/assert.sh"
 
 # case NAME EXPECTED-FAIL-SUBSTRING DAMAGE-COMMAND...: copy, damage, verify.
 case_() {
@@ -24,12 +24,12 @@ case_() {
 	rc=$?
 	set -e
 	if [[ -z $want ]]; then
-		if ((rc == 0)); then pass=$((pass + 1)); echo "PASS $name: verify passes";
-		else fail=$((fail + 1)); echo "FAIL $name: verify failed on undamaged results:"; grep '^FAIL' <<< "$out"; fi
+		if ((rc == 0)); then ok "$name: verify passes";
+		else bad "$name: verify failed on undamaged results:"; grep '^FAIL' <<< "$out"; fi
 	elif ((rc != 0)) && grep -q "^FAIL .*$want" <<< "$out"; then
-		pass=$((pass + 1)); echo "PASS $name: caught ($(grep -m1 "^FAIL .*$want" <<< "$out"))"
+		ok "$name: caught ($(grep -m1 "^FAIL .*$want" <<< "$out"))"
 	else
-		fail=$((fail + 1)); echo "FAIL $name: verify exit $rc, no FAIL line with '$want'"
+		bad "$name: verify exit $rc, no FAIL line with '$want'"
 	fi
 }
 
@@ -60,9 +60,9 @@ case_ "debugfs io count off by one" "long64: reason 0x07b: debugfs delta 2501, k
 	sed -i 's/^svm 0x07b 2500 /svm 0x07b 2501 /' long64/table.after
 case_ "hist npf count changed" "off: reason 0x400: debugfs delta 4, kvm_exit hist 5" \
 	sed -i 's/exit_reason:       1024 } hitcount:          4/exit_reason:       1024 } hitcount:          5/' off/hist.txt
-case_ "debugfs row missing" "long64: debugfs rows (one per APM-defined SVM code): got 174" \
+case_ "debugfs row missing" "long64: debugfs rows (one per APM-defined SVM code): got '174'" \
 	sed -i '/^svm 0x0a6 /d' long64/table.after
-case_ "exitgen expected io changed" "real16: io (0x07b) debugfs delta == exitgen expected: got 700, expected 701" \
+case_ "exitgen expected io changed" "real16: io (0x07b) debugfs delta == exitgen expected: got '700', want '701'" \
 	sed -i 's/"expected":{"io":700,/"expected":{"io":701,/' real16/exitgen.json
 case_ "leaf io count changed" "long64: leaf 0x4ffffffe:0x7b (#11): got 2501" \
 	sed -i '0,/"ecx_in":"0x7b","eax":"0x9c4"/s//"ecx_in":"0x7b","eax":"0x9c5"/' long64/exitgen.json
@@ -84,8 +84,7 @@ case_ "exitstat-cpuid sees a different io count" "cpuidtool: exitstat-cpuid io r
 	sed -i 's/"ecx_in":"0x7b","eax":"0x\([0-9a-f]*\)"/"ecx_in":"0x7b","eax":"0x1\1"/' cpuidtool/exitgen.json
 case_ "kernel warning in dmesg" "dmesg has a kernel warning" \
 	sed -i '$a WARNING: CPU: 0 PID: 1 at arch/x86/kvm/exit_stats.c:1 x' dmesg.txt
-case_ "default interval changed" "kvm.exit_stats_interval default: got 1000, expected 10000" \
+case_ "default interval changed" "kvm.exit_stats_interval default: got '1000', want '10000'" \
 	sh -c 'echo 1000 > interval.default'
 
-echo "boot-verify-selftest: $pass passed, $fail failed"
-((fail == 0))
+assert_summary boot-verify-selftest

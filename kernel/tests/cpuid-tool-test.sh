@@ -5,13 +5,12 @@ set -euo pipefail
 tool=${1:?usage: cpuid-tool-test.sh build/exitstat-cpuid}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-check() { if [[ $2 == "$3" ]]; then pass=$((pass + 1)); echo "PASS $1"; else fail=$((fail + 1)); echo "FAIL $1: got '$2', expected '$3'"; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/../../tests/lib/assert.sh"
 
 # The steps it would have exitgen run: 2 totals + 2 leaves per SVM code.
 steps=$("$tool" --isa svm --exitgen-steps)
-check "svm exitgen steps" "$(wc -w <<< "$steps")" $((2 + 2 * (0xa7 + 4 + 4)))
-check "vmx exitgen steps" "$("$tool" --isa vmx --exitgen-steps | wc -w)" $((2 + 2 * 86))
+equal "svm exitgen steps" "$(wc -w <<< "$steps")" $((2 + 2 * (0xa7 + 4 + 4)))
+equal "vmx exitgen steps" "$("$tool" --isa vmx --exitgen-steps | wc -w)" $((2 + 2 * 86))
 
 # A host where 0x07b has 5 exits and 2^32 + 7 cycles, 0x0a0 is undefined and
 # the rest zero; totals 1234 exits, 2^33 + 1 cycles.
@@ -30,11 +29,11 @@ check "vmx exitgen steps" "$("$tool" --isa vmx --exitgen-steps | wc -w)" $((2 + 
 	done
 } > "$tmp/replay"
 "$tool" --isa svm --replay "$tmp/replay" > "$tmp/out"
-check "rows (undefined 0x0a0 left out)" "$(grep -vc '^#' "$tmp/out")" $((0xa7 + 4 + 4 - 1))
-check "io row" "$(grep '^svm 0x07b ' "$tmp/out")" "svm 0x07b 5 4294967303 io"
-check "no 0x0a0 row" "$(grep -c '^svm 0x0a0 ' "$tmp/out" || true)" 0
-check "VMEXIT_INVALID row" "$(grep -c '^svm 0xffffffff 0 0 ' "$tmp/out")" 1
-check "total line" "$(grep '^# total' "$tmp/out")" "# total 1234 8589934593"
+equal "rows (undefined 0x0a0 left out)" "$(grep -vc '^#' "$tmp/out")" $((0xa7 + 4 + 4 - 1))
+equal "io row" "$(grep '^svm 0x07b ' "$tmp/out")" "svm 0x07b 5 4294967303 io"
+equal "no 0x0a0 row" "$(grep -c '^svm 0x0a0 ' "$tmp/out" || true)" 0
+equal "VMEXIT_INVALID row" "$(grep -c '^svm 0xffffffff 0 0 ' "$tmp/out")" 1
+equal "total line" "$(grep '^# total' "$tmp/out")" "# total 1234 8589934593"
 
 # Bad input: one message naming file and line, non-zero exit.
 printf '0x4ffffffc 0 1 2 3\n' > "$tmp/bad"
@@ -42,20 +41,19 @@ set +e
 msg=$("$tool" --isa svm --replay "$tmp/bad" 2>&1)
 rc=$?
 set -e
-check "bad replay exit status" "$rc" 1
-check "bad replay message" "$msg" "exitstat-cpuid: $tmp/bad:1: expected six 32-bit numbers: EAX_IN ECX_IN EAX EBX ECX EDX"
+equal "bad replay exit status" "$rc" 1
+equal "bad replay message" "$msg" "exitstat-cpuid: $tmp/bad:1: expected six 32-bit numbers: EAX_IN ECX_IN EAX EBX ECX EDX"
 head -n 3 "$tmp/replay" > "$tmp/short"
 set +e
 msg=$("$tool" --isa svm --replay "$tmp/short" 2>&1)
 rc=$?
 set -e
-check "missing answer exit status" "$rc" 1
-check "missing answer message" "$msg" "exitstat-cpuid: replay file has no answer for leaf 0x4fffffff ECX 0x0"
+equal "missing answer exit status" "$rc" 1
+equal "missing answer message" "$msg" "exitstat-cpuid: replay file has no answer for leaf 0x4fffffff ECX 0x0"
 set +e
 "$tool" --isa arm > /dev/null 2>&1
 rc=$?
 set -e
-check "bad --isa exit status" "$rc" 2
+equal "bad --isa exit status" "$rc" 2
 
-echo "cpuid-tool-test: $pass passed, $fail failed"
-((fail == 0))
+assert_summary cpuid-tool-test

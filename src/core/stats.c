@@ -189,66 +189,6 @@ int stats_merge(struct stats *dst, const struct stats *src)
 	return 0;
 }
 
-struct stats *stats_copy(const struct stats *src)
-{
-	struct stats *s = malloc(sizeof(*s));
-
-	if (!s)
-		return NULL;
-	*s = *src;
-	s->slots = malloc(src->cap * sizeof(*s->slots));
-	if (!s->slots) {
-		free(s);
-		return NULL;
-	}
-	memcpy(s->slots, src->slots, src->cap * sizeof(*s->slots));
-	return s;
-}
-
-static uint64_t sub0(uint64_t a, uint64_t b)
-{
-	return a > b ? a - b : 0;
-}
-
-struct stats *stats_delta(const struct stats *newer, const struct stats *older)
-{
-	struct stats *d = stats_new();
-
-	if (!d)
-		return NULL;
-	for (size_t i = 0; i < newer->cap; i++) {
-		const struct stats_entry *e = &newer->slots[i];
-		const struct stats_entry *o;
-		struct exit_counts *c;
-
-		if (!e->key.isa)
-			continue;
-		o = probe(older->slots, older->cap, &e->key);
-		if (o->key.isa && o->c.count == e->c.count && o->c.timed == e->c.timed)
-			continue;	/* nothing new for this key */
-		c = stats_counts(d, &e->key);
-		if (!c) {
-			stats_free(d);
-			return NULL;
-		}
-		*c = e->c;
-		if (!o->key.isa)
-			continue;
-		c->count = sub0(e->c.count, o->c.count);
-		c->timed = sub0(e->c.timed, o->c.timed);
-		c->time_ns = sub0(e->c.time_ns, o->c.time_ns);
-		for (int b = 0; b < STATS_HIST_BUCKETS; b++)
-			c->hist[b] = sub0(e->c.hist[b], o->c.hist[b]);
-		/* The max over the interval is not recoverable from two maxima; keep the newer one. */
-	}
-	d->total = sub0(newer->total, older->total);
-	d->lost = sub0(newer->lost, older->lost);
-	d->have_window = newer->have_window;
-	d->first_ns = older->have_window ? older->last_ns : newer->first_ns;
-	d->last_ns = newer->last_ns;
-	return d;
-}
-
 const struct stats_entry *stats_next(const struct stats *s, size_t *iter)
 {
 	while (*iter < s->cap) {

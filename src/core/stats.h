@@ -70,15 +70,6 @@ void exit_counts_add_time(struct exit_counts *c, uint64_t ns);
 /* Add all of src into dst (counts, histograms, window, lost). 0 or -1 (no memory). */
 int stats_merge(struct stats *dst, const struct stats *src);
 
-/* A deep copy; NULL when out of memory. */
-struct stats *stats_copy(const struct stats *src);
-
-/*
- * newer - older, per key: what happened between two snapshots of one
- * growing stats. Keys only in newer are taken whole. NULL when out of memory.
- */
-struct stats *stats_delta(const struct stats *newer, const struct stats *older);
-
 /* Iterate: start with *iter = 0; returns NULL at the end. */
 const struct stats_entry *stats_next(const struct stats *s, size_t *iter);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvm_exit and kvm_entry bodies, as every renderer and kernel era printed them
- * (the layouts are listed in trace_line.h, enum exit_layout). The reason is
+ * (the kernel eras' print fmts: tests/unit/test_trace.c, body_cases). The reason is
  * the only field exitstat needs; it is settled here as far as one line can
  * settle it, and trace_text.c applies the trace-wide ISA rule.
  */
@@ -308,55 +308,6 @@ static int settle_reason(struct reason_cache *c, const char *s, const char *e,
 	return 0;
 }
 
-/* Is [s, e) `NAME VALUE` pairs, as in the 5.10 layout? Values are 0x-hex. */
-static bool tail_is_510(const char *s, const char *e)
-{
-	static const char *const names[] = { "info1", "info2", "intr_info", "error_code", "requests" };
-	uint64_t v;
-
-	for (size_t i = 0; i < 5; i++) {
-		const char *we;
-
-		s = skip_blanks(s, e);
-		if (s == e)
-			return i >= 4;
-		if (!starts(s, e, names[i]) || s + strlen(names[i]) >= e ||
-		    !is_blank(s[strlen(names[i])]))
-			return false;
-		s = skip_blanks(s + strlen(names[i]), e);
-		we = s;
-		while (we < e && !is_blank(*we))
-			we++;
-		if (we - s < 3 || s[1] != 'x' || !parse_num(s, we, true, &v))
-			return false;
-		s = we;
-	}
-	return skip_blanks(s, e) == e;
-}
-
-/* `info A B`, hex without 0x. */
-static bool tail_is_info(const char *s, const char *e)
-{
-	uint64_t v;
-
-	s = skip_blanks(s, e);
-	if (!starts(s, e, "info "))
-		return false;
-	s += 5;
-	for (int i = 0; i < 2; i++) {
-		const char *we;
-
-		s = skip_blanks(s, e);
-		we = s;
-		while (we < e && !is_blank(*we))
-			we++;
-		if (!parse_num(s, we, true, &v))
-			return false;
-		s = we;
-	}
-	return skip_blanks(s, e) == e;
-}
-
 /* The value of field `name=` in a raw-fields body, as a number. */
 static bool field_value(const char *s, const char *e, const char *name, uint64_t *v)
 {
@@ -387,7 +338,6 @@ static int parse_fields_exit(const char *s, const char *e, struct exit_body *b, 
 		*why = "raw kvm_exit fields without a numeric exit_reason";
 		return -1;
 	}
-	b->layout = EXIT_LAYOUT_FIELDS;
 	b->code = (uint32_t)v;
 	b->how = RISA_NUMBER;
 	b->isa = ISA_UNKNOWN;
@@ -411,7 +361,6 @@ int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
 			  struct exit_body *b, const char **why)
 {
 	const char *e = s + n, *p = s, *r, *rip = NULL, *t;
-	bool has_vcpu = false;
 	uint64_t v;
 
 	memset(b, 0, sizeof(*b));
@@ -436,7 +385,6 @@ int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
 			return -1;
 		}
 		b->vcpu = (uint32_t)v;
-		has_vcpu = true;
 		p = skip_blanks(de, e);
 	}
 	if (!starts(p, e, "reason ")) {
@@ -468,25 +416,7 @@ int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
 		t--;
 	if (settle_reason(c, r, t, b, why))
 		return -1;
-
-	/* What follows rip only tells which layout this is. */
-	t = skip_blanks(rip + 4, e);
-	{
-		const char *we = t;
-
-		while (we < e && !is_blank(*we))
-			we++;
-		if (t == e || !parse_num(t, we, true, &v))
-			b->layout = EXIT_LAYOUT_OTHER;
-		else if (skip_blanks(we, e) == e)
-			b->layout = has_vcpu ? EXIT_LAYOUT_OTHER : EXIT_LAYOUT_2009;
-		else if (tail_is_info(we, e))
-			b->layout = has_vcpu ? EXIT_LAYOUT_VCPU_INFO : EXIT_LAYOUT_INFO;
-		else if (has_vcpu && tail_is_510(we, e))
-			b->layout = EXIT_LAYOUT_5_10;
-		else
-			b->layout = EXIT_LAYOUT_OTHER;
-	}
+	/* What follows rip (info, info1 ... requests, or nothing) exitstat does not need. */
 	return 0;
 }
 

@@ -64,21 +64,6 @@ bool trace_header_parse(const char *line, size_t len, struct trace_header *h);
 /* Is (s, n) the event name `name`? */
 bool trace_event_is(const struct trace_header *h, const char *name);
 
-/*
- * The layouts kvm_exit bodies have had. Each is one renderer in one era; the
- * reader accepts all of them and remembers which it saw (to name the renderer).
- */
-enum exit_layout {
-	EXIT_LAYOUT_2009,	/* kernel 2.6.31: `reason X rip 0xY` */
-	EXIT_LAYOUT_INFO,	/* kernel 2.6.34-5.4 and libtraceevent's kvm plugin: `reason X rip 0xY info A B` */
-	EXIT_LAYOUT_VCPU_INFO,	/* kernel 5.5-5.9: `vcpu N reason X rip 0xY info A B` */
-	EXIT_LAYOUT_5_10,	/* kernel 5.10+: `vcpu N reason X rip 0xY info1 0x.. info2 0x.. intr_info 0x.. error_code 0x..` (6.x: ` requests 0x..`) */
-	EXIT_LAYOUT_OTHER,	/* reason and rip present, the rest unlike any of the above (cut or wrapped) */
-	EXIT_LAYOUT_FIELDS,	/* raw fields: `exit_reason=N ... isa=N ... vcpu_id=N`, as libtraceevent
-				 * prints them after `[FAILED TO PARSE]` (print fmt too new for it)
-				 * and trace-cmd report -R */
-};
-
 /* How a reason's ISA was settled (see trace_text.c for the trace-wide rule). */
 enum reason_isa_how {
 	RISA_NAME,		/* the name exists in one ISA only */
@@ -89,7 +74,6 @@ enum reason_isa_how {
 
 struct exit_body {
 	uint32_t vcpu;			/* STATS_VCPU_UNKNOWN if not printed */
-	enum exit_layout layout;
 	enum reason_isa_how how;
 	enum exit_isa isa;		/* RISA_NAME, RISA_VMX_FLAGS: the ISA; else ISA_UNKNOWN */
 	uint32_t code;			/* RISA_NAME/VMX_FLAGS/NUMBER: the (full VMX) reason */

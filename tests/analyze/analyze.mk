@@ -4,13 +4,13 @@
 ANALYZE_DRIVER := $(BUILD)/tests/analyze-driver
 ANALYZE_SAN_DRIVER := $(BUILD)/san/tests/analyze-driver
 
-$(ANALYZE_DRIVER): tests/analyze/driver.c $(BUILD)/libexitstat.a $(LIB_HDRS) $(LIB_GEN_HDRS)
+$(ANALYZE_DRIVER): tests/analyze/driver.c $(BUILD)/libexitstat.a | $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
 
-$(ANALYZE_SAN_DRIVER): tests/analyze/driver.c $(BUILD)/san/libexitstat.a $(LIB_HDRS) $(LIB_GEN_HDRS)
+$(ANALYZE_SAN_DRIVER): tests/analyze/driver.c $(BUILD)/san/libexitstat.a | $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $< $(BUILD)/san/libexitstat.a $(LIB_LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $< $(BUILD)/san/libexitstat.a $(LIB_LDLIBS) -o $@
 
 .PHONY: check-analyze
 check-analyze: $(ANALYZE_DRIVER) $(ANALYZE_SAN_DRIVER) $(BUILD)/exitstat

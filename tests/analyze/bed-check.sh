@@ -10,10 +10,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 EXITSTAT=$BUILD/exitstat
 OUT=$BUILD/tests/analyze-bed
-passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "ok   $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
-check() { local n=$1; shift; if "$@" >/dev/null; then pass "$n"; else fail "$n"; fi; }
+. tests/lib/assert.sh
 
 # REUSE=1: check the results of the last run again without booting.
 if [[ ${REUSE:-0} != 1 ]]; then
@@ -40,10 +37,10 @@ check "hist: io = 6000 + 2 sleeps + exitgen's own (>= 6002), cpuid = 3000" \
 for src in rec.exr trace.txt; do
 	J=$OUT/analysis-$src.json
 	if ! "$EXITSTAT" report --analyze --format json "$OUT/$src" >"$J" 2>"$OUT/analysis-$src.err"; then
-		fail "$src: analysis failed: $(head -3 "$OUT/analysis-$src.err")"
+		bad "$src: analysis failed: $(head -3 "$OUT/analysis-$src.err")"
 		continue
 	fi
-	pass "$src: analysed ($(jq -r '[.phases[] | "\(.kind) \(.start_s | . * 1000 | round / 1000)-\(.end_s | . * 1000 | round / 1000) \(.reasons[0].name // "-")"] | join(", ")' "$J"))"
+	ok "$src: analysed ($(jq -r '[.phases[] | "\(.kind) \(.start_s | . * 1000 | round / 1000)-\(.end_s | . * 1000 | round / 1000) \(.reasons[0].name // "-")"] | join(", ")' "$J"))"
 	lost=$(jq .lost "$J")
 	# Counts equal the kernel's when nothing was lost.
 	if [[ $lost == 0 ]]; then
@@ -66,5 +63,4 @@ for src in rec.exr trace.txt; do
 			all($d[]; (. - 0.6 | fabs) <= 2 * $J.window_s)' --argjson J "$(jq '{window_s}' "$J")" "$J"
 	check "$src: plot well-formed" bash -c "'$EXITSTAT' plot '$OUT/$src' -o '$OUT/$src.svg' && xmllint --noout '$OUT/$src.svg'"
 done
-echo "check-analyze-realkvm: $passed passed, $failed failed"
-[[ $failed == 0 ]]
+assert_summary check-analyze-realkvm

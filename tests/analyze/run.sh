@@ -18,16 +18,10 @@ OUT=$BUILD/tests/analyze
 rm -rf "$OUT" && mkdir -p "$OUT"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
 
-passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "ok   $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+. tests/lib/assert.sh
 run_to() { # run_to FILE CMD...: CMD's stdout to FILE
 	local f=$1; shift
 	"$@" >"$f"
-}
-check() { # check NAME CONDITION-COMMAND...
-	local name=$1; shift
-	if "$@" >/dev/null; then pass "$name"; else fail "$name"; fi
 }
 
 for t in "$EXITSTAT" "$DRIVER" "$SAN_DRIVER"; do
@@ -238,8 +232,8 @@ check "pipe: same phases as the file" \
 expect_fail() { # expect_fail NAME STATUS REGEX CMD...
 	local name=$1 want=$2 re=$3 st; shift 3
 	"$@" >/dev/null 2>"$OUT/err"; st=$?
-	if [[ $st == "$want" ]] && grep -Eq -- "$re" "$OUT/err"; then pass "$name"
-	else fail "$name (status $st, stderr: $(head -c 300 "$OUT/err"))"; fi
+	if [[ $st == "$want" ]] && grep -Eq -- "$re" "$OUT/err"; then ok "$name"
+	else bad "$name (status $st, stderr: $(head -c 300 "$OUT/err"))"; fi
 }
 expect_fail "error: --window 0" 2 "bad value '0'" analyze --window 0 "$OUT/qbs.txt"
 expect_fail "error: --window x" 2 "bad value 'x'" analyze --window x "$OUT/qbs.txt"
@@ -315,7 +309,7 @@ check "plot --title: well-formed" xmllint --noout "$OUT/title.svg"
 # ---- 7. real traces from the bed: totals = exitstat report, sane phases ----
 for f in tests/fixtures/bed/ftrace-64.txt tests/fixtures/bed/perf-64.txt \
 	tests/fixtures/bed/trace-cmd-64.txt tests/fixtures/bed/ftrace-64-vcpus2.txt; do
-	[[ -f $f ]] || { fail "bed fixture $f missing"; continue; }
+	[[ -f $f ]] || { bad "bed fixture $f missing"; continue; }
 	n=$(basename "$f" .txt)
 	J=$OUT/bed-$n.json
 	check "bed $n: analysis runs" run_to "$J" analyze --format json "$f"
@@ -379,5 +373,4 @@ check "ASan+UBSan: 1 ms windows (6000 windows)" \
 check "ASan+UBSan: odd name" "$SAN_DRIVER" plot "$odd" -o "$OUT/san-odd.svg"
 check "ASan+UBSan: two vCPUs" run_to /dev/null "$SAN_DRIVER" analyze tests/fixtures/bed/ftrace-64-vcpus2.txt
 
-echo "check-analyze: $passed passed, $failed failed"
-[[ $failed == 0 ]]
+assert_summary check-analyze

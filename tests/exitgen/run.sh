@@ -25,8 +25,7 @@ cd "$(dirname "$0")/../.."
 binaries=("$@")
 ((${#binaries[@]})) || binaries=(build/exitgen)
 
-pass=0
-fail=0
+. tests/lib/assert.sh
 tmp=$(mktemp -d /tmp/exitgen-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 READY_DIR=$tmp
@@ -34,7 +33,8 @@ READY_DIR=$tmp
 
 die() {
 	echo "exitgen tests: $*" >&2
-	echo "0 passed, 1 failed"
+	bad "exitgen tests: $*"
+	assert_summary ""
 	exit 1
 }
 
@@ -50,11 +50,9 @@ expect_eq() {			# what got want
 }
 finish() {			# name
 	if ((${#problems[@]} == 0)); then
-		pass=$((pass + 1))
-		echo "ok   $1"
+		ok "$1"
 	else
-		fail=$((fail + 1))
-		echo "FAIL $1"
+		bad "$1"
 		printf '       %s\n' "${problems[@]}"
 		sed 's/^/       stderr: /' "$tmp/err" | head -5
 	fi
@@ -165,8 +163,7 @@ if [[ $kind == none ]]; then
 		echo "--- $bin"
 		no_kvm_tests "$bin"
 	done
-	echo "$pass passed, $fail failed (KVM kind none: the tests that need a KVM run in the real-KVM bed)"
-	((fail == 0))
+	assert_summary "" "(KVM kind none: the tests that need a KVM run in the real-KVM bed)"
 	exit
 fi
 [[ -c /dev/kvm ]] || die "/dev/kvm is missing: these tests need KVM"
@@ -368,5 +365,4 @@ for bin in "${binaries[@]}"; do
 	finish "$bin --timeout 1 stops guests that never exit"
 done
 
-echo "$pass passed, $fail failed"
-((fail == 0))
+assert_summary ""

@@ -20,9 +20,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 EXITSTAT=${EXITSTAT:-build/exitstat}
 [[ -x $EXITSTAT ]] || { echo "guestboot: $EXITSTAT is missing (make)" >&2; exit 1; }
 (($#)) || set -- docs/worked-example/ide docs/worked-example/virtio
-pass=0 fail=0
-ok() { echo "PASS $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+. "$HERE/../lib/assert.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -152,5 +150,4 @@ selftest io-marked-during-boot "$first" "awk '/GUESTBOOT io-begin/ {\$1 = \$1 - 
 selftest wrong-disk "$first" "if [ \"\$(cat disk)\" = ide ]; then echo virtio >x; else echo ide >x; fi && mv x disk"
 selftest disk-not-written "$first" "awk '/GUESTBOOT io-end/ {\$11 = \$11 - 20000} {print}' marks >x && mv x marks"
 
-echo "guestboot: $pass passed, $fail failed"
-((fail == 0))
+assert_summary guestboot

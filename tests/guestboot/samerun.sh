@@ -9,9 +9,7 @@ set -uo pipefail
 EXITSTAT=${EXITSTAT:-build/exitstat}
 DIR=${SAMERUN_DIR:-tests/fixtures/samerun}
 RENDERINGS=(ftrace.txt perf.txt trace-cmd.txt trace-cmd-noplugin.txt)
-pass=0 fail=0
-ok() { echo "PASS $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 [[ -x $EXITSTAT ]] || { echo "samerun: $EXITSTAT is missing (make)" >&2; exit 1; }
 for f in "${RENDERINGS[@]}" samerun.hist exitgen.json; do
 	[[ -f $DIR/$f ]] || { echo "samerun: $DIR/$f is missing (bash tests/fixtures/samerun/make.sh)" >&2; exit 1; }
@@ -40,7 +38,7 @@ every_counts() {
 		jq -c '[.total, ([.reasons[] | [.isa, .code, .count]] | sort)]'
 }
 
-# Compares one directory's renderings with its hist; prints PASS/FAIL lines.
+# Compares one directory's renderings with its hist; prints ok/FAIL lines.
 compare_dir() {
 	local d=$1 f want got
 	want=$(hist_counts "$d/samerun.hist"; echo "lost 0"; echo "skipped 0")
@@ -107,5 +105,4 @@ selftest hist-io-plus-one "awk '/exit_reason: +123 / {sub(/hitcount: +[0-9]+/, \
 # two ftrace exits swap reasons (io <-> cpuid): same total, different order
 selftest ftrace-reordered "awk '!a && /reason io / {sub(/reason io /, \"reason cpuid \"); a = 1; print; next} !b && /reason cpuid / {sub(/reason cpuid /, \"reason io \"); b = 1} {print}' ftrace.txt >x && mv x ftrace.txt"
 
-echo "samerun: $pass passed, $fail failed"
-((fail == 0))
+assert_summary samerun

@@ -1,11 +1,17 @@
-# Sourced by test scripts: counted checks that print one line each.
-#   ok NAME / bad NAME          count a pass / a failure
+# Sourced by every bash test script: counted checks that print one line each.
+# (Scripts that run under the bed's busybox sh cannot source it: they write
+# their results for a bash script on the host, which checks them with this.)
+#   ok NAME... / bad NAME...    count a pass ("ok   NAME") / a failure ("FAIL NAME")
+#   skip NAME...                count a check that could not run here ("SKIP NAME")
 #   check NAME CMD...           passes if CMD succeeds (its output hidden)
 #   equal NAME GOT WANT         passes if GOT is WANT, else says both
-#   assert_summary PREFIX       prints "PREFIX: N passed, M failed"; returns 1 on any failure
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+#   assert_summary [PREFIX [NOTE]]
+#                               prints "PREFIX: N passed, M failed[, K skipped][ NOTE]"
+#                               (no "PREFIX: " when PREFIX is empty); returns 1 on any failure
+pass=0 fail=0 skips=0
+ok() { echo "ok   $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+skip() { echo "SKIP $*"; skips=$((skips + 1)); }
 check() {
 	local name=$1; shift
 	if "$@" >/dev/null 2>&1; then ok "$name"; else bad "$name"; fi
@@ -14,6 +20,10 @@ equal() {
 	if [[ "$2" == "$3" ]]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi
 }
 assert_summary() {
-	echo "$1: $pass passed, $fail failed"
+	local line="$pass passed, $fail failed"
+	((skips == 0)) || line+=", $skips skipped"
+	[[ -z ${1:-} ]] || line="$1: $line"
+	[[ -z ${2:-} ]] || line+=" $2"
+	echo "$line"
 	((fail == 0))
 }

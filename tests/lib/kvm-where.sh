@@ -2,7 +2,7 @@
 # kvm-where.sh GROUP: runs a check group that needs a KVM wherever there is one
 # that fires kvm:kvm_exit, and says where in one line `check-where: ...`.
 #   GROUP exitgen  tests/exitgen/run.sh (plain and ASan+UBSan exitgen)
-#   GROUP live     record_tool selftest + tests/live/check-here.sh (plain, ASan+UBSan)
+#   GROUP live     tests/live/check-here.sh (plain, ASan+UBSan)
 # By the host's kind of KVM (scripts/host-kvm.sh):
 #   exits     on the host, with the real-KVM expectations
 #   no-exits  on the host with its expectations (kvm_exit never fires), AND
@@ -33,8 +33,6 @@ exitgen)
 	HOST_KVM_KIND=$kind bash tests/exitgen/run.sh build/exitgen build/san/exitgen || host_rc=$?
 	;;
 live)
-	{ build/tests/record_tool selftest &&
-		ASAN_OPTIONS=detect_leaks=1 build/san/tests/record_tool selftest; } || host_rc=$?
 	HOST_KVM_KIND=$kind bash tests/live/check-here.sh build/exitstat build/exitgen build/tests/record_tool || host_rc=$?
 	echo "-- the same under ASan+UBSan"
 	HOST_KVM_KIND=$kind ASAN_OPTIONS=detect_leaks=1 bash tests/live/check-here.sh build/san/exitstat \
@@ -55,7 +53,7 @@ fi
 # --- the bed: boot once for every group, reuse while the inputs are the same ---
 inputs=(build/static/exitgen build/static/exitstat build/static/record_tool
 	build/san/exitgen build/san/exitstat build/san/tests/record_tool
-	tests/exitgen/run.sh tests/live/check-here.sh tests/lib/ready.sh tests/lib/kvm-bed-job.sh
+	tests/exitgen/run.sh tests/live/check-here.sh tests/lib/assert.sh tests/lib/ready.sh tests/lib/kvm-bed-job.sh
 	scripts/host-kvm.sh tests/realkvm/bed.sh tests/realkvm/guest/init tests/realkvm/guest/lib.sh)
 bed_ok=1 bed_why=
 for f in "${inputs[@]}"; do
@@ -77,7 +75,7 @@ if ((bed_ok)); then
 		for f in build/san/exitgen build/san/exitstat build/san/tests/record_tool; do
 			dyn+=(--add-dyn "$REPO/$f:/repo/$f")
 		done
-		for f in tests/exitgen/run.sh tests/live/check-here.sh tests/lib/ready.sh scripts/host-kvm.sh; do
+		for f in tests/exitgen/run.sh tests/live/check-here.sh tests/lib/assert.sh tests/lib/ready.sh scripts/host-kvm.sh; do
 			dyn+=(--add "$REPO/$f:/repo/$f")
 		done
 		echo "kvm-where: booting the real-KVM bed for the groups ${GROUPS_ALL[*]} (one boot for all)"

@@ -37,9 +37,7 @@ while (($#)); do
 done
 SVM_CPUID=114 SVM_HLT=120 SVM_IO=123 SVM_MSR=124
 
-pass=0 fail=0
-ok() { echo "PASS  $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL  $*"; fail=$((fail + 1)); }
+. "$REPO/tests/lib/assert.sh"
 
 if ((run)); then
 	for b in exitgen exitstat; do
@@ -286,5 +284,4 @@ check_kill9() {
 }
 [[ " $methods " == *" kill9 "* ]] && check_kill9
 
-echo "$pass passed, $fail failed"
-((fail == 0))
+assert_summary ""

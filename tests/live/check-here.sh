@@ -25,9 +25,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-pass=0 fail=0
-ok() { echo "PASS  $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL  $*"; fail=$((fail + 1)); }
+. "$HERE/../lib/assert.sh"
 
 kind=${HOST_KVM_KIND:-}
 if [[ -z $kind ]]; then
@@ -85,8 +83,7 @@ if [[ $kind == none ]]; then
 	expect_error "no KVM here: exitstat" 1 "no kvm tracepoints.*KVM is not loaded" "$ES" -D 1
 	expect_error "no KVM here: exitstat record" 1 "no kvm tracepoints.*KVM is not loaded" "$ES" record -o "$tmp/x.exr" -D 1
 	expect_error "no KVM here: exitgen" 1 "/dev/kvm" "$EG" out:1
-	echo "$pass passed, $fail failed (KVM kind none: the checks that need a KVM run in the real-KVM bed)"
-	((fail == 0))
+	assert_summary "" "(KVM kind none: the checks that need a KVM run in the real-KVM bed)"
 	exit
 fi
 
@@ -265,5 +262,4 @@ rc=$?
 	ok "command not found: status 1, says so and gives its status 127" ||
 	bad "command not found: status $rc, stderr: $(head -c 300 "$tmp/err")"
 
-echo "$pass passed, $fail failed (KVM kind $kind)"
-((fail == 0))
+assert_summary "" "(KVM kind $kind)"

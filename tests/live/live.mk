@@ -7,14 +7,14 @@ CHECKS += check-live check-live-realkvm
 BENCHES += bench-live
 .PHONY: check-live check-live-realkvm bench-live
 
-# The recording format's own tests (plain and ASan+UBSan), and its reader for the bed.
-$(BUILD)/tests/record_tool: tests/live/record_tool.c $(BUILD)/libexitstat.a $(LIB_HDRS)
+# The reader of recordings for the bed (plain, ASan+UBSan, static).
+$(BUILD)/tests/record_tool: tests/live/record_tool.c $(BUILD)/libexitstat.a | $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
 
-$(BUILD)/san/tests/record_tool: tests/live/record_tool.c $(BUILD)/san/libexitstat.a $(LIB_HDRS)
+$(BUILD)/san/tests/record_tool: tests/live/record_tool.c $(BUILD)/san/libexitstat.a | $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $< $(BUILD)/san/libexitstat.a $(LIB_LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $< $(BUILD)/san/libexitstat.a $(LIB_LDLIBS) -o $@
 
 $(BUILD)/static/record_tool: tests/live/record_tool.c $(LIB_SRCS) $(LIB_HDRS) $(LIVE_SKEL)
 	@mkdir -p $(@D)

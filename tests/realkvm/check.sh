@@ -31,6 +31,6 @@ echo
 bash "$BED_DIR/verify-selftest.sh" "$out" "$BED_DIR/scenarios.txt" | tee "$out/verify-selftest.txt" || verify_rc=1
 echo "check-realkvm: took $(($(date +%s) - start)) s (results in $out)"
 cat "$out/verify.txt" "$out/verify-selftest.txt" | awk '
-	/^PASS / {p++} /^FAIL / {f++} /^SKIP / {s++}
+	/^ok / {p++} /^FAIL / {f++} /^SKIP / {s++}
 	END {printf "check-realkvm: %d passed, %d failed%s\n", p, f, s ? ", " s " skipped" : ""}'
 exit $verify_rc

@@ -9,7 +9,7 @@ results=${1:?usage: verify-selftest.sh RESULTS_DIR SCENARIOS_FILE}
 scenarios=${2:?usage: verify-selftest.sh RESULTS_DIR SCENARIOS_FILE}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
+. "$BED_DIR/../lib/assert.sh"
 
 # Runs verify.sh on scenario $2 of a fresh copy after command $3 damaged it.
 expect() {
@@ -18,19 +18,16 @@ expect() {
 	cp -r "$results/$name" "$tmp/r/" 2>/dev/null
 	grep -E "^${name}[[:space:]]" "$scenarios" >"$tmp/s"
 	(cd "$tmp/r/$name" 2>/dev/null || cd "$tmp/r" && eval "$damage") || {
-		echo "FAIL  verify-selftest: could not apply: $what"
-		fail=$((fail + 1))
+		bad "verify-selftest: could not apply: $what"
 		return
 	}
 	bash "$BED_DIR/verify.sh" "$tmp/r" "$tmp/s" >"$tmp/out" 2>&1
 	rc=$?
 	if { [[ $want == pass ]] && ((rc == 0)); } || { [[ $want == fail ]] && ((rc != 0)); }; then
-		echo "PASS  verify-selftest: $what -> verify.sh $( ((rc)) && echo fails || echo passes)"
-		pass=$((pass + 1))
+		ok "verify-selftest: $what -> verify.sh $( ((rc)) && echo fails || echo passes)"
 	else
-		echo "FAIL  verify-selftest: $what -> verify.sh exit $rc, wanted $want:"
+		bad "verify-selftest: $what -> verify.sh exit $rc, wanted $want:"
 		sed 's/^/      /' "$tmp/out"
-		fail=$((fail + 1))
 	fi
 }
 
@@ -61,5 +58,4 @@ if [[ -x ${EXITSTAT:-$BED_DIR/../../build/exitstat} ]]; then
 		"one io kvm_exit line missing from the trace exitstat reads"
 fi
 
-echo "verify-selftest: $pass passed, $fail failed"
-((fail == 0))
+assert_summary verify-selftest

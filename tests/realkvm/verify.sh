@@ -22,13 +22,10 @@ SVM_INTR=96 SVM_CPUID=114 SVM_HLT=120 SVM_IO=123 SVM_MSR=124 SVM_NPF=1024
 # one fault per 4 KiB page of it bounds them (measured: 1 to 5, see README.md).
 NPF_SETUP_PER_PAGE_REGION=16
 
-pass=0 fail=0 skip=0
+. "$REPO/tests/lib/assert.sh"
 skipped_why=()
-ok() { echo "PASS  $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL  $*"; fail=$((fail + 1)); }
 skipped() {
-	echo "SKIP  $*"
-	skip=$((skip + 1))
+	skip "$*"
 	skipped_why+=("$*")
 }
 
@@ -240,8 +237,7 @@ while read -r name kb args; do
 done <"$scenarios"
 
 echo
-if ((skip)); then
+if ((skips)); then
 	echo "skipped (not failed): ${#skipped_why[@]} exitstat comparisons, because: $report_missing"
 fi
-echo "$pass passed, $fail failed, $skip skipped"
-((fail == 0))
+assert_summary ""

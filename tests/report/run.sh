@@ -18,15 +18,11 @@ PUB=tests/fixtures/public
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/exitstat-report.XXXXXX") || exit 2
 trap 'rm -rf "$TMP"' EXIT
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/lib/assert.sh
 
 if [[ ! -x $EXITSTAT ]]; then
-	echo "FAIL $EXITSTAT is missing: run make first"
-	echo "0 passed, 1 failed"
-	exit 1
+	bad "$EXITSTAT is missing: run make first"
+	assert_summary "" || exit 1
 fi
 
 # `isa code count` per reason (code in decimal, summed over vCPUs) of the final CSV report.
@@ -224,5 +220,4 @@ else
 	bad "a file without kvm events: exit $rc, $(head -c 200 "$TMP/err")"
 fi
 
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+assert_summary ""

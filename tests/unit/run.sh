@@ -5,7 +5,7 @@
 #   run.sh repeat N CMD...   each CMD N times in a row: fails on the first failing
 #                            run, naming the program and the run number
 # A CMD is one argument, a program and its arguments split on spaces
-# ("build/tests/record_tool selftest"). The output of each program goes to
+# ("build/tests/test_trace --flag"). The output of each program goes to
 # $OUT/NAME.log (OUT defaults to build/tests/unit-runs) and is printed when it fails.
 set -uo pipefail
 cd "$(dirname "$0")/../.."

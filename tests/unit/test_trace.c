@@ -234,50 +234,49 @@ struct body_case {
 	enum exit_isa isa;
 	uint32_t code;
 	uint32_t vcpu;
-	enum exit_layout layout;
 };
 
 static const struct body_case body_cases[] = {
 	/* kernel 2.6.31 print fmt "reason %s rip 0x%lx" (VMX names in lower case then) */
-	{ "reason io_instruction rip 0xc3a5", RISA_NAME, ISA_VMX, 30, STATS_VCPU_UNKNOWN, EXIT_LAYOUT_2009 },
-	{ "reason apic_access rip 0xffffffff8101f3a0", RISA_NAME, ISA_VMX, 44, STATS_VCPU_UNKNOWN, EXIT_LAYOUT_2009 },
+	{ "reason io_instruction rip 0xc3a5", RISA_NAME, ISA_VMX, 30, STATS_VCPU_UNKNOWN },
+	{ "reason apic_access rip 0xffffffff8101f3a0", RISA_NAME, ISA_VMX, 44, STATS_VCPU_UNKNOWN },
 	/* kernel 2.6.34-5.4 "reason %s rip 0x%lx info %llx %llx" (public 14) */
-	{ "reason IO_INSTRUCTION rip 0xff info e90008 0", RISA_NAME, ISA_VMX, 30, STATS_VCPU_UNKNOWN, EXIT_LAYOUT_INFO },
+	{ "reason IO_INSTRUCTION rip 0xff info e90008 0", RISA_NAME, ISA_VMX, 30, STATS_VCPU_UNKNOWN },
 	/* kernel 5.5-5.9 "vcpu %u reason %s rip 0x%lx info %llx %llx" (public 33) */
-	{ "vcpu 0 reason EPT_VIOLATION rip 0x5a1b20 info 384 0", RISA_NAME, ISA_VMX, 48, 0, EXIT_LAYOUT_VCPU_INFO },
+	{ "vcpu 0 reason EPT_VIOLATION rip 0x5a1b20 info 384 0", RISA_NAME, ISA_VMX, 48, 0 },
 	/* kernel 5.10+ (public 30) */
 	{ "vcpu 1 reason EPT_VIOLATION rip 0x5600b39c8132 info1 0x0000000000000181 info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000",
-	  RISA_NAME, ISA_VMX, 48, 1, EXIT_LAYOUT_5_10 },
+	  RISA_NAME, ISA_VMX, 48, 1 },
 	/* kernel 6.x adds requests (print fmt of kernel 6.18 on this machine) */
 	{ "vcpu 3 reason npf rip 0x10000 info1 0x0000000200000006 info2 0x0000000000001000 intr_info 0x00000000 error_code 0x00000000 requests 0x0000000000000000",
-	  RISA_NAME, ISA_SVM, 0x400, 3, EXIT_LAYOUT_5_10 },
+	  RISA_NAME, ISA_SVM, 0x400, 3 },
 	/* 5.10+ with the VMX flag word after the reason (kernel __print_flags) */
 	{ "vcpu 0 reason INVALID_STATE FAILED_VMENTRY rip 0xfff0 info1 0x0000000000000000 info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000",
-	  RISA_VMX_FLAGS, ISA_VMX, 33 | 0x80000000u, 0, EXIT_LAYOUT_5_10 },
+	  RISA_VMX_FLAGS, ISA_VMX, 33 | 0x80000000u, 0 },
 	/* libtraceevent kvm plugin (bed trace-cmd-64.txt, public 06/31) */
-	{ "reason EXIT_NPF rip 0x10000 info 200000006 1000", RISA_NAME, ISA_SVM, 0x400, STATS_VCPU_UNKNOWN, EXIT_LAYOUT_INFO },
-	{ "reason EXIT_EXCP_GP rip 0x7ffbb280 info 0 0", RISA_NAME, ISA_SVM, 0x4d, STATS_VCPU_UNKNOWN, EXIT_LAYOUT_INFO },
+	{ "reason EXIT_NPF rip 0x10000 info 200000006 1000", RISA_NAME, ISA_SVM, 0x400, STATS_VCPU_UNKNOWN },
+	{ "reason EXIT_EXCP_GP rip 0x7ffbb280 info 0 0", RISA_NAME, ISA_SVM, 0x4d, STATS_VCPU_UNKNOWN },
 	/* plugin for a number it has no name for: "reason UNKNOWN (%llu)" */
-	{ "reason UNKNOWN (123) rip 0x9 info e00040 c", RISA_NUMBER, ISA_UNKNOWN, 123, STATS_VCPU_UNKNOWN, EXIT_LAYOUT_INFO },
+	{ "reason UNKNOWN (123) rip 0x9 info e00040 c", RISA_NUMBER, ISA_UNKNOWN, 123, STATS_VCPU_UNKNOWN },
 	/* kernel for a number it has no name for: __print_symbolic's "0x%lx" */
 	{ "vcpu 0 reason 0x7b rip 0x9 info1 0x0000000000e00040 info2 0x000000000000000c intr_info 0x00000000 error_code 0x00000000",
-	  RISA_NUMBER, ISA_UNKNOWN, 0x7b, 0, EXIT_LAYOUT_5_10 },
+	  RISA_NUMBER, ISA_UNKNOWN, 0x7b, 0 },
 	/* SVM name with a space (kernel "GP excp") */
 	{ "vcpu 0 reason GP excp rip 0x7ffbb280 info1 0x0000000000000000 info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000",
-	  RISA_NAME, ISA_SVM, 0x4d, 0, EXIT_LAYOUT_5_10 },
+	  RISA_NAME, ISA_SVM, 0x4d, 0 },
 	/* wrapped by the author after `info` (public 06): the reason is complete */
-	{ "reason EXIT_NPF rip 0xffffffffffbbe119 info", RISA_NAME, ISA_SVM, 0x400, STATS_VCPU_UNKNOWN, EXIT_LAYOUT_OTHER },
+	{ "reason EXIT_NPF rip 0xffffffffffbbe119 info", RISA_NAME, ISA_SVM, 0x400, STATS_VCPU_UNKNOWN },
 	/*
 	 * libtraceevent that cannot parse the print fmt prints the fields:
 	 * "[FAILED TO PARSE]" then " name=value", u32 in decimal, longs in 0x
 	 * (fields in the order of the bed's kvm_exit.format, kernel 6.12)
 	 */
 	{ "[FAILED TO PARSE] exit_reason=123 guest_rip=0x9 isa=2 info1=14680128 info2=12 intr_info=0 error_code=0 vcpu_id=3",
-	  RISA_NAME, ISA_SVM, 0x7b, 3, EXIT_LAYOUT_FIELDS },
+	  RISA_NAME, ISA_SVM, 0x7b, 3 },
 	{ "[FAILED TO PARSE] exit_reason=2147483681 guest_rip=0xfff0 isa=1 info1=0 info2=0 intr_info=0 error_code=0 vcpu_id=0",
-	  RISA_NAME, ISA_VMX, 33 | 0x80000000u, 0, EXIT_LAYOUT_FIELDS },
+	  RISA_NAME, ISA_VMX, 33 | 0x80000000u, 0 },
 	/* lower case, SVM and (upper-cased) VMX: the trace decides */
-	{ "reason hlt rip 0x10060 info 0 0", RISA_LOWER_AMBIGUOUS, ISA_UNKNOWN, 0, STATS_VCPU_UNKNOWN, EXIT_LAYOUT_INFO },
+	{ "reason hlt rip 0x10060 info 0 0", RISA_LOWER_AMBIGUOUS, ISA_UNKNOWN, 0, STATS_VCPU_UNKNOWN },
 };
 
 static void test_body_variants(void **state)
@@ -296,10 +295,9 @@ static void test_body_variants(void **state)
 			if (trace_exit_body_parse(cache, c->body, strlen(c->body), &b, &why))
 				fail_msg("case %zu: %s: %s", i, why, c->body);
 			if (b.how != c->how || b.isa != c->isa || b.vcpu != c->vcpu ||
-			    b.layout != c->layout ||
 			    (c->how != RISA_LOWER_AMBIGUOUS && b.code != c->code))
-				fail_msg("case %zu: how %d isa %d code 0x%x vcpu %u layout %d: %s", i,
-					 b.how, b.isa, b.code, b.vcpu, b.layout, c->body);
+				fail_msg("case %zu: how %d isa %d code 0x%x vcpu %u: %s", i,
+					 b.how, b.isa, b.code, b.vcpu, c->body);
 			if (c->how == RISA_LOWER_AMBIGUOUS &&
 			    (b.svm_code != 0x78 || b.vmx_code != 12))
 				fail_msg("hlt readings: svm 0x%x vmx %u", b.svm_code, b.vmx_code);

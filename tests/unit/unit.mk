@@ -6,13 +6,13 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(UNIT_SRCS))
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libexitstat.a $(LIB_HDRS) $(LIB_GEN_HDRS)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libexitstat.a | $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -lcmocka -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -DSRCDIR='"$(CURDIR)"' $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -lcmocka -o $@
 
-$(BUILD)/san/tests/%: tests/unit/%.c $(BUILD)/san/libexitstat.a $(LIB_HDRS) $(LIB_GEN_HDRS)
+$(BUILD)/san/tests/%: tests/unit/%.c $(BUILD)/san/libexitstat.a | $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -DSRCDIR='"$(CURDIR)"' $< $(BUILD)/san/libexitstat.a $(LIB_LDLIBS) -lcmocka -o $@
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -DSRCDIR='"$(CURDIR)"' $< $(BUILD)/san/libexitstat.a $(LIB_LDLIBS) -lcmocka -o $@
 
 .PHONY: check-unit check-unit-san
 check-unit: $(UNIT_BINS)
@@ -22,19 +22,15 @@ check-unit-san: $(UNIT_SAN_BINS)
 	@set -e; for t in $(UNIT_SAN_BINS); do echo "-- $$t (ASan+UBSan)"; \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $$t; done
 
-# valgrind also runs the other self-contained test programs: the recording
-# format's selftest (tests/live) and the debugfs reader's tests (kernel/tests).
-UNIT_VALGRIND_CMDS := $(UNIT_BINS) "$(BUILD)/tests/record_tool selftest" $(BUILD)/tests/kernel_stats_test
-UNIT_REPEAT_CMDS := $(UNIT_BINS) $(BUILD)/tests/kernel_stats_test
 UNIT_REPEAT ?= 100
 
 .PHONY: check-unit-valgrind check-unit-repeat
 # (run-selftest.sh first: both passes fail on programs with known faults.)
-check-unit-valgrind: $(UNIT_BINS) $(BUILD)/tests/record_tool $(BUILD)/tests/kernel_stats_test
+check-unit-valgrind: $(UNIT_BINS)
 	@bash tests/unit/run-selftest.sh
-	@OUT=$(BUILD)/tests/unit-runs bash tests/unit/run.sh valgrind $(UNIT_VALGRIND_CMDS)
+	@OUT=$(BUILD)/tests/unit-runs bash tests/unit/run.sh valgrind $(UNIT_BINS)
 
-check-unit-repeat: $(UNIT_BINS) $(BUILD)/tests/kernel_stats_test
-	@OUT=$(BUILD)/tests/unit-runs bash tests/unit/run.sh repeat $(UNIT_REPEAT) $(UNIT_REPEAT_CMDS)
+check-unit-repeat: $(UNIT_BINS)
+	@OUT=$(BUILD)/tests/unit-runs bash tests/unit/run.sh repeat $(UNIT_REPEAT) $(UNIT_BINS)
 
 CHECKS += check-unit check-unit-san check-unit-valgrind check-unit-repeat

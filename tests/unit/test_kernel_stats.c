@@ -10,6 +10,12 @@
 
 #include "sources/kernel_stats.h"
 
+#ifndef SRCDIR
+#define SRCDIR "."
+#endif
+/* What the patched kernel wrote to debugfs in the bed (AMD). */
+#define KERNEL_STATS_FIXTURE SRCDIR "/kernel/tests/fixtures/exit_stats-svm.txt"
+
 static int parse_text(const char *text, struct kernel_stats *ks, char *err, size_t errlen)
 {
 	FILE *f = fmemopen((void *)text, strlen(text), "r");

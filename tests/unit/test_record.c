@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The recording format (src/sources/record.c): a round trip of 200000 exits
+ * The recording format (src/sources/record_*.c): a round trip of 200000 exits
  * keeps every field, the size per exit stays small, and a recording cut by a
  * kill -9 (between blocks, inside a block, inside the first block header),
  * damaged in one block or not a recording at all reads as far as it can and

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The on-disk layout of exitstat recordings, version RECORD_VERSION, shared
+ * by the writer (record_write.c) and the reader (record_read.c). The contract,
+ * field by field, is docs/record-format.md; in short:
+ *
+ * - All integers are little-endian; CRC-32 and compression are zlib's.
+ * - A FILE_HDR_LEN-byte file header: FILE_MAGIC, version, header length,
+ *   event clock, start times, pid, source text, and the CRC-32 of the bytes
+ *   before it (at offset 60).
+ * - Then blocks, each a BLOCK_HDR_LEN-byte header (BLOCK_MAGIC, type, lengths,
+ *   exits, dictionary keys, base time, cumulative lost exits, CRC-32 of the
+ *   first 40 bytes and the payload) followed by its zlib payload. The type is
+ *   BLOCK_EVENTS (a dictionary of struct rec_key then one varint-coded exit
+ *   per event, times as zigzag deltas) or BLOCK_TRAILER (the recorder ended).
+ * - A reader trusts no payload over MAX_BLOCK_RAW bytes.
+ *
+ * Changing any of this changes the format: bump RECORD_VERSION (record.h)
+ * and docs/record-format.md with it.
+ */
+#ifndef EXITSTAT_RECORD_FORMAT_H
+#define EXITSTAT_RECORD_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FILE_MAGIC "EXITREC"	/* 8 bytes with its NUL */
+#define FILE_HDR_LEN 64
+#define BLOCK_MAGIC 0x31425845u	/* "EXB1" */
+#define BLOCK_HDR_LEN 48
+#define BLOCK_EVENTS 1
+#define BLOCK_TRAILER 2
+#define MAX_BLOCK_RAW (64u << 20)	/* reader's sanity bound */
+
+/* One dictionary entry of an exits block: what an exit's key index stands for. */
+struct rec_key {
+	uint32_t pid, tid, vcpu, isa, reason;
+};
+
+/* A growing byte buffer (a block's payload while it is built). */
+struct rec_buf {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+/* Little-endian fixed-width fields. */
+void rec_put_u32(unsigned char *p, uint32_t v);
+void rec_put_u64(unsigned char *p, uint64_t v);
+uint32_t rec_get_u32(const unsigned char *p);
+uint64_t rec_get_u64(const unsigned char *p);
+
+/* Make room for n more bytes in b. 0 or -1 (out of memory). */
+int rec_buf_reserve(struct rec_buf *b, size_t n);
+/* Append v as an unsigned LEB128 varint. 0 or -1. */
+int rec_put_varint(struct rec_buf *b, uint64_t v);
+/* Decode a varint at *p (not past end) and advance *p. 0 or -1 (cut or too long). */
+int rec_get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v);
+/* Signed deltas as unsigned varints: 0, -1, 1, -2, ... -> 0, 1, 2, 3, ... */
+uint64_t rec_zigzag(int64_t v);
+int64_t rec_unzigzag(uint64_t v);
+
+#endif

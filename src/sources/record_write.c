@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exitstat recordings: the writer (format: record_format.h, docs/record-format.md). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "sources/record.h"
+#include "sources/record_format.h"
+
+struct record_writer {
+	FILE *f;
+	const char *name;
+	struct rec_buf events, dict, raw;
+	unsigned char *comp;
+	size_t comp_cap;
+	struct rec_key *keys;	/* this block's dictionary, in index order */
+	uint32_t *slots;	/* open addressing: index + 1, 0 = free */
+	size_t nkeys, keys_cap, slots_cap;
+	uint32_t block_events;
+	uint64_t base_ts, prev_ts;
+	uint64_t total_events, bytes, open_exits;
+	uint64_t lost;		/* cumulative, as of the last flush */
+	bool failed;
+};
+
+static uint32_t key_hash(const struct rec_key *k)
+{
+	uint64_t h = k->pid * 0x9e3779b97f4a7c15ull;
+
+	h ^= k->tid + (h << 6) + (h >> 2);
+	h ^= k->vcpu * 0xff51afd7ed558ccdull;
+	h ^= (uint64_t)k->reason << 20 ^ k->isa;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return (uint32_t)(h >> 32);
+}
+
+static int write_all(struct record_writer *w, const void *p, size_t n)
+{
+	if (fwrite(p, 1, n, w->f) != n) {
+		fprintf(stderr, "exitstat: writing %s failed: %s\n", w->name, strerror(errno));
+		w->failed = true;
+		return -1;
+	}
+	w->bytes += n;
+	return 0;
+}
+
+static void dict_reset(struct record_writer *w)
+{
+	w->nkeys = 0;
+	if (w->slots)
+		memset(w->slots, 0, w->slots_cap * sizeof(*w->slots));
+	w->dict.len = 0;
+	w->events.len = 0;
+	w->block_events = 0;
+}
+
+static int dict_grow(struct record_writer *w)
+{
+	size_t cap = w->slots_cap ? w->slots_cap * 2 : 256;
+	uint32_t *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < w->nkeys; i++) {
+		size_t s = key_hash(&w->keys[i]) & (cap - 1);
+
+		while (slots[s])
+			s = (s + 1) & (cap - 1);
+		slots[s] = i + 1;
+	}
+	free(w->slots);
+	w->slots = slots;
+	w->slots_cap = cap;
+	return 0;
+}
+
+/* The key's index in this block's dictionary, added if new; -1 on no memory. */
+static long dict_index(struct record_writer *w, const struct rec_key *k)
+{
+	size_t s;
+
+	if ((w->nkeys + 1) * 2 > w->slots_cap && dict_grow(w))
+		return -1;
+	s = key_hash(k) & (w->slots_cap - 1);
+	while (w->slots[s]) {
+		const struct rec_key *o = &w->keys[w->slots[s] - 1];
+
+		if (!memcmp(o, k, sizeof(*k)))
+			return w->slots[s] - 1;
+		s = (s + 1) & (w->slots_cap - 1);
+	}
+	if (w->nkeys == w->keys_cap) {
+		size_t cap = w->keys_cap ? w->keys_cap * 2 : 64;
+		struct rec_key *keys = realloc(w->keys, cap * sizeof(*keys));
+
+		if (!keys)
+			return -1;
+		w->keys = keys;
+		w->keys_cap = cap;
+	}
+	w->keys[w->nkeys] = *k;
+	w->slots[s] = w->nkeys + 1;
+	if (rec_put_varint(&w->dict, k->pid) || rec_put_varint(&w->dict, k->tid) ||
+	    rec_put_varint(&w->dict, (uint32_t)(k->vcpu + 1)) || rec_put_varint(&w->dict, k->isa) ||
+	    rec_put_varint(&w->dict, k->reason))
+		return -1;
+	return w->nkeys++;
+}
+
+/* One block: header, then the zlib-compressed payload. */
+static int write_block(struct record_writer *w, uint32_t type, const struct rec_buf *raw,
+		       uint32_t nevents, uint32_t nkeys, uint64_t base_ts, uint64_t lost)
+{
+	unsigned char hdr[BLOCK_HDR_LEN] = { 0 };
+	uLongf clen = compressBound(raw->len);
+	uint32_t crc;
+
+	if (clen > w->comp_cap) {
+		unsigned char *c = realloc(w->comp, clen);
+
+		if (!c)
+			return -1;
+		w->comp = c;
+		w->comp_cap = clen;
+	}
+	if (compress2(w->comp, &clen, raw->p ? raw->p : (const Bytef *)"", raw->len, 6) != Z_OK) {
+		fprintf(stderr, "exitstat: compressing a block of %s failed\n", w->name);
+		return -1;
+	}
+	rec_put_u32(hdr, BLOCK_MAGIC);
+	rec_put_u32(hdr + 4, type);
+	rec_put_u32(hdr + 8, clen);
+	rec_put_u32(hdr + 12, raw->len);
+	rec_put_u32(hdr + 16, nevents);
+	rec_put_u32(hdr + 20, nkeys);
+	rec_put_u64(hdr + 24, base_ts);
+	rec_put_u64(hdr + 32, lost);
+	crc = crc32(0, hdr, 40);
+	crc = crc32(crc, w->comp, clen);
+	rec_put_u32(hdr + 40, crc);
+	if (write_all(w, hdr, sizeof(hdr)) || write_all(w, w->comp, clen))
+		return -1;
+	/* A block on disk is whole before the next starts: what a kill can lose is bounded. */
+	if (fflush(w->f)) {
+		fprintf(stderr, "exitstat: writing %s failed: %s\n", w->name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct record_writer *record_writer_open(FILE *f, const char *name, uint32_t pid,
+					 const char *source)
+{
+	struct record_writer *w = calloc(1, sizeof(*w));
+	unsigned char hdr[FILE_HDR_LEN] = { 0 };
+	struct timespec rt, mono;
+
+	if (!w)
+		return NULL;
+	w->f = f;
+	w->name = name;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	memcpy(hdr, FILE_MAGIC, 8);
+	hdr[8] = RECORD_VERSION;
+	hdr[9] = 0;
+	hdr[10] = FILE_HDR_LEN;
+	hdr[11] = 0;
+	rec_put_u32(hdr + 12, CLOCK_MONOTONIC);
+	rec_put_u64(hdr + 16, rt.tv_sec * 1000000000ull + rt.tv_nsec);
+	rec_put_u64(hdr + 24, mono.tv_sec * 1000000000ull + mono.tv_nsec);
+	rec_put_u32(hdr + 32, pid);
+	strncpy((char *)hdr + 36, source ? source : "", 23);
+	rec_put_u32(hdr + 60, crc32(0, hdr, 60));
+	if (write_all(w, hdr, sizeof(hdr)) || fflush(f)) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+int record_writer_add(struct record_writer *w, const struct exit_event *e)
+{
+	struct rec_key k = { e->pid, e->tid, e->vcpu, e->isa, e->reason };
+	long idx;
+
+	if (w->failed)
+		return -1;
+	if (!w->block_events)
+		w->base_ts = w->prev_ts = e->ts_ns;
+	idx = dict_index(w, &k);
+	if (idx < 0 || rec_put_varint(&w->events, idx) ||
+	    rec_put_varint(&w->events, rec_zigzag((int64_t)(e->ts_ns - w->prev_ts))) ||
+	    rec_put_varint(&w->events, e->has_dur ? e->dur_ns + 1 : 0)) {
+		fprintf(stderr, "exitstat: out of memory recording exits\n");
+		w->failed = true;
+		return -1;
+	}
+	w->prev_ts = e->ts_ns;
+	w->block_events++;
+	w->total_events++;
+	if (!e->has_dur)
+		w->open_exits++;
+	if (w->block_events >= RECORD_BLOCK_EVENTS)
+		return record_writer_flush(w, 0);
+	return 0;
+}
+
+int record_writer_flush(struct record_writer *w, uint64_t lost)
+{
+	int ret;
+
+	if (lost > w->lost)
+		w->lost = lost;
+	if (w->failed)
+		return -1;
+	if (!w->block_events)
+		return 0;
+	/* raw payload: the dictionary, then the events */
+	w->raw.len = 0;
+	if (rec_buf_reserve(&w->raw, w->dict.len + w->events.len))
+		return -1;
+	memcpy(w->raw.p, w->dict.p, w->dict.len);
+	memcpy(w->raw.p + w->dict.len, w->events.p, w->events.len);
+	w->raw.len = w->dict.len + w->events.len;
+	ret = write_block(w, BLOCK_EVENTS, &w->raw, w->block_events, w->nkeys, w->base_ts,
+			  w->lost);
+	if (ret)
+		w->failed = true;
+	dict_reset(w);
+	return ret;
+}
+
+static void writer_free(struct record_writer *w)
+{
+	free(w->events.p);
+	free(w->dict.p);
+	free(w->raw.p);
+	free(w->comp);
+	free(w->keys);
+	free(w->slots);
+	free(w);
+}
+
+int record_writer_finish(struct record_writer *w, uint64_t lost, uint64_t kernel_exits)
+{
+	struct rec_buf t = { 0 };
+	int ret = record_writer_flush(w, lost);
+
+	/* trailer: a count of fields, then each (newer versions may append) */
+	if (!ret && (rec_put_varint(&t, 4) || rec_put_varint(&t, w->total_events) ||
+		     rec_put_varint(&t, lost) || rec_put_varint(&t, kernel_exits) ||
+		     rec_put_varint(&t, w->open_exits)))
+		ret = -1;
+	if (!ret)
+		ret = write_block(w, BLOCK_TRAILER, &t, 0, 0, 0, lost);
+	free(t.p);
+	writer_free(w);
+	return ret;
+}
+
+void record_writer_abort(struct record_writer *w)
+{
+	if (w)
+		writer_free(w);
+}
+
+uint64_t record_writer_events(const struct record_writer *w)
+{
+	return w->total_events;
+}
+
+uint64_t record_writer_bytes(const struct record_writer *w)
+{
+	return w->bytes;
+}

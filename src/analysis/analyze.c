@@ -621,45 +621,203 @@ static void fold_last_window(struct analysis *a, uint64_t *last_cover)
 	}
 }
 
+/* Columns in order of total exits (a->order). 0 or -1 (out of memory). */
+static int order_reasons(struct analysis *a)
+{
+	size_t R = a->nreasons;
+	uint64_t *totals = calloc(R ? R : 1, sizeof(*totals));
+
+	if (!totals)
+		return -1;
+	for (size_t r = 0; r < R; r++)
+		totals[r] = a->reasons[r].count;
+	a->order = order_columns(a, totals, NULL);
+	free(totals);
+	return a->order ? 0 : -1;
+}
+
+/*
+ * Automatic windows also need exits enough to measure a rate: double
+ * until the windows hold ANALYZE_AUTO_MIN_EXITS on average (a trace of
+ * 700 exits gets ~25 windows, not 200 of 3-4 exits each).
+ */
+static void widen_auto_windows(struct analysis *a)
+{
+	uint64_t total = 0;
+
+	if (!a->auto_width)
+		return;
+	for (size_t r = 0; r < a->nreasons; r++)
+		total += a->reasons[r].count;
+	while ((a->nwin + 1) / 2 >= ANALYZE_AUTO_MIN_WINDOWS &&
+	       total < (uint64_t)a->nwin * ANALYZE_AUTO_MIN_EXITS)
+		double_width(a);
+}
+
+/*
+ * Each window's duration (the last one covers last_cover ns when set), the
+ * prefix sums over windows of counts per reason, exits and seconds, and each
+ * window's rate. All arrays are allocated by the caller.
+ */
+static void fill_windows(struct analysis *a, struct prefix *p, double *rates,
+			 uint64_t last_cover)
+{
+	size_t n = a->nwin, R = a->nreasons;
+
+	for (size_t w = 0; w < n; w++) {
+		uint64_t tot = 0;
+
+		a->win_dur_s[w] = a->width_ns / 1e9;
+		if (w == n - 1 && last_cover)
+			a->win_dur_s[w] = last_cover / 1e9;
+		for (size_t r = 0; r < R; r++) {
+			tot += a->win_count[w * a->rcap + r];
+			p->cnt[(w + 1) * R + r] = p->cnt[w * R + r] + a->win_count[w * a->rcap + r];
+		}
+		p->tot[w + 1] = p->tot[w] + tot;
+		p->dur[w + 1] = p->dur[w] + a->win_dur_s[w];
+		rates[w] = tot / a->win_dur_s[w];
+	}
+}
+
+/*
+ * Typical rate: the median rate of the windows that have exits, i.e.
+ * what the trace does half of its non-silent time. Silent windows are
+ * left out so that long quiet stretches do not make everything a burst.
+ * Sorts rates.
+ */
+static void typical_rates(struct analysis *a, const struct prefix *p, double *rates)
+{
+	size_t n = a->nwin, first = 0;
+
+	qsort(rates, n, sizeof(*rates), cmp_double);
+	a->p90_rate = percentile_sorted(rates, n, 90);
+	while (first < n && rates[first] <= 0)
+		first++;
+	a->typical_rate = median_sorted(&rates[first], n - first);
+	if (!(a->typical_rate > 0) && p->dur[n] > 0)
+		a->typical_rate = p->tot[n] / p->dur[n];
+}
+
+/*
+ * Noise: real traces are burstier than Poisson (a vCPU stalls, the
+ * host schedules). The median jump of log((exits + 1) / duration)
+ * between neighbouring windows, over pairs that are not both silent,
+ * estimates it robustly (median |X - Y| = 0.954 sigma for normal
+ * noise); a few real changes barely move a median. 0 or -1 (out of memory).
+ */
+static int estimate_noise(struct analysis *a, const struct prefix *p)
+{
+	size_t n = a->nwin, nd = 0;
+	double *d = malloc(n * sizeof(double)), prev = 0;
+
+	if (!d)
+		return -1;
+	for (size_t w = 0; w < n; w++) {
+		double c = (double)(p->tot[w + 1] - p->tot[w]);
+		double l = log((c + 1) / a->win_dur_s[w]);
+
+		if (w && (c || p->tot[w] != p->tot[w - 1]))
+			d[nd++] = fabs(l - prev);
+		prev = l;
+	}
+	qsort(d, nd, sizeof(*d), cmp_double);
+	a->log_noise = nd >= 3 ? median_sorted(d, nd) / 0.954 : 0;
+	free(d);
+	return 0;
+}
+
+/* Merge similar neighbouring segments, label them, absorb short ones. */
+static void merge_and_label(struct analysis *a, const struct prefix *p, size_t *bnd,
+			    size_t *ns, double *score, enum phase_kind *kinds)
+{
+	merge_similar(a, p, bnd, ns, score);
+	for (size_t j = 0; j < *ns; j++)
+		kinds[j] = seg_label(a, p, bnd[j], bnd[j + 1]);
+	absorb_short(a, p, bnd, ns, kinds);
+}
+
+/*
+ * Phases differ in kind or in reason mix: join neighbouring idle
+ * segments, and neighbouring steady or burst segments with a similar
+ * mix (a rate that wanders within one kind stays visible on the
+ * timeline, but is not a new phase).
+ */
+static void join_alike(const struct analysis *a, const struct prefix *p, size_t *bnd,
+		       size_t *ns, enum phase_kind *kinds)
+{
+	for (size_t j = 0; j + 1 < *ns;) {
+		bool join = kinds[j] == kinds[j + 1] &&
+			    (kinds[j] == PHASE_IDLE ||
+			     mix_tv(p, bnd[j], bnd[j + 1], bnd[j + 2]) < a->o.mix_distance);
+
+		if (!join) {
+			j++;
+			continue;
+		}
+		memmove(&bnd[j + 1], &bnd[j + 2], (*ns - j - 1) * sizeof(*bnd));
+		memmove(&kinds[j + 1], &kinds[j + 2], (*ns - j - 2) * sizeof(*kinds));
+		(*ns)--;
+	}
+}
+
+/*
+ * Segments: blocks of windows, then merge similar neighbours into phases;
+ * fills a->phases. 0 or -1 (out of memory).
+ */
+static int find_phases(struct analysis *a, const struct prefix *p)
+{
+	size_t n = a->nwin, block = (n + ANALYZE_MAX_BLOCKS - 1) / ANALYZE_MAX_BLOCKS;
+	size_t nb = (n + block - 1) / block, ns = nb;
+	size_t *bnd = malloc((nb + 1) * sizeof(*bnd));
+	double *score = malloc((nb + 1) * sizeof(*score));
+	enum phase_kind *kinds = malloc((nb + 1) * sizeof(*kinds));
+	int rc = -1;
+
+	if (!bnd || !score || !kinds)
+		goto out;
+	for (size_t i = 0; i < nb; i++)
+		bnd[i] = i * block;
+	bnd[nb] = n;
+	merge_and_label(a, p, bnd, &ns, score, kinds);
+	/* What the absorbed stalls separated may now be alike: merge again. */
+	merge_and_label(a, p, bnd, &ns, score, kinds);
+	join_alike(a, p, bnd, &ns, kinds);
+
+	a->phases = calloc(ns, sizeof(*a->phases));
+	if (!a->phases)
+		goto out;
+	for (size_t j = 0; j < ns; j++) {
+		a->nphases++;
+		if (build_phase(a, p, &a->phases[j], bnd[j], bnd[j + 1], kinds[j]))
+			goto out;
+	}
+	rc = 0;
+out:
+	free(score);
+	free(bnd);
+	free(kinds);
+	return rc;
+}
+
 int analysis_finish(struct analysis *a)
 {
 	struct prefix p = { 0 };
-	size_t n, R = a->nreasons, *bnd = NULL, ns, nb, block;
-	double *rates = NULL, *score = NULL;
-	enum phase_kind *kinds = NULL;
-	uint64_t last_cover, *totals = NULL;
+	size_t n, R = a->nreasons;
+	double *rates = NULL;
+	uint64_t last_cover;
 	int rc = -1;
 
 	if (a->finished)
 		return 0;
 	a->finished = true;
-	totals = calloc(R ? R : 1, sizeof(*totals));
-	if (!totals)
-		return fail(a, "out of memory");
-	for (size_t r = 0; r < R; r++)
-		totals[r] = a->reasons[r].count;
-	a->order = order_columns(a, totals, NULL);
-	free(totals);
-	if (!a->order)
+	if (order_reasons(a))
 		return fail(a, "out of memory");
 	/* No time passed between the first and the last exit: no rates to speak of. */
 	if (!a->nwin || a->t_last == a->t0)
 		return 0;
 
-	/*
-	 * Automatic windows also need exits enough to measure a rate: double
-	 * until the windows hold ANALYZE_AUTO_MIN_EXITS on average (a trace of
-	 * 700 exits gets ~25 windows, not 200 of 3-4 exits each).
-	 */
-	if (a->auto_width) {
-		uint64_t total = 0;
-
-		for (size_t r = 0; r < a->nreasons; r++)
-			total += a->reasons[r].count;
-		while ((a->nwin + 1) / 2 >= ANALYZE_AUTO_MIN_WINDOWS &&
-		       total < (uint64_t)a->nwin * ANALYZE_AUTO_MIN_EXITS)
-			double_width(a);
-	}
+	widen_auto_windows(a);
 	fold_last_window(a, &last_cover);
 	n = a->nwin;
 	a->win_dur_s = malloc(n * sizeof(double));
@@ -670,123 +828,16 @@ int analysis_finish(struct analysis *a)
 	p.dur = calloc(n + 1, sizeof(double));
 	if (!a->win_dur_s || !rates || !p.cnt || !p.tot || !p.dur)
 		goto oom;
-	for (size_t w = 0; w < n; w++) {
-		uint64_t tot = 0;
-
-		a->win_dur_s[w] = a->width_ns / 1e9;
-		if (w == n - 1 && last_cover)
-			a->win_dur_s[w] = last_cover / 1e9;
-		for (size_t r = 0; r < R; r++) {
-			tot += a->win_count[w * a->rcap + r];
-			p.cnt[(w + 1) * R + r] = p.cnt[w * R + r] + a->win_count[w * a->rcap + r];
-		}
-		p.tot[w + 1] = p.tot[w] + tot;
-		p.dur[w + 1] = p.dur[w] + a->win_dur_s[w];
-		rates[w] = tot / a->win_dur_s[w];
-	}
-
-	/*
-	 * Typical rate: the median rate of the windows that have exits, i.e.
-	 * what the trace does half of its non-silent time. Silent windows are
-	 * left out so that long quiet stretches do not make everything a burst.
-	 */
-	qsort(rates, n, sizeof(*rates), cmp_double);
-	a->p90_rate = percentile_sorted(rates, n, 90);
-	{
-		size_t first = 0;
-
-		while (first < n && rates[first] <= 0)
-			first++;
-		a->typical_rate = median_sorted(&rates[first], n - first);
-	}
-	if (!(a->typical_rate > 0) && p.dur[n] > 0)
-		a->typical_rate = p.tot[n] / p.dur[n];
-
-	/*
-	 * Noise: real traces are burstier than Poisson (a vCPU stalls, the
-	 * host schedules). The median jump of log((exits + 1) / duration)
-	 * between neighbouring windows, over pairs that are not both silent,
-	 * estimates it robustly (median |X - Y| = 0.954 sigma for normal
-	 * noise); a few real changes barely move a median.
-	 */
-	{
-		double *d = malloc(n * sizeof(double)), prev = 0;
-		size_t nd = 0;
-
-		if (!d)
-			goto oom;
-		for (size_t w = 0; w < n; w++) {
-			double c = (double)(p.tot[w + 1] - p.tot[w]);
-			double l = log((c + 1) / a->win_dur_s[w]);
-
-			if (w && (c || p.tot[w] != p.tot[w - 1]))
-				d[nd++] = fabs(l - prev);
-			prev = l;
-		}
-		qsort(d, nd, sizeof(*d), cmp_double);
-		a->log_noise = nd >= 3 ? median_sorted(d, nd) / 0.954 : 0;
-		free(d);
-	}
-
-	/* Segments: blocks of windows, then merge similar neighbours. */
-	block = (n + ANALYZE_MAX_BLOCKS - 1) / ANALYZE_MAX_BLOCKS;
-	nb = (n + block - 1) / block;
-	bnd = malloc((nb + 1) * sizeof(*bnd));
-	score = malloc((nb + 1) * sizeof(*score));
-	kinds = malloc((nb + 1) * sizeof(*kinds));
-	if (!bnd || !score || !kinds)
+	fill_windows(a, &p, rates, last_cover);
+	typical_rates(a, &p, rates);
+	if (estimate_noise(a, &p) || find_phases(a, &p))
 		goto oom;
-	for (size_t i = 0; i < nb; i++)
-		bnd[i] = i * block;
-	bnd[nb] = n;
-	ns = nb;
-	merge_similar(a, &p, bnd, &ns, score);
-	for (size_t j = 0; j < ns; j++)
-		kinds[j] = seg_label(a, &p, bnd[j], bnd[j + 1]);
-	absorb_short(a, &p, bnd, &ns, kinds);
-	/* What the absorbed stalls separated may now be alike: merge again. */
-	merge_similar(a, &p, bnd, &ns, score);
-	for (size_t j = 0; j < ns; j++)
-		kinds[j] = seg_label(a, &p, bnd[j], bnd[j + 1]);
-	absorb_short(a, &p, bnd, &ns, kinds);
-
-	/*
-	 * Phases differ in kind or in reason mix: join neighbouring idle
-	 * segments, and neighbouring steady or burst segments with a similar
-	 * mix (a rate that wanders within one kind stays visible on the
-	 * timeline, but is not a new phase).
-	 */
-	for (size_t j = 0; j + 1 < ns;) {
-		bool join = kinds[j] == kinds[j + 1] &&
-			    (kinds[j] == PHASE_IDLE ||
-			     mix_tv(&p, bnd[j], bnd[j + 1], bnd[j + 2]) < a->o.mix_distance);
-
-		if (!join) {
-			j++;
-			continue;
-		}
-		memmove(&bnd[j + 1], &bnd[j + 2], (ns - j - 1) * sizeof(*bnd));
-		memmove(&kinds[j + 1], &kinds[j + 2], (ns - j - 2) * sizeof(*kinds));
-		ns--;
-	}
-
-	a->phases = calloc(ns, sizeof(*a->phases));
-	if (!a->phases)
-		goto oom;
-	for (size_t j = 0; j < ns; j++) {
-		a->nphases++;
-		if (build_phase(a, &p, &a->phases[j], bnd[j], bnd[j + 1], kinds[j]))
-			goto oom;
-	}
 	rc = 0;
 	goto out;
 oom:
 	fail(a, "out of memory");
 out:
 	free(rates);
-	free(score);
-	free(bnd);
-	free(kinds);
 	free(p.cnt);
 	free(p.tot);
 	free(p.dur);

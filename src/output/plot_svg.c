@@ -153,40 +153,77 @@ static void axis_label(FILE *f, double x, double y, const char *anchor, int rota
 	fputs("</text>\n", f);
 }
 
-static void timeline(FILE *f, const struct analysis *a, const struct series *ser, size_t ns,
-		     const size_t *col_series, bool in_ticks)
-{
-	size_t n = a->nwin;
-	double span = 0, max_rate = 0, *cum, ystep, xstep, tunit;
-	const char *tname;
-	char buf[32], buf2[32];
+/* The timeline's scales: seconds across, exit rate up. */
+struct tl_scale {
+	double span;		/* seconds the windows cover */
+	double max_rate;	/* top of the rate axis, a multiple of ystep */
+	double ystep;		/* rate between grid lines */
+};
 
-	for (size_t w = 0; w < n; w++) {
+static double tl_x(const struct tl_scale *sc, double t)
+{
+	return TL_X0 + t / sc->span * (TL_X1 - TL_X0);
+}
+
+static double tl_y(const struct tl_scale *sc, double r)
+{
+	return TL_Y1 - r / sc->max_rate * (TL_Y1 - TL_Y0);
+}
+
+static struct tl_scale tl_scale_of(const struct analysis *a)
+{
+	struct tl_scale sc = { 0 };
+
+	for (size_t w = 0; w < a->nwin; w++) {
 		uint64_t tot = 0;
 
 		for (size_t r = 0; r < a->nreasons; r++)
 			tot += a->win_count[w * a->rcap + r];
-		span += a->win_dur_s[w];
-		if (tot / a->win_dur_s[w] > max_rate)
-			max_rate = tot / a->win_dur_s[w];
+		sc.span += a->win_dur_s[w];
+		if (tot / a->win_dur_s[w] > sc.max_rate)
+			sc.max_rate = tot / a->win_dur_s[w];
 	}
-	if (!(max_rate > 0))
-		max_rate = 1;
-	ystep = nice_step(max_rate, 5);
-	max_rate = ceil(max_rate / ystep) * ystep;
+	if (!(sc.max_rate > 0))
+		sc.max_rate = 1;
+	sc.ystep = nice_step(sc.max_rate, 5);
+	sc.max_rate = ceil(sc.max_rate / sc.ystep) * sc.ystep;
+	return sc;
+}
 
-#define X(t) (TL_X0 + (t) / span * (TL_X1 - TL_X0))
-#define Y(r) (TL_Y1 - (r) / max_rate * (TL_Y1 - TL_Y0))
+/*
+ * Label "kind rate/s", centred over the band x0..x1, on the first of two
+ * rows where it does not overlap the label before it (row_end); else only
+ * the <title> tells (readers hovering, tests).
+ */
+static void tl_phase_label(FILE *f, const struct phase *ph, const char *rate, double x0,
+			   double x1, double row_end[2])
+{
+	char lab[64];
+	double half, cx = (x0 + x1) / 2;
 
-	fprintf(f, "<g id=\"timeline\" data-windows=\"%zu\" data-window-s=\"%.9g\" "
-		   "data-span-s=\"%.9g\">\n", n, a->width_ns / 1e9, span);
+	snprintf(lab, sizeof(lab), "%s %s/s", phase_kind_name(ph->kind), rate);
+	half = strlen(lab) * 7.5 / 2;
+	for (int row = 0; row < 2; row++) {
+		if (cx - half < row_end[row] + 6)
+			continue;
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+			   "class=\"phase-label\">%s</text>\n",
+			cx, TL_Y0 - 6 - 15 * row, lab);
+		row_end[row] = cx + half;
+		break;
+	}
+}
+
+/* Phases behind the data: a shaded band, an edge and a label each. */
+static void tl_phases(FILE *f, const struct analysis *a, const struct tl_scale *sc)
+{
 	double row_end[2] = { -1e9, -1e9 };
+	char buf[32];
 
-	/* Phases behind the data. */
 	fprintf(f, "<g id=\"phases\">\n");
 	for (size_t i = 0; i < a->nphases; i++) {
 		const struct phase *ph = &a->phases[i];
-		double x0 = X(ph->start_ns / 1e9), x1 = X(ph->end_ns / 1e9);
+		double x0 = tl_x(sc, ph->start_ns / 1e9), x1 = tl_x(sc, ph->end_ns / 1e9);
 		const char *fill = ph->kind == PHASE_BURST ? "#fbd5d0" :
 				   ph->kind == PHASE_IDLE ? "#e4e8ee" : "#f7f7f2";
 
@@ -203,37 +240,24 @@ static void timeline(FILE *f, const struct analysis *a, const struct series *ser
 		if (i)
 			fprintf(f, "<line x1=\"%.2f\" y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" "
 				   "class=\"phase-edge\"/>\n", x0, TL_Y0 - 18, x0, TL_Y1);
-		/*
-		 * Label "kind rate/s", centred over the band, on the first of two
-		 * rows where it does not overlap the label before it; else only
-		 * the <title> tells (readers hovering, tests).
-		 */
-		{
-			char lab[64];
-			double half, cx = (x0 + x1) / 2;
-
-			snprintf(lab, sizeof(lab), "%s %s/s", phase_kind_name(ph->kind), buf);
-			half = strlen(lab) * 7.5 / 2;
-			for (int row = 0; row < 2; row++) {
-				if (cx - half < row_end[row] + 6)
-					continue;
-				fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-					   "class=\"phase-label\">%s</text>\n",
-					cx, TL_Y0 - 6 - 15 * row, lab);
-				row_end[row] = cx + half;
-				break;
-			}
-		}
+		tl_phase_label(f, ph, buf, x0, x1, row_end);
 	}
 	fprintf(f, "</g>\n");
+}
 
-	/* Grid and axes. */
+/* Grid, ticks, frame and the two axis labels. */
+static void tl_axes(FILE *f, const struct analysis *a, const struct tl_scale *sc, bool in_ticks)
+{
+	double span = sc->span, xstep, tunit;
+	const char *tname;
+	char buf[32], lab[128];
+
 	fprintf(f, "<g class=\"axis\">\n");
-	for (double v = 0; v <= max_rate * 1.0001; v += ystep) {
+	for (double v = 0; v <= sc->max_rate * 1.0001; v += sc->ystep) {
 		human(buf, sizeof(buf), v);
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.2f\" x2=\"%.1f\" y2=\"%.2f\" class=\"grid\"/>"
 			   "<text x=\"%.1f\" y=\"%.2f\" text-anchor=\"end\">%s</text>\n",
-			TL_X0, Y(v), TL_X1, Y(v), TL_X0 - 6, Y(v) + 4, buf);
+			TL_X0, tl_y(sc, v), TL_X1, tl_y(sc, v), TL_X0 - 6, tl_y(sc, v) + 4, buf);
 	}
 	/* Tick labels in s, ms or us, whichever keeps them short. */
 	if (span >= 2)
@@ -247,30 +271,45 @@ static void timeline(FILE *f, const struct analysis *a, const struct series *ser
 		snprintf(buf, sizeof(buf), "%.6g", t * tunit);
 		fprintf(f, "<line x1=\"%.2f\" y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" class=\"tick\"/>"
 			   "<text x=\"%.2f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
-			X(t), TL_Y1, X(t), TL_Y1 + 5, X(t), TL_Y1 + 19, buf);
+			tl_x(sc, t), TL_Y1, tl_x(sc, t), TL_Y1 + 5, tl_x(sc, t), TL_Y1 + 19, buf);
 	}
 	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"frame\"/>\n",
 		TL_X0, TL_Y0, TL_X1 - TL_X0, TL_Y1 - TL_Y0);
 	fprintf(f, "</g>\n");
-	{
-		char lab[128];
 
-		if (in_ticks)
-			snprintf(lab, sizeof(lab), "time since the first exit (%s; raw clock ticks: "
-				 "1 s here = 1e9 ticks)", tname);
-		else
-			snprintf(lab, sizeof(lab), "time since the first exit (%s)", tname);
-		axis_label(f, (TL_X0 + TL_X1) / 2, TL_Y1 + 40, "middle", 0, lab);
-		snprintf(buf2, sizeof(buf2), "%.6g %s", a->width_ns / 1e9 * tunit, tname);
-		snprintf(lab, sizeof(lab), in_ticks ? "exit rate (exits per 1e9 ticks, %s windows)"
-						    : "exit rate (exits/s, %s windows)", buf2);
-		axis_label(f, TL_X0 - 62, (TL_Y0 + TL_Y1) / 2, "middle", 1, lab);
-	}
+	if (in_ticks)
+		snprintf(lab, sizeof(lab), "time since the first exit (%s; raw clock ticks: "
+			 "1 s here = 1e9 ticks)", tname);
+	else
+		snprintf(lab, sizeof(lab), "time since the first exit (%s)", tname);
+	axis_label(f, (TL_X0 + TL_X1) / 2, TL_Y1 + 40, "middle", 0, lab);
+	snprintf(buf, sizeof(buf), "%.6g %s", a->width_ns / 1e9 * tunit, tname);
+	snprintf(lab, sizeof(lab), in_ticks ? "exit rate (exits per 1e9 ticks, %s windows)"
+					    : "exit rate (exits/s, %s windows)", buf);
+	axis_label(f, TL_X0 - 62, (TL_Y0 + TL_Y1) / 2, "middle", 1, lab);
+}
 
-	/* Stacked step areas: series 0 at the bottom. */
-	cum = calloc(n + 1, sizeof(double));
+/* Exits of series s in window w. */
+static uint64_t series_window_count(const struct analysis *a, const size_t *col_series,
+				    size_t s, size_t w)
+{
+	uint64_t c = 0;
+
+	for (size_t r = 0; r < a->nreasons; r++)
+		if (col_series[r] == s)
+			c += a->win_count[w * a->rcap + r];
+	return c;
+}
+
+/* Stacked step areas: series 0 at the bottom. 0, or -1 (out of memory; nothing drawn). */
+static int tl_rates(FILE *f, const struct analysis *a, const struct tl_scale *sc,
+		     const struct series *ser, size_t ns, const size_t *col_series)
+{
+	size_t n = a->nwin;
+	double *cum = calloc(n + 1, sizeof(double));
+
 	if (!cum)
-		return;
+		return -1;
 	fprintf(f, "<g id=\"rates\">\n");
 	for (size_t s = 0; s < ns; s++) {
 		double t = 0;
@@ -281,39 +320,45 @@ static void timeline(FILE *f, const struct analysis *a, const struct series *ser
 			(unsigned long long)ser[s].tl_count, ser[s].colour);
 		/* Upper edge left to right (adds this series to cum), lower edge back. */
 		for (size_t w = 0; w < n; w++) {
-			uint64_t c = 0;
-			double top;
+			double top = cum[w] + series_window_count(a, col_series, s, w) /
+					      a->win_dur_s[w];
 
-			for (size_t r = 0; r < a->nreasons; r++)
-				if (col_series[r] == s)
-					c += a->win_count[w * a->rcap + r];
-			top = cum[w] + c / a->win_dur_s[w];
-			fprintf(f, "%s%.2f %.2fH%.2f", w ? "L" : "M", X(t), Y(top),
-				X(t + a->win_dur_s[w]));
+			fprintf(f, "%s%.2f %.2fH%.2f", w ? "L" : "M", tl_x(sc, t), tl_y(sc, top),
+				tl_x(sc, t + a->win_dur_s[w]));
 			t += a->win_dur_s[w];
 			cum[w] = top;	/* cum[w] now the top; the lower edge is recomputed below */
 		}
 		/* Lower edge: the top minus this series, right to left. */
 		for (size_t w = n; w-- > 0;) {
-			uint64_t c = 0;
-			double low;
+			double low = cum[w] - series_window_count(a, col_series, s, w) /
+					      a->win_dur_s[w];
 
-			for (size_t r = 0; r < a->nreasons; r++)
-				if (col_series[r] == s)
-					c += a->win_count[w * a->rcap + r];
-			low = cum[w] - c / a->win_dur_s[w];
 			t -= a->win_dur_s[w];
-			fprintf(f, "L%.2f %.2fH%.2f", X(t + a->win_dur_s[w]), Y(low), X(t));
+			fprintf(f, "L%.2f %.2fH%.2f", tl_x(sc, t + a->win_dur_s[w]), tl_y(sc, low),
+				tl_x(sc, t));
 		}
 		fprintf(f, "Z\"><title>");
 		xml_text(f, ser[s].name);
 		fprintf(f, ": %llu exits on the timeline</title></path>\n",
 			(unsigned long long)ser[s].tl_count);
 	}
-	fprintf(f, "</g>\n</g>\n");
+	fprintf(f, "</g>\n");
 	free(cum);
-#undef X
-#undef Y
+	return 0;
+}
+
+static void timeline(FILE *f, const struct analysis *a, const struct series *ser, size_t ns,
+		     const size_t *col_series, bool in_ticks)
+{
+	struct tl_scale sc = tl_scale_of(a);
+
+	fprintf(f, "<g id=\"timeline\" data-windows=\"%zu\" data-window-s=\"%.9g\" "
+		   "data-span-s=\"%.9g\">\n", a->nwin, a->width_ns / 1e9, sc.span);
+	tl_phases(f, a, &sc);
+	tl_axes(f, a, &sc, in_ticks);
+	if (tl_rates(f, a, &sc, ser, ns, col_series))
+		return;	/* as before the split: the timeline group is left open */
+	fprintf(f, "</g>\n");
 }
 
 /* A duration in the unit that suits it: 1.665 s, 48.05 ms, 499.1 us, 870 ns. */

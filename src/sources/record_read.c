@@ -67,16 +67,12 @@ static int deliver_block(const unsigned char *p, size_t len, uint32_t nevents, u
 	return ret;
 }
 
-int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct record_info *info)
+/* Read and check the file header into info. 0, or -1 (said on stderr). */
+static int read_file_header(FILE *f, const char *name, struct record_info *info)
 {
-	unsigned char hdr[FILE_HDR_LEN], bh[BLOCK_HDR_LEN];
-	unsigned char *comp = NULL, *raw = NULL;
-	uint64_t offset = FILE_HDR_LEN;
-	int ret = 0;
-	size_t n;
+	unsigned char hdr[FILE_HDR_LEN];
+	size_t n = fread(hdr, 1, sizeof(hdr), f);
 
-	memset(info, 0, sizeof(*info));
-	n = fread(hdr, 1, sizeof(hdr), f);
 	if (n < 8 || memcmp(hdr, FILE_MAGIC, 8)) {
 		fprintf(stderr, "%s: not an exitstat recording (no EXITREC magic)\n", name);
 		return -1;
@@ -101,7 +97,70 @@ int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct 
 	info->pid = rec_get_u32(hdr + 32);
 	memcpy(info->source, hdr + 36, 24);
 	info->source[24] = '\0';
+	return 0;
+}
 
+/* The trailer block's payload: its field count, then lost and kernel exits. 0 or -1. */
+static int read_trailer(const unsigned char *raw, uint32_t rlen, struct record_info *info)
+{
+	const unsigned char *p = raw, *end = raw + rlen;
+	uint64_t nf, v[4] = { 0 };
+
+	if (rec_get_varint(&p, end, &nf))
+		return -1;
+	for (uint64_t i = 0; i < nf; i++) {
+		uint64_t x;
+
+		if (rec_get_varint(&p, end, &x))
+			break;
+		if (i < 4)
+			v[i] = x;
+	}
+	info->lost = v[1];
+	info->kernel_exits = v[2];
+	info->complete = true;
+	return 0;
+}
+
+/* Say on stderr what was lost at the end of the file (offset: the last good block's end). */
+static void report_tail(FILE *f, const char *name, struct record_info *info, uint64_t offset,
+			int ret)
+{
+	if (info->damaged || info->truncated) {
+		/* count what follows the last good block */
+		long here = ftell(f);
+
+		if (here >= 0 && !fseek(f, 0, SEEK_END) && ftell(f) > 0)
+			info->ignored_bytes = (uint64_t)ftell(f) - offset;
+		(void)here;
+	}
+	if (info->truncated)
+		fprintf(stderr, "%s: the recording ends inside a block at offset %llu (the recorder "
+			"was killed?): %llu bytes ignored; the %llu exits before it are complete\n",
+			name, (unsigned long long)offset, (unsigned long long)info->ignored_bytes,
+			(unsigned long long)info->events);
+	else if (info->damaged)
+		fprintf(stderr, "%s: block at offset %llu is damaged (bad magic, checksum or "
+			"encoding): reading stopped there, %llu bytes ignored; the %llu exits "
+			"before it are intact\n", name, (unsigned long long)offset,
+			(unsigned long long)info->ignored_bytes, (unsigned long long)info->events);
+	else if (!info->complete && !ret)
+		fprintf(stderr, "%s: no trailer: the recorder did not finish (killed?); exits it "
+			"had not yet written as a block (at most %d) are missing\n", name,
+			RECORD_BLOCK_EVENTS);
+}
+
+int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct record_info *info)
+{
+	unsigned char bh[BLOCK_HDR_LEN];
+	unsigned char *comp = NULL, *raw = NULL;
+	uint64_t offset = FILE_HDR_LEN;
+	int ret = 0;
+	size_t n;
+
+	memset(info, 0, sizeof(*info));
+	if (read_file_header(f, name, info))
+		return -1;
 	for (;;) {
 		uint32_t type, clen, rlen, nev, nkeys;
 		uLongf got;
@@ -153,24 +212,10 @@ int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct 
 		if (rec_get_u64(bh + 32) > info->lost)
 			info->lost = rec_get_u64(bh + 32);
 		if (type == BLOCK_TRAILER) {
-			const unsigned char *p = raw, *end = raw + rlen;
-			uint64_t nf, v[4] = { 0 };
-
-			if (rec_get_varint(&p, end, &nf)) {
+			if (read_trailer(raw, rlen, info)) {
 				info->damaged = true;
 				break;
 			}
-			for (uint64_t i = 0; i < nf; i++) {
-				uint64_t x;
-
-				if (rec_get_varint(&p, end, &x))
-					break;
-				if (i < 4)
-					v[i] = x;
-			}
-			info->lost = v[1];
-			info->kernel_exits = v[2];
-			info->complete = true;
 		} else if (type == BLOCK_EVENTS) {
 			ret = deliver_block(raw, rlen, nev, nkeys, rec_get_u64(bh + 24), fn, ctx, info);
 			if (ret == -3) {
@@ -188,28 +233,7 @@ int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct 
 		}
 		offset += sizeof(bh) + clen;
 	}
-	if (info->damaged || info->truncated) {
-		/* count what follows the last good block */
-		long here = ftell(f);
-
-		if (here >= 0 && !fseek(f, 0, SEEK_END) && ftell(f) > 0)
-			info->ignored_bytes = (uint64_t)ftell(f) - offset;
-		(void)here;
-	}
-	if (info->truncated)
-		fprintf(stderr, "%s: the recording ends inside a block at offset %llu (the recorder "
-			"was killed?): %llu bytes ignored; the %llu exits before it are complete\n",
-			name, (unsigned long long)offset, (unsigned long long)info->ignored_bytes,
-			(unsigned long long)info->events);
-	else if (info->damaged)
-		fprintf(stderr, "%s: block at offset %llu is damaged (bad magic, checksum or "
-			"encoding): reading stopped there, %llu bytes ignored; the %llu exits "
-			"before it are intact\n", name, (unsigned long long)offset,
-			(unsigned long long)info->ignored_bytes, (unsigned long long)info->events);
-	else if (!info->complete && !ret)
-		fprintf(stderr, "%s: no trailer: the recorder did not finish (killed?); exits it "
-			"had not yet written as a block (at most %d) are missing\n", name,
-			RECORD_BLOCK_EVENTS);
+	report_tail(f, name, info, offset, ret);
 	free(comp);
 	free(raw);
 	return ret;

@@ -457,27 +457,18 @@ static void bars(FILE *f, const struct series *ser, size_t ns, bool time)
 	fprintf(f, "</g>\n");
 }
 
-int plot_svg(FILE *f, const struct analysis *a, const struct analysis_meta *m,
-	     const struct plot_opts *po)
+/*
+ * Rows by count: the first `top` are series of their own, the rest sum into
+ * "other" (ser has ns entries); col_series maps each analysis column to its
+ * series. Returns the exits of all rows.
+ */
+static uint64_t fill_series(const struct analysis *a, const struct reason_row *rows,
+			    size_t nrows, size_t top, struct series *ser, size_t ns,
+			    size_t *col_series)
 {
-	struct reason_row *rows = NULL;
-	size_t nrows = stats_by_reason(a->acc.stats, &a->o.filter, SORT_COUNT, &rows);
-	size_t top = po->top ? po->top : 8, ns, *col_series = NULL;
-	struct series *ser = NULL;
 	uint64_t total = 0;
 	char nb[40];
-	int rc = -1;
 
-	if (nrows == (size_t)-1)
-		return -1;
-	if (top > PALETTE_N)
-		top = PALETTE_N;
-	ns = nrows > top ? top + 1 : nrows;
-	ser = calloc(ns ? ns : 1, sizeof(*ser));
-	col_series = calloc(a->nreasons ? a->nreasons : 1, sizeof(*col_series));
-	if (!ser || !col_series)
-		goto out;
-	/* Rows by count: the first `top` are series of their own, the rest sum into "other". */
 	for (size_t i = 0; i < nrows; i++) {
 		size_t s = i < top ? i : top;
 
@@ -502,6 +493,15 @@ int plot_svg(FILE *f, const struct analysis *a, const struct analysis_meta *m,
 		col_series[r] = series_of(ser, ns, &a->reasons[r]);
 		ser[col_series[r]].tl_count += a->reasons[r].count;
 	}
+	return total;
+}
+
+/* The <svg> element, its style, background, title and subtitle. */
+static void svg_head(FILE *f, const struct analysis *a, const struct analysis_meta *m,
+		     const struct plot_opts *po, uint64_t total)
+{
+	size_t bursts = 0;
+	char sbuf[32];
 
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -533,28 +533,20 @@ int plot_svg(FILE *f, const struct analysis *a, const struct analysis_meta *m,
 		xml_text(f, m->source);
 	}
 	fputs("</text>\n", f);
-	{
-		size_t bursts = 0;
+	for (size_t i = 0; i < a->nphases; i++)
+		bursts += a->phases[i].kind == PHASE_BURST;
+	fmt_ns(sbuf, sizeof(sbuf), (double)(a->t_last - a->t0));
+	fprintf(f, "<text x=\"20\" y=\"52\" class=\"subtitle\">%llu exit%s in %s; typical "
+		   "rate %.0f exits/s; %zu phase%s, %zu burst%s (shaded: grey idle, red burst)"
+		   "</text>\n",
+		(unsigned long long)total, total == 1 ? "" : "s", sbuf,
+		a->typical_rate, a->nphases,
+		a->nphases == 1 ? "" : "s", bursts, bursts == 1 ? "" : "s");
+}
 
-		for (size_t i = 0; i < a->nphases; i++)
-			bursts += a->phases[i].kind == PHASE_BURST;
-		char sbuf[32];
-
-		fmt_ns(sbuf, sizeof(sbuf), (double)(a->t_last - a->t0));
-		fprintf(f, "<text x=\"20\" y=\"52\" class=\"subtitle\">%llu exit%s in %s; typical "
-			   "rate %.0f exits/s; %zu phase%s, %zu burst%s (shaded: grey idle, red burst)"
-			   "</text>\n",
-			(unsigned long long)total, total == 1 ? "" : "s", sbuf,
-			a->typical_rate, a->nphases,
-			a->nphases == 1 ? "" : "s", bursts, bursts == 1 ? "" : "s");
-	}
-	if (a->nwin && a->win_dur_s)
-		timeline(f, a, ser, ns, col_series, m->clock && strcmp(m->clock, "ns"));
-	else
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">no timeline: the exits do not span "
-			   "two different timestamps</text>\n", TL_X0 + 20, (TL_Y0 + TL_Y1) / 2);
-
-	/* Legend, top reasons first. */
+/* Legend, top reasons first. */
+static void legend(FILE *f, const struct series *ser, size_t ns, uint64_t total)
+{
 	fprintf(f, "<g id=\"legend\">\n<text x=\"900\" y=\"%.1f\" class=\"axis-label\">reason "
 		   "(exits)</text>\n", TL_Y0 + 4);
 	for (size_t s = 0; s < ns; s++) {
@@ -566,6 +558,35 @@ int plot_svg(FILE *f, const struct analysis *a, const struct analysis_meta *m,
 		fprintf(f, " (%.1f%%)</text>\n", total ? 100.0 * ser[s].count / total : 0);
 	}
 	fprintf(f, "</g>\n");
+}
+
+int plot_svg(FILE *f, const struct analysis *a, const struct analysis_meta *m,
+	     const struct plot_opts *po)
+{
+	struct reason_row *rows = NULL;
+	size_t nrows = stats_by_reason(a->acc.stats, &a->o.filter, SORT_COUNT, &rows);
+	size_t top = po->top ? po->top : 8, ns, *col_series = NULL;
+	struct series *ser = NULL;
+	uint64_t total;
+	int rc = -1;
+
+	if (nrows == (size_t)-1)
+		return -1;
+	if (top > PALETTE_N)
+		top = PALETTE_N;
+	ns = nrows > top ? top + 1 : nrows;
+	ser = calloc(ns ? ns : 1, sizeof(*ser));
+	col_series = calloc(a->nreasons ? a->nreasons : 1, sizeof(*col_series));
+	if (!ser || !col_series)
+		goto out;
+	total = fill_series(a, rows, nrows, top, ser, ns, col_series);
+	svg_head(f, a, m, po, total);
+	if (a->nwin && a->win_dur_s)
+		timeline(f, a, ser, ns, col_series, m->clock && strcmp(m->clock, "ns"));
+	else
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">no timeline: the exits do not span "
+			   "two different timestamps</text>\n", TL_X0 + 20, (TL_Y0 + TL_Y1) / 2);
+	legend(f, ser, ns, total);
 	if (ns) {
 		bars(f, ser, ns, false);
 		bars(f, ser, ns, true);

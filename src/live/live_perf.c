@@ -49,7 +49,6 @@ struct perf_ring {
 	struct perf_event_mmap_page *meta;
 	size_t data_size;
 	uint64_t exit_samples, entry_samples;	/* read from this ring, before any filter */
-	uint64_t lost_records;	/* the sum of this ring's PERF_RECORD_LOST */
 	uint64_t exits_lost, entries_lost;	/* seen by the kernel, never read (lower bound
 						 * until the end, then exact) */
 };
@@ -206,15 +205,9 @@ static int drain_ring(struct perf_live *p, struct perf_ring *r)
 			memcpy(p->wrapbuf + first, data, h.size - first);
 			rec = (unsigned char *)p->wrapbuf;
 		}
-		if (h.type == PERF_RECORD_SAMPLE) {
-			if (on_sample(p, r, rec, h.size))
-				return -1;
-		} else if (h.type == PERF_RECORD_LOST && h.size >= sizeof(h) + 16) {
-			uint64_t n;
-
-			memcpy(&n, rec + sizeof(h) + 8, 8);
-			r->lost_records += n;
-		}
+		/* PERF_RECORD_LOST is not counted: the loss is measured (account_lost) */
+		if (h.type == PERF_RECORD_SAMPLE && on_sample(p, r, rec, h.size))
+			return -1;
 		tail += h.size;
 	}
 	__atomic_store_n(&r->meta->data_tail, tail, __ATOMIC_RELEASE);
@@ -238,7 +231,7 @@ static uint64_t fd_count(int fd)
 	return fd >= 0 && read(fd, &v, sizeof(v)) == sizeof(v) ? v : 0;
 }
 
-/* What each ring's events saw but it never gave us. */
+/* What a ring's events saw but it never gave us. */
 static void account_lost(struct perf_ring *r, uint64_t seen_exits, uint64_t seen_entries,
 			 bool exact)
 {
@@ -252,26 +245,23 @@ static void account_lost(struct perf_ring *r, uint64_t seen_exits, uint64_t seen
 }
 
 /*
- * Read each ring's event counts, then drain every ring: the samples read
+ * For each ring: read its events' counts, then drain it: the samples read
  * include all those of the events counted, so counted - read is a lower bound
  * of what was lost (exact once the events are disabled: live_finish).
  */
 static int drain(struct perf_live *p)
 {
-	uint64_t seen[p->nrings ? p->nrings : 1][2];
-
-	for (int i = 0; i < p->nrings; i++) {
-		seen[i][0] = fd_count(p->rings[i].exit_fd);
-		seen[i][1] = fd_count(p->rings[i].entry_fd);
-	}
 	p->batch_len = 0;
-	for (int i = 0; i < p->nrings; i++)
-		if (drain_ring(p, &p->rings[i])) {
+	for (int i = 0; i < p->nrings; i++) {
+		struct perf_ring *r = &p->rings[i];
+		uint64_t seen_exits = fd_count(r->exit_fd), seen_entries = fd_count(r->entry_fd);
+
+		if (drain_ring(p, r)) {
 			fprintf(stderr, "exitstat: out of memory reading perf rings\n");
 			return -1;
 		}
-	for (int i = 0; i < p->nrings; i++)
-		account_lost(&p->rings[i], seen[i][0], seen[i][1], p->finished);
+		account_lost(r, seen_exits, seen_entries, p->finished);
+	}
 	if (p->batch_len)
 		qsort(p->batch, p->batch_len, sizeof(*p->batch), cmp_ts);
 	for (size_t i = 0; i < p->batch_len; i++)
@@ -317,24 +307,22 @@ static int perf_finish(void *b, live_exit_fn fn, void *ctx)
 	return drain(p);
 }
 
-static void sum_lost(const struct perf_live *p, uint64_t *exits, uint64_t *entries,
-		     uint64_t *records)
+static void sum_lost(const struct perf_live *p, uint64_t *exits, uint64_t *entries)
 {
-	*exits = *entries = *records = 0;
+	*exits = *entries = 0;
 	for (int i = 0; i < p->nrings; i++) {
 		*exits += p->rings[i].exits_lost;
 		*entries += p->rings[i].entries_lost;
-		*records += p->rings[i].lost_records;
 	}
 }
 
 static void perf_lost_note(void *b, char *buf, size_t len)
 {
 	struct perf_live *p = b;
-	uint64_t exits, entries, records;
+	uint64_t exits, entries;
 	size_t n;
 
-	sum_lost(p, &exits, &entries, &records);
+	sum_lost(p, &exits, &entries);
 	if (!exits && !entries) {
 		buf[0] = '\0';
 		return;
@@ -360,11 +348,11 @@ static void perf_lost_note(void *b, char *buf, size_t len)
 static int perf_counters(void *b, struct live_counters *c)
 {
 	struct perf_live *p = b;
-	uint64_t entries, records;
+	uint64_t entries;
 
 	c->exits = p->exits;
 	c->entries = p->entries;
-	sum_lost(p, &c->lost, &entries, &records);
+	sum_lost(p, &c->lost, &entries);
 	return 0;
 }
 

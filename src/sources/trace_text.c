@@ -292,6 +292,29 @@ static void fill_from_header(struct exit_event *ev, const struct trace_header *h
 	ev->pid = h->tgid ? h->tgid : ev->tid;
 }
 
+/*
+ * After parsing a kvm line's body (ret from trace_*_body_parse): true when it
+ * did not parse (a cut line is kept for its continuation, a bad one counted or
+ * fatal) and *out is what the line handler returns; false when it parsed.
+ */
+static bool body_unread(struct reader *r, const struct trace_header *h, int ret,
+			const char *why, int *out)
+{
+	if (ret == TRACE_BODY_CUT) {
+		*out = cut(r, why);
+		return true;
+	}
+	if (ret) {
+		*out = bad(r, why);
+		return true;
+	}
+	if (r->joining)
+		r->res->joined++;
+	if (h->ts_counter)
+		r->res->ts_counter = true;
+	return false;
+}
+
 static int on_kvm_exit(struct reader *r, const struct trace_header *h)
 {
 	struct exit_event ev = { .kind = EV_EXIT };
@@ -300,20 +323,14 @@ static int on_kvm_exit(struct reader *r, const struct trace_header *h)
 	int ret;
 
 	ret = trace_exit_body_parse(r->cache, h->body, h->body_len, &b, &why);
-	if (ret == TRACE_BODY_CUT)
-		return cut(r, why);
-	if (ret)
-		return bad(r, why);
-	if (r->joining)
-		r->res->joined++;
+	if (body_unread(r, h, ret, why, &ret))
+		return ret;
 	fill_from_header(&ev, h);
 	ev.vcpu = b.vcpu;
 	if (b.plugin_spelling)
 		r->ev_plugin = true;
 	if (b.vcpu == STATS_VCPU_UNKNOWN)
 		r->ev_exit_no_vcpu = true;
-	if (h->ts_counter)
-		r->res->ts_counter = true;
 
 	switch (b.how) {
 	case RISA_NAME:
@@ -350,14 +367,8 @@ static int on_kvm_entry(struct reader *r, const struct trace_header *h)
 
 	int ret = trace_entry_body_parse(h->body, h->body_len, &ev.vcpu, &has_rip, &why);
 
-	if (ret == TRACE_BODY_CUT)
-		return cut(r, why);
-	if (ret)
-		return bad(r, why);
-	if (r->joining)
-		r->res->joined++;
-	if (h->ts_counter)
-		r->res->ts_counter = true;
+	if (body_unread(r, h, ret, why, &ret))
+		return ret;
 	if (has_rip)
 		r->ev_entry_rip = true;
 	fill_from_header(&ev, h);

@@ -76,16 +76,25 @@ static void print_head(FILE *out, const struct report_view *v)
 		"reason", "count", "%", "rate/s", "time", "time%", "mean", "p50<=", "p99<=", "max");
 }
 
-/* Most or least frequent: the reason, or how many tie at that count. */
-static void print_extreme(FILE *out, const char *what, const struct report_row *r, size_t ties)
+#define TIES_NAMED 4
+
+/* Most or least frequent: the reason, or the reasons that tie at that count. */
+static void print_extreme(FILE *out, const struct report_view *v, const char *what,
+			  const struct report_row *r, size_t ties)
 {
 	char code[16];
+	size_t named = 0;
 
-	if (ties > 1)
-		fprintf(out, "; %s: %zu reasons tie at %" PRIu64 " each", what, ties, r->c.count);
-	else
+	if (ties <= 1) {
 		fprintf(out, "; %s %s %s (%s) %" PRIu64 " (%.2f%%)", what, isa_name(r->isa), r->name,
 			report_code_str(r->isa, r->code, code, sizeof(code)), r->c.count, r->percent);
+		return;
+	}
+	fprintf(out, "; %s: %zu reasons tie at %" PRIu64 " each (", what, ties, r->c.count);
+	for (size_t i = 0; i < v->nrows && named < TIES_NAMED; i++)
+		if (v->rows[i].c.count == r->c.count)
+			fprintf(out, "%s%s", named++ ? ", " : "", v->rows[i].name);
+	fprintf(out, "%s)", ties > TIES_NAMED ? ", ..." : "");
 }
 
 static void print_summary(FILE *out, const struct report_view *v)
@@ -102,12 +111,12 @@ static void print_summary(FILE *out, const struct report_view *v)
 	if (v->all.c.timed)
 		fprintf(out, ", %s in exit", amount(v->all.c.time_ns, v->ticks, tot, sizeof(tot)));
 	if (v->nrows == 1) {
-		print_extreme(out, "one reason:", v->most, 1);
+		print_extreme(out, v, "one reason:", v->most, 1);
 		fputc('\n', out);
 		return;
 	}
-	print_extreme(out, "most frequent", v->most, v->most_ties);
-	print_extreme(out, "least frequent seen", v->least, v->least_ties);
+	print_extreme(out, v, "most frequent", v->most, v->most_ties);
+	print_extreme(out, v, "least frequent seen", v->least, v->least_ties);
 	fputc('\n', out);
 }
 

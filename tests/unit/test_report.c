@@ -403,7 +403,7 @@ static void test_ties_named(void **state)
 	assert_int_equal(v.most_ties, 2);
 	assert_int_equal(v.least_ties, 1);
 	t = print(report_table, &v);
-	assert_non_null(strstr(t, "most frequent: 2 reasons tie at 100 each"));
+	assert_non_null(strstr(t, "most frequent: 2 reasons tie at 100 each (io, msr)"));
 	assert_non_null(strstr(t, "least frequent seen svm hlt (0x78) 2"));
 	free(t);
 	report_view_free(&v);

@@ -266,25 +266,39 @@ size_t stats_group(const struct stats *s, const struct stats_filter *f, enum sta
 	return n;
 }
 
+void *stats_group_rows(const struct stats *s, const struct stats_filter *f, enum stats_group by,
+		       enum row_sort sort, size_t row_size, stats_row_fn fill, void *ctx, size_t *n)
+{
+	struct stats_entry *g;
+	char *rows;
+
+	*n = stats_group(s, f, by, sort, &g);
+	if (*n == (size_t)-1)
+		return NULL;
+	rows = calloc(*n ? *n : 1, row_size);
+	for (size_t i = 0; rows && i < *n; i++)
+		fill(rows + i * row_size, &g[i], ctx);
+	free(g);
+	return rows;
+}
+
+static void reason_row_fill(void *row, const struct stats_entry *e, void *ctx)
+{
+	struct reason_row *r = row;
+
+	(void)ctx;
+	r->isa = (enum exit_isa)e->key.isa;
+	r->reason = e->key.reason;
+	r->c = e->c;
+}
+
 size_t stats_by_reason(const struct stats *s, const struct stats_filter *f,
 		       enum row_sort sort, struct reason_row **out)
 {
-	struct stats_entry *g;
-	struct reason_row *rows;
-	size_t n = stats_group(s, f, GROUP_REASON, sort, &g);
+	size_t n;
 
-	if (n == (size_t)-1)
-		return n;
-	rows = calloc(n ? n : 1, sizeof(*rows));
-	if (!rows) {
-		free(g);
-		return (size_t)-1;
-	}
-	for (size_t i = 0; i < n; i++)
-		rows[i] = (struct reason_row){ g[i].key.isa, g[i].key.reason, g[i].c };
-	free(g);
-	*out = rows;
-	return n;
+	*out = stats_group_rows(s, f, GROUP_REASON, sort, sizeof(**out), reason_row_fill, NULL, &n);
+	return *out ? n : (size_t)-1;
 }
 
 uint64_t hist_percentile(const uint64_t hist[STATS_HIST_BUCKETS], double p)

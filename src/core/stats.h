@@ -104,6 +104,15 @@ size_t stats_group(const struct stats *s, const struct stats_filter *f, enum sta
 		   enum row_sort sort, struct stats_entry **out);
 
 /*
+ * The same groups as the caller's own rows: fill makes each row (row_size
+ * bytes, zeroed) from its group, in order. A new array (caller frees) with
+ * *n rows, or NULL when out of memory.
+ */
+typedef void (*stats_row_fn)(void *row, const struct stats_entry *group, void *ctx);
+void *stats_group_rows(const struct stats *s, const struct stats_filter *f, enum stats_group by,
+		       enum row_sort sort, size_t row_size, stats_row_fn fill, void *ctx, size_t *n);
+
+/*
  * stats_group by reason, as (isa, reason, counters) rows (caller frees),
  * sorted as asked; ties by isa then code. Returns the number of rows, or
  * (size_t)-1 when out of memory.

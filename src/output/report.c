@@ -128,38 +128,32 @@ static void extremes_fill(struct report_view *v)
 	}
 }
 
-/* One row per group of the keys o lets through (a reason, or a VM's vCPU). n, or (size_t)-1. */
+/* A report row of one group of keys: a reason, or a VM's vCPU (ctx: the stats_group). */
+static void group_row_fill(void *row, const struct stats_entry *g, void *ctx)
+{
+	struct report_row *r = row;
+
+	r->isa = (enum exit_isa)g->key.isa;
+	r->code = g->key.reason;
+	r->pid = g->key.pid;
+	r->vcpu = g->key.vcpu;
+	r->c = g->c;
+	r->name = "";
+	if (*(const enum stats_group *)ctx == GROUP_REASON) {
+		r->name = reason_name(r->isa, r->code, r->name_buf, sizeof(r->name_buf));
+		r->known = reason_lookup(r->isa, r->code) != NULL;
+	}
+}
+
+/* One row per group of the keys o lets through. n, or (size_t)-1 when out of memory. */
 static size_t rows_fill(const struct stats *s, const struct report_opts *o, enum stats_group by,
 			struct report_row **out)
 {
-	struct stats_entry *g;
-	struct report_row *rows;
-	size_t n = stats_group(s, &o->filter, by, by == GROUP_REASON ? o->sort : SORT_COUNT, &g);
+	size_t n;
 
-	if (n == (size_t)-1)
-		return n;
-	rows = calloc(n ? n : 1, sizeof(*rows));
-	if (!rows) {
-		free(g);
-		return (size_t)-1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct report_row *r = &rows[i];
-
-		r->isa = (enum exit_isa)g[i].key.isa;
-		r->code = g[i].key.reason;
-		r->pid = g[i].key.pid;
-		r->vcpu = g[i].key.vcpu;
-		r->c = g[i].c;
-		r->name = "";
-		if (by == GROUP_REASON) {
-			r->name = reason_name(r->isa, r->code, r->name_buf, sizeof(r->name_buf));
-			r->known = reason_lookup(r->isa, r->code) != NULL;
-		}
-	}
-	free(g);
-	*out = rows;
-	return n;
+	*out = stats_group_rows(s, &o->filter, by, by == GROUP_REASON ? o->sort : SORT_COUNT,
+				sizeof(**out), group_row_fill, &by, &n);
+	return *out ? n : (size_t)-1;
 }
 
 static int reasons_fill(struct report_view *v, const struct report_opts *o, const struct stats *s)

@@ -96,6 +96,9 @@ expect_error "ready file in no directory" 1 "^exitstat: --ready-file $tmp/none/r
 	"$ES" --ready-file "$tmp/none/r" -D 1
 expect_error "record: ready file in no directory" 1 "^exitstat record: --ready-file $tmp/none/r: No such file or directory" \
 	"$ES" record -o "$tmp/x.exr" --ready-file "$tmp/none/r" -D 1
+# A command that cannot be run: its exec's error is the one message, no report.
+expect_error "command that cannot run" 1 "^exitstat: cannot run $tmp/no-such-command: No such file or directory" \
+	"$ES" -D 30 -- "$tmp/no-such-command"
 
 # counts: exitstat over exitgen
 for be in $BACKENDS; do

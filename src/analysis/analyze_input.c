@@ -26,10 +26,14 @@ static int on_event(void *ctx, const struct exit_event *ev)
 int analyze_load(const char *path, struct analysis *a, struct analyze_input *in,
 		 const struct es_diag *diag, struct es_error *err)
 {
-	struct trace_opts to = { .skip_bad = in->skip_bad, .diag = diag ? *diag : (struct es_diag){ 0 } };
+	struct trace_opts to = { .skip_bad = in->skip_bad };
 	struct load_ctx l = { .a = a, .err = err };
 	struct input_info info;
-	int rc = input_read(path, &to, on_event, &l, &info, err);
+	int rc;
+
+	if (diag)
+		to.diag = *diag;
+	rc = input_read(path, &to, on_event, &l, &info, err);
 
 	snprintf(in->source, sizeof(in->source), "%s", info.source);
 	snprintf(in->note, sizeof(in->note), "%s", info.note);

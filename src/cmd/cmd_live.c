@@ -134,12 +134,14 @@ static int print_report(struct live_cmd *c, bool final)
 	size_t it = 0;
 	const struct stats_entry *e;
 	uint64_t untimed = 0;
+	struct es_error err;
 	char lost_note[1024], note[1536];
 
-	if (live_read(c->src, c->stats) || live_counters(c->src, &lc)) {
-		fprintf(stderr, "exitstat: reading the live counts failed\n");
+	if (live_read(c->src, c->stats, &err)) {
+		msg_error(NULL, &err);
 		return -1;
 	}
+	live_counters(c->src, &lc);
 	while ((e = stats_next(c->stats, &it)))
 		untimed += e->c.count - e->c.timed;
 	m.source = c->source;

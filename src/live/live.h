@@ -77,11 +77,11 @@ bool live_is_bpf(const struct live_src *l);
 int live_poll(struct live_src *l, int timeout_ms, live_exit_fn fn, void *ctx,
 	      struct es_error *err);
 
-/* The cumulative totals (cheap: for --every). */
+/* The cumulative totals (cheap: for --every). Returns 0 (the counters cannot fail). */
 int live_counters(struct live_src *l, struct live_counters *c);
 
-/* The cumulative per-key stats so far, into s (reset first). */
-int live_read(struct live_src *l, struct stats *s);
+/* The cumulative per-key stats so far, into s (reset first). 0, or -1 with err set. */
+int live_read(struct live_src *l, struct stats *s, struct es_error *err);
 
 /* Cumulative counts of the event mix, counts[live_event_count()]; attached[i] false if absent. */
 int live_events(struct live_src *l, uint64_t *counts, bool *attached);

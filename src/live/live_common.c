@@ -237,10 +237,13 @@ int live_counters(struct live_src *l, struct live_counters *c)
 	return l->ops->counters(l->b, c);
 }
 
-int live_read(struct live_src *l, struct stats *s)
+int live_read(struct live_src *l, struct stats *s, struct es_error *err)
 {
 	stats_reset(s);
-	return l->ops->read(l->b, s);
+	/* Both backends fail only to grow s. */
+	if (l->ops->read(l->b, s))
+		return es_error_set(err, "out of memory reading the live counts into the stats");
+	return 0;
 }
 
 int live_events(struct live_src *l, uint64_t *counts, bool *attached)

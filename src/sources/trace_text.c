@@ -175,9 +175,8 @@ static int cut(struct reader *r, const char *why)
 		size_t ncap = r->text_len + 256;
 		char *n = realloc(r->wrap, ncap);
 
-		if (!n) {
+		if (!n)
 			return no_memory(r);
-		}
 		r->wrap = n;
 		r->wrap_cap = ncap;
 	}
@@ -269,9 +268,8 @@ static int hold(struct reader *r, const struct exit_event *ev, const struct exit
 		size_t ncap = r->held_cap ? r->held_cap * 2 : 256;
 		struct held *n = realloc(r->held, ncap * sizeof(*n));
 
-		if (!n) {
+		if (!n)
 			return no_memory(r);
-		}
 		r->held = n;
 		r->held_cap = ncap;
 	}
@@ -282,9 +280,8 @@ static int hold(struct reader *r, const struct exit_event *ev, const struct exit
 	h->vmx_code = b ? b->vmx_code : 0;
 	h->line = r->lineno;
 	h->text = NULL;
-	if (b && b->how == RISA_NUMBER && !(h->text = strndup(r->text, r->text_len))) {
+	if (b && b->how == RISA_NUMBER && !(h->text = strndup(r->text, r->text_len)))
 		return no_memory(r);
-	}
 	/* A trace that never settles its ISA must not grow memory without end. */
 	if (r->nheld >= HELD_MAX)
 		return flush_held(r, ISA_UNKNOWN);
@@ -606,9 +603,8 @@ static int on_line(struct reader *r, const char *s, size_t n)
 			if (len > r->join_cap) {
 				char *j = realloc(r->join, len + 256);
 
-				if (!j) {
+				if (!j)
 					return no_memory(r);
-				}
 				r->join = j;
 				r->join_cap = len + 256;
 			}

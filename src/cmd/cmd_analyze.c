@@ -10,6 +10,7 @@
 #include "cmd/analyze_opts.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/msg.h"
 #include "output/analyze_out.h"
 #include "output/report.h"
 
@@ -91,6 +92,8 @@ int cmd_analyze(int argc, char **argv)
 	struct analyze_opts o;
 	struct analyze_input in = { 0 };
 	struct analysis a;
+	struct es_error err = { "" };
+	struct es_diag diag;
 	struct analysis_meta m = { 0 };
 	enum out_format fmt = FMT_TABLE;
 	uint64_t v;
@@ -126,11 +129,14 @@ int cmd_analyze(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (analysis_init(&a, &o)) {
-		fprintf(stderr, "exitstat report --analyze: %s\n", a.err);
+	if (analysis_init(&a, &o, &err)) {
+		msg_error("report --analyze", &err);
 		return EXIT_FAIL;
 	}
-	rc = analyze_load("report --analyze", argv[optind], &a, &in) ? EXIT_FAIL : EXIT_OK;
+	diag = msg_diag("report --analyze");
+	rc = analyze_load(argv[optind], &a, &in, &diag, &err) ? EXIT_FAIL : EXIT_OK;
+	if (rc)
+		msg_error("report --analyze", &err);
 	if (rc && !in.partial) {
 		analysis_fini(&a);
 		return rc;

@@ -11,6 +11,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/msg.h"
 #include "output/report.h"
 #include "sources/kernel_stats.h"
 
@@ -90,7 +91,8 @@ int cmd_kernel_stats(int argc, char **argv)
 	struct report_meta meta = { .final = true, .clock = "ns" };
 	struct kernel_stats before = { 0 }, now = { 0 };
 	const char *path = KERNEL_STATS_PATH;
-	char err[512], source[600], note[200];
+	struct es_error err = { "" };
+	char source[600], note[200];
 	double interval = 0;
 	struct stats *s = NULL;
 	int c, status = EXIT_FAIL;
@@ -131,8 +133,8 @@ int cmd_kernel_stats(int argc, char **argv)
 	if (optind < argc)
 		path = argv[optind];
 
-	if (kernel_stats_read(path, &now, err, sizeof(err))) {
-		fprintf(stderr, "exitstat kernel-stats: %s\n", err);
+	if (kernel_stats_read(path, &now, &err)) {
+		msg_error("kernel-stats", &err);
 		goto out;
 	}
 	if (interval > 0) {
@@ -142,8 +144,8 @@ int cmd_kernel_stats(int argc, char **argv)
 		before = now;
 		now = (struct kernel_stats){ 0 };
 		nanosleep(&ts, NULL);
-		if (kernel_stats_read(path, &now, err, sizeof(err))) {
-			fprintf(stderr, "exitstat kernel-stats: %s\n", err);
+		if (kernel_stats_read(path, &now, &err)) {
+			msg_error("kernel-stats", &err);
 			goto out;
 		}
 		if (subtract(&now, &before)) {

@@ -12,6 +12,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/msg.h"
 #include "live/live.h"
 #include "live/live_run.h"
 #include "live/ready.h"
@@ -75,8 +76,8 @@ struct live_cmd {
 static void print_event_mix(struct live_cmd *c, bool exit_fired, const char *message)
 {
 	unsigned int n = live_event_count();
-	uint64_t counts[n];
-	bool attached[n];
+	uint64_t counts[LIVE_EVENTS_MAX];
+	bool attached[LIVE_EVENTS_MAX];
 	double secs = live_now() - c->start;
 
 	live_events(c->src, counts, attached);
@@ -117,8 +118,8 @@ static void print_event_mix(struct live_cmd *c, bool exit_fired, const char *mes
 static uint64_t other_kvm_events(struct live_cmd *c)
 {
 	unsigned int n = live_event_count();
-	uint64_t counts[n], sum = 0;
-	bool attached[n];
+	uint64_t counts[LIVE_EVENTS_MAX], sum = 0;
+	bool attached[LIVE_EVENTS_MAX];
 
 	live_events(c->src, counts, attached);
 	for (unsigned int i = 1; i < n; i++)	/* 0 is kvm_exit */
@@ -133,12 +134,14 @@ static int print_report(struct live_cmd *c, bool final)
 	size_t it = 0;
 	const struct stats_entry *e;
 	uint64_t untimed = 0;
+	struct es_error err;
 	char lost_note[1024], note[1536];
 
-	if (live_read(c->src, c->stats) || live_counters(c->src, &lc)) {
-		fprintf(stderr, "exitstat: reading the live counts failed\n");
+	if (live_read(c->src, c->stats, &err)) {
+		msg_error(NULL, &err);
 		return -1;
 	}
+	live_counters(c->src, &lc);
 	while ((e = stats_next(c->stats, &it)))
 		untimed += e->c.count - e->c.timed;
 	m.source = c->source;
@@ -336,9 +339,9 @@ static int parse_args(struct live_cmd *c, int argc, char **argv)
 int cmd_live(int argc, char **argv)
 {
 	struct live_cmd c = { 0 };
-	struct live_child child = { .pid = -1, .go_fd = -1 };
+	struct live_child child = { .pid = -1, .go_fd = -1, .exec_fd = -1 };
 	char **cmd = NULL;
-	char err[1024];
+	struct es_error err = { "" };
 	double next_print = 0, probe_at;
 	uint64_t every_next = 0;
 	bool probe_said = false, have_child = false, mix_stopped = false;
@@ -372,8 +375,8 @@ int cmd_live(int argc, char **argv)
 	if (c.redraw && !c.delay && !c.every && !cmd)
 		c.delay = 1.0;
 
-	if (live_preflight(c.lo.pid, c.lo.backend, err, sizeof(err))) {
-		fprintf(stderr, "exitstat: %s\n", err);
+	if (live_preflight(c.lo.pid, c.lo.backend, &err)) {
+		msg_error(NULL, &err);
 		ret = EXIT_FAIL;
 		goto out;
 	}
@@ -385,7 +388,8 @@ int cmd_live(int argc, char **argv)
 	}
 	live_install_signals();
 	if (cmd) {
-		if (live_child_start(&child, cmd)) {
+		if (live_child_start(&child, cmd, &err)) {
+			msg_error(NULL, &err);
 			ret = EXIT_FAIL;
 			goto out;
 		}
@@ -393,9 +397,10 @@ int cmd_live(int argc, char **argv)
 		c.lo.pid = child.pid;
 		c.lo.inherit_pid = true;
 	}
-	c.src = live_open(&c.lo, err, sizeof(err));
+	c.lo.diag = msg_diag(NULL);
+	c.src = live_open(&c.lo, &err);
 	if (!c.src) {
-		fprintf(stderr, "exitstat: %s\n", err);
+		msg_error(NULL, &err);
 		ret = EXIT_FAIL;
 		goto out;
 	}
@@ -413,17 +418,23 @@ int cmd_live(int argc, char **argv)
 		next_print = c.start + c.delay;
 	if (c.every)
 		every_next = c.every;
-	if (c.ready_file && ready_file_write(c.ready_file, "exitstat")) {
+	if (c.ready_file && ready_file_write(c.ready_file, &err)) {
+		msg_error(NULL, &err);
 		ret = EXIT_FAIL;
 		goto out;
 	}
-	if (have_child)
-		live_child_release(&child);
+	/* A command that cannot run: nothing to measure, its exec's error is the message. */
+	if (have_child && live_child_release(&child, &err)) {
+		msg_error(NULL, &err);
+		ret = EXIT_FAIL;
+		goto out;
+	}
 
 	while (!live_stop_requested) {
 		double now;
 
-		if (live_poll(c.src, c.every ? 10 : 100, NULL, NULL)) {
+		if (live_poll(c.src, c.every ? 10 : 100, NULL, NULL, &err)) {
+			msg_error(NULL, &err);
 			ret = EXIT_FAIL;
 			break;
 		}
@@ -469,8 +480,10 @@ int cmd_live(int argc, char **argv)
 		}
 	}
 	/* Stop collecting and drain whatever the rings still hold. */
-	if (live_finish(c.src, NULL, NULL))
+	if (live_finish(c.src, NULL, NULL, &err)) {
+		msg_error(NULL, &err);
 		ret = EXIT_FAIL;
+	}
 	if (print_final(&c))
 		ret = EXIT_FAIL;
 	if (have_child) {

@@ -10,6 +10,7 @@
 #include "cmd/analyze_opts.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/msg.h"
 #include "output/analyze_out.h"
 
 static void usage(FILE *f)
@@ -44,6 +45,8 @@ int cmd_plot(int argc, char **argv)
 	struct analyze_input in = { 0 };
 	struct plot_opts po = { .top = 8 };
 	struct analysis a;
+	struct es_error err = { "" };
+	struct es_diag diag;
 	struct analysis_meta m = { 0 };
 	const char *out_path = NULL;
 	FILE *out;
@@ -84,11 +87,14 @@ int cmd_plot(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (analysis_init(&a, &o)) {
-		fprintf(stderr, "exitstat plot: %s\n", a.err);
+	if (analysis_init(&a, &o, &err)) {
+		msg_error("plot", &err);
 		return EXIT_FAIL;
 	}
-	rc = analyze_load("plot", argv[optind], &a, &in) ? EXIT_FAIL : EXIT_OK;
+	diag = msg_diag("plot");
+	rc = analyze_load(argv[optind], &a, &in, &diag, &err) ? EXIT_FAIL : EXIT_OK;
+	if (rc)
+		msg_error("plot", &err);
 	if (rc) {
 		if (in.partial)
 			fprintf(stderr, "exitstat plot: no picture: reading %s stopped at an error\n",

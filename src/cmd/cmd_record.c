@@ -13,6 +13,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/msg.h"
 #include "live/live.h"
 #include "live/live_run.h"
 #include "live/ready.h"
@@ -37,9 +38,17 @@ static void usage(FILE *f)
 "  -v, --verbose        libbpf's messages\n", RECORD_BLOCK_EVENTS, FLUSH_SECONDS);
 }
 
+/* What write_exit writes to, and where it says why it failed. */
+struct write_ctx {
+	struct record_writer *w;
+	struct es_error *err;
+};
+
 static int write_exit(void *ctx, const struct exit_event *e)
 {
-	return record_writer_add(ctx, e);
+	struct write_ctx *wc = ctx;
+
+	return record_writer_add(wc->w, e, wc->err);
 }
 
 int cmd_record(int argc, char **argv)
@@ -55,14 +64,16 @@ int cmd_record(int argc, char **argv)
 		{}
 	};
 	struct live_opts lo = { .backend = BACKEND_BPF, .record = true, .no_event_mix = true };
-	struct live_child child = { .pid = -1, .go_fd = -1 };
+	struct live_child child = { .pid = -1, .go_fd = -1, .exec_fd = -1 };
 	struct live_src *src = NULL;
 	struct record_writer *w = NULL;
 	struct live_counters lc;
 	const char *out = NULL, *ready_file = NULL;
 	double duration = 0, start, next_flush;
 	bool have_child = false;
-	char err[1024], source[25];
+	struct es_error err = { "" };
+	struct write_ctx wc = { .err = &err };
+	char source[25];
 	FILE *f = NULL;
 	uint64_t v;
 	int o, ret = EXIT_OK;
@@ -116,8 +127,8 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "exitstat record: give either -p PID or a command, not both\n");
 		return EXIT_USAGE;
 	}
-	if (live_preflight(lo.pid, BACKEND_BPF, err, sizeof(err))) {
-		fprintf(stderr, "exitstat record: %s\n", err);
+	if (live_preflight(lo.pid, BACKEND_BPF, &err)) {
+		msg_error("record", &err);
 		return EXIT_FAIL;
 	}
 	f = fopen(out, "wb");
@@ -127,7 +138,8 @@ int cmd_record(int argc, char **argv)
 	}
 	live_install_signals();
 	if (optind < argc) {
-		if (live_child_start(&child, argv + optind)) {
+		if (live_child_start(&child, argv + optind, &err)) {
+			msg_error("record", &err);
 			ret = EXIT_FAIL;
 			goto out;
 		}
@@ -135,38 +147,48 @@ int cmd_record(int argc, char **argv)
 		lo.pid = child.pid;
 		lo.inherit_pid = true;
 	}
-	src = live_open(&lo, err, sizeof(err));
+	lo.diag = msg_diag("record");
+	src = live_open(&lo, &err);
 	if (!src) {
-		fprintf(stderr, "exitstat record: %s\n", err);
+		msg_error("record", &err);
 		ret = EXIT_FAIL;
 		goto out;
 	}
 	snprintf(source, sizeof(source), "bpf %s",
 		 strstr(live_source(src), "tp_btf") ? "tp_btf" : "tracepoint");
-	w = record_writer_open(f, out, lo.pid, source);
+	w = record_writer_open(f, out, lo.pid, source, &err);
 	if (!w) {
+		msg_error("record", &err);
 		ret = EXIT_FAIL;
 		goto out;
 	}
-	if (ready_file && ready_file_write(ready_file, "exitstat record")) {
+	wc.w = w;
+	if (ready_file && ready_file_write(ready_file, &err)) {
+		msg_error("record", &err);
 		ret = EXIT_FAIL;
 		goto out;
 	}
-	if (have_child)
-		live_child_release(&child);
+	/* A command that cannot run: nothing to measure, its exec's error is the message. */
+	if (have_child && live_child_release(&child, &err)) {
+		msg_error("record", &err);
+		ret = EXIT_FAIL;
+		goto out;
+	}
 	start = live_now();
 	next_flush = start + FLUSH_SECONDS;
 	while (!live_stop_requested) {
 		double now;
 
-		if (live_poll(src, 100, write_exit, w)) {
+		if (live_poll(src, 100, write_exit, &wc, &err)) {
+			msg_error("record", &err);
 			ret = EXIT_FAIL;
 			break;
 		}
 		now = live_now();
 		if (now >= next_flush) {
 			live_counters(src, &lc);
-			if (record_writer_flush(w, lc.lost)) {
+			if (record_writer_flush(w, lc.lost, &err)) {
+				msg_error("record", &err);
 				ret = EXIT_FAIL;
 				break;
 			}
@@ -178,14 +200,18 @@ int cmd_record(int argc, char **argv)
 			break;
 	}
 	/* Detach, drain what the ring still holds, then the exits whose entry never came. */
-	if (live_finish(src, write_exit, w) || live_flush_open(src, write_exit, w))
+	if (live_finish(src, write_exit, &wc, &err) || live_flush_open(src, write_exit, &wc)) {
+		msg_error("record", &err);
 		ret = EXIT_FAIL;
+	}
 	live_counters(src, &lc);
 	{
 		uint64_t events = record_writer_events(w), bytes;
 
-		if (record_writer_finish(w, lc.lost, lc.exits))
+		if (record_writer_finish(w, lc.lost, lc.exits, &err)) {
+			msg_error("record", &err);
 			ret = EXIT_FAIL;
+		}
 		w = NULL;
 		if (fflush(f)) {
 			fprintf(stderr, "exitstat record: writing %s failed: %s\n", out, strerror(errno));

@@ -7,6 +7,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/msg.h"
 #include "core/event.h"
 #include "output/report.h"
 #include "sources/input.h"
@@ -72,6 +73,7 @@ int cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct es_error err = { "" };
 	struct report_run r = { 0 };
 	struct trace_opts to = { 0 };
 	struct input_info in;
@@ -147,7 +149,10 @@ int cmd_report(int argc, char **argv)
 	/* Interim reports (--every) come before the kind of input is known: name the file. */
 	r.meta.clock = "ns";
 	r.meta.source = path;
-	rc = input_read("report", path, &to, on_event, &r, &in);
+	to.diag = msg_diag("report");
+	rc = input_read(path, &to, on_event, &r, &in, &err);
+	if (rc && err.msg[0])
+		msg_error("report", &err);
 	if (rc && !in.partial && !r.acc.stats->total) {
 		accum_fini(&r.acc);
 		return EXIT_FAIL;	/* nothing was read; the reason is on stderr */

@@ -125,6 +125,19 @@ static int parse_row(char *s, const char *name, size_t line,
 	return 0;
 }
 
+/* Only printable text and tabs: no byte of the line reaches a message raw. */
+static int check_chars(const char *s, size_t n, const char *name, size_t line,
+		       struct es_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return fail(err, name, line, "control byte 0x%02x at column %zu", c, i + 1);
+	}
+	return 0;
+}
+
 int kernel_stats_parse(FILE *f, const char *name, struct kernel_stats *out,
 		       struct es_error *err)
 {
@@ -134,14 +147,15 @@ int kernel_stats_parse(FILE *f, const char *name, struct kernel_stats *out,
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	while ((len = getline(&buf, &bufsize, f)) >= 0) {
+	while ((errno = 0, len = getline(&buf, &bufsize, f)) >= 0) {
 		line++;
 		if (len && buf[len - 1] == '\n')
 			buf[--len] = '\0';
-		if ((size_t)len != strlen(buf)) {
-			rc = fail(err, name, line, "NUL byte in the line");
+		if (len && buf[len - 1] == '\r')
+			buf[--len] = '\0';	/* a CRLF copy of the table */
+		rc = check_chars(buf, (size_t)len, name, line, err);
+		if (rc)
 			break;
-		}
 		if (buf[0] == '#')
 			rc = parse_comment(buf + 1, name, line, out, err);
 		else if (buf[0])
@@ -151,6 +165,9 @@ int kernel_stats_parse(FILE *f, const char *name, struct kernel_stats *out,
 		if (rc)
 			break;
 	}
+	if (!rc && len < 0 && errno == ENOMEM)
+		rc = fail(err, name, line + 1, "out of memory reading the line (%zu bytes so far)",
+			  bufsize);
 	if (!rc && ferror(f))
 		rc = fail(err, name, line + 1, "read error: %s", strerror(errno));
 	if (!rc && !out->n)

@@ -211,6 +211,8 @@ static void parse_event(const char *s, const char *e, struct trace_header *h)
 		if (*p == ':')
 			colon = p;
 	if (colon) {
+		h->system = name;
+		h->system_len = (size_t)(colon - name);
 		name = colon + 1;
 		h->event_system = true;
 	}

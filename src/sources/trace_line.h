@@ -47,6 +47,8 @@ struct trace_header {
 	const char *event;	/* event name without `SYSTEM:`; NULL if the line ends at the header */
 	size_t event_len;
 	bool event_system;	/* printed as SYSTEM:EVENT (perf) */
+	const char *system;	/* SYSTEM of SYSTEM:EVENT (event_system) */
+	size_t system_len;
 	bool event_colon;	/* the name was followed by `:` (false: line cut after the name) */
 	const char *body;	/* after `EVENT: ` */
 	size_t body_len;

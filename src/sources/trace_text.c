@@ -86,6 +86,7 @@ struct reader {
 	size_t nheld, held_cap;
 
 	/* Evidence of the renderer. */
+	bool ts_unit_known;	/* res->ts_counter is decided (by the first timestamp) */
 	bool ev_tracer_comment, ev_tracecmd_marker, ev_perf, ev_flags, ev_noflags;
 	bool ev_plugin, ev_exit_no_vcpu, ev_entry_rip;
 };
@@ -150,8 +151,14 @@ static int bad(struct reader *r, const char *why)
 {
 	struct trace_result *res = r->res;
 
-	if (!r->opts->skip_bad)
-		return fail_at(r, r->lineno, why);
+	if (!r->opts->skip_bad) {
+		char buf[404];
+
+		line_text(r, buf, sizeof(buf));
+		return es_error_set(r->err, "%s:%llu: %s: %s (--skip-bad skips such lines, counts "
+				    "them and reads on)", r->name, (unsigned long long)r->lineno,
+				    why, buf);
+	}
 	if (res->skipped < TRACE_MAX_SKIPPED_LISTED) {
 		res->skipped_lines[res->skipped] = r->lineno;
 		skipped_at(r, r->lineno, why);
@@ -311,10 +318,18 @@ static bool body_unread(struct reader *r, const struct trace_header *h, int ret,
 		*out = bad(r, why);
 		return true;
 	}
+	/* The first timestamp decides the unit of the whole trace; a mix is damage. */
+	if (h->has_ts && !r->ts_unit_known) {
+		r->ts_unit_known = true;
+		r->res->ts_counter = h->ts_counter;
+	} else if (h->has_ts && h->ts_counter != r->res->ts_counter) {
+		*out = bad(r, h->ts_counter ?
+			   "integer (clock tick) timestamp in a trace of SECONDS.FRACTION timestamps" :
+			   "SECONDS.FRACTION timestamp in a trace of integer (clock tick) timestamps");
+		return true;
+	}
 	if (r->joining)
 		r->res->joined++;
-	if (h->ts_counter)
-		r->res->ts_counter = true;
 	return false;
 }
 
@@ -385,6 +400,13 @@ static bool has_prefix(const char *s, size_t n, const char *p)
 	size_t pl = strlen(p);
 
 	return n >= pl && !memcmp(s, p, pl);
+}
+
+static bool has_suffix(const char *s, size_t n, const char *p)
+{
+	size_t pl = strlen(p);
+
+	return n >= pl && !memcmp(s + n - pl, p, pl);
 }
 
 static bool contains(const char *s, size_t n, const char *needle)
@@ -483,6 +505,9 @@ static int on_event(struct reader *r, const struct trace_header *h)
 	else if (h->style == HDR_DASH)
 		r->ev_noflags = true;
 
+	if (h->event_system && (has_suffix(h->system, h->system_len, "kvm_exit") ||
+				has_suffix(h->system, h->system_len, "kvm_entry")))
+		return bad(r, "damaged kvm_exit/kvm_entry record (no blank after the event name)");
 	if (trace_event_is(h, "kvm_exit")) {
 		if (!h->event_colon)
 			return cut(r, "kvm_exit without a body (record cut short)");
@@ -658,7 +683,7 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 	r.cache = reason_cache_new();
 	if (!r.cache)
 		return no_memory(&r);
-	while ((len = getline(&line, &cap, f)) >= 0) {
+	while ((errno = 0, len = getline(&line, &cap, f)) >= 0) {
 		size_t n = (size_t)len;
 
 		r.lineno++;
@@ -669,6 +694,11 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 		ret = on_line(&r, line, n);
 		if (ret)
 			break;
+	}
+	if (!ret && len < 0 && errno == ENOMEM) {
+		/* getline() could not grow its buffer: the line is not the end of the input. */
+		ret = es_error_set(err, "%s:%llu: out of memory reading the line (%zu bytes so far)",
+				   r.name, (unsigned long long)r.lineno + 1, cap);
 	}
 	if (!ret && ferror(f)) {
 		ret = es_error_set(err, "%s:%llu: read error: %s", r.name,

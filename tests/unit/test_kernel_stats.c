@@ -101,6 +101,9 @@ static void test_errors(void **state)
 		{ "svm 0x07b 1 2 io\n# unmapped x 0\n", "t.txt:2: '# unmapped': count 'x' is not a decimal 64-bit number" },
 		{ "# isa code count cycles name\n", "t.txt:1: no rows: not an exit_stats table" },
 		{ "", "t.txt:0: no rows: not an exit_stats table" },
+		/* fuzz finding (issue 13): no raw control byte from the file reaches a message */
+		{ "svm 0x07b 1 2\r\r\n", "t.txt:1: control byte 0x0d at column 14" },
+		{ "svm 0x07b 1 \0332 io\n", "t.txt:1: control byte 0x1b at column 13" },
 	};
 	struct es_error err;
 
@@ -113,6 +116,22 @@ static void test_errors(void **state)
 		assert_string_equal(err.msg, cases[i].message);
 		kernel_stats_free(&ks);
 	}
+}
+
+/* A CRLF copy of a table (saved on Windows, pasted from a mail) reads as the table. */
+static void test_crlf_table(void **state)
+{
+	static const char text[] = "# isa code count cycles name\r\nsvm 0x07b 1000 123456 io\r\n"
+				   "svm 0x400 7 99 npf\r\n# total 1007 123555\r\n";
+	struct kernel_stats ks;
+	struct es_error err = { "" };
+
+	(void)state;
+	assert_int_equal(parse_text(text, &ks, &err), 0);
+	assert_int_equal(ks.n, 2);
+	assert_int_equal(ks.rows[1].code, 0x400);
+	assert_int_equal(ks.total_cycles, 123555);
+	kernel_stats_free(&ks);
 }
 
 static void test_missing_file(void **state)
@@ -162,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_valid_svm_table),
 		cmocka_unit_test(test_valid_vmx_full_range),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_crlf_table),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_fixture),
 	};

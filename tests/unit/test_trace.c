@@ -62,13 +62,13 @@ static void notice_to_file(void *ctx, const char *msg)
  * Read text as a trace named "t"; the notices (one a line), then the error
  * message if the read failed with one, into *diag (caller frees).
  */
-static int read_text(const char *text, const struct trace_opts *o0, struct collected *c,
-		     struct trace_result *res, char **diag)
+static int read_bytes(const char *text, size_t len, const struct trace_opts *o0,
+		      struct collected *c, struct trace_result *res, char **diag)
 {
 	struct trace_opts o = o0 ? *o0 : (struct trace_opts){ 0 };
 	struct es_error err = { "" };
 	size_t dlen;
-	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	FILE *in = fmemopen((void *)text, len, "r");
 	FILE *d = open_memstream(diag, &dlen);
 	int rc;
 
@@ -83,6 +83,12 @@ static int read_text(const char *text, const struct trace_opts *o0, struct colle
 	fclose(in);
 	fclose(d);
 	return rc;
+}
+
+static int read_text(const char *text, const struct trace_opts *o0, struct collected *c,
+		     struct trace_result *res, char **diag)
+{
+	return read_bytes(text, strlen(text), o0, c, res, diag);
 }
 
 static int accum_cb(void *ctx, const struct exit_event *ev)
@@ -518,7 +524,7 @@ static void test_isa_numbers_only(void **state)
 	(void)state;
 	/* Nothing says VMX or SVM: an error naming the line... */
 	assert_int_equal(read_text(text, &o, &c, &res, &diag), -1);
-	assert_string_equal(diag, "t:1: bare-number exit reason, and no line of the trace names a reason to tell VMX from SVM (say which with --isa vmx|svm): a-1 [000] 1.000001: kvm_exit: reason 0x7b rip 0x1\n");
+	assert_string_equal(diag, "t:1: bare-number exit reason, and no line of the trace names a reason to tell VMX from SVM (say which with --isa vmx|svm): a-1 [000] 1.000001: kvm_exit: reason 0x7b rip 0x1 (--skip-bad skips such lines, counts them and reads on)\n");
 	free(diag);
 	assert_int_equal(c.n, 0);
 	/* ...unless the caller knows. */
@@ -585,9 +591,14 @@ static void test_event_fields(void **state)
 	char *diag = NULL;
 
 	(void)state;
-	assert_int_equal(read_text(text, NULL, &c, &res, &diag), 0);
+	/* One trace has one timestamp unit: the tick line after ns ones is an error. */
+	assert_int_equal(read_text(text, NULL, &c, &res, &diag), -1);
+	assert_non_null(strstr(diag, "t:3: integer (clock tick) timestamp in a trace of "
+			       "SECONDS.FRACTION timestamps"));
 	free(diag);
-	assert_int_equal(c.n, 3);
+	assert_int_equal(c.n, 2);
+	assert_false(res.ts_counter);
+	assert_int_equal(res.format, TRACE_PERF_SCRIPT);
 	assert_int_equal(c.ev[0].tid, 1278472);
 	assert_int_equal(c.ev[0].pid, 1278400);
 	assert_int_equal(c.ev[0].vcpu, 1);
@@ -598,13 +609,15 @@ static void test_event_fields(void **state)
 	assert_int_equal(c.ev[1].pid, 4000);
 	assert_int_equal(c.ev[1].vcpu, 2);
 	assert_int_equal(c.ev[1].ts_ns, 13000000002ull);
-	assert_int_equal(c.ev[2].tid, 20667);
-	assert_int_equal(c.ev[2].pid, 20667);	/* no tgid shown: the thread */
-	assert_int_equal(c.ev[2].vcpu, STATS_VCPU_UNKNOWN);
-	assert_int_equal(c.ev[2].ts_ns, 15813659115036ull);
+	c.n = 0;
+	assert_int_equal(read_text(strstr(text, "qemu-system-x86-20667"), NULL, &c, &res, &diag), 0);
+	free(diag);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.ev[0].tid, 20667);
+	assert_int_equal(c.ev[0].pid, 20667);	/* no tgid shown: the thread */
+	assert_int_equal(c.ev[0].vcpu, STATS_VCPU_UNKNOWN);
+	assert_int_equal(c.ev[0].ts_ns, 15813659115036ull);
 	assert_true(res.ts_counter);
-	assert_int_equal(res.format, TRACE_PERF_SCRIPT);
-	assert_int_equal(res.isa, ISA_UNKNOWN);	/* VMX and SVM lines: mixed */
 }
 
 static void test_nested_not_counted(void **state)
@@ -671,10 +684,84 @@ static void test_malformed_strict(void **state)
 	(void)state;
 	assert_int_equal(read_text(text, NULL, &c, &res, &diag), -1);
 	/* NAME:LINE: what is wrong: the text */
-	assert_string_equal(diag, "t:2: kvm_exit without a body (record cut short):        challenge-24797 [003] .... 83184.290416: kvm_exit\n");
+	assert_string_equal(diag, "t:2: kvm_exit without a body (record cut short):        challenge-24797 [003] .... 83184.290416: kvm_exit (--skip-bad skips such lines, counts them and reads on)\n");
 	free(diag);
 	assert_int_equal(c.n, 1);	/* the line before was delivered */
 	assert_int_equal(res.skipped, 0);
+}
+
+/* Fuzz findings (issue 13): one damaged byte must not turn an exit into another event. */
+static void test_damaged_event_name(void **state)
+{
+	static const char *const lines[] = {
+		"a-1 [000] 1.000001: kvm_exit:Xvcpu 0 reason HLT rip 0x1\n",
+		"a-1 [000] 1.000001: kvm_entry:Xvcpu 0, rip 0x1\n",
+		"a-1 [000] 1.000001: kvm:kvm_exit:X reason HLT rip 0x1\n",
+	};
+	char text[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct trace_opts o = { .skip_bad = true };
+		struct collected c = { 0 };
+		struct trace_result res;
+		char *diag = NULL;
+
+		/* a good exit, the damaged line (also with a NUL after the colon), a good exit */
+		for (int nul = 0; nul < 2; nul++) {
+			size_t n = (size_t)snprintf(text, sizeof(text), "%s%s%s",
+				"a-1 [000] 1.000000: kvm_exit: vcpu 0 reason HLT rip 0x1\n", lines[i],
+				"a-1 [000] 1.000002: kvm_exit: vcpu 0 reason HLT rip 0x1\n");
+
+			if (nul)
+				*strchr(strchr(text, '\n') + 1, 'X') = '\0';
+			assert_int_equal(read_bytes(text, n, NULL, &c, &res, &diag), -1);
+			assert_non_null(strstr(diag, "t:2: damaged kvm_exit/kvm_entry record"));
+			assert_non_null(strstr(diag, "--skip-bad"));
+			free(diag);
+			assert_int_equal(c.n, 1);
+			assert_int_equal(read_bytes(text, n, &o, &c, &res, &diag), 0);
+			assert_int_equal(c.n, 2);
+			assert_int_equal(res.skipped, 1);
+			assert_non_null(strstr(diag, "t:2: damaged kvm_exit/kvm_entry record"));
+			free(diag);
+			diag = NULL;
+		}
+	}
+}
+
+/* Fuzz finding: one integer timestamp must not relabel a nanosecond trace as ticks. */
+static void test_timestamp_units_mixed(void **state)
+{
+	const char *ns_first =
+		"a-1 [000] 1.000000: kvm_exit: vcpu 0 reason HLT rip 0x1\n"
+		"a-1 [000] 1000001: kvm_exit: vcpu 0 reason HLT rip 0x1\n"
+		"a-1 [000] 1.000002: kvm_exit: vcpu 0 reason HLT rip 0x1\n";
+	const char *ticks_first =
+		"a-1 [000] 1000000: kvm_exit: vcpu 0 reason HLT rip 0x1\n"
+		"a-1 [000] 1.000001: kvm_exit: vcpu 0 reason HLT rip 0x1\n";
+	struct trace_opts o = { .skip_bad = true };
+	struct collected c = { 0 };
+	struct trace_result res;
+	char *diag = NULL;
+
+	(void)state;
+	assert_int_equal(read_text(ns_first, NULL, &c, &res, &diag), -1);
+	assert_non_null(strstr(diag, "t:2: integer (clock tick) timestamp in a trace of "
+			       "SECONDS.FRACTION timestamps"));
+	free(diag);
+	assert_false(res.ts_counter);
+	c.n = 0;
+	assert_int_equal(read_text(ns_first, &o, &c, &res, &diag), 0);
+	free(diag);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(res.skipped, 1);
+	assert_false(res.ts_counter);
+	c.n = 0;
+	assert_int_equal(read_text(ticks_first, NULL, &c, &res, &diag), -1);
+	assert_non_null(strstr(diag, "t:2: SECONDS.FRACTION timestamp in a trace of integer"));
+	free(diag);
+	assert_true(res.ts_counter);
 }
 
 static void test_malformed_kinds(void **state)
@@ -1249,6 +1336,8 @@ int main(void)
 		cmocka_unit_test(test_nested_not_counted),
 		cmocka_unit_test(test_lost_counted),
 		cmocka_unit_test(test_malformed_strict),
+		cmocka_unit_test(test_damaged_event_name),
+		cmocka_unit_test(test_timestamp_units_mixed),
 		cmocka_unit_test(test_malformed_kinds),
 		cmocka_unit_test(test_skip_bad_lists),
 		cmocka_unit_test(test_wrapped_records_joined),

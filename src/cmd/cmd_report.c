@@ -171,8 +171,8 @@ int cmd_report(int argc, char **argv)
 	if (rc) {
 		/* Keep what was read: print it, marked partial, and fail. */
 		if (in.partial) {
-			snprintf(note, sizeof(note), "PARTIAL: reading stopped at the problem said on "
-				 "stderr; counts cover what came before it%s%s",
+			snprintf(note, sizeof(note), "PARTIAL: the input is damaged or cut (said on "
+				 "stderr); counts cover what could be read%s%s",
 				 in.note[0] ? "; " : "", in.note);
 			r.meta.note = note;
 		}

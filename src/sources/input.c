@@ -59,6 +59,39 @@ static bool peek_recording(FILE *f, struct prefixed *p, FILE **wrapped)
 	return is_rec;
 }
 
+/* What a damaged, cut or unfinished recording lost, in buf (also returned). */
+static const char *recording_note(const struct record_info *ri, char *buf, size_t size)
+{
+	size_t n = 0;
+
+#define ADD(...) (n += (size_t)snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__))
+	buf[0] = '\0';
+	if (ri->header_damaged)
+		ADD("the file header is damaged (start time, pid, source unknown); ");
+	if (ri->nbad) {
+		ADD("%u damaged block%s skipped (%llu bytes, at offset", ri->nbad,
+		    ri->nbad > 1 ? "s" : "", (unsigned long long)ri->bad_bytes);
+		for (unsigned int i = 0; i < ri->nbad && i < RECORD_MAX_BAD_LISTED; i++)
+			ADD("%s %llu", i ? "," : "", (unsigned long long)ri->bad_at[i]);
+		ADD("%s); ", ri->nbad > RECORD_MAX_BAD_LISTED ? ", ..." : "");
+	}
+	if (ri->truncated)
+		ADD("ends inside a block at offset %llu (the recorder was killed?): %llu bytes "
+		    "ignored; ", (unsigned long long)ri->tail_at, (unsigned long long)ri->ignored_bytes);
+	else if (ri->ignored_bytes)
+		ADD("damaged from offset %llu on, no intact block after it: %llu bytes ignored; ",
+		    (unsigned long long)ri->tail_at, (unsigned long long)ri->ignored_bytes);
+	if (!ri->complete)
+		ADD("no trailer (the recorder did not finish): exits after the last block may be "
+		    "missing; ");
+	if (ri->missing)
+		ADD("%llu of the %llu exits written are missing; ", (unsigned long long)ri->missing,
+		    (unsigned long long)ri->written);
+	ADD("%llu exits read", (unsigned long long)ri->events);
+#undef ADD
+	return buf;
+}
+
 int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn, void *ctx,
 	       struct input_info *info, struct es_error *err)
 {
@@ -86,13 +119,11 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 		info->exits = ri.events;
 		info->lost = ri.lost;
 		info->partial = rc != 0 || ri.truncated || ri.damaged;
-		if (ri.truncated || ri.damaged || !ri.complete)
-			snprintf(info->note, sizeof(info->note),
-				 "recording %s: %s%s%s; %llu bytes after the last good block ignored",
-				 path, ri.truncated ? "ends inside a block (the recorder was killed)" : "",
-				 ri.damaged ? " a block failed its checksum" : "",
-				 !ri.complete && !ri.truncated ? "has no trailer (not finished)" : "",
-				 (unsigned long long)ri.ignored_bytes);
+		if (!rc && (ri.truncated || ri.damaged))
+			rc = es_error_set(err, "%s: %s", path, recording_note(&ri, info->note,
+									 sizeof(info->note)));
+		else if (!rc && !ri.complete)
+			recording_note(&ri, info->note, sizeof(info->note));
 	} else {
 		struct trace_result res = { 0 };
 

@@ -15,7 +15,8 @@
 #include "core/event.h"
 #include "sources/trace.h"
 
-#define RECORD_VERSION 1
+#define RECORD_VERSION 2		/* 2: every block header byte under the CRC (1 is read too) */
+#define RECORD_MAX_BAD_LISTED 8		/* damaged regions named one by one */
 #define RECORD_BLOCK_EVENTS 65536	/* a block is written at this many exits, or on flush */
 
 struct record_info {
@@ -30,7 +31,15 @@ struct record_info {
 	bool complete;			/* the trailer was read: the recorder finished */
 	bool truncated;			/* the file ends inside a block (killed while writing) */
 	bool damaged;			/* a block failed its checksum or did not decode */
-	uint64_t ignored_bytes;		/* bytes after the last good block */
+	bool header_damaged;		/* the file header failed its checksum (its fields are 0) */
+	uint64_t ignored_bytes;		/* bytes after the last good block (unreadable tail) */
+	uint64_t tail_at;		/* where that tail starts */
+	unsigned int nbad;		/* damaged regions skipped, the reading going on after */
+	uint64_t bad_at[RECORD_MAX_BAD_LISTED];	 /* their offsets (the first ones) */
+	uint64_t bad_len[RECORD_MAX_BAD_LISTED]; /* and lengths in bytes */
+	uint64_t bad_bytes;		/* bytes in all of them */
+	uint64_t written;		/* trailer: exits written to the file (0 without trailer) */
+	uint64_t missing;		/* written - delivered: exits in damaged blocks */
 	uint64_t kernel_exits;		/* trailer: exits the kernel counted (0 without trailer) */
 };
 
@@ -39,9 +48,11 @@ bool record_is_recording(FILE *f);
 
 /*
  * Read a recording and deliver every exit (EV_EXIT, has_ts, has_dur unless
- * the exit never ended) to fn. A truncated or damaged tail is not an error:
- * what came before it is delivered, info says what was lost, and a notice on
- * diag names it ("NAME: block at offset N ..."). Returns 0; -1 with err
+ * the exit never ended) to fn. Damage is not an error: a block that fails
+ * its checksum (or a damaged file header) is skipped and the reading goes on
+ * with the next intact block (a seekable file; a pipe stops there); a
+ * truncated tail is ignored. info says what was lost and a notice on diag
+ * names each place ("NAME: block at offset N ..."). Returns 0; -1 with err
  * "NAME: ..." when the file is not a readable recording (or no memory); or
  * fn's non-zero value.
  */

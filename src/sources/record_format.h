@@ -9,11 +9,13 @@
  *   event clock, start times, pid, source text, and the CRC-32 of the bytes
  *   before it (at offset 60).
  * - Then blocks, each a BLOCK_HDR_LEN-byte header (BLOCK_MAGIC, type, lengths,
- *   exits, dictionary keys, base time, cumulative lost exits, CRC-32 of the
- *   first 40 bytes and the payload) followed by its zlib payload. The type is
+ *   exits, dictionary keys, base time, cumulative lost exits, 4 reserved
+ *   bytes, CRC-32 of the first 44 bytes and the payload; version 1 had the
+ *   CRC at 40, over 40 bytes) followed by its zlib payload. The type is
  *   BLOCK_EVENTS (a dictionary of struct rec_key then one varint-coded exit
  *   per event, times as zigzag deltas) or BLOCK_TRAILER (the recorder ended).
- * - A reader trusts no payload over MAX_BLOCK_RAW bytes.
+ * - A reader trusts no payload over MAX_BLOCK_RAW bytes, and no count the
+ *   payload cannot back.
  *
  * Changing any of this changes the format: bump RECORD_VERSION (record.h)
  * and docs/record-format.md with it.

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "sources/record.h"
@@ -17,15 +18,23 @@ bool record_is_recording(FILE *f)
 	return n == sizeof(magic) && !memcmp(magic, FILE_MAGIC, 8);
 }
 
-/* Decode one events block's payload and deliver it. */
+/*
+ * Decode one events block's payload; deliver it unless fn is NULL (a dry run
+ * that only checks the encoding, so that a block is delivered whole or not at
+ * all). 0, -2 out of memory, -3 damaged, or fn's value.
+ */
 static int deliver_block(const unsigned char *p, size_t len, uint32_t nevents, uint32_t nkeys,
 			 uint64_t base_ts, trace_event_fn fn, void *ctx, struct record_info *info)
 {
 	const unsigned char *end = p + len;
-	struct rec_key *keys = calloc(nkeys ? nkeys : 1, sizeof(*keys));
+	struct rec_key *keys;
 	uint64_t ts = base_ts;
 	int ret = 0;
 
+	/* A key is at least 5 bytes, an exit 3: the payload must back the counts. */
+	if ((uint64_t)nkeys * 5 > len || (uint64_t)nevents * 3 > len - (uint64_t)nkeys * 5)
+		return -3;
+	keys = calloc(nkeys ? nkeys : 1, sizeof(*keys));
 	if (!keys)
 		return -2;
 	for (uint32_t i = 0; i < nkeys; i++) {
@@ -47,6 +56,8 @@ static int deliver_block(const unsigned char *p, size_t len, uint32_t nevents, u
 			free(keys);
 			return -3;
 		}
+		if (!fn)
+			continue;
 		ts += (uint64_t)rec_unzigzag(delta);
 		ev.ts_ns = ts;
 		ev.has_dur = dur != 0;
@@ -67,12 +78,17 @@ static int deliver_block(const unsigned char *p, size_t len, uint32_t nevents, u
 	return ret;
 }
 
-/* Read and check the file header into info. 0, or -1 with err set. */
+/*
+ * Read and check the file header into info. 0, or -1 with err set. A header
+ * that fails its checksum is not the end: its fields are unknown (said on
+ * diag), the blocks after it carry their own checksums.
+ */
 static int read_file_header(FILE *f, const char *name, struct record_info *info,
-			    struct es_error *err)
+			    const struct es_diag *diag, struct es_error *err)
 {
 	unsigned char hdr[FILE_HDR_LEN];
 	size_t n = fread(hdr, 1, sizeof(hdr), f);
+	bool crc_ok;
 
 	if (n < 8 || memcmp(hdr, FILE_MAGIC, 8))
 		return es_error_set(err, "%s: not an exitstat recording (no EXITREC magic)", name);
@@ -80,21 +96,31 @@ static int read_file_header(FILE *f, const char *name, struct record_info *info,
 		return es_error_set(err, "%s: the recording is cut inside its %d-byte header", name,
 				    FILE_HDR_LEN);
 	info->version = hdr[8] | hdr[9] << 8;
-	if (info->version != RECORD_VERSION)
+	crc_ok = rec_get_u32(hdr + 60) == (uint32_t)crc32(0, hdr, 60);
+	if (!crc_ok) {
+		info->damaged = true;
+		info->header_damaged = true;
+		if (info->version < 1 || info->version > RECORD_VERSION)
+			info->version = RECORD_VERSION;
+		es_diag_say(diag, "%s: the recording's header is damaged (checksum at offset 60): "
+			    "its start time, pid and source are unknown; reading the blocks", name);
+		return 0;
+	}
+	if (info->version < 1 || info->version > RECORD_VERSION)
 		return es_error_set(err, "%s: recording format version %u; this exitstat reads "
-				    "version %d", name, info->version, RECORD_VERSION);
-	if (rec_get_u32(hdr + 60) != (uint32_t)crc32(0, hdr, 60))
-		return es_error_set(err, "%s: the recording's header is damaged (checksum at offset "
-				    "60)", name);
+				    "versions 1 to %d", name, info->version, RECORD_VERSION);
 	info->start_realtime_ns = rec_get_u64(hdr + 16);
 	info->start_ns = rec_get_u64(hdr + 24);
 	info->pid = rec_get_u32(hdr + 32);
 	memcpy(info->source, hdr + 36, 24);
 	info->source[24] = '\0';
+	for (char *c = info->source; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+			*c = '?';
 	return 0;
 }
 
-/* The trailer block's payload: its field count, then lost and kernel exits. 0 or -1. */
+/* The trailer block's payload: its field count, then written, lost and kernel exits. 0 or -1. */
 static int read_trailer(const unsigned char *raw, uint32_t rlen, struct record_info *info)
 {
 	const unsigned char *p = raw, *end = raw + rlen;
@@ -110,34 +136,155 @@ static int read_trailer(const unsigned char *raw, uint32_t rlen, struct record_i
 		if (i < 4)
 			v[i] = x;
 	}
+	info->written = v[0];
 	info->lost = v[1];
 	info->kernel_exits = v[2];
 	info->complete = true;
 	return 0;
 }
 
-/* Say on diag what was lost at the end of the file (offset: the last good block's end). */
-static void report_tail(FILE *f, const char *name, struct record_info *info, uint64_t offset,
-			int ret, const struct es_diag *diag)
-{
-	if (info->damaged || info->truncated) {
-		/* count what follows the last good block */
-		long here = ftell(f);
+/* The reader's state: the file, its size when known, one block's buffers. */
+struct rd {
+	FILE *f;
+	const char *name;
+	unsigned int version;
+	bool seekable;
+	uint64_t size;			/* file size (seekable files) */
+	unsigned char bh[BLOCK_HDR_LEN];
+	unsigned char *comp, *raw;
+	uint32_t type, clen, rlen, nev, nkeys;
+};
 
-		if (here >= 0 && !fseek(f, 0, SEEK_END) && ftell(f) > 0)
-			info->ignored_bytes = (uint64_t)ftell(f) - offset;
-		(void)here;
+enum blk { BLK_OK, BLK_END, BLK_CUT, BLK_BAD, BLK_NOMEM };
+
+/* zlib never inflates by more than about 1032:1. */
+#define ZLIB_MAX_RATIO 1032u
+
+/*
+ * Load the block at the stream's position (offset off): header, checksum,
+ * decompression and a dry decode, so that an OK block can be delivered whole.
+ */
+static enum blk load_block(struct rd *d, uint64_t off)
+{
+	const unsigned char *bh = d->bh;
+	size_t n = fread(d->bh, 1, sizeof(d->bh), d->f);
+	uint32_t crc, want;
+	uLongf got;
+	void *p;
+
+	if (n == 0)
+		return BLK_END;
+	if (n < sizeof(d->bh))
+		return BLK_CUT;
+	d->type = rec_get_u32(bh + 4);
+	d->clen = rec_get_u32(bh + 8);
+	d->rlen = rec_get_u32(bh + 12);
+	d->nev = rec_get_u32(bh + 16);
+	d->nkeys = rec_get_u32(bh + 20);
+	if (rec_get_u32(bh) != BLOCK_MAGIC || d->rlen > MAX_BLOCK_RAW || d->clen > MAX_BLOCK_RAW ||
+	    (uint64_t)d->rlen > (uint64_t)d->clen * ZLIB_MAX_RATIO + 64)
+		return BLK_BAD;
+	/* Version 1 leaves bytes 44-47 out of the checksum: they must be 0. */
+	if (d->version == 1 ? rec_get_u32(bh + 44) != 0 : rec_get_u32(bh + 40) != 0)
+		return BLK_BAD;
+	if (d->seekable && off + sizeof(d->bh) + d->clen > d->size)
+		return BLK_CUT;		/* no allocation for bytes the file does not have */
+	p = realloc(d->comp, d->clen ? d->clen : 1);
+	if (!p)
+		return BLK_NOMEM;
+	d->comp = p;
+	p = realloc(d->raw, d->rlen ? d->rlen : 1);
+	if (!p)
+		return BLK_NOMEM;
+	d->raw = p;
+	if (fread(d->comp, 1, d->clen, d->f) < d->clen)
+		return BLK_CUT;
+	if (d->version == 1) {
+		crc = (uint32_t)crc32(crc32(0, bh, 40), d->comp, d->clen);
+		want = rec_get_u32(bh + 40);
+	} else {
+		crc = (uint32_t)crc32(crc32(0, bh, 44), d->comp, d->clen);
+		want = rec_get_u32(bh + 44);
 	}
+	if (crc != want)
+		return BLK_BAD;
+	got = d->rlen;
+	if (uncompress(d->raw, &got, d->comp, d->clen) != Z_OK || got != d->rlen)
+		return BLK_BAD;
+	if (d->type == BLOCK_EVENTS) {
+		int r = deliver_block(d->raw, d->rlen, d->nev, d->nkeys, 0, NULL, NULL, NULL);
+
+		if (r == -2)
+			return BLK_NOMEM;
+		if (r)
+			return BLK_BAD;
+	} else if (d->type != BLOCK_TRAILER) {
+		return BLK_BAD;
+	}
+	return BLK_OK;
+}
+
+/*
+ * The next intact block after a damaged one: the first BLOCK_MAGIC at or
+ * after from that starts a block passing its checksum. Its offset, or -1.
+ */
+static int64_t resync(struct rd *d, uint64_t from)
+{
+	static const unsigned char magic[4] = { 'E', 'X', 'B', '1' };
+	unsigned char chunk[65536];
+
+	while (from + sizeof(magic) <= d->size) {
+		size_t n, at = 0;
+
+		if (fseeko(d->f, (off_t)from, SEEK_SET))
+			return -1;
+		n = fread(chunk, 1, sizeof(chunk), d->f);
+		if (n < sizeof(magic))
+			return -1;
+		for (;;) {
+			unsigned char *m = memmem(chunk + at, n - at, magic, sizeof(magic));
+			enum blk st;
+
+			if (!m)
+				break;
+			at = (size_t)(m - chunk);
+			if (fseeko(d->f, (off_t)(from + at), SEEK_SET))
+				return -1;
+			st = load_block(d, from + at);
+			if (st == BLK_OK) {
+				if (fseeko(d->f, (off_t)(from + at), SEEK_SET))
+					return -1;
+				return (int64_t)(from + at);
+			}
+			at++;
+			if (fseeko(d->f, (off_t)(from + n), SEEK_SET))
+				return -1;
+		}
+		from += n - (sizeof(magic) - 1);
+	}
+	return -1;
+}
+
+/* Say on diag what was lost (offset: where the unreadable tail starts). */
+static void report_losses(const char *name, struct record_info *info, uint64_t offset, int ret,
+			  const struct es_diag *diag)
+{
+	if (info->written > info->events)
+		info->missing = info->written - info->events;
+	for (unsigned int i = 0; i < info->nbad && i < RECORD_MAX_BAD_LISTED; i++)
+		es_diag_say(diag, "%s: block at offset %llu is damaged (bad magic, checksum or "
+			    "encoding): %llu bytes skipped, reading went on with the next intact "
+			    "block", name, (unsigned long long)info->bad_at[i],
+			    (unsigned long long)info->bad_len[i]);
 	if (info->truncated)
 		es_diag_say(diag, "%s: the recording ends inside a block at offset %llu (the recorder "
 			"was killed?): %llu bytes ignored; the %llu exits before it are complete",
 			name, (unsigned long long)offset, (unsigned long long)info->ignored_bytes,
 			(unsigned long long)info->events);
-	else if (info->damaged)
+	else if (info->ignored_bytes)
 		es_diag_say(diag, "%s: block at offset %llu is damaged (bad magic, checksum or "
-			"encoding): reading stopped there, %llu bytes ignored; the %llu exits "
-			"before it are intact", name, (unsigned long long)offset,
-			(unsigned long long)info->ignored_bytes, (unsigned long long)info->events);
+			"encoding) and no intact block follows: %llu bytes ignored", name,
+			(unsigned long long)offset, (unsigned long long)info->ignored_bytes);
 	else if (!info->complete && !ret)
 		es_diag_say(diag, "%s: no trailer: the recorder did not finish (killed?); exits it "
 			"had not yet written as a block (at most %d) are missing", name,
@@ -147,77 +294,62 @@ static void report_tail(FILE *f, const char *name, struct record_info *info, uin
 int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct record_info *info,
 		const struct es_diag *diag, struct es_error *err)
 {
-	unsigned char bh[BLOCK_HDR_LEN];
-	unsigned char *comp = NULL, *raw = NULL;
+	struct rd d = { .f = f, .name = name };
 	uint64_t offset = FILE_HDR_LEN;
+	struct stat st;
 	int ret = 0;
-	size_t n;
 
 	memset(info, 0, sizeof(*info));
-	if (read_file_header(f, name, info, err))
+	if (read_file_header(f, name, info, diag, err))
 		return -1;
+	d.version = info->version;
+	d.seekable = !fstat(fileno(f), &st) && S_ISREG(st.st_mode) &&
+		     ftello(f) == FILE_HDR_LEN;
+	d.size = d.seekable ? (uint64_t)st.st_size : 0;
 	for (;;) {
-		uint32_t type, clen, rlen, nev, nkeys;
-		uLongf got;
+		enum blk bs = load_block(&d, offset);
+		int64_t next;
 
-		n = fread(bh, 1, sizeof(bh), f);
-		if (n == 0)
+		if (bs == BLK_END)
 			break;
-		if (n < sizeof(bh)) {
-			info->truncated = true;
-			info->ignored_bytes = n;
-			break;
-		}
-		type = rec_get_u32(bh + 4);
-		clen = rec_get_u32(bh + 8);
-		rlen = rec_get_u32(bh + 12);
-		nev = rec_get_u32(bh + 16);
-		nkeys = rec_get_u32(bh + 20);
-		if (rec_get_u32(bh) != BLOCK_MAGIC || rlen > MAX_BLOCK_RAW || clen > MAX_BLOCK_RAW) {
-			info->damaged = true;
-			break;
-		}
-		free(comp);
-		comp = malloc(clen ? clen : 1);
-		free(raw);
-		raw = malloc(rlen ? rlen : 1);
-		if (!comp || !raw) {
+		if (bs == BLK_NOMEM) {
 			ret = es_error_set(err, "%s: out of memory for the block at offset %llu", name,
 					   (unsigned long long)offset);
 			break;
 		}
-		n = fread(comp, 1, clen, f);
-		if (n < clen) {
-			info->truncated = true;
-			info->ignored_bytes = sizeof(bh) + n;
-			break;
-		}
-		if (rec_get_u32(bh + 40) != (uint32_t)crc32(crc32(0, bh, 40), comp, clen)) {
+		if (bs != BLK_OK) {
+			next = d.seekable ? resync(&d, offset + 1) : -1;
+			if (next < 0) {
+				if (bs == BLK_CUT)
+					info->truncated = true;
+				else
+					info->damaged = true;
+				info->tail_at = offset;
+				info->ignored_bytes = d.seekable ? d.size - offset :
+						      sizeof(d.bh) + (bs == BLK_CUT ? 0 : d.clen);
+				break;
+			}
 			info->damaged = true;
-			info->ignored_bytes = sizeof(bh) + clen;
-			break;
-		}
-		got = rlen;
-		if (uncompress(raw, &got, comp, clen) != Z_OK || got != rlen) {
-			info->damaged = true;
-			info->ignored_bytes = sizeof(bh) + clen;
-			break;
+			if (info->nbad < RECORD_MAX_BAD_LISTED) {
+				info->bad_at[info->nbad] = offset;
+				info->bad_len[info->nbad] = (uint64_t)next - offset;
+			}
+			info->nbad++;
+			info->bad_bytes += (uint64_t)next - offset;
+			offset = (uint64_t)next;
+			continue;
 		}
 		info->blocks++;
-		if (rec_get_u64(bh + 32) > info->lost)
-			info->lost = rec_get_u64(bh + 32);
-		if (type == BLOCK_TRAILER) {
-			if (read_trailer(raw, rlen, info)) {
+		if (rec_get_u64(d.bh + 32) > info->lost)
+			info->lost = rec_get_u64(d.bh + 32);
+		if (d.type == BLOCK_TRAILER) {
+			if (read_trailer(d.raw, d.rlen, info)) {
 				info->damaged = true;
 				break;
 			}
-		} else if (type == BLOCK_EVENTS) {
-			ret = deliver_block(raw, rlen, nev, nkeys, rec_get_u64(bh + 24), fn, ctx, info);
-			if (ret == -3) {
-				info->damaged = true;
-				ret = 0;
-				break;
-			}
+		} else {
+			ret = deliver_block(d.raw, d.rlen, d.nev, d.nkeys, rec_get_u64(d.bh + 24), fn,
+					    ctx, info);
 			if (ret == -2) {
 				ret = es_error_set(err, "%s: out of memory for the block at offset %llu",
 						   name, (unsigned long long)offset);
@@ -226,10 +358,10 @@ int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct 
 			if (ret)
 				break;
 		}
-		offset += sizeof(bh) + clen;
+		offset += sizeof(d.bh) + d.clen;
 	}
-	report_tail(f, name, info, offset, ret, diag);
-	free(comp);
-	free(raw);
+	report_losses(name, info, offset, ret, diag);
+	free(d.comp);
+	free(d.raw);
 	return ret;
 }

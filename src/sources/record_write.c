@@ -126,9 +126,10 @@ static int write_block(struct record_writer *w, uint32_t type, const struct rec_
 	rec_put_u32(hdr + 20, nkeys);
 	rec_put_u64(hdr + 24, base_ts);
 	rec_put_u64(hdr + 32, lost);
-	crc = crc32(0, hdr, 40);
+	/* bytes 40-43 reserved (0); version 2: the CRC covers every byte before it */
+	crc = crc32(0, hdr, 44);
 	crc = crc32(crc, w->comp, clen);
-	rec_put_u32(hdr + 40, crc);
+	rec_put_u32(hdr + 44, crc);
 	if (write_all(w, hdr, sizeof(hdr), err) || write_all(w, w->comp, clen, err))
 		return -1;
 	/* A block on disk is whole before the next starts: what a kill can lose is bounded. */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "core/event.h"
 #include "sources/record.h"
@@ -269,13 +270,114 @@ static void test_damaged_block(void **state)
 	fputc(ch ^ 0x40, h);
 	fflush(h);
 	assert_int_equal(read_all(fx, h, "damaged"), 0);
-	assert_int_equal(fx->c.n, 50000);
+	/* the first and third blocks are read: the reading goes on after the damage */
+	assert_int_equal(fx->c.n, 100000);
+	assert_int_equal(fx->c.ev[50000].ts_ns, fx->ev[100000].ts_ns);
 	assert_true(fx->info.damaged);
+	assert_int_equal(fx->info.nbad, 1);
+	assert_int_equal(fx->info.bad_at[0], second);
 	/* The notice names the block by its offset: where the second block starts. */
 	snprintf(want, sizeof(want), "damaged: block at offset %ld is damaged", second);
 	assert_non_null(strstr(fx->notes, want));
 	fclose(h);
 	fclose(g);
+}
+
+/* Overwrite len bytes at off of f with b. */
+static void poke(FILE *f, long off, const void *b, size_t len)
+{
+	fseek(f, off, SEEK_SET);
+	assert_int_equal(fwrite(b, 1, len, f), len);
+	fflush(f);
+}
+
+/* Set the block at off's CRC right again after poking its header (version 2). */
+static void fix_crc(FILE *f, long off)
+{
+	unsigned char bh[48], *comp;
+	uint32_t clen, crc;
+
+	fseek(f, off, SEEK_SET);
+	assert_int_equal(fread(bh, 1, 48, f), 48);
+	clen = bh[8] | bh[9] << 8 | bh[10] << 16 | (uint32_t)bh[11] << 24;
+	comp = malloc(clen);
+	assert_non_null(comp);
+	assert_int_equal(fread(comp, 1, clen, f), clen);
+	crc = (uint32_t)crc32(crc32(0, bh, 44), comp, clen);
+	free(comp);
+	poke(f, off + 44, (unsigned char[]){ crc, crc >> 8, crc >> 16, crc >> 24 }, 4);
+}
+
+/*
+ * Fuzz finding (issue 13): a block header whose key or exit count the payload
+ * cannot back (nkeys 0xffffffff asked for 80 GB) is damage, never an
+ * allocation; even with its CRC made right again.
+ */
+static void test_counts_beyond_payload(void **state)
+{
+	struct fixture *fx = *state;
+	FILE *g = write_stream(fx->ev, N_KILLED, 3, false, 50000);
+	FILE *h = cut(g, ftell(g));
+
+	poke(h, 64 + 20, "\xff\xff\xff\xff", 4);	/* the first block's nkeys */
+	fix_crc(h, 64);
+	assert_int_equal(read_all(fx, h, "nkeys"), 0);
+	assert_int_equal(fx->c.n, 100000);
+	assert_int_equal(fx->info.nbad, 1);
+	assert_int_equal(fx->info.bad_at[0], 64);
+	poke(h, 64 + 20, "\x01\0\0\0", 4);		/* 1 key, but 4 billion exits */
+	poke(h, 64 + 16, "\xff\xff\xff\x7f", 4);
+	fix_crc(h, 64);
+	assert_int_equal(read_all(fx, h, "nev"), 0);
+	assert_int_equal(fx->c.n, 100000);
+	assert_int_equal(fx->info.nbad, 1);
+	fclose(h);
+	fclose(g);
+}
+
+/* Version 2 puts every block header byte under the CRC: a flipped reserved byte is damage. */
+static void test_reserved_bytes_checked(void **state)
+{
+	struct fixture *fx = *state;
+	FILE *g = write_stream(fx->ev, N_KILLED, 3, false, 50000);
+	FILE *h = cut(g, ftell(g));
+
+	poke(h, 64 + 40, "\x01", 1);
+	assert_int_equal(read_all(fx, h, "reserved"), 0);
+	assert_int_equal(fx->c.n, 100000);
+	assert_int_equal(fx->info.nbad, 1);
+	fclose(h);
+	fclose(g);
+}
+
+/*
+ * Version 1 (docs/worked-example/ide/boot.rec, a real recording of 122096
+ * exits, report.json) is still read; a damaged file header does not stop the
+ * blocks being read.
+ */
+static void test_version1_and_damaged_header(void **state)
+{
+	struct fixture *fx = *state;
+	FILE *f = fopen(SRCDIR "/docs/worked-example/ide/boot.rec", "r");
+	FILE *h;
+	long size;
+
+	assert_non_null(f);
+	assert_int_equal(read_all(fx, f, "boot.rec"), 0);
+	assert_int_equal(fx->info.version, 1);
+	assert_int_equal(fx->c.n, 122096);
+	assert_true(fx->info.complete);
+	assert_false(fx->info.damaged);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	h = cut(f, size);
+	poke(h, 40, "\xff", 1);	/* inside the source text */
+	assert_int_equal(read_all(fx, h, "hdr"), 0);
+	assert_int_equal(fx->c.n, 122096);
+	assert_true(fx->info.header_damaged);
+	assert_non_null(strstr(fx->notes, "hdr: the recording's header is damaged"));
+	fclose(h);
+	fclose(f);
 }
 
 static void test_text_is_not_a_recording(void **state)
@@ -300,6 +402,9 @@ int main(void)
 		cmocka_unit_test(test_killed_inside_last_block),
 		cmocka_unit_test(test_killed_inside_first_header),
 		cmocka_unit_test(test_damaged_block),
+		cmocka_unit_test(test_counts_beyond_payload),
+		cmocka_unit_test(test_reserved_bytes_checked),
+		cmocka_unit_test(test_version1_and_damaged_header),
 		cmocka_unit_test(test_text_is_not_a_recording),
 	};
 

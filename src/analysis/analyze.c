@@ -651,6 +651,33 @@ static void widen_auto_windows(struct analysis *a)
 }
 
 /*
+ * The output is bounded by the input: a fixed --window may give at most
+ * ANALYZE_WINDOWS_PER_EXIT windows per timestamped exit (ANALYZE_MIN_WINDOW_CAP
+ * for any trace), so a 12 KB trace cannot print 364 MB of mostly empty
+ * windows. 0, or -1 with err naming the cap and a width that fits.
+ */
+static int check_window_cap(const struct analysis *a, struct es_error *err)
+{
+	uint64_t total = 0, cap;
+	double span_s;
+
+	for (size_t r = 0; r < a->nreasons; r++)
+		total += a->reasons[r].count;
+	cap = total * ANALYZE_WINDOWS_PER_EXIT;
+	if (cap < ANALYZE_MIN_WINDOW_CAP)
+		cap = ANALYZE_MIN_WINDOW_CAP;
+	if (a->nwin <= cap)
+		return 0;
+	span_s = (double)(a->t_last - a->t0) / 1e9;
+	return es_error_set(err, "--window %.6f s cuts the trace's %.6f s into %zu windows, more "
+			    "than the %llu allowed for its %llu timestamped exits (%d per exit, at "
+			    "least %d); choose --window %.6f or wider", a->width_ns / 1e9, span_s,
+			    a->nwin, (unsigned long long)cap, (unsigned long long)total,
+			    ANALYZE_WINDOWS_PER_EXIT, ANALYZE_MIN_WINDOW_CAP,
+			    span_s / (double)cap * 1.001);
+}
+
+/*
  * Each window's duration (the last one covers last_cover ns when set), the
  * prefix sums over windows of counts per reason, exits and seconds, and each
  * window's rate. All arrays are allocated by the caller.
@@ -815,6 +842,8 @@ int analysis_finish(struct analysis *a, struct es_error *err)
 
 	widen_auto_windows(a);
 	fold_last_window(a, &last_cover);
+	if (check_window_cap(a, err))
+		return -1;
 	n = a->nwin;
 	a->win_dur_s = malloc(n * sizeof(double));
 	rates = malloc(n * sizeof(double));

@@ -29,6 +29,9 @@
 #define ANALYZE_MIN_PHASE_WINDOWS 3
 /* A --window so small that the trace needs more windows than this is refused. */
 #define ANALYZE_MAX_WINDOWS (1u << 17)
+/* ... and once read, if it gives more than this many windows per exit (and more than the cap). */
+#define ANALYZE_WINDOWS_PER_EXIT 4
+#define ANALYZE_MIN_WINDOW_CAP 1000
 /* Segmentation starts from at most this many blocks of windows (keeps it O(n^2) cheap). */
 #define ANALYZE_MAX_BLOCKS 2000
 

@@ -142,6 +142,37 @@ static void test_manual_window_and_limit(void **state)
 	analysis_fini(&a);
 }
 
+/*
+ * Fuzz finding (issue 13): 44 exits, the last few 39 s later, with 0.3 ms
+ * windows printed 364 MB of JSON. The windows are capped by the exits (4
+ * each, 1000 at least) with an error naming the cap and a width that fits.
+ */
+static void test_windows_bounded_by_input(void **state)
+{
+	struct analysis a;
+	struct es_error err = { "" };
+
+	(void)state;
+	init(&a, 300000);
+	for (uint64_t i = 0; i < 40; i++)
+		exit_at(&a, 7, T0 + i * 250000, ISA_SVM, SVM_IOIO);
+	for (uint64_t i = 0; i < 4; i++)
+		exit_at(&a, 7, T0 + 39 * S + i * 250000, ISA_SVM, SVM_IOIO);
+	assert_int_equal(analysis_finish(&a, &err), -1);
+	assert_non_null(strstr(err.msg, "more than the 1000 allowed for its 44 timestamped exits"));
+	assert_non_null(strstr(err.msg, "choose --window 0.039"));
+	analysis_fini(&a);
+	/* the width it suggests is taken */
+	init(&a, 39040000);
+	for (uint64_t i = 0; i < 40; i++)
+		exit_at(&a, 7, T0 + i * 250000, ISA_SVM, SVM_IOIO);
+	for (uint64_t i = 0; i < 4; i++)
+		exit_at(&a, 7, T0 + 39 * S + i * 250000, ISA_SVM, SVM_IOIO);
+	assert_int_equal(analysis_finish(&a, &err), 0);
+	assert_true(a.nwin <= 1000);
+	analysis_fini(&a);
+}
+
 /* Time in exit per window and reason adds up to the counting core's per-reason totals. */
 static void test_time_in_exit_matches_accum(void **state)
 {
@@ -503,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_auto_windows_double),
 		cmocka_unit_test(test_sparse_trace_gets_wider_windows),
 		cmocka_unit_test(test_manual_window_and_limit),
+		cmocka_unit_test(test_windows_bounded_by_input),
 		cmocka_unit_test(test_time_in_exit_matches_accum),
 		cmocka_unit_test(test_timeline_time_from_pairing),
 		cmocka_unit_test(test_filter_and_vmx_basic_reason),

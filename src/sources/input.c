@@ -78,10 +78,15 @@ static const char *recording_note(const struct record_info *ri, char *buf, size_
 	if (ri->truncated)
 		ADD("ends inside a block at offset %llu (the recorder was killed?): %llu bytes "
 		    "ignored; ", (unsigned long long)ri->tail_at, (unsigned long long)ri->ignored_bytes);
+	else if (ri->ignored_bytes && ri->stream)
+		ADD("damaged at offset %llu, where the reading of the stream stopped; ",
+		    (unsigned long long)ri->tail_at);
 	else if (ri->ignored_bytes)
 		ADD("damaged from offset %llu on, no intact block after it: %llu bytes ignored; ",
 		    (unsigned long long)ri->tail_at, (unsigned long long)ri->ignored_bytes);
-	if (!ri->complete)
+	if (ri->stream && ri->ignored_bytes && !ri->truncated)
+		ADD("what follows is unread; ");
+	else if (!ri->complete)
 		ADD("no trailer (the recorder did not finish): exits after the last block may be "
 		    "missing; ");
 	if (ri->missing)

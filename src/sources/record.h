@@ -34,6 +34,7 @@ struct record_info {
 	bool header_damaged;		/* the file header failed its checksum (its fields are 0) */
 	uint64_t ignored_bytes;		/* bytes after the last good block (unreadable tail) */
 	uint64_t tail_at;		/* where that tail starts */
+	bool stream;			/* not a regular file: no search past damage */
 	unsigned int nbad;		/* damaged regions skipped, the reading going on after */
 	uint64_t bad_at[RECORD_MAX_BAD_LISTED];	 /* their offsets (the first ones) */
 	uint64_t bad_len[RECORD_MAX_BAD_LISTED]; /* and lengths in bytes */

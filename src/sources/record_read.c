@@ -267,7 +267,7 @@ static int64_t resync(struct rd *d, uint64_t from)
 
 /* Say on diag what was lost (offset: where the unreadable tail starts). */
 static void report_losses(const char *name, struct record_info *info, uint64_t offset, int ret,
-			  const struct es_diag *diag)
+			  bool seekable, const struct es_diag *diag)
 {
 	if (info->written > info->events)
 		info->missing = info->written - info->events;
@@ -281,6 +281,10 @@ static void report_losses(const char *name, struct record_info *info, uint64_t o
 			"was killed?): %llu bytes ignored; the %llu exits before it are complete",
 			name, (unsigned long long)offset, (unsigned long long)info->ignored_bytes,
 			(unsigned long long)info->events);
+	else if (info->ignored_bytes && !seekable)
+		es_diag_say(diag, "%s: block at offset %llu is damaged (bad magic, checksum or "
+			"encoding): reading stopped there (a stream cannot be searched for the next "
+			"intact block; give the file itself)", name, (unsigned long long)offset);
 	else if (info->ignored_bytes)
 		es_diag_say(diag, "%s: block at offset %llu is damaged (bad magic, checksum or "
 			"encoding) and no intact block follows: %llu bytes ignored", name,
@@ -306,6 +310,7 @@ int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct 
 	d.seekable = !fstat(fileno(f), &st) && S_ISREG(st.st_mode) &&
 		     ftello(f) == FILE_HDR_LEN;
 	d.size = d.seekable ? (uint64_t)st.st_size : 0;
+	info->stream = !d.seekable;
 	for (;;) {
 		enum blk bs = load_block(&d, offset);
 		int64_t next;
@@ -360,7 +365,7 @@ int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct 
 		}
 		offset += sizeof(d.bh) + d.clen;
 	}
-	report_losses(name, info, offset, ret, diag);
+	report_losses(name, info, offset, ret, d.seekable, diag);
 	free(d.comp);
 	free(d.raw);
 	return ret;

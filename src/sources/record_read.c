@@ -257,8 +257,6 @@ static int64_t resync(struct rd *d, uint64_t from)
 				return (int64_t)(from + at);
 			}
 			at++;
-			if (fseeko(d->f, (off_t)(from + n), SEEK_SET))
-				return -1;
 		}
 		from += n - (sizeof(magic) - 1);
 	}

@@ -306,7 +306,7 @@ cmd_boot() {
 	start=$(date +%s.%N)
 	# ttyS0 is the console (streamed to stdout and the log); ttyS1 carries only
 	# the results, so kernel messages can never interleave with them.
-	local qrc=0 append_all="console=ttyS0 panic=-1 loglevel=4 $append"
+	local qrc=0 append_all="console=ttyS0,115200 panic=-1 loglevel=4 $append"
 	set +e
 	if [[ $ISA == vmx ]]; then
 		boot_bochs "$results" "$kernel" "$initrd" "$append_all" "$raw" "$log"
@@ -420,10 +420,13 @@ boot_bochs() {
 	# term needs a terminal: script(1) gives it one (no socket, unlike rfb).
 	# Bochs ignores SIGTERM, so timeout -k.
 	TERM=vt100 timeout --kill-after=10 "$timeout_s" script -qfec \
-		"bochs -q -f $work/bochsrc -rc $work/rc" /dev/null </dev/null >"$work/screen" 2>&1
+		"bochs -q -f $work/bochsrc -rc $work/rc" /dev/null </dev/null >"$work/screen" 2>&1 &
+	local bpid=$!
+	# The console streams to stdout as it comes, like the SVM bed's.
+	tail -n +1 -f --pid=$bpid "$log" 2>/dev/null | stdbuf -oL tr -d '\r'
+	wait $bpid
 	brc=$?
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
-	cat "$log"
 	((brc == 124 || brc == 137)) && return $brc
 	return 0
 }

@@ -202,7 +202,12 @@ check_scenario() {
 	fi
 
 	# Names: exitstat's name of each code it counted is the kernel uapi's.
-	local bad_names
+	local bad_names nvmx
+	nvmx=$(jq '[.reasons[] | select(.isa == "vmx")] | length' "$esj" 2>/dev/null)
+	if ! ((nvmx > 0)); then
+		bad "$name: exitstat's report has no VMX reasons: no names or times to check ($(head -c 300 "$dir/exitstat.err" 2>/dev/null))"
+		return
+	fi
 	bad_names=$(jq -r '.reasons[] | select(.isa == "vmx") | "\(.code) \(.name)"' "$esj" 2>/dev/null |
 		while read -r code nm; do [[ $nm == "${UAPI[$code]:-}" ]] || echo "$code: exitstat '$nm', asm/vmx.h '${UAPI[$code]:-none}'"; done)
 	[[ -z $bad_names ]] && ok "$name: exitstat's reason names == asm/vmx.h's" || bad "$name: reason names differ: $bad_names"

@@ -7,3 +7,8 @@ CHECKS += check-vmx
 # traces and recordings runs on the host.
 check-vmx: $(BUILD)/static/exitgen $(BUILD)/static/exitstat $(BUILD)/exitstat
 	@bash tests/realkvm/check.sh --vmx
+
+# Regenerates tests/fixtures/bed-vmx/ from a fresh VMX bed run (not part of `make check`).
+.PHONY: vmx-fixtures
+vmx-fixtures: $(BUILD)/static/exitgen
+	@bash tests/realkvm/make-fixtures.sh --vmx

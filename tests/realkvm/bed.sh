@@ -8,7 +8,7 @@
 #   bed.sh [--vmx] SUBCOMMAND ...      --vmx: the VMX bed (Bochs, kvm_intel)
 #   bed.sh kernel                      fetch + unpack the kernel (cached); prints its dir
 #   bed.sh initramfs -o FILE [opts]    build a busybox-static initramfs with a guest job
-#   bed.sh boot --initrd FILE [opts]   boot it under TCG, bring the job's files back
+#   bed.sh boot --initrd FILE [opts]   boot it (QEMU TCG; Bochs with --vmx), bring the job's files back
 #   bed.sh run --script FILE [opts]    initramfs + boot in one go
 #   bed.sh extract CAPTURE DIR         unpack a results block from a serial capture
 #
@@ -222,7 +222,6 @@ cmd_initramfs() {
 			echo "$m" >>"$root/etc/bed/modules"
 		done
 		basename "$kdir" >"$root/etc/bed/kernel-release"
-		echo "$ISA" >"$root/etc/bed/isa"
 		tr '\n' ' ' <"$kdir/package" >"$root/etc/bed/kernel-package"
 	fi
 
@@ -427,6 +426,11 @@ boot_bochs() {
 	wait $bpid
 	brc=$?
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+	# What Bochs itself said (its terminal and its log), when the guest did not finish.
+	if ! grep -q '^BED-JOB-EXIT ' "$log"; then
+		sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$work/screen" | tr -d '\r' >"$results/bochs-screen.txt"
+		note "Bochs ended (status $brc) before the guest finished; it said: $(grep -v '^[[:space:]]*$' "$results/bochs-screen.txt" | tail -n 3 | tr '\n' ' ')$(grep -h '>>PANIC<<' "$results/bochs.log" 2>/dev/null | tail -n 1)"
+	fi
 	((brc == 124 || brc == 137)) && return $brc
 	return 0
 }

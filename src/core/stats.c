@@ -153,7 +153,7 @@ void exit_counts_add_time(struct exit_counts *c, uint64_t ns)
 	c->hist[hist_bucket(ns)]++;
 }
 
-static void counts_add(struct exit_counts *d, const struct exit_counts *a)
+void exit_counts_add(struct exit_counts *d, const struct exit_counts *a)
 {
 	d->count += a->count;
 	d->timed += a->timed;
@@ -175,7 +175,7 @@ int stats_merge(struct stats *dst, const struct stats *src)
 		c = stats_counts(dst, &e->key);
 		if (!c)
 			return -1;
-		counts_add(c, &e->c);
+		exit_counts_add(c, &e->c);
 	}
 	dst->total += src->total;
 	dst->lost += src->lost;
@@ -239,7 +239,7 @@ size_t stats_by_reason(const struct stats *s, const struct stats_filter *f,
 			stats_free(by);
 			return (size_t)-1;
 		}
-		counts_add(c, &e->c);
+		exit_counts_add(c, &e->c);
 	}
 	rows = calloc(by->used ? by->used : 1, sizeof(*rows));
 	if (!rows) {

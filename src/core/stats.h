@@ -67,6 +67,9 @@ int stats_add_count(struct stats *s, const struct exit_key *key, uint64_t n);
 /* Record one exit's time in exit on its counters. */
 void exit_counts_add_time(struct exit_counts *c, uint64_t ns);
 
+/* Add a's counts into d (max: the larger). */
+void exit_counts_add(struct exit_counts *d, const struct exit_counts *a);
+
 /* Add all of src into dst (counts, histograms, window, lost). 0 or -1 (no memory). */
 int stats_merge(struct stats *dst, const struct stats *src);
 

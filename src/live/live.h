@@ -34,6 +34,7 @@ struct live_opts {
 	bool verbose;		/* libbpf's own messages on stderr */
 	bool no_event_mix;	/* do not count the other kvm events at all */
 	bool bpf_tracepoint;	/* BPF: the classic tracepoint even where tp_btf works */
+	bool no_time;		/* count only: no kvm_entry, no time in exit */
 };
 
 typedef int (*live_exit_fn)(void *ctx, const struct exit_event *e);

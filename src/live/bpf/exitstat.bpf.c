@@ -232,8 +232,8 @@ static __always_inline __u32 vcpu_id(struct kvm_vcpu___x *vcpu, __u32 field)
 /*
  * One exit: counted at once (the counts are exact at every moment), kept in
  * the thread's storage until its entry gives the time. Per exit: one
- * task-storage lookup and one array lookup (both inlined by the verifier on
- * recent kernels); the vCPU id and the row only when the thread's vCPU changes.
+ * task-storage lookup (a helper call) and one array lookup (inlined by the
+ * verifier); the vCPU id and the row only when the thread's vCPU changes.
  */
 static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu___x *vcpu,
 				    __u32 vcpu_field, __u32 isa, __u32 reason)

@@ -2,9 +2,9 @@
 /*
  * Live collection of kvm_exit / kvm_entry from the running kernel, through
  * one of two backends:
- *  - BPF (live_bpf.c): aggregates in the kernel, per-CPU maps keyed by
- *    (pid, vCPU, ISA, reason) with a log2 time-in-exit histogram; in record
- *    mode also streams every exit through a ring buffer.
+ *  - BPF (live_bpf.c): aggregates in the kernel, one row of counts per vCPU
+ *    thread by exit-reason slot, with a log2 time-in-exit histogram; in
+ *    record mode also streams every exit through a ring buffer.
  *  - perf (live_perf.c): perf_event_open on the same tracepoints, sampling
  *    every event with PERF_SAMPLE_RAW, counted in user space.
  * Both also count the other kvm events (the "event mix"), so a KVM whose

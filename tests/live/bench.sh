@@ -12,6 +12,7 @@
 # tool's count of kvm_exit against the guest kernel's hist trigger.
 # usage: bench.sh [--rounds N] [--results DIR] [--report-only]
 #   BENCH_CPUID / BENCH_IO: the exits of each workload (default 100000)
+#   BENCH_TOOLS: a subset of the tools ("none" must be in it)
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -27,7 +28,7 @@ while (($#)); do
 	esac
 done
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "bench-live: --rounds $rounds: not a positive count" >&2; exit 2; }
-TOOLS="none exitstat no-time bpf-tp es-perf record perf-stat perf-record perf-kvm bpftrace hist floor"
+TOOLS=${BENCH_TOOLS:-"none exitstat no-time bpf-tp es-perf record perf-stat perf-record perf-kvm bpftrace hist floor"}
 WORKLOADS="cpuid --mode 64 cpuid:${BENCH_CPUID:-100000}
 io --mode 64 out:${BENCH_IO:-100000}"
 

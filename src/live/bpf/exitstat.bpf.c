@@ -235,16 +235,51 @@ static __always_inline __u32 vcpu_id(struct kvm_vcpu___x *vcpu, __u32 field)
  * task-storage lookup (a helper call) and one array lookup (inlined by the
  * verifier); the vCPU id and the row only when the thread's vCPU changes.
  */
+/*
+ * --no-time: the thread's row without task storage. The last vCPU thread
+ * that exited on this CPU, with its row; a different thread (or vCPU) looks
+ * its row up in row_index once and takes the slot. Tracepoint probes run
+ * with preemption off, so no other exit runs on this CPU meanwhile.
+ */
+struct live_last {
+	__u64 pid_tgid;
+	struct live_thread t;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct live_last);
+} last_thread SEC(".maps");
+
+/* The thread's state (timing: task storage; --no-time: this CPU's last thread); NULL: none. */
+static __always_inline struct live_thread *thread_of(__u64 pid_tgid, __u64 tag)
+{
+	struct live_last *l;
+	__u32 zero = 0;
+
+	if (timing)
+		return bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
+					    BPF_LOCAL_STORAGE_GET_F_CREATE);
+	l = bpf_map_lookup_elem(&last_thread, &zero);
+	if (!l)
+		return NULL;
+	if (l->pid_tgid != pid_tgid) {
+		l->pid_tgid = pid_tgid;
+		l->t.tag = 0;	/* another thread: find its row */
+	}
+	return &l->t;
+}
+
 static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu___x *vcpu,
 				    __u32 vcpu_field, __u32 isa, __u32 reason)
 {
-	struct live_thread *t;
+	struct live_thread *t = thread_of(pid_tgid, tag);
 	struct live_counts *c;
 	struct live_key key;
 	__u32 slot = live_slot(isa, reason);
 
-	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!t) {
 		/* No storage (out of memory, or re-entered on this CPU): hash, untimed. */
 		key.pid = pid_tgid >> 32;

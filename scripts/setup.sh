@@ -13,7 +13,9 @@ PKGS=(
 	libjson-c-dev                       # JSON output and input
 	linux-libc-dev                      # asm/vmx.h, asm/svm.h for the catalogue test
 	qemu-system-x86 busybox-static cpio xz-utils jq kmod  # the real-KVM bed
-	trace-cmd linux-perf                # real traces for the bed's fixtures
+	bochs bochsbios vgabios bochs-term xorriso isolinux syslinux-common  # the VMX bed (kvm_intel under Bochs)
+	trace-cmd linux-perf                # real traces for the bed's fixtures; perf: a peer in bench-live
+	bpftrace                            # a peer in bench-live (copied into the bed)
 	libxml2-utils librsvg2-bin          # plot tests (xmllint, rsvg-convert)
 	libclang-rt-14-dev                  # make fuzz, check-fuzz: libFuzzer and the sanitizers for clang
 	linux-source-6.12 bc bison flex libssl-dev ccache  # kernel/: the KVM patch series' build and boot checks

@@ -15,6 +15,7 @@ PKGS=(
 	qemu-system-x86 busybox-static cpio xz-utils jq kmod  # the real-KVM bed
 	trace-cmd linux-perf                # real traces for the bed's fixtures
 	libxml2-utils librsvg2-bin          # plot tests (xmllint, rsvg-convert)
+	groff-base man-db bsdextrautils     # the man page check (groff, man -l, col)
 	linux-source-6.12 bc bison flex libssl-dev ccache  # kernel/: the KVM patch series' build and boot checks
 )
 

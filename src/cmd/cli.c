@@ -223,15 +223,15 @@ static int check_required(const struct cli_cmd *cmd, const struct getopt_tables 
 
 static int check_operands(const struct cli_cmd *cmd, int argc, char **argv, int first)
 {
-	int n = argc - first;
-	const char *what;
+	int n = argc - first, most = cmd->operands == CLI_NONE ? 0 : 1;
 
-	if ((cmd->operands == CLI_ONE && n == 1) || cmd->operands == CLI_COMMAND ||
-	    (cmd->operands == CLI_MAYBE_ONE && n <= 1) || (cmd->operands == CLI_NONE && !n))
+	if (cmd->operands == CLI_COMMAND || (n <= most && (n || cmd->operands != CLI_ONE)))
 		return 0;
-	what = cmd->operands == CLI_ONE && !n ? "missing operand" : "unexpected operand";
-	fprintf(stderr, "exitstat %s: %s%s%s%s (usage: exitstat %s %s)\n", cmd->title, what,
-		n ? " '" : "", n ? argv[argc - 1] : "", n ? "'" : "", cmd->title, cmd->synopsis);
+	if (n > most)
+		fprintf(stderr, "exitstat %s: unexpected operand '%s'", cmd->title, argv[first + most]);
+	else
+		fprintf(stderr, "exitstat %s: missing operand", cmd->title);
+	fprintf(stderr, " (usage: exitstat %s %s)\n", cmd->title, cmd->synopsis);
 	return -1;
 }
 

@@ -83,6 +83,11 @@ int cmd_help(int argc, char **argv)
 
 	if (first < 0)
 		return cli_end_status(first);
+	if ((h.what == OPT_MAN || h.what == OPT_LIST) && first < argc) {
+		fprintf(stderr, "exitstat help: --%s takes no CMD\n", h.what == OPT_MAN ? "man" :
+			"list-options");
+		return EXIT_USAGE;
+	}
 	if (h.what == OPT_MAN || h.what == OPT_LIST) {
 		(h.what == OPT_MAN ? cli_man : cli_list_options)(stdout, exitstat_commands);
 		return EXIT_OK;

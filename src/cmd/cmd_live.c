@@ -71,9 +71,7 @@ struct live_cmd {
 	bool events, batch, redraw;
 	FILE *out;
 	const char *out_name;
-	struct live_src *src;	/* col.src once attached */
 	struct stats *stats;
-	double start;		/* col.start */
 	unsigned int seq;
 	char source[256];
 };
@@ -84,9 +82,9 @@ static void print_event_mix(struct live_cmd *c, bool exit_fired, const char *mes
 	unsigned int n = live_event_count();
 	uint64_t counts[n];
 	bool attached[n];
-	double secs = live_now() - c->start;
+	double secs = live_now() - c->col.start;
 
-	live_events(c->src, counts, attached);
+	live_events(c->col.src, counts, attached);
 	if (c->ro.format == FMT_JSON) {
 		fprintf(c->out, "{\"source\":\"%s\",\"kvm_exit_fired\":%s,\"seconds\":%.3f,",
 			c->source, exit_fired ? "true" : "false", secs);
@@ -127,7 +125,7 @@ static uint64_t other_kvm_events(struct live_cmd *c)
 	uint64_t counts[n], sum = 0;
 	bool attached[n];
 
-	live_events(c->src, counts, attached);
+	live_events(c->col.src, counts, attached);
 	for (unsigned int i = 1; i < n; i++)	/* 0 is kvm_exit */
 		sum += counts[i];
 	return sum;
@@ -142,7 +140,7 @@ static int print_report(struct live_cmd *c, bool final)
 	uint64_t untimed = 0;
 	char lost_note[1024], note[1536];
 
-	if (live_read(c->src, c->stats) || live_counters(c->src, &lc)) {
+	if (live_read(c->col.src, c->stats) || live_counters(c->col.src, &lc)) {
 		fprintf(stderr, "exitstat: reading the live counts failed\n");
 		return -1;
 	}
@@ -152,10 +150,10 @@ static int print_report(struct live_cmd *c, bool final)
 	m.clock = "ns";
 	m.final = final;
 	m.seq = final ? 0 : ++c->seq;
-	m.window_s = live_now() - c->start;
+	m.window_s = live_now() - c->col.start;
 	m.unpaired = untimed;
-	m.note = live_note(c->src);
-	live_lost_note(c->src, lost_note, sizeof(lost_note));
+	m.note = live_note(c->col.src);
+	live_lost_note(c->col.src, lost_note, sizeof(lost_note));
 	if (lost_note[0]) {
 		snprintf(note, sizeof(note), "%s%s%s", m.note ? m.note : "", m.note ? "; " : "",
 			 lost_note);
@@ -188,13 +186,13 @@ static int print_final(struct live_cmd *c)
 	struct live_counters lc;
 	char msg[512];
 
-	live_counters(c->src, &lc);
+	live_counters(c->col.src, &lc);
 	if (lc.exits == 0 && other_kvm_events(c) > 0) {
 		snprintf(msg, sizeof(msg),
 			 "kvm:kvm_exit never fired in %.1f s while other KVM events did: this "
 			 "KVM%s does not report VM exits through kvm_exit, so there is no "
 			 "per-reason exit table; these are the KVM events that fired",
-			 live_now() - c->start,
+			 live_now() - c->col.start,
 			 access("/sys/module/kvm_pvm", F_OK) == 0 ? " (kvm_pvm)" : "");
 		if (c->out != stdout)
 			fprintf(stderr, "exitstat: %s\n", msg);
@@ -262,13 +260,12 @@ static void describe_source(struct live_cmd *c)
 {
 	struct collect *col = &c->col;
 
-	c->src = col->src;
 	/* With -p the report's filter names the pid; a command's pid is only said here. */
 	if (col->lo.pid && col->have_child)
 		snprintf(c->source, sizeof(c->source), "%s, pid %u and the processes it forks",
-			 live_source(c->src), col->lo.pid);
+			 live_source(col->src), col->lo.pid);
 	else
-		snprintf(c->source, sizeof(c->source), "%s", live_source(c->src));
+		snprintf(c->source, sizeof(c->source), "%s", live_source(col->src));
 	/* A command's children are counted too (the kernel side filters): show every pid. */
 	c->ro.filter.pid = col->lo.pid && !col->have_child ? col->lo.pid : STATS_PID_ANY;
 }
@@ -303,7 +300,7 @@ static int check_counters(struct live_cmd *c, struct live_loop *l, double now)
 
 	if (!c->every && l->mix_stopped && (l->probe_said || now < l->probe_at))
 		return 0;
-	live_counters(c->src, &lc);
+	live_counters(c->col.src, &lc);
 	if (c->every && lc.exits >= l->every_next) {
 		if (print_report(c, false))
 			return -1;
@@ -311,7 +308,7 @@ static int check_counters(struct live_cmd *c, struct live_loop *l, double now)
 	}
 	if (lc.exits && !l->mix_stopped && !c->events) {
 		/* kvm_exit fires: the mix is not needed and costs on every exit. */
-		live_stop_events(c->src);
+		live_stop_events(c->col.src);
 		l->mix_stopped = true;
 	}
 	probe_note(c, l, &lc, now);
@@ -321,13 +318,13 @@ static int check_counters(struct live_cmd *c, struct live_loop *l, double now)
 /* Until stopped: poll, and print the reports -d and --every ask for. */
 static int live_loop(struct live_cmd *c)
 {
-	struct live_loop l = { .probe_at = c->start + PROBE_SECONDS, .every_next = c->every,
-			       .next_print = c->delay ? c->start + c->delay : 0 };
+	struct live_loop l = { .probe_at = c->col.start + PROBE_SECONDS, .every_next = c->every,
+			       .next_print = c->delay ? c->col.start + c->delay : 0 };
 
 	while (!live_stop_requested) {
 		double now;
 
-		if (live_poll(c->src, c->every ? 10 : 100, NULL, NULL))
+		if (live_poll(c->col.src, c->every ? 10 : 100, NULL, NULL))
 			return -1;
 		now = live_now();
 		if (collect_over(&c->col, now))
@@ -359,10 +356,9 @@ static int live_run(struct live_cmd *c)
 	describe_source(c);
 	if (collect_go(&c->col))
 		return -1;
-	c->start = c->col.start;
 	rc = live_loop(c);
 	/* Stop collecting and drain whatever the rings still hold. */
-	if (live_finish(c->src, NULL, NULL))
+	if (live_finish(c->col.src, NULL, NULL))
 		rc = -1;
 	if (print_final(c))
 		rc = -1;

@@ -13,7 +13,7 @@
 
 BUILD   := build
 CC      ?= gcc
-CFLAGS_BASE := -std=gnu11 -g -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(BUILD)
+CFLAGS_BASE := -std=gnu11 -g -O2 -Wall -Wextra -Wvla -Werror -D_GNU_SOURCE -Isrc -I$(BUILD)
 CFLAGS  ?=
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -1,6 +1,6 @@
 # exitgen: the ground-truth VMM (a guest that causes a known number of each exit).
-# src/live/ready.c: --ready-file, the same as exitstat's.
-EXITGEN_SRCS := $(sort $(wildcard exitgen/*.c)) src/live/ready.c
+# src/live/ready.c: --ready-file, the same as exitstat's (its errors: src/core/error.c).
+EXITGEN_SRCS := $(sort $(wildcard exitgen/*.c)) src/live/ready.c src/core/error.c
 EXITGEN_HDRS := $(wildcard exitgen/*.h) src/live/ready.h
 # json-c writes the --json output.
 EXITGEN_LDLIBS := -ljson-c

@@ -143,6 +143,7 @@ int main(int argc, char **argv)
 	int nvcpus = 1, nsteps, opt;
 	uint64_t userspace_expected = 0, start;
 	char err[256];
+	struct es_error ready_err;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
@@ -279,7 +280,8 @@ int main(int argc, char **argv)
 		}
 		vcpus[i].thread_started = true;
 	}
-	if (ready_file && wait_step < 0 && ready_file_write(ready_file, "exitgen")) {
+	if (ready_file && wait_step < 0 && ready_file_write(ready_file, &ready_err)) {
+		fprintf(stderr, "exitgen: %s\n", ready_err.msg);
 		vcpus_stop(&shared);
 		run_error = "cannot say ready on --ready-file";
 	}

@@ -251,6 +251,7 @@ static void vmm_wait(struct vcpu *v)
 	struct pollfd pfd = { .fd = sh->go_fd, .events = POLLIN };
 	char go;
 	ssize_t n = -1;
+	struct es_error ready_err;
 	bool last;
 
 	pthread_mutex_lock(&sh->lock);
@@ -262,9 +263,8 @@ static void vmm_wait(struct vcpu *v)
 		return;
 
 	/* Not under the lock: main takes it to stop everyone on --timeout. */
-	if (sh->ready_file && ready_file_write(sh->ready_file, "exitgen")) {
-		vcpu_fail(v, "vcpu %d: wait step: cannot say ready on --ready-file %s",
-			  v->index, sh->ready_file);
+	if (sh->ready_file && ready_file_write(sh->ready_file, &ready_err)) {
+		vcpu_fail(v, "vcpu %d: wait step: cannot say ready: %s", v->index, ready_err.msg);
 	} else {
 		/* A kick can land just before poll: look at stop every 100 ms. */
 		while (!atomic_load(&sh->stop)) {

@@ -52,21 +52,15 @@ const char *phase_kind_name(enum phase_kind k)
 	return "?";
 }
 
-static int fail(struct analysis *a, const char *why)
-{
-	snprintf(a->err, sizeof(a->err), "%s", why);
-	return -1;
-}
-
 static int on_time(void *ctx, const struct exit_event *exit, uint64_t dur_ns);
 
-int analysis_init(struct analysis *a, const struct analyze_opts *o)
+int analysis_init(struct analysis *a, const struct analyze_opts *o, struct es_error *err)
 {
 	memset(a, 0, sizeof(*a));
 	a->o = *o;
 	if (!(o->burst_factor > 1) || !(o->idle_factor > 1) || !(o->rate_ratio > 1) ||
 	    !(o->mix_distance > 0) || !o->burst_min_windows)
-		return fail(a, "bad analysis options: factors must be > 1, distances > 0");
+		return es_error_set(err, "bad analysis options: factors must be > 1, distances > 0");
 	a->auto_width = !o->window_ns;
 	a->width_ns = o->window_ns ? o->window_ns : ANALYZE_AUTO_MIN_WIDTH_NS;
 	a->rcap = 8;
@@ -76,7 +70,7 @@ int analysis_init(struct analysis *a, const struct analyze_opts *o)
 	a->win_time = calloc(a->rcap * a->wcap, sizeof(uint64_t));
 	if (!a->reasons || !a->win_count || !a->win_time || accum_init(&a->acc)) {
 		analysis_fini(a);
-		return fail(a, "out of memory");
+		return es_error_set(err, "out of memory starting the analysis");
 	}
 	a->acc.on_time = on_time;
 	a->acc.on_time_ctx = a;
@@ -208,7 +202,7 @@ static size_t window_of(const struct analysis *a, uint64_t ts)
 }
 
 /* The window an exit stamped ts falls in, making room for it. (size_t)-1 on error. */
-static size_t place(struct analysis *a, uint64_t ts)
+static size_t place(struct analysis *a, uint64_t ts, struct es_error *err)
 {
 	uint64_t idx;
 
@@ -227,13 +221,12 @@ static size_t place(struct analysis *a, uint64_t ts)
 			idx = window_of(a, ts);
 		}
 	} else if (idx >= ANALYZE_MAX_WINDOWS) {
-		snprintf(a->err, sizeof(a->err),
-			 "the trace spans more than %u windows of %.6f s; choose a wider --window",
-			 ANALYZE_MAX_WINDOWS, a->width_ns / 1e9);
+		es_error_set(err, "the trace spans more than %u windows of %.6f s; choose a wider "
+			     "--window", ANALYZE_MAX_WINDOWS, a->width_ns / 1e9);
 		return (size_t)-1;
 	}
 	if (ensure_windows(a, idx + 1)) {
-		fail(a, "out of memory");
+		es_error_set(err, "out of memory for %llu windows", (unsigned long long)idx + 1);
 		return (size_t)-1;
 	}
 	return idx;
@@ -293,7 +286,7 @@ static int on_time(void *ctx, const struct exit_event *exit, uint64_t dur_ns)
 }
 
 /* Count an exit in its window (before it is paired: its time goes in the same window). */
-static int count_exit(struct analysis *a, const struct exit_event *ev)
+static int count_exit(struct analysis *a, const struct exit_event *ev, struct es_error *err)
 {
 	uint32_t code;
 	enum exit_isa isa = col_code(ev, &code);
@@ -309,8 +302,8 @@ static int count_exit(struct analysis *a, const struct exit_event *ev)
 	}
 	col = reason_col(a, isa, code);
 	if (col == (size_t)-1)
-		return fail(a, "out of memory");
-	w = place(a, ev->ts_ns);
+		return es_error_set(err, "out of memory for the reasons");
+	w = place(a, ev->ts_ns, err);
 	if (w == (size_t)-1)
 		return -1;
 	a->win_count[w * a->rcap + col]++;
@@ -318,12 +311,12 @@ static int count_exit(struct analysis *a, const struct exit_event *ev)
 	return 0;
 }
 
-int analysis_event(struct analysis *a, const struct exit_event *ev)
+int analysis_event(struct analysis *a, const struct exit_event *ev, struct es_error *err)
 {
-	if (ev->kind == EV_EXIT && count_exit(a, ev))
+	if (ev->kind == EV_EXIT && count_exit(a, ev, err))
 		return -1;
 	if (accum_event(&a->acc, ev))
-		return fail(a, "out of memory");
+		return es_error_set(err, "out of memory pairing exits with entries");
 	return 0;
 }
 
@@ -494,17 +487,21 @@ static enum phase_kind seg_label(const struct analysis *a, const struct prefix *
 	return label(a, d > 0 ? seg_total(p, s, e) / d : 0, e - s);
 }
 
-static const struct analysis *sort_ctx;
-static const uint64_t *sort_counts;
+/* What cmp_col sorts by: the reasons and one count per column. */
+struct col_order {
+	const struct an_reason *reasons;
+	const uint64_t *counts;
+};
 
 /* Reason columns by count descending, ties by ISA then code (as the report sorts). */
-static int cmp_col(const void *x, const void *y)
+static int cmp_col(const void *x, const void *y, void *arg)
 {
+	const struct col_order *o = arg;
 	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	const struct an_reason *ri = &sort_ctx->reasons[i], *rj = &sort_ctx->reasons[j];
+	const struct an_reason *ri = &o->reasons[i], *rj = &o->reasons[j];
 
-	if (sort_counts[i] != sort_counts[j])
-		return sort_counts[i] < sort_counts[j] ? 1 : -1;
+	if (o->counts[i] != o->counts[j])
+		return o->counts[i] < o->counts[j] ? 1 : -1;
 	if (ri->isa != rj->isa)
 		return ri->isa < rj->isa ? -1 : 1;
 	return (ri->code > rj->code) - (ri->code < rj->code);
@@ -519,9 +516,8 @@ static size_t *order_columns(const struct analysis *a, const uint64_t *counts, s
 		return NULL;
 	for (size_t i = 0; i < a->nreasons; i++)
 		ord[i] = i;
-	sort_ctx = a;
-	sort_counts = counts;
-	qsort(ord, a->nreasons, sizeof(*ord), cmp_col);
+	qsort_r(ord, a->nreasons, sizeof(*ord), cmp_col,
+		&(struct col_order){ .reasons = a->reasons, .counts = counts });
 	for (size_t i = 0; i < a->nreasons; i++)
 		nz += counts[ord[i]] > 0;
 	if (nonzero)
@@ -800,7 +796,7 @@ out:
 	return rc;
 }
 
-int analysis_finish(struct analysis *a)
+int analysis_finish(struct analysis *a, struct es_error *err)
 {
 	struct prefix p = { 0 };
 	size_t n, R = a->nreasons;
@@ -812,7 +808,7 @@ int analysis_finish(struct analysis *a)
 		return 0;
 	a->finished = true;
 	if (order_reasons(a))
-		return fail(a, "out of memory");
+		return es_error_set(err, "out of memory ordering the reasons");
 	/* No time passed between the first and the last exit: no rates to speak of. */
 	if (!a->nwin || a->t_last == a->t0)
 		return 0;
@@ -835,7 +831,7 @@ int analysis_finish(struct analysis *a)
 	rc = 0;
 	goto out;
 oom:
-	fail(a, "out of memory");
+	es_error_set(err, "out of memory for the timeline of %zu windows", a->nwin);
 out:
 	free(rates);
 	free(p.cnt);

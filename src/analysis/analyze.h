@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/error.h"
 #include "core/event.h"
 #include "core/stats.h"
 
@@ -98,18 +99,17 @@ struct analysis {
 	struct phase *phases;
 	size_t nphases;
 	size_t *order;			/* reason columns by count, descending */
-	char err[256];
 };
 
-/* 0, or -1 (out of memory or bad options; a->err says which). */
-int analysis_init(struct analysis *a, const struct analyze_opts *o);
+/* 0, or -1 with err set (out of memory or bad options). */
+int analysis_init(struct analysis *a, const struct analyze_opts *o, struct es_error *err);
 void analysis_fini(struct analysis *a);
 
-/* Feed one event. 0, or -1 with a->err set (out of memory, too many windows). */
-int analysis_event(struct analysis *a, const struct exit_event *ev);
+/* Feed one event. 0, or -1 with err set (out of memory, too many windows). */
+int analysis_event(struct analysis *a, const struct exit_event *ev, struct es_error *err);
 
-/* Compute windows' rates, the typical rate and the phases. 0 or -1 (a->err). */
-int analysis_finish(struct analysis *a);
+/* Compute windows' rates, the typical rate and the phases. 0, or -1 with err set. */
+int analysis_finish(struct analysis *a, struct es_error *err);
 
 /* Seconds from the first event to the last. */
 double analysis_span_s(const struct analysis *a);
@@ -125,9 +125,9 @@ struct analysis_meta {
 
 /*
  * Read FILE (trace text or a recording; "-" = stdin) into a finished
- * analysis. Prints errors as `exitstat CMD: ...`. Returns 0, or -1;
- * with in->partial set the analysis of what was read before the problem is
- * finished and may be shown.
+ * analysis. Returns 0, or -1 with err set ("PATH...: what"); with
+ * in->partial set the analysis of what was read before the problem is
+ * finished and may be shown. Notices (lines skipped) go to diag.
  */
 struct analyze_input {
 	bool skip_bad;
@@ -138,7 +138,8 @@ struct analyze_input {
 	bool partial;			/* reading stopped at an error */
 };
 
-int analyze_load(const char *cmd, const char *path, struct analysis *a, struct analyze_input *in);
+int analyze_load(const char *path, struct analysis *a, struct analyze_input *in,
+		 const struct es_diag *diag, struct es_error *err);
 
 /* What the output says about the input it came from (points into in). */
 void analysis_meta_from_input(struct analysis_meta *m, const struct analyze_input *in);

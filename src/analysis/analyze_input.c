@@ -8,6 +8,7 @@
 
 struct load_ctx {
 	struct analysis *a;
+	struct es_error *err;
 	bool failed;
 };
 
@@ -15,19 +16,24 @@ static int on_event(void *ctx, const struct exit_event *ev)
 {
 	struct load_ctx *l = ctx;
 
-	if (analysis_event(l->a, ev)) {
+	if (analysis_event(l->a, ev, l->err)) {
 		l->failed = true;
 		return -1;
 	}
 	return 0;
 }
 
-int analyze_load(const char *cmd, const char *path, struct analysis *a, struct analyze_input *in)
+int analyze_load(const char *path, struct analysis *a, struct analyze_input *in,
+		 const struct es_diag *diag, struct es_error *err)
 {
 	struct trace_opts to = { .skip_bad = in->skip_bad };
-	struct load_ctx l = { .a = a };
+	struct load_ctx l = { .a = a, .err = err };
 	struct input_info info;
-	int rc = input_read(cmd, path, &to, on_event, &l, &info);
+	int rc;
+
+	if (diag)
+		to.diag = *diag;
+	rc = input_read(path, &to, on_event, &l, &info, err);
 
 	snprintf(in->source, sizeof(in->source), "%s", info.source);
 	snprintf(in->note, sizeof(in->note), "%s", info.note);
@@ -37,17 +43,14 @@ int analyze_load(const char *cmd, const char *path, struct analysis *a, struct a
 	in->nested = info.nested;
 	in->lines = info.lines;
 	in->partial = info.partial && !l.failed;
-	if (l.failed) {
-		fprintf(stderr, "exitstat %s: %s: %s\n", cmd, path, a->err);
-		return -1;
-	}
+	if (l.failed)
+		return es_error_prefix(err, "%s", path);
 	/* Nothing was read (no such file, no events): nothing to show. */
 	if (rc && !in->partial)
 		return -1;
-	if (analysis_finish(a)) {
-		fprintf(stderr, "exitstat %s: %s: %s\n", cmd, path, a->err);
+	if (analysis_finish(a, err)) {
 		in->partial = false;
-		return -1;
+		return es_error_prefix(err, "%s", path);
 	}
 	return rc ? -1 : 0;
 }

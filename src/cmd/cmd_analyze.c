@@ -9,6 +9,7 @@
 #include "cmd/analyze_opts.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/msg.h"
 #include "output/analyze_out.h"
 #include "output/report.h"
 
@@ -88,14 +89,18 @@ int analysis_cli_apply(struct analysis_cli *c, int id, const char *arg)
 
 int analysis_cli_load(struct analysis_cli *c, const char *who, const char *path)
 {
+	struct es_error err = { "" };
+	struct es_diag diag = msg_diag(who);
 	int rc;
 
-	if (analysis_init(&c->a, &c->o)) {
-		fprintf(stderr, "exitstat %s: %s\n", who, c->a.err);
+	if (analysis_init(&c->a, &c->o, &err)) {
+		msg_error(who, &err);
 		return -1;
 	}
 	c->loaded = true;
-	rc = analyze_load(who, path, &c->a, &c->in);
+	rc = analyze_load(path, &c->a, &c->in, &diag, &err);
+	if (rc)
+		msg_error(who, &err);
 	if (!rc || c->in.partial)
 		analysis_meta_from_input(&c->m, &c->in);
 	return rc ? -1 : 0;

@@ -10,6 +10,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/msg.h"
 #include "output/report.h"
 #include "sources/kernel_stats.h"
 
@@ -110,18 +111,18 @@ static void print_cycles(const struct kernel_stats *ks)
 /* The table now, or with an interval its change over the interval; said on failure. */
 static int read_table(struct kernel_stats_cmd *c)
 {
-	char err[512];
+	struct es_error err = { "" };
 	struct timespec ts = { (time_t)c->interval,
 			       (long)((c->interval - (double)(time_t)c->interval) * 1e9) };
 
-	if (kernel_stats_read(c->path, &c->now, err, sizeof(err)))
+	if (kernel_stats_read(c->path, &c->now, &err))
 		goto fail;
 	if (!c->interval)
 		return 0;
 	c->before = c->now;
 	c->now = (struct kernel_stats){ 0 };
 	nanosleep(&ts, NULL);
-	if (kernel_stats_read(c->path, &c->now, err, sizeof(err)))
+	if (kernel_stats_read(c->path, &c->now, &err))
 		goto fail;
 	if (subtract(&c->now, &c->before)) {
 		fprintf(stderr, "exitstat kernel-stats: %s: counts went down between the two "
@@ -130,7 +131,7 @@ static int read_table(struct kernel_stats_cmd *c)
 	}
 	return 0;
 fail:
-	fprintf(stderr, "exitstat kernel-stats: %s\n", err);
+	msg_error("kernel-stats", &err);
 	return -1;
 }
 

@@ -12,6 +12,7 @@
 #include "cmd/cli.h"
 #include "cmd/collect.h"
 #include "cmd/commands.h"
+#include "cmd/msg.h"
 #include "output/report.h"
 
 #define EVERY_DEFAULT 10000
@@ -80,8 +81,8 @@ struct live_cmd {
 static void print_event_mix(struct live_cmd *c, bool exit_fired, const char *message)
 {
 	unsigned int n = live_event_count();
-	uint64_t counts[n];
-	bool attached[n];
+	uint64_t counts[LIVE_EVENTS_MAX];
+	bool attached[LIVE_EVENTS_MAX];
 	double secs = live_now() - c->col.start;
 
 	live_events(c->col.src, counts, attached);
@@ -122,8 +123,8 @@ static void print_event_mix(struct live_cmd *c, bool exit_fired, const char *mes
 static uint64_t other_kvm_events(struct live_cmd *c)
 {
 	unsigned int n = live_event_count();
-	uint64_t counts[n], sum = 0;
-	bool attached[n];
+	uint64_t counts[LIVE_EVENTS_MAX], sum = 0;
+	bool attached[LIVE_EVENTS_MAX];
 
 	live_events(c->col.src, counts, attached);
 	for (unsigned int i = 1; i < n; i++)	/* 0 is kvm_exit */
@@ -138,12 +139,14 @@ static int print_report(struct live_cmd *c, bool final)
 	size_t it = 0;
 	const struct stats_entry *e;
 	uint64_t untimed = 0;
+	struct es_error err;
 	char lost_note[1024], note[1536];
 
-	if (live_read(c->col.src, c->stats) || live_counters(c->col.src, &lc)) {
-		fprintf(stderr, "exitstat: reading the live counts failed\n");
+	if (live_read(c->col.src, c->stats, &err)) {
+		msg_error(NULL, &err);
 		return -1;
 	}
+	live_counters(c->col.src, &lc);
 	while ((e = stats_next(c->stats, &it)))
 		untimed += e->c.count - e->c.timed;
 	m.source = c->source;
@@ -250,7 +253,7 @@ static int open_output(struct live_cmd *c)
 		c->out_name = "stdout";
 	}
 	c->redraw = !c->batch && c->ro.format == FMT_TABLE && isatty(fileno(c->out));
-	if (c->redraw && !c->delay && !c->every && !c->col.cmd)
+	if (c->redraw && !c->delay && !c->every && !c->col.cmd_argv)
 		c->delay = 1.0;
 	return 0;
 }
@@ -318,14 +321,17 @@ static int check_counters(struct live_cmd *c, struct live_loop *l, double now)
 /* Until stopped: poll, and print the reports -d and --every ask for. */
 static int live_loop(struct live_cmd *c)
 {
+	struct es_error err;
 	struct live_loop l = { .probe_at = c->col.start + PROBE_SECONDS, .every_next = c->every,
 			       .next_print = c->delay ? c->col.start + c->delay : 0 };
 
 	while (!live_stop_requested) {
 		double now;
 
-		if (live_poll(c->col.src, c->every ? 10 : 100, NULL, NULL))
+		if (live_poll(c->col.src, c->every ? 10 : 100, NULL, NULL, &err)) {
+			msg_error(NULL, &err);
 			return -1;
+		}
 		now = live_now();
 		if (collect_over(&c->col, now))
 			break;
@@ -344,6 +350,7 @@ static int live_loop(struct live_cmd *c)
 /* Everything from attaching to the final report: 0 or -1 (said). */
 static int live_run(struct live_cmd *c)
 {
+	struct es_error err;
 	int rc;
 
 	c->stats = stats_new();
@@ -358,8 +365,10 @@ static int live_run(struct live_cmd *c)
 		return -1;
 	rc = live_loop(c);
 	/* Stop collecting and drain whatever the rings still hold. */
-	if (live_finish(c->col.src, NULL, NULL))
+	if (live_finish(c->col.src, NULL, NULL, &err)) {
+		msg_error(NULL, &err);
 		rc = -1;
+	}
 	if (print_final(c))
 		rc = -1;
 	if (collect_end_command(&c->col))
@@ -370,11 +379,12 @@ static int live_run(struct live_cmd *c)
 int cmd_live(int argc, char **argv)
 {
 	struct live_cmd c = {
-		.col = { .who = "exitstat", .child = { .pid = -1, .go_fd = -1 } },
 		.ro = { .format = FMT_TABLE, .sort = SORT_COUNT,
 			.filter = { STATS_PID_ANY, STATS_VCPU_UNKNOWN } },
 	};
 	int first, ret;
+
+	collect_init(&c.col, NULL);
 
 	first = cli_parse(&cli_cmd_live, argc, argv, apply_live, &c);
 	if (first < 0)

@@ -12,6 +12,7 @@
 #include "cmd/cli.h"
 #include "cmd/collect.h"
 #include "cmd/commands.h"
+#include "cmd/msg.h"
 #include "sources/record.h"
 
 #define FLUSH_SECONDS 1
@@ -45,6 +46,7 @@ struct record_cmd {
 	const char *out;
 	FILE *f;
 	struct record_writer *w;
+	struct es_error err;	/* why writing failed (write_exit has no other way to say) */
 };
 
 static int apply_record(void *ctx, int id, const char *arg)
@@ -60,7 +62,16 @@ static int apply_record(void *ctx, int id, const char *arg)
 
 static int write_exit(void *ctx, const struct exit_event *e)
 {
-	return record_writer_add(ctx, e);
+	struct record_cmd *r = ctx;
+
+	return record_writer_add(r->w, e, &r->err);
+}
+
+/* Say r->err's message; -1. */
+static int say(struct record_cmd *r)
+{
+	msg_error("record", &r->err);
+	return -1;
 }
 
 /* The recording's header names the attach method. */
@@ -70,8 +81,8 @@ static int open_writer(struct record_cmd *r)
 
 	snprintf(source, sizeof(source), "bpf %s",
 		 strstr(live_source(r->col.src), "tp_btf") ? "tp_btf" : "tracepoint");
-	r->w = record_writer_open(r->f, r->out, r->col.lo.pid, source);
-	return r->w ? 0 : -1;
+	r->w = record_writer_open(r->f, r->out, r->col.lo.pid, source, &r->err);
+	return r->w ? 0 : say(r);
 }
 
 /* Until stopped: write the exits, a block at least every FLUSH_SECONDS. */
@@ -83,13 +94,13 @@ static int record_loop(struct record_cmd *r)
 	while (!live_stop_requested) {
 		double now;
 
-		if (live_poll(r->col.src, 100, write_exit, r->w))
-			return -1;
+		if (live_poll(r->col.src, 100, write_exit, r, &r->err))
+			return say(r);
 		now = live_now();
 		if (now >= next_flush) {
 			live_counters(r->col.src, &lc);
-			if (record_writer_flush(r->w, lc.lost))
-				return -1;
+			if (record_writer_flush(r->w, lc.lost, &r->err))
+				return say(r);
 			next_flush = now + FLUSH_SECONDS;
 		}
 		if (collect_over(&r->col, now))
@@ -106,12 +117,12 @@ static int finish_recording(struct record_cmd *r)
 	uint64_t events, bytes;
 	int rc = 0;
 
-	if (live_finish(src, write_exit, r->w) || live_flush_open(src, write_exit, r->w))
-		rc = -1;
+	if (live_finish(src, write_exit, r, &r->err) || live_flush_open(src, write_exit, r))
+		rc = say(r);
 	live_counters(src, &lc);
 	events = record_writer_events(r->w);
-	if (record_writer_finish(r->w, lc.lost, lc.exits))
-		rc = -1;
+	if (record_writer_finish(r->w, lc.lost, lc.exits, &r->err))
+		rc = say(r);
 	r->w = NULL;
 	if (fflush(r->f)) {
 		fprintf(stderr, "exitstat record: writing %s failed: %s\n", r->out, strerror(errno));
@@ -146,11 +157,11 @@ static int record_run(struct record_cmd *r)
 
 int cmd_record(int argc, char **argv)
 {
-	struct record_cmd r = {
-		.col = { .who = "exitstat record", .child = { .pid = -1, .go_fd = -1 },
-			 .lo = { .backend = BACKEND_BPF, .record = true, .no_event_mix = true } },
-	};
+	struct record_cmd r = { 0 };
 	int first, ret;
+
+	collect_init(&r.col, "record");
+	r.col.lo = (struct live_opts){ .backend = BACKEND_BPF, .record = true, .no_event_mix = true };
 
 	first = cli_parse(&cli_cmd_record, argc, argv, apply_record, &r);
 	if (first < 0)

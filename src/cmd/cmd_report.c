@@ -6,6 +6,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/msg.h"
 #include "core/event.h"
 #include "output/report.h"
 #include "sources/input.h"
@@ -109,6 +110,7 @@ static void final_meta(struct report_run *r, const struct input_info *in, bool f
 int cmd_report(int argc, char **argv)
 {
 	struct report_run r = { .ro.filter.vcpu = STATS_VCPU_UNKNOWN };
+	struct es_error err = { "" };
 	struct input_info in;
 	char note[400];
 	const char *path;
@@ -125,7 +127,10 @@ int cmd_report(int argc, char **argv)
 	/* Interim reports (--every) come before the kind of input is known: name the file. */
 	r.meta.clock = "ns";
 	r.meta.source = path;
-	rc = input_read("report", path, &r.to, on_event, &r, &in);
+	r.to.diag = msg_diag("report");
+	rc = input_read(path, &r.to, on_event, &r, &in, &err);
+	if (rc && err.msg[0])
+		msg_error("report", &err);
 	if (rc && !in.partial && !r.acc.stats->total) {
 		accum_fini(&r.acc);
 		return EXIT_FAIL;	/* nothing was read; the reason is on stderr */

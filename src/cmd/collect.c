@@ -4,7 +4,13 @@
 
 #include "cmd/cli.h"
 #include "cmd/collect.h"
+#include "cmd/msg.h"
 #include "live/ready.h"
+
+void collect_init(struct collect *c, const char *cmd)
+{
+	*c = (struct collect){ .cmd = cmd, .child = { .pid = -1, .go_fd = -1, .exec_fd = -1 } };
+}
 
 int collect_apply(struct collect *c, int id, const char *arg)
 {
@@ -28,53 +34,62 @@ int collect_apply(struct collect *c, int id, const char *arg)
 
 int collect_operands(struct collect *c, int argc, char **argv, int first)
 {
+	struct es_error err;
+
 	if (first < argc)
-		c->cmd = argv + first;
-	if (c->cmd && c->lo.pid) {
-		fprintf(stderr, "%s: give either -p PID or a command, not both\n", c->who);
-		return -1;
-	}
-	return 0;
+		c->cmd_argv = argv + first;
+	if (!c->cmd_argv || !c->lo.pid)
+		return 0;
+	es_error_set(&err, "give either -p PID or a command, not both");
+	msg_error(c->cmd, &err);
+	return -1;
 }
 
 int collect_preflight(struct collect *c)
 {
-	char err[1024];
+	struct es_error err = { "" };
 
-	if (!live_preflight(c->lo.pid, c->lo.backend, err, sizeof(err)))
+	if (!live_preflight(c->lo.pid, c->lo.backend, &err))
 		return 0;
-	fprintf(stderr, "%s: %s\n", c->who, err);
+	msg_error(c->cmd, &err);
 	return -1;
 }
 
 int collect_attach(struct collect *c)
 {
-	char err[1024];
+	struct es_error err = { "" };
 
 	live_install_signals();
-	if (c->cmd) {
-		if (live_child_start(&c->child, c->cmd))
-			return -1;
+	if (c->cmd_argv) {
+		if (live_child_start(&c->child, c->cmd_argv, &err))
+			goto fail;
 		c->have_child = true;
 		c->lo.pid = c->child.pid;
 		c->lo.inherit_pid = true;
 	}
-	c->src = live_open(&c->lo, err, sizeof(err));
-	if (!c->src) {
-		fprintf(stderr, "%s: %s\n", c->who, err);
-		return -1;
-	}
-	return 0;
+	c->lo.diag = msg_diag(c->cmd);
+	c->src = live_open(&c->lo, &err);
+	if (c->src)
+		return 0;
+fail:
+	msg_error(c->cmd, &err);
+	return -1;
 }
 
 int collect_go(struct collect *c)
 {
-	if (c->ready_file && ready_file_write(c->ready_file, c->who))
-		return -1;
-	if (c->have_child)
-		live_child_release(&c->child);
+	struct es_error err = { "" };
+
+	if (c->ready_file && ready_file_write(c->ready_file, &err))
+		goto fail;
+	/* A command that cannot run: nothing to measure, its exec's error is the message. */
+	if (c->have_child && live_child_release(&c->child, &err))
+		goto fail;
 	c->start = live_now();
 	return 0;
+fail:
+	msg_error(c->cmd, &err);
+	return -1;
 }
 
 bool collect_over(struct collect *c, double now)
@@ -85,13 +100,16 @@ bool collect_over(struct collect *c, double now)
 
 int collect_end_command(struct collect *c)
 {
+	struct es_error err;
+
 	if (!c->have_child)
 		return 0;
 	live_child_stop(&c->child, live_stop_requested ? SIGTERM : 0);
 	if (!live_child_exit_code(&c->child))
 		return 0;
-	fprintf(stderr, "%s: %s exited with status %d\n", c->who, c->cmd[0],
-		live_child_exit_code(&c->child));
+	es_error_set(&err, "%s exited with status %d", c->cmd_argv[0],
+		     live_child_exit_code(&c->child));
+	msg_error(c->cmd, &err);
 	return -1;
 }
 

@@ -13,16 +13,19 @@
 #include "live/live_run.h"
 
 struct collect {
-	const char *who;	/* "exitstat", "exitstat record": the messages' prefix */
+	const char *cmd;	/* NULL (live) or "record": msg_error's command */
 	struct live_opts lo;
 	double duration;	/* stop after this many seconds; 0: no limit */
 	const char *ready_file;
-	char **cmd;		/* the command run and measured, or NULL */
+	char **cmd_argv;	/* the command run and measured, or NULL */
 	struct live_child child;
 	bool have_child;
 	struct live_src *src;
 	double start;
 };
+
+/* Start with no command and nothing attached; cmd as in struct collect. */
+void collect_init(struct collect *c, const char *cmd);
 
 /* The options of cli_opt_pid, _duration, _ringbuf, _ready_file, _verbose: as cli_apply_fn; 1 when none. */
 int collect_apply(struct collect *c, int id, const char *arg);

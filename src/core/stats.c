@@ -153,7 +153,7 @@ void exit_counts_add_time(struct exit_counts *c, uint64_t ns)
 	c->hist[hist_bucket(ns)]++;
 }
 
-static void counts_add(struct exit_counts *d, const struct exit_counts *a)
+void exit_counts_merge(struct exit_counts *d, const struct exit_counts *a)
 {
 	d->count += a->count;
 	d->timed += a->timed;
@@ -175,7 +175,7 @@ int stats_merge(struct stats *dst, const struct stats *src)
 		c = stats_counts(dst, &e->key);
 		if (!c)
 			return -1;
-		counts_add(c, &e->c);
+		exit_counts_merge(c, &e->c);
 	}
 	dst->total += src->total;
 	dst->lost += src->lost;
@@ -200,63 +200,105 @@ const struct stats_entry *stats_next(const struct stats *s, size_t *iter)
 	return NULL;
 }
 
-static int row_cmp(const void *pa, const void *pb, void *arg)
+/* Order rows by sort, then by key: (isa, reason) for reasons, (pid, vcpu) for vCPUs. */
+static int entry_cmp(const void *pa, const void *pb, void *arg)
 {
-	const struct reason_row *a = pa, *b = pb;
+	const struct stats_entry *a = pa, *b = pb;
 	enum row_sort sort_mode = *(const enum row_sort *)arg;
+	const uint32_t ka[] = { a->key.isa, a->key.reason, a->key.pid, a->key.vcpu };
+	const uint32_t kb[] = { b->key.isa, b->key.reason, b->key.pid, b->key.vcpu };
 
 	if (sort_mode == SORT_COUNT && a->c.count != b->c.count)
 		return a->c.count < b->c.count ? 1 : -1;
 	if (sort_mode == SORT_TIME && a->c.time_ns != b->c.time_ns)
 		return a->c.time_ns < b->c.time_ns ? 1 : -1;
-	if (a->isa != b->isa)
-		return a->isa < b->isa ? -1 : 1;
-	if (a->reason != b->reason)
-		return a->reason < b->reason ? -1 : 1;
+	for (size_t i = 0; i < sizeof(ka) / sizeof(ka[0]); i++)
+		if (ka[i] != kb[i])
+			return ka[i] < kb[i] ? -1 : 1;
 	return 0;
 }
 
-size_t stats_by_reason(const struct stats *s, const struct stats_filter *f,
-		       enum row_sort sort, struct reason_row **out)
+size_t stats_group(const struct stats *s, const struct stats_filter *f, enum stats_group by,
+		   enum row_sort sort, struct stats_entry **out)
 {
-	struct stats *by = stats_new();
-	struct reason_row *rows;
+	struct stats *g = stats_new();
+	struct stats_entry *rows;
 	size_t n = 0, it = 0;
 	const struct stats_entry *e;
 
-	if (!by)
+	if (!g)
 		return (size_t)-1;
 	while ((e = stats_next(s, &it))) {
-		struct exit_key k = { 0, 0, e->key.isa, e->key.reason };
+		/* A vCPU group keeps a fixed isa: the hash marks free slots with isa 0. */
+		struct exit_key k = by == GROUP_VCPU ?
+			(struct exit_key){ e->key.pid, e->key.vcpu, ISA_VMX, 0 } :
+			(struct exit_key){ 0, 0, e->key.isa, e->key.reason };
 		struct exit_counts *c;
 
 		if (f && f->pid != STATS_PID_ANY && e->key.pid != f->pid)
 			continue;
 		if (f && f->vcpu != STATS_VCPU_UNKNOWN && e->key.vcpu != f->vcpu)
 			continue;
-		c = stats_counts(by, &k);
+		c = stats_counts(g, &k);
 		if (!c) {
-			stats_free(by);
+			stats_free(g);
 			return (size_t)-1;
 		}
-		counts_add(c, &e->c);
+		exit_counts_merge(c, &e->c);
 	}
-	rows = calloc(by->used ? by->used : 1, sizeof(*rows));
+	rows = calloc(g->used ? g->used : 1, sizeof(*rows));
 	if (!rows) {
-		stats_free(by);
+		stats_free(g);
 		return (size_t)-1;
 	}
 	it = 0;
-	while ((e = stats_next(by, &it))) {
-		rows[n].isa = e->key.isa == 0xff ? ISA_UNKNOWN : (enum exit_isa)e->key.isa;
-		rows[n].reason = e->key.reason;
-		rows[n].c = e->c;
+	while ((e = stats_next(g, &it))) {
+		rows[n] = *e;
+		if (by == GROUP_VCPU)
+			rows[n].key.isa = ISA_UNKNOWN;
+		else if (e->key.isa == 0xff)
+			rows[n].key.isa = ISA_UNKNOWN;
 		n++;
 	}
-	stats_free(by);
-	qsort_r(rows, n, sizeof(*rows), row_cmp, &sort);
+	stats_free(g);
+	qsort_r(rows, n, sizeof(*rows), entry_cmp, &sort);
 	*out = rows;
 	return n;
+}
+
+void *stats_group_rows(const struct stats *s, const struct stats_filter *f, enum stats_group by,
+		       enum row_sort sort, size_t row_size, stats_row_fn fill, void *ctx, size_t *n)
+{
+	struct stats_entry *g;
+	char *rows;
+
+	*n = stats_group(s, f, by, sort, &g);
+	if (*n == (size_t)-1)
+		return NULL;
+	rows = calloc(*n ? *n : 1, row_size);
+	for (size_t i = 0; rows && i < *n; i++)
+		fill(rows + i * row_size, &g[i], ctx);
+	free(g);
+	return rows;
+}
+
+static void reason_row_fill(void *row, const struct stats_entry *e, void *ctx)
+{
+	struct reason_row *r = row;
+
+	(void)ctx;
+	r->isa = (enum exit_isa)e->key.isa;
+	r->reason = e->key.reason;
+	r->c = e->c;
+}
+
+size_t stats_by_reason(const struct stats *s, const struct stats_filter *f,
+		       enum row_sort sort, struct reason_row **out)
+{
+	size_t n;
+
+	*out = stats_group_rows(s, f, GROUP_REASON, sort, sizeof(**out), reason_row_fill, NULL, &n);
+	return *out ? n : (size_t)-1;
 }
 
 uint64_t hist_percentile(const uint64_t hist[STATS_HIST_BUCKETS], double p)
@@ -277,4 +319,12 @@ uint64_t hist_percentile(const uint64_t hist[STATS_HIST_BUCKETS], double p)
 			return i == 63 ? UINT64_MAX : ((uint64_t)2 << i) - 1;
 	}
 	return UINT64_MAX;
+}
+
+uint64_t exit_counts_percentile(const struct exit_counts *c, double p)
+{
+	uint64_t bound = hist_percentile(c->hist, p);
+
+	/* The bucket's top may lie past every exit seen: the max bounds it too. */
+	return bound < c->max_ns ? bound : c->max_ns;
 }

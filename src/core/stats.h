@@ -67,6 +67,9 @@ int stats_add_count(struct stats *s, const struct exit_key *key, uint64_t n);
 /* Record one exit's time in exit on its counters. */
 void exit_counts_add_time(struct exit_counts *c, uint64_t ns);
 
+/* Add the counters a into d (counts, times, histogram; the larger max). */
+void exit_counts_merge(struct exit_counts *d, const struct exit_counts *a);
+
 /* Add all of src into dst (counts, histograms, window, lost). 0 or -1 (no memory). */
 int stats_merge(struct stats *dst, const struct stats *src);
 
@@ -87,8 +90,30 @@ struct reason_row {
 
 enum row_sort { SORT_COUNT, SORT_TIME, SORT_CODE };
 
+/* What a group of keys shares: the reason (any VM, vCPU), or the VM and vCPU (any reason). */
+enum stats_group { GROUP_REASON, GROUP_VCPU };
+
 /*
- * Sum the matching keys per (isa, reason) into a new array (caller frees),
+ * The one group-by: sum the keys f lets through into one entry per group
+ * (the fields the group does not share are 0; isa is ISA_UNKNOWN in a vCPU
+ * group), into a new array (caller frees), sorted as asked (SORT_CODE: by
+ * key), ties by key. Returns the number of entries, or (size_t)-1 when out
+ * of memory.
+ */
+size_t stats_group(const struct stats *s, const struct stats_filter *f, enum stats_group by,
+		   enum row_sort sort, struct stats_entry **out);
+
+/*
+ * The same groups as the caller's own rows: fill makes each row (row_size
+ * bytes, zeroed) from its group, in order. A new array (caller frees) with
+ * *n rows, or NULL when out of memory.
+ */
+typedef void (*stats_row_fn)(void *row, const struct stats_entry *group, void *ctx);
+void *stats_group_rows(const struct stats *s, const struct stats_filter *f, enum stats_group by,
+		       enum row_sort sort, size_t row_size, stats_row_fn fill, void *ctx, size_t *n);
+
+/*
+ * stats_group by reason, as (isa, reason, counters) rows (caller frees),
  * sorted as asked; ties by isa then code. Returns the number of rows, or
  * (size_t)-1 when out of memory.
  */
@@ -101,6 +126,12 @@ size_t stats_by_reason(const struct stats *s, const struct stats_filter *f,
  * 0 when the histogram is empty.
  */
 uint64_t hist_percentile(const uint64_t hist[STATS_HIST_BUCKETS], double p);
+
+/*
+ * The same for one key's counters, never above the longest time seen
+ * (c->max_ns): still a bound the true percentile is at most.
+ */
+uint64_t exit_counts_percentile(const struct exit_counts *c, double p);
 
 /* The bucket index of ns. */
 unsigned int hist_bucket(uint64_t ns);

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/error.h"
 #include "core/event.h"
 #include "core/stats.h"
 
@@ -31,7 +32,8 @@ struct live_opts {
 				 * processes it forks (BPF: fork tracking; perf: inherit) */
 	bool record;		/* BPF: send every exit through a ring buffer */
 	size_t ringbuf_bytes;	/* record mode; power of two */
-	bool verbose;		/* libbpf's own messages on stderr */
+	bool verbose;		/* libbpf's own messages, on diag */
+	struct es_diag diag;	/* notices while collecting (libbpf's with verbose) */
 	bool no_event_mix;	/* do not count the other kvm events at all */
 	bool bpf_tracepoint;	/* BPF: the classic tracepoint even where tp_btf works */
 };
@@ -43,6 +45,8 @@ struct live_src;
 /* The kvm events of the mix, by index; NULL past the end. */
 const char *live_event_name(unsigned int i);
 unsigned int live_event_count(void);
+/* live_event_count() is at most this: callers size their arrays of the mix with it. */
+#define LIVE_EVENTS_MAX 32
 
 struct live_counters {
 	uint64_t exits;		/* kvm_exit events counted */
@@ -53,11 +57,11 @@ struct live_counters {
 };
 
 /*
- * Open and attach. On failure returns NULL and writes one line into err
- * (what failed and why). *why gets a note on the backend choice (e.g.
- * "perf: BPF unavailable: ...") that stays valid until live_close.
+ * Open and attach. On failure returns NULL with err set (what failed and
+ * why; with both backends tried, "BPF: ...; perf: ..."). live_note() says
+ * why the backend was chosen.
  */
-struct live_src *live_open(const struct live_opts *o, char *err, size_t errlen);
+struct live_src *live_open(const struct live_opts *o, struct es_error *err);
 
 /* What the numbers come from, e.g. "live: BPF tp_btf/kvm_exit, reason via CO-RE (kvm_amd BTF)". */
 const char *live_source(const struct live_src *l);
@@ -67,15 +71,17 @@ bool live_is_bpf(const struct live_src *l);
 
 /*
  * Wait up to timeout_ms for data and process it (perf: drain the rings;
- * record mode: deliver exits to fn). Returns 0, or -1 on error (said on stderr).
+ * record mode: deliver exits to fn). Returns 0, -1 with err set, or fn's
+ * non-zero value (err untouched: fn says its own).
  */
-int live_poll(struct live_src *l, int timeout_ms, live_exit_fn fn, void *ctx);
+int live_poll(struct live_src *l, int timeout_ms, live_exit_fn fn, void *ctx,
+	      struct es_error *err);
 
-/* The cumulative totals (cheap: for --every). */
+/* The cumulative totals (cheap: for --every). Returns 0 (the counters cannot fail). */
 int live_counters(struct live_src *l, struct live_counters *c);
 
-/* The cumulative per-key stats so far, into s (reset first). */
-int live_read(struct live_src *l, struct stats *s);
+/* The cumulative per-key stats so far, into s (reset first). 0, or -1 with err set. */
+int live_read(struct live_src *l, struct stats *s, struct es_error *err);
 
 /* Cumulative counts of the event mix, counts[live_event_count()]; attached[i] false if absent. */
 int live_events(struct live_src *l, uint64_t *counts, bool *attached);
@@ -92,7 +98,7 @@ void live_stop_events(struct live_src *l);
  * then drain what the rings still hold (record mode: deliver to fn). After it
  * the counts, and the losses, are final; live_poll does nothing.
  */
-int live_finish(struct live_src *l, live_exit_fn fn, void *ctx);
+int live_finish(struct live_src *l, live_exit_fn fn, void *ctx, struct es_error *err);
 
 /*
  * What was lost and where, in words (e.g. per CPU ring), for the report's
@@ -108,10 +114,13 @@ void live_close(struct live_src *l);
 /* --- shared by the backends (live_common.c) --- */
 
 /* tracefs events directory ("/sys/kernel/tracing/events"), or NULL with err set. */
-const char *live_tracefs_events(char *err, size_t errlen);
+const char *live_tracefs_events(struct es_error *err);
 
-/* Check what live collection needs before trying: privileges, tracefs, kvm events, pid. */
-int live_preflight(uint32_t pid, enum live_backend b, char *err, size_t errlen);
+/*
+ * Check what live collection needs before trying: privileges, tracefs, kvm
+ * events, pid. 0, or -1 with err saying what is missing.
+ */
+int live_preflight(uint32_t pid, enum live_backend b, struct es_error *err);
 
 /* Offset of a field of events/kvm/EVENT/format, -1 if absent; *size gets its size. */
 int live_tp_field(const char *event, const char *field, int *size);

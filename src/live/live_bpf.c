@@ -26,6 +26,7 @@ struct bpf_live {
 	struct exitstat_bpf *skel;
 	struct ring_buffer *rb;
 	int ncpus;
+	__u64 *cpu_vals;	/* ncpus values of one per-CPU counter (sum_counter) */
 	bool attached[EVI__MAX];
 	struct bpf_link *links[64];
 	int nlinks;
@@ -38,13 +39,23 @@ struct bpf_live {
 
 enum exit_hook { HOOK_BTF_VCPU_ISA, HOOK_BTF_REASON_VCPU_ISA, HOOK_TRACEPOINT };
 
-static bool libbpf_verbose;
+/* Where libbpf's messages go (live_opts.diag): libbpf's print hook has no context. */
+static struct es_diag libbpf_diag;
 
 /* libbpf talks only with -v: its warnings on a failed tp_btf try are expected. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	char msg[ES_ERROR_LEN];
+	int n;
+
 	(void)level;
-	return libbpf_verbose ? vfprintf(stderr, fmt, ap) : 0;
+	if (!libbpf_diag.fn)
+		return 0;
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (n > 0 && (size_t)n < sizeof(msg) && msg[n - 1] == '\n')
+		msg[n - 1] = '\0';
+	es_diag_say(&libbpf_diag, "%s", msg);
+	return n;
 }
 
 /* A type by name in vmlinux BTF or one module's BTF; the module BTF is kept in *mod. */
@@ -147,7 +158,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	return b->fn_ret;
 }
 
-static int bpf_poll(void *p, int timeout_ms, live_exit_fn fn, void *ctx)
+static int bpf_poll(void *p, int timeout_ms, live_exit_fn fn, void *ctx, struct es_error *err)
 {
 	struct bpf_live *b = p;
 	int n;
@@ -163,16 +174,15 @@ static int bpf_poll(void *p, int timeout_ms, live_exit_fn fn, void *ctx)
 	n = ring_buffer__poll(b->rb, timeout_ms);
 	if (n >= 0 && !b->fn_ret)
 		n = ring_buffer__consume(b->rb);
-	if (n < 0 && n != -EINTR) {
-		fprintf(stderr, "exitstat: reading the BPF ring buffer failed: %s\n", strerror(-n));
-		return -1;
-	}
+	if (n < 0 && n != -EINTR)
+		return es_error_set(err, "reading the BPF ring buffer (ring_buffer__poll) failed: %s",
+				    strerror(-n));
 	return b->fn_ret ? -1 : 0;
 }
 
 static uint64_t sum_counter(struct bpf_live *b, int map_fd, __u32 idx)
 {
-	__u64 vals[b->ncpus];
+	__u64 *vals = b->cpu_vals;
 	uint64_t sum = 0;
 
 	if (bpf_map_lookup_elem(map_fd, &idx, vals))
@@ -290,7 +300,7 @@ static void bpf_stop_events(void *p);
  * counted is in the stats read next) and the ring gets no more records; then
  * read what the ring still holds.
  */
-static int bpf_finish(void *p, live_exit_fn fn, void *ctx)
+static int bpf_finish(void *p, live_exit_fn fn, void *ctx, struct es_error *err)
 {
 	struct bpf_live *b = p;
 
@@ -301,7 +311,7 @@ static int bpf_finish(void *p, live_exit_fn fn, void *ctx)
 		bpf_stop_events(b);
 		b->finished = true;
 	}
-	return bpf_poll(b, 0, fn, ctx);
+	return bpf_poll(b, 0, fn, ctx, err);
 }
 
 static void bpf_close(void *p)
@@ -314,6 +324,7 @@ static void bpf_close(void *p)
 	for (int i = 0; i < EVI__MAX; i++)
 		bpf_link__destroy(b->mix_links[i]);
 	exitstat_bpf__destroy(b->skel);
+	free(b->cpu_vals);
 	free(b);
 }
 
@@ -347,15 +358,15 @@ static struct bpf_program *mix_prog(struct exitstat_bpf *skel, unsigned int i)
 }
 
 /* Open, configure and load for one hook; NULL with err set. */
-static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook, char *err,
-				 size_t errlen)
+static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
+				 struct es_error *err)
 {
 	struct exitstat_bpf *skel = exitstat_bpf__open();
 	struct bpf_program *exit_prog, *entry_prog;
 	int ret;
 
 	if (!skel) {
-		snprintf(err, errlen, "opening the BPF object failed: %s", strerror(errno));
+		es_error_set(err, "opening the BPF object failed: %s", strerror(errno));
 		return NULL;
 	}
 	skel->rodata->targ_tgid = o->pid;
@@ -368,7 +379,7 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 		skel->rodata->off_isa = live_tp_field("kvm_exit", "isa", &size);
 		skel->rodata->off_vcpu = live_tp_field("kvm_exit", "vcpu_id", &size);
 		if (skel->rodata->off_reason < 0) {
-			snprintf(err, errlen, "tracefs kvm_exit format has no exit_reason field");
+			es_error_set(err, "tracefs kvm_exit format has no exit_reason field");
 			exitstat_bpf__destroy(skel);
 			return NULL;
 		}
@@ -392,9 +403,9 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 					   : (unsigned int)sysconf(_SC_PAGESIZE));
 	ret = exitstat_bpf__load(skel);
 	if (ret) {
-		snprintf(err, errlen, "loading the BPF program (%s) failed: %s%s",
-			 bpf_program__section_name(exit_prog), strerror(-ret),
-			 ret == -EPERM ? " (needs root or CAP_BPF+CAP_PERFMON)" : "");
+		es_error_set(err, "loading the BPF program (%s) failed: %s%s",
+			     bpf_program__section_name(exit_prog), strerror(-ret),
+			     ret == -EPERM ? " (needs root or CAP_BPF+CAP_PERFMON)" : "");
 		exitstat_bpf__destroy(skel);
 		return NULL;
 	}
@@ -402,7 +413,7 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 }
 
 /* kvm_exit + kvm_entry must attach; the event-mix ones only where the tracepoint exists. */
-static int attach(struct bpf_live *b, char *err, size_t errlen)
+static int attach(struct bpf_live *b, struct es_error *err)
 {
 	struct bpf_program *prog;
 
@@ -419,9 +430,8 @@ static int attach(struct bpf_live *b, char *err, size_t errlen)
 		if (!link) {
 			if (mix >= 0)
 				continue;
-			snprintf(err, errlen, "attaching BPF to %s failed: %s",
-				 bpf_program__section_name(prog), strerror(errno));
-			return -1;
+			return es_error_set(err, "attaching BPF to %s failed: %s",
+					    bpf_program__section_name(prog), strerror(errno));
 		}
 		if (mix >= 0) {
 			b->mix_links[mix] = link;
@@ -430,8 +440,8 @@ static int attach(struct bpf_live *b, char *err, size_t errlen)
 		}
 		if (b->nlinks == (int)(sizeof(b->links) / sizeof(b->links[0]))) {
 			bpf_link__destroy(link);
-			snprintf(err, errlen, "too many BPF links");
-			return -1;
+			return es_error_set(err, "too many BPF links (at most %zu)",
+					    sizeof(b->links) / sizeof(b->links[0]));
 		}
 		b->links[b->nlinks++] = link;
 	}
@@ -439,40 +449,46 @@ static int attach(struct bpf_live *b, char *err, size_t errlen)
 	if (b->skel->rodata->record_on) {
 		b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.records), on_record, b, NULL);
 		if (!b->rb) {
-			snprintf(err, errlen, "creating the BPF ring buffer reader failed: %s",
-				 strerror(errno));
-			return -1;
+			return es_error_set(err, "creating the BPF ring buffer reader failed: %s",
+					    strerror(errno));
 		}
 	}
 	return 0;
 }
 
 void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char *source,
-		    size_t srclen, char *err, size_t errlen)
+		    size_t srclen, struct es_error *err)
 {
 	struct bpf_live *b = calloc(1, sizeof(*b));
 	struct btf *vmlinux;
-	char why[256] = "", btf_err[512] = "";
+	struct es_error btf_err = { "" };
+	char why[256] = "";
 	const char *vendor = NULL;
 	int hook = -1;
 
 	if (!b) {
-		snprintf(err, errlen, "out of memory");
+		es_error_set(err, "out of memory opening the BPF backend");
 		return NULL;
 	}
-	libbpf_verbose = o->verbose;
+	libbpf_diag = o->verbose ? o->diag : (struct es_diag){ 0 };
 	libbpf_set_print(libbpf_print);
 	b->ncpus = libbpf_num_possible_cpus();
 	if (b->ncpus <= 0) {
-		snprintf(err, errlen, "cannot count the possible CPUs: %s", strerror(-b->ncpus));
+		es_error_set(err, "cannot count the possible CPUs: %s", strerror(-b->ncpus));
+		free(b);
+		return NULL;
+	}
+	b->cpu_vals = calloc(b->ncpus, sizeof(*b->cpu_vals));
+	if (!b->cpu_vals) {
+		es_error_set(err, "out of memory for %d CPUs' counters", b->ncpus);
 		free(b);
 		return NULL;
 	}
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		snprintf(err, errlen,
-			 "no /sys/kernel/btf/vmlinux: this kernel has no BTF (CONFIG_DEBUG_INFO_BTF), "
-			 "which the BPF backend needs; use --backend perf");
+		es_error_set(err, "no /sys/kernel/btf/vmlinux: this kernel has no BTF "
+			     "(CONFIG_DEBUG_INFO_BTF), which the BPF backend needs; use --backend perf");
+		free(b->cpu_vals);
 		free(b);
 		return NULL;
 	}
@@ -490,7 +506,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 		btf__free(vmlinux);
 	}
 	if (hook >= 0) {
-		b->skel = load(o, hook, btf_err, sizeof(btf_err));
+		b->skel = load(o, hook, &btf_err);
 		if (b->skel && hook == HOOK_BTF_VCPU_ISA)
 			snprintf(source, srclen,
 				 "live: BPF tp_btf/kvm_exit, reason via CO-RE from %s BTF", vendor);
@@ -498,15 +514,16 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 			snprintf(source, srclen, "live: BPF tp_btf/kvm_exit (exit_reason argument)");
 	}
 	if (!b->skel) {
-		b->skel = load(o, HOOK_TRACEPOINT, err, errlen);
+		b->skel = load(o, HOOK_TRACEPOINT, err);
 		if (!b->skel) {
+			free(b->cpu_vals);
 			free(b);
 			return NULL;
 		}
 		snprintf(source, srclen, "live: BPF tracepoint kvm:kvm_exit (%s%s)",
-			 why[0] ? why : "tp_btf failed: ", why[0] ? "" : btf_err);
+			 why[0] ? why : "tp_btf failed: ", why[0] ? "" : btf_err.msg);
 	}
-	if (attach(b, err, errlen)) {
+	if (attach(b, err)) {
 		bpf_close(b);
 		return NULL;
 	}

@@ -28,6 +28,7 @@ struct live_src {
 static const char *const event_names[] = {
 	LIVE_KVM_EVENTS(EV_NAME)
 };
+_Static_assert(EVI__MAX <= LIVE_EVENTS_MAX, "LIVE_EVENTS_MAX (live.h) is below the event mix");
 
 const char *live_event_name(unsigned int i)
 {
@@ -52,7 +53,7 @@ int live_backend_parse(const char *s, enum live_backend *b)
 	return 0;
 }
 
-const char *live_tracefs_events(char *err, size_t errlen)
+const char *live_tracefs_events(struct es_error *err)
 {
 	static const char *const dirs[] = { "/sys/kernel/tracing/events",
 					    "/sys/kernel/debug/tracing/events" };
@@ -61,16 +62,15 @@ const char *live_tracefs_events(char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (!stat(dirs[i], &st) && S_ISDIR(st.st_mode))
 			return dirs[i];
-	snprintf(err, errlen,
-		 "tracefs is not mounted (no /sys/kernel/tracing/events): "
-		 "mount it with `mount -t tracefs nodev /sys/kernel/tracing`");
+	es_error_set(err, "tracefs is not mounted (no /sys/kernel/tracing/events): "
+		     "mount it with `mount -t tracefs nodev /sys/kernel/tracing`");
 	return NULL;
 }
 
 static FILE *open_event_file(const char *event, const char *file)
 {
-	char err[256], path[512];
-	const char *dir = live_tracefs_events(err, sizeof(err));
+	const char *dir = live_tracefs_events(NULL);
+	char path[512];
 
 	if (!dir)
 		return NULL;
@@ -132,7 +132,7 @@ static bool have_cap(int cap)
 	return data[cap / 32].effective & (1u << (cap % 32));
 }
 
-int live_preflight(uint32_t pid, enum live_backend b, char *err, size_t errlen)
+int live_preflight(uint32_t pid, enum live_backend b, struct es_error *err)
 {
 	char path[64], tmp[256];
 	const char *events;
@@ -141,25 +141,19 @@ int live_preflight(uint32_t pid, enum live_backend b, char *err, size_t errlen)
 	if (geteuid() != 0 && !have_cap(CAP_SYS_ADMIN)) {
 		bool bpf = have_cap(39 /* CAP_BPF */), perfmon = have_cap(38 /* CAP_PERFMON */);
 
-		if (!perfmon || (b == BACKEND_BPF && !bpf)) {
-			snprintf(err, errlen,
-				 "not root and missing %s%s%s: live collection needs root, or "
-				 "CAP_BPF and CAP_PERFMON (e.g. `sudo exitstat ...`)",
-				 bpf ? "" : "CAP_BPF", !bpf && !perfmon ? " and " : "",
-				 perfmon ? "" : "CAP_PERFMON");
-			return -1;
-		}
+		if (!perfmon || (b == BACKEND_BPF && !bpf))
+			return es_error_set(err, "not root and missing %s%s%s: live collection needs "
+					    "root, or CAP_BPF and CAP_PERFMON (e.g. `sudo exitstat ...`)",
+					    bpf ? "" : "CAP_BPF", !bpf && !perfmon ? " and " : "",
+					    perfmon ? "" : "CAP_PERFMON");
 	}
-	events = live_tracefs_events(err, errlen);
+	events = live_tracefs_events(err);
 	if (!events)
 		return -1;
 	snprintf(tmp, sizeof(tmp), "%s/kvm/kvm_exit", events);
-	if (stat(tmp, &st)) {
-		snprintf(err, errlen,
-			 "no kvm tracepoints (%s is missing): KVM is not loaded "
-			 "(`modprobe kvm_intel` or `modprobe kvm_amd`)", tmp);
-		return -1;
-	}
+	if (stat(tmp, &st))
+		return es_error_set(err, "no kvm tracepoints (%s is missing): KVM is not loaded "
+				    "(`modprobe kvm_intel` or `modprobe kvm_amd`)", tmp);
 	if (pid) {
 		FILE *f;
 		char line[128];
@@ -167,58 +161,52 @@ int live_preflight(uint32_t pid, enum live_backend b, char *err, size_t errlen)
 
 		snprintf(path, sizeof(path), "/proc/%u/status", pid);
 		f = fopen(path, "r");
-		if (!f) {
-			snprintf(err, errlen, "no process with pid %u (no /proc/%u)", pid, pid);
-			return -1;
-		}
+		if (!f)
+			return es_error_set(err, "no process with pid %u (no /proc/%u)", pid, pid);
 		while (fgets(line, sizeof(line), f))
 			if (sscanf(line, "Tgid: %u", &tgid) == 1)
 				break;
 		fclose(f);
 		/* The filter is on the VM process; a vCPU thread's id would match nothing. */
-		if (tgid && tgid != pid) {
-			snprintf(err, errlen, "%u is a thread of process %u: give -p %u", pid, tgid,
-				 tgid);
-			return -1;
-		}
+		if (tgid && tgid != pid)
+			return es_error_set(err, "%u is a thread of process %u: give -p %u", pid, tgid,
+					    tgid);
 	}
 	return 0;
 }
 
-struct live_src *live_open(const struct live_opts *o, char *err, size_t errlen)
+struct live_src *live_open(const struct live_opts *o, struct es_error *err)
 {
 	struct live_src *l = calloc(1, sizeof(*l));
-	char berr[512] = "";
+	struct es_error berr = { "" }, perr = { "" };
 
 	if (!l) {
-		snprintf(err, errlen, "out of memory");
+		es_error_set(err, "out of memory opening live collection");
 		return NULL;
 	}
 	if (o->backend != BACKEND_PERF) {
-		l->b = live_bpf_open(o, &l->ops, l->source, sizeof(l->source), berr, sizeof(berr));
+		l->b = live_bpf_open(o, &l->ops, l->source, sizeof(l->source), &berr);
 		if (l->b) {
 			l->bpf = true;
 			return l;
 		}
 		if (o->backend == BACKEND_BPF || o->record) {
-			snprintf(err, errlen, "%s", berr);
+			es_error_set(err, "%s", berr.msg);
 			free(l);
 			return NULL;
 		}
 	}
-	l->b = live_perf_open(o, &l->ops, l->source, sizeof(l->source), err, errlen);
+	l->b = live_perf_open(o, &l->ops, l->source, sizeof(l->source), &perr);
 	if (!l->b) {
-		if (berr[0]) {
-			char perr[512];
-
-			snprintf(perr, sizeof(perr), "%s", err);
-			snprintf(err, errlen, "BPF: %s; perf: %s", berr, perr);
-		}
+		if (berr.msg[0])
+			es_error_set(err, "BPF: %s; perf: %s", berr.msg, perr.msg);
+		else
+			es_error_set(err, "%s", perr.msg);
 		free(l);
 		return NULL;
 	}
-	if (berr[0])
-		snprintf(l->note, sizeof(l->note), "perf backend because BPF failed: %s", berr);
+	if (berr.msg[0])
+		snprintf(l->note, sizeof(l->note), "perf backend because BPF failed: %s", berr.msg);
 	return l;
 }
 
@@ -237,9 +225,10 @@ bool live_is_bpf(const struct live_src *l)
 	return l->bpf;
 }
 
-int live_poll(struct live_src *l, int timeout_ms, live_exit_fn fn, void *ctx)
+int live_poll(struct live_src *l, int timeout_ms, live_exit_fn fn, void *ctx,
+	      struct es_error *err)
 {
-	return l->ops->poll(l->b, timeout_ms, fn, ctx);
+	return l->ops->poll(l->b, timeout_ms, fn, ctx, err);
 }
 
 int live_counters(struct live_src *l, struct live_counters *c)
@@ -248,10 +237,13 @@ int live_counters(struct live_src *l, struct live_counters *c)
 	return l->ops->counters(l->b, c);
 }
 
-int live_read(struct live_src *l, struct stats *s)
+int live_read(struct live_src *l, struct stats *s, struct es_error *err)
 {
 	stats_reset(s);
-	return l->ops->read(l->b, s);
+	/* Both backends fail only to grow s. */
+	if (l->ops->read(l->b, s))
+		return es_error_set(err, "out of memory reading the live counts into the stats");
+	return 0;
 }
 
 int live_events(struct live_src *l, uint64_t *counts, bool *attached)
@@ -261,9 +253,10 @@ int live_events(struct live_src *l, uint64_t *counts, bool *attached)
 	return l->ops->events(l->b, counts, attached);
 }
 
-int live_finish(struct live_src *l, live_exit_fn fn, void *ctx)
+int live_finish(struct live_src *l, live_exit_fn fn, void *ctx, struct es_error *err)
 {
-	return l->ops->finish ? l->ops->finish(l->b, fn, ctx) : l->ops->poll(l->b, 0, fn, ctx);
+	return l->ops->finish ? l->ops->finish(l->b, fn, ctx, err) :
+				l->ops->poll(l->b, 0, fn, ctx, err);
 }
 
 void live_lost_note(struct live_src *l, char *buf, size_t len)

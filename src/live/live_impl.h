@@ -6,12 +6,12 @@
 #include "live/live.h"
 
 struct live_ops {
-	int (*poll)(void *b, int timeout_ms, live_exit_fn fn, void *ctx);
+	int (*poll)(void *b, int timeout_ms, live_exit_fn fn, void *ctx, struct es_error *err);
 	int (*counters)(void *b, struct live_counters *c);
 	int (*read)(void *b, struct stats *s);
 	int (*events)(void *b, uint64_t *counts, bool *attached);
 	int (*flush_open)(void *b, live_exit_fn fn, void *ctx);
-	int (*finish)(void *b, live_exit_fn fn, void *ctx);
+	int (*finish)(void *b, live_exit_fn fn, void *ctx, struct es_error *err);
 	void (*lost_note)(void *b, char *buf, size_t len);
 	void (*stop_events)(void *b);
 	void (*close)(void *b);
@@ -19,8 +19,8 @@ struct live_ops {
 
 /* Each returns its state (and ops, source text) or NULL with err set. */
 void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops,
-		    char *source, size_t srclen, char *err, size_t errlen);
+		    char *source, size_t srclen, struct es_error *err);
 void *live_perf_open(const struct live_opts *o, const struct live_ops **ops,
-		     char *source, size_t srclen, char *err, size_t errlen);
+		     char *source, size_t srclen, struct es_error *err);
 
 #endif

@@ -61,6 +61,7 @@ struct perf_ev {
 struct perf_live {
 	struct perf_ring *rings;
 	int nrings;
+	struct pollfd *pfd;	/* one per ring, for perf_poll (sized at open) */
 	int *mix_fds;		/* per event: the fds counting it */
 	int *mix_nfds;
 	int mix_stride;
@@ -249,33 +250,30 @@ static void account_lost(struct perf_ring *r, uint64_t seen_exits, uint64_t seen
  * include all those of the events counted, so counted - read is a lower bound
  * of what was lost (exact once the events are disabled: live_finish).
  */
-static int drain(struct perf_live *p)
+static int drain(struct perf_live *p, struct es_error *err)
 {
 	p->batch_len = 0;
 	for (int i = 0; i < p->nrings; i++) {
 		struct perf_ring *r = &p->rings[i];
 		uint64_t seen_exits = fd_count(r->exit_fd), seen_entries = fd_count(r->entry_fd);
 
-		if (drain_ring(p, r)) {
-			fprintf(stderr, "exitstat: out of memory reading perf rings\n");
-			return -1;
-		}
+		if (drain_ring(p, r))
+			return es_error_set(err, "out of memory reading the perf ring of cpu %d",
+					    r->cpu);
 		account_lost(r, seen_exits, seen_entries, p->finished);
 	}
 	if (p->batch_len)
 		qsort(p->batch, p->batch_len, sizeof(*p->batch), cmp_ts);
 	for (size_t i = 0; i < p->batch_len; i++)
-		if (accum_event(&p->acc, &p->batch[i].ev)) {
-			fprintf(stderr, "exitstat: out of memory counting exits\n");
-			return -1;
-		}
+		if (accum_event(&p->acc, &p->batch[i].ev))
+			return es_error_set(err, "out of memory counting exits from the perf rings");
 	return 0;
 }
 
-static int perf_poll(void *b, int timeout_ms, live_exit_fn fn, void *ctx)
+static int perf_poll(void *b, int timeout_ms, live_exit_fn fn, void *ctx, struct es_error *err)
 {
 	struct perf_live *p = b;
-	struct pollfd pfd[p->nrings ? p->nrings : 1];
+	struct pollfd *pfd = p->pfd;
 
 	(void)fn;
 	(void)ctx;
@@ -283,15 +281,14 @@ static int perf_poll(void *b, int timeout_ms, live_exit_fn fn, void *ctx)
 		return 0;
 	for (int i = 0; i < p->nrings; i++)
 		pfd[i] = (struct pollfd){ .fd = p->rings[i].exit_fd, .events = POLLIN };
-	if (timeout_ms > 0 && poll(pfd, p->nrings, timeout_ms) < 0 && errno != EINTR) {
-		fprintf(stderr, "exitstat: poll on perf rings failed: %s\n", strerror(errno));
-		return -1;
-	}
-	return drain(p);
+	if (timeout_ms > 0 && poll(pfd, p->nrings, timeout_ms) < 0 && errno != EINTR)
+		return es_error_set(err, "poll on the %d perf rings failed: %s", p->nrings,
+				    strerror(errno));
+	return drain(p, err);
 }
 
 /* The end: no new samples, every ring drained, the losses exact. */
-static int perf_finish(void *b, live_exit_fn fn, void *ctx)
+static int perf_finish(void *b, live_exit_fn fn, void *ctx, struct es_error *err)
 {
 	struct perf_live *p = b;
 
@@ -304,7 +301,7 @@ static int perf_finish(void *b, live_exit_fn fn, void *ctx)
 		ioctl(p->rings[i].entry_fd, PERF_EVENT_IOC_DISABLE, 0);
 	}
 	p->finished = true;
-	return drain(p);
+	return drain(p, err);
 }
 
 static void sum_lost(const struct perf_live *p, uint64_t *exits, uint64_t *entries)
@@ -410,6 +407,7 @@ static void perf_close(void *b)
 	free(p->mix_attached);
 	free(p->mix_frozen);
 	free(p->rings);
+	free(p->pfd);
 	free(p->batch);
 	free(p->wrapbuf);
 	accum_fini(&p->acc);
@@ -505,7 +503,7 @@ static size_t default_ring_bytes(int ncpu)
  * failed for lack of locked memory (try a smaller ring).
  */
 static int open_ring(struct perf_live *p, struct perf_ring *r, const struct live_opts *o, int cpu,
-		     size_t bytes, char *err, size_t errlen)
+		     size_t bytes, struct es_error *err)
 {
 	pid_t pid = o->inherit_pid ? (pid_t)o->pid : -1;
 	struct perf_event_attr a;
@@ -518,9 +516,8 @@ static int open_ring(struct perf_live *p, struct perf_ring *r, const struct live
 	if (r->exit_fd < 0 && errno == ENODEV)
 		return 1;	/* offline CPU */
 	if (r->exit_fd < 0) {
-		snprintf(err, errlen, "perf_event_open(kvm:kvm_exit, cpu %d) failed: %s%s",
-			 cpu, strerror(errno), perf_hint(errno));
-		return -1;
+		return es_error_set(err, "perf_event_open(kvm:kvm_exit, cpu %d) failed: %s%s", cpu,
+				    strerror(errno), perf_hint(errno));
 	}
 	r->data_size = bytes;
 	r->meta = mmap(NULL, p->page + r->data_size, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -533,57 +530,53 @@ static int open_ring(struct perf_live *p, struct perf_ring *r, const struct live
 		r->exit_fd = -1;
 		if ((e == EPERM || e == ENOMEM) && bytes > RING_MIN_BYTES)
 			return -2;
-		snprintf(err, errlen, "mmap of the perf ring (cpu %d, %zu KiB) failed: %s%s", cpu,
-			 bytes >> 10, strerror(e),
-			 e == EPERM ? " (locked memory: see /proc/sys/kernel/perf_event_mlock_kb)"
-				    : "");
-		return -1;
+		return es_error_set(err, "mmap of the perf ring (cpu %d, %zu KiB) failed: %s%s", cpu,
+				    bytes >> 10, strerror(e),
+				    e == EPERM ? " (locked memory: see "
+						 "/proc/sys/kernel/perf_event_mlock_kb)" : "");
 	}
 	tp_attr(&a, p->entry_tp, bytes);
 	a.inherit = o->inherit_pid;
 	r->entry_fd = perf_open(&a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (r->entry_fd < 0) {
-		snprintf(err, errlen, "perf_event_open(kvm:kvm_entry, cpu %d) failed: %s%s",
-			 cpu, strerror(errno), perf_hint(errno));
-		return -1;
+		return es_error_set(err, "perf_event_open(kvm:kvm_entry, cpu %d) failed: %s%s", cpu,
+				    strerror(errno), perf_hint(errno));
 	}
 	if (ioctl(r->entry_fd, PERF_EVENT_IOC_SET_OUTPUT, r->exit_fd) ||
 	    ioctl(r->exit_fd, PERF_EVENT_IOC_ID, &r->exit_id) ||
 	    ioctl(r->entry_fd, PERF_EVENT_IOC_ID, &r->entry_id)) {
-		snprintf(err, errlen, "ioctl on the perf events (cpu %d) failed: %s", cpu,
-			 strerror(errno));
-		return -1;
+		return es_error_set(err, "ioctl on the perf events (cpu %d) failed: %s", cpu,
+				    strerror(errno));
 	}
 	return 0;
 }
 
-static int open_rings(struct perf_live *p, const struct live_opts *o, char *err, size_t errlen)
+static int open_rings(struct perf_live *p, const struct live_opts *o, struct es_error *err)
 {
 	int ncpu = get_nprocs_conf();
 	size_t bytes = o->ringbuf_bytes ? o->ringbuf_bytes : default_ring_bytes(ncpu);
 
 	p->exit_tp = live_tp_id("kvm_exit");
 	p->entry_tp = live_tp_id("kvm_entry");
-	if (p->exit_tp < 0 || p->entry_tp < 0) {
-		snprintf(err, errlen, "no kvm_exit/kvm_entry id in tracefs (is KVM loaded?)");
-		return -1;
-	}
+	if (p->exit_tp < 0 || p->entry_tp < 0)
+		return es_error_set(err, "no kvm_exit/kvm_entry id in tracefs (is KVM loaded?)");
 	p->rings = calloc(ncpu, sizeof(*p->rings));
-	if (!p->rings)
-		return -1;
+	p->pfd = calloc(ncpu, sizeof(*p->pfd));
+	if (!p->rings || !p->pfd)
+		return es_error_set(err, "out of memory for %d perf rings", ncpu);
 	for (int cpu = 0; cpu < ncpu; cpu++) {
 		struct perf_ring *r = &p->rings[p->nrings];
-		int ret = open_ring(p, r, o, cpu, bytes, err, errlen);
+		int ret = open_ring(p, r, o, cpu, bytes, err);
 
 		/* Too little locked memory for this size: every ring gets half as much. */
 		while (ret == -2 && !p->nrings && !o->ringbuf_bytes) {
 			bytes /= 2;
-			ret = open_ring(p, r, o, cpu, bytes, err, errlen);
+			ret = open_ring(p, r, o, cpu, bytes, err);
 		}
 		if (ret == -2)
-			snprintf(err, errlen, "mmap of a %zu KiB perf ring (cpu %d) failed: not enough "
-				 "locked memory (/proc/sys/kernel/perf_event_mlock_kb; --ringbuf)",
-				 bytes >> 10, cpu);
+			es_error_set(err, "mmap of a %zu KiB perf ring (cpu %d) failed: not enough "
+				     "locked memory (/proc/sys/kernel/perf_event_mlock_kb; --ringbuf)",
+				     bytes >> 10, cpu);
 		if (ret == 1)
 			continue;
 		if (ret >= 0 || r->entry_fd >= 0 || r->meta)
@@ -646,26 +639,26 @@ static int open_mix(struct perf_live *p, const struct live_opts *o)
 }
 
 void *live_perf_open(const struct live_opts *o, const struct live_ops **ops, char *source,
-		     size_t srclen, char *err, size_t errlen)
+		     size_t srclen, struct es_error *err)
 {
 	struct perf_live *p = calloc(1, sizeof(*p));
 	int size;
 
 	if (!p) {
-		snprintf(err, errlen, "out of memory");
+		es_error_set(err, "out of memory opening the perf backend");
 		return NULL;
 	}
 	p->page = sysconf(_SC_PAGESIZE);
 	p->wrapbuf = malloc(1 << 16);
 	if (!p->wrapbuf || accum_init(&p->acc)) {
-		snprintf(err, errlen, "out of memory");
+		es_error_set(err, "out of memory opening the perf backend");
 		free(p->wrapbuf);
 		free(p);
 		return NULL;
 	}
 	p->stats = p->acc.stats;	/* owned by the accumulator */
 	if (o->record) {
-		snprintf(err, errlen, "recording needs the BPF backend");
+		es_error_set(err, "recording needs the BPF backend");
 		perf_close(p);
 		return NULL;
 	}
@@ -674,13 +667,16 @@ void *live_perf_open(const struct live_opts *o, const struct live_ops **ops, cha
 	p->off_isa = live_tp_field("kvm_exit", "isa", &size);
 	p->off_vcpu = live_tp_field("kvm_exit", "vcpu_id", &size);
 	if (p->off_reason < 0) {
-		snprintf(err, errlen, "tracefs kvm_exit format has no exit_reason field");
+		es_error_set(err, "tracefs kvm_exit format has no exit_reason field");
 		perf_close(p);
 		return NULL;
 	}
-	if (open_rings(p, o, err, errlen) || open_mix(p, o)) {
-		if (!err[0])
-			snprintf(err, errlen, "out of memory");
+	if (open_rings(p, o, err)) {
+		perf_close(p);
+		return NULL;
+	}
+	if (open_mix(p, o)) {
+		es_error_set(err, "out of memory for the event mix's perf events");
 		perf_close(p);
 		return NULL;
 	}

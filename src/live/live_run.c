@@ -36,48 +36,78 @@ double live_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int live_child_start(struct live_child *c, char **argv)
+int live_child_start(struct live_child *c, char **argv, struct es_error *err)
 {
-	int fds[2];
+	int fds[2], efds[2];
 
 	memset(c, 0, sizeof(*c));
-	if (pipe2(fds, O_CLOEXEC)) {
-		fprintf(stderr, "exitstat: pipe2 failed: %s\n", strerror(errno));
-		return -1;
-	}
-	c->pid = fork();
-	if (c->pid < 0) {
-		fprintf(stderr, "exitstat: fork failed: %s\n", strerror(errno));
+	c->go_fd = c->exec_fd = -1;
+	c->name = argv[0];
+	if (pipe2(fds, O_CLOEXEC))
+		return es_error_set(err, "starting %s: pipe2 failed: %s", argv[0], strerror(errno));
+	if (pipe2(efds, O_CLOEXEC)) {
+		es_error_set(err, "starting %s: pipe2 failed: %s", argv[0], strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
 		return -1;
 	}
+	c->pid = fork();
+	if (c->pid < 0) {
+		es_error_set(err, "starting %s: fork failed: %s", argv[0], strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		close(efds[0]);
+		close(efds[1]);
+		return -1;
+	}
 	if (c->pid == 0) {
 		char go;
+		int e;
 
 		close(fds[1]);
+		close(efds[0]);
 		/* Wait until the parent has attached with our pid as the filter. */
 		if (read(fds[0], &go, 1) != 1)
 			_exit(127);
 		/* Ctrl-C is for exitstat; it stops the command itself. */
 		signal(SIGINT, SIG_DFL);
 		execvp(argv[0], argv);
-		fprintf(stderr, "exitstat: cannot run %s: %s\n", argv[0], strerror(errno));
+		/* The parent says it (live_child_release); efds[1] closes on a good exec. */
+		e = errno;
+		if (write(efds[1], &e, sizeof(e)) != sizeof(e))
+			_exit(127);
 		_exit(127);
 	}
 	close(fds[0]);
+	close(efds[1]);
 	c->go_fd = fds[1];
+	c->exec_fd = efds[0];
 	return 0;
 }
 
-void live_child_release(struct live_child *c)
+int live_child_release(struct live_child *c, struct es_error *err)
 {
 	char go = 1;
+	int e = 0, ret = 0;
+	ssize_t n;
 
 	if (c->go_fd >= 0 && write(c->go_fd, &go, 1) != 1)
-		fprintf(stderr, "exitstat: cannot release the command: %s\n", strerror(errno));
-	close(c->go_fd);
+		ret = es_error_set(err, "cannot release %s: %s", c->name, strerror(errno));
+	if (c->go_fd >= 0)
+		close(c->go_fd);
 	c->go_fd = -1;
+	if (!ret && c->exec_fd >= 0) {
+		/* EOF: the exec closed the pipe; an errno: it failed. */
+		do
+			n = read(c->exec_fd, &e, sizeof(e));
+		while (n < 0 && errno == EINTR);
+		if (n == sizeof(e))
+			ret = es_error_set(err, "cannot run %s: %s", c->name, strerror(e));
+	}
+	if (c->exec_fd >= 0)
+		close(c->exec_fd);
+	c->exec_fd = -1;
+	return ret;
 }
 
 bool live_child_done(struct live_child *c)
@@ -94,6 +124,10 @@ void live_child_stop(struct live_child *c, int sig)
 	if (c->go_fd >= 0) {
 		close(c->go_fd);	/* a held child reads EOF and exits */
 		c->go_fd = -1;
+	}
+	if (c->exec_fd >= 0) {
+		close(c->exec_fd);
+		c->exec_fd = -1;
 	}
 	if (!live_child_done(c)) {
 		if (sig)

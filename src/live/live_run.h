@@ -8,18 +8,25 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "core/error.h"
+
 /* A command started for measurement: forked, held before exec until released. */
 struct live_child {
 	pid_t pid;
+	const char *name;	/* argv[0], for messages */
 	int go_fd;	/* write end: one byte lets the child exec */
+	int exec_fd;	/* read end: EOF once the exec worked, or the exec's errno */
 	bool exited;
 	int status;	/* waitpid status once exited */
 };
 
-/* Fork argv[0] held before its exec; its pid is known for the filter. 0 or -1 (said on stderr). */
-int live_child_start(struct live_child *c, char **argv);
-/* Let it exec. */
-void live_child_release(struct live_child *c);
+/* Fork argv[0] held before its exec; its pid is known for the filter. 0, or -1 with err set. */
+int live_child_start(struct live_child *c, char **argv, struct es_error *err);
+/*
+ * Let it exec and wait until it has: 0, or -1 with err set ("cannot run
+ * NAME: why"; the child then exits 127, as a shell's would).
+ */
+int live_child_release(struct live_child *c, struct es_error *err);
 /* Has it ended? (non-blocking) */
 bool live_child_done(struct live_child *c);
 /* Stop it (if running) and reap it. */

@@ -8,20 +8,18 @@
 
 #include "live/ready.h"
 
-int ready_file_write(const char *path, const char *prog)
+int ready_file_write(const char *path, struct es_error *err)
 {
 	char line[32];
 	int fd, n, ok;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		fprintf(stderr, "%s: --ready-file %s: %s\n", prog, path, strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return es_error_set(err, "--ready-file %s: %s", path, strerror(errno));
 	n = snprintf(line, sizeof(line), "ready %d\n", (int)getpid());
 	ok = write(fd, line, n) == n;
 	if (!ok)
-		fprintf(stderr, "%s: --ready-file %s: write: %s\n", prog, path, strerror(errno));
+		es_error_set(err, "--ready-file %s: write: %s", path, strerror(errno));
 	close(fd);
 	return ok ? 0 : -1;
 }

@@ -29,7 +29,8 @@ struct report_opts {
 /* What the numbers are: printed with every report. */
 struct report_meta {
 	const char *source;	/* e.g. "ftrace text trace.txt", "live: BPF tp_btf/kvm_exit" */
-	const char *clock;	/* unit of the event timestamps: "ns" (default) or "tsc" */
+	const char *clock;	/* unit of the event timestamps: "ns" (default), or "ticks" (raw
+				   counter timestamps, e.g. trace-cmd -C x86-tsc) */
 	bool final;		/* the last report of a run */
 	unsigned int seq;	/* interim report number (1, 2, ...) when !final */
 	double window_s;	/* seconds the report covers; <= 0: from the stats' own window */
@@ -43,8 +44,5 @@ struct report_meta {
 /* Print one report. Returns 0, or -1 on an output or memory error. */
 int report_print(FILE *out, const struct report_opts *o, const struct report_meta *m,
 		 const struct stats *s);
-
-/* Seconds covered by s (its event window), 0 when unknown. */
-double stats_window_seconds(const struct stats *s, const struct report_meta *m);
 
 #endif

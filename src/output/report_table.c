@@ -1,140 +1,177 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The human-readable table. */
+/* The human-readable table: one report view, whole. */
 #include <inttypes.h>
 #include <stdlib.h>
 
 #include "output/report_format.h"
 
-/* A duration in ns as a short human string ("812 ns", "12.3 us", "4.56 ms", "1.23 s"). */
-static const char *dur(uint64_t ns, char *buf, size_t len)
+/*
+ * A time as a short string: "812 ns", "12.3 us", "4.56 ms", "1.23 s" on a
+ * nanosecond clock; on a tick clock a tick count, scaled ("812", "12.3k",
+ * "4.56M", "1.23G"): the table says once that these are ticks.
+ */
+static const char *amount(uint64_t v, bool ticks, char *buf, size_t len)
 {
-	if (ns < 1000)
-		snprintf(buf, len, "%" PRIu64 " ns", ns);
-	else if (ns < 1000000)
-		snprintf(buf, len, "%.1f us", (double)ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, len, "%.2f ms", (double)ns / 1e6);
+	static const char *const ns_units[] = { "ns", "us", "ms", "s" };
+	static const char *const tick_units[] = { "", "k", "M", "G" };
+	const char *const *u = ticks ? tick_units : ns_units;
+	const char *sep = ticks ? "" : " ";
+
+	if (v < 1000)
+		snprintf(buf, len, "%" PRIu64 "%s%s", v, sep, u[0]);
+	else if (v < 1000000)
+		snprintf(buf, len, "%.1f%s%s", (double)v / 1e3, sep, u[1]);
+	else if (v < 1000000000)
+		snprintf(buf, len, "%.2f%s%s", (double)v / 1e6, sep, u[2]);
 	else
-		snprintf(buf, len, "%.2f s", (double)ns / 1e9);
+		snprintf(buf, len, "%.2f%s%s", (double)v / 1e9, sep, u[3]);
 	return buf;
 }
 
-static void print_row(FILE *out, const char *isa, const char *code, const char *name,
-		      const struct exit_counts *c, const struct report_row *r, double pct,
-		      double rate)
+static void print_row(FILE *out, const struct report_view *v, const char *isa, const char *code,
+		      const char *name, const struct report_row *r)
 {
-	char rate_s[24] = "-", tot[16] = "-", mean[16] = "-", p99[16] = "-", max[16] = "-";
+	char rate[24] = "-", tot[16] = "-", tpct[16] = "-", mean[16] = "-", p50[16] = "-",
+	     p99[16] = "-", max[16] = "-";
 
-	if (rate >= 0)
-		snprintf(rate_s, sizeof(rate_s), "%.1f", rate);
-	if (c->timed) {
-		dur(c->time_ns, tot, sizeof(tot));
-		dur(c->time_ns / c->timed, mean, sizeof(mean));
-		if (r) {
-			dur(r->p99_ns, p99, sizeof(p99));
-			dur(c->max_ns, max, sizeof(max));
-		}
+	if (r->rate >= 0)
+		snprintf(rate, sizeof(rate), "%.1f", r->rate);
+	if (r->c.timed) {
+		amount(r->c.time_ns, v->ticks, tot, sizeof(tot));
+		amount(r->mean, v->ticks, mean, sizeof(mean));
+		amount(r->p50, v->ticks, p50, sizeof(p50));
+		amount(r->p99, v->ticks, p99, sizeof(p99));
+		amount(r->c.max_ns, v->ticks, max, sizeof(max));
 	}
-	fprintf(out, "%-4s %10s  %-26s %12" PRIu64 " %6.2f%% %11s %10s %10s %10s %10s\n", isa, code,
-		name, c->count, pct, rate_s, tot, mean, p99, max);
+	if (r->time_percent >= 0)
+		snprintf(tpct, sizeof(tpct), "%.2f%%", r->time_percent);
+	fprintf(out, "%-4s %10s  %-26s %12" PRIu64 " %6.2f%% %11s %10s %7s %10s %10s %10s %10s\n",
+		isa, code, name, r->c.count, r->percent, rate, tot, tpct, mean, p50, p99, max);
 }
 
-int report_table(FILE *out, const struct report_opts *o, const struct report_meta *m,
-		 const struct stats *s, const struct report_view *v)
+static void print_head(FILE *out, const struct report_view *v)
 {
-	char win[64] = "unknown window", code[16];
-	const char *clock = m && m->clock ? m->clock : "ns";
+	char win[80] = "unknown window";
 
-	(void)s;
-	if (v->window_s > 0)
+	if (v->window_from == WINDOW_RUN)
+		snprintf(win, sizeof(win), "over %.3f s", v->window_s);
+	else if (v->window_from == WINDOW_EXITS && v->ticks)
+		snprintf(win, sizeof(win), "%" PRIu64 " ticks from first to last exit",
+			 v->window_ticks);
+	else if (v->window_from == WINDOW_EXITS)
 		snprintf(win, sizeof(win), "%.6f s from first to last exit", v->window_s);
-	else if (s->have_window && clock[0] != 'n')
-		snprintf(win, sizeof(win), "%" PRIu64 " %s ticks from first to last exit",
-			 s->last_ns - s->first_ns, clock);
-	if (m && !m->final)
-		fprintf(out, "--- interim report %u: cumulative, after %" PRIu64 " exits ---\n", m->seq,
+	if (!v->final)
+		fprintf(out, "--- interim report %u: cumulative, after %" PRIu64 " exits ---\n", v->seq,
 			v->total);
-	fprintf(out, "exitstat: %" PRIu64 " exits%s%s, %s", v->total,
-		m && m->source ? " from " : "", m && m->source ? m->source : "", win);
-	if (o->filter.pid != STATS_PID_ANY)
-		fprintf(out, ", pid %u", o->filter.pid);
-	if (o->filter.vcpu != STATS_VCPU_UNKNOWN)
-		fprintf(out, ", vcpu %u", o->filter.vcpu);
+	fprintf(out, "exitstat: %" PRIu64 " exits%s%s, %s", v->total, v->source ? " from " : "",
+		v->source ? v->source : "", win);
+	if (v->filter.pid != STATS_PID_ANY)
+		fprintf(out, ", pid %u", v->filter.pid);
+	if (v->filter.vcpu != STATS_VCPU_UNKNOWN)
+		fprintf(out, ", vcpu %u", v->filter.vcpu);
+	if (v->ticks)
+		fprintf(out, "; times in clock ticks (raw counter timestamps, frequency unknown)");
 	fputc('\n', out);
-	fprintf(out, "%-4s %10s  %-26s %12s %7s %11s %10s %10s %10s %10s\n", "isa", "code", "reason",
-		"count", "%", "rate/s", "time", "mean", "p99<=", "max");
+	fprintf(out, "%-4s %10s  %-26s %12s %7s %11s %10s %7s %10s %10s %10s %10s\n", "isa", "code",
+		"reason", "count", "%", "rate/s", "time", "time%", "mean", "p50<=", "p99<=", "max");
+}
+
+#define TIES_NAMED 4
+
+/* Most or least frequent: the reason, or the reasons that tie at that count. */
+static void print_extreme(FILE *out, const struct report_view *v, const char *what,
+			  const struct report_row *r, size_t ties)
+{
+	char code[16];
+	size_t named = 0;
+
+	if (ties <= 1) {
+		fprintf(out, "; %s %s %s (%s) %" PRIu64 " (%.2f%%)", what, isa_name(r->isa), r->name,
+			report_code_str(r->isa, r->code, code, sizeof(code)), r->c.count, r->percent);
+		return;
+	}
+	fprintf(out, "; %s: %zu reasons tie at %" PRIu64 " each (", what, ties, r->c.count);
+	for (size_t i = 0; i < v->nrows && named < TIES_NAMED; i++)
+		if (v->rows[i].c.count == r->c.count)
+			fprintf(out, "%s%s", named++ ? ", " : "", v->rows[i].name);
+	fprintf(out, "%s)", ties > TIES_NAMED ? ", ..." : "");
+}
+
+static void print_summary(FILE *out, const struct report_view *v)
+{
+	char tot[16];
+
+	if (!v->most) {
+		fprintf(out, "summary: no exits\n");
+		return;
+	}
+	fprintf(out, "summary: %" PRIu64 " exits", v->total);
+	if (v->all.rate >= 0)
+		fprintf(out, ", %.1f exits/s", v->all.rate);
+	if (v->all.c.timed)
+		fprintf(out, ", %s in exit", amount(v->all.c.time_ns, v->ticks, tot, sizeof(tot)));
+	if (v->nrows == 1) {
+		print_extreme(out, v, "one reason:", v->most, 1);
+		fputc('\n', out);
+		return;
+	}
+	print_extreme(out, v, "most frequent", v->most, v->most_ties);
+	print_extreme(out, v, "least frequent seen", v->least, v->least_ties);
+	fputc('\n', out);
+}
+
+static void print_vms(FILE *out, const struct report_view *v)
+{
+	fprintf(out, "%-10s %-6s %12s %7s %10s %7s\n", "vm(pid)", "vcpu", "exits", "%", "time",
+		"time%");
+	for (size_t i = 0; i < v->nvms; i++) {
+		const struct report_row *r = &v->vms[i];
+		char vc[16] = "?", tot[16] = "-", tpct[16] = "-";
+
+		if (r->vcpu != STATS_VCPU_UNKNOWN)
+			snprintf(vc, sizeof(vc), "%u", r->vcpu);
+		if (r->c.timed)
+			amount(r->c.time_ns, v->ticks, tot, sizeof(tot));
+		if (r->time_percent >= 0)
+			snprintf(tpct, sizeof(tpct), "%.2f%%", r->time_percent);
+		fprintf(out, "%-10u %-6s %12" PRIu64 " %6.2f%% %10s %7s\n", r->pid, vc, r->c.count,
+			r->percent, tot, tpct);
+	}
+}
+
+int report_table(FILE *out, const struct report_view *v)
+{
+	char code[16];
+
+	print_head(out, v);
 	for (size_t i = 0; i < v->shown; i++) {
 		const struct report_row *r = &v->rows[i];
 
-		print_row(out, isa_name(r->isa), report_code_str(r->isa, r->code, code, sizeof(code)),
-			  r->name, &r->c, r, r->percent, r->rate);
+		print_row(out, v, isa_name(r->isa), report_code_str(r->isa, r->code, code, sizeof(code)),
+			  r->name, r);
 	}
 	if (v->other_reasons) {
 		char name[40];
 
 		snprintf(name, sizeof(name), "(%zu other reasons)", v->other_reasons);
-		print_row(out, "", "", name, &v->other, NULL,
-			  v->total ? 100.0 * (double)v->other.count / (double)v->total : 0,
-			  v->window_s > 0 ? (double)v->other.count / v->window_s : -1);
+		print_row(out, v, "", "", name, &v->other);
 	}
-	if (v->most) {
-		fprintf(out, "summary: %" PRIu64 " exits", v->total);
-		if (v->window_s > 0)
-			fprintf(out, ", %.1f exits/s", (double)v->total / v->window_s);
-		fprintf(out, "; most frequent %s %s (%s) %" PRIu64 " (%.2f%%)",
-			isa_name(v->most->isa), v->most->name,
-			report_code_str(v->most->isa, v->most->code, code, sizeof(code)),
-			v->most->c.count, v->most->percent);
-		fprintf(out, "; least frequent seen %s %s (%s) %" PRIu64 "\n",
-			isa_name(v->least->isa), v->least->name,
-			report_code_str(v->least->isa, v->least->code, code, sizeof(code)),
-			v->least->c.count);
-	} else {
-		fprintf(out, "summary: no exits\n");
-	}
+	print_row(out, v, "", "", "(total)", &v->all);
+	print_summary(out, v);
 	/* Explain the time columns only where there are times (not for pure counters). */
-	for (size_t i = 0; i < v->nrows; i++) {
-		if (v->rows[i].c.timed) {
-			fprintf(out, "time in exit: exit to next entry of the same vCPU thread, %s "
-				"clock; p99 is the upper bound of a log2 bucket\n", clock);
-			break;
-		}
-	}
-	fprintf(out, "lost events: %" PRIu64, v->lost);
-	if (m) {
-		fprintf(out, "; skipped lines: %" PRIu64, m->skipped);
-		if (m->nested)
-			fprintf(out, "; nested (L2) exits not counted: %" PRIu64, m->nested);
-		if (m->unpaired)
-			fprintf(out, "; exits without a following entry: %" PRIu64, m->unpaired);
-	}
+	if (v->all.c.timed)
+		fprintf(out, "time in exit: exit to next entry of the same vCPU thread, in %s; p50 and "
+			     "p99 are bounds (the top of a log2 bucket, at most max)\n",
+			v->ticks ? "clock ticks" : "ns");
+	fprintf(out, "lost events: %" PRIu64 "; skipped lines: %" PRIu64, v->lost, v->skipped);
+	if (v->nested)
+		fprintf(out, "; nested (L2) exits not counted: %" PRIu64, v->nested);
+	if (v->unpaired)
+		fprintf(out, "; exits without a following entry: %" PRIu64, v->unpaired);
 	fputc('\n', out);
-	if (v->lost)
-		fprintf(out, "warning: the source lost %" PRIu64 " events: the counts above are lower "
-			     "than what happened\n", v->lost);
-	for (size_t i = 0; i < v->nrows; i++)
-		if (!v->rows[i].known)
-			fprintf(out, "note: %s reason %s is not in the catalogue (exitstat reasons --isa %s)\n",
-				isa_name(v->rows[i].isa),
-				report_code_str(v->rows[i].isa, v->rows[i].code, code, sizeof(code)),
-				isa_name(v->rows[i].isa));
-	if (m && m->note)
-		fprintf(out, "note: %s\n", m->note);
-	if (o->per_vm) {
-		struct vm_row *vr;
-		size_t n = report_vm_rows(s, &o->filter, &vr);
-
-		if (n == (size_t)-1)
-			return -1;
-		fprintf(out, "%-10s %-6s %12s\n", "vm(pid)", "vcpu", "exits");
-		for (size_t i = 0; i < n; i++) {
-			char vc[16] = "?";
-
-			if (vr[i].vcpu != STATS_VCPU_UNKNOWN)
-				snprintf(vc, sizeof(vc), "%u", vr[i].vcpu);
-			fprintf(out, "%-10u %-6s %12" PRIu64 "\n", vr[i].pid, vc, vr[i].count);
-		}
-		free(vr);
-	}
+	for (size_t i = 0; i < v->nnotes; i++)
+		fprintf(out, "note: %s\n", v->notes[i]);
+	if (v->per_vm)
+		print_vms(out, v);
 	return 0;
 }

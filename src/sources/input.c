@@ -59,8 +59,8 @@ static bool peek_recording(FILE *f, struct prefixed *p, FILE **wrapped)
 	return is_rec;
 }
 
-int input_read(const char *cmd, const char *path, const struct trace_opts *to,
-	       trace_event_fn fn, void *ctx, struct input_info *info)
+int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn, void *ctx,
+	       struct input_info *info, struct es_error *err)
 {
 	struct prefixed pre = { 0 };
 	FILE *f, *wrapped, *src;
@@ -73,17 +73,15 @@ int input_read(const char *cmd, const char *path, const struct trace_opts *to,
 		path = "<stdin>";
 	} else {
 		f = fopen(path, "r");
-		if (!f) {
-			fprintf(stderr, "exitstat %s: cannot open %s: %s\n", cmd, path, strerror(errno));
-			return -1;
-		}
+		if (!f)
+			return es_error_set(err, "cannot open %s: %s", path, strerror(errno));
 	}
 	info->recording = peek_recording(f, &pre, &wrapped);
 	src = wrapped ? wrapped : f;
 	if (info->recording) {
 		struct record_info ri;
 
-		rc = record_read(src, path, fn, ctx, &ri);
+		rc = record_read(src, path, fn, ctx, &ri, to ? &to->diag : NULL, err);
 		snprintf(info->source, sizeof(info->source), "recording (%s) %s", ri.source, path);
 		info->exits = ri.events;
 		info->lost = ri.lost;
@@ -98,7 +96,7 @@ int input_read(const char *cmd, const char *path, const struct trace_opts *to,
 	} else {
 		struct trace_result res = { 0 };
 
-		rc = trace_read(src, path, to, fn, ctx, &res);
+		rc = trace_read(src, path, to, fn, ctx, &res, err);
 		snprintf(info->source, sizeof(info->source), "%s %s", trace_format_name(res.format),
 			 path);
 		info->lines = res.lines;
@@ -114,11 +112,9 @@ int input_read(const char *cmd, const char *path, const struct trace_opts *to,
 			snprintf(info->note, sizeof(info->note),
 				 "the trace says events were lost at %llu more places without saying how many",
 				 (unsigned long long)res.lost_marks);
-		if (!rc && !res.exits && !res.entries) {
-			fprintf(stderr, "exitstat %s: %s: no kvm_exit or kvm_entry events in %llu lines\n",
-				cmd, path, (unsigned long long)res.lines);
-			rc = -1;
-		}
+		if (!rc && !res.exits && !res.entries)
+			rc = es_error_set(err, "%s: no kvm_exit or kvm_entry events in %llu lines", path,
+					  (unsigned long long)res.lines);
 	}
 	if (wrapped)
 		fclose(wrapped);

@@ -27,11 +27,13 @@ struct input_info {
 
 /*
  * Read path ("-" = stdin) to the end, calling fn per event. Returns 0; -1
- * when the input could not be read whole (said on stderr as `exitstat CMD:
- * PATH...`; events before the problem were delivered and info->partial is
- * set), or the callback's non-zero value.
+ * with err set when the input could not be read whole ("cannot open PATH:
+ * ...", "PATH:LINE: ...", "PATH: no kvm_exit ..."; events before the problem
+ * were delivered and info->partial is set), or the callback's non-zero value
+ * (err untouched). Notices (lines skipped, a recording's lost tail) go to
+ * to->diag.
  */
-int input_read(const char *cmd, const char *path, const struct trace_opts *to,
-	       trace_event_fn fn, void *ctx, struct input_info *info);
+int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn, void *ctx,
+	       struct input_info *info, struct es_error *err);
 
 #endif

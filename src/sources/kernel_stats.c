@@ -8,19 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-__attribute__((format(printf, 5, 6)))
-static int fail(char *err, size_t errlen, const char *name, size_t line,
-		const char *fmt, ...)
+__attribute__((format(printf, 4, 5)))
+static int fail(struct es_error *err, const char *name, size_t line, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(err, errlen, "%s:%zu: ", name, line);
 
-	if (n >= 0 && (size_t)n < errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err + n, errlen - n, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
+	va_start(ap, fmt);
+	es_error_vset(err, fmt, ap);
+	va_end(ap);
+	return es_error_prefix(err, "%s:%zu", name, line);
 }
 
 /* Next space-separated field of *s (advanced past it); NULL at end of line. */
@@ -63,7 +59,7 @@ static bool parse_u64(const char *s, int base, uint64_t max, uint64_t *out)
 }
 
 static int parse_comment(char *rest, const char *name, size_t line,
-			 struct kernel_stats *ks, char *err, size_t errlen)
+			 struct kernel_stats *ks, struct es_error *err)
 {
 	char *key = next_field(&rest), *count, *cycles;
 	uint64_t c, y;
@@ -73,12 +69,12 @@ static int parse_comment(char *rest, const char *name, size_t line,
 	count = next_field(&rest);
 	cycles = next_field(&rest);
 	if (!count || !cycles || next_field(&rest))
-		return fail(err, errlen, name, line,
+		return fail(err, name, line,
 			    "'# %s' needs exactly a count and a cycle total", key);
 	if (!parse_u64(count, 10, UINT64_MAX, &c))
-		return fail(err, errlen, name, line, "'# %s': count '%s' is not a decimal 64-bit number", key, count);
+		return fail(err, name, line, "'# %s': count '%s' is not a decimal 64-bit number", key, count);
 	if (!parse_u64(cycles, 10, UINT64_MAX, &y))
-		return fail(err, errlen, name, line, "'# %s': cycles '%s' is not a decimal 64-bit number", key, cycles);
+		return fail(err, name, line, "'# %s': cycles '%s' is not a decimal 64-bit number", key, cycles);
 	if (!strcmp(key, "total")) {
 		ks->has_total = true;
 		ks->total_count = c;
@@ -92,7 +88,7 @@ static int parse_comment(char *rest, const char *name, size_t line,
 }
 
 static int parse_row(char *s, const char *name, size_t line,
-		     struct kernel_stats *ks, size_t *cap, char *err, size_t errlen)
+		     struct kernel_stats *ks, size_t *cap, struct es_error *err)
 {
 	char *isa_s = next_field(&s), *code_s = next_field(&s);
 	char *count_s = next_field(&s), *cycles_s = next_field(&s);
@@ -100,34 +96,34 @@ static int parse_row(char *s, const char *name, size_t line,
 	uint64_t code;
 
 	if (!isa_s || !code_s || !count_s || !cycles_s)
-		return fail(err, errlen, name, line,
+		return fail(err, name, line,
 			    "expected 'isa code count cycles name', got %d field(s)",
 			    !!isa_s + !!code_s + !!count_s + !!cycles_s);
 	while (*s == ' ' || *s == '\t')
 		s++;
 	if (!*s)
-		return fail(err, errlen, name, line, "row for %s %s has no name", isa_s, code_s);
+		return fail(err, name, line, "row for %s %s has no name", isa_s, code_s);
 	if ((strcmp(isa_s, "vmx") && strcmp(isa_s, "svm")) || isa_parse(isa_s, &row.isa))
-		return fail(err, errlen, name, line, "isa '%s' is neither vmx nor svm", isa_s);
+		return fail(err, name, line, "isa '%s' is neither vmx nor svm", isa_s);
 	if (!parse_u64(code_s, 16, UINT32_MAX, &code))
-		return fail(err, errlen, name, line, "exit code '%s' is not a 0x-prefixed 32-bit hex number", code_s);
+		return fail(err, name, line, "exit code '%s' is not a 0x-prefixed 32-bit hex number", code_s);
 	row.code = (uint32_t)code;
 	if (!parse_u64(count_s, 10, UINT64_MAX, &row.count))
-		return fail(err, errlen, name, line, "count '%s' is not a decimal 64-bit number", count_s);
+		return fail(err, name, line, "count '%s' is not a decimal 64-bit number", count_s);
 	if (!parse_u64(cycles_s, 10, UINT64_MAX, &row.cycles))
-		return fail(err, errlen, name, line, "cycles '%s' is not a decimal 64-bit number", cycles_s);
+		return fail(err, name, line, "cycles '%s' is not a decimal 64-bit number", cycles_s);
 	if (ks->n && ks->rows[0].isa != row.isa)
-		return fail(err, errlen, name, line, "isa %s after rows of %s: one table has one isa",
+		return fail(err, name, line, "isa %s after rows of %s: one table has one isa",
 			    isa_s, isa_name(ks->rows[0].isa));
 	if (kernel_stats_find(ks, row.isa, row.code))
-		return fail(err, errlen, name, line, "second row for %s 0x%x", isa_s, row.code);
+		return fail(err, name, line, "second row for %s 0x%x", isa_s, row.code);
 
 	if (ks->n == *cap) {
 		size_t ncap = *cap ? 2 * *cap : 256;
 		struct kernel_stat *rows = realloc(ks->rows, ncap * sizeof(*rows));
 
 		if (!rows)
-			return fail(err, errlen, name, line, "out of memory");
+			return fail(err, name, line, "out of memory");
 		ks->rows = rows;
 		*cap = ncap;
 	}
@@ -136,7 +132,7 @@ static int parse_row(char *s, const char *name, size_t line,
 }
 
 int kernel_stats_parse(FILE *f, const char *name, struct kernel_stats *out,
-		       char *err, size_t errlen)
+		       struct es_error *err)
 {
 	char *buf = NULL;
 	size_t bufsize = 0, line = 0, cap = 0;
@@ -149,39 +145,39 @@ int kernel_stats_parse(FILE *f, const char *name, struct kernel_stats *out,
 		if (len && buf[len - 1] == '\n')
 			buf[--len] = '\0';
 		if ((size_t)len != strlen(buf)) {
-			rc = fail(err, errlen, name, line, "NUL byte in the line");
+			rc = fail(err, name, line, "NUL byte in the line");
 			break;
 		}
 		if (buf[0] == '#')
-			rc = parse_comment(buf + 1, name, line, out, err, errlen);
+			rc = parse_comment(buf + 1, name, line, out, err);
 		else if (buf[0])
-			rc = parse_row(buf, name, line, out, &cap, err, errlen);
+			rc = parse_row(buf, name, line, out, &cap, err);
 		else
-			rc = fail(err, errlen, name, line, "empty line");
+			rc = fail(err, name, line, "empty line");
 		if (rc)
 			break;
 	}
 	if (!rc && ferror(f))
-		rc = fail(err, errlen, name, line + 1, "read error: %s", strerror(errno));
+		rc = fail(err, name, line + 1, "read error: %s", strerror(errno));
 	if (!rc && !out->n)
-		rc = fail(err, errlen, name, line, "no rows: not an exit_stats table");
+		rc = fail(err, name, line, "no rows: not an exit_stats table");
 	free(buf);
 	return rc;
 }
 
 int kernel_stats_read(const char *path, struct kernel_stats *out,
-		      char *err, size_t errlen)
+		      struct es_error *err)
 {
 	FILE *f = fopen(path, "r");
 	int rc;
 
 	if (!f) {
 		memset(out, 0, sizeof(*out));
-		snprintf(err, errlen, "%s: %s%s", path, strerror(errno),
+		es_error_set(err, "%s: %s%s", path, strerror(errno),
 			 errno == ENOENT ? " (kernel without the exit-statistics patch, or debugfs not mounted?)" : "");
 		return -1;
 	}
-	rc = kernel_stats_parse(f, path, out, err, errlen);
+	rc = kernel_stats_parse(f, path, out, err);
 	fclose(f);
 	return rc;
 }

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/error.h"
 #include "core/reasons.h"
 
 #define KERNEL_STATS_PATH "/sys/kernel/debug/kvm/exit_stats"
@@ -47,14 +48,14 @@ struct kernel_stats {
 /*
  * Parse the table at `path` into `out` (which the caller frees with
  * kernel_stats_free, also after an error). Returns 0, or -1 with a message
- * "PATH:LINE: what is wrong" (or "PATH: <strerror>") in err.
+ * "PATH:LINE: what is wrong" (or "PATH: <strerror>") in err (core/error.h).
  */
 int kernel_stats_read(const char *path, struct kernel_stats *out,
-		      char *err, size_t errlen);
+		      struct es_error *err);
 
 /* The same from an open stream; `name` stands for the path in messages. */
 int kernel_stats_parse(FILE *f, const char *name, struct kernel_stats *out,
-		       char *err, size_t errlen);
+		       struct es_error *err);
 
 void kernel_stats_free(struct kernel_stats *ks);
 

@@ -40,24 +40,32 @@ bool record_is_recording(FILE *f);
 /*
  * Read a recording and deliver every exit (EV_EXIT, has_ts, has_dur unless
  * the exit never ended) to fn. A truncated or damaged tail is not an error:
- * what came before it is delivered, info says what was lost, and a line on
- * stderr names it. Returns 0; -1 when the file is not a readable recording
- * (said on stderr as "NAME: ..."); or fn's non-zero value.
+ * what came before it is delivered, info says what was lost, and a notice on
+ * diag names it ("NAME: block at offset N ..."). Returns 0; -1 with err
+ * "NAME: ..." when the file is not a readable recording (or no memory); or
+ * fn's non-zero value.
  */
-int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct record_info *info);
+int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct record_info *info,
+		const struct es_diag *diag, struct es_error *err);
 
 /* --- writing --- */
 
 struct record_writer;
 
+/*
+ * Each returns 0 (or the writer), or -1 (NULL) with err naming the file and
+ * what failed (a write at offset N, no memory); after a failure the writer
+ * only takes record_writer_abort.
+ */
 struct record_writer *record_writer_open(FILE *f, const char *name, uint32_t pid,
-					 const char *source);
-/* Add one exit; writes a block when RECORD_BLOCK_EVENTS are buffered. 0 or -1. */
-int record_writer_add(struct record_writer *w, const struct exit_event *e);
-/* Write what is buffered as a block (lost = exits lost so far, cumulative). 0 or -1. */
-int record_writer_flush(struct record_writer *w, uint64_t lost);
-/* Flush, write the trailer and free w (the caller closes f). 0 or -1. */
-int record_writer_finish(struct record_writer *w, uint64_t lost, uint64_t kernel_exits);
+					 const char *source, struct es_error *err);
+/* Add one exit; writes a block when RECORD_BLOCK_EVENTS are buffered. */
+int record_writer_add(struct record_writer *w, const struct exit_event *e, struct es_error *err);
+/* Write what is buffered as a block (lost = exits lost so far, cumulative). */
+int record_writer_flush(struct record_writer *w, uint64_t lost, struct es_error *err);
+/* Flush, write the trailer and free w (the caller closes f). */
+int record_writer_finish(struct record_writer *w, uint64_t lost, uint64_t kernel_exits,
+			 struct es_error *err);
 /* Free without a trailer (after an error). */
 void record_writer_abort(struct record_writer *w);
 uint64_t record_writer_events(const struct record_writer *w);

@@ -67,31 +67,25 @@ static int deliver_block(const unsigned char *p, size_t len, uint32_t nevents, u
 	return ret;
 }
 
-/* Read and check the file header into info. 0, or -1 (said on stderr). */
-static int read_file_header(FILE *f, const char *name, struct record_info *info)
+/* Read and check the file header into info. 0, or -1 with err set. */
+static int read_file_header(FILE *f, const char *name, struct record_info *info,
+			    struct es_error *err)
 {
 	unsigned char hdr[FILE_HDR_LEN];
 	size_t n = fread(hdr, 1, sizeof(hdr), f);
 
-	if (n < 8 || memcmp(hdr, FILE_MAGIC, 8)) {
-		fprintf(stderr, "%s: not an exitstat recording (no EXITREC magic)\n", name);
-		return -1;
-	}
-	if (n < sizeof(hdr)) {
-		fprintf(stderr, "%s: the recording is cut inside its %d-byte header\n", name,
-			FILE_HDR_LEN);
-		return -1;
-	}
+	if (n < 8 || memcmp(hdr, FILE_MAGIC, 8))
+		return es_error_set(err, "%s: not an exitstat recording (no EXITREC magic)", name);
+	if (n < sizeof(hdr))
+		return es_error_set(err, "%s: the recording is cut inside its %d-byte header", name,
+				    FILE_HDR_LEN);
 	info->version = hdr[8] | hdr[9] << 8;
-	if (info->version != RECORD_VERSION) {
-		fprintf(stderr, "%s: recording format version %u; this exitstat reads version %d\n",
-			name, info->version, RECORD_VERSION);
-		return -1;
-	}
-	if (rec_get_u32(hdr + 60) != (uint32_t)crc32(0, hdr, 60)) {
-		fprintf(stderr, "%s: the recording's header is damaged (checksum)\n", name);
-		return -1;
-	}
+	if (info->version != RECORD_VERSION)
+		return es_error_set(err, "%s: recording format version %u; this exitstat reads "
+				    "version %d", name, info->version, RECORD_VERSION);
+	if (rec_get_u32(hdr + 60) != (uint32_t)crc32(0, hdr, 60))
+		return es_error_set(err, "%s: the recording's header is damaged (checksum at offset "
+				    "60)", name);
 	info->start_realtime_ns = rec_get_u64(hdr + 16);
 	info->start_ns = rec_get_u64(hdr + 24);
 	info->pid = rec_get_u32(hdr + 32);
@@ -122,9 +116,9 @@ static int read_trailer(const unsigned char *raw, uint32_t rlen, struct record_i
 	return 0;
 }
 
-/* Say on stderr what was lost at the end of the file (offset: the last good block's end). */
+/* Say on diag what was lost at the end of the file (offset: the last good block's end). */
 static void report_tail(FILE *f, const char *name, struct record_info *info, uint64_t offset,
-			int ret)
+			int ret, const struct es_diag *diag)
 {
 	if (info->damaged || info->truncated) {
 		/* count what follows the last good block */
@@ -135,22 +129,23 @@ static void report_tail(FILE *f, const char *name, struct record_info *info, uin
 		(void)here;
 	}
 	if (info->truncated)
-		fprintf(stderr, "%s: the recording ends inside a block at offset %llu (the recorder "
-			"was killed?): %llu bytes ignored; the %llu exits before it are complete\n",
+		es_diag_say(diag, "%s: the recording ends inside a block at offset %llu (the recorder "
+			"was killed?): %llu bytes ignored; the %llu exits before it are complete",
 			name, (unsigned long long)offset, (unsigned long long)info->ignored_bytes,
 			(unsigned long long)info->events);
 	else if (info->damaged)
-		fprintf(stderr, "%s: block at offset %llu is damaged (bad magic, checksum or "
+		es_diag_say(diag, "%s: block at offset %llu is damaged (bad magic, checksum or "
 			"encoding): reading stopped there, %llu bytes ignored; the %llu exits "
-			"before it are intact\n", name, (unsigned long long)offset,
+			"before it are intact", name, (unsigned long long)offset,
 			(unsigned long long)info->ignored_bytes, (unsigned long long)info->events);
 	else if (!info->complete && !ret)
-		fprintf(stderr, "%s: no trailer: the recorder did not finish (killed?); exits it "
-			"had not yet written as a block (at most %d) are missing\n", name,
+		es_diag_say(diag, "%s: no trailer: the recorder did not finish (killed?); exits it "
+			"had not yet written as a block (at most %d) are missing", name,
 			RECORD_BLOCK_EVENTS);
 }
 
-int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct record_info *info)
+int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct record_info *info,
+		const struct es_diag *diag, struct es_error *err)
 {
 	unsigned char bh[BLOCK_HDR_LEN];
 	unsigned char *comp = NULL, *raw = NULL;
@@ -159,7 +154,7 @@ int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct 
 	size_t n;
 
 	memset(info, 0, sizeof(*info));
-	if (read_file_header(f, name, info))
+	if (read_file_header(f, name, info, err))
 		return -1;
 	for (;;) {
 		uint32_t type, clen, rlen, nev, nkeys;
@@ -187,8 +182,8 @@ int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct 
 		free(raw);
 		raw = malloc(rlen ? rlen : 1);
 		if (!comp || !raw) {
-			fprintf(stderr, "%s: out of memory\n", name);
-			ret = -1;
+			ret = es_error_set(err, "%s: out of memory for the block at offset %llu", name,
+					   (unsigned long long)offset);
 			break;
 		}
 		n = fread(comp, 1, clen, f);
@@ -224,8 +219,8 @@ int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct 
 				break;
 			}
 			if (ret == -2) {
-				fprintf(stderr, "%s: out of memory\n", name);
-				ret = -1;
+				ret = es_error_set(err, "%s: out of memory for the block at offset %llu",
+						   name, (unsigned long long)offset);
 				break;
 			}
 			if (ret)
@@ -233,7 +228,7 @@ int record_read(FILE *f, const char *name, trace_event_fn fn, void *ctx, struct 
 		}
 		offset += sizeof(bh) + clen;
 	}
-	report_tail(f, name, info, offset, ret);
+	report_tail(f, name, info, offset, ret, diag);
 	free(comp);
 	free(raw);
 	return ret;

@@ -36,12 +36,12 @@ static uint32_t key_hash(const struct rec_key *k)
 	return (uint32_t)(h >> 32);
 }
 
-static int write_all(struct record_writer *w, const void *p, size_t n)
+static int write_all(struct record_writer *w, const void *p, size_t n, struct es_error *err)
 {
 	if (fwrite(p, 1, n, w->f) != n) {
-		fprintf(stderr, "exitstat: writing %s failed: %s\n", w->name, strerror(errno));
 		w->failed = true;
-		return -1;
+		return es_error_set(err, "writing %s failed at offset %llu: %s", w->name,
+				    (unsigned long long)w->bytes, strerror(errno));
 	}
 	w->bytes += n;
 	return 0;
@@ -112,7 +112,8 @@ static long dict_index(struct record_writer *w, const struct rec_key *k)
 
 /* One block: header, then the zlib-compressed payload. */
 static int write_block(struct record_writer *w, uint32_t type, const struct rec_buf *raw,
-		       uint32_t nevents, uint32_t nkeys, uint64_t base_ts, uint64_t lost)
+		       uint32_t nevents, uint32_t nkeys, uint64_t base_ts, uint64_t lost,
+		       struct es_error *err)
 {
 	unsigned char hdr[BLOCK_HDR_LEN] = { 0 };
 	uLongf clen = compressBound(raw->len);
@@ -122,13 +123,12 @@ static int write_block(struct record_writer *w, uint32_t type, const struct rec_
 		unsigned char *c = realloc(w->comp, clen);
 
 		if (!c)
-			return -1;
+			return es_error_set(err, "out of memory compressing a block of %s", w->name);
 		w->comp = c;
 		w->comp_cap = clen;
 	}
 	if (compress2(w->comp, &clen, raw->p ? raw->p : (const Bytef *)"", raw->len, 6) != Z_OK) {
-		fprintf(stderr, "exitstat: compressing a block of %s failed\n", w->name);
-		return -1;
+		return es_error_set(err, "compressing a block of %s failed (compress2)", w->name);
 	}
 	rec_put_u32(hdr, BLOCK_MAGIC);
 	rec_put_u32(hdr + 4, type);
@@ -141,25 +141,26 @@ static int write_block(struct record_writer *w, uint32_t type, const struct rec_
 	crc = crc32(0, hdr, 40);
 	crc = crc32(crc, w->comp, clen);
 	rec_put_u32(hdr + 40, crc);
-	if (write_all(w, hdr, sizeof(hdr)) || write_all(w, w->comp, clen))
+	if (write_all(w, hdr, sizeof(hdr), err) || write_all(w, w->comp, clen, err))
 		return -1;
 	/* A block on disk is whole before the next starts: what a kill can lose is bounded. */
-	if (fflush(w->f)) {
-		fprintf(stderr, "exitstat: writing %s failed: %s\n", w->name, strerror(errno));
-		return -1;
-	}
+	if (fflush(w->f))
+		return es_error_set(err, "writing %s failed at offset %llu: %s", w->name,
+				    (unsigned long long)w->bytes, strerror(errno));
 	return 0;
 }
 
 struct record_writer *record_writer_open(FILE *f, const char *name, uint32_t pid,
-					 const char *source)
+					 const char *source, struct es_error *err)
 {
 	struct record_writer *w = calloc(1, sizeof(*w));
 	unsigned char hdr[FILE_HDR_LEN] = { 0 };
 	struct timespec rt, mono;
 
-	if (!w)
+	if (!w) {
+		es_error_set(err, "out of memory opening the recording %s", name);
 		return NULL;
+	}
 	w->f = f;
 	w->name = name;
 	clock_gettime(CLOCK_REALTIME, &rt);
@@ -175,29 +176,33 @@ struct record_writer *record_writer_open(FILE *f, const char *name, uint32_t pid
 	rec_put_u32(hdr + 32, pid);
 	strncpy((char *)hdr + 36, source ? source : "", 23);
 	rec_put_u32(hdr + 60, crc32(0, hdr, 60));
-	if (write_all(w, hdr, sizeof(hdr)) || fflush(f)) {
+	if (write_all(w, hdr, sizeof(hdr), err)) {
+		free(w);
+		return NULL;
+	}
+	if (fflush(f)) {
+		es_error_set(err, "writing %s failed: %s", name, strerror(errno));
 		free(w);
 		return NULL;
 	}
 	return w;
 }
 
-int record_writer_add(struct record_writer *w, const struct exit_event *e)
+int record_writer_add(struct record_writer *w, const struct exit_event *e, struct es_error *err)
 {
 	struct rec_key k = { e->pid, e->tid, e->vcpu, e->isa, e->reason };
 	long idx;
 
 	if (w->failed)
-		return -1;
+		return es_error_set(err, "writing %s failed earlier", w->name);
 	if (!w->block_events)
 		w->base_ts = w->prev_ts = e->ts_ns;
 	idx = dict_index(w, &k);
 	if (idx < 0 || rec_put_varint(&w->events, idx) ||
 	    rec_put_varint(&w->events, rec_zigzag((int64_t)(e->ts_ns - w->prev_ts))) ||
 	    rec_put_varint(&w->events, e->has_dur ? e->dur_ns + 1 : 0)) {
-		fprintf(stderr, "exitstat: out of memory recording exits\n");
 		w->failed = true;
-		return -1;
+		return es_error_set(err, "out of memory recording exits into %s", w->name);
 	}
 	w->prev_ts = e->ts_ns;
 	w->block_events++;
@@ -205,29 +210,29 @@ int record_writer_add(struct record_writer *w, const struct exit_event *e)
 	if (!e->has_dur)
 		w->open_exits++;
 	if (w->block_events >= RECORD_BLOCK_EVENTS)
-		return record_writer_flush(w, 0);
+		return record_writer_flush(w, 0, err);
 	return 0;
 }
 
-int record_writer_flush(struct record_writer *w, uint64_t lost)
+int record_writer_flush(struct record_writer *w, uint64_t lost, struct es_error *err)
 {
 	int ret;
 
 	if (lost > w->lost)
 		w->lost = lost;
 	if (w->failed)
-		return -1;
+		return es_error_set(err, "writing %s failed earlier", w->name);
 	if (!w->block_events)
 		return 0;
 	/* raw payload: the dictionary, then the events */
 	w->raw.len = 0;
 	if (rec_buf_reserve(&w->raw, w->dict.len + w->events.len))
-		return -1;
+		return es_error_set(err, "out of memory writing a block of %s", w->name);
 	memcpy(w->raw.p, w->dict.p, w->dict.len);
 	memcpy(w->raw.p + w->dict.len, w->events.p, w->events.len);
 	w->raw.len = w->dict.len + w->events.len;
 	ret = write_block(w, BLOCK_EVENTS, &w->raw, w->block_events, w->nkeys, w->base_ts,
-			  w->lost);
+			  w->lost, err);
 	if (ret)
 		w->failed = true;
 	dict_reset(w);
@@ -245,18 +250,19 @@ static void writer_free(struct record_writer *w)
 	free(w);
 }
 
-int record_writer_finish(struct record_writer *w, uint64_t lost, uint64_t kernel_exits)
+int record_writer_finish(struct record_writer *w, uint64_t lost, uint64_t kernel_exits,
+			 struct es_error *err)
 {
 	struct rec_buf t = { 0 };
-	int ret = record_writer_flush(w, lost);
+	int ret = record_writer_flush(w, lost, err);
 
 	/* trailer: a count of fields, then each (newer versions may append) */
 	if (!ret && (rec_put_varint(&t, 4) || rec_put_varint(&t, w->total_events) ||
 		     rec_put_varint(&t, lost) || rec_put_varint(&t, kernel_exits) ||
 		     rec_put_varint(&t, w->open_exits)))
-		ret = -1;
+		ret = es_error_set(err, "out of memory writing the trailer of %s", w->name);
 	if (!ret)
-		ret = write_block(w, BLOCK_TRAILER, &t, 0, 0, 0, lost);
+		ret = write_block(w, BLOCK_TRAILER, &t, 0, 0, 0, lost, err);
 	free(t.p);
 	writer_free(w);
 	return ret;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/error.h"
 #include "core/event.h"
 
 enum trace_format {
@@ -24,7 +25,7 @@ enum trace_format {
 
 struct trace_opts {
 	bool skip_bad;		/* count malformed lines and go on, instead of stopping */
-	FILE *diag;		/* where to say what was skipped (NULL: stderr) */
+	struct es_diag diag;	/* each line skipped under skip_bad (no fn: not said) */
 	/*
 	 * The ISA of bare-number reasons when no line of the trace names a
 	 * reason (ISA_UNKNOWN: such a trace is an error). Names always win.
@@ -69,14 +70,16 @@ typedef int (*trace_event_fn)(void *ctx, const struct exit_event *ev);
 
 /*
  * Read the whole stream. Returns 0 on success. On a malformed line (without
- * skip_bad) prints `NAME:LINE: what is wrong: <text>` to diag and returns -1;
- * events before it have been delivered. An aggregate table (perf kvm stat,
- * kvm_stat) is said on diag and returns -1 with format TRACE_AGGREGATE.
- * Returns the callback's value if it stops the read, and -1 on a read error
- * (said on diag). The format rules are described in trace_text.c.
+ * skip_bad) returns -1 with err `NAME:LINE: what is wrong: <text>`; events
+ * before it have been delivered (with skip_bad each such line is said on
+ * opts->diag with " (skipped)" and the read goes on). An aggregate table
+ * (perf kvm stat, kvm_stat) returns -1 with format TRACE_AGGREGATE and err
+ * saying so; a read error or no memory returns -1 with err `NAME:LINE: ...`.
+ * Returns the callback's value if it stops the read (err untouched: the
+ * callback says its own). The format rules are described in trace_text.c.
  */
 int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
-	       trace_event_fn fn, void *ctx, struct trace_result *res);
+	       trace_event_fn fn, void *ctx, struct trace_result *res, struct es_error *err);
 
 const char *trace_format_name(enum trace_format f);
 

@@ -116,6 +116,26 @@ static bool vmx_flag_word(const char *s, const char *e, uint32_t *bit)
 	return false;
 }
 
+/* The flag words in [w, e), ORed into *flags. false at a word that is not one. */
+static bool vmx_flag_words(const char *w, const char *e, uint32_t *flags)
+{
+	uint32_t bit;
+
+	while (w < e) {
+		const char *we;
+
+		w = skip_blanks(w, e);
+		we = w;
+		while (we < e && !is_blank(*we))
+			we++;
+		if (!vmx_flag_word(w, we, &bit))
+			return false;
+		*flags |= bit;
+		w = we;
+	}
+	return true;
+}
+
 /*
  * VMX names of the 2.6.31-2.6.32 kernels (vmx_exit_reasons_str) that are not
  * the catalogue's names in another case; mapped to the catalogue's name, which
@@ -164,26 +184,14 @@ static bool settle_name(const char *s, size_t n, struct exit_body *b)
 	}
 	if (!r) {
 		/* `INVALID_STATE FAILED_VMENTRY`: a VMX name, then flag words. */
-		const char *e = s + n, *w = memchr(s, ' ', n);
-		uint32_t flags = 0, bit;
+		const char *w = memchr(s, ' ', n);
+		uint32_t flags = 0;
 
 		if (!w)
 			return false;
 		r = reason_find_n(s, (size_t)(w - s), ISA_VMX);
-		if (!r || r->isa != ISA_VMX)
+		if (!r || r->isa != ISA_VMX || !vmx_flag_words(w, s + n, &flags))
 			return false;
-		while (w < e) {
-			const char *we;
-
-			w = skip_blanks(w, e);
-			we = w;
-			while (we < e && !is_blank(*we))
-				we++;
-			if (!vmx_flag_word(w, we, &bit))
-				return false;
-			flags |= bit;
-			w = we;
-		}
 		b->how = RISA_VMX_FLAGS;
 		b->isa = ISA_VMX;
 		b->code = r->code | flags;
@@ -258,7 +266,6 @@ static int settle_reason(struct reason_cache *c, const char *s, const char *e,
 	}
 	if (*s >= '0' && *s <= '9') {
 		const char *w = memchr(s, ' ', (size_t)(e - s));
-		uint32_t bit;
 
 		/* The kernel prints a number it has no name for as 0x%x. */
 		if (!parse_num(s, w ? w : e, false, &v) || v > UINT32_MAX) {
@@ -270,19 +277,9 @@ static int settle_reason(struct reason_cache *c, const char *s, const char *e,
 		b->code = (uint32_t)v;
 		if (w) {
 			/* Only VMX prints flag words after the reason. */
-			while (w < e) {
-				const char *we;
-
-				w = skip_blanks(w, e);
-				we = w;
-				while (we < e && !is_blank(*we))
-					we++;
-				if (!vmx_flag_word(w, we, &bit)) {
-					*why = "unknown words after the exit reason";
-					return -1;
-				}
-				b->code |= bit;
-				w = we;
+			if (!vmx_flag_words(w, e, &b->code)) {
+				*why = "unknown words after the exit reason";
+				return -1;
 			}
 			b->how = RISA_VMX_FLAGS;
 			b->isa = ISA_VMX;

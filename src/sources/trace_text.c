@@ -59,7 +59,7 @@ struct held {
 struct reader {
 	const char *name;
 	const struct trace_opts *opts;
-	FILE *diag;
+	struct es_error *err;
 	trace_event_fn fn;
 	void *ctx;
 	struct trace_result *res;
@@ -105,20 +105,43 @@ const char *trace_format_name(enum trace_format f)
 	}
 }
 
-/* `NAME:LINE: what: text`, the text cut and made printable. */
-static void say(struct reader *r, uint64_t line, const char *what, const char *tail)
+/* The current line for a message: cut, made printable, "..." when cut. */
+static void line_text(const struct reader *r, char *buf, size_t len)
 {
-	char buf[401];
-	size_t n = r->text_len < sizeof(buf) - 1 ? r->text_len : sizeof(buf) - 1;
+	size_t n = r->text_len < len - 4 ? r->text_len : len - 4;
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)r->text[i];
 
 		buf[i] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
 	}
-	buf[n] = '\0';
-	fprintf(r->diag, "%s:%llu: %s: %s%s%s\n", r->name, (unsigned long long)line, what, buf,
-		n < r->text_len ? "..." : "", tail);
+	strcpy(buf + n, n < r->text_len ? "..." : "");
+}
+
+/* The error `NAME:LINE: what: text` that stops the read. Returns -1. */
+static int fail_at(struct reader *r, uint64_t line, const char *what)
+{
+	char buf[404];
+
+	line_text(r, buf, sizeof(buf));
+	return es_error_set(r->err, "%s:%llu: %s: %s", r->name, (unsigned long long)line, what,
+			    buf);
+}
+
+/* The notice `NAME:LINE: what: text (skipped)` for a line skipped under skip_bad. */
+static void skipped_at(struct reader *r, uint64_t line, const char *what)
+{
+	char buf[404];
+
+	line_text(r, buf, sizeof(buf));
+	es_diag_say(&r->opts->diag, "%s:%llu: %s: %s (skipped)", r->name, (unsigned long long)line,
+		    what, buf);
+}
+
+static int no_memory(struct reader *r)
+{
+	return es_error_set(r->err, "%s:%llu: out of memory", r->name,
+			    (unsigned long long)r->lineno);
 }
 
 /* A malformed kvm line: stop (-1), or count it and go on (0). */
@@ -126,16 +149,15 @@ static int bad(struct reader *r, const char *why)
 {
 	struct trace_result *res = r->res;
 
-	if (!r->opts->skip_bad) {
-		say(r, r->lineno, why, "");
-		return -1;
-	}
+	if (!r->opts->skip_bad)
+		return fail_at(r, r->lineno, why);
 	if (res->skipped < TRACE_MAX_SKIPPED_LISTED) {
 		res->skipped_lines[res->skipped] = r->lineno;
-		say(r, r->lineno, why, " (skipped)");
+		skipped_at(r, r->lineno, why);
 	} else if (res->skipped == TRACE_MAX_SKIPPED_LISTED) {
-		fprintf(r->diag, "%s: more malformed lines: only the first %d are listed, all are counted\n",
-			r->name, TRACE_MAX_SKIPPED_LISTED);
+		es_diag_say(&r->opts->diag,
+			    "%s: more malformed lines: only the first %d are listed, all are counted",
+			    r->name, TRACE_MAX_SKIPPED_LISTED);
 	}
 	res->skipped++;
 	return 0;
@@ -153,10 +175,8 @@ static int cut(struct reader *r, const char *why)
 		size_t ncap = r->text_len + 256;
 		char *n = realloc(r->wrap, ncap);
 
-		if (!n) {
-			fprintf(r->diag, "%s: out of memory\n", r->name);
-			return -1;
-		}
+		if (!n)
+			return no_memory(r);
 		r->wrap = n;
 		r->wrap_cap = ncap;
 	}
@@ -248,10 +268,8 @@ static int hold(struct reader *r, const struct exit_event *ev, const struct exit
 		size_t ncap = r->held_cap ? r->held_cap * 2 : 256;
 		struct held *n = realloc(r->held, ncap * sizeof(*n));
 
-		if (!n) {
-			fprintf(r->diag, "%s: out of memory\n", r->name);
-			return -1;
-		}
+		if (!n)
+			return no_memory(r);
 		r->held = n;
 		r->held_cap = ncap;
 	}
@@ -262,10 +280,8 @@ static int hold(struct reader *r, const struct exit_event *ev, const struct exit
 	h->vmx_code = b ? b->vmx_code : 0;
 	h->line = r->lineno;
 	h->text = NULL;
-	if (b && b->how == RISA_NUMBER && !(h->text = strndup(r->text, r->text_len))) {
-		fprintf(r->diag, "%s: out of memory\n", r->name);
-		return -1;
-	}
+	if (b && b->how == RISA_NUMBER && !(h->text = strndup(r->text, r->text_len)))
+		return no_memory(r);
 	/* A trace that never settles its ISA must not grow memory without end. */
 	if (r->nheld >= HELD_MAX)
 		return flush_held(r, ISA_UNKNOWN);
@@ -292,6 +308,29 @@ static void fill_from_header(struct exit_event *ev, const struct trace_header *h
 	ev->pid = h->tgid ? h->tgid : ev->tid;
 }
 
+/*
+ * After parsing a kvm line's body (ret from trace_*_body_parse): true when it
+ * did not parse (a cut line is kept for its continuation, a bad one counted or
+ * fatal) and *out is what the line handler returns; false when it parsed.
+ */
+static bool body_unread(struct reader *r, const struct trace_header *h, int ret,
+			const char *why, int *out)
+{
+	if (ret == TRACE_BODY_CUT) {
+		*out = cut(r, why);
+		return true;
+	}
+	if (ret) {
+		*out = bad(r, why);
+		return true;
+	}
+	if (r->joining)
+		r->res->joined++;
+	if (h->ts_counter)
+		r->res->ts_counter = true;
+	return false;
+}
+
 static int on_kvm_exit(struct reader *r, const struct trace_header *h)
 {
 	struct exit_event ev = { .kind = EV_EXIT };
@@ -300,20 +339,14 @@ static int on_kvm_exit(struct reader *r, const struct trace_header *h)
 	int ret;
 
 	ret = trace_exit_body_parse(r->cache, h->body, h->body_len, &b, &why);
-	if (ret == TRACE_BODY_CUT)
-		return cut(r, why);
-	if (ret)
-		return bad(r, why);
-	if (r->joining)
-		r->res->joined++;
+	if (body_unread(r, h, ret, why, &ret))
+		return ret;
 	fill_from_header(&ev, h);
 	ev.vcpu = b.vcpu;
 	if (b.plugin_spelling)
 		r->ev_plugin = true;
 	if (b.vcpu == STATS_VCPU_UNKNOWN)
 		r->ev_exit_no_vcpu = true;
-	if (h->ts_counter)
-		r->res->ts_counter = true;
 
 	switch (b.how) {
 	case RISA_NAME:
@@ -350,14 +383,8 @@ static int on_kvm_entry(struct reader *r, const struct trace_header *h)
 
 	int ret = trace_entry_body_parse(h->body, h->body_len, &ev.vcpu, &has_rip, &why);
 
-	if (ret == TRACE_BODY_CUT)
-		return cut(r, why);
-	if (ret)
-		return bad(r, why);
-	if (r->joining)
-		r->res->joined++;
-	if (h->ts_counter)
-		r->res->ts_counter = true;
+	if (body_unread(r, h, ret, why, &ret))
+		return ret;
 	if (has_rip)
 		r->ev_entry_rip = true;
 	fill_from_header(&ev, h);
@@ -445,17 +472,17 @@ static int on_other_line(struct reader *r, const char *s, size_t n)
 	if ((contains(s, n, "VM-EXIT") && contains(s, n, "Samples")) ||
 	    has_prefix(s, n, "Analyze events for ") || has_prefix(s, n, "Total Samples:")) {
 		res->format = TRACE_AGGREGATE;
-		say(r, r->lineno, "this is a table of totals printed by `perf kvm stat report`, not a trace of events; "
-		    "give exitstat a trace (perf script, trace-cmd report, /sys/kernel/tracing/trace)", "");
-		return -1;
+		return fail_at(r, r->lineno, "this is a table of totals printed by `perf kvm stat report`, "
+			       "not a trace of events; give exitstat a trace (perf script, "
+			       "trace-cmd report, /sys/kernel/tracing/trace)");
 	}
 	/* kvm_stat: the curses/batch title and header, --once rows `kvm_exit(HLT)  N  N`, --log headers */
 	if (has_prefix(s, n, "kvm statistics") || has_prefix(s, n, "kvm_exit(") ||
 	    (has_prefix(s, n, "Event") && contains(s, n, "Total") && contains(s, n, "%Total"))) {
 		res->format = TRACE_AGGREGATE;
-		say(r, r->lineno, "this is a table of totals printed by kvm_stat, not a trace of events; "
-		    "give exitstat a trace (perf script, trace-cmd report, /sys/kernel/tracing/trace)", "");
-		return -1;
+		return fail_at(r, r->lineno, "this is a table of totals printed by kvm_stat, not a "
+			       "trace of events; give exitstat a trace (perf script, trace-cmd "
+			       "report, /sys/kernel/tracing/trace)");
 	}
 	return 0;
 }
@@ -505,16 +532,12 @@ static int on_record_line(struct reader *r, const char *s, size_t n)
 	int ret;
 
 	/* The binary files the tools record: say how to turn them into text. */
-	if (r->lineno == 1 && has_prefix(s, n, "PERFILE2")) {
-		fprintf(r->diag, "%s:1: this is a perf.data recording, not text; print it with `perf script -i FILE`\n",
-			r->name);
-		return -1;
-	}
-	if (r->lineno == 1 && has_prefix(s, n, "\x17\x08\x44tracing")) {
-		fprintf(r->diag, "%s:1: this is a trace-cmd trace.dat recording, not text; print it with `trace-cmd report -i FILE`\n",
-			r->name);
-		return -1;
-	}
+	if (r->lineno == 1 && has_prefix(s, n, "PERFILE2"))
+		return es_error_set(r->err, "%s:1: this is a perf.data recording, not text; print it "
+				    "with `perf script -i FILE`", r->name);
+	if (r->lineno == 1 && has_prefix(s, n, "\x17\x08\x44tracing"))
+		return es_error_set(r->err, "%s:1: this is a trace-cmd trace.dat recording, not text; "
+				    "print it with `trace-cmd report -i FILE`", r->name);
 
 	r->text = s;
 	r->text_len = n;
@@ -591,10 +614,8 @@ static int on_line(struct reader *r, const char *s, size_t n)
 			if (len > r->join_cap) {
 				char *j = realloc(r->join, len + 256);
 
-				if (!j) {
-					fprintf(r->diag, "%s: out of memory\n", r->name);
-					return -1;
-				}
+				if (!j)
+					return no_memory(r);
 				r->join = j;
 				r->join_cap = len + 256;
 			}
@@ -636,7 +657,7 @@ static enum trace_format decide_format(const struct reader *r)
 }
 
 int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
-	       trace_event_fn fn, void *ctx, struct trace_result *res)
+	       trace_event_fn fn, void *ctx, struct trace_result *res, struct es_error *err)
 {
 	static const struct trace_opts no_opts;
 	struct reader r = {
@@ -645,6 +666,7 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 		.fn = fn,
 		.ctx = ctx,
 		.res = res,
+		.err = err,
 	};
 	char *line = NULL;
 	size_t cap = 0;
@@ -652,12 +674,9 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 	int ret = 0;
 
 	memset(res, 0, sizeof(*res));
-	r.diag = r.opts->diag ? r.opts->diag : stderr;
 	r.cache = reason_cache_new();
-	if (!r.cache) {
-		fprintf(r.diag, "%s: out of memory\n", r.name);
-		return -1;
-	}
+	if (!r.cache)
+		return no_memory(&r);
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		size_t n = (size_t)len;
 
@@ -671,8 +690,8 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 			break;
 	}
 	if (!ret && ferror(f)) {
-		fprintf(r.diag, "%s: read error: %s\n", r.name, strerror(errno));
-		ret = -1;
+		ret = es_error_set(err, "%s:%llu: read error: %s", r.name,
+				   (unsigned long long)r.lineno, strerror(errno));
 	}
 	if (!ret && r.have_wrap)
 		ret = wrap_is_bad(&r);	/* the last record was cut short */

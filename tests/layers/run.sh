@@ -66,6 +66,24 @@ fresh unknown
 printf '#include "misc/util.h"\n' >>"$tmp/unknown/src/output/report.c"
 expect_fail unknown "output/report.c:" "misc is not a layer"
 
+# Printing outside cmd/: to stderr by name in core, through printf in output.
+fresh prints
+f=$tmp/prints/src/core/stats.c
+line=$(grep -n '^{' "$f" | head -1 | cut -d: -f1)
+sed -i "${line}a \\tfprintf(stderr, \"x\\\\n\");" "$f"
+printf 'void planted(void)\n{\n\tprintf("%%d\\n", 1);\n}\n' >>"$tmp/prints/src/output/report.c"
+n=$(wc -l <"$tmp/prints/src/output/report.c")
+expect_fail prints "core/stats.c:$((line + 1)): core writes to the standard streams (stderr)" \
+	"output/report.c:$((n - 1)): output writes to the standard streams (printf)" "only cmd/ prints"
+
+# ... but cmd/ prints, output/ prints to the FILE * it is given, and comments and
+# strings may name the streams.
+fresh prints-allowed
+printf 'void planted(void)\n{\n\tfprintf(stderr, "x");\n}\n' >>"$tmp/prints-allowed/src/cmd/cli.c"
+printf '/* not on stderr,\n * nor printf( */\nstatic const char planted[] = "said on stderr; printf(";\n' \
+	>>"$tmp/prints-allowed/src/sources/input.c"
+check "cmd/ prints; comments and strings may name stderr" bash "$CHECK" "$tmp/prints-allowed/src"
+
 # Down and sideways are allowed: cmd may include core, output may include output.
 fresh downward
 printf '#include "core/stats.h"\n#include "output/report.h"\n' >>"$tmp/downward/src/cmd/cli.c"

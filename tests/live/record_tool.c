@@ -18,6 +18,12 @@ static int feed(void *ctx, const struct exit_event *e)
 	return accum_event(ctx, e);
 }
 
+static void say(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "record_tool: %s\n", msg);
+}
+
 static int report(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -26,14 +32,17 @@ static int report(const char *path)
 	struct report_opts ro = { .format = FMT_JSON, .sort = SORT_COUNT, .per_vm = true,
 				  .filter = { STATS_PID_ANY, STATS_VCPU_UNKNOWN } };
 	struct report_meta m = { 0 };
+	struct es_error err = { "" };
 	char source[128];
 
 	if (!f || accum_init(&acc)) {
 		perror(path);
 		return 1;
 	}
-	if (record_read(f, path, feed, &acc, &info))
+	if (record_read(f, path, feed, &acc, &info, &(struct es_diag){ say, NULL }, &err)) {
+		fprintf(stderr, "record_tool: %s\n", err.msg);
 		return 1;
+	}
 	snprintf(source, sizeof(source), "recording %s (%s)", path, info.source);
 	m.source = source;
 	m.clock = "ns";

@@ -27,10 +27,10 @@ fi
 
 # `isa code count` per reason (code in decimal, summed over vCPUs) of the final CSV report.
 report_counts() {
-	local kind isa code name count rest
+	local rep kind isa code name pid vcpu count rest
 	"$EXITSTAT" report --format csv "$@" 2>"$TMP/stderr" |
-		while IFS=, read -r kind isa code name count rest; do
-			[[ $kind == final ]] && echo "$isa $((code)) $count"
+		while IFS=, read -r rep kind isa code name pid vcpu count rest; do
+			[[ $rep == final && $kind == reason ]] && echo "$isa $((code)) $count"
 		done | sort
 	return "${PIPESTATUS[0]}"
 }
@@ -41,6 +41,50 @@ hist_counts() {
 }
 
 sum_counts() { awk '{ s += $3 } END { print s + 0 }'; }
+
+# Sum of the count column of the final report's CSV rows of one kind (reason, other, total, vm).
+csv_kind_sum() {
+	local kind=$1
+	shift
+	"$EXITSTAT" report --format csv "$@" 2>/dev/null |
+		awk -F, -v k="$kind" '$1 == "final" && $2 == k { s += $8 } END { print s + 0 }'
+}
+
+# "reason delta" for every exit of the trace text with a following entry of the
+# same thread: the time in exit, computed here from the timestamps (decimal
+# seconds give ns; integer timestamps are ticks, kept as they are).
+exit_times() {
+	awk '{
+		ts = ""; tid = ""; reason = ""
+		for (i = 1; i <= NF; i++) {
+			if (ts == "" && $i ~ /^[0-9]+(\.[0-9]+)?:$/) ts = substr($i, 1, length($i) - 1)
+			if (tid == "" && $i ~ /^\[[0-9]+\]$/ && i > 1) { tid = $(i - 1); sub(/.*-/, "", tid) }
+			if ($i == "reason") reason = $(i + 1)
+		}
+		if (ts == "" || tid == "") next
+		if (index(ts, ".")) { split(ts, p, "."); t = p[1] * 1e9 + substr(p[2] "000000000", 1, 9) }
+		else t = ts + 0
+		if ($0 ~ / kvm_exit: /) { pend[tid] = t; why[tid] = reason }
+		else if ($0 ~ / kvm_entry: / && (tid in pend)) {
+			printf "%s %.0f\n", why[tid], t - pend[tid]
+			delete pend[tid]
+		}
+	}' "$1"
+}
+
+# Per reason from exit_times: "reason timed total max p50 p99", p50/p99 the exact
+# nearest-rank percentiles of the times.
+exit_time_stats() {
+	exit_times "$1" | sort -k1,1 -k2,2n | awk '
+		function flush() {
+			if (r == "") return
+			i50 = int((n * 50 + 99) / 100); i99 = int((n * 99 + 99) / 100)
+			print r, n, s, v[n], v[i50], v[i99]
+		}
+		$1 != r { flush(); r = $1; n = 0; s = 0 }
+		{ v[++n] = $2; s += $2 }
+		END { flush() }'
+}
 
 # ---- 1. every bed trace against the kernel's hist counts of its run ----
 for mode in 16 64; do
@@ -104,8 +148,9 @@ done
 
 # ---- 3. one trace.dat rendered with and without the kvm plugin: identical reports ----
 for mode in 16 64; do
-	a=$("$EXITSTAT" report --format csv "$BED/trace-cmd-$mode.txt" 2>/dev/null | cut -d, -f1-5,8-9)
-	b=$("$EXITSTAT" report --format csv "$BED/trace-cmd-noplugin-$mode.txt" 2>/dev/null | cut -d, -f1-5,8-9)
+	# report,kind,isa,code,name; count; timed; time_total (not the source's name, in the total row)
+	a=$("$EXITSTAT" report --format csv "$BED/trace-cmd-$mode.txt" 2>/dev/null | cut -d, -f1-5,8,11,13)
+	b=$("$EXITSTAT" report --format csv "$BED/trace-cmd-noplugin-$mode.txt" 2>/dev/null | cut -d, -f1-5,8,11,13)
 	if [[ -n $a && $a == "$b" ]]; then
 		ok "trace-cmd-$mode: plugin and kernel renderings give identical counts and times in exit"
 	else
@@ -145,8 +190,8 @@ bad_file=$TMP/corrupt.txt
 awk -v L="$line" 'NR == L { sub(/reason .*/, "reason i") } { print }' "$src" >"$bad_file"
 "$EXITSTAT" report "$bad_file" >"$TMP/out" 2>"$TMP/err"
 rc=$?
-if [[ $rc -ne 0 ]] && grep -q "^$bad_file:$line: .*kvm_exit: vcpu 0 reason i$" "$TMP/err"; then
-	ok "corrupted line: exit $rc, says $bad_file:$line and the text"
+if [[ $rc -ne 0 ]] && grep -q "^exitstat report: $bad_file:$line: .*kvm_exit: vcpu 0 reason i$" "$TMP/err"; then
+	ok "corrupted line: exit $rc, says exitstat report: $bad_file:$line and the text"
 else
 	bad "corrupted line: exit $rc, stderr: $(head -c 300 "$TMP/err")"
 fi
@@ -189,7 +234,7 @@ else
 		c=$(grep -c " reason $r rip" "$slice")
 		[[ $c -gt 0 ]] && echo "$r $((c * 50))"
 	done | sort)
-	got=$("$EXITSTAT" report --format csv "$big" 2>/dev/null | awk -F, '$1 == "final" { print $4, $5 }' | sort)
+	got=$("$EXITSTAT" report --format csv "$big" 2>/dev/null | awk -F, '$1 == "final" && $2 == "reason" { print $5, $8 }' | sort)
 	if [[ $got == "$want" ]]; then
 		ok "35,000-exit trace: per-reason counts are 50 x the slice's"
 	else
@@ -219,5 +264,96 @@ if [[ $rc -ne 0 ]] && grep -q "no kvm_exit or kvm_entry events" "$TMP/err"; then
 else
 	bad "a file without kvm events: exit $rc, $(head -c 200 "$TMP/err")"
 fi
+
+# ---- 8. --per-vm in CSV: one row per vCPU, equal to the kernel's hist per vCPU ----
+v2=$BED/ftrace-64-vcpus2.txt
+want=$(hist_vcpu_rows "$BED/ftrace-64-vcpus2.hist" | awk '{ c[$1] += $3 } END { for (v in c) print v, c[v] }' | sort -n)
+got=$("$EXITSTAT" report --format csv --per-vm "$v2" 2>/dev/null |
+	awk -F, '$1 == "final" && $2 == "vm" { print $7, $8 }' | sort -n)
+hits=$(hist_by_reason "$BED/ftrace-64-vcpus2.hist" | awk '{ s += $2 } END { print s + 0 }')
+if [[ -n $want && $got == "$want" ]]; then
+	ok "--per-vm CSV: exits per vCPU equal the kernel's hist ($(tr '\n' ';' <<<"$got"))"
+else
+	bad "--per-vm CSV: report $(tr '\n' ';' <<<"$got") hist $(tr '\n' ';' <<<"$want")"
+fi
+vms=$(csv_kind_sum vm --per-vm "$v2")
+tot=$(csv_kind_sum total --per-vm "$v2")
+rs=$(csv_kind_sum reason --per-vm "$v2")
+if [[ $vms == "$hits" && $tot == "$hits" && $rs == "$hits" ]]; then
+	ok "--per-vm CSV: vCPU rows, reason rows and the total row each sum to the hist's $hits"
+else
+	bad "--per-vm CSV: vCPU rows $vms, reason rows $rs, total row $tot; hist $hits"
+fi
+want1=$(hist_vcpu_rows "$BED/ftrace-64-vcpus2.hist" | awk '$1 == 1 { s += $3 } END { print s + 0 }')
+got=$("$EXITSTAT" report --format csv --per-vm --vcpu 1 "$v2" 2>/dev/null |
+	awk -F, '$1 == "final" && ($2 == "vm" || $2 == "total") { printf "%s:%s:%s ", $2, $7, $8 }')
+equal "--per-vm --vcpu 1 CSV: one vCPU row and the total, the hist's vCPU 1" "$got" "total::$want1 vm:1:$want1 "
+# Every CSV row has every column, the notes and the source quoted (RFC 4180).
+cols=$("$EXITSTAT" report --format csv --per-vm --top 2 "$BED/ftrace-64-overrun.txt" 2>/dev/null |
+	python3 -c 'import csv, sys; print(sorted({len(r) for r in csv.reader(sys.stdin)}))')
+equal "CSV with --top, --per-vm and notes: one table (every row 26 columns)" "$cols" "[26]"
+got=$("$EXITSTAT" report --format csv "$BED/ftrace-64-overrun.txt" 2>/dev/null |
+	python3 -c 'import csv, sys
+for r in csv.reader(sys.stdin):
+    if r[1] == "total": print("lost", r[21])
+    if r[1] == "note": print("note", r[25])')
+if [[ $got == "lost $overrun"*"note the source lost $overrun events"* ]]; then
+	ok "CSV of a trace that lost events: the total row and a note say $overrun lost"
+else
+	bad "CSV of a trace that lost events: $(tr '\n' ';' <<<"$got") (overrun $overrun)"
+fi
+# The published samples: per-VM rows sum to the exits SOURCES.md counts.
+for f in 13-qemu-pckbd-obf-ruemelin-2021.wrapped.txt 31-firecracker-5437-nested-epyc-esxi-2025.fragment.txt; do
+	want=$(awk -v f="## $f" '$0 == f { on = 1 } on && /^- kvm_exit event lines: / { sub(/^- kvm_exit event lines: /, ""); sub(/;.*/, ""); print; exit }' "$PUB/SOURCES.md")
+	got=$(csv_kind_sum vm --per-vm "$PUB/$f")
+	equal "$f: --per-vm CSV rows sum to SOURCES.md's $want exits" "$got" "$want"
+done
+
+# ---- 9. time in exit against the trace's own exit/entry pairs (computed here) ----
+# p50/p99 are bounds: at least the exact percentile, never above the max.
+for name in ftrace-16 ftrace-64 ftrace-64-vcpus2; do
+	want=$(exit_time_stats "$BED/$name.txt")
+	"$EXITSTAT" report --format json "$BED/$name.txt" >"$TMP/t.json" 2>/dev/null
+	got=$(jq -r '.reasons[] | "\(.name) \(.timed) \(.time_total_ns) \(.time_max_ns)"' "$TMP/t.json" | sort)
+	if [[ -n $want && $got == "$(awk '{ print $1, $2, $3, $4 }' <<<"$want")" ]]; then
+		ok "$name: per reason, timed exits, total and max time in exit equal the trace's own pairs"
+	else
+		bad "$name: report $(tr '\n' ';' <<<"$got") trace $(tr '\n' ';' <<<"$want")"
+	fi
+	viol=$(jq -r '.reasons[] | "\(.name) \(.time_p50_ns_max) \(.time_p99_ns_max) \(.time_max_ns)"' "$TMP/t.json" |
+		sort | join - <(sort <<<"$want") |
+		awk '!($5 <= $2 && $9 <= $3 && $2 <= $4 && $3 <= $4) { print $1 ": p50 " $9 "<=" $2 ", p99 " $10 "<=" $3 "<= max " $4 }')
+	bounds=$(jq -r '.reasons[] | "\(.time_p99_ns_max) \(.time_max_ns)"' "$TMP/t.json" | awk '$1 > $2' | wc -l)
+	if [[ -z $viol && $bounds -eq 0 ]]; then
+		ok "$name: exact p50 <= p50 bound, exact p99 <= p99 bound <= max, for every reason"
+	else
+		bad "$name: percentile bounds: $viol ($bounds above max)"
+	fi
+done
+
+# ---- 10. a tick clock (trace-cmd -C x86-tsc style: integer timestamps) is printed as ticks ----
+# trace-cmd-16 with each timestamp's decimal point dropped: the same run in microsecond ticks.
+ticks=$TMP/ticks.txt
+sed -E 's/ ([0-9]+)\.([0-9]{6}): / \1\2: /' "$BED/trace-cmd-16.txt" >"$ticks"
+got=$(report_counts "$ticks")
+want=$(hist_counts "$BED/trace-cmd-16.hist")
+equal "tick trace: per-reason counts equal the kernel's hist" "$got" "$want"
+win=$(awk '/ kvm_exit: / { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+:$/) { t = $i + 0; break }
+	if (f == "") f = t; l = t } END { print l - f }' "$ticks")
+tsum=$(exit_times "$ticks" | awk '{ s += $2 } END { print s + 0 }')
+tmax=$(exit_times "$ticks" | awk '$2 > m { m = $2 } END { print m + 0 }')
+got=$("$EXITSTAT" report --format json "$ticks" 2>/dev/null |
+	jq -r '"\(.clock) \(.time_unit) \(.window_s) \(.window_ticks) \(.totals.time_total_ns) \(.totals.time_total_ticks) \(.totals.time_max_ticks) \([.reasons[].time_mean_ns] | unique)"')
+equal "tick trace JSON: clock ticks, window and times in ticks (from the trace), no ns" "$got" \
+	"ticks ticks null $win null $tsum $tmax [null]"
+"$EXITSTAT" report "$ticks" >"$TMP/ticks.table" 2>&1
+if grep -q "$win ticks from first to last exit" "$TMP/ticks.table" &&
+	! grep -qE ' (ns|us|ms)( |$)|ticks ticks' "$TMP/ticks.table"; then
+	ok "tick trace table: '$win ticks from first to last exit', no ns/us/ms, no 'ticks ticks'"
+else
+	bad "tick trace table: $(head -c 600 "$TMP/ticks.table")"
+fi
+got=$("$EXITSTAT" report --format csv "$ticks" 2>/dev/null | awk -F, 'NR > 1 && $2 != "note" { print $12 }' | sort -u)
+equal "tick trace CSV: every row's time_unit is ticks" "$got" "ticks"
 
 assert_summary ""

@@ -36,7 +36,7 @@ static void exit_at(struct analysis *a, uint32_t tid, uint64_t ts, enum exit_isa
 		.vcpu = 0, .isa = isa, .reason = reason,
 	};
 
-	assert_int_equal(analysis_event(a, &ev), 0);
+	assert_int_equal(analysis_event(a, &ev, NULL), 0);
 }
 
 static void entry_at(struct analysis *a, uint32_t tid, uint64_t ts)
@@ -45,7 +45,7 @@ static void entry_at(struct analysis *a, uint32_t tid, uint64_t ts)
 		.kind = EV_ENTRY, .has_ts = true, .ts_ns = ts, .pid = 100, .tid = tid, .vcpu = 0,
 	};
 
-	assert_int_equal(analysis_event(a, &ev), 0);
+	assert_int_equal(analysis_event(a, &ev, NULL), 0);
 }
 
 static void init(struct analysis *a, uint64_t window_ns)
@@ -54,7 +54,7 @@ static void init(struct analysis *a, uint64_t window_ns)
 
 	analyze_opts_default(&o);
 	o.window_ns = window_ns;
-	assert_int_equal(analysis_init(a, &o), 0);
+	assert_int_equal(analysis_init(a, &o, NULL), 0);
 }
 
 static uint64_t win_total(const struct analysis *a, size_t w)
@@ -77,7 +77,7 @@ static void test_auto_windows_double(void **state)
 	for (uint64_t i = 0; i < 10000; i++)
 		exit_at(&a, 7, T0 + i * MS, ISA_SVM, SVM_IOIO);
 	assert_true(a.nwin <= ANALYZE_AUTO_MAX_WINDOWS);
-	assert_int_equal(analysis_finish(&a), 0);
+	assert_int_equal(analysis_finish(&a, NULL), 0);
 	assert_int_equal(a.width_ns, 64 * MS);
 	/* Exit 9999 is at 9.999 s = window 156 (from 9.984 s), 15 ms < 32 ms: folded into 155. */
 	assert_int_equal(a.nwin, 156);
@@ -105,7 +105,7 @@ static void test_sparse_trace_gets_wider_windows(void **state)
 	init(&a, 0);
 	for (uint64_t i = 0; i < 300; i++)
 		exit_at(&a, 7, T0 + i * 10 * MS, ISA_SVM, SVM_HLT);
-	assert_int_equal(analysis_finish(&a), 0);
+	assert_int_equal(analysis_finish(&a, NULL), 0);
 	assert_true(a.nwin >= ANALYZE_AUTO_MIN_WINDOWS);
 	assert_true(a.nwin <= 300 / ANALYZE_AUTO_MIN_EXITS * 2);
 	analysis_fini(&a);
@@ -114,6 +114,7 @@ static void test_sparse_trace_gets_wider_windows(void **state)
 static void test_manual_window_and_limit(void **state)
 {
 	struct analysis a;
+	struct es_error err = { "" };
 	struct exit_event ev = {
 		.kind = EV_EXIT, .has_ts = true, .pid = 1, .tid = 1, .isa = ISA_SVM,
 		.reason = SVM_IOIO,
@@ -123,7 +124,7 @@ static void test_manual_window_and_limit(void **state)
 	init(&a, 100 * MS);
 	for (uint64_t i = 0; i < 25; i++)
 		exit_at(&a, 7, T0 + i * 40 * MS, ISA_SVM, SVM_IOIO);	/* 0 .. 0.96 s */
-	assert_int_equal(analysis_finish(&a), 0);
+	assert_int_equal(analysis_finish(&a, NULL), 0);
 	assert_int_equal(a.width_ns, 100 * MS);
 	/* 0.96 s is in window 9 from 0.9 s: 60 ms >= 50 ms, kept. */
 	assert_int_equal(a.nwin, 10);
@@ -134,10 +135,10 @@ static void test_manual_window_and_limit(void **state)
 	/* 1 us windows over 2 s: more than ANALYZE_MAX_WINDOWS, refused with a clear reason. */
 	init(&a, 1000);
 	ev.ts_ns = T0;
-	assert_int_equal(analysis_event(&a, &ev), 0);
+	assert_int_equal(analysis_event(&a, &ev, NULL), 0);
 	ev.ts_ns = T0 + 2 * S;
-	assert_int_equal(analysis_event(&a, &ev), -1);
-	assert_non_null(strstr(a.err, "--window"));
+	assert_int_equal(analysis_event(&a, &ev, &err), -1);
+	assert_non_null(strstr(err.msg, "--window"));
 	analysis_fini(&a);
 }
 
@@ -160,7 +161,7 @@ static void test_time_in_exit_matches_accum(void **state)
 			entry_at(&a, tid, ts + 1000 + (reason == SVM_CPUID ? 500 : 0));
 	}
 	entry_at(&a, 99, T0 + 5);	/* an entry with no exit before it */
-	assert_int_equal(analysis_finish(&a), 0);
+	assert_int_equal(analysis_finish(&a, NULL), 0);
 	n = stats_by_reason(a.acc.stats, &a.o.filter, SORT_CODE, &rows);
 	assert_int_equal(n, 2);
 	for (size_t i = 0; i < n; i++) {
@@ -206,30 +207,30 @@ static void test_timeline_time_from_pairing(void **state)
 	analyze_opts_default(&o);
 	o.window_ns = 100 * MS;
 	o.filter.vcpu = 0;
-	assert_int_equal(analysis_init(&a, &o), 0);
+	assert_int_equal(analysis_init(&a, &o, NULL), 0);
 	x.ts_ns = T0;
 	x.reason = SVM_IOIO;
-	assert_int_equal(analysis_event(&a, &x), 0);
+	assert_int_equal(analysis_event(&a, &x, NULL), 0);
 	/* vCPU 1 (thread 2): 4000 ns, filtered out of the timeline */
 	x.ts_ns = T0 + 10 * MS;
 	x.tid = 2;
 	x.vcpu = 1;
 	x.reason = SVM_HLT;
-	assert_int_equal(analysis_event(&a, &x), 0);
+	assert_int_equal(analysis_event(&a, &x, NULL), 0);
 	n.tid = 2;
 	n.ts_ns = T0 + 10 * MS + 4000;
-	assert_int_equal(analysis_event(&a, &n), 0);
+	assert_int_equal(analysis_event(&a, &n, NULL), 0);
 	/* thread 1's entry in window 1: its 150 ms go to window 0, where the exit was */
 	n.tid = 1;
 	n.ts_ns = T0 + 150 * MS;
-	assert_int_equal(analysis_event(&a, &n), 0);
+	assert_int_equal(analysis_event(&a, &n, NULL), 0);
 	x.ts_ns = T0 + 250 * MS;
 	x.tid = 1;
 	x.vcpu = 0;
 	x.reason = SVM_NPF;
 	x.has_dur = true;
 	x.dur_ns = 777;
-	assert_int_equal(analysis_event(&a, &x), 0);
+	assert_int_equal(analysis_event(&a, &x, NULL), 0);
 
 	assert_int_equal(a.nwin, 3);
 	assert_int_equal(a.nreasons, 2);
@@ -263,18 +264,18 @@ static void test_filter_and_vmx_basic_reason(void **state)
 	(void)state;
 	analyze_opts_default(&o);
 	o.filter.pid = 200;
-	assert_int_equal(analysis_init(&a, &o), 0);
+	assert_int_equal(analysis_init(&a, &o, NULL), 0);
 	for (int i = 0; i < 100; i++) {
 		ev.ts_ns = T0 + i * MS;
 		ev.pid = i % 4 ? 200 : 300;	/* 75 of VM 200, 25 of VM 300 */
 		/* EPT violation (48), half with the "from VMX root" flag bit set. */
 		ev.reason = 48 | (i % 2 ? VMX_EXIT_FROM_ROOT : 0);
-		assert_int_equal(analysis_event(&a, &ev), 0);
+		assert_int_equal(analysis_event(&a, &ev, NULL), 0);
 	}
 	ev.has_ts = false;
 	ev.pid = 200;
-	assert_int_equal(analysis_event(&a, &ev), 0);
-	assert_int_equal(analysis_finish(&a), 0);
+	assert_int_equal(analysis_event(&a, &ev, NULL), 0);
+	assert_int_equal(analysis_finish(&a, NULL), 0);
 	assert_int_equal(a.nreasons, 1);
 	assert_int_equal(a.reasons[0].code, 48);
 	assert_int_equal(a.reasons[0].count, 75);
@@ -317,7 +318,7 @@ static void test_phases_quiet_burst_steady(void **state)
 	stretch(&a, 0, 2, 20, quiet, 2, &n);
 	stretch(&a, 2, 2.4, 40000, burst, 4, &n);
 	stretch(&a, 2.4, 5, 3000, steady, 2, &n);
-	assert_int_equal(analysis_finish(&a), 0);
+	assert_int_equal(analysis_finish(&a, NULL), 0);
 	w = a.width_ns / 1e9;
 	assert_int_equal(a.nphases, 3);
 	assert_int_equal(a.phases[0].kind, PHASE_IDLE);
@@ -352,7 +353,7 @@ static void test_phases_mix_change(void **state)
 	init(&a, 0);
 	stretch(&a, 0, 1, 5000, boot, 3, &n);
 	stretch(&a, 1, 3, 5000, run, 4, &n);
-	assert_int_equal(analysis_finish(&a), 0);
+	assert_int_equal(analysis_finish(&a, NULL), 0);
 	assert_int_equal(a.nphases, 2);
 	assert_int_equal(a.phases[0].kind, PHASE_STEADY);
 	assert_int_equal(a.phases[1].kind, PHASE_STEADY);
@@ -373,7 +374,7 @@ static void test_short_stall_absorbed(void **state)
 	init(&a, 100 * MS);
 	stretch(&a, 0, 1.0, 2000, io, 1, &n);
 	stretch(&a, 1.1, 3, 2000, io, 1, &n);	/* silent 1.0-1.1 s: one window */
-	assert_int_equal(analysis_finish(&a), 0);
+	assert_int_equal(analysis_finish(&a, NULL), 0);
 	assert_int_equal(a.nphases, 1);
 	assert_int_equal(a.phases[0].kind, PHASE_STEADY);
 	analysis_fini(&a);
@@ -386,7 +387,7 @@ static void test_short_stall_absorbed(void **state)
  */
 static void write_recording(FILE *f, uint64_t *n)
 {
-	struct record_writer *w = record_writer_open(f, "test", 100, "test");
+	struct record_writer *w = record_writer_open(f, "test", 100, "test", NULL);
 	struct { double from, to, rate; uint32_t reason; } plan[] = {
 		{ 0, 1, 30, SVM_HLT }, { 1, 1.2, 30000, SVM_IOIO }, { 1.2, 3, 3000, SVM_CPUID },
 	};
@@ -404,11 +405,11 @@ static void write_recording(FILE *f, uint64_t *n)
 				.reason = plan[i].reason,
 			};
 
-			assert_int_equal(record_writer_add(w, &e), 0);
+			assert_int_equal(record_writer_add(w, &e, NULL), 0);
 			(*n)++;
 		}
 	}
-	assert_int_equal(record_writer_finish(w, 0, 0), 0);
+	assert_int_equal(record_writer_finish(w, 0, 0, NULL), 0);
 }
 
 static void check_recording_analysis(const struct analysis *a, uint64_t n)
@@ -440,7 +441,7 @@ static void test_recording_input(void **state)
 	assert_int_equal(fclose(f), 0);
 
 	init(&a, 0);
-	assert_int_equal(analyze_load("test", path, &a, &in), 0);
+	assert_int_equal(analyze_load(path, &a, &in, NULL, NULL), 0);
 	assert_non_null(strstr(in.source, "recording"));
 	check_recording_analysis(&a, n);
 	analysis_fini(&a);
@@ -456,7 +457,7 @@ static void test_recording_input(void **state)
 		stdin = f;
 		memset(&in, 0, sizeof(in));
 		init(&a, 0);
-		assert_int_equal(analyze_load("test", "-", &a, &in), 0);
+		assert_int_equal(analyze_load("-", &a, &in, NULL, NULL), 0);
 		stdin = saved;
 		pclose(f);
 		check_recording_analysis(&a, n);
@@ -474,8 +475,8 @@ static void test_no_timestamps(void **state)
 
 	(void)state;
 	init(&a, 0);
-	assert_int_equal(analysis_event(&a, &ev), 0);
-	assert_int_equal(analysis_finish(&a), 0);
+	assert_int_equal(analysis_event(&a, &ev, NULL), 0);
+	assert_int_equal(analysis_finish(&a, NULL), 0);
 	assert_int_equal(a.nwin, 0);
 	assert_int_equal(a.nphases, 0);
 	assert_int_equal(a.untimed, 1);
@@ -487,12 +488,13 @@ static void test_bad_options(void **state)
 {
 	struct analysis a;
 	struct analyze_opts o;
+	struct es_error err = { "" };
 
 	(void)state;
 	analyze_opts_default(&o);
 	o.burst_factor = 1;
-	assert_int_equal(analysis_init(&a, &o), -1);
-	assert_non_null(strstr(a.err, "options"));
+	assert_int_equal(analysis_init(&a, &o, &err), -1);
+	assert_non_null(strstr(err.msg, "options"));
 }
 
 int main(void)

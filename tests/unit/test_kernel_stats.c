@@ -16,13 +16,13 @@
 /* What the patched kernel wrote to debugfs in the bed (AMD). */
 #define KERNEL_STATS_FIXTURE SRCDIR "/kernel/tests/fixtures/exit_stats-svm.txt"
 
-static int parse_text(const char *text, struct kernel_stats *ks, char *err, size_t errlen)
+static int parse_text(const char *text, struct kernel_stats *ks, struct es_error *err)
 {
 	FILE *f = fmemopen((void *)text, strlen(text), "r");
 	int rc;
 
 	assert_non_null(f);
-	rc = kernel_stats_parse(f, "t.txt", ks, err, errlen);
+	rc = kernel_stats_parse(f, "t.txt", ks, err);
 	fclose(f);
 	return rc;
 }
@@ -40,10 +40,10 @@ static void test_valid_svm_table(void **state)
 		"# total 1009 123585\n";
 	struct kernel_stats ks;
 	const struct kernel_stat *io;
-	char err[256] = "";
+	struct es_error err = { "" };
 
 	(void)state;
-	assert_int_equal(parse_text(text, &ks, err, sizeof(err)), 0);
+	assert_int_equal(parse_text(text, &ks, &err), 0);
 	assert_int_equal(ks.n, 5);
 	assert_int_equal(ks.rows[0].isa, ISA_SVM);
 	assert_int_equal(ks.rows[0].code, 0x40);
@@ -67,10 +67,10 @@ static void test_valid_vmx_full_range(void **state)
 		"vmx 0x000 1 2 EXCEPTION_NMI\n"
 		"vmx 0x01e 18446744073709551615 18446744073709551615 IO_INSTRUCTION\n";
 	struct kernel_stats ks;
-	char err[256] = "";
+	struct es_error err = { "" };
 
 	(void)state;
-	assert_int_equal(parse_text(text, &ks, err, sizeof(err)), 0);
+	assert_int_equal(parse_text(text, &ks, &err), 0);
 	assert_int_equal(ks.n, 2);
 	assert_int_equal(ks.rows[1].isa, ISA_VMX);
 	assert_int_equal(ks.rows[1].code, 30);
@@ -102,15 +102,15 @@ static void test_errors(void **state)
 		{ "# isa code count cycles name\n", "t.txt:1: no rows: not an exit_stats table" },
 		{ "", "t.txt:0: no rows: not an exit_stats table" },
 	};
-	char err[256];
+	struct es_error err;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct kernel_stats ks;
 
-		err[0] = '\0';
-		assert_int_equal(parse_text(cases[i].text, &ks, err, sizeof(err)), -1);
-		assert_string_equal(err, cases[i].message);
+		err.msg[0] = '\0';
+		assert_int_equal(parse_text(cases[i].text, &ks, &err), -1);
+		assert_string_equal(err.msg, cases[i].message);
 		kernel_stats_free(&ks);
 	}
 }
@@ -118,11 +118,11 @@ static void test_errors(void **state)
 static void test_missing_file(void **state)
 {
 	struct kernel_stats ks;
-	char err[256];
+	struct es_error err;
 
 	(void)state;
-	assert_int_equal(kernel_stats_read("/nonexistent/exit_stats", &ks, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "/nonexistent/exit_stats: No such file or directory"));
+	assert_int_equal(kernel_stats_read("/nonexistent/exit_stats", &ks, &err), -1);
+	assert_non_null(strstr(err.msg, "/nonexistent/exit_stats: No such file or directory"));
 	kernel_stats_free(&ks);
 }
 
@@ -134,11 +134,11 @@ static void test_fixture(void **state)
 {
 	struct kernel_stats ks;
 	const struct kernel_stat *io;
-	char err[256] = "";
+	struct es_error err = { "" };
 	uint64_t sum = 0;
 
 	(void)state;
-	assert_int_equal(kernel_stats_read(KERNEL_STATS_FIXTURE, &ks, err, sizeof(err)), 0);
+	assert_int_equal(kernel_stats_read(KERNEL_STATS_FIXTURE, &ks, &err), 0);
 	assert_int_equal(ks.n, 0xa7 + 4 + 4);
 	for (size_t i = 0; i < ks.n; i++) {
 		assert_int_equal(ks.rows[i].isa, ISA_SVM);

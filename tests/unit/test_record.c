@@ -88,17 +88,17 @@ static FILE *write_stream(const struct exit_event *ev, size_t n, uint64_t lost, 
 	struct record_writer *w;
 
 	assert_non_null(f);
-	w = record_writer_open(f, "tmp", 4242, "test");
+	w = record_writer_open(f, "tmp", 4242, "test", NULL);
 	assert_non_null(w);
 	for (size_t i = 0; i < n; i++) {
-		assert_int_equal(record_writer_add(w, &ev[i]), 0);
+		assert_int_equal(record_writer_add(w, &ev[i], NULL), 0);
 		if (flush_every && (i + 1) % flush_every == 0)
-			assert_int_equal(record_writer_flush(w, lost), 0);
+			assert_int_equal(record_writer_flush(w, lost, NULL), 0);
 	}
 	if (finish) {
-		assert_int_equal(record_writer_finish(w, lost, n + lost), 0);
+		assert_int_equal(record_writer_finish(w, lost, n + lost, NULL), 0);
 	} else {
-		record_writer_flush(w, lost);
+		record_writer_flush(w, lost, NULL);
 		record_writer_abort(w);
 	}
 	fflush(f);
@@ -126,7 +126,17 @@ struct fixture {
 	struct exit_event *ev;
 	struct collect c;
 	struct record_info info;
+	struct es_error err;
+	char notes[4096];	/* the reader's notices, one a line */
 };
+
+static void on_notice(void *ctx, const char *msg)
+{
+	char *notes = ctx;
+	size_t n = strlen(notes);
+
+	snprintf(notes + n, 4096 - n, "%s\n", msg);
+}
 
 static int setup(void **state)
 {
@@ -153,8 +163,11 @@ static int teardown(void **state)
 static int read_all(struct fixture *fx, FILE *f, const char *name)
 {
 	fx->c.n = 0;
+	fx->err.msg[0] = '\0';
+	fx->notes[0] = '\0';
 	rewind(f);
-	return record_read(f, name, collect_fn, &fx->c, &fx->info);
+	return record_read(f, name, collect_fn, &fx->c, &fx->info,
+			   &(struct es_diag){ on_notice, fx->notes }, &fx->err);
 }
 
 static void test_round_trip(void **state)
@@ -202,6 +215,8 @@ static void test_killed_between_blocks(void **state)
 	assert_false(fx->info.complete);
 	assert_false(fx->info.truncated);
 	assert_int_equal(fx->info.lost, 3);
+	assert_non_null(strstr(fx->notes, "killed: no trailer: the recorder did not finish"));
+	assert_string_equal(fx->err.msg, "");
 	fclose(g);
 }
 
@@ -215,6 +230,7 @@ static void test_killed_inside_last_block(void **state)
 	assert_int_equal(fx->c.n, 100000);
 	assert_true(fx->info.truncated);
 	assert_true(fx->info.ignored_bytes > 0);
+	assert_non_null(strstr(fx->notes, "cut: the recording ends inside a block at offset "));
 	fclose(h);
 	fclose(g);
 }
@@ -239,12 +255,14 @@ static void test_damaged_block(void **state)
 	FILE *g = write_stream(fx->ev, N_KILLED, 3, false, 50000);
 	FILE *h = cut(g, ftell(g));
 	unsigned char b4[4];
-	long off;
+	char want[128];
+	long off, second;
 	int ch;
 
 	fseek(h, 64 + 8, SEEK_SET);	/* the first block's compressed length */
 	assert_int_equal(fread(b4, 1, 4, h), 4);
-	off = 64 + 48 + (b4[0] | b4[1] << 8 | b4[2] << 16 | (long)b4[3] << 24) + 48 + 100;
+	second = 64 + 48 + (b4[0] | b4[1] << 8 | b4[2] << 16 | (long)b4[3] << 24);
+	off = second + 48 + 100;
 	fseek(h, off, SEEK_SET);
 	ch = fgetc(h);
 	fseek(h, off, SEEK_SET);
@@ -253,6 +271,9 @@ static void test_damaged_block(void **state)
 	assert_int_equal(read_all(fx, h, "damaged"), 0);
 	assert_int_equal(fx->c.n, 50000);
 	assert_true(fx->info.damaged);
+	/* The notice names the block by its offset: where the second block starts. */
+	snprintf(want, sizeof(want), "damaged: block at offset %ld is damaged", second);
+	assert_non_null(strstr(fx->notes, want));
 	fclose(h);
 	fclose(g);
 }
@@ -267,6 +288,7 @@ static void test_text_is_not_a_recording(void **state)
 	rewind(g);
 	assert_false(record_is_recording(g));
 	assert_int_equal(read_all(fx, g, "text"), -1);
+	assert_string_equal(fx->err.msg, "text: not an exitstat recording (no EXITREC magic)");
 	fclose(g);
 }
 

@@ -52,11 +52,21 @@ static int collect(void *ctx, const struct exit_event *ev)
 	return 0;
 }
 
-/* Read text as a trace named "t"; diag output into *diag (caller frees). */
+/* A diag that writes each notice as a line of the FILE * it is given. */
+static void notice_to_file(void *ctx, const char *msg)
+{
+	fprintf(ctx, "%s\n", msg);
+}
+
+/*
+ * Read text as a trace named "t"; the notices (one a line), then the error
+ * message if the read failed with one, into *diag (caller frees).
+ */
 static int read_text(const char *text, const struct trace_opts *o0, struct collected *c,
 		     struct trace_result *res, char **diag)
 {
 	struct trace_opts o = o0 ? *o0 : (struct trace_opts){ 0 };
+	struct es_error err = { "" };
 	size_t dlen;
 	FILE *in = fmemopen((void *)text, strlen(text), "r");
 	FILE *d = open_memstream(diag, &dlen);
@@ -64,10 +74,12 @@ static int read_text(const char *text, const struct trace_opts *o0, struct colle
 
 	assert_non_null(in);
 	assert_non_null(d);
-	o.diag = d;
+	o.diag = (struct es_diag){ notice_to_file, d };
 	memset(c->ev, 0, sizeof(c->ev));
 	c->n = 0;
-	rc = trace_read(in, "t", &o, collect, c, res);
+	rc = trace_read(in, "t", &o, collect, c, res, &err);
+	if (rc == -1)
+		fprintf(d, "%s\n", err.msg);
 	fclose(in);
 	fclose(d);
 	return rc;
@@ -83,6 +95,7 @@ static int read_file(const char *path, bool skip_bad, struct accum *a, struct tr
 		     char **diag)
 {
 	struct trace_opts o = { .skip_bad = skip_bad };
+	struct es_error err = { "" };
 	size_t dlen;
 	FILE *in = fopen(path, "r");
 	FILE *d = open_memstream(diag, &dlen);
@@ -91,9 +104,11 @@ static int read_file(const char *path, bool skip_bad, struct accum *a, struct tr
 	if (!in)
 		fail_msg("cannot open %s", path);
 	assert_non_null(d);
-	o.diag = d;
+	o.diag = (struct es_diag){ notice_to_file, d };
 	assert_int_equal(accum_init(a), 0);
-	rc = trace_read(in, path, &o, accum_cb, a, res);
+	rc = trace_read(in, path, &o, accum_cb, a, res, &err);
+	if (rc == -1)
+		fprintf(d, "%s\n", err.msg);
 	fclose(in);
 	fclose(d);
 	return rc;
@@ -760,16 +775,14 @@ static void test_callback_stops(void **state)
 		"a-1 [000] 1.000003: kvm_exit: reason HLT rip 0x1 info 0 0\n";
 	struct collected c = { .stop_at = 2 };
 	struct trace_result res;
-	char *diag = NULL;
+	struct es_error err = { "" };
 	FILE *in = fmemopen((void *)text, strlen(text), "r");
-	FILE *d = open_memstream(&diag, &(size_t){ 0 });
-	struct trace_opts o = { .diag = d };
 
 	(void)state;
-	assert_int_equal(trace_read(in, "t", &o, collect, &c, &res), 7);
+	assert_int_equal(trace_read(in, "t", NULL, collect, &c, &res, &err), 7);
 	fclose(in);
-	fclose(d);
-	free(diag);
+	/* The callback stopped the read: its reason is its own, the reader says nothing. */
+	assert_string_equal(err.msg, "");
 	assert_int_equal(c.n, 2);
 	assert_int_equal(res.lines, 2);
 }
@@ -807,30 +820,23 @@ static void test_aggregate_tables(void **state)
 /* Binary recordings are named, with the command that prints them. */
 static void test_binary_recordings(void **state)
 {
-	char *diag = NULL;
+	struct es_error err = { "" };
 	struct collected c = { 0 };
 	struct trace_result res;
 	/* the first bytes of perf.data (magic PERFILE2) and trace.dat (\x17\x08Dtracing6) */
 	static const char perf_data[] = "PERFILE2h\0\0\0\0\0\0\0\n";
 	static const char trace_dat[] = "\x17\x08\x44tracing6\0\n";
-	FILE *in, *d;
-	size_t dlen;
+	FILE *in;
 
 	(void)state;
 	in = fmemopen((void *)perf_data, sizeof(perf_data) - 1, "r");
-	d = open_memstream(&diag, &dlen);
-	assert_int_equal(trace_read(in, "t", &(struct trace_opts){ .diag = d }, collect, &c, &res), -1);
+	assert_int_equal(trace_read(in, "t", NULL, collect, &c, &res, &err), -1);
 	fclose(in);
-	fclose(d);
-	assert_non_null(strstr(diag, "t:1: this is a perf.data recording, not text; print it with `perf script -i FILE`"));
-	free(diag);
+	assert_string_equal(err.msg, "t:1: this is a perf.data recording, not text; print it with `perf script -i FILE`");
 	in = fmemopen((void *)trace_dat, sizeof(trace_dat) - 1, "r");
-	d = open_memstream(&diag, &dlen);
-	assert_int_equal(trace_read(in, "t", &(struct trace_opts){ .diag = d }, collect, &c, &res), -1);
+	assert_int_equal(trace_read(in, "t", NULL, collect, &c, &res, &err), -1);
 	fclose(in);
-	fclose(d);
-	assert_non_null(strstr(diag, "t:1: this is a trace-cmd trace.dat recording"));
-	free(diag);
+	assert_non_null(strstr(err.msg, "t:1: this is a trace-cmd trace.dat recording"));
 }
 
 /* ---- published traces against their SOURCES.md counts ---- */

@@ -10,6 +10,7 @@
 
 #include "output/analyze_out.h"
 #include "output/report_format.h"
+#include "output/units.h"
 
 /* Reasons tied at the top / bottom of a column order (counts > 0), at most max of them. */
 static size_t ties(const uint64_t *counts, const size_t *order, size_t nonzero, bool most,
@@ -28,16 +29,6 @@ static size_t ties(const uint64_t *counts, const size_t *order, size_t nonzero, 
 			n++;
 		}
 	return n;
-}
-
-static void fmt_time(char *buf, size_t len, uint64_t ns)
-{
-	if (ns >= 1000000000ull)
-		snprintf(buf, len, "%.3f s", ns / 1e9);
-	else if (ns >= 1000000ull)
-		snprintf(buf, len, "%.3f ms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.3f us", ns / 1e3);
 }
 
 static void list_ties(FILE *f, const struct analysis *a, const uint64_t *counts,
@@ -102,7 +93,7 @@ static char *summary_text(const struct analysis *a, const struct analysis_meta *
 		fprintf(f, "No timestamped exits: nothing to put on a timeline.\n");
 		goto done;
 	}
-	fmt_time(tbuf, sizeof(tbuf), a->t_last - a->t0);
+	fmt_amount(tbuf, sizeof(tbuf), (double)(a->t_last - a->t0), false, 4);
 	fprintf(f, "%llu exit%s in %s", (unsigned long long)total, total == 1 ? "" : "s", tbuf);
 	if (span > 0)
 		fprintf(f, " (%.0f exits/s on average)", total / span);
@@ -122,7 +113,7 @@ static char *summary_text(const struct analysis *a, const struct analysis_meta *
 	}
 	fprintf(f, ".\n");
 	if (time_total) {
-		fmt_time(tbuf, sizeof(tbuf), a->reasons[best_time].time_ns);
+		fmt_amount(tbuf, sizeof(tbuf), (double)(a->reasons[best_time].time_ns), false, 4);
 		fprintf(f, "Most time in exit: %s, %s (%.1f%% of all time in exit).\n",
 			a->reasons[best_time].name, tbuf,
 			100.0 * a->reasons[best_time].time_ns / time_total);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "output/analyze_out.h"
+#include "output/units.h"
 
 /* A qualitative palette (Tableau 10) whose first colours stay distinct; grey is "other". */
 static const char *const palette[] = {
@@ -361,19 +362,6 @@ static void timeline(FILE *f, const struct analysis *a, const struct series *ser
 	fprintf(f, "</g>\n");
 }
 
-/* A duration in the unit that suits it: 1.665 s, 48.05 ms, 499.1 us, 870 ns. */
-static void fmt_ns(char *buf, size_t len, double ns)
-{
-	if (ns >= 1e9)
-		snprintf(buf, len, "%.4g s", ns / 1e9);
-	else if (ns >= 1e6)
-		snprintf(buf, len, "%.4g ms", ns / 1e6);
-	else if (ns >= 1e3)
-		snprintf(buf, len, "%.4g us", ns / 1e3);
-	else
-		snprintf(buf, len, "%.0f ns", ns);
-}
-
 static void bars(FILE *f, const struct series *ser, size_t ns, bool time)
 {
 	double x0 = time ? 690 : 200, x1 = time ? 1000 : 520, max = 0, unit = 1, step;
@@ -439,7 +427,7 @@ static void bars(FILE *f, const struct series *ser, size_t ns, bool time)
 			x0, y, w, h, ser[i].colour);
 		xml_text(f, ser[i].name);
 		if (time) {
-			fmt_ns(buf, sizeof(buf), v);
+			fmt_amount(buf, sizeof(buf), v, false, 4);
 			fprintf(f, ": %s in exit (%llu ns)</title></rect>\n", buf,
 				(unsigned long long)ser[i].time_ns);
 		} else {
@@ -448,7 +436,7 @@ static void bars(FILE *f, const struct series *ser, size_t ns, bool time)
 		if (time && !ser[i].timed)
 			snprintf(buf, sizeof(buf), "unknown (no entry paired)");
 		else if (time)
-			fmt_ns(buf, sizeof(buf), v);
+			fmt_amount(buf, sizeof(buf), v, false, 4);
 		else
 			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)ser[i].count);
 		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" class=\"bar-value\">%s</text>\n", x0 + w + 4,
@@ -535,7 +523,7 @@ static void svg_head(FILE *f, const struct analysis *a, const struct analysis_me
 	fputs("</text>\n", f);
 	for (size_t i = 0; i < a->nphases; i++)
 		bursts += a->phases[i].kind == PHASE_BURST;
-	fmt_ns(sbuf, sizeof(sbuf), (double)(a->t_last - a->t0));
+	fmt_amount(sbuf, sizeof(sbuf), (double)(a->t_last - a->t0), false, 4);
 	fprintf(f, "<text x=\"20\" y=\"52\" class=\"subtitle\">%llu exit%s in %s; typical "
 		   "rate %.0f exits/s; %zu phase%s, %zu burst%s (shaded: grey idle, red burst)"
 		   "</text>\n",

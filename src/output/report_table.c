@@ -4,28 +4,12 @@
 #include <stdlib.h>
 
 #include "output/report_format.h"
+#include "output/units.h"
 
-/*
- * A time as a short string: "812 ns", "12.3 us", "4.56 ms", "1.23 s" on a
- * nanosecond clock; on a tick clock a tick count, scaled ("812", "12.3k",
- * "4.56M", "1.23G"): the table says once that these are ticks.
- */
+/* A time, or a tick count on a tick clock (the table says once that these are ticks). */
 static const char *amount(uint64_t v, bool ticks, char *buf, size_t len)
 {
-	static const char *const ns_units[] = { "ns", "us", "ms", "s" };
-	static const char *const tick_units[] = { "", "k", "M", "G" };
-	const char *const *u = ticks ? tick_units : ns_units;
-	const char *sep = ticks ? "" : " ";
-
-	if (v < 1000)
-		snprintf(buf, len, "%" PRIu64 "%s%s", v, sep, u[0]);
-	else if (v < 1000000)
-		snprintf(buf, len, "%.1f%s%s", (double)v / 1e3, sep, u[1]);
-	else if (v < 1000000000)
-		snprintf(buf, len, "%.2f%s%s", (double)v / 1e6, sep, u[2]);
-	else
-		snprintf(buf, len, "%.2f%s%s", (double)v / 1e9, sep, u[3]);
-	return buf;
+	return fmt_amount(buf, len, (double)v, ticks, 4);
 }
 
 static void print_row(FILE *out, const struct report_view *v, const char *isa, const char *code,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Reader for the patched kernel's debugfs VM-exit table; see kernel_stats.h. */
+#include "core/array.h"
 #include "sources/kernel_stats.h"
 
 #include <ctype.h>
@@ -118,15 +119,8 @@ static int parse_row(char *s, const char *name, size_t line,
 	if (kernel_stats_find(ks, row.isa, row.code))
 		return fail(err, name, line, "second row for %s 0x%x", isa_s, row.code);
 
-	if (ks->n == *cap) {
-		size_t ncap = *cap ? 2 * *cap : 256;
-		struct kernel_stat *rows = realloc(ks->rows, ncap * sizeof(*rows));
-
-		if (!rows)
-			return fail(err, name, line, "out of memory");
-		ks->rows = rows;
-		*cap = ncap;
-	}
+	if (array_reserve(&ks->rows, cap, ks->n + 1, sizeof(*ks->rows), 256))
+		return fail(err, name, line, "out of memory");
 	ks->rows[ks->n++] = row;
 	return 0;
 }

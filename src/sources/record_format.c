@@ -2,6 +2,7 @@
 /* exitstat recordings: the encoding helpers of the format (record_format.h). */
 #include <stdlib.h>
 
+#include "core/array.h"
 #include "sources/record_format.h"
 
 void rec_put_u32(unsigned char *p, uint32_t v)
@@ -28,19 +29,9 @@ uint64_t rec_get_u64(const unsigned char *p)
 
 int rec_buf_reserve(struct rec_buf *b, size_t n)
 {
-	if (b->len + n <= b->cap)
-		return 0;
-	size_t cap = b->cap ? b->cap : 4096;
-
-	while (cap < b->len + n)
-		cap *= 2;
-	unsigned char *p = realloc(b->p, cap);
-
-	if (!p)
+	if (n > SIZE_MAX - b->len)
 		return -1;
-	b->p = p;
-	b->cap = cap;
-	return 0;
+	return array_reserve(&b->p, &b->cap, b->len + n, 1, 4096);
 }
 
 int rec_put_varint(struct rec_buf *b, uint64_t v)

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "core/array.h"
 #include "sources/record.h"
 #include "sources/record_format.h"
 
@@ -92,15 +93,8 @@ static long dict_index(struct record_writer *w, const struct rec_key *k)
 			return w->slots[s] - 1;
 		s = (s + 1) & (w->slots_cap - 1);
 	}
-	if (w->nkeys == w->keys_cap) {
-		size_t cap = w->keys_cap ? w->keys_cap * 2 : 64;
-		struct rec_key *keys = realloc(w->keys, cap * sizeof(*keys));
-
-		if (!keys)
-			return -1;
-		w->keys = keys;
-		w->keys_cap = cap;
-	}
+	if (array_reserve(&w->keys, &w->keys_cap, (size_t)w->nkeys + 1, sizeof(*w->keys), 64))
+		return -1;
 	w->keys[w->nkeys] = *k;
 	w->slots[s] = w->nkeys + 1;
 	if (rec_put_varint(&w->dict, k->pid) || rec_put_varint(&w->dict, k->tid) ||
@@ -119,14 +113,8 @@ static int write_block(struct record_writer *w, uint32_t type, const struct rec_
 	uLongf clen = compressBound(raw->len);
 	uint32_t crc;
 
-	if (clen > w->comp_cap) {
-		unsigned char *c = realloc(w->comp, clen);
-
-		if (!c)
-			return es_error_set(err, "out of memory compressing a block of %s", w->name);
-		w->comp = c;
-		w->comp_cap = clen;
-	}
+	if (array_reserve(&w->comp, &w->comp_cap, clen, 1, 4096))
+		return es_error_set(err, "out of memory compressing a block of %s", w->name);
 	if (compress2(w->comp, &clen, raw->p ? raw->p : (const Bytef *)"", raw->len, 6) != Z_OK) {
 		return es_error_set(err, "compressing a block of %s failed (compress2)", w->name);
 	}

@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "sources/trace.h"
 #include "sources/trace_line.h"
 
@@ -171,15 +172,8 @@ static int cut(struct reader *r, const char *why)
 {
 	if (r->wrap_parts + 1 >= WRAP_MAX_PARTS)
 		return bad(r, why);
-	if (r->text_len + 1 > r->wrap_cap) {
-		size_t ncap = r->text_len + 256;
-		char *n = realloc(r->wrap, ncap);
-
-		if (!n)
-			return no_memory(r);
-		r->wrap = n;
-		r->wrap_cap = ncap;
-	}
+	if (array_reserve(&r->wrap, &r->wrap_cap, r->text_len + 1, 1, 256))
+		return no_memory(r);
 	memmove(r->wrap, r->text, r->text_len);
 	r->wrap_len = r->text_len;
 	if (!r->joining)
@@ -264,15 +258,8 @@ static int hold(struct reader *r, const struct exit_event *ev, const struct exit
 {
 	struct held *h;
 
-	if (r->nheld == r->held_cap) {
-		size_t ncap = r->held_cap ? r->held_cap * 2 : 256;
-		struct held *n = realloc(r->held, ncap * sizeof(*n));
-
-		if (!n)
-			return no_memory(r);
-		r->held = n;
-		r->held_cap = ncap;
-	}
+	if (array_reserve(&r->held, &r->held_cap, r->nheld + 1, sizeof(*r->held), 256))
+		return no_memory(r);
 	h = &r->held[r->nheld++];
 	h->ev = *ev;
 	h->how = b ? b->how : RISA_NAME;
@@ -611,14 +598,8 @@ static int on_line(struct reader *r, const char *s, size_t n)
 				n--;
 			}
 			len = r->wrap_len + 1 + n;
-			if (len > r->join_cap) {
-				char *j = realloc(r->join, len + 256);
-
-				if (!j)
-					return no_memory(r);
-				r->join = j;
-				r->join_cap = len + 256;
-			}
+			if (array_reserve(&r->join, &r->join_cap, len, 1, 256))
+				return no_memory(r);
 			memcpy(r->join, r->wrap, r->wrap_len);
 			r->join[r->wrap_len] = ' ';
 			memcpy(r->join + r->wrap_len + 1, s, n);

@@ -13,6 +13,7 @@ PKGS=(
 	libjson-c-dev                       # JSON output and input
 	linux-libc-dev                      # asm/vmx.h, asm/svm.h for the catalogue test
 	qemu-system-x86 busybox-static cpio xz-utils jq kmod  # the real-KVM bed
+	bochs bochsbios vgabios bochs-term xorriso isolinux syslinux-common  # the VMX bed (kvm_intel under Bochs)
 	trace-cmd linux-perf                # real traces for the bed's fixtures
 	libxml2-utils librsvg2-bin          # plot tests (xmllint, rsvg-convert)
 	groff-base man-db bsdextrautils     # the man page check (groff, man -l, col)

@@ -117,7 +117,8 @@ static int finish_recording(struct record_cmd *r)
 	uint64_t events, bytes;
 	int rc = 0;
 
-	if (live_finish(src, write_exit, r, &r->err) || live_flush_open(src, write_exit, r))
+	if (live_finish(src, write_exit, r, &r->err) ||
+	    live_flush_open(src, write_exit, r, &r->err))
 		rc = say(r);
 	live_counters(src, &lc);
 	events = record_writer_events(r->w);

@@ -18,6 +18,7 @@ PKGS=(
 	bpftrace                            # a peer in bench-live (copied into the bed)
 	libxml2-utils librsvg2-bin          # plot tests (xmllint, rsvg-convert)
 	libclang-rt-14-dev                  # make fuzz, check-fuzz: libFuzzer and the sanitizers for clang
+	groff-base man-db bsdextrautils     # the man page check (groff, man -l, col)
 	linux-source-6.12 bc bison flex libssl-dev ccache  # kernel/: the KVM patch series' build and boot checks
 )
 

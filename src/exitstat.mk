@@ -39,3 +39,9 @@ $(BUILD)/static/exitstat: $(EXITSTAT_MAIN) $(LIB_SRCS) $(LIB_HDRS) $(LIB_GEN_HDR
 
 BINARIES += $(BUILD)/exitstat
 STATIC_BINARIES += $(BUILD)/static/exitstat
+
+# The man page, generated from the command tables (exitstat help --man).
+$(BUILD)/exitstat.1: $(BUILD)/exitstat
+	$< help --man >$@
+
+BINARIES += $(BUILD)/exitstat.1

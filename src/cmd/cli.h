@@ -1,12 +1,129 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Option values shared by every subcommand: one parser for each kind of number. */
+/*
+ * The command line: every command is a declarative table (struct cli_cmd)
+ * of its options (struct cli_opt). One parser (cli_parse, getopt_long built
+ * from the table) serves every command; --help and the man page are
+ * generated from the same tables (cli_help.c). Options several commands take
+ * are defined once (cli_opts.c) and listed by each command that takes them.
+ */
 #ifndef EXITSTAT_CLI_H
 #define EXITSTAT_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#define CLI_STR(x) #x
+#define CLI_XSTR(x) CLI_STR(x)	/* a number macro as a string literal, for help texts */
+
+enum cli_has_arg { CLI_NO_ARG, CLI_ARG, CLI_OPTIONAL_ARG };
+
+#define CLI_REQUIRED 1u		/* the command refuses to run without it */
+
+struct cli_opt {
+	const char *name;	/* the long name, without "--" */
+	char letter;		/* the short letter; 0 for none */
+	enum cli_has_arg has_arg;
+	const char *arg;	/* the argument as help shows it ("PID", "table|json") */
+	const char *help;	/* one paragraph, wrapped when printed */
+	int id;			/* what the parser hands the command */
+	unsigned int flags;	/* CLI_REQUIRED */
+};
+
+/* Ids of the options several commands take; a command's own start at CLI_OWN. */
+enum cli_opt_id {
+	CLI_HELP = 1, CLI_PID, CLI_VCPU, CLI_FORMAT, CLI_SORT, CLI_TOP, CLI_PER_VM,
+	CLI_SKIP_BAD, CLI_ISA, CLI_OUTPUT, CLI_DURATION, CLI_RINGBUF, CLI_READY_FILE,
+	CLI_VERBOSE, CLI_WINDOW, CLI_BURST_FACTOR, CLI_BURST_MIN, CLI_IDLE_FACTOR,
+	CLI_RATE_RATIO, CLI_MIX_DISTANCE, CLI_ANALYZE,
+	CLI_OWN = 100,
+};
+
+/* The shared definitions (cli_opts.c). */
+extern const struct cli_opt cli_opt_help, cli_opt_pid, cli_opt_vcpu, cli_opt_format,
+	cli_opt_format_no_csv,
+	cli_opt_sort, cli_opt_top, cli_opt_per_vm, cli_opt_skip_bad, cli_opt_isa,
+	cli_opt_output, cli_opt_duration, cli_opt_ringbuf, cli_opt_ready_file, cli_opt_verbose,
+	cli_opt_window, cli_opt_burst_factor, cli_opt_burst_min, cli_opt_idle_factor,
+	cli_opt_rate_ratio, cli_opt_mix_distance, cli_opt_analyze;
+
+/* The options of the timeline analysis (report --analyze and plot), in help order. */
+#define CLI_ANALYSIS_OPTS &cli_opt_window, &cli_opt_pid, &cli_opt_vcpu, \
+	&cli_opt_burst_factor, &cli_opt_burst_min, &cli_opt_idle_factor, \
+	&cli_opt_rate_ratio, &cli_opt_mix_distance, &cli_opt_skip_bad
+
+/* What a command takes after its options. */
+enum cli_operands {
+	CLI_NONE,		/* nothing */
+	CLI_ONE,		/* exactly one (a file) */
+	CLI_MAYBE_ONE,		/* none or one */
+	CLI_COMMAND,		/* a command to run: options stop at the first word */
+};
+
+struct cli_cmd {
+	const char *name;	/* as typed after exitstat: "report" */
+	const char *title;	/* as messages and headings say it: "report --analyze" */
+	const char *summary;	/* one line, for the command list */
+	const char *synopsis;	/* what follows the title in usage: "[OPTIONS] FILE|-" */
+	const char *description;	/* lines; a blank line starts a paragraph */
+	const struct cli_opt *const *opts;	/* NULL-terminated, in help order */
+	enum cli_operands operands;
+	int (*run)(int argc, char **argv);
+	/*
+	 * Reached as `exitstat PARENT ... --SELECTOR ...` instead of by its own
+	 * name (report --analyze); the selector is then one of its options.
+	 */
+	const char *parent;
+	const struct cli_opt *selector;
+};
+
+/*
+ * Apply one option to the command's settings: 0 taken, -1 a bad value
+ * (the parser says so, naming the option).
+ */
+typedef int (*cli_apply_fn)(void *ctx, int id, const char *arg);
+
+/* What cli_parse returns when the command must end now. */
+#define CLI_END_HELP (-1)	/* --help was printed: exit 0 */
+#define CLI_END_USAGE (-2)	/* a usage error was said: exit 2 */
+
+/*
+ * Parse argv (argv[0] the command's name) by cmd's table, handing every
+ * option to apply in order; handles --help; checks required options and the
+ * operands. Returns the index of the first operand, or CLI_END_*.
+ */
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, cli_apply_fn apply, void *ctx);
+
+/* The exit status for a CLI_END_* (EXIT_OK or EXIT_USAGE). */
+int cli_end_status(int end);
+
+/* `exitstat CMD: bad value 'ARG' for --NAME (see --help)`. */
+void cli_bad_value(const struct cli_cmd *cmd, const struct cli_opt *opt, const char *arg);
+
+/* The i-th option cmd accepts: its table, its selector, then --help; NULL past the end. */
+const struct cli_opt *cli_cmd_opt(const struct cli_cmd *cmd, size_t i);
+
+/* The option of cmd's table with this id, or NULL. */
+const struct cli_opt *cli_find_opt(const struct cli_cmd *cmd, int id);
+
+/* Generated text (cli_help.c): a command's --help; the man page of all commands. */
+void cli_usage(FILE *f, const struct cli_cmd *cmd);
+void cli_man(FILE *f, const struct cli_cmd *const *cmds);
+/* The command list (top-level --help); commands reached through a parent are left out. */
+void cli_commands_usage(FILE *f, const struct cli_cmd *const *cmds);
+/* Every option of every command, one a line: COMMAND -L|- --NAME ARG|-. */
+void cli_list_options(FILE *f, const struct cli_cmd *const *cmds);
+
+struct report_opts;
+
+/*
+ * The report view's options (format, sort, top, pid, vcpu, per-vm) into ro,
+ * as cli_apply_fn says; 1 when id is none of them.
+ */
+int cli_apply_view(struct report_opts *ro, int id, const char *arg);
+
+/* Option values: one parser for each kind of number. */
 /* A whole string of digits, decimal or 0x-hex, no sign. */
 bool cli_parse_u64(const char *s, uint64_t *v);
 
@@ -20,12 +137,7 @@ bool cli_parse_vcpu(const char *s, uint32_t *vcpu);
 /* A ring buffer size in MiB, a power of two 1 .. 4096; *bytes gets it in bytes. */
 bool cli_parse_ringbuf_mib(const char *s, size_t *bytes);
 
-struct option;
-
-/*
- * Say that option c (as getopt_long returned it; opts is its table) got a bad
- * value: `exitstat CMD: bad value 'ARG' for --NAME (see --help)`.
- */
-void cli_bad_value(const char *cmd, const struct option *opts, int c, const char *arg);
+/* A positive count no larger than max (--top and the like). */
+bool cli_parse_count(const char *s, uint64_t max, size_t *v);
 
 #endif

@@ -4,7 +4,6 @@
  * kernel (kernel/patches/) keeps in debugfs, as an exitstat report. Without
  * -d: the counts since kvm loaded. With -d S: what happened in S seconds.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <time.h>
@@ -15,17 +14,49 @@
 #include "output/report.h"
 #include "sources/kernel_stats.h"
 
-static void usage(FILE *f)
+enum { OPT_INTERVAL = CLI_OWN };
+
+static const struct cli_opt opt_interval = {
+	"interval", 'd', CLI_ARG, "SECONDS", "read twice, SECONDS apart, and show the difference "
+	"(with rates)", OPT_INTERVAL, 0 };
+static const struct cli_opt opt_sort = {
+	"sort", 's', CLI_ARG, "count|code", "row order (default count)", CLI_SORT, 0 };
+
+static const struct cli_opt *const kernel_stats_opts[] = {
+	&opt_interval, &cli_opt_format, &opt_sort, &cli_opt_top, NULL,
+};
+
+const struct cli_cmd cli_cmd_kernel_stats = {
+	.name = "kernel-stats",
+	.title = "kernel-stats",
+	.summary = "the per-reason table of a kernel with exitstat's KVM patch",
+	.synopsis = "[OPTIONS] [FILE]",
+	.description =
+		"The VM-exit table of a kernel with exitstat's KVM patch (kernel/), read from\n"
+		"debugfs (default " KERNEL_STATS_PATH ") or FILE: exits per reason over\n"
+		"all VMs, and the TSC cycles KVM spent handling them.",
+	.opts = kernel_stats_opts,
+	.operands = CLI_MAYBE_ONE,
+	.run = cmd_kernel_stats,
+};
+
+struct kernel_stats_cmd {
+	struct report_opts ro;
+	double interval;	/* 0: since kvm loaded */
+	const char *path;
+	struct kernel_stats before, now;
+	char source[600], note[200];
+};
+
+static int apply_kernel_stats(void *ctx, int id, const char *arg)
 {
-	fprintf(f,
-		"usage: exitstat kernel-stats [OPTIONS] [FILE]\n"
-		"  The VM-exit table of a kernel with exitstat's KVM patch (kernel/), read from\n"
-		"  debugfs (default " KERNEL_STATS_PATH ") or FILE: exits per reason over\n"
-		"  all VMs, and the TSC cycles KVM spent handling them.\n"
-		"  -d, --interval SECONDS   read twice, SECONDS apart, and show the difference (with rates)\n"
-		"  -f, --format table|json|csv\n"
-		"  -s, --sort count|code    row order (default count)\n"
-		"  -t, --top K              show the K first rows\n");
+	struct kernel_stats_cmd *c = ctx;
+
+	if (id == OPT_INTERVAL)
+		return cli_parse_double(arg, 0.001, 1e6, &c->interval) ? 0 : -1;
+	if (id == CLI_SORT && (row_sort_parse(arg, &c->ro.sort) || c->ro.sort == SORT_TIME))
+		return -1;
+	return cli_apply_view(&c->ro, id, arg);
 }
 
 /* The kernel table's counts as stats; cycles stay in ks (no ns clock to convert them). */
@@ -77,114 +108,86 @@ static void print_cycles(const struct kernel_stats *ks)
 	}
 }
 
+/* The table now, or with an interval its change over the interval; said on failure. */
+static int read_table(struct kernel_stats_cmd *c)
+{
+	struct es_error err = { "" };
+	struct timespec ts = { (time_t)c->interval,
+			       (long)((c->interval - (double)(time_t)c->interval) * 1e9) };
+
+	if (kernel_stats_read(c->path, &c->now, &err))
+		goto fail;
+	if (!c->interval)
+		return 0;
+	c->before = c->now;
+	c->now = (struct kernel_stats){ 0 };
+	nanosleep(&ts, NULL);
+	if (kernel_stats_read(c->path, &c->now, &err))
+		goto fail;
+	if (subtract(&c->now, &c->before)) {
+		fprintf(stderr, "exitstat kernel-stats: %s: counts went down between the two "
+				"reads (kvm reloaded?)\n", c->path);
+		return -1;
+	}
+	return 0;
+fail:
+	msg_error("kernel-stats", &err);
+	return -1;
+}
+
+/* What the report says it shows. */
+static void describe(struct kernel_stats_cmd *c, struct report_meta *meta)
+{
+	if (c->interval > 0) {
+		meta->window_s = c->interval;
+		snprintf(c->source, sizeof(c->source), "the patched kernel's table %s, over %.3f s, "
+			 "all VMs", c->path, c->interval);
+	} else {
+		snprintf(c->source, sizeof(c->source), "the patched kernel's table %s, since kvm "
+			 "loaded, all VMs", c->path);
+	}
+	meta->source = c->source;
+	if (c->now.has_unmapped && c->now.unmapped_count) {
+		snprintf(c->note, sizeof(c->note), "%" PRIu64 " exits had a code outside the "
+			 "kernel's table (\"# unmapped\")", c->now.unmapped_count);
+		meta->note = c->note;
+	}
+}
+
+static int print_table(struct kernel_stats_cmd *c)
+{
+	struct report_meta meta = { .final = true, .clock = "ns" };
+	struct stats *s = stats_new();
+	int rc = -1;
+
+	describe(c, &meta);
+	if (!s || to_stats(&c->now, s))
+		fprintf(stderr, "exitstat kernel-stats: out of memory\n");
+	else if (report_print(stdout, &c->ro, &meta, s))
+		fprintf(stderr, "exitstat kernel-stats: cannot write the report\n");
+	else
+		rc = 0;
+	if (!rc && c->ro.format == FMT_TABLE)
+		print_cycles(&c->now);
+	stats_free(s);
+	return rc;
+}
+
 int cmd_kernel_stats(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "interval", required_argument, NULL, 'd' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "top", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	struct kernel_stats_cmd c = {
+		.ro = { .filter = { STATS_PID_ANY, STATS_VCPU_UNKNOWN } },
+		.path = KERNEL_STATS_PATH,
 	};
-	struct report_opts ro = { .filter = { STATS_PID_ANY, STATS_VCPU_UNKNOWN } };
-	struct report_meta meta = { .final = true, .clock = "ns" };
-	struct kernel_stats before = { 0 }, now = { 0 };
-	const char *path = KERNEL_STATS_PATH;
-	struct es_error err = { "" };
-	char source[600], note[200];
-	double interval = 0;
-	struct stats *s = NULL;
-	int c, status = EXIT_FAIL;
-	uint64_t v;
+	int first, status;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:f:s:t:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			if (!cli_parse_double(optarg, 0.001, 1e6, &interval))
-				goto bad_value;
-			break;
-		case 'f':
-			if (out_format_parse(optarg, &ro.format))
-				goto bad_value;
-			break;
-		case 's':
-			if (row_sort_parse(optarg, &ro.sort) || ro.sort == SORT_TIME)
-				goto bad_value;
-			break;
-		case 't':
-			if (!cli_parse_u64(optarg, &v) || !v)
-				goto bad_value;
-			ro.top = (size_t)v;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind > 1) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (optind < argc)
-		path = argv[optind];
-
-	if (kernel_stats_read(path, &now, &err)) {
-		msg_error("kernel-stats", &err);
-		goto out;
-	}
-	if (interval > 0) {
-		struct timespec ts = { (time_t)interval,
-				       (long)((interval - (double)(time_t)interval) * 1e9) };
-
-		before = now;
-		now = (struct kernel_stats){ 0 };
-		nanosleep(&ts, NULL);
-		if (kernel_stats_read(path, &now, &err)) {
-			msg_error("kernel-stats", &err);
-			goto out;
-		}
-		if (subtract(&now, &before)) {
-			fprintf(stderr, "exitstat kernel-stats: %s: counts went down between the two "
-					"reads (kvm reloaded?)\n", path);
-			goto out;
-		}
-		meta.window_s = interval;
-		snprintf(source, sizeof(source), "the patched kernel's table %s, over %.3f s, all VMs",
-			 path, interval);
-	} else {
-		snprintf(source, sizeof(source), "the patched kernel's table %s, since kvm loaded, "
-			 "all VMs", path);
-	}
-	meta.source = source;
-	if (now.has_unmapped && now.unmapped_count) {
-		snprintf(note, sizeof(note), "%" PRIu64 " exits had a code outside the kernel's table "
-			 "(\"# unmapped\")", now.unmapped_count);
-		meta.note = note;
-	}
-	s = stats_new();
-	if (!s || to_stats(&now, s)) {
-		fprintf(stderr, "exitstat kernel-stats: out of memory\n");
-		goto out;
-	}
-	if (report_print(stdout, &ro, &meta, s)) {
-		fprintf(stderr, "exitstat kernel-stats: cannot write the report\n");
-		goto out;
-	}
-	if (ro.format == FMT_TABLE)
-		print_cycles(&now);
-	status = EXIT_OK;
-out:
-	stats_free(s);
-	kernel_stats_free(&before);
-	kernel_stats_free(&now);
+	first = cli_parse(&cli_cmd_kernel_stats, argc, argv, apply_kernel_stats, &c);
+	if (first < 0)
+		return cli_end_status(first);
+	if (first < argc)
+		c.path = argv[first];
+	status = read_table(&c) || print_table(&c) ? EXIT_FAIL : EXIT_OK;
+	kernel_stats_free(&c.before);
+	kernel_stats_free(&c.now);
 	return status;
-
-bad_value:
-	cli_bad_value("kernel-stats", opts, c, optarg);
-	return EXIT_USAGE;
 }

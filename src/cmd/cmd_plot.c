@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `exitstat plot FILE -o OUT.svg`: the analysis as a picture. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,120 +9,103 @@
 #include "cmd/analyze_opts.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
-#include "cmd/msg.h"
 #include "output/analyze_out.h"
 
-static void usage(FILE *f)
+enum { OPT_PLOT_TOP = CLI_OWN, OPT_TITLE };
+
+static const struct cli_opt opt_output = {
+	"output", 'o', CLI_ARG, "OUT.svg", "where to write it (- for stdout)", CLI_OUTPUT,
+	CLI_REQUIRED };
+static const struct cli_opt opt_top = {
+	"top", 'k', CLI_ARG, "K", "reasons drawn by name, the rest as 'other' (1-9, default 8)",
+	OPT_PLOT_TOP, 0 };
+static const struct cli_opt opt_title = {
+	"title", 0, CLI_ARG, "TEXT", "picture title (default: the source)", OPT_TITLE, 0 };
+
+static const struct cli_opt *const plot_opts[] = {
+	&opt_output, &opt_top, &opt_title, CLI_ANALYSIS_OPTS, NULL,
+};
+
+const struct cli_cmd cli_cmd_plot = {
+	.name = "plot",
+	.title = "plot",
+	.summary = "SVG: exit-rate timeline by reason with phases, counts and time bars",
+	.synopsis = "[OPTIONS] FILE|- -o OUT.svg",
+	.description =
+		"An SVG picture of a trace's exits: the exit rate over time stacked by reason\n"
+		"(top K + other) with the phases of `exitstat report --analyze` shaded, and\n"
+		"bars of exits and of time in exit per reason. The analysis options are\n"
+		"report --analyze's.",
+	.opts = plot_opts,
+	.operands = CLI_ONE,
+	.run = cmd_plot,
+};
+
+struct plot_cmd {
+	struct analysis_cli ac;
+	struct plot_opts po;
+	const char *out_path;
+};
+
+static int apply_plot(void *ctx, int id, const char *arg)
 {
-	fprintf(f,
-		"usage: exitstat plot [OPTIONS] FILE|- -o OUT.svg\n"
-		"  An SVG picture of a trace's exits: the exit rate over time stacked by reason\n"
-		"  (top K + other) with the phases of `exitstat report --analyze` shaded, and\n"
-		"  bars of exits and of time in exit per reason.\n"
-		"  -o, --output OUT.svg      where to write it (- for stdout); required\n"
-		"  -k, --top K               reasons drawn by name, the rest as 'other' (1-9, default 8)\n"
-		"  -w, --window SECONDS      timeline window (default automatic, as --analyze)\n"
-		"      --title TEXT          picture title (default: the source)\n"
-		"  -p, --pid PID, --vcpu N   only this VM / vCPU\n"
-		"      --burst-factor K, --idle-factor F, --burst-min-windows M,\n"
-		"      --rate-ratio R, --mix-distance D   phase detection, as --analyze\n"
-		"      --skip-bad            count malformed lines and go on\n");
+	struct plot_cmd *c = ctx;
+
+	switch (id) {
+	case CLI_OUTPUT:
+		c->out_path = arg;
+		return 0;
+	case OPT_PLOT_TOP:
+		return cli_parse_count(arg, 9, &c->po.top) ? 0 : -1;
+	case OPT_TITLE:
+		c->po.title = arg;
+		return 0;
+	default:
+		return analysis_cli_apply(&c->ac, id, arg);
+	}
+}
+
+/* The picture to c->out_path (- for stdout); a half-written file is removed. */
+static int write_plot(struct plot_cmd *c)
+{
+	FILE *out = strcmp(c->out_path, "-") ? fopen(c->out_path, "w") : stdout;
+	int rc;
+
+	if (!out) {
+		fprintf(stderr, "exitstat plot: cannot create %s: %s\n", c->out_path, strerror(errno));
+		return EXIT_FAIL;
+	}
+	rc = plot_svg(out, &c->ac.a, &c->ac.m, &c->po);
+	if (out != stdout && fclose(out))
+		rc = -1;
+	if (rc) {
+		fprintf(stderr, "exitstat plot: cannot write %s: %s\n", c->out_path, strerror(errno));
+		if (out != stdout)
+			unlink(c->out_path);
+		return EXIT_FAIL;
+	}
+	if (out == stdout)
+		fflush(stdout);
+	return EXIT_OK;
 }
 
 int cmd_plot(int argc, char **argv)
 {
-	enum { O_TITLE = ANALYZE_OPT_LAST };
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "top", required_argument, NULL, 'k' },
-		{ "title", required_argument, NULL, O_TITLE },
-		ANALYZE_COMMON_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct analyze_opts o;
-	struct analyze_input in = { 0 };
-	struct plot_opts po = { .top = 8 };
-	struct analysis a;
-	struct es_error err = { "" };
-	struct es_diag diag;
-	struct analysis_meta m = { 0 };
-	const char *out_path = NULL;
-	FILE *out;
-	uint64_t v;
-	int c, rc;
+	struct plot_cmd c = { .po = { .top = 8 } };
+	int first, rc;
 
-	analyze_opts_default(&o);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:k:w:p:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			out_path = optarg;
-			break;
-		case 'k':
-			if (!cli_parse_u64(optarg, &v) || !v || v > 9)
-				goto bad_value;
-			po.top = (size_t)v;
-			break;
-		case O_TITLE:
-			po.title = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			rc = analyze_common_option(c, optarg, &o, &in);
-			if (rc < 0)
-				goto bad_value;
-			if (rc == 0) {
-				usage(stderr);
-				return EXIT_USAGE;
-			}
-		}
-	}
-	if (argc - optind != 1 || !out_path) {
-		if (!out_path)
-			fprintf(stderr, "exitstat plot: say where to write the SVG with -o OUT.svg\n");
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (analysis_init(&a, &o, &err)) {
-		msg_error("plot", &err);
-		return EXIT_FAIL;
-	}
-	diag = msg_diag("plot");
-	rc = analyze_load(argv[optind], &a, &in, &diag, &err) ? EXIT_FAIL : EXIT_OK;
-	if (rc)
-		msg_error("plot", &err);
-	if (rc) {
-		if (in.partial)
+	analysis_cli_init(&c.ac);
+	first = cli_parse(&cli_cmd_plot, argc, argv, apply_plot, &c);
+	if (first < 0)
+		return cli_end_status(first);
+	if (analysis_cli_load(&c.ac, "plot", argv[first])) {
+		if (c.ac.in.partial)
 			fprintf(stderr, "exitstat plot: no picture: reading %s stopped at an error\n",
-				argv[optind]);
-		analysis_fini(&a);
-		return rc;
-	}
-	analysis_meta_from_input(&m, &in);
-	out = strcmp(out_path, "-") ? fopen(out_path, "w") : stdout;
-	if (!out) {
-		fprintf(stderr, "exitstat plot: cannot create %s: %s\n", out_path, strerror(errno));
-		analysis_fini(&a);
-		return EXIT_FAIL;
-	}
-	rc = plot_svg(out, &a, &m, &po);
-	if (out != stdout && fclose(out))
-		rc = -1;
-	if (rc) {
-		fprintf(stderr, "exitstat plot: cannot write %s: %s\n", out_path, strerror(errno));
-		if (out != stdout)
-			unlink(out_path);
+				argv[first]);
 		rc = EXIT_FAIL;
-	} else if (out == stdout) {
-		fflush(stdout);
+	} else {
+		rc = write_plot(&c);
 	}
-	analysis_fini(&a);
+	analysis_cli_fini(&c.ac);
 	return rc;
-
-bad_value:
-	cli_bad_value("plot", opts, c, optarg);
-	return EXIT_USAGE;
 }

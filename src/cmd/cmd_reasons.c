@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `exitstat reasons`: list the catalogue or look up one reason by number or name. */
 #include <errno.h>
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +9,41 @@
 #include "output/report.h"
 #include "output/report_format.h"
 
-static void usage(FILE *f)
+static const struct cli_opt opt_isa = {
+	"isa", 0, CLI_ARG, "vmx|svm", "only this ISA's reasons (a number is otherwise looked up "
+	"in both)", CLI_ISA, 0 };
+
+static const struct cli_opt *const reasons_opts[] = { &opt_isa, &cli_opt_format_no_csv, NULL };
+
+const struct cli_cmd cli_cmd_reasons = {
+	.name = "reasons",
+	.title = "reasons",
+	.summary = "the exit-reason catalogue: list, or look up a number or name",
+	.synopsis = "[OPTIONS] [NUMBER|NAME]",
+	.description =
+		"List every VMX basic exit reason (Intel SDM Vol. 3, App. C) and SVM exit code\n"
+		"(AMD APM Vol. 2, App. C), or look one up: `exitstat reasons 48`,\n"
+		"`exitstat reasons 0x7b`, `exitstat reasons npf`, `exitstat reasons EXIT_IOIO`.\n"
+		"Numbers are decimal or 0x-hex.",
+	.opts = reasons_opts,
+	.operands = CLI_MAYBE_ONE,
+	.run = cmd_reasons,
+};
+
+struct reasons_cmd {
+	enum exit_isa only;
+	enum out_format fmt;
+	const struct exit_reason *found[2];
+	size_t nfound;
+};
+
+static int apply_reasons(void *ctx, int id, const char *arg)
 {
-	fprintf(f, "usage: exitstat reasons [--isa vmx|svm] [--format table|json] [NUMBER|NAME]\n"
-		   "  List every VMX basic exit reason (Intel SDM Vol. 3, App. C) and SVM exit code\n"
-		   "  (AMD APM Vol. 2, App. C), or look one up: `exitstat reasons 48`,\n"
-		   "  `exitstat reasons 0x7b`, `exitstat reasons npf`, `exitstat reasons EXIT_IOIO`.\n"
-		   "  Numbers are decimal or 0x-hex; without --isa a number is looked up in both.\n");
+	struct reasons_cmd *c = ctx;
+
+	if (id == CLI_ISA)
+		return isa_parse(arg, &c->only);
+	return out_format_parse(arg, &c->fmt) || c->fmt == FMT_CSV ? -1 : 0;
 }
 
 static void flags_str(const struct exit_reason *r, char *buf, size_t len)
@@ -79,84 +106,57 @@ static bool parse_number(const char *s, uint32_t *out)
 	return true;
 }
 
-int cmd_reasons(int argc, char **argv)
+/* VMX numbers are basic reasons: 0x80000021 is 33 with flags, anything else is not. */
+static bool vmx_number_ok(uint32_t num)
 {
-	static const struct option opts[] = {
-		{ "isa", required_argument, NULL, 'i' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	enum exit_isa only = ISA_UNKNOWN;
-	enum out_format fmt = FMT_TABLE;
-	const struct exit_reason *found[2];
-	size_t nfound = 0;
+	return num <= VMX_EXIT_BASIC_MASK ||
+	       (num & ~(VMX_EXIT_BASIC_MASK | VMX_EXIT_FAILED_ENTRY | VMX_EXIT_ENCLAVE_MODE |
+			VMX_EXIT_PENDING_MTF | VMX_EXIT_FROM_ROOT)) == 0;
+}
+
+/* The reasons q names (a number: in each ISA asked); said when there is none. */
+static int look_up(struct reasons_cmd *c, const char *q)
+{
+	uint32_t num;
+
+	if (parse_number(q, &num)) {
+		for (enum exit_isa i = ISA_VMX; i <= ISA_SVM; i++) {
+			const struct exit_reason *r = reason_lookup(i, num);
+
+			if (r && (c->only == ISA_UNKNOWN || i == c->only) &&
+			    (i != ISA_VMX || vmx_number_ok(num)))
+				c->found[c->nfound++] = r;
+		}
+	} else {
+		const struct exit_reason *r = reason_find(q, c->only);
+
+		if (r && (c->only == ISA_UNKNOWN || r->isa == c->only))
+			c->found[c->nfound++] = r;
+	}
+	if (c->nfound)
+		return 0;
+	fprintf(stderr, "exitstat reasons: no %s exit reason '%s' in the catalogue "
+		"(`exitstat reasons%s` lists them)\n",
+		c->only == ISA_UNKNOWN ? "VMX or SVM" : isa_name(c->only), q,
+		c->only == ISA_UNKNOWN ? "" : c->only == ISA_VMX ? " --isa vmx" : " --isa svm");
+	return -1;
+}
+
+/* Is t the reason looked up (every reason when none was)? */
+static bool wanted(const struct reasons_cmd *c, const struct exit_reason *t)
+{
+	bool want = !c->nfound;
+
+	for (size_t f = 0; f < c->nfound; f++)
+		want |= c->found[f] == t;
+	return want;
+}
+
+static void print_reasons(const struct reasons_cmd *c)
+{
 	json_object *arr = NULL;
-	int c;
 
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			if (isa_parse(optarg, &only)) {
-				fprintf(stderr, "exitstat reasons: --isa takes vmx or svm, not '%s'\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'f':
-			if (out_format_parse(optarg, &fmt) || fmt == FMT_CSV) {
-				fprintf(stderr, "exitstat reasons: --format takes table or json, not '%s'\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind > 1) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-
-	if (optind < argc) {
-		const char *q = argv[optind];
-		uint32_t num;
-
-		if (parse_number(q, &num)) {
-			for (enum exit_isa i = ISA_VMX; i <= ISA_SVM; i++) {
-				const struct exit_reason *r;
-
-				if (only != ISA_UNKNOWN && i != only)
-					continue;
-				/* VMX numbers are basic reasons: 0x80000021 means 33 + flags. */
-				r = reason_lookup(i, num);
-				if (r && (i != ISA_VMX || num <= VMX_EXIT_BASIC_MASK ||
-					  (num & ~(VMX_EXIT_BASIC_MASK | VMX_EXIT_FAILED_ENTRY |
-						   VMX_EXIT_ENCLAVE_MODE | VMX_EXIT_PENDING_MTF |
-						   VMX_EXIT_FROM_ROOT)) == 0))
-					found[nfound++] = r;
-			}
-		} else {
-			const struct exit_reason *r = reason_find(q, only);
-
-			if (r && (only == ISA_UNKNOWN || r->isa == only))
-				found[nfound++] = r;
-		}
-		if (!nfound) {
-			fprintf(stderr, "exitstat reasons: no %s exit reason '%s' in the catalogue "
-				"(`exitstat reasons%s` lists them)\n",
-				only == ISA_UNKNOWN ? "VMX or SVM" : isa_name(only), q,
-				only == ISA_UNKNOWN ? "" : only == ISA_VMX ? " --isa vmx" : " --isa svm");
-			return EXIT_FAIL;
-		}
-	}
-
-	if (fmt == FMT_JSON)
+	if (c->fmt == FMT_JSON)
 		arr = json_object_new_array();
 	else
 		printf("%-4s %10s  %-28s %-8s %s\n", "isa", "code", "name", "source", "meaning");
@@ -164,28 +164,37 @@ int cmd_reasons(int argc, char **argv)
 		const struct exit_reason *t;
 		size_t n;
 
-		if (only != ISA_UNKNOWN && i != only)
+		if (c->only != ISA_UNKNOWN && i != c->only)
 			continue;
 		t = reasons_table(i, &n);
 		for (size_t k = 0; k < n; k++) {
-			bool want = !nfound;
-
-			for (size_t f = 0; f < nfound; f++)
-				want |= found[f] == &t[k];
-			if (!want)
+			if (!wanted(c, &t[k]))
 				continue;
-			if (fmt == FMT_JSON)
+			if (c->fmt == FMT_JSON)
 				json_object_array_add(arr, reason_json(&t[k]));
 			else
 				print_table_row(&t[k]);
 		}
 	}
-	if (fmt == FMT_JSON) {
-		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (c->fmt == FMT_JSON) {
+		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
+							      JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(arr);
-	} else if (!nfound) {
+	} else if (!c->nfound) {
 		printf("source: kernel = the name Linux's kvm_exit tracepoint prints; "
 		       "- = named here in the kernel's style; reserved = reserved by the SDM/APM\n");
 	}
+}
+
+int cmd_reasons(int argc, char **argv)
+{
+	struct reasons_cmd c = { .only = ISA_UNKNOWN, .fmt = FMT_TABLE };
+	int first = cli_parse(&cli_cmd_reasons, argc, argv, apply_reasons, &c);
+
+	if (first < 0)
+		return cli_end_status(first);
+	if (first < argc && look_up(&c, argv[first]))
+		return EXIT_FAIL;
+	print_reasons(&c);
 	return EXIT_OK;
 }

@@ -5,243 +5,182 @@
  * no room for are counted in the kernel and written into the file.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd/cli.h"
+#include "cmd/collect.h"
 #include "cmd/commands.h"
 #include "cmd/msg.h"
-#include "live/live.h"
-#include "live/live_run.h"
-#include "live/ready.h"
 #include "sources/record.h"
 
-#define FLUSH_SECONDS 1.0
+#define FLUSH_SECONDS 1
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-"usage: exitstat record -o FILE [OPTIONS] [-- CMD ARGS...]\n"
-"Records every VM exit (time, VM pid, thread, vCPU, ISA, reason, time in exit)\n"
-"into FILE, through a BPF ring buffer. With CMD, runs it and records its exits\n"
-"only. Read the file with `exitstat report FILE`. A block is written every\n"
-"%d exits and every %.0f s, so a recorder killed with -9 loses at most that.\n\n"
-"  -o, --output FILE    the recording (required)\n"
-"  -p, --pid PID        only the VM (process) PID\n"
-"  -D, --duration SECONDS  stop after SECONDS\n"
-"      --ringbuf MIB    BPF ring buffer size (power of two, default 64)\n"
-"      --ready-file PATH  once attached (before a CMD starts), write \"ready PID\"\n"
-"                       to PATH (a file, or a FIFO: blocks until it is read)\n"
-"  -v, --verbose        libbpf's messages\n", RECORD_BLOCK_EVENTS, FLUSH_SECONDS);
-}
+static const struct cli_opt opt_output = {
+	"output", 'o', CLI_ARG, "FILE", "the recording", CLI_OUTPUT, CLI_REQUIRED };
 
-/* What write_exit writes to, and where it says why it failed. */
-struct write_ctx {
-	struct record_writer *w;
-	struct es_error *err;
+static const struct cli_opt *const record_opts[] = {
+	&opt_output, &cli_opt_pid, &cli_opt_duration, &cli_opt_ringbuf, &cli_opt_ready_file,
+	&cli_opt_verbose, NULL,
 };
+
+const struct cli_cmd cli_cmd_record = {
+	.name = "record",
+	.title = "record",
+	.summary = "record every exit to a compact file",
+	.synopsis = "-o FILE [OPTIONS] [-- CMD ARGS...]",
+	.description =
+		"Records every VM exit (time, VM pid, thread, vCPU, ISA, reason, time in exit)\n"
+		"into FILE, through a BPF ring buffer. With CMD, runs it and records its exits\n"
+		"only. Read the file with `exitstat report FILE`. A block is written every\n"
+		CLI_XSTR(RECORD_BLOCK_EVENTS) " exits and every " CLI_XSTR(FLUSH_SECONDS)
+		" s, so a recorder killed with -9 loses at most that.",
+	.opts = record_opts,
+	.operands = CLI_COMMAND,
+	.run = cmd_record,
+};
+
+struct record_cmd {
+	struct collect col;
+	const char *out;
+	FILE *f;
+	struct record_writer *w;
+	struct es_error err;	/* why writing failed (write_exit has no other way to say) */
+};
+
+static int apply_record(void *ctx, int id, const char *arg)
+{
+	struct record_cmd *r = ctx;
+
+	if (id == CLI_OUTPUT) {
+		r->out = arg;
+		return 0;
+	}
+	return collect_apply(&r->col, id, arg);
+}
 
 static int write_exit(void *ctx, const struct exit_event *e)
 {
-	struct write_ctx *wc = ctx;
+	struct record_cmd *r = ctx;
 
-	return record_writer_add(wc->w, e, wc->err);
+	return record_writer_add(r->w, e, &r->err);
+}
+
+/* Say r->err's message; -1. */
+static int say(struct record_cmd *r)
+{
+	msg_error("record", &r->err);
+	return -1;
+}
+
+/* The recording's header names the attach method. */
+static int open_writer(struct record_cmd *r)
+{
+	char source[25];
+
+	snprintf(source, sizeof(source), "bpf %s",
+		 strstr(live_source(r->col.src), "tp_btf") ? "tp_btf" : "tracepoint");
+	r->w = record_writer_open(r->f, r->out, r->col.lo.pid, source, &r->err);
+	return r->w ? 0 : say(r);
+}
+
+/* Until stopped: write the exits, a block at least every FLUSH_SECONDS. */
+static int record_loop(struct record_cmd *r)
+{
+	double next_flush = r->col.start + FLUSH_SECONDS;
+	struct live_counters lc;
+
+	while (!live_stop_requested) {
+		double now;
+
+		if (live_poll(r->col.src, 100, write_exit, r, &r->err))
+			return say(r);
+		now = live_now();
+		if (now >= next_flush) {
+			live_counters(r->col.src, &lc);
+			if (record_writer_flush(r->w, lc.lost, &r->err))
+				return say(r);
+			next_flush = now + FLUSH_SECONDS;
+		}
+		if (collect_over(&r->col, now))
+			break;
+	}
+	return 0;
+}
+
+/* Detach, drain what the ring still holds, then the exits whose entry never came; the tally. */
+static int finish_recording(struct record_cmd *r)
+{
+	struct live_src *src = r->col.src;
+	struct live_counters lc;
+	uint64_t events, bytes;
+	int rc = 0;
+
+	if (live_finish(src, write_exit, r, &r->err) ||
+	    live_flush_open(src, write_exit, r, &r->err))
+		rc = say(r);
+	live_counters(src, &lc);
+	events = record_writer_events(r->w);
+	if (record_writer_finish(r->w, lc.lost, lc.exits, &r->err))
+		rc = say(r);
+	r->w = NULL;
+	if (fflush(r->f)) {
+		fprintf(stderr, "exitstat record: writing %s failed: %s\n", r->out, strerror(errno));
+		rc = -1;
+	}
+	bytes = ftell(r->f);
+	fprintf(stderr, "exitstat record: %llu exits in %s (%llu bytes, %.2f bytes/exit), "
+		"%llu lost, kernel counted %llu (%s)\n", (unsigned long long)events, r->out,
+		(unsigned long long)bytes, events ? (double)bytes / events : 0.0,
+		(unsigned long long)lc.lost, (unsigned long long)lc.exits, live_source(src));
+	if (events + lc.lost != lc.exits)
+		fprintf(stderr, "exitstat record: warning: recorded + lost (%llu) != exits the "
+			"kernel counted (%llu)\n", (unsigned long long)(events + lc.lost),
+			(unsigned long long)lc.exits);
+	return rc;
+}
+
+/* Everything from attaching to the last block: 0 or -1 (said). */
+static int record_run(struct record_cmd *r)
+{
+	int rc;
+
+	if (collect_attach(&r->col) || open_writer(r) || collect_go(&r->col))
+		return -1;
+	rc = record_loop(r);
+	if (finish_recording(r))
+		rc = -1;
+	if (collect_end_command(&r->col))
+		rc = -1;
+	return rc;
 }
 
 int cmd_record(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "duration", required_argument, NULL, 'D' },
-		{ "ringbuf", required_argument, NULL, 'r' },
-		{ "ready-file", required_argument, NULL, 'R' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	struct live_opts lo = { .backend = BACKEND_BPF, .record = true, .no_event_mix = true };
-	struct live_child child = { .pid = -1, .go_fd = -1, .exec_fd = -1 };
-	struct live_src *src = NULL;
-	struct record_writer *w = NULL;
-	struct live_counters lc;
-	const char *out = NULL, *ready_file = NULL;
-	double duration = 0, start, next_flush;
-	bool have_child = false;
-	struct es_error err = { "" };
-	struct write_ctx wc = { .err = &err };
-	char source[25];
-	FILE *f = NULL;
-	uint64_t v;
-	int o, ret = EXIT_OK;
+	struct record_cmd r = { 0 };
+	int first, ret;
 
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "+o:p:D:vh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'p':
-			if (!cli_parse_u64(optarg, &v) || !v || v > UINT32_MAX) {
-				fprintf(stderr, "exitstat record: -p %s: not a process id\n", optarg);
-				return EXIT_USAGE;
-			}
-			lo.pid = v;
-			break;
-		case 'D':
-			if (!cli_parse_double(optarg, 1e-9, 1e9, &duration)) {
-				fprintf(stderr, "exitstat record: -D %s: not a positive number of seconds\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'r':
-			if (!cli_parse_ringbuf_mib(optarg, &lo.ringbuf_bytes)) {
-				fprintf(stderr, "exitstat record: --ringbuf %s: a power of two of MiB, "
-					"1..4096\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'R':
-			ready_file = optarg;
-			break;
-		case 'v':
-			lo.verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (!out) {
-		fprintf(stderr, "exitstat record: -o FILE is required\n");
+	collect_init(&r.col, "record");
+	r.col.lo = (struct live_opts){ .backend = BACKEND_BPF, .record = true, .no_event_mix = true };
+
+	first = cli_parse(&cli_cmd_record, argc, argv, apply_record, &r);
+	if (first < 0)
+		return cli_end_status(first);
+	if (collect_operands(&r.col, argc, argv, first))
 		return EXIT_USAGE;
-	}
-	if (optind < argc && lo.pid) {
-		fprintf(stderr, "exitstat record: give either -p PID or a command, not both\n");
-		return EXIT_USAGE;
-	}
-	if (live_preflight(lo.pid, BACKEND_BPF, &err)) {
-		msg_error("record", &err);
+	if (collect_preflight(&r.col))
+		return EXIT_FAIL;
+	r.f = fopen(r.out, "wb");
+	if (!r.f) {
+		fprintf(stderr, "exitstat record: cannot write %s: %s\n", r.out, strerror(errno));
 		return EXIT_FAIL;
 	}
-	f = fopen(out, "wb");
-	if (!f) {
-		fprintf(stderr, "exitstat record: cannot write %s: %s\n", out, strerror(errno));
-		return EXIT_FAIL;
-	}
-	live_install_signals();
-	if (optind < argc) {
-		if (live_child_start(&child, argv + optind, &err)) {
-			msg_error("record", &err);
-			ret = EXIT_FAIL;
-			goto out;
-		}
-		have_child = true;
-		lo.pid = child.pid;
-		lo.inherit_pid = true;
-	}
-	lo.diag = msg_diag("record");
-	src = live_open(&lo, &err);
-	if (!src) {
-		msg_error("record", &err);
-		ret = EXIT_FAIL;
-		goto out;
-	}
-	snprintf(source, sizeof(source), "bpf %s",
-		 strstr(live_source(src), "tp_btf") ? "tp_btf" : "tracepoint");
-	w = record_writer_open(f, out, lo.pid, source, &err);
-	if (!w) {
-		msg_error("record", &err);
-		ret = EXIT_FAIL;
-		goto out;
-	}
-	wc.w = w;
-	if (ready_file && ready_file_write(ready_file, &err)) {
-		msg_error("record", &err);
-		ret = EXIT_FAIL;
-		goto out;
-	}
-	/* A command that cannot run: nothing to measure, its exec's error is the message. */
-	if (have_child && live_child_release(&child, &err)) {
-		msg_error("record", &err);
-		ret = EXIT_FAIL;
-		goto out;
-	}
-	start = live_now();
-	next_flush = start + FLUSH_SECONDS;
-	while (!live_stop_requested) {
-		double now;
-
-		if (live_poll(src, 100, write_exit, &wc, &err)) {
-			msg_error("record", &err);
-			ret = EXIT_FAIL;
-			break;
-		}
-		now = live_now();
-		if (now >= next_flush) {
-			live_counters(src, &lc);
-			if (record_writer_flush(w, lc.lost, &err)) {
-				msg_error("record", &err);
-				ret = EXIT_FAIL;
-				break;
-			}
-			next_flush = now + FLUSH_SECONDS;
-		}
-		if (have_child && live_child_done(&child))
-			break;
-		if (duration && now - start >= duration)
-			break;
-	}
-	/* Detach, drain what the ring still holds, then the exits whose entry never came. */
-	if (live_finish(src, write_exit, &wc, &err) || live_flush_open(src, write_exit, &wc, &err)) {
-		msg_error("record", &err);
-		ret = EXIT_FAIL;
-	}
-	live_counters(src, &lc);
-	{
-		uint64_t events = record_writer_events(w), bytes;
-
-		if (record_writer_finish(w, lc.lost, lc.exits, &err)) {
-			msg_error("record", &err);
-			ret = EXIT_FAIL;
-		}
-		w = NULL;
-		if (fflush(f)) {
-			fprintf(stderr, "exitstat record: writing %s failed: %s\n", out, strerror(errno));
-			ret = EXIT_FAIL;
-		}
-		bytes = ftell(f);
-		fprintf(stderr, "exitstat record: %llu exits in %s (%llu bytes, %.2f bytes/exit), "
-			"%llu lost, kernel counted %llu (%s)\n", (unsigned long long)events, out,
-			(unsigned long long)bytes, events ? (double)bytes / events : 0.0,
-			(unsigned long long)lc.lost, (unsigned long long)lc.exits, live_source(src));
-		if (events + lc.lost != lc.exits)
-			fprintf(stderr, "exitstat record: warning: recorded + lost (%llu) != exits the "
-				"kernel counted (%llu)\n", (unsigned long long)(events + lc.lost),
-				(unsigned long long)lc.exits);
-	}
-	if (have_child) {
-		live_child_stop(&child, live_stop_requested ? SIGTERM : 0);
-		if (live_child_exit_code(&child)) {
-			fprintf(stderr, "exitstat record: %s exited with status %d\n", argv[optind],
-				live_child_exit_code(&child));
-			ret = EXIT_FAIL;
-		}
-	}
-out:
-	record_writer_abort(w);
-	if (have_child)
-		live_child_stop(&child, SIGKILL);
-	live_close(src);
-	if (f && fclose(f)) {
-		fprintf(stderr, "exitstat record: writing %s failed: %s\n", out, strerror(errno));
+	ret = record_run(&r) ? EXIT_FAIL : EXIT_OK;
+	record_writer_abort(r.w);
+	collect_close(&r.col);
+	if (fclose(r.f)) {
+		fprintf(stderr, "exitstat record: writing %s failed: %s\n", r.out, strerror(errno));
 		ret = EXIT_FAIL;
 	}
 	return ret;

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# End-to-end checks of `exitstat reasons`, `exitstat kernel-stats` and the
-# dispatcher. Expected reason numbers and names are the SDM's/APM's and the
+# End-to-end checks of `exitstat reasons`, `exitstat kernel-stats`, the
+# dispatcher, and the option tables: every option the parser accepts is in
+# its command's --help and in the man page (which groff renders without a
+# warning). Expected reason numbers and names are the SDM's/APM's and the
 # kernel's (asm/vmx.h, asm/svm.h); kernel-stats is checked against the
 # patched kernel's own table (kernel/tests/fixtures/exit_stats-svm.txt,
 # captured from the real-KVM bed) read independently with awk.
 set -uo pipefail
 ES=${1:-build/exitstat}
+MAN=${2:-build/exitstat.1}
 FIX=kernel/tests/fixtures/exit_stats-svm.txt
 . "$(dirname "$0")/../lib/assert.sh"
 tmp=$(mktemp -d)
@@ -69,5 +72,81 @@ check "kernel-stats on a damaged table: names FILE:LINE" grep -q "$tmp/bad.txt:5
 "$ES" frobnicate >/dev/null 2>"$tmp/e"; equal "unknown command: exit 2" "$?" 2
 check "unknown command: says so" grep -q "unknown command 'frobnicate'" "$tmp/e"
 check "--help lists kernel-stats" grep -q kernel-stats <<<"$("$ES" --help)"
+
+# --- the option tables: the parser, --help and the man page agree
+# The commands and options come from the tables at run time (help
+# --list-options); whether an option is accepted is asked of the parser
+# itself (help --parse CMD ARGS runs CMD's parser and prints what it took).
+# The candidates: every option name of every command, and every --word in the
+# docs, tried on every command; every letter a-z, A-Z.
+"$ES" help --man >"$tmp/man.roff"
+check "build/exitstat.1 is what help --man prints" cmp -s "$MAN" "$tmp/man.roff"
+groff -man -ww -z "$MAN" >"$tmp/groff" 2>&1; rc=$?
+equal "groff -man -ww: the man page renders without warnings" "$rc $(head -c 300 "$tmp/groff")" "0 "
+MANWIDTH=200 man --nh --nj -l "$MAN" 2>"$tmp/man.err" | col -b >"$tmp/man.txt"
+check "man -l renders it (NAME, SYNOPSIS, COMMANDS, EXIT STATUS)" \
+	bash -c "grep -qx NAME $tmp/man.txt && grep -qx SYNOPSIS $tmp/man.txt && grep -qx COMMANDS $tmp/man.txt && grep -qx 'EXIT STATUS' $tmp/man.txt && ! [ -s $tmp/man.err ]"
+"$ES" help --list-options >"$tmp/list"
+cmds=$(awk '{ print $1 }' "$tmp/list" | uniq)
+check "help --list-options: the seven commands and help" \
+	test "$(echo $cmds)" = "live record report analyze plot kernel-stats reasons help"
+names=$( { awk '{ print substr($3, 3) }' "$tmp/list"
+	   grep -oh -- '--[a-z][a-z-]*[a-z]' README.md docs/*.md | cut -c3-; } | sort -u | grep -vx help)
+"$ES" help --parse report --no-such-option x >/dev/null 2>"$tmp/e"
+check "help --parse: the parser refuses an unknown option (the probe can fail)" \
+	grep -q "unknown option '--no-such-option'" "$tmp/e"
+# man_section TITLE: the rendered man page's subsection "exitstat TITLE".
+man_section() {
+	awk -v h="   exitstat $1" '/^   [^ ]/ || /^[A-Z]/ { on = ($0 == h); next } on' "$tmp/man.txt"
+}
+# probe CMD WORD: the long name of the option CMD's parser takes for WORD
+# (help when it printed the help; "" when it refuses WORD as unknown; "?"
+# when it says anything else).
+probe() {
+	local out
+	out=$("$ES" help --parse "$1" "$2" 1 2>"$tmp/pe" | head -1)
+	if [[ $out =~ ^option\ [^\ ]+\ --([^\ ]+) ]]; then echo "${BASH_REMATCH[1]}"
+	elif [[ $out == "usage: exitstat "* ]]; then echo help
+	elif grep -q "unknown option" "$tmp/pe"; then echo ""
+	else echo "?"; fi
+}
+for cmd in $cmds; do
+	"$ES" help "$cmd" >"$tmp/help"
+	usage=$(head -1 "$tmp/help")
+	title=$(grep -o '^   exitstat [^ ].*' "$tmp/man.txt" | sed 's/^   exitstat //' |
+		while read -r t; do [[ $usage == "usage: exitstat $t "* ]] && echo "$t"; done | awk '{ print length, $0 }' |
+		sort -n | tail -1 | cut -d' ' -f2-)
+	man_section "$title" >"$tmp/sect"
+	check "$cmd: the man page has its section 'exitstat $title'" test -s "$tmp/sect"
+	[[ $cmd == analyze || $cmd == help ]] || check "$cmd: --help is help $cmd" cmp -s "$tmp/help" <("$ES" "$cmd" --help)
+	[[ $cmd != analyze ]] || check "$cmd: report --analyze --help is help analyze" cmp -s "$tmp/help" <("$ES" report --analyze --help)
+	check "$cmd: -h is --help" cmp -s "$tmp/help" <("$ES" help --parse "$cmd" -h)
+	missing=() unlisted=() odd=() accepted=0
+	for name in $names; do
+		got=$(probe "$cmd" "--$name")
+		[[ -z $got ]] && continue
+		[[ $got == "$name" ]] || { odd+=("--$name:$got"); continue; }
+		accepted=$((accepted + 1))
+		grep -q -- "--$name\b" "$tmp/help" || missing+=("--$name(help)")
+		grep -q -- "--$name\b" "$tmp/sect" || missing+=("--$name(man)")
+		grep -q "^$cmd [^ ]* --$name " "$tmp/list" || unlisted+=("--$name")
+	done
+	for l in {a..z} {A..Z}; do
+		got=$(probe "$cmd" "-$l")
+		[[ -z $got ]] && continue
+		[[ $got != "?" ]] || { odd+=("-$l"); continue; }
+		accepted=$((accepted + 1))
+		grep -q -- "-$l, --$got\b" "$tmp/help" || missing+=("-$l(help)")
+		grep -q -- "-$l, --$got\b" "$tmp/sect" || missing+=("-$l(man)")
+		grep -q "^$cmd -$l --$got " "$tmp/list" || unlisted+=("-$l")
+	done
+	listed=$(grep -c "^$cmd " "$tmp/list")
+	equal "$cmd: every option its parser takes is in its --help and man section" "${missing[*]}" ""
+	equal "$cmd: ... and in help --list-options" "${unlisted[*]}" ""
+	equal "$cmd: no option the probe could not read" "${odd[*]}" ""
+	# Each listed option (but --help) was found accepted once by name and once by letter.
+	want=$(awk -v c="$cmd" '$1 == c && $3 != "--help" { n += 1 + ($2 != "-") } END { print n + 0 }' "$tmp/list")
+	equal "$cmd: the parser takes each of the $((listed - 1)) listed options (by name and letter)" "$accepted" "$((want + 1))"
+done
 
 assert_summary check-cli

@@ -66,9 +66,10 @@ reason_counts() {
 }
 
 # --- checks that need no KVM: every kind --------------------------------------
-expect_error "bad format" 2 "^exitstat: --format xml: " "$ES" --format xml
-expect_error "bad backend" 2 "^exitstat: --backend gpu: " "$ES" --backend gpu
-expect_error "bad duration" 2 "^exitstat: -D 0: " "$ES" -D 0
+expect_error "bad format" 2 "^exitstat live: bad value 'xml' for --format " "$ES" --format xml
+expect_error "bad backend" 2 "^exitstat live: bad value 'gpu' for --backend " "$ES" --backend gpu
+expect_error "bad duration" 2 "^exitstat live: bad value '0' for --duration " "$ES" -D 0
+expect_error "record: bad ring size" 2 "^exitstat record: bad value '3' for --ringbuf " "$ES" record -o "$tmp/x.exr" --ringbuf 3
 expect_error "pid and command" 2 "either -p PID or a command" "$ES" -p 1 -- true
 expect_error "record without -o" 2 "^exitstat record: -o FILE is required" "$ES" record -- true
 expect_error "tracefs not mounted" 1 "tracefs is not mounted.*mount -t tracefs nodev /sys/kernel/tracing" \

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The options several commands take, defined once: the same name, letter,
+ * argument and meaning wherever they appear (each command lists the ones it
+ * takes in its own table).
+ */
+#include "analysis/analyze.h"
+#include "cmd/cli.h"
+
+const struct cli_opt cli_opt_help = {
+	"help", 'h', CLI_NO_ARG, NULL, "print this help and exit", CLI_HELP, 0 };
+const struct cli_opt cli_opt_pid = {
+	"pid", 'p', CLI_ARG, "PID", "only the VM whose host process is PID (in a trace without "
+	"thread group ids: the thread PID)", CLI_PID, 0 };
+const struct cli_opt cli_opt_vcpu = {
+	"vcpu", 0, CLI_ARG, "N", "only vCPU N", CLI_VCPU, 0 };
+const struct cli_opt cli_opt_format = {
+	"format", 'f', CLI_ARG, "table|json|csv", "output format (default table)", CLI_FORMAT, 0 };
+const struct cli_opt cli_opt_sort = {
+	"sort", 's', CLI_ARG, "count|time|code", "row order (default count; rate orders as count)",
+	CLI_SORT, 0 };
+const struct cli_opt cli_opt_top = {
+	"top", 't', CLI_ARG, "K", "show the K first rows, the rest summed as 'other'", CLI_TOP, 0 };
+const struct cli_opt cli_opt_per_vm = {
+	"per-vm", 0, CLI_NO_ARG, NULL, "also break the totals down per VM and vCPU", CLI_PER_VM, 0 };
+const struct cli_opt cli_opt_skip_bad = {
+	"skip-bad", 0, CLI_NO_ARG, NULL, "count malformed lines and go on (they are listed on "
+	"stderr)", CLI_SKIP_BAD, 0 };
+const struct cli_opt cli_opt_isa = {
+	"isa", 0, CLI_ARG, "vmx|svm", "the ISA of bare reason numbers, when the trace does not "
+	"show it", CLI_ISA, 0 };
+const struct cli_opt cli_opt_output = {
+	"output", 'o', CLI_ARG, "FILE", "write the report(s) to FILE instead of stdout",
+	CLI_OUTPUT, 0 };
+const struct cli_opt cli_opt_duration = {
+	"duration", 'D', CLI_ARG, "SECONDS", "stop after SECONDS", CLI_DURATION, 0 };
+const struct cli_opt cli_opt_ringbuf = {
+	"ringbuf", 0, CLI_ARG, "MIB", "the ring buffer size in MiB, a power of two (1 to 4096); "
+	"events it has no room for are counted and reported as lost", CLI_RINGBUF, 0 };
+const struct cli_opt cli_opt_ready_file = {
+	"ready-file", 0, CLI_ARG, "PATH", "once attached (before a CMD starts), write \"ready "
+	"PID\" to PATH (a file, or a FIFO: blocks until it is read)", CLI_READY_FILE, 0 };
+const struct cli_opt cli_opt_verbose = {
+	"verbose", 'v', CLI_NO_ARG, NULL, "libbpf's messages", CLI_VERBOSE, 0 };
+
+/* The timeline analysis (report --analyze and plot); method: docs/analysis.md. */
+const struct cli_opt cli_opt_window = {
+	"window", 'w', CLI_ARG, "SECONDS", "timeline window (default: automatic, 1 ms doubled "
+	"until the trace has at most " CLI_XSTR(ANALYZE_AUTO_MAX_WINDOWS) " windows)",
+	CLI_WINDOW, 0 };
+const struct cli_opt cli_opt_burst_factor = {
+	"burst-factor", 0, CLI_ARG, "K", "a burst: a rate at least K times the typical rate "
+	"(default 3)", CLI_BURST_FACTOR, 0 };
+const struct cli_opt cli_opt_burst_min = {
+	"burst-min-windows", 0, CLI_ARG, "M", "... for at least M windows (default 1)",
+	CLI_BURST_MIN, 0 };
+const struct cli_opt cli_opt_idle_factor = {
+	"idle-factor", 0, CLI_ARG, "F", "idle: a rate below the typical rate / F (default 10)",
+	CLI_IDLE_FACTOR, 0 };
+const struct cli_opt cli_opt_rate_ratio = {
+	"rate-ratio", 0, CLI_ARG, "R", "neighbouring phases within a rate ratio R may merge "
+	"(default 2)", CLI_RATE_RATIO, 0 };
+const struct cli_opt cli_opt_mix_distance = {
+	"mix-distance", 0, CLI_ARG, "D", "... if their reason mixes are within D (default 0.3)",
+	CLI_MIX_DISTANCE, 0 };
+const struct cli_opt cli_opt_analyze = {
+	"analyze", 0, CLI_NO_ARG, NULL, "the timeline, phases and bursts instead of the table "
+	"(exitstat report --analyze --help tells its options)", CLI_ANALYZE, 0 };
+const struct cli_opt cli_opt_format_no_csv = {
+	"format", 'f', CLI_ARG, "table|json", "output format (default table)", CLI_FORMAT, 0 };

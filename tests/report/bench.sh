@@ -18,3 +18,56 @@ for name in ftrace-64 perf-64 trace-cmd-64; do
 	ns=$((t1 - t0))
 	echo "bench-trace-read: $name x700: $lines lines in $((ns / 1000000)) ms: $((lines * 1000000000 / ns)) lines/s"
 done
+
+# A zstd-compressed trace against the same trace uncompressed (issue 14's
+# target: at least 70% of the speed, memory bounded: no whole-file buffer).
+# About 1 GB of perf script text (BENCH_ZSTD_MB), made of the bed's perf-64
+# trace with its timestamps moved on for every copy (one timeline, so the
+# text compresses like a real long trace, not like copies of one).
+mb=${BENCH_ZSTD_MB:-1024}
+big=$out/perf-64.$mb-MB.txt
+if [[ ! -s $big.zst ]]; then
+	awk -v want=$((mb * 1024 * 1024)) '
+		FNR == 1 { copy++ }
+		{ lines[FNR] = $0 }
+		END {
+			n = FNR; bytes = 0
+			for (c = 0; bytes < want; c++)
+				for (i = 1; i <= n; i++) {
+					l = lines[i]
+					if (match(l, / [0-9]+\.[0-9]+: /)) {
+						ts = substr(l, RSTART + 1, RLENGTH - 3)
+						split(ts, p, ".")
+						l = substr(l, 1, RSTART) sprintf("%d.%s", p[1] + c, p[2]) substr(l, RSTART + RLENGTH - 2)
+					}
+					print l
+					bytes += length(l) + 1
+				}
+		}' tests/fixtures/bed/perf-64.txt >"$big"
+	zstd -q -f -T2 "$big" -o "$big.zst"
+fi
+lines=$(wc -l <"$big")
+# Best of 3 each (the machine is shared): elapsed seconds and max RSS in KB.
+best() {
+	local b= m= t r
+	for _ in 1 2 3; do
+		read -r t r < <({ /usr/bin/time -f '%e %M' "$EXITSTAT" report --format csv "$1" >/dev/null; } 2>&1 | tail -1)
+		[[ -z $b ]] || awk -v a="$t" -v b="$b" 'BEGIN { exit !(a < b) }' && b=$t
+		[[ -z $m || $r -gt $m ]] && m=$r
+	done
+	echo "$b $m"
+}
+read -r tp rp < <(best "$big")
+read -r tz rz < <(best "$big.zst")
+pct=$(awk -v p="$tp" -v z="$tz" 'BEGIN { printf "%d", (z > 0) ? 100 * p / z : 0 }')
+echo "bench-trace-read: zstd: $lines lines ($(($(stat -c %s "$big") >> 20)) MB, $(($(stat -c %s "$big.zst") >> 20)) MB compressed):" \
+	"plain ${tp}s ${rp} KB, zstd ${tz}s ${rz} KB: zstd reads at $pct% of the plain speed"
+if ((pct < 70)); then
+	echo "bench-trace-read: FAIL: zstd-compressed input reads at $pct% of the plain speed (target >= 70%)" >&2
+	exit 1
+fi
+# Bounded memory: the decoder's window and buffers, not the file (64 MB above the plain read at most).
+if ((rz > rp + 65536)); then
+	echo "bench-trace-read: FAIL: the zstd read used $rz KB, the plain one $rp KB: not bounded" >&2
+	exit 1
+fi

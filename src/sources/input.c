@@ -70,6 +70,26 @@ static bool is_recording(const struct prefixed *p)
 	return is_rec;
 }
 
+/* Append to info->note what the trace's records cut short became, with their lines. */
+static void cut_note(struct input_info *info, const struct trace_result *res)
+{
+	size_t n = strlen(info->note), cap = sizeof(info->note);
+	uint64_t listed = res->cut_records < TRACE_MAX_SKIPPED_LISTED ? res->cut_records
+								      : TRACE_MAX_SKIPPED_LISTED;
+
+	n += (size_t)snprintf(info->note + n, cap - n,
+			      "%s%llu kvm records cut short or abridged (%llu exits counted without "
+			      "a time in exit, %llu of them of a reason cut off); lines",
+			      n ? "; " : "", (unsigned long long)res->cut_records,
+			      (unsigned long long)(res->cut_records - res->cut_entries),
+			      (unsigned long long)res->cut_unknown);
+	for (uint64_t i = 0; i < listed && n < cap; i++)
+		n += (size_t)snprintf(info->note + n, cap - n, "%s%llu", i ? "," : " ",
+				      (unsigned long long)res->cut_lines[i]);
+	if (n >= cap - 1)
+		strcpy(info->note + cap - 4, "...");
+}
+
 int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn, void *ctx,
 	       struct input_info *info, struct es_error *err)
 {
@@ -130,9 +150,10 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 		struct trace_result res = { 0 };
 
 		rc = trace_read(src, path, to, fn, ctx, &res, err);
-		snprintf(info->source, sizeof(info->source), "%s %s%s%s%s",
+		snprintf(info->source, sizeof(info->source), "%s %s%s%s%s%s",
 			 trace_format_name(res.format), path, dc ? " (" : "",
-			 dc ? info->compression : "", dc ? ")" : "");
+			 dc ? info->compression : "", dc ? ")" : "",
+			 res.quoted_printable ? " (quoted-printable mail text)" : "");
 		info->lines = res.lines;
 		info->exits = res.exits;
 		info->entries = res.entries;
@@ -146,6 +167,8 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 			snprintf(info->note, sizeof(info->note),
 				 "the trace says events were lost at %llu more places without saying how many",
 				 (unsigned long long)res.lost_marks);
+		if (res.cut_records)
+			cut_note(info, &res);
 		if (!rc && !res.exits && !res.entries)
 			rc = es_error_set(err, "%s: no kvm_exit or kvm_entry events in %llu lines", path,
 					  (unsigned long long)res.lines);

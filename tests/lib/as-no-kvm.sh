@@ -23,7 +23,8 @@ rm -f "$scratch/dev/kvm"
 while read -r _ mnt _; do
 	case $mnt in /dev/?*) mkdir -p "$scratch$mnt"; mount --bind "$mnt" "$scratch$mnt" ;; esac
 done </proc/mounts
-mount --move "$scratch/dev" /dev 2>/dev/null || mount --bind "$scratch/dev" /dev
+# --rbind: a plain --bind would leave /dev/pts and /dev/shm behind (no ptys)
+mount --move "$scratch/dev" /dev 2>/dev/null || mount --rbind "$scratch/dev" /dev
 
 # No kvm trace events.
 if [[ -d $T/events ]]; then

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The real-KVM test bed. This machine's KVM (kvm_pvm) never fires kvm:kvm_exit,
 # so exit counts are checked against Debian's stock 6.12 kernel running kvm_amd
-# inside QEMU TCG (-cpu qemu64,+svm,+npt), where kvm_exit fires with real SVM codes.
+# inside QEMU TCG (-cpu qemu64,+svm,+npt), where kvm_exit fires with real SVM codes,
+# or, with --vmx first, kvm_intel inside Bochs (cpu model corei7_skylake_x: VMX
+# with EPT, unrestricted guest), where it fires with real VMX codes.
 #
+#   bed.sh [--vmx] SUBCOMMAND ...      --vmx: the VMX bed (Bochs, kvm_intel)
 #   bed.sh kernel                      fetch + unpack the kernel (cached); prints its dir
 #   bed.sh initramfs -o FILE [opts]    build a busybox-static initramfs with a guest job
-#   bed.sh boot --initrd FILE [opts]   boot it under TCG, bring the job's files back
+#   bed.sh boot --initrd FILE [opts]   boot it (QEMU TCG; Bochs with --vmx), bring the job's files back
 #   bed.sh run --script FILE [opts]    initramfs + boot in one go
 #   bed.sh extract CAPTURE DIR         unpack a results block from a serial capture
 #
@@ -20,6 +23,9 @@ CACHE=${EXITSTAT_CACHE:-/var/cache/exitstat}
 KERNEL_PIN=${EXITSTAT_KERNEL_PIN:-6.12.117+deb12-amd64}
 # What the bed loads by default; dependencies (kvm, ccp, irqbypass) come from modinfo.
 DEFAULT_MODULES=(kvm-amd)
+# svm: QEMU TCG with kvm_amd; vmx (--vmx): Bochs with kvm_intel.
+ISA=svm
+EMULATOR=qemu-system-x86_64
 RESULTS_BEGIN='=====EXITSTAT-BED-RESULTS-BEGIN====='
 RESULTS_END='=====EXITSTAT-BED-RESULTS-END====='
 
@@ -236,6 +242,8 @@ cmd_initramfs() {
 		add_dynamic "$root" "$(readlink -f "$src")" "$dest"
 	done
 	[[ -n $script ]] && install -m 755 "$script" "$root/job"
+	# Bochs cannot be told not to reboot: the guest powers off instead.
+	[[ $ISA == vmx ]] && touch "$root/etc/bed/poweroff"
 
 	mkdir -p "$(dirname "$out")"
 	(cd "$root" && find . -print0 | LC_ALL=C sort -z |
@@ -250,7 +258,7 @@ cmd_initramfs() {
 
 cmd_boot() {
 	local initrd="" kernel="" results="" timeout_s=300 smp=1 mem=1G append="" log=""
-	local qemu_extra=() start rc=0 raw
+	local qemu_extra=() bochs_extra=() start rc=0 raw
 	while (($#)); do
 		case $1 in
 		--initrd) initrd=$2; shift 2 ;;
@@ -262,13 +270,20 @@ cmd_boot() {
 		--append) append=$2; shift 2 ;;
 		--log) log=$2; shift 2 ;;
 		--qemu-arg) qemu_extra+=("$2"); shift 2 ;;
+		--bochs-line) bochs_extra+=("$2"); shift 2 ;;
 		*) die "boot: unknown option $1" ;;
 		esac
 	done
 	[[ -f $initrd ]] || die "boot: --initrd $initrd: no such file"
 	[[ -n $results ]] || die "boot: --results DIR is required"
-	command -v qemu-system-x86_64 >/dev/null ||
-		die "qemu-system-x86_64 not found (Debian package qemu-system-x86): the real-KVM bed cannot run"
+	if [[ $ISA == vmx ]]; then
+		((${#qemu_extra[@]} == 0)) || die "boot: --qemu-arg is for the SVM bed (QEMU); the VMX bed runs Bochs (--bochs-line)"
+		bochs_tools_present
+	else
+		((${#bochs_extra[@]} == 0)) || die "boot: --bochs-line is for the VMX bed (bed.sh --vmx)"
+		command -v qemu-system-x86_64 >/dev/null ||
+			die "qemu-system-x86_64 not found (Debian package qemu-system-x86): the real-KVM bed cannot run"
+	fi
 	if [[ -z $kernel ]]; then
 		local kdir
 		kdir=$(kernel_dir)
@@ -290,15 +305,21 @@ cmd_boot() {
 	start=$(date +%s.%N)
 	# ttyS0 is the console (streamed to stdout and the log); ttyS1 carries only
 	# the results, so kernel messages can never interleave with them.
+	local qrc=0 append_all="console=ttyS0,115200 panic=-1 loglevel=4 $append"
 	set +e
-	timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
-		-accel tcg -cpu qemu64,+svm,+npt -m "$mem" -smp "$smp" \
-		-nographic -no-reboot -monitor none -nic none \
-		-serial stdio -serial "file:$raw" \
-		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 loglevel=4 $append" \
-		"${qemu_extra[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
-	local qrc=${PIPESTATUS[0]}
+	if [[ $ISA == vmx ]]; then
+		boot_bochs "$results" "$kernel" "$initrd" "$append_all" "$raw" "$log"
+		qrc=$?
+	else
+		timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
+			-accel tcg -cpu qemu64,+svm,+npt -m "$mem" -smp "$smp" \
+			-nographic -no-reboot -monitor none -nic none \
+			-serial stdio -serial "file:$raw" \
+			-kernel "$kernel" -initrd "$initrd" \
+			-append "$append_all" \
+			"${qemu_extra[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
+		qrc=${PIPESTATUS[0]}
+	fi
 	set -e
 	local elapsed
 	elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')
@@ -307,7 +328,7 @@ cmd_boot() {
 		note "guest timed out after ${timeout_s} s (see $log)"
 		rc=1
 	elif ((qrc != 0)); then
-		note "qemu-system-x86_64 failed with status $qrc (see $log)"
+		note "$EMULATOR failed with status $qrc (see $log)"
 		rc=1
 	fi
 	if ! extract_results "$raw" "$results"; then
@@ -325,6 +346,103 @@ cmd_boot() {
 	fi
 	echo "bed: boot finished in $elapsed s (results in $results)"
 	return $rc
+}
+
+# --- the VMX bed: Bochs ------------------------------------------------------
+
+BOCHS_BIOS=/usr/share/bochs/BIOS-bochs-latest
+BOCHS_VGABIOS=/usr/share/vgabios/vgabios.bin
+ISOLINUX_BIN=/usr/lib/ISOLINUX/isolinux.bin
+LDLINUX_C32=/usr/lib/syslinux/modules/bios/ldlinux.c32
+
+bochs_tools_present() {
+	local what pkg
+	for what in bochs:bochs bochs-term:/usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so bochsbios:$BOCHS_BIOS \
+		vgabios:$BOCHS_VGABIOS xorriso:xorriso isolinux:$ISOLINUX_BIN syslinux-common:$LDLINUX_C32 \
+		bsdutils:script; do
+		pkg=${what%%:*}
+		what=${what#*:}
+		if [[ $what == /* ]]; then
+			[[ -e $what ]] && continue
+		else
+			command -v "$what" >/dev/null && continue
+		fi
+		die "$what not found (Debian package $pkg, scripts/setup.sh installs it): the VMX bed cannot run"
+	done
+}
+
+# Boot KERNEL + INITRD in Bochs (no -kernel flag there: an isolinux CD), the
+# console on com1 -> LOG, the results port com2 -> RAW. Bochs exits 1 even
+# when the guest powers off cleanly, so its status only tells a timeout
+# (124/137) from the rest; the serial log is the judge.
+boot_bochs() {
+	local results=$1 kernel=$2 initrd=$3 append=$4 raw=$5 log=$6 work cpus brc mem_mb line
+	work=$(mktemp -d)
+	CLEANUP_DIRS+=("$work")
+	mkdir -p "$work/iso/isolinux"
+	cp "$ISOLINUX_BIN" "$LDLINUX_C32" "$work/iso/isolinux/"
+	cp "$kernel" "$work/iso/vmlinuz"
+	cp "$initrd" "$work/iso/initrd.gz"
+	printf 'default bed\nprompt 0\ntimeout 0\nlabel bed\n  kernel /vmlinuz\n  initrd /initrd.gz\n  append %s\n' \
+		"$append" >"$work/iso/isolinux/isolinux.cfg"
+	xorriso -as mkisofs -quiet -o "$work/bed.iso" -b isolinux/isolinux.bin -c isolinux/boot.cat \
+		-no-emul-boot -boot-load-size 4 -boot-info-table "$work/iso" >"$work/xorriso.log" 2>&1 ||
+		{ cat "$work/xorriso.log" >&2; die "boot: xorriso could not make the boot CD"; }
+	rm -rf "$work/iso"
+	mem_mb=$(mem_megabytes "$mem")
+	cpus=$smp
+	((cpus > 1)) && cpus="1:$smp:1"	# one socket, N cores
+	: >"$log"
+	{
+		echo "cpu: model=corei7_skylake_x, count=$cpus, ips=80000000, ignore_bad_msrs=1, reset_on_triple_fault=0"
+		echo "memory: guest=$mem_mb, host=$mem_mb"
+		echo "romimage: file=$BOCHS_BIOS"
+		echo "vgaromimage: file=$BOCHS_VGABIOS"
+		echo "display_library: term"
+		echo "clock: sync=none, time0=local"
+		echo "pci: enabled=1, chipset=i440fx"
+		echo "ata0-master: type=cdrom, path=$work/bed.iso, status=inserted"
+		echo "boot: cdrom"
+		echo "com1: enabled=1, mode=file, dev=$log"
+		echo "com2: enabled=1, mode=file, dev=$raw"
+		echo "mouse: enabled=0"
+		echo "log: $results/bochs.log"
+		echo "panic: action=fatal"
+		echo "error: action=report"
+		echo "info: action=ignore"
+		echo "debug: action=ignore"
+		for line in "${bochs_extra[@]}"; do echo "$line"; done
+	} >"$work/bochsrc"
+	cp "$work/bochsrc" "$results/bochsrc"
+	# The built-in debugger would stop at its prompt: -rc feeds it "c".
+	echo c >"$work/rc"
+	# term needs a terminal: script(1) gives it one (no socket, unlike rfb).
+	# Bochs ignores SIGTERM, so timeout -k.
+	TERM=vt100 timeout --kill-after=10 "$timeout_s" script -qfec \
+		"bochs -q -f $work/bochsrc -rc $work/rc" /dev/null </dev/null >"$work/screen" 2>&1 &
+	local bpid=$!
+	# The console streams to stdout as it comes, like the SVM bed's.
+	tail -n +1 -f --pid=$bpid "$log" 2>/dev/null | stdbuf -oL tr -d '\r'
+	wait $bpid
+	brc=$?
+	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+	# What Bochs itself said (its terminal and its log), when the guest did not finish.
+	if ! grep -q '^BED-JOB-EXIT ' "$log"; then
+		sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$work/screen" | tr -d '\r' >"$results/bochs-screen.txt"
+		note "Bochs ended (status $brc) before the guest finished; it said: $(grep -v '^[[:space:]]*$' "$results/bochs-screen.txt" | tail -n 3 | tr '\n' ' ')$(grep -h '>>PANIC<<' "$results/bochs.log" 2>/dev/null | tail -n 1)"
+	fi
+	((brc == 124 || brc == 137)) && return $brc
+	return 0
+}
+
+# 1G, 512M, 2048 -> megabytes.
+mem_megabytes() {
+	case $1 in
+	*[Gg]) echo $((${1%?} * 1024)) ;;
+	*[Mm]) echo "${1%?}" ;;
+	*[0-9]) echo "$1" ;;
+	*) die "boot: --mem $1: not a size (e.g. 1G, 512M)" ;;
+	esac
 }
 
 # Pull the base64 tar.gz between the markers out of the results port's capture.
@@ -361,7 +479,7 @@ cmd_run() {
 		--no-modules) initrd_args+=("$1"); shift ;;
 		--initrd-out) initrd=$2; shift 2 ;;
 		--kernel) initrd_args+=("$1" "$2"); boot_args+=("$1" "$2"); shift 2 ;;
-		--results | --timeout | --smp | --mem | --append | --log | --qemu-arg)
+		--results | --timeout | --smp | --mem | --append | --log | --qemu-arg | --bochs-line)
 			boot_args+=("$1" "$2"); shift 2 ;;
 		*) die "run: unknown option $1" ;;
 		esac
@@ -386,12 +504,18 @@ cmd_run() {
 }
 
 usage() {
-	sed -n '2,12s/^# \{0,1\}//p' "$0"
+	sed -n '2,16s/^# \{0,1\}//p' "$0"
 	exit 2
 }
 
 main() {
 	local t0 cmd rc=0
+	if [[ ${1:-} == --vmx ]]; then
+		ISA=vmx
+		DEFAULT_MODULES=(kvm-intel)
+		EMULATOR=bochs
+		shift
+	fi
 	(($#)) || usage
 	cmd=$1
 	shift

@@ -20,3 +20,9 @@ hist_vcpu_rows() {
 hist_by_reason() {
 	hist_vcpu_rows "$1" | awk '{ c[$2] += $3 } END { for (r in c) print r, c[r] }' | sort -n
 }
+
+# All exits of the table.
+hist_total() { hist_vcpu_rows "$1" | awk '{n += $3} END {print n + 0}'; }
+
+# The table's "Dropped:" count (entries the trigger had no room for), or "missing".
+hist_dropped() { awk '/Dropped:/ {print $2; f = 1} END {if (!f) print "missing"}' "$1"; }

@@ -36,8 +36,6 @@ hist_count() {
 		'$2 == code && (vcpu == "" || $1 == vcpu) {n += $3} END {print n + 0}'
 }
 
-hist_total() { hist_vcpu_rows "$1" | awk '{n += $3} END {print n + 0}'; }
-hist_dropped() { awk '/Dropped:/ {print $2; f = 1} END {if (!f) print "missing"}' "$1"; }
 
 # Does this exitstat have the report command yet?
 exitstat_report_state() {

@@ -439,8 +439,6 @@ fi
 # variant below is perf-64.txt with the columns -F leaves out removed. perf-prof
 # prints a wall-clock date and time before each line, CRLF ends when saved on
 # Windows. Expected counts: perf-64.hist, never the reader.
-P=$BED/perf-64.txt
-want=$(hist_counts "$BED/perf-64.hist")
 declare -A variant=(
 	["-F comm,cpu,time,event,trace"]='s/^( *[^ ]+) +[0-9]+ +\[/\1 [/'
 	["-F comm,time,event,trace"]='s/^ *([^ ]+) +[0-9]+ +\[[0-9]+\] +/\1 /'
@@ -449,22 +447,31 @@ declare -A variant=(
 	["-F event,trace"]='s/^ *[^ ]+ +[0-9]+ +\[[0-9]+\] +[0-9.]+: +//'
 	["perf-prof dated lines, CRLF"]='s/^(.*)$/2026-11-25 17:31:55.123456 \1\r/'
 )
-for v in "${!variant[@]}"; do
-	sed -E "${variant[$v]}" "$P" >"$TMP/variant.txt"
-	got=$(report_counts "$TMP/variant.txt")
-	equal "perf-64 as $v ($(head -c 60 "$TMP/variant.txt" | head -1 | tr -d '\r')): per-reason counts equal the kernel's hist" "$got" "$want"
+for bed in "$BED svm" "$BED_VMX vmx"; do
+	read -r dir isa <<<"$bed"
+	want=$(hist_counts "$dir/perf-64.hist" "$isa")
+	for v in "${!variant[@]}"; do
+		sed -E "${variant[$v]}" "$dir/perf-64.txt" >"$TMP/variant.txt"
+		got=$(report_counts "$TMP/variant.txt")
+		equal "$isa perf-64 as $v ($(head -c 60 "$TMP/variant.txt" | head -1 | tr -d '\r')): per-reason counts equal the kernel's hist" "$got" "$want"
+	done
 done
 
 # ---- 13. quoted-printable mail bodies: the kernel's hist counts ----
 # The bed's traces encoded by Python's quopri (RFC 2045: `=3D`, soft breaks
 # at 76 columns, which fall inside the records' reasons), not by exitstat.
-for name in ftrace-64 perf-64 trace-cmd-64; do
-	python3 -c 'import quopri, sys; sys.stdout.buffer.write(quopri.encodestring(open(sys.argv[1], "rb").read()))' \
-		"$BED/$name.txt" >"$TMP/$name.qp"
-	got=$(report_counts "$TMP/$name.qp")
-	equal "$name.txt quoted-printable ($(grep -c '=$' "$TMP/$name.qp") soft breaks): per-reason counts equal the kernel's hist" \
-		"$got" "$(hist_counts "$BED/$name.hist")"
+for bed in "$BED svm" "$BED_VMX vmx"; do
+	read -r dir isa <<<"$bed"
+	for name in ftrace-64 perf-64 trace-cmd-64; do
+		python3 -c 'import quopri, sys; sys.stdout.buffer.write(quopri.encodestring(open(sys.argv[1], "rb").read()))' \
+			"$dir/$name.txt" >"$TMP/$name.qp"
+		got=$(report_counts "$TMP/$name.qp")
+		equal "$isa $name.txt quoted-printable ($(grep -c '=$' "$TMP/$name.qp") soft breaks): per-reason counts equal the kernel's hist" \
+			"$got" "$(hist_counts "$dir/$name.hist" "$isa")"
+	done
 done
+python3 -c 'import quopri, sys; sys.stdout.buffer.write(quopri.encodestring(open(sys.argv[1], "rb").read()))' \
+	"$BED/ftrace-64.txt" >"$TMP/ftrace-64.qp"
 "$EXITSTAT" report "$TMP/ftrace-64.qp" 2>/dev/null | head -1 >"$TMP/out"
 if grep -q "(quoted-printable mail text)" "$TMP/out"; then
 	ok "quoted-printable: the report says the text was decoded"

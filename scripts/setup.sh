@@ -16,7 +16,8 @@ PKGS=(
 	linux-libc-dev                      # asm/vmx.h, asm/svm.h for the catalogue test
 	qemu-system-x86 busybox-static cpio xz-utils jq kmod  # the real-KVM bed
 	bochs bochsbios vgabios bochs-term xorriso isolinux syslinux-common  # the VMX bed (kvm_intel under Bochs)
-	trace-cmd linux-perf                # real traces for the bed's fixtures
+	trace-cmd linux-perf                # real traces for the bed's fixtures; perf: a peer in bench-live
+	bpftrace                            # a peer in bench-live (copied into the bed)
 	libxml2-utils librsvg2-bin          # plot tests (xmllint, rsvg-convert)
 	linux-source-6.12 bc bison flex libssl-dev ccache  # kernel/: the KVM patch series' build and boot checks
 )

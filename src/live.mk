@@ -27,7 +27,7 @@ $(BUILD)/vmlinux.h:
 
 $(LIVE_BPF_OBJ): src/live/bpf/exitstat.bpf.c src/live/bpf/live_abi.h $(BUILD)/vmlinux.h
 	@mkdir -p $(@D)
-	$(BPF_CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -I$(BUILD) -Isrc/live/bpf \
+	$(BPF_CLANG) -g -O2 -Wall -Werror -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -I$(BUILD) -Isrc/live/bpf \
 		-c $< -o $@
 
 $(LIVE_SKEL): $(LIVE_BPF_OBJ)

@@ -44,6 +44,7 @@ static void usage(FILE *f)
 "      --events         also print the counts of the other KVM events (the event mix)\n"
 "      --backend auto|bpf|perf  BPF aggregates in the kernel (default); perf samples\n"
 "                       the tracepoints with perf_event_open (the fallback)\n"
+"      --no-time        count only: no kvm:kvm_entry, no time in exit (the cheapest)\n"
 "      --bpf-attach tp_btf|tracepoint  BPF: how to attach to kvm_exit (default:\n"
 "                       tp_btf where the vendor module's BTF allows, else tracepoint)\n"
 "      --ringbuf MIB    perf: each CPU's ring (a power of two; default 64 MiB over\n"
@@ -203,7 +204,8 @@ static int print_final(struct live_cmd *c)
 static int parse_args(struct live_cmd *c, int argc, char **argv)
 {
 	enum { OPT_VCPU = 256, OPT_EVERY, OPT_TOP, OPT_SORT, OPT_FORMAT, OPT_BACKEND,
-	       OPT_PER_VM, OPT_EVENTS, OPT_BATCH, OPT_BPF_ATTACH, OPT_READY_FILE, OPT_RINGBUF };
+	       OPT_PER_VM, OPT_EVENTS, OPT_BATCH, OPT_BPF_ATTACH, OPT_READY_FILE, OPT_RINGBUF,
+	       OPT_NO_TIME };
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "vcpu", required_argument, NULL, OPT_VCPU },
@@ -218,6 +220,7 @@ static int parse_args(struct live_cmd *c, int argc, char **argv)
 		{ "events", no_argument, NULL, OPT_EVENTS },
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "bpf-attach", required_argument, NULL, OPT_BPF_ATTACH },
+		{ "no-time", no_argument, NULL, OPT_NO_TIME },
 		{ "ringbuf", required_argument, NULL, OPT_RINGBUF },
 		{ "output", required_argument, NULL, 'o' },
 		{ "ready-file", required_argument, NULL, OPT_READY_FILE },
@@ -308,6 +311,9 @@ static int parse_args(struct live_cmd *c, int argc, char **argv)
 				return -1;
 			}
 			c->lo.bpf_tracepoint = !strcmp(optarg, "tracepoint");
+			break;
+		case OPT_NO_TIME:
+			c->lo.no_time = true;
 			break;
 		case OPT_RINGBUF:
 			if (!cli_parse_ringbuf_mib(optarg, &c->lo.ringbuf_bytes)) {

@@ -200,7 +200,7 @@ int cmd_record(int argc, char **argv)
 			break;
 	}
 	/* Detach, drain what the ring still holds, then the exits whose entry never came. */
-	if (live_finish(src, write_exit, &wc, &err) || live_flush_open(src, write_exit, &wc)) {
+	if (live_finish(src, write_exit, &wc, &err) || live_flush_open(src, write_exit, &wc, &err)) {
 		msg_error("record", &err);
 		ret = EXIT_FAIL;
 	}

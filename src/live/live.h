@@ -2,9 +2,9 @@
 /*
  * Live collection of kvm_exit / kvm_entry from the running kernel, through
  * one of two backends:
- *  - BPF (live_bpf.c): aggregates in the kernel, per-CPU maps keyed by
- *    (pid, vCPU, ISA, reason) with a log2 time-in-exit histogram; in record
- *    mode also streams every exit through a ring buffer.
+ *  - BPF (live_bpf.c): aggregates in the kernel, one row of counts per vCPU
+ *    thread by exit-reason slot, with a log2 time-in-exit histogram; in
+ *    record mode also streams every exit through a ring buffer.
  *  - perf (live_perf.c): perf_event_open on the same tracepoints, sampling
  *    every event with PERF_SAMPLE_RAW, counted in user space.
  * Both also count the other kvm events (the "event mix"), so a KVM whose
@@ -36,6 +36,7 @@ struct live_opts {
 	struct es_diag diag;	/* notices while collecting (libbpf's with verbose) */
 	bool no_event_mix;	/* do not count the other kvm events at all */
 	bool bpf_tracepoint;	/* BPF: the classic tracepoint even where tp_btf works */
+	bool no_time;		/* count only: no kvm_entry, no time in exit */
 };
 
 typedef int (*live_exit_fn)(void *ctx, const struct exit_event *e);
@@ -107,7 +108,7 @@ int live_finish(struct live_src *l, live_exit_fn fn, void *ctx, struct es_error 
 void live_lost_note(struct live_src *l, char *buf, size_t len);
 
 /* Record mode at the end: deliver the exits still waiting for their entry (has_dur false). */
-int live_flush_open(struct live_src *l, live_exit_fn fn, void *ctx);
+int live_flush_open(struct live_src *l, live_exit_fn fn, void *ctx, struct es_error *err);
 
 void live_close(struct live_src *l);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <linux/types.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -24,6 +25,8 @@ _Static_assert(LIVE_VCPU_UNKNOWN == STATS_VCPU_UNKNOWN, "unknown vCPU markers di
 
 struct bpf_live {
 	struct exitstat_bpf *skel;
+	const struct live_counts *rows;	/* the rows map, mmapped read-only */
+	size_t rows_len;
 	struct ring_buffer *rb;
 	int ncpus;
 	__u64 *cpu_vals;	/* ncpus values of one per-CPU counter (sum_counter) */
@@ -148,7 +151,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	e.ts_ns = r->ts;
 	e.dur_ns = r->dur_ns;
-	e.has_dur = true;
+	e.has_dur = !(r->flags & LIVE_REC_OPEN);
 	e.pid = r->pid;
 	e.tid = r->tid;
 	e.vcpu = r->vcpu;
@@ -192,64 +195,119 @@ static uint64_t sum_counter(struct bpf_live *b, int map_fd, __u32 idx)
 	return sum;
 }
 
+/* Adds one CPU's or one row's counts into a sum (max: the largest). */
+static void counts_add(struct exit_counts *sum, const struct live_counts *c)
+{
+	struct exit_counts e = { c->count, c->timed, c->time_ns, c->max_ns, {} };
+
+	memcpy(e.hist, c->hist, sizeof(e.hist));
+	exit_counts_merge(sum, &e);
+}
+
+typedef int (*counts_fn)(void *ctx, const struct live_key *k, const struct exit_counts *c);
+
+/*
+ * Every key's counts, summed over the CPUs: the rows (one per vCPU thread,
+ * by slot) and the exit_stats hash (exits with no row or slot). A key may
+ * come more than once (a vCPU run by two threads): callers add.
+ */
+static int for_each_counts(struct bpf_live *b, counts_fn fn, void *ctx)
+{
+	int fd = bpf_map__fd(b->skel->maps.row_index);
+	struct live_row_key rk, next, *prev = NULL;
+	struct live_key key, knext, *kprev = NULL;
+	struct live_counts *vals;
+	__u32 row;
+	int ret = 0;
+
+	while (!ret && !bpf_map_get_next_key(fd, prev, &next)) {
+		rk = next;
+		prev = &rk;
+		if (bpf_map_lookup_elem(fd, &rk, &row) || row >= LIVE_ROWS)
+			continue;
+		for (__u32 slot = 0; !ret && slot < LIVE_SLOTS; slot++) {
+			const struct live_counts *c = &b->rows[row * LIVE_SLOTS + slot];
+			struct live_key k = { rk.pid, rk.vcpu, rk.isa,
+					      live_slot_reason(rk.isa, slot) };
+			struct exit_counts sum = {};
+
+			if (!c->count && !c->timed)
+				continue;
+			counts_add(&sum, c);
+			ret = fn(ctx, &k, &sum);
+		}
+	}
+	fd = bpf_map__fd(b->skel->maps.exit_stats);
+	vals = calloc(b->ncpus, sizeof(*vals));
+	if (!vals)
+		return -1;
+	while (!ret && !bpf_map_get_next_key(fd, kprev, &knext)) {
+		struct exit_counts sum = {};
+
+		key = knext;
+		kprev = &key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;	/* deleted meanwhile: cannot happen, we never delete */
+		for (int i = 0; i < b->ncpus; i++)
+			counts_add(&sum, &vals[i]);
+		if (sum.count || sum.timed)
+			ret = fn(ctx, &key, &sum);
+	}
+	free(vals);
+	return ret;
+}
+
+static int add_totals(void *ctx, const struct live_key *k, const struct exit_counts *c)
+{
+	struct live_counters *lc = ctx;
+
+	(void)k;
+	lc->exits += c->count;
+	lc->entries += c->timed;
+	return 0;
+}
+
 static int bpf_counters(void *p, struct live_counters *c)
 {
 	struct bpf_live *b = p;
 	int fd = bpf_map__fd(b->skel->maps.counters);
 
-	c->exits = sum_counter(b, fd, CNT_EXITS);
-	c->entries = sum_counter(b, fd, CNT_ENTRIES);
+	memset(c, 0, sizeof(*c));
+	for_each_counts(b, add_totals, c);
+	/* An exit the stats map had no room for was still an exit. */
+	c->exits += sum_counter(b, fd, CNT_STATS_FULL);
+	c->entries += sum_counter(b, fd, CNT_ENTRY_ALONE);
 	c->lost = sum_counter(b, fd, CNT_RINGBUF_LOST) + sum_counter(b, fd, CNT_STATS_FULL) +
 		  sum_counter(b, fd, CNT_NO_REASON);
 	c->untimed = sum_counter(b, fd, CNT_PENDING_FULL);
 	return 0;
 }
 
+static int add_stats(void *ctx, const struct live_key *lk, const struct exit_counts *sum)
+{
+	struct stats *s = ctx;
+	/* VMX: the basic reason, as every other source keys it (flags dropped). */
+	struct exit_key k = { lk->pid, lk->vcpu, lk->isa,
+			      lk->isa == ISA_VMX ? lk->reason & VMX_EXIT_BASIC_MASK : lk->reason };
+	struct exit_counts *c, times = *sum;
+
+	if (!sum->count)
+		return 0;
+	/* The count through stats_add_count (it keeps the total), the rest added. */
+	if (stats_add_count(s, &k, sum->count) || !(c = stats_counts(s, &k)))
+		return -1;
+	times.count = 0;
+	exit_counts_merge(c, &times);
+	return 0;
+}
+
 static int bpf_read(void *p, struct stats *s)
 {
 	struct bpf_live *b = p;
-	int fd = bpf_map__fd(b->skel->maps.exit_stats);
-	struct live_key key, next, *prev = NULL;
-	struct live_counts *vals = calloc(b->ncpus, sizeof(*vals));
 	struct live_counters lc;
 
-	if (!vals)
+	if (for_each_counts(b, add_stats, s))
 		return -1;
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		/* VMX: the basic reason, as every other source keys it (flags dropped). */
-		struct exit_key k = { next.pid, next.vcpu, next.isa,
-				      next.isa == ISA_VMX ? next.reason & VMX_EXIT_BASIC_MASK
-							  : next.reason };
-		struct live_counts sum = {};
-		struct exit_counts *c;
-
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, vals))
-			continue;	/* deleted meanwhile: cannot happen, we never delete */
-		for (int i = 0; i < b->ncpus; i++) {
-			sum.count += vals[i].count;
-			sum.timed += vals[i].timed;
-			sum.time_ns += vals[i].time_ns;
-			if (vals[i].max_ns > sum.max_ns)
-				sum.max_ns = vals[i].max_ns;
-			for (int h = 0; h < LIVE_HIST_BUCKETS; h++)
-				sum.hist[h] += vals[i].hist[h];
-		}
-		if (!sum.count)
-			continue;
-		if (stats_add_count(s, &k, sum.count) || !(c = stats_counts(s, &k))) {
-			free(vals);
-			return -1;
-		}
-		c->timed += sum.timed;
-		c->time_ns += sum.time_ns;
-		if (sum.max_ns > c->max_ns)
-			c->max_ns = sum.max_ns;
-		for (int h = 0; h < LIVE_HIST_BUCKETS; h++)
-			c->hist[h] += sum.hist[h];
-	}
-	free(vals);
 	bpf_counters(b, &lc);
 	s->lost = lc.lost;
 	return 0;
@@ -271,25 +329,46 @@ static int bpf_events(void *p, uint64_t *counts, bool *attached)
 	return 0;
 }
 
-static int bpf_flush_open(void *p, live_exit_fn fn, void *ctx)
+/* The exits still waiting for their entry: the pending_exits task iterator's records. */
+static int bpf_flush_open(void *p, live_exit_fn fn, void *ctx, struct es_error *err)
 {
 	struct bpf_live *b = p;
-	int fd = bpf_map__fd(b->skel->maps.pending);
-	__u32 tid, next, *prev = NULL;
-	struct live_pending pend;
-	int ret = 0;
+	struct bpf_link *link;
+	struct live_record r;
+	size_t have = 0;
+	ssize_t n;
+	int fd, ret = 0;
 
-	while (!ret && !bpf_map_get_next_key(fd, prev, &next)) {
-		tid = next;
-		prev = &tid;
-		if (bpf_map_lookup_elem(fd, &tid, &pend) || !pend.ts)
+	if (!b->skel->rodata->record_on || !b->skel->rodata->timing)
+		return 0;
+	link = bpf_program__attach_iter(b->skel->progs.pending_exits, NULL);
+	if (!link) {
+		es_error_set(err, "attaching the pending-exits iterator failed: %s", strerror(errno));
+		return -1;
+	}
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		es_error_set(err, "creating the pending-exits iterator failed: %s", strerror(errno));
+		bpf_link__destroy(link);
+		return -1;
+	}
+	while (!ret && (n = read(fd, (char *)&r + have, sizeof(r) - have)) > 0) {
+		have += n;
+		if (have < sizeof(r))
 			continue;
+		have = 0;
 		struct exit_event e = {
-			.kind = EV_EXIT, .has_ts = true, .ts_ns = pend.ts, .has_dur = false, .pid = pend.key.pid, .tid = tid,
-			.vcpu = pend.key.vcpu, .isa = pend.key.isa, .reason = pend.key.reason,
+			.kind = EV_EXIT, .has_ts = true, .ts_ns = r.ts, .has_dur = false, .pid = r.pid,
+			.tid = r.tid, .vcpu = r.vcpu, .isa = r.isa, .reason = r.reason,
 		};
 		ret = fn(ctx, &e);
 	}
+	if (!ret && n < 0) {
+		es_error_set(err, "reading the pending-exits iterator failed: %s", strerror(errno));
+		ret = -1;
+	}
+	close(fd);
+	bpf_link__destroy(link);
 	return ret;
 }
 
@@ -319,6 +398,8 @@ static void bpf_close(void *p)
 	struct bpf_live *b = p;
 
 	ring_buffer__free(b->rb);
+	if (b->rows)
+		munmap((void *)b->rows, b->rows_len);
 	for (int i = 0; i < b->nlinks; i++)
 		bpf_link__destroy(b->links[i]);
 	for (int i = 0; i < EVI__MAX; i++)
@@ -372,6 +453,10 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 	skel->rodata->targ_tgid = o->pid;
 	skel->rodata->record_on = o->record;
 	skel->rodata->follow_children = o->inherit_pid;
+	skel->rodata->timing = !o->no_time;
+	/* Tests: fewer rows, so exits take the exit_stats hash path (0: all of them). */
+	if (getenv("EXITSTAT_TEST_BPF_ROWS"))
+		skel->rodata->row_limit = strtoul(getenv("EXITSTAT_TEST_BPF_ROWS"), NULL, 10);
 	if (hook == HOOK_TRACEPOINT) {
 		int size;
 
@@ -387,13 +472,17 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 	exit_prog = hook == HOOK_BTF_VCPU_ISA ? skel->progs.exit_btf_vcpu_isa :
 		    hook == HOOK_BTF_REASON_VCPU_ISA ? skel->progs.exit_btf_reason_vcpu_isa :
 		    skel->progs.exit_tp;
-	entry_prog = hook == HOOK_TRACEPOINT ? skel->progs.entry_tp : skel->progs.entry_btf;
+	entry_prog = o->no_time ? NULL : hook == HOOK_TRACEPOINT ? skel->progs.entry_tp
+								: skel->progs.entry_btf;
 	{
 		struct bpf_program *prog;
 
 		bpf_object__for_each_program(prog, skel->obj)
 			bpf_program__set_autoload(prog, prog == exit_prog || prog == entry_prog ||
-						  (prog == skel->progs.on_fork && o->inherit_pid));
+						  (prog == skel->progs.on_fork && o->inherit_pid) ||
+						  ((prog == skel->progs.pending_exits ||
+						    prog == skel->progs.on_thread_exit) &&
+						   o->record && !o->no_time));
 		for (unsigned int i = 0; i < EVI__MAX; i++)
 			if (i != EVI_kvm_exit && i != EVI_kvm_entry && !o->no_event_mix)
 				bpf_program__set_autoload(mix_prog(skel, i), true);
@@ -421,8 +510,8 @@ static int attach(struct bpf_live *b, struct es_error *err)
 		struct bpf_link *link;
 		int mix = -1;
 
-		if (!bpf_program__autoload(prog))
-			continue;
+		if (!bpf_program__autoload(prog) || prog == b->skel->progs.pending_exits)
+			continue;	/* the iterator runs at the end (bpf_flush_open) */
 		for (unsigned int i = 0; i < EVI__MAX; i++)
 			if (prog == mix_prog(b->skel, i))
 				mix = i;
@@ -445,7 +534,16 @@ static int attach(struct bpf_live *b, struct es_error *err)
 		}
 		b->links[b->nlinks++] = link;
 	}
-	b->attached[EVI_kvm_exit] = b->attached[EVI_kvm_entry] = true;
+	b->attached[EVI_kvm_exit] = true;
+	b->attached[EVI_kvm_entry] = b->skel->rodata->timing;
+	b->rows_len = bpf_map__value_size(b->skel->maps.rows) *
+		      (size_t)bpf_map__max_entries(b->skel->maps.rows);
+	b->rows = mmap(NULL, b->rows_len, PROT_READ, MAP_SHARED, bpf_map__fd(b->skel->maps.rows), 0);
+	if (b->rows == MAP_FAILED) {
+		b->rows = NULL;
+		return es_error_set(err, "mapping the BPF counts (%zu bytes) failed: %s",
+				    b->rows_len, strerror(errno));
+	}
 	if (b->skel->rodata->record_on) {
 		b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.records), on_record, b, NULL);
 		if (!b->rb) {

@@ -266,9 +266,9 @@ void live_lost_note(struct live_src *l, char *buf, size_t len)
 		l->ops->lost_note(l->b, buf, len);
 }
 
-int live_flush_open(struct live_src *l, live_exit_fn fn, void *ctx)
+int live_flush_open(struct live_src *l, live_exit_fn fn, void *ctx, struct es_error *err)
 {
-	return l->ops->flush_open ? l->ops->flush_open(l->b, fn, ctx) : 0;
+	return l->ops->flush_open ? l->ops->flush_open(l->b, fn, ctx, err) : 0;
 }
 
 void live_stop_events(struct live_src *l)

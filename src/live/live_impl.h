@@ -10,7 +10,7 @@ struct live_ops {
 	int (*counters)(void *b, struct live_counters *c);
 	int (*read)(void *b, struct stats *s);
 	int (*events)(void *b, uint64_t *counts, bool *attached);
-	int (*flush_open)(void *b, live_exit_fn fn, void *ctx);
+	int (*flush_open)(void *b, live_exit_fn fn, void *ctx, struct es_error *err);
 	int (*finish)(void *b, live_exit_fn fn, void *ctx, struct es_error *err);
 	void (*lost_note)(void *b, char *buf, size_t len);
 	void (*stop_events)(void *b);

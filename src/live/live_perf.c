@@ -382,7 +382,8 @@ static int perf_events(void *b, uint64_t *counts, bool *attached)
 	}
 	counts[EVI_kvm_exit] = p->exits;	/* these two come from the sampled rings */
 	counts[EVI_kvm_entry] = p->entries;
-	attached[EVI_kvm_exit] = attached[EVI_kvm_entry] = true;
+	attached[EVI_kvm_exit] = true;
+	attached[EVI_kvm_entry] = p->nrings && p->rings[0].entry_fd >= 0;
 	return 0;
 }
 
@@ -535,6 +536,13 @@ static int open_ring(struct perf_live *p, struct perf_ring *r, const struct live
 				    e == EPERM ? " (locked memory: see "
 						 "/proc/sys/kernel/perf_event_mlock_kb)" : "");
 	}
+	if (o->no_time) {	/* count only: no kvm_entry event */
+		if (ioctl(r->exit_fd, PERF_EVENT_IOC_ID, &r->exit_id)) {
+			return es_error_set(err, "ioctl on the perf events (cpu %d) failed: %s", cpu,
+					    strerror(errno));
+		}
+		return 0;
+	}
 	tp_attr(&a, p->entry_tp, bytes);
 	a.inherit = o->inherit_pid;
 	r->entry_fd = perf_open(&a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
@@ -684,8 +692,9 @@ void *live_perf_open(const struct live_opts *o, const struct live_ops **ops, cha
 		ioctl(p->rings[i].exit_fd, PERF_EVENT_IOC_ENABLE, 0);
 		ioctl(p->rings[i].entry_fd, PERF_EVENT_IOC_ENABLE, 0);
 	}
-	snprintf(source, srclen, "live: perf_event_open sampling kvm:kvm_exit + kvm:kvm_entry "
-		 "(%d CPU rings of %zu KiB)", p->nrings, p->nrings ? p->rings[0].data_size >> 10 : 0);
+	snprintf(source, srclen, "live: perf_event_open sampling kvm:kvm_exit%s "
+		 "(%d CPU rings of %zu KiB)", o->no_time ? " (--no-time)" : " + kvm:kvm_entry",
+		 p->nrings, p->nrings ? p->rings[0].data_size >> 10 : 0);
 	*ops = &perf_ops;
 	return p;
 }

@@ -12,7 +12,9 @@
 # The machine is loaded on purpose: two busy loops on the host for the whole
 # bed run, and the load-* scenarios run with CPU hogs inside the guest
 # (bed-job.sh), so a backend that falls behind is caught undercounting.
-# Methods: bpf (tp_btf + CO-RE), bpf-tp (BPF on the classic tracepoint), perf,
+# Methods: bpf (tp_btf + CO-RE), bpf-tp (BPF on the classic tracepoint), notime
+# (BPF, --no-time: exact counts, no exit timed), bpf-hash (BPF with one row:
+# a second vCPU thread counts in the exit_stats hash instead), perf,
 # record (exitstat record + report), lost (a recorder stopped while its ring
 # overflows: the lost count must be shown, and recorded + lost == the kernel's),
 # perf-lost (the same for the perf backend: exitstat stopped while exitgen
@@ -24,7 +26,7 @@ echo "check-where: real-KVM bed (kvm_amd under QEMU TCG)"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 . "$REPO/tests/realkvm/hist.sh"
-methods="bpf bpf-tp perf record lost perf-lost every kill9"
+methods="bpf bpf-tp bpf-hash notime perf record lost perf-lost every kill9"
 results=$REPO/build/live-realkvm
 run=1
 while (($#)); do
@@ -118,7 +120,7 @@ check_one() {
 		bad "$name/$m: the kernel hist counted nothing"
 	elif [[ $kern == "$es" && $lost == 0 ]]; then
 		ok "$name/$m: exitstat == kernel hist for every exit code ($(echo $kern | tr ' ' ':' | sed 's/:\([0-9]*\):/=\1 /g')), total $total, 0 lost"
-	elif [[ $m == bpf || $m == bpf-tp ]]; then
+	elif [[ $m == bpf || $m == bpf-tp || $m == bpf-hash || $m == notime ]]; then
 		bad "$name/$m: exitstat != kernel hist (code count) or lost $lost (in-kernel counts must be exact): kernel [$(echo $kern)] exitstat [$(echo $es)]"
 	elif short=$(short_by "$kern" "$es") && [[ $short == "$lost" ]]; then
 		ok "$name/$m: exitstat + the $lost exits it says it lost == kernel hist (kernel - exitstat per code: $(short_by_code "$kern" "$es"))"
@@ -133,7 +135,12 @@ check_one() {
 	local unpaired vcpus lost_entries
 	unpaired=$(jq -r .unpaired_exits "$d/exitstat.json")
 	vcpus=$(jq -r .vcpus "$d/exitgen.json")
-	if [[ $lost == 0 ]]; then
+	if [[ $m == notime ]]; then
+		local timed
+		timed=$(jq -r '[.reasons[] | .time_total_ns // 0] | add' "$d/exitstat.json")
+		[[ $unpaired == "$total" && $timed == 0 ]] && ok "$name/$m: --no-time: no exit timed ($unpaired of $total untimed)" ||
+			bad "$name/$m: --no-time: $unpaired of $total exits untimed, total time $timed ns (want all, 0)"
+	elif [[ $lost == 0 ]]; then
 		[[ $unpaired == "$vcpus" ]] && ok "$name/$m: time in exit for every exit but the $vcpus final HLT(s)" ||
 			bad "$name/$m: $unpaired exits without time in exit, want $vcpus (one final HLT per vCPU)"
 	elif [[ $m == perf ]]; then
@@ -152,7 +159,7 @@ check_one() {
 			ok "$name/$m: the report says what it lost: ${note#*: }" ||
 			bad "$name/$m: $lost exits lost but the note says: '$note'"
 	fi
-	if [[ $name == sleep ]]; then
+	if [[ $name == sleep && $m != notime ]]; then
 		local tmax p50
 		read -r tmax p50 < <(jq -r '[.reasons[] | select(.isa == "svm" and .code == 123)][0] | "\(.time_max_ns) \(.time_p50_ns_max)"' "$d/exitstat.json")
 		if ((tmax >= 300000000 && tmax < 3000000000 && p50 < 300000000)); then

@@ -13,7 +13,7 @@ done
 methods=$(cat /etc/live/methods)
 grep -v '^[[:space:]]*\(#\|$\)' /etc/live/scenarios | while read -r name args; do
 	for m in $methods; do
-		case $m in bpf | bpf-tp | perf | record) ;; *) continue ;; esac
+		case $m in bpf | bpf-tp | bpf-hash | notime | perf | record) ;; *) continue ;; esac
 		d=/out/$name.$m
 		mkdir -p "$d"
 		echo "$args" >"$d/args"
@@ -32,6 +32,17 @@ grep -v '^[[:space:]]*\(#\|$\)' /etc/live/scenarios | while read -r name args; d
 		case $m in
 		bpf | perf)
 			exitstat --backend "$m" --per-vm --format json -o "$d/exitstat.json" \
+				-- exitgen --json $args >"$d/exitgen.json" 2>"$d/exitstat.err"
+			echo $? >"$d/exitstat.rc"
+			;;
+		bpf-hash)
+			# the fallback path: vCPU threads beyond the first get no row
+			EXITSTAT_TEST_BPF_ROWS=1 exitstat --backend bpf --per-vm --format json -o "$d/exitstat.json" \
+				-- exitgen --json $args >"$d/exitgen.json" 2>"$d/exitstat.err"
+			echo $? >"$d/exitstat.rc"
+			;;
+		notime)
+			exitstat --backend bpf --no-time --per-vm --format json -o "$d/exitstat.json" \
 				-- exitgen --json $args >"$d/exitgen.json" 2>"$d/exitstat.err"
 			echo $? >"$d/exitstat.rc"
 			;;

@@ -1,37 +1,139 @@
 #!/usr/bin/env bash
-# `make bench-live`: what exitstat adds per VM exit, in the real-KVM bed
-# (Debian 6.12 kvm_amd in QEMU TCG: every number is TCG-slow, so read the
-# ratios and the differences, not the absolute times). The same exitgen
-# workload runs with no tracing and under each backend, alternating, in one
-# boot; exitgen's own elapsed_ns times only its guests.
-# usage: bench.sh [ROUNDS] [EXITGEN ARGS...]
+# `make bench-live` (and so `make bench`): what each way of counting VM exits
+# costs the VM, side by side in ONE real-KVM bed boot (Debian 6.12 kvm_amd in
+# QEMU TCG: every time is TCG-slow, so read the ratios, not the microseconds).
+# Tools: exitstat (default, --no-time, --bpf-attach tracepoint, --backend
+# perf, record), the peers from Debian's packages (perf stat, perf record,
+# perf kvm stat record, bpftrace, a tracefs hist trigger) and the floor (a
+# minimal libbpf tp_btf counter of our own, tests/live/floor.bpf.c).
+# Each round runs every tool on each workload plus a run with no tracing;
+# a tool's cost is its run time over the no-tracing run of the same round
+# (paired), the median over the rounds. Round 0 checks counts instead: each
+# tool's count of kvm_exit against the guest kernel's hist trigger.
+# usage: bench.sh [--rounds N] [--results DIR] [--report-only]
+#   BENCH_CPUID / BENCH_IO: the exits of each workload (default 100000)
+#   BENCH_TOOLS: a subset of the tools ("none" must be in it)
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-rounds=${1:-3}
-shift || true
-args=${*:-out:20000 cpuid:20000}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-echo "--mode 64 $args" >"$tmp/args"
-echo "$rounds" >"$tmp/rounds"
+rounds=5
 res=$REPO/build/live-bench
-echo "bench-live: exitgen --mode 64 $args, $rounds rounds of none/bpf/perf/record in the real-KVM bed"
-if [[ ${BENCH_REUSE:-} != 1 ]] && ! bash "$REPO/tests/realkvm/bed.sh" run --script "$HERE/bench-job.sh" \
-	--add "$tmp/args:/etc/live/bench-args" --add "$tmp/rounds:/etc/live/bench-rounds" \
-	--timeout 1500 --results "$res" >"$tmp/bed.out" 2>&1; then
-	tail -n 20 "$tmp/bed.out"
-	echo "bench-live: the bed run failed"
+run=1
+while (($#)); do
+	case $1 in
+	--rounds) rounds=$2; shift 2 ;;
+	--results) res=$2; shift 2 ;;
+	--report-only) run=0; shift ;;
+	*) echo "bench-live: unknown option $1 (--rounds N, --results DIR, --report-only)" >&2; exit 2 ;;
+	esac
+done
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "bench-live: --rounds $rounds: not a positive count" >&2; exit 2; }
+TOOLS=${BENCH_TOOLS:-"none exitstat no-time bpf-tp es-perf record perf-stat perf-record perf-kvm bpftrace hist floor"}
+WORKLOADS="cpuid --mode 64 cpuid:${BENCH_CPUID:-100000}
+io --mode 64 out:${BENCH_IO:-100000}"
+
+if ((run)); then
+	for b in exitgen exitstat floor; do
+		[[ -x $REPO/build/static/$b ]] || { echo "bench-live: no build/static/$b (make static)" >&2; exit 1; }
+	done
+	for b in perf bpftrace; do
+		command -v $b >/dev/null || { echo "bench-live: no $b on this host (scripts/setup.sh installs it)" >&2; exit 1; }
+	done
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	echo "$rounds" >"$tmp/rounds"
+	echo "$TOOLS" >"$tmp/tools"
+	echo "$WORKLOADS" >"$tmp/workloads"
+	echo "bench-live: $rounds rounds of ($(echo "$WORKLOADS" | cut -d' ' -f1 | tr '\n' ' ')) x ($TOOLS) in one real-KVM bed boot, plus a count round"
+	echo "bench-live: host $(uname -n), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+	t0=$(date +%s)
+	# bpftrace and perf come with every library ldd lists (bpftrace's LLVM: ~200 MB).
+	if ! bash "$REPO/tests/realkvm/bed.sh" run --script "$HERE/bench-job.sh" --smp 1 --mem 3G \
+		--add-dyn "$(command -v perf)" --add-dyn "$(command -v bpftrace)" \
+		--add "$tmp/rounds:/etc/live/bench-rounds" --add "$tmp/tools:/etc/live/bench-tools" \
+		--add "$tmp/workloads:/etc/live/bench-workloads" \
+		--timeout 7200 --results "$res" >"$tmp/bed.out" 2>&1; then
+		tail -n 20 "$tmp/bed.out"
+		echo "bench-live: the bed run failed (results in $res)"
+		exit 1
+	fi
+	echo "bench-live: the bed ran $(($(date +%s) - t0)) s; load $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+	{ date -u +%FT%TZ; uname -n; nproc; cut -d' ' -f1-3 /proc/loadavg; } >"$res/host.txt"
+	echo "$WORKLOADS" >"$res/workloads.txt"
+	echo "$rounds" >"$res/rounds.txt"
+fi
+# --report-only: the workloads and rounds of that run
+[[ -f $res/workloads.txt ]] && WORKLOADS=$(cat "$res/workloads.txt")
+[[ -f $res/rounds.txt ]] && rounds=$(cat "$res/rounds.txt")
+
+. "$REPO/tests/realkvm/hist.sh"
+# Every exit the guest kernel's hist trigger counted.
+hist_total() { hist_by_reason "$1" | awk '{n += $2} END {if (NR) print n}'; }
+
+# The tool's own count of kvm_exit in round 0 ($1: W.T prefix).
+tool_count() {
+	local p=$res/$1.0 t=${1#*.}
+	case $t in
+	exitstat | no-time | bpf-tp) jq -r .total "$p.count" ;;
+	es-perf) jq -r 'if .lost > 0 then "\(.total)+\(.lost) lost" else .total end' "$p.count" ;;
+	record) sed -n 's/^exitstat record: \([0-9]*\) exits in .*/\1/p' "$p.count" ;;
+	perf-stat) awk -F, '$3 ~ /kvm:kvm_exit/ {print $1}' "$p.count" ;;
+	perf-record | perf-kvm) cat "$p.count" ;;
+	bpftrace) awk -F': ' '/^@\[/ {n += $2} END {print n + 0}' "$p.count" ;;
+	hist) sed -n 's/^ *Hits: *\([0-9]*\).*/\1/p' "$p.count" ;;
+	floor) sed -n 's/^total //p' "$p.count" ;;
+	esac
+}
+
+elapsed() { jq -r .elapsed_ns "$1" 2>/dev/null; }
+
+# "median min max" of sorted numbers on stdin, in format $1; "- - -" if none.
+median_range() {
+	awk -v f="$1" '$1 != "" {a[++n] = $1} END {
+		if (!n) { print "- - -"; exit }
+		printf f " " f " " f "\n", a[int((n + 1) / 2)], a[1], a[n] }'
+}
+
+fail=0
+for w in $(echo "$WORKLOADS" | cut -d' ' -f1); do
+	exits=$(jq -r '[.expected[]] | add' "$res/$w.exitstat.0.json" 2>/dev/null)
+	# Baseline: the no-tracing runs, their median and spread ((max - min) / median).
+	read -r bmed bspread < <(for r in $(seq "$rounds"); do elapsed "$res/$w.none.$r.json"; done | sort -n |
+		awk '{a[NR] = $1} END {m = a[int((NR + 1) / 2)]; printf "%.0f %.1f\n", m, m ? 100 * (a[NR] - a[1]) / m : 0}')
+	echo
+	echo "workload $w: exitgen $(echo "$WORKLOADS" | awk -v w="$w" '$1 == w {$1 = ""; print}'), $exits exits expected;" \
+		"no tracing: median $(awk -v b="$bmed" -v n="$exits" 'BEGIN {printf "%.1f", b / n / 1000}') us/exit, spread $bspread% over $rounds rounds"
+	printf '| %-12s | %7s | %13s | %13s | %10s | %9s | %9s |\n' tool ratio "paired range" "added us/exit" bytes/exit counted "hist"
+	printf '|%s|%s:|%s:|%s:|%s:|%s:|%s:|\n' -------------- --------- --------------- --------------- ------------ ----------- -----------
+	for t in $TOOLS; do
+		[[ $t == none ]] && continue
+		# paired: this tool's run over the same round's no-tracing run
+		pairs=$(for r in $(seq "$rounds"); do
+			echo "$(elapsed "$res/$w.$t.$r.json") $(elapsed "$res/$w.none.$r.json")"
+		done | awk -v n="$exits" '$1 > 0 && $2 > 0 {printf "%.6f %.6f\n", $1 / $2, ($1 - $2) / n / 1000}')
+		read -r med lo hi < <(echo "$pairs" | cut -d' ' -f1 | sort -g | median_range "%.3f")
+		read -r added _ < <(echo "$pairs" | cut -d' ' -f2 | sort -g | median_range "%.1f")
+		bytes=-
+		if [[ -f $res/$w.$t.1.bytes ]]; then
+			bytes=$(for r in $(seq "$rounds"); do cat "$res/$w.$t.$r.bytes"; done | sort -n |
+				awk -v n="$exits" '{a[NR] = $1} END {printf "%.1f", a[int((NR + 1) / 2)] / n}')
+		fi
+		got=$(tool_count "$w.$t")
+		kern=$(hist_total "$res/$w.$t.0.hist" 2>/dev/null)
+		mark=""
+		if [[ ! ${got% lost} =~ ^[0-9]+(\+[0-9]+)?$ || -z $kern || $((${got% lost})) != "$kern" ]]; then
+			mark=" (!)"
+			fail=1
+		fi
+		printf '| %-12s | %7s | %13s | %13s | %10s | %9s | %9s |\n' "$t" "$med" "$lo-$hi" "$added" "$bytes" "${got:-?}$mark" "${kern:-?}"
+	done
+done
+echo
+echo "ratio: median over the rounds of (run time / the same round's run with no tracing); added us/exit: median"
+echo "paired difference per exit; counted: the tool's own count of kvm_exit in the count round, beside the"
+echo "guest kernel's hist trigger (hist); (!) where they differ (N+L lost: counted N, said it lost L)."
+echo "Times are exitgen's own (its guests only); bytes/exit: the recording's size over the exits."
+if ((fail)); then
+	echo "bench-live: some tool's count differs from the kernel's (marked (!))"
 	exit 1
 fi
-# Exits per run: exitgen's expected total (io + cpuid + msr + mmio + hlt).
-exits=$(jq -r '[.expected[]] | add' "$res/none.1.json")
-printf '%-8s %14s %14s %16s %8s\n' method "median ms" "ns/exit" "added ns/exit" ratio
-base=""
-for m in none bpf perf record; do
-	med=$(for f in "$res"/$m.*.json; do jq -r .elapsed_ns "$f"; done | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
-	[[ $m == none ]] && base=$med
-	awk -v m="$m" -v t="$med" -v b="$base" -v n="$exits" 'BEGIN {
-		printf "%-8s %14.1f %14.0f %16.0f %8.2f\n", m, t / 1e6, t / n, (t - b) / n, t / b }'
-done
-echo "($exits exits per run; median of $rounds runs; ratio = time / time without tracing)"

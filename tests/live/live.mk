@@ -2,7 +2,8 @@
 #   check-live           this host, with the expectations of its kind of KVM; where
 #                        kvm_exit does not fire, in the real-KVM bed too (kvm-where.sh)
 #   check-live-realkvm   exact counts in the real-KVM bed, every backend + record
-#   bench-live           cost per exit of each backend vs no tracing, in the bed
+#   bench-live           cost per exit of exitstat's modes, its peers (perf, bpftrace, a
+#                        hist trigger) and a minimal BPF counter vs no tracing, in one bed boot
 CHECKS += check-live check-live-realkvm
 BENCHES += bench-live
 .PHONY: check-live check-live-realkvm bench-live
@@ -28,5 +29,24 @@ check-live: $(KVM_WHERE_DEPS)
 check-live-realkvm: $(BUILD)/static/exitstat $(BUILD)/static/exitgen $(BUILD)/static/record_tool
 	@bash tests/live/bed-check.sh
 
-bench-live: $(BUILD)/static/exitstat $(BUILD)/static/exitgen
+bench-live: $(BUILD)/static/exitstat $(BUILD)/static/exitgen $(BUILD)/static/floor
 	@bash tests/live/bench.sh
+
+# The floor of bench-live: a minimal libbpf tp_btf program counting kvm_exit
+# by SVM code in a per-CPU array (tests/live/floor.bpf.c), static for the bed.
+FLOOR_BPF_OBJ := $(BUILD)/bpf/floor.bpf.o
+FLOOR_SKEL := $(BUILD)/floor.skel.h
+
+$(FLOOR_BPF_OBJ): tests/live/floor.bpf.c $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	$(BPF_CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -I$(BUILD) -c $< -o $@
+
+$(FLOOR_SKEL): $(FLOOR_BPF_OBJ)
+	$(BPFTOOL) gen skeleton $< name floor_bpf >$@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/static/floor: tests/live/floor.c $(FLOOR_SKEL)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -static $< $(LIB_STATIC_LDLIBS) -o $@
+
+STATIC_BINARIES += $(BUILD)/static/floor

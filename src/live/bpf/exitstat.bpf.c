@@ -2,9 +2,11 @@
 /*
  * exitstat's in-kernel side: counts every kvm_exit per (pid, vCPU, ISA,
  * reason) and measures the time in exit (kvm_exit -> next kvm_entry of the
- * same thread) into a log2 histogram, all in per-CPU maps, so nothing is
- * copied per exit to user space. In record mode each finished exit also
- * goes through a ring buffer.
+ * same thread) into a log2 histogram, so nothing is copied per exit to user
+ * space. The counts live in one row per vCPU thread, indexed by a dense
+ * reason slot (live_abi.h); the thread's row and pending exit in its
+ * task-local storage. In record mode each finished exit also goes through
+ * a ring buffer.
  *
  * Two ways in, chosen by user space before load (see live_bpf.c):
  *  - tp_btf/kvm_exit: the tracepoint's raw arguments. Since Linux 5.12 they
@@ -23,14 +25,37 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Set by user space before load. */
+/* Set by user space before load: the verifier drops the branches of what is off. */
 const volatile __u32 targ_tgid;		/* 0: every process */
 const volatile bool follow_children;	/* also the processes targ_tgid forks (a command) */
 const volatile bool record_on;		/* send each exit through `records` */
+const volatile bool timing = true;	/* time each exit (kvm_entry attached); off: --no-time */
+const volatile __u32 row_limit = LIVE_ROWS;	/* rows to hand out (tests: fewer) */
 const volatile __s32 off_reason = -1;	/* classic tracepoint field offsets, -1: absent */
 const volatile __s32 off_isa = -1;
 const volatile __s32 off_vcpu = -1;
 
+/* Rows handed out so far (user space reads rows [0, next_row)). */
+__u32 next_row;
+
+/* The dense counts: row * LIVE_SLOTS + slot (live_abi.h); mmapped by user space. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, LIVE_ROWS * LIVE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct live_counts);
+} rows SEC(".maps");
+
+/* Which row a (pid, tid, vCPU, ISA) counts in; looked up once per thread and vCPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LIVE_ROWS);
+	__type(key, struct live_row_key);
+	__type(value, __u32);
+} row_index SEC(".maps");
+
+/* Exits without a row or a slot (rare codes, more than LIVE_ROWS threads). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 16384);
@@ -39,11 +64,11 @@ struct {
 } exit_stats SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u32);		/* thread id */
-	__type(value, struct live_pending);
-} pending SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct live_thread);
+} threads SEC(".maps");
 
 /* Processes forked by the target (and theirs), with follow_children. */
 struct {
@@ -105,8 +130,8 @@ struct vcpu_vmx___old {
 	__u32 exit_reason;
 } __attribute__((preserve_access_index));
 
-#define ISA_VMX 1
-#define ISA_SVM 2
+#define ISA_VMX LIVE_ISA_VMX
+#define ISA_SVM LIVE_ISA_SVM
 
 static __always_inline void count(__u32 idx)
 {
@@ -170,73 +195,218 @@ static __always_inline struct live_counts *counts_of(struct live_key *key)
 	return bpf_map_lookup_elem(&exit_stats, key);
 }
 
-static __always_inline void on_exit(__u64 pid_tgid, __u32 vcpu, __u32 isa, __u32 reason)
+/* The counts of an exit: its thread's row at its slot, else the hash. */
+static __always_inline struct live_counts *counts_at(__u32 row, __u32 slot, struct live_key *key)
 {
-	struct live_pending p = {}, *old;
-	struct live_counts *c;
-	__u32 tid = (__u32)pid_tgid;
+	__u32 idx = row * LIVE_SLOTS + slot;
 
-	p.ts = bpf_ktime_get_ns();
-	p.key.pid = pid_tgid >> 32;
-	p.key.vcpu = vcpu;
-	p.key.isa = isa;
-	p.key.reason = reason;
-	count(CNT_EXITS);
-	c = counts_of(&p.key);
+	if (row < LIVE_ROWS && slot < LIVE_SLOTS)
+		return bpf_map_lookup_elem(&rows, &idx);
+	return counts_of(key);
+}
+
+/* The row of this thread for this vCPU: once per thread and vCPU, not per exit. */
+static __always_inline __u32 row_of(__u32 tid, const struct live_key *key)
+{
+	struct live_row_key rk = { .pid = key->pid, .tid = tid, .vcpu = key->vcpu, .isa = key->isa };
+	__u32 *found = bpf_map_lookup_elem(&row_index, &rk);
+	__u32 row;
+
+	if (found)
+		return *found;
+	row = __sync_fetch_and_add(&next_row, 1);
+	if (row >= row_limit || row >= LIVE_ROWS)
+		return LIVE_NO_ROW;
+	/* Only this thread inserts its key: a failure here is a full map. */
+	if (bpf_map_update_elem(&row_index, &rk, &row, BPF_NOEXIST))
+		return LIVE_NO_ROW;
+	return row;
+}
+
+/* The vCPU id: from the kvm_vcpu (tp_btf) or the tracepoint field (vcpu NULL). */
+static __always_inline __u32 vcpu_id(struct kvm_vcpu___x *vcpu, __u32 field)
+{
+	return vcpu ? BPF_CORE_READ(vcpu, vcpu_id) : field;
+}
+
+/*
+ * One exit: counted at once (the counts are exact at every moment), kept in
+ * the thread's storage until its entry gives the time. Per exit: one
+ * task-storage lookup (a helper call) and one array lookup (inlined by the
+ * verifier); the vCPU id and the row only when the thread's vCPU changes.
+ */
+/*
+ * --no-time: the thread's row without task storage. The last vCPU thread
+ * that exited on this CPU, with its row; a different thread (or vCPU) looks
+ * its row up in row_index once and takes the slot. Tracepoint probes run
+ * with preemption off, so no other exit runs on this CPU meanwhile.
+ */
+struct live_last {
+	__u64 pid_tgid;
+	struct live_thread t;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct live_last);
+} last_thread SEC(".maps");
+
+/* The thread's state (timing: task storage; --no-time: this CPU's last thread); NULL: none. */
+static __always_inline struct live_thread *thread_of(__u64 pid_tgid, __u64 tag)
+{
+	struct live_last *l;
+	__u32 zero = 0;
+
+	if (timing)
+		return bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
+					    BPF_LOCAL_STORAGE_GET_F_CREATE);
+	l = bpf_map_lookup_elem(&last_thread, &zero);
+	if (!l)
+		return NULL;
+	if (l->pid_tgid != pid_tgid) {
+		l->pid_tgid = pid_tgid;
+		l->t.tag = 0;	/* another thread: find its row */
+	}
+	return &l->t;
+}
+
+static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu___x *vcpu,
+				    __u32 vcpu_field, __u32 isa, __u32 reason)
+{
+	struct live_thread *t = thread_of(pid_tgid, tag);
+	struct live_counts *c;
+	struct live_key key;
+	__u32 slot = live_slot(isa, reason);
+
+	if (!t) {
+		/* No storage (out of memory, or re-entered on this CPU): hash, untimed. */
+		key.pid = pid_tgid >> 32;
+		key.vcpu = vcpu_id(vcpu, vcpu_field);
+		key.isa = isa;
+		key.reason = reason;
+		c = counts_of(&key);
+		if (c)
+			c->count++;
+		else
+			count(CNT_STATS_FULL);
+		if (timing)
+			count(CNT_PENDING_FULL);
+		return;
+	}
+	if (t->tag != tag) {
+		t->tag = tag;
+		t->key.pid = pid_tgid >> 32;
+		t->key.vcpu = vcpu_id(vcpu, vcpu_field);
+		t->key.isa = isa;
+		t->row = row_of((__u32)pid_tgid, &t->key);
+	}
+	t->key.reason = reason;
+	c = counts_at(t->row, slot, &t->key);
 	if (c)
 		c->count++;
 	else
 		count(CNT_STATS_FULL);
-	/* In place when the thread has its slot: an update would allocate each time. */
-	old = bpf_map_lookup_elem(&pending, &tid);
-	if (old)
-		*old = p;
-	else if (bpf_map_update_elem(&pending, &tid, &p, BPF_ANY))
-		count(CNT_PENDING_FULL);
+	if (timing) {
+		t->slot = slot;
+		t->ts = bpf_ktime_get_ns();
+	}
+}
+
+/* One exit into the ring buffer (record mode). */
+static __always_inline void send_record(struct live_thread *t, __u32 tid, __u64 dur, __u32 flags)
+{
+	struct live_record *r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
+
+	if (!r) {
+		count(CNT_RINGBUF_LOST);
+		return;
+	}
+	r->ts = t->ts;
+	r->dur_ns = dur;
+	r->pid = t->key.pid;
+	r->tid = tid;
+	r->vcpu = t->key.vcpu;
+	r->isa = t->key.isa;
+	r->reason = t->key.reason;
+	r->flags = flags;
+	/* User space polls on a timer; wake it only when the ring fills up. */
+	bpf_ringbuf_submit(r, bpf_ringbuf_query(&records, BPF_RB_AVAIL_DATA) >
+			   bpf_ringbuf_query(&records, BPF_RB_RING_SIZE) / 2 ?
+			   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline void on_entry(__u64 pid_tgid)
 {
-	__u32 tid = (__u32)pid_tgid;
-	struct live_pending *p;
+	struct live_thread *t;
 	struct live_counts *c;
 	__u64 now, dur;
 
-	count(CNT_ENTRIES);
-	p = bpf_map_lookup_elem(&pending, &tid);
-	if (!p || !p->ts)
+	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+	if (!t || !t->ts) {
+		count(CNT_ENTRY_ALONE);
 		return;
+	}
 	now = bpf_ktime_get_ns();
-	dur = now > p->ts ? now - p->ts : 0;
-	c = bpf_map_lookup_elem(&exit_stats, &p->key);
+	dur = now > t->ts ? now - t->ts : 0;
+	c = counts_at(t->row, t->slot, &t->key);
 	if (c) {
 		c->timed++;
 		c->time_ns += dur;
 		if (dur > c->max_ns)
 			c->max_ns = dur;
 		c->hist[hist_bucket(dur)]++;
+	} else {
+		count(CNT_ENTRY_ALONE);
 	}
-	if (record_on) {
-		struct live_record *r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
+	if (record_on)
+		send_record(t, (__u32)pid_tgid, dur, 0);
+	t->ts = 0;
+}
 
-		if (r) {
-			r->ts = p->ts;
-			r->dur_ns = dur;
-			r->pid = p->key.pid;
-			r->tid = tid;
-			r->vcpu = p->key.vcpu;
-			r->isa = p->key.isa;
-			r->reason = p->key.reason;
-			r->pad = 0;
-			/* User space polls on a timer; wake it only when the ring fills up. */
-			bpf_ringbuf_submit(r, bpf_ringbuf_query(&records, BPF_RB_AVAIL_DATA) >
-					   bpf_ringbuf_query(&records, BPF_RB_RING_SIZE) / 2 ?
-					   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
-		} else {
-			count(CNT_RINGBUF_LOST);
-		}
+/*
+ * Record mode: a vCPU thread that ends with an exit pending (a VM's last
+ * HLT) takes its task storage with it, so its exit goes to the ring now,
+ * marked open.
+ */
+SEC("raw_tp/sched_process_exit")
+int on_thread_exit(void *ctx)
+{
+	struct live_thread *t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+
+	if (t && t->ts) {
+		send_record(t, (__u32)bpf_get_current_pid_tgid(), 0, LIVE_REC_OPEN);
+		t->ts = 0;
 	}
-	p->ts = 0;
+	return 0;
+}
+
+/*
+ * The exits still waiting for their entry, for user space at the end of a
+ * recording (task storage cannot be walked from user space): one
+ * live_record (dur_ns 0) per thread with an exit pending.
+ */
+SEC("iter/task")
+int pending_exits(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct live_thread *t;
+	struct live_record r = {};
+
+	if (!task)
+		return 0;
+	t = bpf_task_storage_get(&threads, task, 0, 0);
+	if (!t || !t->ts)
+		return 0;
+	r.ts = t->ts;
+	r.pid = t->key.pid;
+	r.tid = task->pid;
+	r.vcpu = t->key.vcpu;
+	r.isa = t->key.isa;
+	r.reason = t->key.reason;
+	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	return 0;
 }
 
 /* The exit reason of a vCPU from its vendor struct; false if this kernel has neither. */
@@ -278,7 +448,7 @@ static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa)
 		count(CNT_NO_REASON);
 		return 0;
 	}
-	on_exit(pid_tgid, BPF_CORE_READ(vcpu, vcpu_id), isa, reason);
+	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, reason);
 	return 0;
 }
 
@@ -298,7 +468,7 @@ int BPF_PROG(exit_btf_reason_vcpu_isa, unsigned int exit_reason, struct kvm_vcpu
 
 	if (!wanted(pid_tgid) || !vcpu)
 		return 0;
-	on_exit(pid_tgid, BPF_CORE_READ(vcpu, vcpu_id), isa, exit_reason);
+	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, exit_reason);
 	return 0;
 }
 
@@ -325,10 +495,14 @@ SEC("tracepoint/kvm/kvm_exit")
 int exit_tp(void *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 vcpu, isa;
 
 	if (!wanted(pid_tgid))
 		return 0;
-	on_exit(pid_tgid, field_u32(ctx, off_vcpu, LIVE_VCPU_UNKNOWN), field_u32(ctx, off_isa, 0),
+	vcpu = field_u32(ctx, off_vcpu, LIVE_VCPU_UNKNOWN);
+	isa = field_u32(ctx, off_isa, 0);
+	/* The tag: never 0, never a kernel pointer. */
+	on_exit(pid_tgid, (1ull << 40) | ((__u64)isa << 32) | vcpu, NULL, vcpu, isa,
 		field_u32(ctx, off_reason, 0));
 	return 0;
 }

@@ -28,10 +28,63 @@ struct live_counts {
 	__u64 hist[LIVE_HIST_BUCKETS];
 };
 
-/* The exit of a thread waiting for its next entry. */
-struct live_pending {
+/*
+ * The hot path's dense counts: one row of LIVE_SLOTS live_counts per vCPU
+ * thread (a plain array, not per CPU: only the thread itself writes its row),
+ * indexed by a slot every VMX and SVM exit code of the catalogue has:
+ *   VMX basic reasons 0-0xaf          -> slot = reason & 0xffff
+ *   SVM codes 0x000-0x09f             -> slot = code
+ *   SVM codes 0x400-0x40f (npf, avic, vmgexit) -> slot 0xa0 + code - 0x400
+ * Anything else (SVM_EXIT_ERR, a future code), or a thread beyond LIVE_ROWS,
+ * goes to the exit_stats hash, keyed by the full live_key: exact either way.
+ */
+#define LIVE_SLOTS 0xb0u
+#define LIVE_ROWS 64u
+#define LIVE_NO_SLOT 0xffffffffu
+#define LIVE_NO_ROW 0xffffffffu
+#define LIVE_ISA_VMX 1u
+#define LIVE_ISA_SVM 2u
+#define LIVE_SVM_LOW 0xa0u
+#define LIVE_SVM_HIGH 0x400u
+
+static inline __u32 live_slot(__u32 isa, __u32 reason)
+{
+	if (isa == LIVE_ISA_SVM) {
+		if (reason < LIVE_SVM_LOW)
+			return reason;
+		if (reason - LIVE_SVM_HIGH < LIVE_SLOTS - LIVE_SVM_LOW)
+			return LIVE_SVM_LOW + reason - LIVE_SVM_HIGH;
+		return LIVE_NO_SLOT;
+	}
+	if (isa == LIVE_ISA_VMX && (reason & 0xffffu) < LIVE_SLOTS)
+		return reason & 0xffffu;
+	return LIVE_NO_SLOT;
+}
+
+/* The reason a slot stands for (VMX: the basic reason). */
+static inline __u32 live_slot_reason(__u32 isa, __u32 slot)
+{
+	return isa == LIVE_ISA_SVM && slot >= LIVE_SVM_LOW ? LIVE_SVM_HIGH + slot - LIVE_SVM_LOW : slot;
+}
+
+/* Who a row belongs to: one thread running one vCPU (tid: rows need one writer). */
+struct live_row_key {
+	__u32 pid;
+	__u32 tid;
+	__u32 vcpu;
+	__u32 isa;
+};
+
+/*
+ * A vCPU thread's state, in BPF task-local storage: the row it counts in
+ * (for the vCPU `tag` names) and its exit waiting for the next entry.
+ */
+struct live_thread {
 	__u64 ts;	/* 0: no exit pending */
-	struct live_key key;
+	__u64 tag;	/* the vCPU the row is for (its kvm_vcpu pointer or id); 0: none yet */
+	__u32 row;	/* LIVE_NO_ROW: count in exit_stats */
+	__u32 slot;	/* of the pending exit; LIVE_NO_SLOT: in exit_stats */
+	struct live_key key;	/* of the pending exit */
 };
 
 /* One exit, sent through the ring buffer at the entry that ends it (record mode). */
@@ -43,16 +96,17 @@ struct live_record {
 	__u32 vcpu;
 	__u32 isa;
 	__u32 reason;
-	__u32 pad;
+	__u32 flags;	/* LIVE_REC_OPEN: its entry never came (dur_ns unknown) */
 };
+
+#define LIVE_REC_OPEN 1u
 
 /* Indexes of the per-CPU counters array. */
 enum live_counter {
-	CNT_EXITS,		/* kvm_exit events counted (after the pid filter) */
-	CNT_ENTRIES,		/* kvm_entry events seen (after the pid filter) */
+	CNT_ENTRY_ALONE,	/* kvm_entry events with no exit pending (after the pid filter) */
 	CNT_RINGBUF_LOST,	/* records the ring buffer had no room for */
 	CNT_STATS_FULL,		/* exits not counted: the stats map was full */
-	CNT_PENDING_FULL,	/* exits whose time could not be kept: pending map full */
+	CNT_PENDING_FULL,	/* exits whose time could not be kept: no task storage */
 	CNT_NO_REASON,		/* tp_btf: could not read the exit reason */
 	CNT__MAX,
 };

@@ -11,6 +11,8 @@ PKGS=(
 	libelf-dev zlib1g-dev libzstd-dev   # libbpf's own dependencies (static link too)
 	libcmocka-dev valgrind              # unit tests (valgrind: check-unit-valgrind)
 	libjson-c-dev                       # JSON output and input
+	python3                             # tests: an independent quoted-printable encoder (quopri)
+	zlib1g-dev liblzma-dev libzstd-dev zstd gzip  # compressed inputs (sources/decompress.c) and their tests
 	linux-libc-dev                      # asm/vmx.h, asm/svm.h for the catalogue test
 	qemu-system-x86 busybox-static cpio xz-utils jq kmod  # the real-KVM bed
 	bochs bochsbios vgabios bochs-term xorriso isolinux syslinux-common  # the VMX bed (kvm_intel under Bochs)

@@ -7,6 +7,8 @@ LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 SAN_LIB_OBJS := $(patsubst src/%.c,$(BUILD)/san/obj/%.o,$(LIB_SRCS))
 # Extra link libraries for the library (live collection adds libbpf).
 LIB_LDLIBS += -ljson-c -lm
+# Compressed inputs (sources/decompress.c): zlib, liblzma, libzstd.
+LIB_LDLIBS += -lz -llzma -lzstd
 # Generated headers (BPF skeletons) the library sources need before compiling.
 LIB_GEN_HDRS +=
 

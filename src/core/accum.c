@@ -101,6 +101,11 @@ int accum_event(struct accum *a, const struct exit_event *ev)
 		p = pending_for(a, ev->tid);
 		if (!p)
 			return -1;
+		if (ev->no_time) {
+			/* The next entry is this exit's, whose time is not to be trusted. */
+			p->open = false;
+			return 0;
+		}
 		/* The key, not a pointer: the stats table may move while we wait. */
 		p->key = k;
 		p->exit = *ev;

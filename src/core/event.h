@@ -27,6 +27,9 @@ struct exit_event {
 	bool has_ts;
 	bool has_dur;		/* dur_ns already known (recordings, live); false for a
 				 * live exit whose entry the run ended before */
+	bool no_time;		/* exits: time in exit unknown (a trace line abridged to
+				 * its reason): counted, never timed; it ends the wait of
+				 * its thread's earlier exit */
 	uint64_t ts_ns;		/* event time, source clock */
 	uint64_t dur_ns;	/* time in exit of this exit */
 	uint32_t pid;		/* VM: host process (tgid); the thread id if the source lacks it */

@@ -584,6 +584,8 @@ const char *isa_name(enum exit_isa isa)
 		return "vmx";
 	case ISA_SVM:
 		return "svm";
+	case ISA_NONE:
+		return "none";
 	default:
 		return "unknown";
 	}
@@ -753,6 +755,8 @@ const char *reason_name(enum exit_isa isa, uint32_t code, char *buf, size_t len)
 
 	if (r)
 		return r->name;
+	if (isa == ISA_NONE && code == EXIT_REASON_CUT_OFF)
+		return "reason_cut_off";
 	snprintf(buf, len, "unknown_0x%x", code);
 	return buf;
 }

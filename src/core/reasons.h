@@ -17,6 +17,7 @@ enum exit_isa {
 	ISA_UNKNOWN = 0,
 	ISA_VMX = 1,
 	ISA_SVM = 2,
+	ISA_NONE = 3,	/* an exit whose reason was cut off its record (EXIT_REASON_CUT_OFF) */
 };
 
 enum reason_flags {
@@ -40,7 +41,7 @@ struct exit_reason {
 #define VMX_EXIT_FROM_ROOT	(1u << 29)
 #define VMX_EXIT_FAILED_ENTRY	(1u << 31)
 
-const char *isa_name(enum exit_isa isa);		/* "vmx", "svm", "unknown" */
+const char *isa_name(enum exit_isa isa);		/* "vmx", "svm", "none", "unknown" */
 int isa_parse(const char *s, enum exit_isa *isa);	/* 0 or -1 */
 
 /* All entries of one ISA in code order (reserved VMX numbers included). */
@@ -65,8 +66,15 @@ const struct exit_reason *reason_find_n(const char *name, size_t len, enum exit_
 size_t vmx_exit_flags_str(uint32_t full_reason, char *buf, size_t len);
 
 /*
+ * The reason of an exit whose record was cut before its reason could be read
+ * (a damaged paste): counted with isa ISA_NONE and this code.
+ */
+#define EXIT_REASON_CUT_OFF UINT32_MAX
+
+/*
  * A printable name for (isa, code) that is never NULL: the catalogue's name,
- * or "unknown_0x1234" (written to buf) for a number the catalogue lacks.
+ * "reason_cut_off" for (ISA_NONE, EXIT_REASON_CUT_OFF), or
+ * "unknown_0x1234" (written to buf) for a number the catalogue lacks.
  */
 const char *reason_name(enum exit_isa isa, uint32_t code, char *buf, size_t len);
 

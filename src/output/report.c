@@ -102,6 +102,8 @@ static int notes_fill(struct report_view *v)
 	for (size_t i = 0; i < v->nrows; i++) {
 		const struct report_row *r = &v->rows[i];
 
+		if (r->isa == ISA_NONE && r->code == EXIT_REASON_CUT_OFF)
+			continue;	/* damaged records: the source's note says which */
 		if (!r->known && note_add(v, "%s reason %s is not in the catalogue (exitstat reasons "
 					  "--isa %s)", isa_name(r->isa),
 					  report_code_str(r->isa, r->code, code, sizeof(code)),

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "sources/decompress.h"
 #include "sources/input.h"
 #include "sources/record.h"
 
@@ -33,27 +34,37 @@ static ssize_t prefixed_read(void *cookie, char *out, size_t len)
 }
 
 /*
- * Is f a recording? A seekable file is peeked in place; a pipe is wrapped
- * in *wrapped, a stream that replays the peeked bytes (the caller closes it).
+ * The first bytes of f, without taking them from the reader: a seekable file
+ * is read and put back; a pipe is wrapped in *wrapped, a stream that replays
+ * the peeked bytes before the rest (the caller closes it). Returns the
+ * stream to read from, NULL when out of memory.
  */
-static bool peek_recording(FILE *f, struct prefixed *p, FILE **wrapped)
+static FILE *peek(FILE *f, struct prefixed *p, FILE **wrapped)
 {
 	static const cookie_io_functions_t io = { .read = prefixed_read };
+	off_t at = ftello(f);
+
+	*wrapped = NULL;
+	p->n = fread(p->buf, 1, sizeof(p->buf), f);
+	p->pos = 0;
+	if (at >= 0 && fseeko(f, at, SEEK_SET) == 0)
+		return f;
+	clearerr(f);
+	p->under = f;
+	*wrapped = fopencookie(p, "r", io);
+	return *wrapped;
+}
+
+/* Do the peeked bytes start a recording? The record module judges its own magic. */
+static bool is_recording(const struct prefixed *p)
+{
 	FILE *probe;
 	bool is_rec;
 
-	*wrapped = NULL;
-	if (fseek(f, 0, SEEK_CUR) == 0)
-		return record_is_recording(f);
-	p->under = f;
-	p->n = fread(p->buf, 1, sizeof(p->buf), f);
-	p->pos = 0;
-	*wrapped = fopencookie(p, "r", io);
-	if (!*wrapped)
+	if (p->n != sizeof(p->buf))
 		return false;
-	/* Let the record module judge the magic, on a throw-away replay of the peeked bytes. */
-	probe = fmemopen(p->buf, p->n ? p->n : 1, "r");
-	is_rec = probe && p->n == sizeof(p->buf) && record_is_recording(probe);
+	probe = fmemopen((void *)p->buf, p->n, "r");
+	is_rec = probe && record_is_recording(probe);
 	if (probe)
 		fclose(probe);
 	return is_rec;
@@ -97,11 +108,33 @@ static const char *recording_note(const struct record_info *ri, char *buf, size_
 	return buf;
 }
 
+/* Append to info->note what the trace's records cut short became, with their lines. */
+static void cut_note(struct input_info *info, const struct trace_result *res)
+{
+	size_t n = strlen(info->note), cap = sizeof(info->note);
+	uint64_t listed = res->cut_records < TRACE_MAX_SKIPPED_LISTED ? res->cut_records
+								      : TRACE_MAX_SKIPPED_LISTED;
+
+	n += (size_t)snprintf(info->note + n, cap - n,
+			      "%s%llu kvm records cut short or abridged (%llu exits counted without "
+			      "a time in exit, %llu of them of a reason cut off); lines",
+			      n ? "; " : "", (unsigned long long)res->cut_records,
+			      (unsigned long long)(res->cut_records - res->cut_entries),
+			      (unsigned long long)res->cut_unknown);
+	for (uint64_t i = 0; i < listed && n < cap; i++)
+		n += (size_t)snprintf(info->note + n, cap - n, "%s%llu", i ? "," : " ",
+				      (unsigned long long)res->cut_lines[i]);
+	if (n >= cap - 1)
+		strcpy(info->note + cap - 4, "...");
+}
+
 int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn, void *ctx,
 	       struct input_info *info, struct es_error *err)
 {
-	struct prefixed pre = { 0 };
-	FILE *f, *wrapped, *src;
+	struct prefixed pre = { 0 }, pre2 = { 0 };
+	FILE *f, *wrapped, *wrapped2 = NULL, *src;
+	struct decomp *dc = NULL;
+	enum compression comp;
 	int rc;
 
 	memset(info, 0, sizeof(*info));
@@ -114,13 +147,33 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 		if (!f)
 			return es_error_set(err, "cannot open %s: %s", path, strerror(errno));
 	}
-	info->recording = peek_recording(f, &pre, &wrapped);
-	src = wrapped ? wrapped : f;
+	src = peek(f, &pre, &wrapped);
+	if (!src) {
+		rc = es_error_set(err, "%s: out of memory", path);
+		goto out;
+	}
+	comp = compression_of((const unsigned char *)pre.buf, pre.n);
+	if (comp != COMP_NONE) {
+		/* Compressed: decode as a stream, then look at what is inside. */
+		dc = decomp_open(src, comp, path, err);
+		if (!dc) {
+			rc = -1;
+			goto out;
+		}
+		src = peek(decomp_stream(dc), &pre2, &wrapped2);
+		if (!src) {
+			rc = es_error_set(err, "%s: out of memory", path);
+			goto out;
+		}
+		info->compression = compression_name(comp);
+	}
+	info->recording = is_recording(dc ? &pre2 : &pre);
 	if (info->recording) {
 		struct record_info ri;
 
 		rc = record_read(src, path, fn, ctx, &ri, to ? &to->diag : NULL, err);
-		snprintf(info->source, sizeof(info->source), "recording (%s) %s", ri.source, path);
+		snprintf(info->source, sizeof(info->source), "recording (%s) %s%s%s%s", ri.source, path,
+			 dc ? " (" : "", dc ? info->compression : "", dc ? ")" : "");
 		info->exits = ri.events;
 		info->lost = ri.lost;
 		info->partial = rc != 0 || ri.truncated || ri.damaged;
@@ -133,8 +186,10 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 		struct trace_result res = { 0 };
 
 		rc = trace_read(src, path, to, fn, ctx, &res, err);
-		snprintf(info->source, sizeof(info->source), "%s %s", trace_format_name(res.format),
-			 path);
+		snprintf(info->source, sizeof(info->source), "%s %s%s%s%s%s",
+			 trace_format_name(res.format), path, dc ? " (" : "",
+			 dc ? info->compression : "", dc ? ")" : "",
+			 res.quoted_printable ? " (quoted-printable mail text)" : "");
 		info->lines = res.lines;
 		info->exits = res.exits;
 		info->entries = res.entries;
@@ -148,10 +203,21 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 			snprintf(info->note, sizeof(info->note),
 				 "the trace says events were lost at %llu more places without saying how many",
 				 (unsigned long long)res.lost_marks);
+		if (res.cut_records)
+			cut_note(info, &res);
 		if (!rc && !res.exits && !res.entries)
 			rc = es_error_set(err, "%s: no kvm_exit or kvm_entry events in %llu lines", path,
 					  (unsigned long long)res.lines);
 	}
+	if (dc && decomp_why(dc)) {
+		/* The decoder's failure is what the user must hear, not "read error". */
+		rc = es_error_set(err, "%s", decomp_why(dc));
+		info->partial = true;
+	}
+out:
+	if (wrapped2)
+		fclose(wrapped2);
+	decomp_close(dc);
 	if (wrapped)
 		fclose(wrapped);
 	if (f != stdin)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One way in for every file-based command: open FILE or stdin, tell a
- * recording (record.h) from trace text (trace.h), and deliver its events.
+ * One way in for every file-based command: open FILE or stdin, decompress
+ * it when its magic bytes say gzip, xz or zstd (decompress.h, streamed),
+ * tell a recording (record.h) from trace text (trace.h), and deliver its
+ * events.
  */
 #ifndef EXITSTAT_INPUT_H
 #define EXITSTAT_INPUT_H
@@ -14,6 +16,7 @@
 struct input_info {
 	char source[600];	/* "ftrace text FILE", "recording (bpf tp_btf) FILE" */
 	bool recording;
+	const char *compression;	/* "gzip", "xz", "zstd", or NULL: read as it is */
 	const char *clock;	/* "ns", or "tsc" for trace-cmd -C x86-tsc traces */
 	uint64_t lines;		/* text lines read (traces) */
 	uint64_t exits, entries;

@@ -63,6 +63,20 @@ struct trace_result {
 	bool ts_counter;
 	/* kvm records wrapped onto two or more lines (mail) and read joined with a space */
 	uint64_t joined;
+	/*
+	 * kvm records that stop short with nothing after them to join (a damaged
+	 * paste, a line abridged to `kvm_exit: reason X`). A kvm_exit is counted
+	 * as its reason when the reason is whole, else as EXIT_REASON_CUT_OFF
+	 * (cut_unknown); either way its time in exit is unknown (no_time). A cut
+	 * kvm_entry is not counted. Each is said on opts->diag; the first line
+	 * numbers are in cut_lines.
+	 */
+	uint64_t cut_records;
+	uint64_t cut_unknown;
+	uint64_t cut_entries;	/* of cut_records, the kvm_entry ones */
+	/* The text was a quoted-printable mail body (`=3D`, soft breaks), read decoded. */
+	bool quoted_printable;
+	uint64_t cut_lines[TRACE_MAX_SKIPPED_LISTED];
 };
 
 /* Called for each exit and entry, in file order. Non-zero stops the read. */

@@ -354,8 +354,8 @@ static bool is_fields_body(const char *s, const char *e)
 	       starts(s, e, "vcpu_id=");
 }
 
-int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
-			  struct exit_body *b, const char **why)
+static int exit_body_parse(struct reason_cache *c, const char *s, size_t n,
+			   struct exit_body *b, const char **why, bool alone)
 {
 	const char *e = s + n, *p = s, *r, *rip = NULL, *t;
 	uint64_t v;
@@ -404,6 +404,14 @@ int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
 			break;
 		}
 	}
+	if (!rip && alone) {
+		/* The reason alone: the line ends there, or in ` r`/` ri` of the rip cut off. */
+		rip = e;
+		if (e - r > 3 && !memcmp(e - 3, " ri", 3))
+			rip = e - 3;
+		else if (e - r > 2 && !memcmp(e - 2, " r", 2))
+			rip = e - 2;
+	}
 	if (!rip) {
 		*why = "no ` rip` after the exit reason (line cut short or wrapped)";
 		return TRACE_BODY_CUT;
@@ -411,10 +419,28 @@ int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
 	t = rip;
 	while (t > r && is_blank(t[-1]))
 		t--;
+	if (alone && t > r && *r >= '0' && *r <= '9') {
+		*why = "kvm_exit cut short after a number, which may be cut itself";
+		return -1;
+	}
 	if (settle_reason(c, r, t, b, why))
 		return -1;
 	/* What follows rip (info, info1 ... requests, or nothing) exitstat does not need. */
 	return 0;
+}
+
+int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
+			  struct exit_body *b, const char **why)
+{
+	return exit_body_parse(c, s, n, b, why, false);
+}
+
+int trace_exit_body_parse_alone(struct reason_cache *c, const char *s, size_t n,
+				struct exit_body *b, const char **why)
+{
+	int ret = exit_body_parse(c, s, n, b, why, true);
+
+	return ret == TRACE_BODY_CUT ? -1 : ret;
 }
 
 int trace_entry_body_parse(const char *s, size_t n, uint32_t *vcpu, bool *has_rip,
@@ -433,7 +459,7 @@ int trace_entry_body_parse(const char *s, size_t n, uint32_t *vcpu, bool *has_ri
 		*has_rip = field_value(s, e, "rip=", &v);
 		return 0;
 	}
-	if (n == 0 || (n == 4 && !memcmp(s, "vcpu", 4))) {
+	if (n <= 4 && !memcmp(s, "vcpu", n)) {
 		*why = "kvm_entry cut short before `vcpu N`";
 		return TRACE_BODY_CUT;
 	}

@@ -140,6 +140,8 @@ static bool parse_columns(const char *s, const char *e, struct trace_header *h)
 	} else if (h->has_flags) {
 		return false;
 	}
+	if (p == s)
+		return true;	/* perf script -F cpu,time,...: no task column */
 
 	/* ftrace's record-tgid column: `(  1234)`, or `(-------)` when unknown. */
 	if (p > s && p[-1] == ')') {
@@ -165,10 +167,15 @@ static bool parse_columns(const char *s, const char *e, struct trace_header *h)
 			p--;
 	}
 
-	/* The task: comm-PID, comm TID, comm PID/TID, or a bare TID. */
+	/* The task: comm-PID, comm TID, comm PID/TID, a bare TID, or comm alone (perf -F comm,...). */
 	tok = p;
 	while (tok > s && is_digit(tok[-1]))
 		tok--;
+	if (tok == p) {
+		h->style = HDR_PERF;
+		h->comm_only = true;	/* trusted only with a perf SYSTEM:EVENT name */
+		return true;
+	}
 	if (!parse_u32(tok, p, &h->tid))
 		return false;
 	h->has_task = true;
@@ -229,28 +236,95 @@ static bool is_event_char(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_';
 }
 
-/* `  kvm_exit: reason ...`: a record whose header the author removed. */
+/* Is [s, e) an event name, `EVENT` or `SYSTEM:EVENT`? */
+static bool is_event_name(const char *s, const char *e, bool *system)
+{
+	const char *p = s;
+
+	while (p < e && is_event_char(*p))
+		p++;
+	*system = false;
+	if (p < e && *p == ':' && p > s) {
+		*system = true;
+		s = ++p;
+		while (p < e && is_event_char(*p))
+			p++;
+	}
+	return p > s && p == e;
+}
+
+/*
+ * A line without a timestamp: `  kvm_exit: reason ...` (the author removed
+ * the header), or perf script -F without time: `kvm:kvm_exit: ...`,
+ * `comm TID [CPU] kvm:kvm_exit: ...` (columns before a SYSTEM:EVENT name).
+ */
 static bool parse_headerless(const char *line, size_t len, struct trace_header *h)
 {
-	const char *s = line, *e = line + len, *p;
+	const char *s = line, *e = line + len, *t, *c;
+	bool system;
 
 	while (s < e && is_blank(*s))
 		s++;
-	p = s;
-	while (p < e && is_event_char(*p))
-		p++;
-	if (p == s || p == e || *p != ':' || (p + 1 < e && !is_blank(p[1])))
+	for (t = s; t < e; t = c + 1) {
+		/* the next `NAME:` token followed by a blank or the end */
+		while (t < e && is_blank(*t))
+			t++;
+		c = t;
+		while (c < e && !is_blank(*c))
+			c++;
+		if (c == t)
+			return false;
+		if (c[-1] == ':' && is_event_name(t, c - 1, &system) && (t == s || system))
+			break;
+		if (c == e)
+			return false;
+	}
+	if (t >= e)
 		return false;
 	memset(h, 0, sizeof(*h));
 	h->cpu = -1;
 	h->style = HDR_NONE;
-	parse_event(s, e, h);
+	if (t > s && (!parse_columns(s, t, h) || (!h->has_task && !h->comm_only))) {
+		/* columns before the event must be a task (and [CPU]) */
+		return false;
+	}
+	parse_event(t, e, h);
 	return h->event != NULL;
+}
+
+/*
+ * perf-prof prints a wall-clock date and time before each event line
+ * (`2022-04-22 17:31:55.123456 ...`): skip it, it is not a column of the
+ * record's header. Returns the length of the prefix, 0 if none.
+ */
+static size_t date_prefix(const char *s, size_t n)
+{
+	static const char shape[] = "dddd-dd-dd dd:dd:dd";
+	size_t i;
+
+	if (n < sizeof(shape) - 1)
+		return 0;
+	for (i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? !is_digit(s[i]) : s[i] != shape[i])
+			return 0;
+	if (i < n && (s[i] == '.' || s[i] == ',')) {
+		i++;
+		while (i < n && is_digit(s[i]))
+			i++;
+	}
+	if (i < n && !is_blank(s[i]))
+		return 0;
+	return i;
 }
 
 bool trace_header_parse(const char *line, size_t len, struct trace_header *h)
 {
-	const char *e = line + len;
+	size_t date = date_prefix(line, len);
+	const char *e;
+
+	line += date;
+	len -= date;
+	e = line + len;
 
 	/*
 	 * The timestamp is the first token that is all digits (one '.' allowed)
@@ -270,6 +344,8 @@ bool trace_header_parse(const char *line, size_t len, struct trace_header *h)
 		if (!parse_ts(t, c, h) || !parse_columns(line, t, h))
 			break;	/* digits and a colon, but not a header: try headerless */
 		parse_event(c + 1, e, h);
+		if (h->comm_only && !h->event_system)
+			break;	/* `word 12.5: x`: a header only with perf's SYSTEM:EVENT */
 		return true;
 	}
 	return parse_headerless(line, len, h);

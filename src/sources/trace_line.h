@@ -37,6 +37,7 @@ enum header_style {
 struct trace_header {
 	enum header_style style;
 	bool has_task;
+	bool comm_only;		/* a comm without a TID (perf script -F comm,time,...) */
 	uint32_t tid;		/* the PID column: the thread */
 	uint32_t tgid;		/* 0 unless shown: ftrace `(TGID)`, perf `PID/TID` */
 	int cpu;		/* -1 if no [CPU] column */
@@ -100,8 +101,33 @@ void reason_cache_free(struct reason_cache *c);
 int trace_exit_body_parse(struct reason_cache *c, const char *s, size_t n,
 			  struct exit_body *b, const char **why);
 
+/*
+ * The same for a line that ended without ` rip`: the reason is what is left
+ * (`reason DR_ACCESS`, an abridged line; `reason hlt ri`, a rip cut off).
+ * 0, or -1 with *why set when no known reason is left (cut inside it).
+ */
+int trace_exit_body_parse_alone(struct reason_cache *c, const char *s, size_t n,
+				struct exit_body *b, const char **why);
+
 /* Parse a kvm_entry body (`vcpu N[, rip 0x...]`). 0, -1 or TRACE_BODY_CUT with *why set. */
 int trace_entry_body_parse(const char *s, size_t n, uint32_t *vcpu, bool *has_rip,
 			   const char **why);
+
+/*
+ * Quoted-printable mail text, detected and decoded line by line
+ * (trace_qp.c). qp_line() takes each physical line (no terminator) and calls
+ * fn with each logical line: as it is, or decoded and joined across soft
+ * breaks, with the number of its first physical line. A few lines may be
+ * held until the text shows what it is; qp_end() gives them on. Both return
+ * fn's non-zero value, or -1 when out of memory (qp_out_of_memory() true).
+ */
+typedef int (*qp_line_fn)(void *ctx, const char *s, size_t n, uint64_t line);
+struct qp_reader;
+struct qp_reader *qp_new(qp_line_fn fn, void *ctx);
+int qp_line(struct qp_reader *q, const char *s, size_t n, uint64_t line);
+int qp_end(struct qp_reader *q);
+bool qp_decoding(const struct qp_reader *q);	/* the text was quoted-printable */
+bool qp_out_of_memory(const struct qp_reader *q);
+void qp_free(struct qp_reader *q);
 
 #endif

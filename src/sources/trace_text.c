@@ -24,8 +24,8 @@
  * plugin spelling (EXIT_* names, `UNKNOWN (N)`, or no `vcpu` while kvm_entry
  * shows 5.10's `, rip`, which no kernel of that age prints).
  *
- * Damage. A kvm_exit/kvm_entry line that cannot be read is an error, or with
- * skip_bad is counted, listed and skipped. Other events, comments, headers and
+ * Damage. A kvm_exit/kvm_entry line that cannot be read (an unknown name, no
+ * header) is an error, or with skip_bad is counted, listed and skipped. Other events, comments, headers and
  * continuation lines are not errors. A kvm_exit is complete once its reason is
  * followed by ` rip` (a cut tail still counts: nothing after rip is used); a
  * kvm_entry once it has `vcpu N`. Two repairs, both counted or visible:
@@ -34,8 +34,11 @@
  * - a kvm line that stops before it is complete is joined, with one space,
  *   to the following lines that are nothing else (no header, not a comment),
  *   up to WRAP_MAX_PARTS lines: mail clients wrap at spaces. Counted in
- *   res->joined; if the joined text still does not read, the error names the
- *   first line. A record cut short at the end of the trace is an error.
+ *   res->joined.
+ * A kvm record still short when nothing follows to join (a damaged paste, a
+ * line abridged to its reason) is counted, not an error (wrap_ends): as its
+ * reason when that is whole, else as EXIT_REASON_CUT_OFF, without a time in
+ * exit; each is said on opts->diag and listed (res->cut_*).
  * Lost events are never hidden: res->lost and res->lost_marks (trace.h).
  */
 #include <errno.h>
@@ -65,6 +68,7 @@ struct reader {
 	void *ctx;
 	struct trace_result *res;
 	struct reason_cache *cache;
+	struct qp_reader *qp;
 	uint64_t lineno;
 	const char *text;	/* the current line, for messages */
 	size_t text_len;
@@ -191,18 +195,69 @@ static int cut(struct reader *r, const char *why)
 	return 0;
 }
 
-/* The kept line had no continuation: it is malformed after all. */
-static int wrap_is_bad(struct reader *r)
+static int deliver(struct reader *r, const struct exit_event *ev);
+static int hold(struct reader *r, const struct exit_event *ev, const struct exit_body *b);
+static int on_kvm_exit(struct reader *r, const struct trace_header *h, bool alone);
+static void fill_from_header(struct exit_event *ev, const struct trace_header *h);
+
+/* Say a record cut short on the diag and list its line. */
+static void cut_said(struct reader *r, const char *what)
+{
+	struct trace_result *res = r->res;
+	char buf[404];
+
+	if (res->cut_records < TRACE_MAX_SKIPPED_LISTED) {
+		res->cut_lines[res->cut_records] = r->lineno;
+		line_text(r, buf, sizeof(buf));
+		es_diag_say(&r->opts->diag, "%s:%llu: record cut short, %s: %s", r->name,
+			    (unsigned long long)r->lineno, what, buf);
+	} else if (res->cut_records == TRACE_MAX_SKIPPED_LISTED) {
+		es_diag_say(&r->opts->diag,
+			    "%s: more records cut short: only the first %d are listed, all are counted",
+			    r->name, TRACE_MAX_SKIPPED_LISTED);
+	}
+	res->cut_records++;
+}
+
+/*
+ * The kept line had no continuation: the record was cut short (a damaged
+ * paste) or abridged by its author. A kvm_exit whose reason is whole counts
+ * as that reason, one whose reason is gone as EXIT_REASON_CUT_OFF; neither
+ * has a time in exit. A kvm_entry is not counted. Both are said and listed.
+ */
+static int wrap_ends(struct reader *r)
 {
 	uint64_t line = r->lineno;
-	int ret;
+	struct trace_header h;
+	struct exit_body b;
+	const char *why;
+	int ret = 0;
 
 	r->have_wrap = false;
 	r->wrap_parts = 0;
 	r->lineno = r->wrap_line;
 	r->text = r->wrap;
 	r->text_len = r->wrap_len;
-	ret = bad(r, r->wrap_why);
+	if (!trace_header_parse(r->wrap, r->wrap_len, &h) || !h.event) {
+		ret = bad(r, r->wrap_why);	/* cannot happen: it was kept as a kvm line */
+	} else if (trace_event_is(&h, "kvm_exit") &&
+		   !trace_exit_body_parse_alone(r->cache, h.body, h.body_len, &b, &why)) {
+		cut_said(r, "counted as the exit reason it shows (its time in exit is unknown)");
+		ret = on_kvm_exit(r, &h, true);
+	} else if (trace_event_is(&h, "kvm_exit")) {
+		struct exit_event ev = {
+			.kind = EV_EXIT, .no_time = true,
+			.isa = ISA_NONE, .reason = EXIT_REASON_CUT_OFF,
+		};
+
+		cut_said(r, "counted as one exit whose reason was cut off");
+		r->res->cut_unknown++;
+		fill_from_header(&ev, &h);
+		ret = r->nheld ? hold(r, &ev, NULL) : deliver(r, &ev);
+	} else {
+		cut_said(r, "a kvm_entry, not counted");
+		r->res->cut_entries++;
+	}
 	r->lineno = line;
 	return ret;
 }
@@ -333,16 +388,25 @@ static bool body_unread(struct reader *r, const struct trace_header *h, int ret,
 	return false;
 }
 
-static int on_kvm_exit(struct reader *r, const struct trace_header *h)
+/*
+ * A kvm_exit line. alone: the record stopped short and nothing followed to
+ * join (trace_exit_body_parse_alone); the caller has checked it reads.
+ */
+static int on_kvm_exit(struct reader *r, const struct trace_header *h, bool alone)
 {
-	struct exit_event ev = { .kind = EV_EXIT };
+	struct exit_event ev = { .kind = EV_EXIT, .no_time = alone };
 	struct exit_body b;
 	const char *why;
 	int ret;
 
-	ret = trace_exit_body_parse(r->cache, h->body, h->body_len, &b, &why);
-	if (body_unread(r, h, ret, why, &ret))
-		return ret;
+	if (alone) {
+		if (trace_exit_body_parse_alone(r->cache, h->body, h->body_len, &b, &why))
+			return bad(r, why);
+	} else {
+		ret = trace_exit_body_parse(r->cache, h->body, h->body_len, &b, &why);
+		if (body_unread(r, h, ret, why, &ret))
+			return ret;
+	}
 	fill_from_header(&ev, h);
 	ev.vcpu = b.vcpu;
 	if (b.plugin_spelling)
@@ -511,7 +575,7 @@ static int on_event(struct reader *r, const struct trace_header *h)
 	if (trace_event_is(h, "kvm_exit")) {
 		if (!h->event_colon)
 			return cut(r, "kvm_exit without a body (record cut short)");
-		return on_kvm_exit(r, h);
+		return on_kvm_exit(r, h, false);
 	}
 	if (trace_event_is(h, "kvm_entry")) {
 		if (!h->event_colon)
@@ -638,11 +702,24 @@ static int on_line(struct reader *r, const char *s, size_t n)
 				r->wrap_parts = 0;
 			return ret;
 		}
-		ret = wrap_is_bad(r);
+		ret = wrap_ends(r);
 		if (ret)
 			return ret;
 	}
 	return on_record_line(r, s, n);
+}
+
+/* A logical line from the quoted-printable layer: physical, or decoded and joined. */
+static int on_logical_line(void *ctx, const char *s, size_t n, uint64_t line)
+{
+	struct reader *r = ctx;
+	uint64_t cur = r->lineno;
+	int ret;
+
+	r->lineno = line;
+	ret = on_line(r, s, n);
+	r->lineno = cur;
+	return ret;
 }
 
 static enum trace_format decide_format(const struct reader *r)
@@ -683,6 +760,11 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 	r.cache = reason_cache_new();
 	if (!r.cache)
 		return no_memory(&r);
+	r.qp = qp_new(on_logical_line, &r);
+	if (!r.qp) {
+		reason_cache_free(r.cache);
+		return no_memory(&r);
+	}
 	while ((errno = 0, len = getline(&line, &cap, f)) >= 0) {
 		size_t n = (size_t)len;
 
@@ -691,7 +773,7 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
 			     line[n - 1] == ' ' || line[n - 1] == '\t'))
 			n--;
-		ret = on_line(&r, line, n);
+		ret = qp_line(r.qp, line, n, r.lineno);
 		if (ret)
 			break;
 	}
@@ -700,12 +782,17 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 		ret = es_error_set(err, "%s:%llu: out of memory reading the line (%zu bytes so far)",
 				   r.name, (unsigned long long)r.lineno + 1, cap);
 	}
+	if (!ret)
+		ret = qp_end(r.qp);	/* lines held to tell quoted-printable text */
+	if (ret && qp_out_of_memory(r.qp))
+		ret = no_memory(&r);
+	res->quoted_printable = qp_decoding(r.qp);
 	if (!ret && ferror(f)) {
 		ret = es_error_set(err, "%s:%llu: read error: %s", r.name,
 				   (unsigned long long)r.lineno, strerror(errno));
 	}
 	if (!ret && r.have_wrap)
-		ret = wrap_is_bad(&r);	/* the last record was cut short */
+		ret = wrap_ends(&r);	/* the last record was cut short */
 	if (!ret && r.nheld)
 		ret = flush_held(&r, r.trace_isa);
 	res->format = decide_format(&r);
@@ -717,5 +804,6 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 	free(r.wrap);
 	free(r.join);
 	reason_cache_free(r.cache);
+	qp_free(r.qp);
 	return ret;
 }

@@ -167,7 +167,8 @@ for mode in 16 64; do
 done
 
 # ---- 4. the published samples against SOURCES.md ----
-# Total exits: `kvm_exit event lines` minus the `<truncated>` ones, read with --skip-bad.
+# Total exits: `kvm_exit event lines`; the `<truncated>` ones are counted as
+# reason_cut_off (isa none) and each is said on stderr.
 while IFS= read -r line; do
 	case $line in
 	"## "*) file=${line#\#\# } ;;
@@ -177,38 +178,69 @@ while IFS= read -r line; do
 		;;
 	"- Per-reason (event lines): "*)
 		trunc=$(sed -n 's/.*<truncated>=\([0-9]*\).*/\1/p' <<<"$line")
-		want=$((n - ${trunc:-0}))
-		got=$(report_counts --skip-bad "$PUB/$file" | sum_counts)
-		skipped=$(grep -c '(skipped)' "$TMP/stderr")
-		if [[ $got -eq $want && $skipped -eq ${trunc:-0} ]]; then
-			ok "$file: $got exits, ${trunc:-0} truncated line(s) skipped, as SOURCES.md counts"
+		got=$(report_counts "$PUB/$file")
+		rc=$?
+		total=$(sum_counts <<<"$got")
+		cutoff=$(awk '$1 == "none" { s += $3 } END { print s + 0 }' <<<"$got")
+		said=$(grep -c 'record cut short, counted as one exit whose reason was cut off' "$TMP/stderr")
+		if [[ $rc -eq 0 && $total -eq $n && $cutoff -eq ${trunc:-0} && $said -eq ${trunc:-0} ]]; then
+			ok "$file: $total exits, ${trunc:-0} truncated counted as reason_cut_off and said, as SOURCES.md counts"
 		else
-			bad "$file: $got exits and $skipped skipped; SOURCES.md: $want exits, ${trunc:-0} truncated"
+			bad "$file: rc $rc, $total exits, $cutoff cut off, $said said; SOURCES.md: $n exits, ${trunc:-0} truncated"
 		fi
 		;;
 	esac
 done <"$PUB/SOURCES.md"
 
-# ---- 5. a corrupted line: file:line, non-zero exit; --skip-bad lists it and goes on ----
+# ---- 5. damaged records: counted, each said with file:line; the rest as the kernel's hist ----
 src=$BED/ftrace-64.txt
-total=$(hist_counts "$BED/ftrace-64.hist" | sum_counts)
-line=$(grep -n 'kvm_exit: ' "$src" | sed -n '100p' | cut -d: -f1)
+want=$(hist_counts "$BED/ftrace-64.hist")
+mapfile -t lines < <(grep -n 'kvm_exit: ' "$src" | sed -n '100p;110p;120p' | cut -d: -f1)
 bad_file=$TMP/corrupt.txt
-# Cut the record inside its reason, as a copy from a live trace_pipe does.
-awk -v L="$line" 'NR == L { sub(/reason .*/, "reason i") } { print }' "$src" >"$bad_file"
+# Cut one record inside its reason (as a copy from a live trace_pipe does),
+# one inside ` rip`, and abridge one to its reason (as authors do).
+awk -v A="${lines[0]}" -v B="${lines[1]}" -v C="${lines[2]}" '
+	NR == A { sub(/reason .*/, "reason i") }
+	NR == B { sub(/ rip .*/, " ri") }
+	NR == C { sub(/ rip .*/, "") }
+	{ print }' "$src" >"$bad_file"
+# The reason of the one cut inside its name, from the original line (svm names, hist codes).
+lost=$(sed -n "${lines[0]}p" "$src" | sed -E 's/.* reason ([a-z]+) rip.*/\1/')
+declare -A code_of=([interrupt]=96 [cpuid]=114 [hlt]=120 [io]=123 [msr]=124 [npf]=1024)
+expect=$(awk -v c="${code_of[$lost]}" '$2 == c { $3 -= 1 } $3 > 0 { print }' <<<"$want"; echo "none 4294967295 1")
+got=$(report_counts "$bad_file")
+rc=$?
+equal "damaged records: the hist's counts, the one cut inside its reason ($lost) as reason_cut_off, exit $rc" \
+	"$rc $(sort <<<"$expect" | tr '\n' ';')" "0 $(tr '\n' ';' <<<"$got")"
+if grep -q "^exitstat report: $bad_file:${lines[0]}: record cut short, counted as one exit whose reason was cut off: .*kvm_exit: vcpu 0 reason i$" "$TMP/stderr" &&
+	grep -q "^exitstat report: $bad_file:${lines[1]}: record cut short, counted as the exit reason it shows (its time in exit is unknown): .* ri$" "$TMP/stderr" &&
+	grep -q "^exitstat report: $bad_file:${lines[2]}: record cut short, counted as the exit reason it shows" "$TMP/stderr"; then
+	ok "damaged records: each said with $bad_file:LINE and the text"
+else
+	bad "damaged records: stderr: $(head -c 600 "$TMP/stderr")"
+fi
+"$EXITSTAT" report "$bad_file" >"$TMP/out" 2>/dev/null
+if grep -q "^note: 3 kvm records cut short or abridged (3 exits counted without a time in exit, 1 of them of a reason cut off); lines ${lines[0]},${lines[1]},${lines[2]}$" "$TMP/out"; then
+	ok "damaged records: the report's note lists their lines"
+else
+	bad "damaged records: report: $(tail -3 "$TMP/out")"
+fi
+# A line that is not a cut record (an unknown name) still stops the read; --skip-bad skips it.
+awk -v L="${lines[0]}" 'NR == L { sub(/reason [a-z]+/, "reason nosuchname") } { print }' "$src" >"$bad_file"
 "$EXITSTAT" report "$bad_file" >"$TMP/out" 2>"$TMP/err"
 rc=$?
-if [[ $rc -ne 0 ]] && grep -q "^exitstat report: $bad_file:$line: .*kvm_exit: vcpu 0 reason i (--skip-bad skips such lines, counts them and reads on)$" "$TMP/err"; then
-	ok "corrupted line: exit $rc, says exitstat report: $bad_file:$line, the text and --skip-bad"
+if [[ $rc -ne 0 ]] && grep -q "^exitstat report: $bad_file:${lines[0]}: unknown exit reason.* (--skip-bad skips such lines, counts them and reads on)$" "$TMP/err"; then
+	ok "unknown reason name: exit $rc, says exitstat report: $bad_file:${lines[0]} and --skip-bad"
 else
-	bad "corrupted line: exit $rc, stderr: $(head -c 300 "$TMP/err")"
+	bad "unknown reason name: exit $rc, stderr: $(head -c 300 "$TMP/err")"
 fi
 got=$(report_counts --skip-bad "$bad_file" | sum_counts)
 rc=$?
-if [[ $rc -eq 0 && $got -eq $((total - 1)) ]] && grep -q ":$line: .*(skipped)" "$TMP/stderr"; then
-	ok "corrupted line with --skip-bad: $got exits (one fewer), line $line listed"
+total=$(sum_counts <<<"$want")
+if [[ $rc -eq 0 && $got -eq $((total - 1)) ]] && grep -q ":${lines[0]}: .*(skipped)" "$TMP/stderr"; then
+	ok "unknown reason name with --skip-bad: $got exits (one fewer), line ${lines[0]} listed"
 else
-	bad "corrupted line with --skip-bad: rc $rc, $got exits (want $((total - 1))), stderr: $(head -c 300 "$TMP/stderr")"
+	bad "unknown reason name with --skip-bad: rc $rc, $got exits (want $((total - 1))), stderr: $(head -c 300 "$TMP/stderr")"
 fi
 
 # ---- 6. --every 10000 on 35,000 exits: three interim reports and a final one ----
@@ -363,5 +395,88 @@ else
 fi
 got=$("$EXITSTAT" report --format csv "$ticks" 2>/dev/null | awk -F, 'NR > 1 && $2 != "note" { print $12 }' | sort -u)
 equal "tick trace CSV: every row's time_unit is ticks" "$got" "ticks"
+
+# ---- 11. compressed traces (gzip, xz, zstd; files and stdin): the kernel's hist counts ----
+want=$(hist_counts "$BED/perf-64.hist")
+for z in gzip xz zstd; do
+	"$z" -q -c "$BED/perf-64.txt" >"$TMP/perf-64.txt.$z"
+	got=$(report_counts "$TMP/perf-64.txt.$z")
+	equal "perf-64.txt $z-compressed: per-reason counts equal the kernel's hist" "$got" "$want"
+	got=$(report_counts - <"$TMP/perf-64.txt.$z")
+	equal "perf-64.txt $z-compressed on stdin: per-reason counts equal the kernel's hist" "$got" "$want"
+	# through a pipe (not seekable): the magic bytes are peeked and given back
+	got=$(cat "$TMP/perf-64.txt.$z" | report_counts -)
+	equal "perf-64.txt $z-compressed through a pipe: per-reason counts equal the kernel's hist" "$got" "$want"
+	# cut short: the decoder's message, non-zero exit
+	size=$(stat -c %s "$TMP/perf-64.txt.$z")
+	head -c $((size / 2)) "$TMP/perf-64.txt.$z" >"$TMP/cut.$z"
+	"$EXITSTAT" report "$TMP/cut.$z" >/dev/null 2>"$TMP/err"
+	rc=$?
+	if [[ $rc -ne 0 ]] && grep -q "^exitstat report: $TMP/cut.$z: $z data ends in the middle of a compressed block (file cut short)$" "$TMP/err"; then
+		ok "$z file cut in half: exit $rc, says the $z data is cut short"
+	else
+		bad "$z file cut in half: exit $rc, stderr: $(head -c 300 "$TMP/err")"
+	fi
+done
+# Concatenated members (gzip a >x; gzip b >>x): both are read.
+{ gzip -c "$BED/perf-64.txt"; gzip -c "$BED/perf-64.txt"; } >"$TMP/twice.gz"
+got=$(report_counts "$TMP/twice.gz" | sum_counts)
+equal "two gzip members of perf-64.txt: twice the hist's exits" "$got" $((2 * $(sum_counts <<<"$want")))
+# Damaged data in the middle: the decoder's message.
+cp "$TMP/perf-64.txt.zstd" "$TMP/damaged.zst"
+printf 'XXXXXXXXXXXXXXXX' | dd of="$TMP/damaged.zst" bs=1 seek=2000 conv=notrunc status=none
+"$EXITSTAT" report "$TMP/damaged.zst" >/dev/null 2>"$TMP/err"
+rc=$?
+if [[ $rc -ne 0 ]] && grep -q "^exitstat report: $TMP/damaged.zst: zstd data " "$TMP/err"; then
+	ok "damaged zstd data: exit $rc, $(head -1 "$TMP/err")"
+else
+	bad "damaged zstd data: exit $rc, stderr: $(head -c 300 "$TMP/err")"
+fi
+
+# ---- 12. other renderings of a real trace: the kernel's hist counts ----
+# perf-64.txt is `perf script` with its default fields `comm tid [cpu] time: event: trace`.
+# perf script -F prints the fields it is given in that same order, so each
+# variant below is perf-64.txt with the columns -F leaves out removed. perf-prof
+# prints a wall-clock date and time before each line, CRLF ends when saved on
+# Windows. Expected counts: perf-64.hist, never the reader.
+declare -A variant=(
+	["-F comm,cpu,time,event,trace"]='s/^( *[^ ]+) +[0-9]+ +\[/\1 [/'
+	["-F comm,time,event,trace"]='s/^ *([^ ]+) +[0-9]+ +\[[0-9]+\] +/\1 /'
+	["-F cpu,time,event,trace"]='s/^ *[^ ]+ +[0-9]+ +//'
+	["-F comm,tid,cpu,event,trace"]='s/ +[0-9]+\.[0-9]+: +/ /'
+	["-F event,trace"]='s/^ *[^ ]+ +[0-9]+ +\[[0-9]+\] +[0-9.]+: +//'
+	["perf-prof dated lines, CRLF"]='s/^(.*)$/2026-11-25 17:31:55.123456 \1\r/'
+)
+for bed in "$BED svm" "$BED_VMX vmx"; do
+	read -r dir isa <<<"$bed"
+	want=$(hist_counts "$dir/perf-64.hist" "$isa")
+	for v in "${!variant[@]}"; do
+		sed -E "${variant[$v]}" "$dir/perf-64.txt" >"$TMP/variant.txt"
+		got=$(report_counts "$TMP/variant.txt")
+		equal "$isa perf-64 as $v ($(head -c 60 "$TMP/variant.txt" | head -1 | tr -d '\r')): per-reason counts equal the kernel's hist" "$got" "$want"
+	done
+done
+
+# ---- 13. quoted-printable mail bodies: the kernel's hist counts ----
+# The bed's traces encoded by Python's quopri (RFC 2045: `=3D`, soft breaks
+# at 76 columns, which fall inside the records' reasons), not by exitstat.
+for bed in "$BED svm" "$BED_VMX vmx"; do
+	read -r dir isa <<<"$bed"
+	for name in ftrace-64 perf-64 trace-cmd-64; do
+		python3 -c 'import quopri, sys; sys.stdout.buffer.write(quopri.encodestring(open(sys.argv[1], "rb").read()))' \
+			"$dir/$name.txt" >"$TMP/$name.qp"
+		got=$(report_counts "$TMP/$name.qp")
+		equal "$isa $name.txt quoted-printable ($(grep -c '=$' "$TMP/$name.qp") soft breaks): per-reason counts equal the kernel's hist" \
+			"$got" "$(hist_counts "$dir/$name.hist" "$isa")"
+	done
+done
+python3 -c 'import quopri, sys; sys.stdout.buffer.write(quopri.encodestring(open(sys.argv[1], "rb").read()))' \
+	"$BED/ftrace-64.txt" >"$TMP/ftrace-64.qp"
+"$EXITSTAT" report "$TMP/ftrace-64.qp" 2>/dev/null | head -1 >"$TMP/out"
+if grep -q "(quoted-printable mail text)" "$TMP/out"; then
+	ok "quoted-printable: the report says the text was decoded"
+else
+	bad "quoted-printable: report's first line: $(cat "$TMP/out")"
+fi
 
 assert_summary ""

@@ -303,14 +303,7 @@ static int add_stats(void *ctx, const struct live_key *lk, const struct exit_cou
 
 static int bpf_read(void *p, struct stats *s)
 {
-	struct bpf_live *b = p;
-	struct live_counters lc;
-
-	if (for_each_counts(b, add_stats, s))
-		return -1;
-	bpf_counters(b, &lc);
-	s->lost = lc.lost;
-	return 0;
+	return for_each_counts(p, add_stats, s);
 }
 
 static int bpf_events(void *p, uint64_t *counts, bool *attached)

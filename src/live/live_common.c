@@ -239,10 +239,14 @@ int live_counters(struct live_src *l, struct live_counters *c)
 
 int live_read(struct live_src *l, struct stats *s, struct es_error *err)
 {
+	struct live_counters lc = { 0 };
+
 	stats_reset(s);
 	/* Both backends fail only to grow s. */
 	if (l->ops->read(l->b, s))
 		return es_error_set(err, "out of memory reading the live counts into the stats");
+	l->ops->counters(l->b, &lc);
+	s->lost = lc.lost;
 	return 0;
 }
 

@@ -33,6 +33,7 @@
 
 #include <linux/types.h>
 
+#include "core/array.h"
 #include "core/event.h"
 #include "live/bpf/live_events.h"
 #include "live/live.h"
@@ -106,15 +107,8 @@ static void tp_attr(struct perf_event_attr *a, int id, size_t ring_bytes)
 
 static int batch_push(struct perf_live *p, const struct exit_event *ev)
 {
-	if (p->batch_len == p->batch_cap) {
-		size_t n = p->batch_cap ? p->batch_cap * 2 : 4096;
-		struct perf_ev *b = realloc(p->batch, n * sizeof(*b));
-
-		if (!b)
-			return -1;
-		p->batch = b;
-		p->batch_cap = n;
-	}
+	if (array_reserve(&p->batch, &p->batch_cap, p->batch_len + 1, sizeof(*p->batch), 4096))
+		return -1;
 	p->batch[p->batch_len].ts = ev->ts_ns;
 	p->batch[p->batch_len++].ev = *ev;
 	return 0;
@@ -356,13 +350,8 @@ static int perf_counters(void *b, struct live_counters *c)
 static int perf_read(void *b, struct stats *s)
 {
 	struct perf_live *p = b;
-	struct live_counters c;
 
-	if (stats_merge(s, p->stats))
-		return -1;
-	perf_counters(p, &c);
-	s->lost = c.lost;
-	return 0;
+	return stats_merge(s, p->stats);
 }
 
 static int perf_events(void *b, uint64_t *counts, bool *attached)
@@ -465,7 +454,7 @@ static int list_threads(uint32_t pid, pid_t **tids)
 	char path[64];
 	DIR *d;
 	struct dirent *e;
-	int n = 0, cap = 0;
+	size_t n = 0, cap = 0;
 
 	snprintf(path, sizeof(path), "/proc/%u/task", pid);
 	d = opendir(path);
@@ -475,17 +464,12 @@ static int list_threads(uint32_t pid, pid_t **tids)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
 			continue;
-		if (n == cap) {
-			pid_t *t = realloc(*tids, (cap = cap ? cap * 2 : 16) * sizeof(**tids));
-
-			if (!t)
-				break;
-			*tids = t;
-		}
+		if (array_reserve(tids, &cap, n + 1, sizeof(**tids), 16))
+			break;
 		(*tids)[n++] = atoi(e->d_name);
 	}
 	closedir(d);
-	return n;
+	return (int)n;
 }
 
 /* The default ring per CPU: 64 MiB over all CPUs, each 1 to 8 MiB (a power of two). */

@@ -17,7 +17,7 @@ struct input_info {
 	char source[600];	/* "ftrace text FILE", "recording (bpf tp_btf) FILE" */
 	bool recording;
 	const char *compression;	/* "gzip", "xz", "zstd", or NULL: read as it is */
-	const char *clock;	/* "ns", or "tsc" for trace-cmd -C x86-tsc traces */
+	const char *clock;	/* "ns", or "ticks" for integer timestamps (trace-cmd -C x86-tsc) */
 	uint64_t lines;		/* text lines read (traces) */
 	uint64_t exits, entries;
 	uint64_t lost;		/* events the source says were lost */

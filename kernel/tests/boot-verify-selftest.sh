@@ -60,7 +60,7 @@ case_ "debugfs io count off by one" "long64: reason 0x07b: debugfs delta 2501, k
 	sed -i 's/^svm 0x07b 2500 /svm 0x07b 2501 /' long64/table.after
 case_ "hist npf count changed" "off: reason 0x400: debugfs delta 4, kvm_exit hist 5" \
 	sed -i 's/exit_reason:       1024 } hitcount:          4/exit_reason:       1024 } hitcount:          5/' off/hist.txt
-case_ "debugfs row missing" "long64: debugfs rows (one per APM-defined SVM code): got '174'" \
+case_ "debugfs row missing" "long64: debugfs rows (one per APM-defined svm reason): got '174'" \
 	sed -i '/^svm 0x0a6 /d' long64/table.after
 case_ "exitgen expected io changed" "real16: io (0x07b) debugfs delta == exitgen expected: got '700', want '701'" \
 	sed -i 's/"expected":{"io":700,/"expected":{"io":701,/' real16/exitgen.json

@@ -25,7 +25,7 @@ kernel-tools-check: $(BUILD)/exitstat-cpuid $(BUILD)/san/exitstat-cpuid
 	@echo "check-where: host (recorded bed results; no KVM, no kernel build)"
 	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/exitstat-cpuid
 	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/san/exitstat-cpuid
-	bash kernel/tests/boot-verify-selftest.sh kernel/tests/fixtures/boot $(BUILD)/exitstat-cpuid
+	bash kernel/tests/boot-verify-selftest.sh kernel/tests/fixtures/boot $(BUILD)/exitstat-cpuid kernel/tests/fixtures/boot-vmx
 
 # Both kernel checks share one patched tree and one build (kernel/lib.sh
 # kernel_build: tinyconfig + kernel/configs/kvm.config, bzImage + kvm modules).

@@ -2,8 +2,8 @@
 # its build and boot checks and the guest tool exitstat-cpuid. See kernel/README.md.
 BINARIES += $(BUILD)/exitstat-cpuid
 STATIC_BINARIES += $(BUILD)/static/exitstat-cpuid
-CHECKS += kernel-tools-check kernel-check kernel-boot-check
-.PHONY: kernel-tools-check kernel-check kernel-boot-check
+CHECKS += kernel-tools-check kernel-check kernel-boot-check kernel-boot-check-vmx
+.PHONY: kernel-tools-check kernel-check kernel-boot-check kernel-boot-check-vmx
 
 EXITSTAT_CPUID_SRCS := kernel/tools/exitstat-cpuid.c src/core/reasons.c
 
@@ -25,7 +25,7 @@ kernel-tools-check: $(BUILD)/exitstat-cpuid $(BUILD)/san/exitstat-cpuid
 	@echo "check-where: host (recorded bed results; no KVM, no kernel build)"
 	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/exitstat-cpuid
 	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/san/exitstat-cpuid
-	bash kernel/tests/boot-verify-selftest.sh kernel/tests/fixtures/boot $(BUILD)/exitstat-cpuid
+	bash kernel/tests/boot-verify-selftest.sh kernel/tests/fixtures/boot $(BUILD)/exitstat-cpuid kernel/tests/fixtures/boot-vmx
 
 # Both kernel checks share one patched tree and one build (kernel/lib.sh
 # kernel_build: tinyconfig + kernel/configs/kvm.config, bzImage + kvm modules).
@@ -39,3 +39,9 @@ kernel-check: setup
 # printed tables, debugfs and the CPUID leaves against exitgen and kvm:kvm_exit.
 kernel-boot-check: setup static $(BUILD)/exitstat-cpuid
 	@bash kernel/boot-check.sh
+
+# kernel-boot-check-vmx: the same build, the same job and checks in the VMX bed
+# (tests/realkvm/bed.sh --vmx: Bochs with kvm-intel, one CPU): patch 0005's
+# debugfs table, printed tables and CPUID leaves with VMX reasons.
+kernel-boot-check-vmx: setup static $(BUILD)/exitstat-cpuid
+	@bash kernel/boot-check.sh --vmx

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Shows that kernel/boot-verify.sh can fail: it must pass on results the
 # patched kernel really produced in the bed (tests/fixtures/boot/), and fail,
-# naming the right assertion, on copies damaged in one place each.
-# Usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID
+# naming the right assertion, on copies damaged in one place each. The same
+# for the VMX bed's results (boot-verify.sh --vmx) when VMX_FIXTURE_DIR is given.
+# Usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID [VMX_FIXTURE_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 verify=$here/../boot-verify.sh
 fixture=${1:?usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID}
-tool=${2:?usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID}
+tool=${2:?usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID [VMX_FIXTURE_DIR]}
+vmx_fixture=${3:-}
+verify_args=()
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$here/../../tests/lib/assert.sh"
@@ -20,7 +23,7 @@ case_() {
 	cp -r "$fixture" "$tmp/r"
 	(cd "$tmp/r" && "$@")
 	set +e
-	out=$(bash "$verify" "$tmp/r" "$tool" 2>&1)
+	out=$(bash "$verify" "${verify_args[@]}" "$tmp/r" "$tool" 2>&1)
 	rc=$?
 	set -e
 	if [[ -z $want ]]; then
@@ -60,7 +63,7 @@ case_ "debugfs io count off by one" "long64: reason 0x07b: debugfs delta 2501, k
 	sed -i 's/^svm 0x07b 2500 /svm 0x07b 2501 /' long64/table.after
 case_ "hist npf count changed" "off: reason 0x400: debugfs delta 4, kvm_exit hist 5" \
 	sed -i 's/exit_reason:       1024 } hitcount:          4/exit_reason:       1024 } hitcount:          5/' off/hist.txt
-case_ "debugfs row missing" "long64: debugfs rows (one per APM-defined SVM code): got '174'" \
+case_ "debugfs row missing" "long64: debugfs rows (one per APM-defined svm reason): got '174'" \
 	sed -i '/^svm 0x0a6 /d' long64/table.after
 case_ "exitgen expected io changed" "real16: io (0x07b) debugfs delta == exitgen expected: got '700', want '701'" \
 	sed -i 's/"expected":{"io":700,/"expected":{"io":701,/' real16/exitgen.json
@@ -86,5 +89,28 @@ case_ "kernel warning in dmesg" "dmesg has a kernel warning" \
 	sed -i '$a WARNING: CPU: 0 PID: 1 at arch/x86/kvm/exit_stats.c:1 x' dmesg.txt
 case_ "default interval changed" "kvm.exit_stats_interval default: got '1000', want '10000'" \
 	sh -c 'echo 1000 > interval.default'
+
+if [[ -n $vmx_fixture ]]; then
+	fixture=$vmx_fixture verify_args=(--vmx)
+	case_ "vmx undamaged" "" true
+	case_ "vmx debugfs io count off by one" "long64: reason 0x01e: debugfs delta 2501, kvm_exit hist 2500" \
+		sed -i 's/^vmx 0x01e 2500 /vmx 0x01e 2501 /' long64/table.after
+	case_ "vmx debugfs has a reserved reason" "long64: debugfs rows for codes the SDM does not define: got '1'" \
+		sed -i 's/^vmx 0x022 /vmx 0x023 /' long64/table.after
+	case_ "vmx hist EPT violations changed" "off: reason 0x030: debugfs delta 4, kvm_exit hist 5" \
+		sed -i 's/exit_reason:         48 } hitcount:          4/exit_reason:         48 } hitcount:          5/' off/hist.txt
+	case_ "vmx msr write leaf changed" "long64: leaf 0x4ffffffe:0x20 (#17): got 61" \
+		sed -i '0,/"ecx_in":"0x20","eax":"0x3c"/s//"ecx_in":"0x20","eax":"0x3d"/' long64/exitgen.json
+	case_ "vmx undefined reason without EDX marker" "undefined reason gave 0 0 0 0" \
+		sed -i '0,/"ecx_in":"0x23","eax":"0x0","ebx":"0x0","ecx":"0x0","edx":"0xffffffff"/s//"ecx_in":"0x23","eax":"0x0","ebx":"0x0","ecx":"0x0","edx":"0x0"/' long64/exitgen.json
+	case_ "vmx printed row misnamed" "long64: table 1 row 0x01e named 'IO_INSTR', debugfs says 'IO_INSTRUCTION'" \
+		sed -i '0,/ IO_INSTRUCTION$/s// IO_INSTR/' dmesg.txt
+	case_ "vmx debugfs name not the catalogue's" "cpuidtool: debugfs names 0x030 'EPT_MISCONFIG'" \
+		sed -i 's/^\(vmx 0x030 .*\) EPT_VIOLATION$/\1 EPT_MISCONFIG/' cpuidtool/table.after
+	case_ "vmx kernel warning after the job started" "dmesg has a kernel warning" \
+		sed -i '$a WARNING: CPU: 0 PID: 1 at arch/x86/kvm/vmx/vmx.c:1 x' dmesg.txt
+	case_ "svm results checked as vmx" "job ran on the vmx bed" \
+		sh -c 'echo svm > isa'
+fi
 
 assert_summary boot-verify-selftest

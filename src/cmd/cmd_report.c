@@ -75,6 +75,9 @@ static int on_event(void *ctx, const struct exit_event *ev)
 		return -1;
 	}
 	if (ev->kind == EV_EXIT && r->every && r->acc.stats->total % r->every == 0) {
+		/* The first timestamp decided the trace's clock; interim reports say it too. */
+		if (ev->has_ts)
+			r->meta.clock = ev->ts_ticks ? "ticks" : "ns";
 		r->meta.final = false;
 		r->meta.seq = ++r->seq;
 		r->meta.unpaired = accum_open_exits(&r->acc);

@@ -30,6 +30,8 @@ struct exit_event {
 	bool no_time;		/* exits: time in exit unknown (a trace line abridged to
 				 * its reason): counted, never timed; it ends the wait of
 				 * its thread's earlier exit */
+	bool ts_ticks;		/* ts_ns counts clock ticks, not ns (integer trace
+				 * timestamps, e.g. trace-cmd -C x86-tsc) */
 	uint64_t ts_ns;		/* event time, source clock */
 	uint64_t dur_ns;	/* time in exit of this exit */
 	uint32_t pid;		/* VM: host process (tgid); the thread id if the source lacks it */

@@ -352,6 +352,7 @@ static int note_isa(struct reader *r, enum exit_isa isa)
 static void fill_from_header(struct exit_event *ev, const struct trace_header *h)
 {
 	ev->has_ts = h->has_ts;
+	ev->ts_ticks = h->has_ts && h->ts_counter;
 	ev->ts_ns = h->ts;
 	ev->tid = h->has_task ? h->tid : 0;
 	ev->pid = h->tgid ? h->tgid : ev->tid;

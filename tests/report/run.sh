@@ -395,6 +395,17 @@ else
 fi
 got=$("$EXITSTAT" report --format csv "$ticks" 2>/dev/null | awk -F, 'NR > 1 && $2 != "note" { print $12 }' | sort -u)
 equal "tick trace CSV: every row's time_unit is ticks" "$got" "ticks"
+# --every: the interim reports come before the end of the read and must say ticks too.
+got=$("$EXITSTAT" report --every 100 --format csv "$ticks" 2>/dev/null |
+	awk -F, 'NR > 1 && $2 != "note" { print ($1 == "final" ? "final" : "interim"), $12 }' | sort -u | tr '\n' ';')
+equal "tick trace CSV --every 100: interim and final rows all in ticks" "$got" "final ticks;interim ticks;"
+"$EXITSTAT" report --every 100 "$ticks" >"$TMP/ticks.every" 2>&1
+if [[ $(grep -c 'interim report' "$TMP/ticks.every") -ge 2 ]] &&
+	! grep -qE ' (ns|us|ms)( |$)|ticks ticks' "$TMP/ticks.every"; then
+	ok "tick trace table --every 100: interim tables in ticks, no ns/us/ms"
+else
+	bad "tick trace table --every 100: $(grep -m3 -E ' (ns|us|ms)( |$)' "$TMP/ticks.every")"
+fi
 
 # ---- 11. compressed traces (gzip, xz, zstd; files and stdin): the kernel's hist counts ----
 want=$(hist_counts "$BED/perf-64.hist")

@@ -194,6 +194,17 @@ static int print_final(struct live_cmd *c)
 	char msg[512];
 
 	live_counters(c->col.src, &lc);
+	if (lc.exits == 0 && lc.entries > 0) {
+		/* Entries without exits: guests ran, but the exits were not read (not kvm_pvm). */
+		snprintf(msg, sizeof(msg),
+			 "kvm:kvm_entry fired %llu times in %.1f s, yet no kvm:kvm_exit was counted: "
+			 "guests ran, but the collection (%s) did not read their exits; try --backend perf or "
+			 "--bpf-attach tracepoint", (unsigned long long)lc.entries,
+			 live_now() - c->col.start, live_source(c->col.src));
+		fprintf(stderr, "exitstat: %s\n", msg);
+		print_event_mix(c, false, msg);
+		return -1;
+	}
 	if (lc.exits == 0 && other_kvm_events(c) > 0) {
 		snprintf(msg, sizeof(msg),
 			 "kvm:kvm_exit never fired in %.1f s while other KVM events did: this "

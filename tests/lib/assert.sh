@@ -27,3 +27,10 @@ assert_summary() {
 	echo "$line"
 	((fail == 0))
 }
+
+# The suite's binary must exist: otherwise one failure and the summary, and exit 1.
+need_built() {
+	[[ -x $1 ]] && return 0
+	bad "$1 is missing: run make first"
+	assert_summary "" || exit 1
+}

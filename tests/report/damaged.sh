@@ -20,10 +20,7 @@ trap 'rm -rf "$TMP"' EXIT
 
 . tests/lib/assert.sh
 
-if [[ ! -x $EXITSTAT ]]; then
-	bad "$EXITSTAT is missing: run make first"
-	assert_summary "" || exit 1
-fi
+need_built "$EXITSTAT"
 
 total=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["total"])' \
 	docs/worked-example/ide/report.json)

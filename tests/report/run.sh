@@ -22,10 +22,7 @@ trap 'rm -rf "$TMP"' EXIT
 
 . tests/lib/assert.sh
 
-if [[ ! -x $EXITSTAT ]]; then
-	bad "$EXITSTAT is missing: run make first"
-	assert_summary "" || exit 1
-fi
+need_built "$EXITSTAT"
 
 # `isa code count` per reason (code in decimal, summed over vCPUs) of the final CSV report.
 report_counts() {
@@ -40,6 +37,19 @@ report_counts() {
 # The same from the kernel's hist trigger file $1 of a bed of ISA $2 (default svm).
 hist_counts() {
 	hist_by_reason "$1" | awk -v isa="${2:-svm}" '{ print isa, $1, $2 }' | sort
+}
+
+# `exitstat report ARGS...` must fail and say (on stderr) what REGEX matches.
+report_fails() {
+	local desc=$1 regex=$2 rc
+	shift 2
+	"$EXITSTAT" report "$@" >/dev/null 2>"$TMP/err"
+	rc=$?
+	if [[ $rc -ne 0 ]] && grep -q "$regex" "$TMP/err"; then
+		ok "$desc: exit $rc, $(head -1 "$TMP/err")"
+	else
+		bad "$desc: exit $rc, stderr: $(head -c 300 "$TMP/err")"
+	fi
 }
 
 sum_counts() { awk '{ s += $3 } END { print s + 0 }'; }
@@ -227,13 +237,9 @@ else
 fi
 # A line that is not a cut record (an unknown name) still stops the read; --skip-bad skips it.
 awk -v L="${lines[0]}" 'NR == L { sub(/reason [a-z]+/, "reason nosuchname") } { print }' "$src" >"$bad_file"
-"$EXITSTAT" report "$bad_file" >"$TMP/out" 2>"$TMP/err"
-rc=$?
-if [[ $rc -ne 0 ]] && grep -q "^exitstat report: $bad_file:${lines[0]}: unknown exit reason.* (--skip-bad skips such lines, counts them and reads on)$" "$TMP/err"; then
-	ok "unknown reason name: exit $rc, says exitstat report: $bad_file:${lines[0]} and --skip-bad"
-else
-	bad "unknown reason name: exit $rc, stderr: $(head -c 300 "$TMP/err")"
-fi
+report_fails "unknown reason name: says $bad_file:${lines[0]} and --skip-bad" \
+	"^exitstat report: $bad_file:${lines[0]}: unknown exit reason.* (--skip-bad skips such lines, counts them and reads on)$" \
+	"$bad_file"
 got=$(report_counts --skip-bad "$bad_file" | sum_counts)
 rc=$?
 total=$(sum_counts <<<"$want")
@@ -297,13 +303,8 @@ sed 's/$/\r/' "$BED/trace-cmd-16.txt" >"$TMP/crlf.txt"
 got=$(report_counts "$TMP/crlf.txt")
 want=$(hist_counts "$BED/trace-cmd-16.hist")
 if [[ $got == "$want" ]]; then ok "CRLF line ends"; else bad "CRLF: $got"; fi
-"$EXITSTAT" report "$BED/kvm_exit.format" >/dev/null 2>"$TMP/err"
-rc=$?
-if [[ $rc -ne 0 ]] && grep -q "no kvm_exit or kvm_entry events" "$TMP/err"; then
-	ok "a file without kvm events: exit $rc and says so"
-else
-	bad "a file without kvm events: exit $rc, $(head -c 200 "$TMP/err")"
-fi
+report_fails "a file without kvm events: says so" "no kvm_exit or kvm_entry events" \
+	"$BED/kvm_exit.format"
 
 # ---- 8. --per-vm in CSV: one row per vCPU, equal to the kernel's hist per vCPU ----
 v2=$BED/ftrace-64-vcpus2.txt
@@ -421,13 +422,9 @@ for z in gzip xz zstd; do
 	# cut short: the decoder's message, non-zero exit
 	size=$(stat -c %s "$TMP/perf-64.txt.$z")
 	head -c $((size / 2)) "$TMP/perf-64.txt.$z" >"$TMP/cut.$z"
-	"$EXITSTAT" report "$TMP/cut.$z" >/dev/null 2>"$TMP/err"
-	rc=$?
-	if [[ $rc -ne 0 ]] && grep -q "^exitstat report: $TMP/cut.$z: $z data ends in the middle of a compressed block (file cut short)$" "$TMP/err"; then
-		ok "$z file cut in half: exit $rc, says the $z data is cut short"
-	else
-		bad "$z file cut in half: exit $rc, stderr: $(head -c 300 "$TMP/err")"
-	fi
+	report_fails "$z file cut in half: says the $z data is cut short" \
+		"^exitstat report: $TMP/cut.$z: $z data ends in the middle of a compressed block (file cut short)$" \
+		"$TMP/cut.$z"
 done
 # Concatenated members (gzip a >x; gzip b >>x): both are read.
 { gzip -c "$BED/perf-64.txt"; gzip -c "$BED/perf-64.txt"; } >"$TMP/twice.gz"
@@ -436,13 +433,7 @@ equal "two gzip members of perf-64.txt: twice the hist's exits" "$got" $((2 * $(
 # Damaged data in the middle: the decoder's message.
 cp "$TMP/perf-64.txt.zstd" "$TMP/damaged.zst"
 printf 'XXXXXXXXXXXXXXXX' | dd of="$TMP/damaged.zst" bs=1 seek=2000 conv=notrunc status=none
-"$EXITSTAT" report "$TMP/damaged.zst" >/dev/null 2>"$TMP/err"
-rc=$?
-if [[ $rc -ne 0 ]] && grep -q "^exitstat report: $TMP/damaged.zst: zstd data " "$TMP/err"; then
-	ok "damaged zstd data: exit $rc, $(head -1 "$TMP/err")"
-else
-	bad "damaged zstd data: exit $rc, stderr: $(head -c 300 "$TMP/err")"
-fi
+report_fails "damaged zstd data" "^exitstat report: $TMP/damaged.zst: zstd data " "$TMP/damaged.zst"
 
 # ---- 12. other renderings of a real trace: the kernel's hist counts ----
 # perf-64.txt is `perf script` with its default fields `comm tid [cpu] time: event: trace`.

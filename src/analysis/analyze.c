@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "analysis/analyze.h"
 
 void analyze_opts_default(struct analyze_opts *o)
@@ -105,68 +106,65 @@ void analysis_fini(struct analysis *a)
 	a->order = NULL;
 }
 
+/*
+ * Give the two [window][reason] matrices room for wcap windows of rcap
+ * reasons, keeping every cell: one place re-strides the rows when a reason is
+ * added and adds zeroed windows when the timeline grows. calloc checks the
+ * size product; on failure the old matrices stay as they were.
+ */
+static int resize_matrices(struct analysis *a, size_t rcap, size_t wcap)
+{
+	uint64_t *c = calloc(wcap, rcap * sizeof(uint64_t));
+	uint64_t *t = calloc(wcap, rcap * sizeof(uint64_t));
+
+	if (!c || !t) {
+		free(c);
+		free(t);
+		return -1;
+	}
+	for (size_t w = 0; w < a->nwin; w++) {
+		memcpy(&c[w * rcap], &a->win_count[w * a->rcap], a->rcap * sizeof(uint64_t));
+		memcpy(&t[w * rcap], &a->win_time[w * a->rcap], a->rcap * sizeof(uint64_t));
+	}
+	free(a->win_count);
+	free(a->win_time);
+	a->win_count = c;
+	a->win_time = t;
+	a->rcap = rcap;
+	a->wcap = wcap;
+	return 0;
+}
+
 /* The matrix column of (isa, code), added if new; (size_t)-1 when out of memory. */
 static size_t reason_col(struct analysis *a, enum exit_isa isa, uint32_t code)
 {
+	size_t rcap = a->rcap;
+	char buf[40];
+
 	for (size_t i = 0; i < a->nreasons; i++)
 		if (a->reasons[i].isa == isa && a->reasons[i].code == code)
 			return i;
-	if (a->nreasons == a->rcap) {
-		size_t ncap = a->rcap * 2;
-		struct an_reason *r = realloc(a->reasons, ncap * sizeof(*r));
-		uint64_t *c, *t;
-
-		if (!r)
-			return (size_t)-1;
-		a->reasons = r;
-		c = calloc(ncap * a->wcap, sizeof(uint64_t));
-		t = calloc(ncap * a->wcap, sizeof(uint64_t));
-		if (!c || !t) {
-			free(c);
-			free(t);
-			return (size_t)-1;
-		}
-		for (size_t w = 0; w < a->nwin; w++) {
-			memcpy(&c[w * ncap], &a->win_count[w * a->rcap], a->rcap * sizeof(uint64_t));
-			memcpy(&t[w * ncap], &a->win_time[w * a->rcap], a->rcap * sizeof(uint64_t));
-		}
-		free(a->win_count);
-		free(a->win_time);
-		a->win_count = c;
-		a->win_time = t;
-		a->rcap = ncap;
-	}
+	if (array_reserve(&a->reasons, &rcap, a->nreasons + 1, sizeof(*a->reasons), 8))
+		return (size_t)-1;
+	if (rcap != a->rcap && resize_matrices(a, rcap, a->wcap))
+		return (size_t)-1;
 	memset(&a->reasons[a->nreasons], 0, sizeof(a->reasons[0]));
 	a->reasons[a->nreasons].isa = isa;
 	a->reasons[a->nreasons].code = code;
-	{
-		char buf[40];
-
-		snprintf(a->reasons[a->nreasons].name, sizeof(a->reasons[0].name), "%s",
-			 reason_name(isa, code, buf, sizeof(buf)));
-	}
+	snprintf(a->reasons[a->nreasons].name, sizeof(a->reasons[0].name), "%s",
+		 reason_name(isa, code, buf, sizeof(buf)));
 	return a->nreasons++;
 }
 
 static int ensure_windows(struct analysis *a, size_t n)
 {
-	if (n > a->wcap) {
-		size_t ncap = a->wcap;
-		uint64_t *c, *t;
+	size_t wcap = a->wcap;
 
-		while (ncap < n)
-			ncap *= 2;
-		c = realloc(a->win_count, ncap * a->rcap * sizeof(uint64_t));
-		if (!c)
+	if (n > wcap) {
+		while (wcap < n)
+			wcap *= 2;
+		if (resize_matrices(a, a->rcap, wcap))
 			return -1;
-		a->win_count = c;
-		t = realloc(a->win_time, ncap * a->rcap * sizeof(uint64_t));
-		if (!t)
-			return -1;
-		a->win_time = t;
-		memset(&c[a->wcap * a->rcap], 0, (ncap - a->wcap) * a->rcap * sizeof(uint64_t));
-		memset(&t[a->wcap * a->rcap], 0, (ncap - a->wcap) * a->rcap * sizeof(uint64_t));
-		a->wcap = ncap;
 	}
 	if (n > a->nwin)
 		a->nwin = n;

@@ -11,6 +11,7 @@ PKGS=(
 	libelf-dev zlib1g-dev libzstd-dev   # libbpf's own dependencies (static link too)
 	libcmocka-dev valgrind              # unit tests (valgrind: check-unit-valgrind)
 	libjson-c-dev                       # JSON output and input
+	libmicrohttpd-dev curl prometheus   # exitstat serve (HTTP); its tests: curl, promtool, prometheus
 	python3                             # tests: an independent quoted-printable encoder (quopri)
 	zlib1g-dev liblzma-dev libzstd-dev zstd gzip  # compressed inputs (sources/decompress.c) and their tests
 	linux-libc-dev                      # asm/vmx.h, asm/svm.h for the catalogue test

@@ -9,6 +9,10 @@ SAN_LIB_OBJS := $(patsubst src/%.c,$(BUILD)/san/obj/%.o,$(LIB_SRCS))
 LIB_LDLIBS += -ljson-c -lm
 # Compressed inputs (sources/decompress.c): zlib, liblzma, libzstd.
 LIB_LDLIBS += -lz -llzma -lzstd
+# exitstat serve's HTTP server (cmd/cmd_serve.c). The static build has no serve:
+# Debian's libmicrohttpd needs GnuTLS, whose p11-kit and libunistring have no static libraries.
+LIB_LDLIBS += -lmicrohttpd -lpthread
+STATIC_NO_SERVE := src/cmd/cmd_serve.c
 # Generated headers (BPF skeletons) the library sources need before compiling.
 LIB_GEN_HDRS +=
 
@@ -37,7 +41,9 @@ $(BUILD)/san/exitstat: $(EXITSTAT_MAIN) $(BUILD)/san/libexitstat.a | $(LIB_GEN_H
 
 $(BUILD)/static/exitstat: $(EXITSTAT_MAIN) $(LIB_SRCS) $(LIB_HDRS) $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -static $(EXITSTAT_MAIN) $(LIB_SRCS) $(LIB_STATIC_LDLIBS) $(LIB_LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) -DEXITSTAT_NO_SERVE -static $(EXITSTAT_MAIN) \
+		$(filter-out $(STATIC_NO_SERVE),$(LIB_SRCS)) $(LIB_STATIC_LDLIBS) \
+		$(filter-out -lmicrohttpd,$(LIB_LDLIBS)) -o $@
 
 BINARIES += $(BUILD)/exitstat
 STATIC_BINARIES += $(BUILD)/static/exitstat

@@ -6,7 +6,11 @@
 
 const struct cli_cmd *const exitstat_commands[] = {
 	&cli_cmd_live, &cli_cmd_record, &cli_cmd_report, &cli_cmd_analyze, &cli_cmd_plot,
-	&cli_cmd_kernel_stats, &cli_cmd_reasons, &cli_cmd_help, NULL,
+	&cli_cmd_kernel_stats,
+#ifndef EXITSTAT_NO_SERVE	/* the static build (for the real-KVM bed) has no HTTP server */
+	&cli_cmd_serve,
+#endif
+	&cli_cmd_reasons, &cli_cmd_help, NULL,
 };
 
 const struct cli_cmd *command_find(const char *name)

@@ -15,6 +15,7 @@ extern const struct cli_cmd cli_cmd_report;		/* stats of a trace or recording */
 extern const struct cli_cmd cli_cmd_analyze;		/* report --analyze: timeline, phases */
 extern const struct cli_cmd cli_cmd_plot;		/* SVG timeline and bars */
 extern const struct cli_cmd cli_cmd_kernel_stats;	/* the patched kernel's debugfs table */
+extern const struct cli_cmd cli_cmd_serve;		/* Prometheus metrics over HTTP */
 extern const struct cli_cmd cli_cmd_reasons;		/* the exit-reason catalogue */
 extern const struct cli_cmd cli_cmd_help;		/* help, the man page */
 
@@ -24,6 +25,7 @@ int cmd_report(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_kernel_stats(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_reasons(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

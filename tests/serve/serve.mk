@@ -1,0 +1,13 @@
+# exitstat serve (Prometheus exporter).
+#   check-serve   the exposition format on real bed traces (promtool, the kernel's
+#                 hist counts); the exporter live on this host with its kind of KVM,
+#                 and in the real-KVM bed where kvm_exit does not fire here (kvm-where.sh)
+CHECKS += check-serve
+.PHONY: check-serve
+
+$(BUILD)/tests/metrics_tool: tests/serve/metrics_tool.c $(BUILD)/libexitstat.a | $(LIB_GEN_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
+
+check-serve: $(BUILD)/tests/metrics_tool
+	@bash tests/serve/format.sh $(BUILD)/tests/metrics_tool

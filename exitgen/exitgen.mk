@@ -23,7 +23,7 @@ $(BUILD)/san/exitgen: $(EXITGEN_SRCS) $(EXITGEN_HDRS) exitgen/exitgen.mk
 
 # check-exitgen and check-live need a KVM that fires kvm_exit: tests/lib/kvm-where.sh
 # runs them on the host, and, where its KVM does not fire kvm_exit (or there is
-# none), in the real-KVM bed too, one boot for both groups. What both need:
+# none), in the real-KVM bed too, one boot for all groups (exitgen, live, serve). What they need:
 KVM_WHERE_DEPS := $(BUILD)/exitgen $(BUILD)/san/exitgen $(BUILD)/exitstat $(BUILD)/san/exitstat \
 	$(BUILD)/tests/record_tool $(BUILD)/san/tests/record_tool \
 	$(BUILD)/static/exitgen $(BUILD)/static/exitstat $(BUILD)/static/record_tool

@@ -12,7 +12,10 @@ LIB_LDLIBS += -lz -llzma -lzstd
 # exitstat serve's HTTP server (cmd/cmd_serve.c). The static build has no serve:
 # Debian's libmicrohttpd needs GnuTLS, whose p11-kit and libunistring have no static libraries.
 LIB_LDLIBS += -lmicrohttpd -lpthread
-STATIC_NO_SERVE := src/cmd/cmd_serve.c
+# What every -static link of the library uses instead of LIB_SRCS / LIB_LDLIBS.
+LIB_STATIC_SRCS = $(filter-out src/cmd/cmd_serve.c,$(LIB_SRCS))
+LIB_STATIC_LINK = $(LIB_STATIC_LDLIBS) $(filter-out -lmicrohttpd,$(LIB_LDLIBS))
+LIB_STATIC_CFLAGS := -DEXITSTAT_NO_SERVE
 # Generated headers (BPF skeletons) the library sources need before compiling.
 LIB_GEN_HDRS +=
 
@@ -41,9 +44,8 @@ $(BUILD)/san/exitstat: $(EXITSTAT_MAIN) $(BUILD)/san/libexitstat.a | $(LIB_GEN_H
 
 $(BUILD)/static/exitstat: $(EXITSTAT_MAIN) $(LIB_SRCS) $(LIB_HDRS) $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DEXITSTAT_NO_SERVE -static $(EXITSTAT_MAIN) \
-		$(filter-out $(STATIC_NO_SERVE),$(LIB_SRCS)) $(LIB_STATIC_LDLIBS) \
-		$(filter-out -lmicrohttpd,$(LIB_LDLIBS)) -o $@
+	$(CC) $(ALL_CFLAGS) $(LIB_STATIC_CFLAGS) -static $(EXITSTAT_MAIN) $(LIB_STATIC_SRCS) \
+		$(LIB_STATIC_LINK) -o $@
 
 BINARIES += $(BUILD)/exitstat
 STATIC_BINARIES += $(BUILD)/static/exitstat

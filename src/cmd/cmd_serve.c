@@ -58,7 +58,7 @@ static const struct cli_opt opt_refresh = {
 	"refresh", 0, CLI_ARG, "SECONDS", "read the counts every SECONDS (default 1): a scrape "
 	"sees counts at most this old (exitstat_snapshot_time_seconds)", OPT_REFRESH, 0 };
 static const struct cli_opt opt_no_histogram = {
-	"no-histogram", 0, CLI_NO_ARG, NULL, "no kvm_exit_duration_seconds histogram (29 "
+	"no-histogram", 0, CLI_NO_ARG, NULL, "no kvm_exit_duration_seconds histogram (30 "
 	"series fewer per key)", OPT_NO_HISTOGRAM, 0 };
 static const struct cli_opt opt_max_conn = {
 	"max-connections", 0, CLI_ARG, "N", "serve at most N clients at once (default 16, 4 "
@@ -111,6 +111,7 @@ struct serve {
 	struct serve_vm *vms;
 	size_t nvms, vms_cap;
 	double now, start_unix;
+	struct addrinfo *addr;	/* --listen, parsed */
 	struct MHD_Daemon *mhd;
 	pthread_mutex_t lock;	/* guards body and body_len: the HTTP thread reads them */
 	char *body;
@@ -125,6 +126,31 @@ static void on_hup(int sig)
 	serve_hup = 1;
 }
 
+/* --listen into an address: numeric ADDR:PORT or [ADDR6]:PORT. 0 or -1. */
+static int listen_addr(const char *listen, struct addrinfo **ai)
+{
+	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
+				  .ai_socktype = SOCK_STREAM };
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	int rc;
+
+	uint64_t port;
+
+	if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof(host) ||
+	    !cli_parse_u64(colon + 1, &port) || port > 65535)
+		return -1;	/* the parser says: bad value for --listen */
+	if (listen[0] == '[' && colon[-1] == ']')
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - listen - 2), listen + 1);
+	else
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
+	if (*ai)
+		freeaddrinfo(*ai);
+	*ai = NULL;
+	rc = getaddrinfo(host, colon + 1, &hints, ai);
+	return rc ? -1 : 0;
+}
+
 static int apply_serve(void *ctx, int id, const char *arg)
 {
 	struct serve *s = ctx;
@@ -132,7 +158,7 @@ static int apply_serve(void *ctx, int id, const char *arg)
 	switch (id) {
 	case OPT_LISTEN:
 		s->listen = arg;
-		return 0;
+		return listen_addr(arg, &s->addr);
 	case OPT_VM_LABEL:
 		return vm_name_from_parse(arg, &s->vm_from);
 	case OPT_MAX_SERIES:
@@ -351,42 +377,13 @@ static void http_log(void *cls, const char *fmt, va_list ap)
 	fprintf(stderr, "exitstat serve: http: %s\n", msg);
 }
 
-/* --listen into an address: ADDR:PORT or [ADDR6]:PORT. 0, or -1 (said). */
-static int listen_addr(const char *listen, struct addrinfo **ai)
-{
-	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
-				  .ai_socktype = SOCK_STREAM };
-	char host[256];
-	const char *colon = strrchr(listen, ':');
-	int rc;
-
-	if (!colon || colon == listen || colon[1] == 0 ||
-	    (size_t)(colon - listen) >= sizeof(host)) {
-		fprintf(stderr, "exitstat serve: --listen %s: give ADDR:PORT (e.g. %s)\n", listen,
-			SERVE_LISTEN);
-		return -1;
-	}
-	if (listen[0] == '[' && colon[-1] == ']')
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - listen - 2), listen + 1);
-	else
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
-	rc = getaddrinfo(host, colon + 1, &hints, ai);
-	if (rc) {
-		fprintf(stderr, "exitstat serve: --listen %s: %s\n", listen, gai_strerror(rc));
-		return -1;
-	}
-	return 0;
-}
-
 /* Serve /metrics from libmicrohttpd's thread. 0, or -1 (said). */
 static int start_http(struct serve *s)
 {
-	struct addrinfo *ai;
+	struct addrinfo *ai = s->addr;
 	const union MHD_DaemonInfo *info;
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 
-	if (listen_addr(s->listen, &ai))
-		return -1;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	errno = 0;
@@ -398,7 +395,6 @@ static int start_http(struct serve *s)
 				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, 4u,
 				  MHD_OPTION_CONNECTION_TIMEOUT, 10u,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768, MHD_OPTION_END);
-	freeaddrinfo(ai);
 	if (!s->mhd) {
 		fprintf(stderr, "exitstat serve: cannot serve on %s: %s\n", s->listen,
 			errno ? strerror(errno) : "libmicrohttpd could not start");
@@ -467,8 +463,13 @@ int cmd_serve(int argc, char **argv)
 	collect_init(&s.col, "serve");
 	pthread_mutex_init(&s.lock, NULL);
 	first = cli_parse(&cli_cmd_serve, argc, argv, apply_serve, &s);
-	if (first < 0)
+	if (first >= 0 && !s.addr && listen_addr(s.listen, &s.addr))
+		first = CLI_END_USAGE;	/* cannot happen: the default is numeric */
+	if (first < 0) {
+		if (s.addr)
+			freeaddrinfo(s.addr);
 		return cli_end_status(first);
+	}
 	ret = collect_preflight(&s.col) || serve_run(&s) ? EXIT_FAIL : EXIT_OK;
 	if (s.mhd)
 		MHD_stop_daemon(s.mhd);
@@ -476,6 +477,7 @@ int cmd_serve(int argc, char **argv)
 	stats_free(s.stats);
 	free(s.vms);
 	free(s.body);
+	freeaddrinfo(s.addr);
 	pthread_mutex_destroy(&s.lock);
 	return ret;
 }

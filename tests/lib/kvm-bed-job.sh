@@ -27,6 +27,12 @@ for g in $(cat /etc/kvm-bed/groups); do
 			ASAN_OPTIONS=detect_leaks=1 bash tests/live/check-here.sh build/san/exitstat \
 				/bin/exitgen build/san/tests/record_tool
 		;;
+	serve)
+		# the dynamic build: the static one has no HTTP server (libmicrohttpd needs GnuTLS)
+		bash tests/serve/check-here.sh build/exitstat /bin/exitgen &&
+			echo "-- the same under ASan+UBSan" &&
+			ASAN_OPTIONS=detect_leaks=1 bash tests/serve/check-here.sh build/san/exitstat /bin/exitgen
+		;;
 	*)
 		echo "kvm-bed: unknown group $g"
 		false

@@ -3,6 +3,8 @@
 # that fires kvm:kvm_exit, and says where in one line `check-where: ...`.
 #   GROUP exitgen  tests/exitgen/run.sh (plain and ASan+UBSan exitgen)
 #   GROUP live     tests/live/check-here.sh (plain, ASan+UBSan)
+#   GROUP serve    tests/serve/check-here.sh (plain, ASan+UBSan; dynamic builds:
+#                  the static one has no HTTP server)
 # By the host's kind of KVM (scripts/host-kvm.sh):
 #   exits     on the host, with the real-KVM expectations
 #   no-exits  on the host with its expectations (kvm_exit never fires), AND
@@ -17,11 +19,11 @@
 set -uo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$REPO" || exit 1
-GROUPS_ALL=(exitgen live)
-group=${1:?usage: kvm-where.sh exitgen|live}
+GROUPS_ALL=(exitgen live serve)
+group=${1:?usage: kvm-where.sh exitgen|live|serve}
 BED=build/kvm-bed
 BED_WHERE="real-KVM bed (kvm_amd under QEMU TCG)"
-case $group in exitgen | live) ;; *) echo "kvm-where: unknown group '$group' (exitgen or live)" >&2; exit 2 ;; esac
+case $group in exitgen | live | serve) ;; *) echo "kvm-where: unknown group '$group' (exitgen, live or serve)" >&2; exit 2 ;; esac
 
 kind_line=$(bash scripts/host-kvm.sh build/exitgen) || { echo "check-where: nowhere: scripts/host-kvm.sh could not tell this host's KVM kind"; exit 1; }
 kind=${kind_line%%:*}
@@ -38,6 +40,12 @@ live)
 	HOST_KVM_KIND=$kind ASAN_OPTIONS=detect_leaks=1 bash tests/live/check-here.sh build/san/exitstat \
 		build/exitgen build/san/tests/record_tool || host_rc=$?
 	;;
+serve)
+	HOST_KVM_KIND=$kind bash tests/serve/check-here.sh build/exitstat build/exitgen || host_rc=$?
+	echo "-- the same under ASan+UBSan"
+	HOST_KVM_KIND=$kind ASAN_OPTIONS=detect_leaks=1 bash tests/serve/check-here.sh build/san/exitstat \
+		build/exitgen || host_rc=$?
+	;;
 esac
 case $kind in
 exits) host_where="host ($kind_line)" ;;
@@ -52,8 +60,8 @@ fi
 
 # --- the bed: boot once for every group, reuse while the inputs are the same ---
 inputs=(build/static/exitgen build/static/exitstat build/static/record_tool
-	build/san/exitgen build/san/exitstat build/san/tests/record_tool
-	tests/exitgen/run.sh tests/live/check-here.sh tests/lib/assert.sh tests/lib/ready.sh tests/lib/kvm-bed-job.sh
+	build/san/exitgen build/san/exitstat build/san/tests/record_tool build/exitstat
+	tests/exitgen/run.sh tests/live/check-here.sh tests/serve/check-here.sh tests/lib/assert.sh tests/lib/ready.sh tests/lib/kvm-bed-job.sh
 	scripts/host-kvm.sh tests/realkvm/bed.sh tests/realkvm/guest/init tests/realkvm/guest/lib.sh)
 bed_ok=1 bed_why=
 for f in "${inputs[@]}"; do
@@ -71,11 +79,12 @@ if ((bed_ok)); then
 		tmp=$(mktemp -d)
 		printf '%s\n' "${GROUPS_ALL[@]}" >"$tmp/groups"
 		dyn=(--add-dyn /bin/bash --add-dyn /usr/bin/jq --add-dyn /usr/bin/perf
-			--add-dyn /usr/bin/setpriv:/bin/setpriv --add-dyn /usr/bin/unshare:/bin/unshare)
-		for f in build/san/exitgen build/san/exitstat build/san/tests/record_tool; do
+			--add-dyn /usr/bin/setpriv:/bin/setpriv --add-dyn /usr/bin/unshare:/bin/unshare
+			--add-dyn /usr/bin/curl)
+		for f in build/san/exitgen build/san/exitstat build/san/tests/record_tool build/exitstat; do
 			dyn+=(--add-dyn "$REPO/$f:/repo/$f")
 		done
-		for f in tests/exitgen/run.sh tests/live/check-here.sh tests/lib/assert.sh tests/lib/ready.sh scripts/host-kvm.sh; do
+		for f in tests/exitgen/run.sh tests/live/check-here.sh tests/serve/check-here.sh tests/lib/assert.sh tests/lib/ready.sh scripts/host-kvm.sh; do
 			dyn+=(--add "$REPO/$f:/repo/$f")
 		done
 		echo "kvm-where: booting the real-KVM bed for the groups ${GROUPS_ALL[*]} (one boot for all)"

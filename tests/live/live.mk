@@ -19,7 +19,7 @@ $(BUILD)/san/tests/record_tool: tests/live/record_tool.c $(BUILD)/san/libexitsta
 
 $(BUILD)/static/record_tool: tests/live/record_tool.c $(LIB_SRCS) $(LIB_HDRS) $(LIVE_SKEL)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -static $< $(LIB_SRCS) $(LIB_STATIC_LDLIBS) $(LIB_LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(LIB_STATIC_CFLAGS) -static $< $(LIB_STATIC_SRCS) $(LIB_STATIC_LINK) -o $@
 
 STATIC_BINARIES += $(BUILD)/static/record_tool
 

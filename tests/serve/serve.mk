@@ -1,7 +1,8 @@
 # exitstat serve (Prometheus exporter).
 #   check-serve   the exposition format on real bed traces (promtool, the kernel's
-#                 hist counts); the exporter live on this host with its kind of KVM,
-#                 and in the real-KVM bed where kvm_exit does not fire here (kvm-where.sh)
+#                 hist counts: tests/serve/format.sh); the exporter live on this
+#                 host with its kind of KVM, and in the real-KVM bed where kvm_exit
+#                 does not fire here (tests/serve/check-here.sh via kvm-where.sh)
 CHECKS += check-serve
 .PHONY: check-serve
 
@@ -9,5 +10,6 @@ $(BUILD)/tests/metrics_tool: tests/serve/metrics_tool.c $(BUILD)/libexitstat.a |
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
 
-check-serve: $(BUILD)/tests/metrics_tool
-	@bash tests/serve/format.sh $(BUILD)/tests/metrics_tool
+check-serve: $(BUILD)/tests/metrics_tool $(KVM_WHERE_DEPS)
+	@bash tests/serve/format.sh $(BUILD)/tests/metrics_tool; rc=$$?; \
+		bash tests/lib/kvm-where.sh serve && exit $$rc

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# `make check-serve` (part 2): `exitstat serve` live on this host, with the
+# expectations of its kind of KVM (scripts/host-kvm.sh; HOST_KVM_KIND=KIND
+# skips the probe, as the real-KVM bed does):
+#   exits     kvm_exits_total of an exitgen VM equals, per reason, the exits
+#             exitgen made after serve attached; its series go after --grace
+#   no-exits  (kvm_pvm) exitstat_kvm_exit_fired 0, and kvm_events_total counts
+#             exitgen's port I/O and CPUIDs exactly
+#   none      only what needs no KVM (option errors, "no kvm tracepoints")
+# and on every kind with a KVM: the HTTP answers (/metrics, 404, 405, HEAD),
+# idle clients holding connections do not stop a scrape from elsewhere, an
+# oversized request is refused, SIGHUP keeps it serving, SIGTERM ends it (0).
+# Nothing waits a fixed time: exitgen and exitstat say when they are ready,
+# and a scrape is taken as fresh by its exitstat_snapshot_time_seconds.
+# usage: check-here.sh EXITSTAT EXITGEN
+set -uo pipefail
+ES=${1:?usage: check-here.sh EXITSTAT EXITGEN}
+EG=${2:?usage: check-here.sh EXITSTAT EXITGEN}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+tmp=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+. "$HERE/../lib/assert.sh"
+READY_DIR=$tmp
+. "$HERE/../lib/ready.sh"
+
+kind=${HOST_KVM_KIND:-}
+if [[ -z $kind ]]; then
+	line=$(bash "$HERE/../../scripts/host-kvm.sh" "$EG") || { echo "check-serve: scripts/host-kvm.sh could not tell this host's KVM kind" >&2; exit 1; }
+	kind=${line%%:*}
+	echo "check-serve: host KVM kind $line"
+fi
+command -v curl >/dev/null || { bad "curl missing (make setup)"; assert_summary check-serve-live; exit 1; }
+
+expect_error() {
+	local name=$1 want=$2 re=$3 rc
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [[ $rc == "$want" ]] && grep -qE "$re" "$tmp/err" && [[ $(wc -l <"$tmp/err") == 1 ]]; then
+		ok "$name: status $rc, '$(cat "$tmp/err")'"
+	else
+		bad "$name: status $rc (want $want), stderr: $(head -c 400 "$tmp/err")"
+	fi
+}
+
+expect_error "bad --listen" 2 "^exitstat serve: bad value 'nowhere' for --listen " "$ES" serve --listen nowhere
+expect_error "--listen port out of range" 2 "bad value '127.0.0.1:70000' for --listen" "$ES" serve --listen 127.0.0.1:70000
+expect_error "bad --vm-label-from" 2 "bad value 'dns' for --vm-label-from" "$ES" serve --vm-label-from dns
+expect_error "stray word" 2 "^exitstat serve: " "$ES" serve extra
+if [[ $kind == none ]]; then
+	expect_error "no KVM here: serve" 1 "no kvm tracepoints.*KVM is not loaded" "$ES" serve --listen 127.0.0.1:0
+	assert_summary check-serve-live "(KVM kind none: the checks that need a KVM run in the real-KVM bed)"
+	exit
+fi
+
+# start_serve NAME ARGS...: serve on a free port, ready; sets port_NAME and pid_NAME.
+start_serve() {
+	local name=$1 port
+	shift
+	ready_fifo "$name"
+	"$ES" serve --listen 127.0.0.1:0 --ready-file "$tmp/$name" "$@" 2>"$tmp/$name.err" &
+	pids+=($!)
+	printf -v "pid_$name" %s $!
+	await_ready "$name" || { bad "serve $name never said it was ready: $(head -c 300 "$tmp/$name.err")"; return 1; }
+	port=$(sed -n 's|^exitstat serve: serving http://127.0.0.1:\([0-9]*\)/metrics .*|\1|p' "$tmp/$name.err")
+	[[ -n $port ]] || { bad "serve $name did not say its port: $(head -c 300 "$tmp/$name.err")"; return 1; }
+	printf -v "port_$name" %s "$port"
+}
+
+# fresh PORT AFTER OUT: scrape into OUT until its snapshot was read after Unix time AFTER (60 s bound).
+fresh() {
+	local t
+	for _ in $(seq 600); do
+		curl -sf --max-time 10 "http://127.0.0.1:$1/metrics" >"$3" || return 1
+		t=$(sed -n 's/^exitstat_snapshot_time_seconds //p' "$3")
+		awk -v t="$t" -v a="$2" 'BEGIN { exit !(t > a) }' && return 0
+		sleep 0.1	# a poll for the next snapshot, not a delay before an assertion
+	done
+	return 1
+}
+
+# metric FILE NAME LABEL-REGEX: the sum of NAME's samples whose labels match.
+metric() {
+	awk -v n="$2" -v re="$3" '$1 ~ "^" n "[{ ]" || $1 == n { if ($1 ~ re) s += $2 } END { print s + 0 }' "$1"
+}
+
+# --- the counts of one VM (-p), against what exitgen made after serve attached ----
+ready_fifo eg; ready_fifo go
+"$EG" --json --ready-file "$tmp/eg" --go-file "$tmp/go" wait out:1000 in:300 cpuid:500 hlt >"$tmp/eg.json" 2>"$tmp/eg.err" &
+egpid=$!
+if await_ready eg && start_serve one -p "$egpid" --refresh 0.2; then
+	release go
+	wait $egpid
+	t_end=$(date +%s.%N)
+	if fresh "$port_one" "$t_end" "$tmp/one.prom"; then
+		if [[ $kind == exits ]]; then
+			for r in "io 0x7b|0x1e 1300" "cpuid 0x72|0xa 500" "hlt 0x78|0xc 1"; do
+				set -- $r
+				n=$(metric "$tmp/one.prom" kvm_exits_total "pid=\"$egpid\".*code=\"($2)\"")
+				equal "exits: kvm_exits_total $1 of pid $egpid == exitgen's after attaching" "$n" "$3"
+			done
+			equal "exits: exitstat_kvm_exit_fired" "$(metric "$tmp/one.prom" exitstat_kvm_exit_fired .)" 1
+			equal "exits: exitstat_events_lost_total" "$(metric "$tmp/one.prom" exitstat_events_lost_total .)" 0
+			n=$(metric "$tmp/one.prom" kvm_exit_duration_seconds_count "pid=\"$egpid\".*code=\"(0x7b|0x1e)\"")
+			equal "exits: time in exit of every io exit (histogram _count)" "$n" 1300
+		else
+			equal "no-exits: exitstat_kvm_exit_fired" "$(metric "$tmp/one.prom" exitstat_kvm_exit_fired .)" 0
+			equal "no-exits: kvm_events_total kvm_pio == exitgen's OUTs and INs" \
+				"$(metric "$tmp/one.prom" kvm_events_total 'event="kvm_pio"')" 1300
+			equal "no-exits: kvm_events_total kvm_cpuid == exitgen's CPUIDs" \
+				"$(metric "$tmp/one.prom" kvm_events_total 'event="kvm_cpuid"')" 500
+			equal "no-exits: no kvm_exits_total series" "$(grep -c '^kvm_exits_total{' "$tmp/one.prom")" 0
+		fi
+	else
+		bad "no fresh scrape after exitgen ended: $(head -c 300 "$tmp/one.err")"
+	fi
+	kill -TERM "$pid_one"
+	wait "$pid_one"
+	equal "SIGTERM: serve ends with status 0" "$?" 0
+else
+	release go
+	wait $egpid
+fi
+close_fifo eg; close_fifo go
+
+# --- every VM: HTTP, clients, signals, grace ---------------------------------------
+if start_serve all --refresh 0.2 --grace 5; then
+	u=http://127.0.0.1:$port_all
+	equal "GET /metrics" "$(curl -s -o /dev/null -w '%{http_code}' "$u/metrics")" 200
+	ct=$(curl -s -o /dev/null -w '%{content_type}' "$u/metrics")
+	[[ $ct == "text/plain; version=0.0.4; charset=utf-8" ]] && ok "content type $ct" || bad "content type '$ct'"
+	equal "HEAD /metrics" "$(curl -s -I -o /dev/null -w '%{http_code}' "$u/metrics")" 200
+	equal "GET /other: 404" "$(curl -s -o /dev/null -w '%{http_code}' "$u/other")" 404
+	equal "POST /metrics: 405" "$(curl -s -o /dev/null -w '%{http_code}' -X POST -d x=1 "$u/metrics")" 405
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 70000 /dev/zero | tr '\0' a)" "$u/metrics")
+	[[ $code != 200 ]] && ok "a 70 KB request header is refused ($code)" || bad "a 70 KB request header got 200"
+	# Four idle clients from 127.0.0.1 hold their connections open (the per-address limit).
+	fds=()
+	for _ in 1 2 3 4; do
+		exec {fd}<>"/dev/tcp/127.0.0.1/$port_all" && fds+=("$fd")
+	done
+	equal "4 idle clients: a scrape from 127.0.0.2 still answers" \
+		"$(curl -s --max-time 10 --interface 127.0.0.2 -o /dev/null -w '%{http_code}' "$u/metrics")" 200
+	code=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$u/metrics")
+	[[ $code != 200 ]] && ok "a 5th client from 127.0.0.1 is turned away (per-address limit)" ||
+		bad "a 5th client from 127.0.0.1 was served: the per-address limit does not hold"
+	for fd in "${fds[@]}"; do exec {fd}>&-; done
+	kill -HUP "$pid_all"
+	t=$(date +%s.%N)
+	fresh "$port_all" "$t" "$tmp/hup.prom" && ok "SIGHUP: still serving fresh counts" || bad "SIGHUP: no fresh scrape after it"
+	if [[ $kind == exits ]]; then
+		"$EG" out:10 >/dev/null 2>&1 &
+		egpid=$!
+		wait $egpid
+		t_end=$(date +%s.%N)
+		if fresh "$port_all" "$t_end" "$tmp/a1.prom"; then
+			t1=$(sed -n 's/^exitstat_snapshot_time_seconds //p' "$tmp/a1.prom")
+			n=$(metric "$tmp/a1.prom" kvm_exits_total "pid=\"$egpid\".*code=\"(0x7b|0x1e)\"")
+			# the VM ended at t_end; its series stay for --grace 5 s
+			if awk -v a="$t1" -v b="$t_end" 'BEGIN { exit !(a < b + 5) }'; then
+				equal "grace: an ended VM's io count is still there within 5 s" "$n" 10
+			else
+				bad "grace: the first scrape after the VM ended came $t1 - $t_end s later (> 5 s): the machine is too slow for this check"
+			fi
+			fresh "$port_all" "$(awk -v b="$t_end" 'BEGIN { printf "%.3f", b + 5.5 }')" "$tmp/a2.prom" || bad "grace: no scrape after 5.5 s"
+			equal "grace: after 5 s its series are gone" "$(grep -c "pid=\"$egpid\"" "$tmp/a2.prom")" 0
+			n=$(metric "$tmp/a2.prom" exitstat_series_expired .)
+			((n > 0)) && ok "grace: exitstat_series_expired $n > 0" || bad "grace: exitstat_series_expired $n"
+		else
+			bad "grace: no fresh scrape"
+		fi
+	fi
+	kill -INT "$pid_all"
+	wait "$pid_all"
+	equal "SIGINT: serve ends with status 0" "$?" 0
+fi
+close_fifo all 2>/dev/null
+assert_summary check-serve-live

@@ -29,7 +29,7 @@ for g in $(cat /etc/kvm-bed/groups); do
 		;;
 	serve)
 		# the dynamic build: the static one has no HTTP server (libmicrohttpd needs GnuTLS)
-		bash tests/serve/check-here.sh build/exitstat /bin/exitgen &&
+		bash tests/serve/check-here.sh build/exitstat /bin/exitgen --prometheus &&
 			echo "-- the same under ASan+UBSan" &&
 			ASAN_OPTIONS=detect_leaks=1 bash tests/serve/check-here.sh build/san/exitstat /bin/exitgen
 		;;

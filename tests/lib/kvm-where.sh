@@ -41,7 +41,7 @@ live)
 		build/exitgen build/san/tests/record_tool || host_rc=$?
 	;;
 serve)
-	HOST_KVM_KIND=$kind bash tests/serve/check-here.sh build/exitstat build/exitgen || host_rc=$?
+	HOST_KVM_KIND=$kind bash tests/serve/check-here.sh build/exitstat build/exitgen --prometheus || host_rc=$?
 	echo "-- the same under ASan+UBSan"
 	HOST_KVM_KIND=$kind ASAN_OPTIONS=detect_leaks=1 bash tests/serve/check-here.sh build/san/exitstat \
 		build/exitgen || host_rc=$?
@@ -80,7 +80,7 @@ if ((bed_ok)); then
 		printf '%s\n' "${GROUPS_ALL[@]}" >"$tmp/groups"
 		dyn=(--add-dyn /bin/bash --add-dyn /usr/bin/jq --add-dyn /usr/bin/perf
 			--add-dyn /usr/bin/setpriv:/bin/setpriv --add-dyn /usr/bin/unshare:/bin/unshare
-			--add-dyn /usr/bin/curl)
+			--add-dyn /usr/bin/curl --add-dyn /usr/bin/prometheus)
 		for f in build/san/exitgen build/san/exitstat build/san/tests/record_tool build/exitstat; do
 			dyn+=(--add-dyn "$REPO/$f:/repo/$f")
 		done

@@ -12,10 +12,13 @@
 # oversized request is refused, SIGHUP keeps it serving, SIGTERM ends it (0).
 # Nothing waits a fixed time: exitgen and exitstat say when they are ready,
 # and a scrape is taken as fresh by its exitstat_snapshot_time_seconds.
-# usage: check-here.sh EXITSTAT EXITGEN
+# With --prometheus, a Prometheus server (Debian's) scrapes it too, and what
+# its query API returns for the VM must equal exitgen's counts.
+# usage: check-here.sh EXITSTAT EXITGEN [--prometheus]
 set -uo pipefail
-ES=${1:?usage: check-here.sh EXITSTAT EXITGEN}
-EG=${2:?usage: check-here.sh EXITSTAT EXITGEN}
+ES=${1:?usage: check-here.sh EXITSTAT EXITGEN [--prometheus]}
+EG=${2:?usage: check-here.sh EXITSTAT EXITGEN [--prometheus]}
+PROM=${3:-}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tmp=$(mktemp -d)
 pids=()
@@ -94,8 +97,10 @@ if await_ready eg && start_serve one -p "$egpid" --refresh 0.2; then
 	wait $egpid
 	t_end=$(date +%s.%N)
 	if fresh "$port_one" "$t_end" "$tmp/one.prom"; then
+		# exitgen's own account; the wait step's OUT came before serve attached
+		read -r e_io e_cpuid e_hlt < <(jq -r '.expected | "\(.io - 1) \(.cpuid) \(.hlt)"' "$tmp/eg.json")
 		if [[ $kind == exits ]]; then
-			for r in "io 0x7b|0x1e 1300" "cpuid 0x72|0xa 500" "hlt 0x78|0xc 1"; do
+			for r in "io 0x7b|0x1e $e_io" "cpuid 0x72|0xa $e_cpuid" "hlt 0x78|0xc $e_hlt"; do
 				set -- $r
 				n=$(metric "$tmp/one.prom" kvm_exits_total "pid=\"$egpid\".*code=\"($2)\"")
 				equal "exits: kvm_exits_total $1 of pid $egpid == exitgen's after attaching" "$n" "$3"
@@ -103,13 +108,13 @@ if await_ready eg && start_serve one -p "$egpid" --refresh 0.2; then
 			equal "exits: exitstat_kvm_exit_fired" "$(metric "$tmp/one.prom" exitstat_kvm_exit_fired .)" 1
 			equal "exits: exitstat_events_lost_total" "$(metric "$tmp/one.prom" exitstat_events_lost_total .)" 0
 			n=$(metric "$tmp/one.prom" kvm_exit_duration_seconds_count "pid=\"$egpid\".*code=\"(0x7b|0x1e)\"")
-			equal "exits: time in exit of every io exit (histogram _count)" "$n" 1300
+			equal "exits: time in exit of every io exit (histogram _count)" "$n" "$e_io"
 		else
 			equal "no-exits: exitstat_kvm_exit_fired" "$(metric "$tmp/one.prom" exitstat_kvm_exit_fired .)" 0
 			equal "no-exits: kvm_events_total kvm_pio == exitgen's OUTs and INs" \
-				"$(metric "$tmp/one.prom" kvm_events_total 'event="kvm_pio"')" 1300
+				"$(metric "$tmp/one.prom" kvm_events_total 'event="kvm_pio"')" "$e_io"
 			equal "no-exits: kvm_events_total kvm_cpuid == exitgen's CPUIDs" \
-				"$(metric "$tmp/one.prom" kvm_events_total 'event="kvm_cpuid"')" 500
+				"$(metric "$tmp/one.prom" kvm_events_total 'event="kvm_cpuid"')" "$e_cpuid"
 			equal "no-exits: no kvm_exits_total series" "$(grep -c '^kvm_exits_total{' "$tmp/one.prom")" 0
 		fi
 	else
@@ -123,6 +128,74 @@ else
 	wait $egpid
 fi
 close_fifo eg; close_fifo go
+
+# --- Prometheus scraping it: its query API against exitgen's counts ------------------
+# promq PORT QUERY: the first result's value of an instant query ("" if none).
+promq() {
+	curl -s --max-time 20 "http://127.0.0.1:$1/api/v1/query" --data-urlencode "query=$2" |
+		jq -r '.data.result[0].value[1] // ""' 2>/dev/null
+}
+
+# A port nobody listens on (Prometheus cannot be asked for a free one).
+free_port() {
+	local p
+	for p in $(shuf -i 20000-45000 -n 50); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+prometheus_check() {
+	local pport ppid t_end v
+	command -v prometheus >/dev/null || { bad "prometheus: missing (Debian package prometheus: make setup)"; return; }
+	ready_fifo eg; ready_fifo go
+	"$EG" --ready-file "$tmp/eg" --go-file "$tmp/go" wait out:700 cpuid:300 hlt >/dev/null 2>"$tmp/eg.err" &
+	egpid=$!
+	if ! await_ready eg || ! start_serve prom -p "$egpid" --refresh 0.2; then
+		bad "prometheus: exitgen or serve did not start"
+		release go; wait $egpid; close_fifo eg; close_fifo go
+		return
+	fi
+	pport=$(free_port)
+	printf 'global: {scrape_interval: 1s, scrape_timeout: 1s}\nscrape_configs:\n- job_name: exitstat\n  static_configs: [{targets: ["127.0.0.1:%s"]}]\n' \
+		"$port_prom" >"$tmp/prom.yml"
+	prometheus --config.file="$tmp/prom.yml" --storage.tsdb.path="$tmp/tsdb" \
+		--web.listen-address="127.0.0.1:$pport" --log.level=warn >"$tmp/prom.out" 2>&1 &
+	ppid=$!
+	pids+=($ppid)
+	for _ in $(seq 1200); do	# Go under QEMU TCG starts slowly: a bound, polled
+		[[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$pport/-/ready") == 200 ]] && break
+		kill -0 $ppid 2>/dev/null || break
+		sleep 0.1
+	done
+	release go
+	wait $egpid
+	t_end=$(date +%s.%N)
+	for _ in $(seq 1200); do	# until Prometheus holds a snapshot read after exitgen ended
+		v=$(promq "$pport" 'exitstat_snapshot_time_seconds')
+		[[ -n $v ]] && awk -v t="$v" -v a="$t_end" 'BEGIN { exit !(t > a) }' && break
+		kill -0 $ppid 2>/dev/null || break
+		sleep 0.1
+	done
+	equal "prometheus: up{job=\"exitstat\"}" "$(promq "$pport" 'up{job="exitstat"}')" 1
+	if [[ $kind == exits ]]; then
+		equal "prometheus: kvm_exits_total io of the VM == exitgen's 700 OUTs" \
+			"$(promq "$pport" "sum(kvm_exits_total{pid=\"$egpid\",reason=~\"io|IO_INSTRUCTION\"})")" 700
+		equal "prometheus: kvm_exits_total cpuid == exitgen's 300" \
+			"$(promq "$pport" "sum(kvm_exits_total{pid=\"$egpid\",reason=~\"cpuid|CPUID\"})")" 300
+		equal "prometheus: histogram_quantile over the io exits answers" \
+			"$(promq "$pport" "histogram_quantile(0.5, sum by (le) (kvm_exit_duration_seconds_bucket{pid=\"$egpid\",reason=~\"io|IO_INSTRUCTION\"})) > 0" | grep -c .)" 1
+	else
+		equal "prometheus: kvm_events_total kvm_pio == exitgen's 700 OUTs" \
+			"$(promq "$pport" 'kvm_events_total{event="kvm_pio"}')" 700
+		equal "prometheus: kvm_events_total kvm_cpuid == exitgen's 300" \
+			"$(promq "$pport" 'kvm_events_total{event="kvm_cpuid"}')" 300
+	fi
+	kill "$ppid" "$pid_prom" 2>/dev/null
+	wait "$ppid" "$pid_prom" 2>/dev/null
+	close_fifo eg; close_fifo go; close_fifo prom
+}
+[[ $PROM == --prometheus ]] && prometheus_check
 
 # --- every VM: HTTP, clients, signals, grace ---------------------------------------
 if start_serve all --refresh 0.2 --grace 5; then

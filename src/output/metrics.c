@@ -94,6 +94,16 @@ static void write_counts(FILE *f, const struct metrics_view *v, const struct sta
 	}
 }
 
+/* The `le` values, formatted once: 2^(i+1) - 1 ns in seconds (%.9g is exact for them). */
+static const char *le_text(unsigned int i)
+{
+	static char text[METRICS_LE_LAST + 1][24];
+
+	if (!text[i][0])
+		snprintf(text[i], sizeof(text[i]), "%.9g", (double)((UINT64_C(2) << i) - 1) * 1e-9);
+	return text[i];
+}
+
 /* One key's histogram: cumulative log2 buckets, +Inf, sum and count of the timed exits. */
 static void write_histogram(FILE *f, const char *labels, const struct exit_counts *c)
 {
@@ -103,12 +113,13 @@ static void write_histogram(FILE *f, const char *labels, const struct exit_count
 		cum += c->hist[i];
 	for (unsigned int i = METRICS_LE_FIRST; i <= METRICS_LE_LAST; i++) {
 		cum += c->hist[i];
-		fprintf(f, "kvm_exit_duration_seconds_bucket{%s,le=\"%.9g\"} %" PRIu64 "\n",
-			labels, (double)((UINT64_C(2) << i) - 1) * 1e-9, cum);
+		fprintf(f, "kvm_exit_duration_seconds_bucket{%s,le=\"%s\"} %" PRIu64 "\n", labels,
+			le_text(i), cum);
 	}
 	fprintf(f, "kvm_exit_duration_seconds_bucket{%s,le=\"+Inf\"} %" PRIu64 "\n", labels,
 		c->timed);
-	fprintf(f, "kvm_exit_duration_seconds_sum{%s} %.9f\n", labels, (double)c->time_ns * 1e-9);
+	fprintf(f, "kvm_exit_duration_seconds_sum{%s} %" PRIu64 ".%09" PRIu64 "\n", labels,
+		c->time_ns / 1000000000, c->time_ns % 1000000000);
 	fprintf(f, "kvm_exit_duration_seconds_count{%s} %" PRIu64 "\n", labels, c->timed);
 }
 

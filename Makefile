@@ -53,7 +53,7 @@ CHECK_LOGS ?= $(BUILD)/check
 # make check-quick: host only, no KVM, no bed, no kernel build; under a minute
 # on a busy 2-core machine. (kernel-tools-check is host only too but takes
 # 40-55 s there, most of it boot-verify-selftest.)
-QUICK_CHECKS := check-layers check-unit check-unit-san check-unit-valgrind check-unit-repeat check-make-check \
+QUICK_CHECKS := check-layers check-diff check-unit check-unit-san check-unit-valgrind check-unit-repeat check-make-check \
 	check-analyze check-cli check-report
 
 all: $(BINARIES)

@@ -225,7 +225,8 @@ static int check_operands(const struct cli_cmd *cmd, int argc, char **argv, int 
 {
 	int n = argc - first, most = cmd->operands == CLI_NONE ? 0 : 1;
 
-	if (cmd->operands == CLI_COMMAND || (n <= most && (n || cmd->operands != CLI_ONE)))
+	if (cmd->operands == CLI_COMMAND || cmd->operands == CLI_FILES ||
+	    (n <= most && (n || cmd->operands != CLI_ONE)))
 		return 0;
 	if (n > most)
 		fprintf(stderr, "exitstat %s: unexpected operand '%s'", cmd->title, argv[first + most]);

@@ -59,6 +59,7 @@ enum cli_operands {
 	CLI_ONE,		/* exactly one (a file) */
 	CLI_MAYBE_ONE,		/* none or one */
 	CLI_COMMAND,		/* a command to run: options stop at the first word */
+	CLI_FILES,		/* any number of files (the command checks how many) */
 };
 
 struct cli_cmd {

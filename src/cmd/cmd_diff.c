@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `exitstat diff A B`: two runs (traces or recordings) compared per exit
+ * reason; with -a/-b several runs per side, and whether each change is
+ * within run-to-run noise (analysis/diff.c, printed by output/diff_out.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/diff.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "cmd/msg.h"
+#include "core/event.h"
+#include "output/diff_out.h"
+#include "sources/input.h"
+
+#define DIFF_MAX_RUNS 64
+
+enum { OPT_A = CLI_OWN, OPT_B };
+
+static const struct cli_opt opt_a = {
+	"base", 'a', CLI_ARG, "FILE", "a run of side A, the base (repeat for several runs)",
+	OPT_A, 0 };
+static const struct cli_opt opt_b = {
+	"new", 'b', CLI_ARG, "FILE", "a run of side B, compared with A (repeat for several "
+	"runs)", OPT_B, 0 };
+
+static const struct cli_opt *const diff_opts[] = {
+	&opt_a, &opt_b, &cli_opt_format, &cli_opt_top, &cli_opt_isa, &cli_opt_skip_bad, NULL,
+};
+
+const struct cli_cmd cli_cmd_diff = {
+	.name = "diff",
+	.title = "diff",
+	.summary = "compare two runs (or two sets of runs) per exit reason",
+	.synopsis = "[OPTIONS] A B | -a A1 -a A2 ... -b B1 -b B2 ...",
+	.description =
+		"Reads each run (any trace or recording `exitstat report` reads) and prints,\n"
+		"per exit reason, the exits per run of each side, the change, the rate\n"
+		"(exits per second of each run's first-to-last-event window) and the mean\n"
+		"time in exit, largest change first. With two or more runs on each side,\n"
+		"each change is marked as noise when it is within twice its standard error\n"
+		"(|change| <= 2 x sqrt(sdA^2/nA + sdB^2/nB) of the per-run counts).\n"
+		"Exit status 1 when a run cannot be read whole.",
+	.opts = diff_opts,
+	.operands = CLI_FILES,
+	.run = cmd_diff,
+};
+
+struct diff_cmd {
+	const char *files[2][DIFF_MAX_RUNS];
+	size_t n[2];
+	struct report_opts ro;
+	struct trace_opts to;
+};
+
+static int add_file(struct diff_cmd *d, int side, const char *path)
+{
+	if (d->n[side] == DIFF_MAX_RUNS)
+		return -1;
+	d->files[side][d->n[side]++] = path;
+	return 0;
+}
+
+static int apply_diff(void *ctx, int id, const char *arg)
+{
+	struct diff_cmd *d = ctx;
+
+	switch (id) {
+	case OPT_A:
+		return add_file(d, 0, arg);
+	case OPT_B:
+		return add_file(d, 1, arg);
+	case CLI_SKIP_BAD:
+		d->to.skip_bad = true;
+		return 0;
+	case CLI_ISA:
+		return isa_parse(arg, &d->to.isa_hint);
+	default:	/* --format, --top */
+		return cli_apply_view(&d->ro, id, arg);
+	}
+}
+
+static int on_event(void *ctx, const struct exit_event *ev)
+{
+	return accum_event(ctx, ev);
+}
+
+/* Read one run into acc; its window in seconds (0 for tick clocks). 0, or -1 (said). */
+static int read_run(const struct diff_cmd *d, const char *path, struct accum *acc,
+		    double *window_s, bool *ticks)
+{
+	struct es_error err = { "" };
+	struct input_info in;
+	struct stats *s;
+
+	if (accum_init(acc)) {
+		fprintf(stderr, "exitstat diff: out of memory\n");
+		return -1;
+	}
+	if (input_read(path, &d->to, on_event, acc, &in, &err)) {
+		if (!err.msg[0])
+			es_error_set(&err, "%s: reading stopped", path);
+		msg_error("diff", &err);
+		return -1;
+	}
+	s = acc->stats;
+	*ticks = in.clock && !strcmp(in.clock, "ticks");
+	*window_s = !*ticks && s->have_window ? (double)(s->last_ns - s->first_ns) / 1e9 : 0;
+	return 0;
+}
+
+/* The two sides from the operands (A B) or from -a/-b. 0, or -1 (said). */
+static int sides(struct diff_cmd *d, int argc, char **argv, int first)
+{
+	int n = argc - first;
+
+	if (!d->n[0] && !d->n[1] && n == 2) {
+		add_file(d, 0, argv[first]);
+		add_file(d, 1, argv[first + 1]);
+		return 0;
+	}
+	if ((d->n[0] || d->n[1]) && n == 0 && d->n[0] && d->n[1])
+		return 0;
+	fprintf(stderr, "exitstat diff: give two runs (A B), or -a and -b (each once or more, "
+		"at most %d), not both (usage: exitstat diff %s)\n", DIFF_MAX_RUNS,
+		cli_cmd_diff.synopsis);
+	return -1;
+}
+
+/* Read every run of both sides, compare, print. 0, or -1 (said). */
+static int diff_run_all(struct diff_cmd *d, struct accum acc[2][DIFF_MAX_RUNS])
+{
+	struct diff_run runs[2][DIFF_MAX_RUNS];
+	struct diff_meta m = { d->files[0], d->files[1], d->n[0], d->n[1], 0, 0, false,
+			       d->ro.top };
+	struct diff_row *rows;
+	size_t n;
+	int rc;
+
+	for (int s = 0; s < 2; s++)
+		for (size_t r = 0; r < d->n[s]; r++) {
+			bool ticks;
+
+			if (read_run(d, d->files[s][r], &acc[s][r], &runs[s][r].window_s, &ticks))
+				return -1;
+			runs[s][r].stats = acc[s][r].stats;
+			m.ticks |= ticks;
+			*(s ? &m.b_exits : &m.a_exits) += (double)acc[s][r].stats->total / d->n[s];
+		}
+	n = diff_build(runs[0], d->n[0], runs[1], d->n[1], &rows);
+	if (n == (size_t)-1) {
+		fprintf(stderr, "exitstat diff: out of memory\n");
+		return -1;
+	}
+	rc = diff_print(stdout, d->ro.format, &m, rows, n);
+	if (rc)
+		fprintf(stderr, "exitstat diff: writing the comparison failed: %s\n", strerror(errno));
+	free(rows);
+	return rc;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	static struct accum acc[2][DIFF_MAX_RUNS];
+	struct diff_cmd d = { .ro.format = FMT_TABLE };
+	int first, rc;
+
+	first = cli_parse(&cli_cmd_diff, argc, argv, apply_diff, &d);
+	if (first < 0)
+		return cli_end_status(first);
+	if (sides(&d, argc, argv, first))
+		return EXIT_USAGE;
+	rc = diff_run_all(&d, acc);
+	for (int s = 0; s < 2; s++)
+		for (size_t r = 0; r < d.n[s]; r++)
+			if (acc[s][r].stats)
+				accum_fini(&acc[s][r]);
+	return rc ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# `make check-diff`: exitstat diff on real bed runs (tests/fixtures/bed), whose
+# ground truth is independent of exitstat:
+#   - the change per reason (io, cpuid, msr, hlt) equals the difference of the
+#     two exitgen runs' own expected counts (NAME.exitgen.json);
+#   - each side's count per SVM code equals the guest kernel's hist trigger;
+#   - with several runs per side, the mean, the noise verdict (|change| <=
+#     2 x sqrt(sdA^2/nA + sdB^2/nB)) recomputed here in awk from the hist
+#     files, for every code;
+#   - bad use: one run, a missing file, -a without -b.
+# usage: run.sh EXITSTAT
+set -uo pipefail
+ES=${1:?usage: run.sh EXITSTAT}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+F=$REPO/tests/fixtures/bed
+. "$REPO/tests/lib/assert.sh"
+. "$REPO/tests/realkvm/hist.sh"
+need_built "$ES"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# SVM codes of exitgen's expected counts
+declare -A CODE=([io]=123 [cpuid]=114 [msr]=124 [hlt]=120)
+
+# pairs of runs with different (or equal) exitgen steps
+for pair in "ftrace-64 ftrace-64-vcpus2" "ftrace-64-vcpus2 ftrace-64" "ftrace-16 perf-64" "trace-cmd-64 ftrace-64-vcpus2"; do
+	set -- $pair
+	a=$1 b=$2
+	if ! "$ES" diff -f json "$F/$a.txt" "$F/$b.txt" >"$tmp/d.json" 2>"$tmp/err"; then
+		bad "$a vs $b: status $?: $(head -c 300 "$tmp/err")"
+		continue
+	fi
+	for r in io cpuid msr hlt; do
+		want=$(jq -n --slurpfile A "$F/$a.exitgen.json" --slurpfile B "$F/$b.exitgen.json" \
+			"\$B[0].expected.$r - \$A[0].expected.$r")
+		got=$(jq -r --argjson c "${CODE[$r]}" '[.reasons[] | select(.isa == "svm" and .code == $c) | .change] | add // 0' "$tmp/d.json")
+		equal "$a vs $b: $r change == exitgen's expected difference" "$(printf '%.0f' "$got")" "$want"
+	done
+	# each side's counts, every code, against the kernel's hist
+	for side in a b; do
+		f=$([[ $side == a ]] && echo "$a" || echo "$b")
+		got=$(jq -r --arg s "$side" '.reasons[] | select(.[$s].count > 0) | "\(.code) \(.[$s].count)"' "$tmp/d.json" | sort -n)
+		want=$(hist_by_reason "$F/$f.hist")
+		equal "$a vs $b: side $side ($f) per code == the kernel's hist" "$got" "$want"
+	done
+done
+
+# several runs per side: the same 64-bit steps three ways vs the 16-bit ones three ways
+A=(ftrace-64 perf-64 trace-cmd-64) B=(ftrace-16 perf-16 trace-cmd-16)
+args=()
+for f in "${A[@]}"; do args+=(-a "$F/$f.txt"); done
+for f in "${B[@]}"; do args+=(-b "$F/$f.txt"); done
+if "$ES" diff -f json "${args[@]}" >"$tmp/n.json" 2>"$tmp/err"; then
+	# the rule, recomputed from the hist counts: "code mean_a mean_b within"
+	want=$(for s in A B; do
+		declare -n list=$s
+		for f in "${list[@]}"; do hist_by_reason "$F/$f.hist" | sed "s/^/$s $f /"; done
+	done | awk '{ c[$1 " " $3] = 1; n[$1 " " $3 " " $2] = $4; runs[$1 " " $2] = 1 }
+		END {
+			for (s in runs) { split(s, p, " "); nr[p[1]]++ }
+			for (k in c) {
+				split(k, p, " "); code = p[2]
+				codes[code] = 1
+			}
+			for (code in codes) {
+				for (side = 0; side < 2; side++) {
+					S = side ? "B" : "A"; sum = 0; sq = 0
+					for (r in runs) { split(r, p, " "); if (p[1] != S) continue
+						v = n[S " " code " " p[2]] + 0; sum += v; sq += v * v }
+					m[side] = sum / nr[S]; var[side] = (sq - sum * sum / nr[S]) / (nr[S] - 1)
+				}
+				bound = 2 * sqrt(var[0] / nr["A"] + var[1] / nr["B"])
+				d = m[1] - m[0]; if (d < 0) d = -d
+				printf "%d %.4f %.4f %s\n", code, m[0], m[1], (d <= bound + 1e-9) ? "true" : "false"
+			}
+		}' | sort -n)
+	got=$(jq -r '.reasons[] | "\(.code) \(.a.count * 10000 | round / 10000) \(.b.count * 10000 | round / 10000) \(.within_noise)"' "$tmp/n.json" |
+		awk '{ printf "%d %.4f %.4f %s\n", $1, $2, $3, $4 }' | sort -n)
+	equal "3 runs vs 3 runs: per-code means and noise verdicts == recomputed from the hist files" "$got" "$want"
+	equal "3 runs vs 3 runs: io (same steps both sides) is noise" \
+		"$(jq -r '.reasons[] | select(.code == 123) | .within_noise' "$tmp/n.json")" true
+else
+	bad "3 runs vs 3 runs: status $?: $(head -c 300 "$tmp/err")"
+fi
+
+# bad use
+"$ES" diff "$F/ftrace-64.txt" >/dev/null 2>"$tmp/err"
+equal "one run: usage error" "$? $(grep -c 'give two runs' "$tmp/err")" "2 1"
+"$ES" diff -a "$F/ftrace-64.txt" >/dev/null 2>"$tmp/err"
+equal "-a without -b: usage error" "$? $(grep -c 'give two runs' "$tmp/err")" "2 1"
+"$ES" diff "$F/ftrace-64.txt" "$tmp/none.txt" >"$tmp/out" 2>"$tmp/err"
+equal "a missing run: status 1, one message naming it, no comparison on stdout" \
+	"$? $(grep -c "none.txt" "$tmp/err") $(wc -c <"$tmp/out")" "1 1 0"
+assert_summary check-diff

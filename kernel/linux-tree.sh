@@ -19,6 +19,10 @@ if [[ $version != "$LINUX_SOURCE_PINNED" ]]; then
 fi
 
 tree=$cache/$version
+mkdir -p "$cache"
+# One unpacker at a time: check groups running side by side may all ask first.
+exec 9>"$cache/.unpack.lock"
+flock 9
 if [[ ! -e $tree/.exitstat-unpacked ]]; then
 	tarball=/usr/src/linux-source-6.12.tar.xz
 	[[ -r $tarball ]] || { echo "linux-tree: $tarball: missing" >&2; exit 1; }

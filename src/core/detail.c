@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Exit details from the vendors' exit information. See detail.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/detail.h"
+
+/* SVM exit codes (APM Vol. 2, Appendix C) with a detail. */
+#define SVM_CR_READ0	0x000u	/* ..0x00f: read of CRn */
+#define SVM_CR_WRITE0	0x010u	/* ..0x01f: write of CRn */
+#define SVM_EXCP0	0x040u	/* ..0x05f: exception vector n */
+#define SVM_CR0_SEL	0x065u	/* selective CR0 write */
+#define SVM_IOIO	0x07bu
+#define SVM_MSR		0x07cu
+#define SVM_CR_TRAP0	0x090u	/* ..0x09f: CRn write trap (SEV-ES) */
+#define SVM_NPF		0x400u
+
+/* VMX basic exit reasons (SDM Vol. 3C, Appendix C) with a detail. */
+#define VMX_EXCEPTION_NMI	0u
+#define VMX_CR_ACCESS		28u
+#define VMX_IO			30u
+#define VMX_MSR_READ		31u
+#define VMX_MSR_WRITE		32u
+#define VMX_EPT_VIOLATION	48u
+
+/* SVM IOIO EXITINFO1: TYPE (1 = IN), STR, SZ8/16/32 one-hot, PORT in 31:16 (APM 15.10.2). */
+static void svm_io(uint64_t info1, struct exit_detail *d)
+{
+	d->kind = DETAIL_IO;
+	d->key = (info1 >> 16) & 0xffff;
+	d->dir = info1 & 1 ? DIR_IN : DIR_OUT;
+	d->string = info1 & (1u << 2);
+	d->size = info1 & (1u << 4) ? 1 : info1 & (1u << 5) ? 2 : info1 & (1u << 6) ? 4 : 0;
+}
+
+/* VMX I/O exit qualification: size - 1 in 2:0, 1 = IN in bit 3, string bit 4, port 31:16 (SDM 28.2.1). */
+static void vmx_io(uint64_t qual, struct exit_detail *d)
+{
+	unsigned int sz = qual & 7;
+
+	d->kind = DETAIL_IO;
+	d->key = (qual >> 16) & 0xffff;
+	d->dir = qual & (1u << 3) ? DIR_IN : DIR_OUT;
+	d->string = qual & (1u << 4);
+	d->size = sz == 0 ? 1 : sz == 1 ? 2 : sz == 3 ? 4 : 0;
+}
+
+/* VMX control-register access: CR in 3:0, type in 5:4 (0 to CR, 1 from CR, 2 CLTS, 3 LMSW). */
+static void vmx_cr(uint64_t qual, struct exit_detail *d)
+{
+	static const enum cr_access acc[] = { CR_MOV, CR_MOV, CR_CLTS, CR_LMSW };
+	unsigned int type = (qual >> 4) & 3;
+
+	d->kind = DETAIL_CR;
+	d->key = qual & 0xf;
+	d->access = acc[type];
+	d->dir = type == 1 ? DIR_IN : DIR_OUT;	/* CLTS and LMSW write CR0 */
+}
+
+static bool svm_decode(uint32_t code, const struct exit_info *in, struct exit_detail *d)
+{
+	if (code < SVM_CR_WRITE0 + 16) {
+		d->kind = DETAIL_CR;
+		d->key = code & 0xf;
+		d->dir = code >= SVM_CR_WRITE0 ? DIR_OUT : DIR_IN;
+	} else if (code >= SVM_CR_TRAP0 && code < SVM_CR_TRAP0 + 16) {
+		d->kind = DETAIL_CR;
+		d->key = code - SVM_CR_TRAP0;
+		d->dir = DIR_OUT;
+	} else if (code == SVM_CR0_SEL) {
+		*d = (struct exit_detail){ DETAIL_CR, 0, DIR_OUT, 0, false, CR_SELECTIVE };
+	} else if (code >= SVM_EXCP0 && code < SVM_EXCP0 + 32) {
+		d->kind = DETAIL_VECTOR;
+		d->key = code - SVM_EXCP0;
+	} else if (code == SVM_IOIO) {
+		svm_io(in->info1, d);
+	} else if (code == SVM_MSR) {
+		/* EXITINFO1: 0 RDMSR, 1 WRMSR (APM 15.11) */
+		*d = (struct exit_detail){ DETAIL_MSR, DETAIL_UNKNOWN_MSR,
+					   in->info1 & 1 ? DIR_OUT : DIR_IN, 0, false, CR_MOV };
+	} else if (code == SVM_NPF) {
+		/* EXITINFO2: the faulting GPA; EXITINFO1: #PF-style error code, bit 1 write */
+		*d = (struct exit_detail){ DETAIL_NPF, in->info2 & ~UINT64_C(0xfff),
+					   in->info1 & 2 ? DIR_OUT : DIR_IN, 0, false, CR_MOV };
+	}
+	return d->kind != DETAIL_NONE;
+}
+
+static bool vmx_decode(uint32_t reason, const struct exit_info *in, struct exit_detail *d)
+{
+	switch (reason & VMX_EXIT_BASIC_MASK) {
+	case VMX_EXCEPTION_NMI:
+		/* interruption information: vector 7:0, valid bit 31 */
+		if (!in->has_intr_info || !(in->intr_info & (1u << 31)))
+			return false;
+		d->kind = DETAIL_VECTOR;
+		d->key = in->intr_info & 0xff;
+		return true;
+	case VMX_CR_ACCESS:
+		vmx_cr(in->info1, d);
+		return true;
+	case VMX_IO:
+		vmx_io(in->info1, d);
+		return true;
+	case VMX_MSR_READ:
+	case VMX_MSR_WRITE:
+		d->kind = DETAIL_MSR;
+		d->key = DETAIL_UNKNOWN_MSR;
+		d->dir = (reason & VMX_EXIT_BASIC_MASK) == VMX_MSR_WRITE ? DIR_OUT : DIR_IN;
+		return true;
+	case VMX_EPT_VIOLATION:
+		/* the GPA is a VMCS field of its own, not in the qualification (kvm_page_fault has it) */
+		d->kind = DETAIL_NPF;
+		d->key = UINT64_MAX;
+		d->dir = in->info1 & 2 ? DIR_OUT : DIR_IN;
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool detail_decode(enum exit_isa isa, uint32_t reason, const struct exit_info *in,
+		   struct exit_detail *d)
+{
+	*d = (struct exit_detail){ .kind = DETAIL_NONE };
+	if (isa == ISA_SVM)
+		return svm_decode(reason, in, d);
+	if (isa == ISA_VMX)
+		return vmx_decode(reason, in, d);
+	return false;
+}
+
+struct port_range {
+	uint16_t first, last;
+	const char *name;
+};
+
+/* The legacy PC ports QEMU's machines and their firmware use. */
+static const struct port_range ports[] = {
+	{ 0x0020, 0x0021, "8259 PIC master" },
+	{ 0x0040, 0x0043, "8254 PIT" },
+	{ 0x0060, 0x0060, "i8042 keyboard data" },
+	{ 0x0061, 0x0061, "NMI status / speaker" },
+	{ 0x0064, 0x0064, "i8042 keyboard status/command" },
+	{ 0x0070, 0x0071, "CMOS RTC index/data" },
+	{ 0x0080, 0x0080, "POST code / I/O delay" },
+	{ 0x0092, 0x0092, "fast A20 / reset" },
+	{ 0x00a0, 0x00a1, "8259 PIC slave" },
+	{ 0x00b2, 0x00b3, "APM / SMI control" },
+	{ 0x0170, 0x0177, "ATA secondary" },
+	{ 0x01f0, 0x01f7, "ATA primary" },
+	{ 0x02f8, 0x02ff, "COM2 serial" },
+	{ 0x0376, 0x0376, "ATA secondary control" },
+	{ 0x03c0, 0x03df, "VGA" },
+	{ 0x03f6, 0x03f6, "ATA primary control" },
+	{ 0x03f8, 0x03ff, "COM1 serial" },
+	{ 0x0402, 0x0402, "QEMU debug console" },
+	{ 0x04d0, 0x04d1, "PIC edge/level control" },
+	{ 0x0510, 0x0511, "QEMU fw_cfg" },
+	{ 0x0514, 0x051b, "QEMU fw_cfg DMA" },
+	{ 0x0600, 0x067f, "ACPI PM (QEMU q35)" },
+	{ 0x0cf8, 0x0cfb, "PCI config address" },
+	{ 0x0cf9, 0x0cf9, "reset control" },
+	{ 0x0cfc, 0x0cff, "PCI config data" },
+	{ 0xb000, 0xb03f, "ACPI PM (QEMU i440fx)" },
+};
+
+const char *io_port_name(uint16_t port)
+{
+	const char *name = NULL;
+
+	/* the narrowest range wins (0xcf9 inside 0xcf8-0xcfb) */
+	for (size_t i = 0, best = SIZE_MAX; i < sizeof(ports) / sizeof(ports[0]); i++)
+		if (port >= ports[i].first && port <= ports[i].last &&
+		    (size_t)(ports[i].last - ports[i].first) < best) {
+			best = ports[i].last - ports[i].first;
+			name = ports[i].name;
+		}
+	return name;
+}
+
+/* MSRs guests touch, by the kernel's names (msr-index.h, kvm_para.h, apicdef.h). */
+static const struct msr_entry msrs[] = {
+	{ 0x00000010, "MSR_IA32_TSC" },
+	{ 0x0000001b, "MSR_IA32_APICBASE" },
+	{ 0x0000003a, "MSR_IA32_FEAT_CTL" },
+	{ 0x0000003b, "MSR_IA32_TSC_ADJUST" },
+	{ 0x00000048, "MSR_IA32_SPEC_CTRL" },
+	{ 0x00000049, "MSR_IA32_PRED_CMD" },
+	{ 0x0000008b, "MSR_IA32_UCODE_REV" },
+	{ 0x0000009e, "MSR_IA32_SMBASE" },
+	{ 0x000000ce, "MSR_PLATFORM_INFO" },
+	{ 0x000000e1, "MSR_IA32_UMWAIT_CONTROL" },
+	{ 0x000000e7, "MSR_IA32_MPERF" },
+	{ 0x000000e8, "MSR_IA32_APERF" },
+	{ 0x000000fe, "MSR_MTRRcap" },
+	{ 0x0000010a, "MSR_IA32_ARCH_CAPABILITIES" },
+	{ 0x0000010b, "MSR_IA32_FLUSH_CMD" },
+	{ 0x00000122, "MSR_IA32_TSX_CTRL" },
+	{ 0x00000174, "MSR_IA32_SYSENTER_CS" },
+	{ 0x00000175, "MSR_IA32_SYSENTER_ESP" },
+	{ 0x00000176, "MSR_IA32_SYSENTER_EIP" },
+	{ 0x00000179, "MSR_IA32_MCG_CAP" },
+	{ 0x0000017a, "MSR_IA32_MCG_STATUS" },
+	{ 0x00000198, "MSR_IA32_PERF_STATUS" },
+	{ 0x00000199, "MSR_IA32_PERF_CTL" },
+	{ 0x000001a0, "MSR_IA32_MISC_ENABLE" },
+	{ 0x000001b0, "MSR_IA32_ENERGY_PERF_BIAS" },
+	{ 0x000001d9, "MSR_IA32_DEBUGCTLMSR" },
+	{ 0x000001fc, "MSR_IA32_POWER_CTL" },
+	{ 0x00000277, "MSR_IA32_CR_PAT" },
+	{ 0x000002ff, "MSR_MTRRdefType" },
+	{ 0x0000038d, "MSR_CORE_PERF_FIXED_CTR_CTRL" },
+	{ 0x0000038e, "MSR_CORE_PERF_GLOBAL_STATUS" },
+	{ 0x0000038f, "MSR_CORE_PERF_GLOBAL_CTRL" },
+	{ 0x00000390, "MSR_CORE_PERF_GLOBAL_OVF_CTRL" },
+	{ 0x00000400, "MSR_IA32_MC0_CTL" },
+	{ 0x00000401, "MSR_IA32_MC0_STATUS" },
+	{ 0x000004c1, "MSR_IA32_PMC0" },
+	{ 0x000006e0, "MSR_IA32_TSC_DEADLINE" },
+	{ 0x00000802, "x2APIC ID" },
+	{ 0x00000803, "x2APIC version" },
+	{ 0x00000808, "x2APIC TPR" },
+	{ 0x0000080b, "x2APIC EOI" },
+	{ 0x0000080d, "x2APIC LDR" },
+	{ 0x0000080f, "x2APIC SIVR" },
+	{ 0x00000830, "x2APIC ICR" },
+	{ 0x00000832, "x2APIC LVT timer" },
+	{ 0x00000838, "x2APIC timer initial count" },
+	{ 0x00000839, "x2APIC timer current count" },
+	{ 0x0000083e, "x2APIC timer divide" },
+	{ 0x0000083f, "x2APIC self IPI" },
+	{ 0x00000da0, "MSR_IA32_XSS" },
+	{ 0x4b564d00, "MSR_KVM_WALL_CLOCK_NEW" },
+	{ 0x4b564d01, "MSR_KVM_SYSTEM_TIME_NEW" },
+	{ 0x4b564d02, "MSR_KVM_ASYNC_PF_EN" },
+	{ 0x4b564d03, "MSR_KVM_STEAL_TIME" },
+	{ 0x4b564d04, "MSR_KVM_PV_EOI_EN" },
+	{ 0x4b564d05, "MSR_KVM_POLL_CONTROL" },
+	{ 0x4b564d06, "MSR_KVM_ASYNC_PF_INT" },
+	{ 0x4b564d07, "MSR_KVM_ASYNC_PF_ACK" },
+	{ 0x4b564d08, "MSR_KVM_MIGRATION_CONTROL" },
+	{ 0xc0000080, "MSR_EFER" },
+	{ 0xc0000081, "MSR_STAR" },
+	{ 0xc0000082, "MSR_LSTAR" },
+	{ 0xc0000083, "MSR_CSTAR" },
+	{ 0xc0000084, "MSR_SYSCALL_MASK" },
+	{ 0xc0000100, "MSR_FS_BASE" },
+	{ 0xc0000101, "MSR_GS_BASE" },
+	{ 0xc0000102, "MSR_KERNEL_GS_BASE" },
+	{ 0xc0000103, "MSR_TSC_AUX" },
+	{ 0xc0010000, "MSR_K7_EVNTSEL0" },
+	{ 0xc0010004, "MSR_K7_PERFCTR0" },
+	{ 0xc0010015, "MSR_K7_HWCR" },
+	{ 0xc0010114, "MSR_VM_CR" },
+	{ 0xc0010117, "MSR_VM_HSAVE_PA" },
+	{ 0xc001011f, "MSR_AMD64_VIRT_SPEC_CTRL" },
+	{ 0xc0010140, "MSR_AMD64_OSVW_ID_LENGTH" },
+	{ 0xc0010141, "MSR_AMD64_OSVW_STATUS" },
+	{ 0xc0010200, "MSR_F15H_PERF_CTL" },
+	{ 0xc0011020, "MSR_AMD64_LS_CFG" },
+	{ 0xc0011029, "MSR_AMD64_DE_CFG" },
+};
+
+const struct msr_entry *msr_table(size_t *n)
+{
+	*n = sizeof(msrs) / sizeof(msrs[0]);
+	return msrs;
+}
+
+const char *msr_name(uint32_t index)
+{
+	size_t lo = 0, hi = sizeof(msrs) / sizeof(msrs[0]);
+
+	while (lo < hi) {	/* the table is in index order (a unit test checks it) */
+		size_t mid = (lo + hi) / 2;
+
+		if (msrs[mid].index == index)
+			return msrs[mid].name;
+		if (msrs[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const char *vector_name(unsigned int vector)
+{
+	static const char *const names[32] = {
+		[0] = "#DE", [1] = "#DB", [2] = "NMI", [3] = "#BP", [4] = "#OF", [5] = "#BR",
+		[6] = "#UD", [7] = "#NM", [8] = "#DF", [10] = "#TS", [11] = "#NP", [12] = "#SS",
+		[13] = "#GP", [14] = "#PF", [16] = "#MF", [17] = "#AC", [18] = "#MC",
+		[19] = "#XM", [20] = "#VE", [21] = "#CP", [29] = "#VC", [30] = "#SX",
+	};
+
+	return vector < 32 ? names[vector] : NULL;
+}
+
+static const char *dir_word(const struct exit_detail *d, const char *in, const char *out)
+{
+	return d->dir == DIR_IN ? in : d->dir == DIR_OUT ? out : "?";
+}
+
+size_t detail_str(const struct exit_detail *d, char *buf, size_t len)
+{
+	const char *name;
+	int n = 0;
+
+	switch (d->kind) {
+	case DETAIL_IO:
+		n = snprintf(buf, len, "%#06llx %s %u%s", (unsigned long long)d->key,
+			     dir_word(d, "in", "out"), d->size, d->string ? " string" : "");
+		break;
+	case DETAIL_MSR:
+		name = d->key == DETAIL_UNKNOWN_MSR ? NULL : msr_name((uint32_t)d->key);
+		if (d->key == DETAIL_UNKNOWN_MSR)
+			n = snprintf(buf, len, "msr ? %s", dir_word(d, "read", "write"));
+		else
+			n = snprintf(buf, len, "msr %#llx%s%s %s", (unsigned long long)d->key,
+				     name ? " " : "", name ? name : "", dir_word(d, "read", "write"));
+		break;
+	case DETAIL_CR:
+		n = snprintf(buf, len, "cr%llu %s%s", (unsigned long long)d->key,
+			     dir_word(d, "read", "write"),
+			     d->access == CR_CLTS ? " (clts)" : d->access == CR_LMSW ? " (lmsw)" :
+			     d->access == CR_SELECTIVE ? " (selective)" : "");
+		break;
+	case DETAIL_NPF:
+		if (d->key == UINT64_MAX)
+			n = snprintf(buf, len, "gpa ? %s", dir_word(d, "read", "write"));
+		else
+			n = snprintf(buf, len, "gpa %#llx %s", (unsigned long long)d->key,
+				     dir_word(d, "read", "write"));
+		break;
+	case DETAIL_VECTOR:
+		name = vector_name((unsigned int)d->key);
+		n = snprintf(buf, len, "vector %llu%s%s%s", (unsigned long long)d->key,
+			     name ? " (" : "", name ? name : "", name ? ")" : "");
+		break;
+	default:
+		n = snprintf(buf, len, "-");
+	}
+	return n < 0 ? 0 : (size_t)n;
+}

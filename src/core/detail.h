@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What an exit was about, decoded from its own exit information: the I/O
+ * port, direction and size; the MSR and direction; the control register and
+ * access; the guest-physical address of a nested page fault; the exception
+ * vector. The layouts are the vendors': SVM EXITINFO1/EXITINFO2 (AMD APM
+ * Vol. 2, 15.7-15.10 and Appendix C), VMX exit qualifications and
+ * interruption information (Intel SDM Vol. 3C, 28.2). The kvm_exit
+ * tracepoint prints them as info1, info2 and intr_info (older kernels: VMX
+ * `info QUAL INTR`). An MSR's index is in neither: it is ECX, given by the
+ * kvm_msr event that follows the exit, or read from the vCPU.
+ */
+#ifndef EXITSTAT_DETAIL_H
+#define EXITSTAT_DETAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/reasons.h"
+
+enum detail_kind {
+	DETAIL_NONE,	/* the reason carries no detail this decodes */
+	DETAIL_IO,	/* key: port; dir, size, string */
+	DETAIL_MSR,	/* key: MSR index (DETAIL_UNKNOWN_MSR until known); dir */
+	DETAIL_CR,	/* key: control register number; dir (write: to CR), access */
+	DETAIL_NPF,	/* key: guest-physical page (address & ~0xfff); dir: write */
+	DETAIL_VECTOR,	/* key: exception vector */
+};
+
+#define DETAIL_UNKNOWN_MSR UINT64_MAX
+
+enum detail_dir { DIR_NONE, DIR_IN, DIR_OUT };	/* in: read / from; out: write / to */
+
+enum cr_access { CR_MOV, CR_CLTS, CR_LMSW, CR_SELECTIVE };
+
+struct exit_detail {
+	enum detail_kind kind;
+	uint64_t key;
+	enum detail_dir dir;
+	uint8_t size;		/* I/O: bytes (1, 2, 4); 0 unknown */
+	bool string;		/* I/O: INS/OUTS */
+	enum cr_access access;	/* CR */
+};
+
+/* The exit information as a tracepoint or the vCPU gives it. */
+struct exit_info {
+	uint64_t info1, info2;	/* SVM EXITINFO1/2; VMX exit qualification, and info2 */
+	uint32_t intr_info;	/* VMX VM-exit interruption information */
+	bool has_intr_info;
+};
+
+/*
+ * Decode (isa, reason) with its exit information into d. Returns false (d
+ * says DETAIL_NONE) for reasons that carry no decodable detail.
+ */
+bool detail_decode(enum exit_isa isa, uint32_t reason, const struct exit_info *in,
+		   struct exit_detail *d);
+
+/* The detail as a key users read: "0xcf8 out 4", "msr 0x1b read", "cr0 write", "gpa 0xfeb00000 write", "vector 14 (#PF)". */
+size_t detail_str(const struct exit_detail *d, char *buf, size_t len);
+
+/* What is at a legacy PC I/O port (as QEMU and firmware use them), or NULL. */
+const char *io_port_name(uint16_t port);
+
+/* The name of an MSR (the kernel's msr-index.h / KVM's spelling), or NULL. */
+const char *msr_name(uint32_t index);
+
+/* The MSR names, in index order: entry i of *n (i < *n), for catalogue checks. */
+struct msr_entry {
+	uint32_t index;
+	const char *name;
+};
+const struct msr_entry *msr_table(size_t *n);
+
+/* The mnemonic of an exception vector ("#PF"), or NULL. */
+const char *vector_name(unsigned int vector);
+
+#endif

@@ -6,6 +6,7 @@
 
 const struct cli_cmd *const exitstat_commands[] = {
 	&cli_cmd_live, &cli_cmd_record, &cli_cmd_report, &cli_cmd_analyze, &cli_cmd_diff,
+	&cli_cmd_explain,
 	&cli_cmd_plot,
 	&cli_cmd_kernel_stats,
 #ifndef EXITSTAT_NO_SERVE	/* the static build (for the real-KVM bed) has no HTTP server */

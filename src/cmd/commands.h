@@ -14,6 +14,7 @@ extern const struct cli_cmd cli_cmd_record;		/* per-exit events to a file */
 extern const struct cli_cmd cli_cmd_report;		/* stats of a trace or recording */
 extern const struct cli_cmd cli_cmd_analyze;		/* report --analyze: timeline, phases */
 extern const struct cli_cmd cli_cmd_diff;		/* two runs compared per reason */
+extern const struct cli_cmd cli_cmd_explain;		/* exits broken down by their details */
 extern const struct cli_cmd cli_cmd_plot;		/* SVG timeline and bars */
 extern const struct cli_cmd cli_cmd_kernel_stats;	/* the patched kernel's debugfs table */
 extern const struct cli_cmd cli_cmd_serve;		/* Prometheus metrics over HTTP */
@@ -25,6 +26,7 @@ int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_kernel_stats(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Exit details from the vendors' exit information. See detail.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/detail.h"
@@ -342,4 +343,139 @@ size_t detail_str(const struct exit_detail *d, char *buf, size_t len)
 		n = snprintf(buf, len, "-");
 	}
 	return n < 0 ? 0 : (size_t)n;
+}
+
+struct detail_stats {
+	struct detail_entry *slots;	/* open addressing; count == 0 marks a free slot */
+	size_t cap, used;
+};
+
+struct detail_stats *detail_stats_new(void)
+{
+	struct detail_stats *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->cap = 64;
+	s->slots = calloc(s->cap, sizeof(*s->slots));
+	if (!s->slots) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void detail_stats_free(struct detail_stats *s)
+{
+	if (!s)
+		return;
+	free(s->slots);
+	free(s);
+}
+
+static bool same(const struct detail_entry *x, enum exit_isa isa, uint32_t reason,
+		 const struct exit_detail *d)
+{
+	return x->isa == isa && x->reason == reason && x->d.kind == d->kind && x->d.key == d->key &&
+	       x->d.dir == d->dir && x->d.size == d->size && x->d.string == d->string &&
+	       x->d.access == d->access;
+}
+
+static size_t hash(enum exit_isa isa, uint32_t reason, const struct exit_detail *d)
+{
+	uint64_t h = ((uint64_t)isa << 56) ^ ((uint64_t)reason << 32) ^ d->key ^
+		     ((uint64_t)d->dir << 20) ^ ((uint64_t)d->size << 24) ^ ((uint64_t)d->kind << 28);
+
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	return (size_t)h;
+}
+
+static struct detail_entry *probe(struct detail_entry *t, size_t cap, enum exit_isa isa,
+				  uint32_t reason, const struct exit_detail *d)
+{
+	size_t i = hash(isa, reason, d) & (cap - 1);
+
+	while (t[i].count && !same(&t[i], isa, reason, d))
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+static int grow(struct detail_stats *s)
+{
+	size_t cap = s->cap * 2;
+	struct detail_entry *t = calloc(cap, sizeof(*t));
+
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->slots[i].count)
+			*probe(t, cap, s->slots[i].isa, s->slots[i].reason, &s->slots[i].d) =
+				s->slots[i];
+	free(s->slots);
+	s->slots = t;
+	s->cap = cap;
+	return 0;
+}
+
+int detail_stats_count(struct detail_stats *s, enum exit_isa isa, uint32_t reason,
+		       const struct exit_detail *d)
+{
+	struct detail_entry *e;
+
+	if (isa == ISA_VMX)
+		reason &= VMX_EXIT_BASIC_MASK;
+	if (2 * (s->used + 1) > s->cap && grow(s))
+		return -1;
+	e = probe(s->slots, s->cap, isa, reason, d);
+	if (!e->count) {
+		*e = (struct detail_entry){ .isa = isa, .reason = reason, .d = *d };
+		s->used++;
+	}
+	e->count++;
+	return 0;
+}
+
+void detail_stats_time(struct detail_stats *s, enum exit_isa isa, uint32_t reason,
+		       const struct exit_detail *d, uint64_t time)
+{
+	struct detail_entry *e;
+
+	if (isa == ISA_VMX)
+		reason &= VMX_EXIT_BASIC_MASK;
+	e = probe(s->slots, s->cap, isa, reason, d);
+	if (e->count) {
+		e->timed++;
+		e->time += time;
+	}
+}
+
+static int by_reason_then_count(const void *x, const void *y)
+{
+	const struct detail_entry *a = x, *b = y;
+
+	if (a->isa != b->isa)
+		return a->isa < b->isa ? -1 : 1;
+	if (a->reason != b->reason)
+		return a->reason < b->reason ? -1 : 1;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	if (a->d.key != b->d.key)
+		return a->d.key < b->d.key ? -1 : 1;
+	return (int)a->d.dir - (int)b->d.dir;
+}
+
+size_t detail_stats_sorted(const struct detail_stats *s, struct detail_entry **out)
+{
+	size_t n = 0;
+
+	*out = malloc((s->used ? s->used : 1) * sizeof(**out));
+	if (!*out)
+		return (size_t)-1;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->slots[i].count)
+			(*out)[n++] = s->slots[i];
+	qsort(*out, n, sizeof(**out), by_reason_then_count);
+	return n;
 }

@@ -76,4 +76,34 @@ const struct msr_entry *msr_table(size_t *n);
 /* The mnemonic of an exception vector ("#PF"), or NULL. */
 const char *vector_name(unsigned int vector);
 
+/*
+ * Exits counted per (isa, reason, detail): how many, how many timed and
+ * their time in exit. Memory grows with the distinct details, not the exits.
+ */
+struct detail_entry {
+	enum exit_isa isa;
+	uint32_t reason;	/* VMX: the basic reason */
+	struct exit_detail d;
+	uint64_t count, timed, time;	/* time: in the source clock's unit */
+};
+
+struct detail_stats;
+
+struct detail_stats *detail_stats_new(void);
+void detail_stats_free(struct detail_stats *s);
+
+/* Count one exit of (isa, reason, d). 0, or -1 out of memory. */
+int detail_stats_count(struct detail_stats *s, enum exit_isa isa, uint32_t reason,
+		       const struct exit_detail *d);
+
+/* The time in exit of one counted exit (an entry added later may have moved it: looked up again). */
+void detail_stats_time(struct detail_stats *s, enum exit_isa isa, uint32_t reason,
+		       const struct exit_detail *d, uint64_t time);
+
+/*
+ * Every entry, in a new array (caller frees): by isa and reason, then most
+ * exits first, ties by key. The number of entries, or (size_t)-1 out of memory.
+ */
+size_t detail_stats_sorted(const struct detail_stats *s, struct detail_entry **out);
+
 #endif

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/detail.h"
 #include "core/stats.h"
 
 enum event_kind {
@@ -39,6 +40,8 @@ struct exit_event {
 	uint32_t vcpu;		/* STATS_VCPU_UNKNOWN if the source does not say */
 	enum exit_isa isa;	/* exits only */
 	uint32_t reason;	/* exits only; VMX: full 32-bit reason as printed */
+	bool has_info;		/* exits: info holds the exit information (asked for: trace_opts.want_info) */
+	struct exit_info info;
 };
 
 struct pending_exit;

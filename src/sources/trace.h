@@ -31,6 +31,7 @@ struct trace_opts {
 	 * reason (ISA_UNKNOWN: such a trace is an error). Names always win.
 	 */
 	enum exit_isa isa_hint;
+	bool want_info;		/* read each exit's information into exit_event.info (exit details) */
 };
 
 #define TRACE_MAX_SKIPPED_LISTED 64

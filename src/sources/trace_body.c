@@ -483,3 +483,72 @@ int trace_entry_body_parse(const char *s, size_t n, uint32_t *vcpu, bool *has_ri
 	*has_rip = starts(skip_blanks(de, e), e, "rip ");
 	return 0;
 }
+
+/* The next blank-separated token of [*p, e) as [s, t); false at the end. */
+static bool next_token(const char **p, const char *e, const char **s, const char **t)
+{
+	const char *q = skip_blanks(*p, e), *r = q;
+
+	while (r < e && !is_blank(*r))
+		r++;
+	*s = q;
+	*t = r;
+	*p = r;
+	return q < r;
+}
+
+/* A token `name` or `name=VALUE`; with the = form, [*v, t) is the value. */
+static bool key_is(const char *s, const char *t, const char *name, const char **v)
+{
+	size_t n = strlen(name);
+
+	if ((size_t)(t - s) == n && !memcmp(s, name, n)) {
+		*v = NULL;
+		return true;
+	}
+	if ((size_t)(t - s) > n + 1 && !memcmp(s, name, n) && s[n] == '=') {
+		*v = s + n + 1;
+		return true;
+	}
+	return false;
+}
+
+/* The value of a key: after its `=`, or the next token. */
+static bool key_value(const char **p, const char *e, const char *v, const char *t, uint64_t *out)
+{
+	const char *s;
+
+	if (v)
+		return parse_num(v, t, true, out);
+	return next_token(p, e, &s, &t) && parse_num(s, t, true, out);
+}
+
+bool trace_exit_info_parse(const char *body, size_t n, struct exit_info *in)
+{
+	const char *p = body, *e = body + n, *s, *t, *v;
+	bool have = false;
+	uint64_t x;
+
+	memset(in, 0, sizeof(*in));
+	while (next_token(&p, e, &s, &t)) {
+		if (key_is(s, t, "info1", &v) && key_value(&p, e, v, t, &x)) {
+			in->info1 = x;
+			have = true;
+		} else if (key_is(s, t, "info2", &v) && key_value(&p, e, v, t, &x)) {
+			in->info2 = x;
+		} else if (key_is(s, t, "intr_info", &v) && key_value(&p, e, v, t, &x)) {
+			in->intr_info = (uint32_t)x;
+			in->has_intr_info = true;
+		} else if (key_is(s, t, "info", &v) && !v && key_value(&p, e, NULL, t, &x)) {
+			/* before 5.x: `info %llx %llx`, on VMX the qualification and the interruption information */
+			in->info1 = x;
+			if (key_value(&p, e, NULL, t, &x)) {
+				in->info2 = x;
+				in->intr_info = (uint32_t)x;
+				in->has_intr_info = true;
+			}
+			have = true;
+		}
+	}
+	return have;
+}

@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/detail.h"
 #include "core/reasons.h"
 
 enum header_style {
@@ -83,6 +84,13 @@ struct exit_body {
 	uint32_t svm_code, vmx_code;	/* RISA_LOWER_AMBIGUOUS: the two readings */
 	bool plugin_spelling;		/* EXIT_* names or `UNKNOWN (N)`: only libtraceevent prints these */
 };
+
+/*
+ * The exit information after the reason (`info1 X info2 Y intr_info Z`, the
+ * older `info X Y`, perf's raw `info1=X ...`), for exit details
+ * (core/detail.h). False when the body has none.
+ */
+bool trace_exit_info_parse(const char *body, size_t n, struct exit_info *in);
 
 /* A name cache; reason lookups scan the catalogue, and traces repeat a few names. */
 struct reason_cache;

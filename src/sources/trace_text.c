@@ -410,6 +410,8 @@ static int on_kvm_exit(struct reader *r, const struct trace_header *h, bool alon
 	}
 	fill_from_header(&ev, h);
 	ev.vcpu = b.vcpu;
+	if (r->opts->want_info)
+		ev.has_info = trace_exit_info_parse(h->body, h->body_len, &ev.info);
 	if (b.plugin_spelling)
 		r->ev_plugin = true;
 	if (b.vcpu == STATS_VCPU_UNKNOWN)

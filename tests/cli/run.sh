@@ -88,8 +88,8 @@ check "man -l renders it (NAME, SYNOPSIS, COMMANDS, EXIT STATUS)" \
 	bash -c "grep -qx NAME $tmp/man.txt && grep -qx SYNOPSIS $tmp/man.txt && grep -qx COMMANDS $tmp/man.txt && grep -qx 'EXIT STATUS' $tmp/man.txt && ! [ -s $tmp/man.err ]"
 "$ES" help --list-options >"$tmp/list"
 cmds=$(awk '{ print $1 }' "$tmp/list" | uniq)
-check "help --list-options: the nine commands and help" \
-	test "$(echo $cmds)" = "live record report analyze diff plot kernel-stats serve reasons help"
+check "help --list-options: the ten commands and help" \
+	test "$(echo $cmds)" = "live record report analyze diff explain plot kernel-stats serve reasons help"
 names=$( { awk '{ print substr($3, 3) }' "$tmp/list"
 	   grep -oh -- '--[a-z][a-z-]*[a-z]' README.md docs/*.md | cut -c3-; } | sort -u | grep -vx help)
 "$ES" help --parse report --no-such-option x >/dev/null 2>"$tmp/e"

@@ -1,11 +1,13 @@
-# Exit details (core/detail.c): the MSR names against the kernel's headers in
+# Exit details (core/detail.c, exitstat explain): counts per detail against exitgen's
+# steps on real bed traces (tests/explain/run.sh); the MSR names against the kernel's headers in
 # Debian's linux-source tree (the decoders have unit tests: tests/unit/test_detail.c).
 .PHONY: check-explain
 $(BUILD)/tests/detail_tool: tests/explain/detail_tool.c $(BUILD)/libexitstat.a | $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
 
-check-explain: $(BUILD)/tests/detail_tool
-	@bash tests/explain/msr-names.sh $(BUILD)/tests/detail_tool
+check-explain: $(BUILD)/tests/detail_tool $(BUILD)/exitstat
+	@bash tests/explain/run.sh $(BUILD)/exitstat; rc=$$?; \
+		bash tests/explain/msr-names.sh $(BUILD)/tests/detail_tool && exit $$rc
 
 CHECKS += check-explain

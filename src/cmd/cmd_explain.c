@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `exitstat explain FILE|-`: what the exits of a trace were about, per
+ * reason: the I/O ports, MSR directions, control registers, nested page
+ * fault pages and exception vectors, decoded from each exit's own
+ * information (core/detail.c), with counts and time in exit.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "cmd/msg.h"
+#include "core/event.h"
+#include "output/detail_out.h"
+#include "sources/input.h"
+
+static const struct cli_opt *const explain_opts[] = {
+	&cli_opt_format, &cli_opt_top, &cli_opt_skip_bad, &cli_opt_isa, NULL,
+};
+
+const struct cli_cmd cli_cmd_explain = {
+	.name = "explain",
+	.title = "explain",
+	.summary = "what the exits of a trace were about: ports, MSRs, CRs, addresses, vectors",
+	.synopsis = "[OPTIONS] FILE|-",
+	.description =
+		"Reads a kvm_exit/kvm_entry trace (as `exitstat report` does) and breaks each\n"
+		"exit reason down by what the exit's own information says: the I/O port,\n"
+		"direction and size; RDMSR or WRMSR; the control register and access; the\n"
+		"guest-physical page of a nested page fault; the exception vector. Ports,\n"
+		"MSRs and vectors are named. -t N shows the N most frequent details of each\n"
+		"reason (default 10; 0: all).",
+	.opts = explain_opts,
+	.operands = CLI_ONE,
+	.run = cmd_explain,
+};
+
+struct explain_run {
+	struct accum acc;
+	struct detail_stats *ds;
+	struct trace_opts to;
+	struct report_opts ro;
+	uint64_t with_info;
+	bool oom;
+};
+
+static int apply_explain(void *ctx, int id, const char *arg)
+{
+	struct explain_run *x = ctx;
+
+	switch (id) {
+	case CLI_SKIP_BAD:
+		x->to.skip_bad = true;
+		return 0;
+	case CLI_ISA:
+		return isa_parse(arg, &x->to.isa_hint);
+	default:	/* --format, --top */
+		return cli_apply_view(&x->ro, id, arg);
+	}
+}
+
+/* The time in exit of an exit, once its entry came (accum's hook). */
+static int on_time(void *ctx, const struct exit_event *exit, uint64_t dur)
+{
+	struct explain_run *x = ctx;
+	struct exit_detail d;
+
+	if (exit->has_info && detail_decode(exit->isa, exit->reason, &exit->info, &d))
+		detail_stats_time(x->ds, exit->isa, exit->reason, &d, dur);
+	return 0;
+}
+
+static int on_event(void *ctx, const struct exit_event *ev)
+{
+	struct explain_run *x = ctx;
+	struct exit_detail d;
+
+	if (ev->kind == EV_EXIT && ev->has_info) {
+		x->with_info++;
+		if (detail_decode(ev->isa, ev->reason, &ev->info, &d) &&
+		    detail_stats_count(x->ds, ev->isa, ev->reason, &d))
+			x->oom = true;
+	}
+	if (x->oom || accum_event(&x->acc, ev)) {
+		fprintf(stderr, "exitstat explain: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Print what was read. 0, or -1 (said). */
+static int explain_print(struct explain_run *x, const struct input_info *in)
+{
+	struct detail_entry *e;
+	size_t n = detail_stats_sorted(x->ds, &e);
+	struct detail_meta m = { in->source, in->clock && !strcmp(in->clock, "ticks"),
+				 x->acc.stats->total, x->with_info, x->ro.top };
+	int rc;
+
+	if (n == (size_t)-1) {
+		fprintf(stderr, "exitstat explain: out of memory\n");
+		return -1;
+	}
+	rc = detail_print(stdout, x->ro.format, &m, e, n);
+	if (rc)
+		fprintf(stderr, "exitstat explain: writing failed: %s\n", strerror(errno));
+	free(e);
+	return rc;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	struct explain_run x = { .ro = { .format = FMT_TABLE, .top = 10 },
+				 .to = { .want_info = true } };
+	struct es_error err = { "" };
+	struct input_info in;
+	int first, rc = -1;
+
+	first = cli_parse(&cli_cmd_explain, argc, argv, apply_explain, &x);
+	if (first < 0)
+		return cli_end_status(first);
+	x.ds = detail_stats_new();
+	if (!x.ds || accum_init(&x.acc)) {
+		fprintf(stderr, "exitstat explain: out of memory\n");
+		detail_stats_free(x.ds);
+		return EXIT_FAIL;
+	}
+	x.acc.on_time = on_time;
+	x.acc.on_time_ctx = &x;
+	x.to.diag = msg_diag("explain");
+	if (input_read(argv[first], &x.to, on_event, &x, &in, &err)) {
+		if (err.msg[0])
+			msg_error("explain", &err);
+	} else if (!x.with_info && x.acc.stats->total) {
+		fprintf(stderr, "exitstat explain: %s: its kvm_exit lines carry no exit information "
+			"(info1/info2 or info): nothing to explain\n", argv[first]);
+	} else {
+		rc = explain_print(&x, &in);
+	}
+	accum_fini(&x.acc);
+	detail_stats_free(x.ds);
+	return rc ? EXIT_FAIL : EXIT_OK;
+}

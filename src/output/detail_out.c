@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `exitstat explain` as a table, JSON or CSV. See detail_out.h. */
+#include <errno.h>
+#include <inttypes.h>
+
+#include <json-c/json.h>
+
+#include "output/detail_out.h"
+#include "output/units.h"
+
+/* The name of what the key is: a port's device, an MSR's name; "" if none. */
+static const char *key_name(const struct exit_detail *d)
+{
+	const char *n = NULL;
+
+	if (d->kind == DETAIL_IO)
+		n = io_port_name((uint16_t)d->key);
+	else if (d->kind == DETAIL_MSR && d->key != DETAIL_UNKNOWN_MSR)
+		n = msr_name((uint32_t)d->key);
+	else if (d->kind == DETAIL_VECTOR)
+		n = vector_name((unsigned int)d->key);
+	return n ? n : "";
+}
+
+/* Exits of the reason of e[i] (all its details), for shares. */
+static uint64_t reason_total(const struct detail_entry *e, size_t n, size_t i)
+{
+	uint64_t t = 0;
+
+	for (size_t j = 0; j < n; j++)
+		if (e[j].isa == e[i].isa && e[j].reason == e[i].reason)
+			t += e[j].count;
+	return t;
+}
+
+static int print_table(FILE *f, const struct detail_meta *m, const struct detail_entry *e, size_t n)
+{
+	char rname[40], key[96], mean[32];
+	size_t shown = 0;
+
+	fprintf(f, "exit details of %s: %" PRIu64 " exits, %" PRIu64 " with exit information\n",
+		m->source, m->exits, m->with_info);
+	fprintf(f, "%-4s %-14s %-34s %-28s %10s %7s %11s\n", "isa", "reason", "detail", "what",
+		"exits", "share", "time/exit");
+	for (size_t i = 0; i < n; i++) {
+		bool first = i == 0 || e[i].isa != e[i - 1].isa || e[i].reason != e[i - 1].reason;
+		uint64_t total = reason_total(e, n, i);
+
+		shown = first ? 0 : shown;
+		if (m->top && shown++ >= m->top) {
+			if (shown == m->top + 1)
+				fprintf(f, "%-4s %-14s (more: --top 0 shows all)\n", "", "");
+			continue;
+		}
+		detail_str(&e[i].d, key, sizeof(key));
+		if (e[i].timed)
+			fmt_amount(mean, sizeof(mean), (double)e[i].time / (double)e[i].timed, m->ticks, 4);
+		else
+			snprintf(mean, sizeof(mean), "-");
+		fprintf(f, "%-4s %-14s %-34s %-28s %10" PRIu64 " %6.1f%% %11s\n",
+			first ? isa_name(e[i].isa) : "",
+			first ? reason_name(e[i].isa, e[i].reason, rname, sizeof(rname)) : "", key,
+			key_name(&e[i].d), e[i].count, 100.0 * (double)e[i].count / (double)total, mean);
+	}
+	fprintf(f, "detail: decoded from each exit's own information (SVM EXITINFO1/2, VMX exit "
+		"qualification and interruption information); share: of the reason's exits; "
+		"time/exit: mean time in exit of the timed exits (%s); an MSR's index and a VMX "
+		"EPT violation's address are not in it (shown as ?)\n",
+		m->ticks ? "clock ticks" : "ns clock");
+	return ferror(f) ? -1 : 0;
+}
+
+static int print_json(FILE *f, const struct detail_meta *m, const struct detail_entry *e, size_t n)
+{
+	json_object *root = json_object_new_object(), *arr = json_object_new_array();
+	char rname[40], key[96];
+
+	json_object_object_add(root, "source", json_object_new_string(m->source));
+	json_object_object_add(root, "exits", json_object_new_int64((int64_t)m->exits));
+	json_object_object_add(root, "exits_with_info", json_object_new_int64((int64_t)m->with_info));
+	json_object_object_add(root, "time_unit", json_object_new_string(m->ticks ? "ticks" : "ns"));
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		detail_str(&e[i].d, key, sizeof(key));
+		json_object_object_add(o, "isa", json_object_new_string(isa_name(e[i].isa)));
+		json_object_object_add(o, "reason", json_object_new_string(
+			reason_name(e[i].isa, e[i].reason, rname, sizeof(rname))));
+		json_object_object_add(o, "code", json_object_new_int64(e[i].reason));
+		json_object_object_add(o, "key", json_object_new_string(key));
+		json_object_object_add(o, "name", json_object_new_string(key_name(&e[i].d)));
+		json_object_object_add(o, "count", json_object_new_int64((int64_t)e[i].count));
+		json_object_object_add(o, "timed", json_object_new_int64((int64_t)e[i].timed));
+		json_object_object_add(o, "time", json_object_new_int64((int64_t)e[i].time));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(root, "details", arr);
+	fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	return ferror(f) ? -1 : 0;
+}
+
+static int print_csv(FILE *f, const struct detail_meta *m, const struct detail_entry *e, size_t n)
+{
+	char rname[40], key[96];
+
+	fprintf(f, "isa,code,reason,key,name,count,timed,time,time_unit\n");
+	for (size_t i = 0; i < n; i++) {
+		detail_str(&e[i].d, key, sizeof(key));
+		fprintf(f, "%s,%u,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s\n", isa_name(e[i].isa),
+			e[i].reason, reason_name(e[i].isa, e[i].reason, rname, sizeof(rname)), key,
+			key_name(&e[i].d), e[i].count, e[i].timed, e[i].time, m->ticks ? "ticks" : "ns");
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int detail_print(FILE *f, enum out_format fmt, const struct detail_meta *m,
+		 const struct detail_entry *e, size_t n)
+{
+	int rc = fmt == FMT_JSON ? print_json(f, m, e, n) :
+		 fmt == FMT_CSV ? print_csv(f, m, e, n) : print_table(f, m, e, n);
+
+	if (rc && !errno)
+		errno = EIO;
+	return rc;
+}

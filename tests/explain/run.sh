@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# `make check-explain` (part): exitstat explain on real bed traces, against
+# exitgen's own account of what its guest did (NAME.exitgen.json: the steps,
+# per vCPU; exitgen/guest.h: OUT to port 0xe0 and IN from 0xe4 of 4 bytes,
+# MMIO writes from 0xf0000): per trace, the exits of
+#   "0x00e0 out 4" == the out steps, "0x00e4 in 4" == the in steps,
+#   "msr ? read" / "msr ? write" == the rdmsr / wrmsr steps,
+#   "gpa 0xf0000 write" == the mmio steps,
+# each times the vCPUs, on SVM and on VMX (tests/fixtures/bed-vmx); and on a published VMX trace (the i8042 and PIC
+# accesses of a QEMU keyboard bug report) the ports are named.
+# usage: run.sh EXITSTAT
+set -uo pipefail
+ES=${1:?usage: run.sh EXITSTAT}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+F=$REPO/tests/fixtures/bed
+PUB=$REPO/tests/fixtures/public
+. "$REPO/tests/lib/assert.sh"
+need_built "$ES"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# steps OP JSON: the exits exitgen made with step OP, all vCPUs
+steps() { jq --arg op "$1" '([.steps[] | select(.op == $op) | .n] | add // 0) * .vcpus' "$2"; }
+# detail KEY JSON: the count of that detail key in explain's JSON
+detail() { jq --arg k "$1" '[.details[] | select(.key == $k) | .count] | add // 0' "$2"; }
+
+for t in ftrace-16 ftrace-64 ftrace-64-vcpus2 perf-16 perf-64 trace-cmd-16 trace-cmd-64; do
+	eg=$F/$t.exitgen.json
+	if ! "$ES" explain -f json "$F/$t.txt" >"$tmp/x.json" 2>"$tmp/err"; then
+		bad "$t: status $?: $(head -c 300 "$tmp/err")"
+		continue
+	fi
+	got="out $(detail '0x00e0 out 4' "$tmp/x.json") in $(detail '0x00e4 in 4' "$tmp/x.json")"
+	got+=" rdmsr $(detail 'msr ? read' "$tmp/x.json") wrmsr $(detail 'msr ? write' "$tmp/x.json")"
+	got+=" mmio $(detail 'gpa 0xf0000 write' "$tmp/x.json")"
+	want="out $(steps out "$eg") in $(steps in "$eg") rdmsr $(steps rdmsr "$eg") wrmsr $(steps wrmsr "$eg")"
+	want+=" mmio $(steps mmio "$eg")"
+	equal "$t: details == exitgen's steps" "$got" "$want"
+done
+
+# the VMX bed (Bochs, kvm_intel): the same steps through exit qualifications (MMIO
+# goes through EPT misconfigurations, whose address is not in them)
+V=$REPO/tests/fixtures/bed-vmx
+for t in ftrace-16 ftrace-64 ftrace-64-vcpus2 perf-64 trace-cmd-64; do
+	eg=$V/$t.exitgen.json
+	if ! "$ES" explain -f json "$V/$t.txt" >"$tmp/x.json" 2>"$tmp/err"; then
+		bad "vmx/$t: status $?: $(head -c 300 "$tmp/err")"
+		continue
+	fi
+	got="out $(detail '0x00e0 out 4' "$tmp/x.json") in $(detail '0x00e4 in 4' "$tmp/x.json")"
+	got+=" rdmsr $(detail 'msr ? read' "$tmp/x.json") wrmsr $(detail 'msr ? write' "$tmp/x.json")"
+	want="out $(steps out "$eg") in $(steps in "$eg") rdmsr $(steps rdmsr "$eg") wrmsr $(steps wrmsr "$eg")"
+	equal "vmx/$t: details == exitgen's steps" "$got" "$want"
+done
+
+# a published VMX trace (trace-cmd report, 2021): `info 640008 0` is an IN of port 0x64
+if [[ -e $PUB/13-qemu-pckbd-obf-ruemelin-2021.wrapped.txt ]]; then
+	"$ES" explain "$PUB/13-qemu-pckbd-obf-ruemelin-2021.wrapped.txt" >"$tmp/t.txt" 2>"$tmp/err"
+	grep -qE '0x0064 in 1 +i8042 keyboard status/command +2 ' "$tmp/t.txt" &&
+		grep -qE '0x0060 in 1 +i8042 keyboard data +2 ' "$tmp/t.txt" &&
+		ok "public VMX trace: the i8042 reads named and counted (2 each, as its lines say)" ||
+		bad "public VMX trace: $(head -c 600 "$tmp/t.txt") $(head -c 200 "$tmp/err")"
+	# port in bits 31:16 of the qualification: 0x60 or 0x64 (the lines' own text)
+	want=$(grep -cE 'IO_INSTRUCTION.*info 6[04][0-9a-f]{4} ' "$PUB/13-qemu-pckbd-obf-ruemelin-2021.wrapped.txt")
+	"$ES" explain -f json "$PUB/13-qemu-pckbd-obf-ruemelin-2021.wrapped.txt" >"$tmp/t.json" 2>/dev/null
+	got=$(( $(detail '0x0060 in 1' "$tmp/t.json") + $(detail '0x0064 in 1' "$tmp/t.json") ))
+	equal "public VMX trace: the 0x60/0x64 reads are all its 'info 60xxxx/64xxxx' lines ($want)" "$got" "$want"
+else
+	bad "the public traces are missing (tests/fixtures/public)"
+fi
+
+# no exit information: said, status 1
+printf '  qemu-1 [000] .... 1.000000: kvm_exit: reason io rip 0x1\n' >"$tmp/bare.txt"
+"$ES" explain "$tmp/bare.txt" >"$tmp/out" 2>"$tmp/err"
+equal "a trace without exit information: status 1, one message, nothing on stdout" \
+	"$? $(grep -c 'carry no exit information' "$tmp/err") $(wc -c <"$tmp/out")" "1 1 0"
+assert_summary check-explain

@@ -62,7 +62,9 @@ const struct cli_cmd cli_cmd_live = {
 		"Counts VM exits per reason (kvm:kvm_exit) and the time in exit (until the\n"
 		"vCPU thread's next kvm:kvm_entry), live from the kernel. With CMD, runs it\n"
 		"and counts the exits of that process only, then prints the final table.\n"
-		"Ctrl-C or SIGTERM prints the final table and ends. Without a command word,\n"
+		"Ctrl-C or SIGTERM prints the final table and ends. On a terminal, a top-like\n"
+		"view: per reason total, current rate, shares, times; keys q quit, s sort,\n"
+		"p pause, r reset current (docs/live.md). Without a command word,\n"
 		"exitstat runs live: `exitstat -p PID` is `exitstat live -p PID`.",
 	.opts = live_opts,
 	.operands = CLI_COMMAND,

@@ -11,7 +11,8 @@
 #     table as usual, status 0;
 #   - every line within the terminal's width (132, 80, 60 columns);
 #   - the terminal's mode (stty -g) is what it was after q, SIGTERM and
-#     SIGHUP; --batch draws no screens.
+#     SIGHUP, and while stopped by SIGTSTP (Ctrl-Z; the keys' mode again
+#     after fg); --batch draws no screens.
 # The rows are exitgen's io: the io reason where kvm_exit fires, the kvm_pio
 # event where it never does (kvm_pvm: the view shows the KVM events, like
 # kvm_stat). On a host with no KVM only the one-line error and the terminal
@@ -45,11 +46,18 @@ READY_DIR=$tmp
 view() {
 	local name=$1 cols=$2
 	shift 2
+	# With VIEW_JOBS=1 the shell does job control, as an interactive one does:
+	# exitstat is its own foreground process group, so Ctrl-Z can stop it
+	# (an orphaned group's is discarded); the shell notes the terminal's mode
+	# while it is stopped, then brings it back with fg.
 	cat >"$tmp/$name.sh" <<-EOF
 		stty cols $cols rows 0
 		stty -g >$tmp/$name.stty-before
+		$( ((${VIEW_JOBS:-0})) && echo "set -m")
 		$(printf '%q ' "$ES" "$@")
-		echo "exitstat-status \$?"
+		rc=\$?
+		if [ \$rc = 148 ]; then stty -g >$tmp/$name.stty-stopped; fg; rc=\$?; fi
+		echo "exitstat-status \$rc"
 		stty -g >$tmp/$name.stty-after
 	EOF
 	ready_fifo keys
@@ -219,6 +227,45 @@ for sig in TERM HUP; do
 	fi
 	close_fifo es
 done
+
+# Ctrl-Z (SIGTSTP): the terminal as it was while stopped, the keys' mode again after fg.
+# (polled: the terminal's mode is the readiness signal)
+# poll_until SECONDS CMD...: CMD succeeds within SECONDS.
+poll_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.05
+	done
+}
+mode_is_not() { [[ $(stty -g -F "$1" 2>/dev/null) != "$2" ]]; }
+ready_fifo es
+VIEW_JOBS=1 view tstp 80 -d 0.2 -p $$ --ready-file "$tmp/es"
+if await_ready es && await_frame 'keys: q quit'; then
+	espid=$ready_pid
+	pts=$(readlink "/proc/$espid/fd/0")
+	before=$(cat "$tmp/tstp.stty-before")
+	mode_is_not "$pts" "$before" && ok "tstp: the view changed the terminal's mode (keys)" ||
+		bad "tstp: the terminal's mode on $pts is unchanged while the view runs"
+	kill -TSTP "$espid"
+	if poll_until 60 test -s "$tmp/tstp.stty-stopped"; then
+		equal "tstp: stopped by Ctrl-Z, the terminal is as it was" "$(cat "$tmp/tstp.stty-stopped")" "$before"
+		poll_until 60 mode_is_not "$pts" "$before" && ok "tstp: after fg, the keys' mode again" ||
+			bad "tstp: after fg, the terminal's mode stayed as before"
+	else
+		bad "tstp: SIGTSTP did not stop exitstat: $(tail -c 300 "$tmp/tstp.screen")"
+	fi
+	key q
+	await_end
+	grep -q "exitstat-status 0" <<<"$screen" && ok "tstp: q after fg ends it, status 0" ||
+		bad "tstp: $(tail -c 300 <<<"$screen")"
+	same_tty "after Ctrl-Z, fg and q"
+else
+	bad "tstp: exitstat never ready or no screen: $frame"
+	kill $view_pid; await_end
+fi
+close_fifo es
 
 ready_fifo es
 view narrow 60 -d 0.2 -p $$ --ready-file "$tmp/es"

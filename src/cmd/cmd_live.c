@@ -12,6 +12,7 @@
 #include "cmd/cli.h"
 #include "cmd/collect.h"
 #include "cmd/commands.h"
+#include "cmd/live_top.h"
 #include "cmd/msg.h"
 #include "output/report.h"
 
@@ -61,7 +62,9 @@ const struct cli_cmd cli_cmd_live = {
 		"Counts VM exits per reason (kvm:kvm_exit) and the time in exit (until the\n"
 		"vCPU thread's next kvm:kvm_entry), live from the kernel. With CMD, runs it\n"
 		"and counts the exits of that process only, then prints the final table.\n"
-		"Ctrl-C or SIGTERM prints the final table and ends. Without a command word,\n"
+		"Ctrl-C or SIGTERM prints the final table and ends. On a terminal, a top-like\n"
+		"view: per reason total, current rate, shares, times; keys q quit, s sort,\n"
+		"p pause, r reset current (docs/live.md). Without a command word,\n"
 		"exitstat runs live: `exitstat -p PID` is `exitstat live -p PID`.",
 	.opts = live_opts,
 	.operands = CLI_COMMAND,
@@ -74,6 +77,8 @@ struct live_cmd {
 	double delay;
 	uint64_t every;
 	bool events, batch, redraw;
+	bool top_on;		/* the top-like view (cmd/live_top.c) draws the interim reports */
+	struct live_top top;
 	FILE *out;
 	const char *out_name;
 	struct stats *stats;
@@ -146,6 +151,8 @@ static int print_report(struct live_cmd *c, bool final)
 	struct es_error err;
 	char lost_note[1024], note[1536];
 
+	if (c->top_on && !final)
+		return live_top_refresh(&c->top);
 	if (live_read(c->col.src, c->stats, &err)) {
 		msg_error(NULL, &err);
 		return -1;
@@ -169,8 +176,6 @@ static int print_report(struct live_cmd *c, bool final)
 	if (final && !lc.exits && !m.note)
 		m.note = c->col.lo.pid ? "no kvm events at all from this process: is it a VM, and running?"
 				   : "no kvm events at all: is any VM running?";
-	if (c->redraw && !final)
-		fputs("\033[H\033[J", c->out);
 	if (!final && !lc.exits && other_kvm_events(c)) {
 		/* No table of zeros: what did fire, so far. */
 		print_event_mix(c, false, "kvm:kvm_exit has not fired so far; the KVM events that did:");
@@ -304,7 +309,8 @@ static void probe_note(struct live_cmd *c, struct live_loop *l, const struct liv
 {
 	uint64_t others;
 
-	if (l->probe_said || now < l->probe_at)
+	/* The top-like view says it in its header. */
+	if (l->probe_said || now < l->probe_at || c->top_on)
 		return;
 	l->probe_said = true;
 	others = lc->exits ? 0 : other_kvm_events(c);
@@ -355,6 +361,8 @@ static int live_loop(struct live_cmd *c)
 			break;
 		if (check_counters(c, &l, now))
 			return -1;
+		if (c->top_on && live_top_keys(&c->top))
+			return -1;
 		if (c->delay && now >= l.next_print) {
 			if (print_report(c, false))
 				return -1;
@@ -381,7 +389,14 @@ static int live_run(struct live_cmd *c)
 	describe_source(c);
 	if (collect_go(&c->col))
 		return -1;
+	if (c->redraw && (c->delay || c->every)) {
+		if (live_top_open(&c->top, c->out, c->col.src, c->source, &c->ro, c->col.start))
+			return -1;
+		c->top_on = true;
+	}
 	rc = live_loop(c);
+	if (c->top_on)
+		live_top_close(&c->top);
 	/* Stop collecting and drain whatever the rings still hold. */
 	if (live_finish(c->col.src, NULL, NULL, &err)) {
 		msg_error(NULL, &err);

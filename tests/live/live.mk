@@ -2,11 +2,14 @@
 #   check-live           this host, with the expectations of its kind of KVM; where
 #                        kvm_exit does not fire, in the real-KVM bed too (kvm-where.sh)
 #   check-live-realkvm   exact counts in the real-KVM bed, every backend + record
+#   check-live-view      the interactive top-like view through a pty on this host: keys
+#                        q/s/p/r over exitgen's exits, widths, the terminal restored
+#   check-live-view-realkvm  the same in the real-KVM bed, where the rows are exit reasons
 #   bench-live           cost per exit of exitstat's modes, its peers (perf, bpftrace, a
 #                        hist trigger) and a minimal BPF counter vs no tracing, in one bed boot
-CHECKS += check-live check-live-realkvm
+CHECKS += check-live check-live-realkvm check-live-view check-live-view-realkvm
 BENCHES += bench-live
-.PHONY: check-live check-live-realkvm bench-live
+.PHONY: check-live check-live-realkvm check-live-view check-live-view-realkvm bench-live
 
 # The reader of recordings for the bed (plain, ASan+UBSan, static).
 $(BUILD)/tests/record_tool: tests/live/record_tool.c $(BUILD)/libexitstat.a | $(LIB_GEN_HDRS)
@@ -28,6 +31,12 @@ check-live: $(KVM_WHERE_DEPS)
 
 check-live-realkvm: $(BUILD)/static/exitstat $(BUILD)/static/exitgen $(BUILD)/static/record_tool
 	@bash tests/live/bed-check.sh
+
+check-live-view: $(BUILD)/exitstat $(BUILD)/exitgen
+	@bash tests/live/view.sh $(BUILD)/exitstat $(BUILD)/exitgen
+
+check-live-view-realkvm: $(BUILD)/static/exitstat $(BUILD)/static/exitgen
+	@bash tests/live/view-bed.sh
 
 bench-live: $(BUILD)/static/exitstat $(BUILD)/static/exitgen $(BUILD)/static/floor
 	@bash tests/live/bench.sh

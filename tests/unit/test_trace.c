@@ -983,7 +983,9 @@ static void test_aggregate_tables(void **state)
 {
 	/*
 	 * perf kvm stat report prints a table (tools/perf/builtin-kvm.c
-	 * print_result: "Analyze events for ...", then "VM-EXIT  Samples ...").
+	 * print_result: "Analyze events for ...", then "VM-EXIT  Samples ...",
+	 * the rows, "Total Samples:N, ..."). Cut after its header: an error
+	 * naming the table's line.
 	 */
 	const char *text =
 		"\n"
@@ -996,16 +998,37 @@ static void test_aggregate_tables(void **state)
 
 	(void)state;
 	assert_int_equal(read_text(text, NULL, &c, &res, &diag), -1);
-	assert_non_null(strstr(diag, "t:2: this is a table of totals printed by `perf kvm stat report`, not a trace"));
+	assert_non_null(strstr(diag, "t:2: this perf kvm stat table has no `Total Samples:` line"));
 	assert_int_equal(res.format, TRACE_AGGREGATE);
 	free(diag);
 
-	/* kvm_stat --once rows: '%-42s%10d%10d' (tools/kvm/kvm_stat/kvm_stat batch()) */
+	/*
+	 * kvm_stat --once rows: '%-42s%10d%10d' (tools/kvm/kvm_stat/kvm_stat
+	 * batch()). HLT is a VMX and an SVM name: alone, the table's ISA is
+	 * unknown; IO_INSTRUCTION (VMX only) settles it. Each row is one
+	 * aggregate event of its Total column.
+	 */
 	assert_int_equal(read_text("kvm_entry                                      1234        56\n"
 				   "kvm_exit(HLT)                                   617        28\n",
 				   NULL, &c, &res, &diag), -1);
-	assert_non_null(strstr(diag, "t:2: this is a table of totals printed by kvm_stat, not a trace"));
+	assert_non_null(strstr(diag, "t:2: no row of the table says whether its reasons are VMX or SVM"));
+	free(diag);
+	c.n = 0;
+	assert_int_equal(read_text("kvm_entry                                      1234        56\n"
+				   "kvm_exit(HLT)                                   617        28\n"
+				   "kvm_exit(IO_INSTRUCTION)                        600        20\n",
+				   NULL, &c, &res, &diag), 0);
 	assert_int_equal(res.format, TRACE_AGGREGATE);
+	assert_string_equal(res.totals_tool, "kvm_stat");
+	assert_int_equal(res.exits, 1217);
+	assert_int_equal(c.n, 2);
+	assert_true(c.ev[0].aggregate && c.ev[1].aggregate);
+	assert_int_equal(c.ev[0].isa, ISA_VMX);
+	assert_int_equal(c.ev[0].reason, 12);
+	assert_int_equal(c.ev[0].count, 617);
+	assert_false(c.ev[0].has_ts);
+	assert_int_equal(c.ev[1].reason, 30);
+	assert_int_equal(c.ev[1].count, 600);
 	free(diag);
 }
 

@@ -92,7 +92,8 @@ struct reader {
 
 	/* A table of totals: every line from its first on goes to it. */
 	struct totals *totals;
-	bool clock_line;	/* the line before was a time of day (perf kvm stat live) */
+	bool clock_line;	/* this line's last non-blank line was a time of day */
+	bool after_clock;	/* the same, for the line being read (perf kvm stat live) */
 
 	/* Evidence of the renderer. */
 	bool ts_unit_known;	/* res->ts_counter is decided (by the first timestamp) */
@@ -521,7 +522,7 @@ static int start_totals(struct reader *r, enum totals_kind kind, const char *s, 
 		return fail_at(r, r->lineno, "a table of totals after kvm_exit/kvm_entry events: "
 			       "give exitstat the trace or the table, one per file");
 	r->res->format = TRACE_AGGREGATE;
-	r->totals = totals_new(kind, r->clock_line, r->cache);
+	r->totals = totals_new(kind, r->after_clock, r->cache);
 	if (!r->totals)
 		return no_memory(r);
 	return totals_on_line(r, s, n) ? -1 : 1;
@@ -720,6 +721,7 @@ static int on_line(struct reader *r, const char *s, size_t n)
 			t++;
 			k--;
 		}
+		r->after_clock = r->clock_line;
 		if (k) {
 			bool clock = totals_time_of_day(t, k);
 

@@ -685,8 +685,11 @@ static int kvm_stat_line(struct totals *t, const char *s, size_t n, uint64_t lin
 		       "with kvm_stat -f";
 		return -1;
 	}
-	/* -1: NAME TOTAL DELTA; the screen: NAME TOTAL %TOTAL CURAVG (older: NAME TOTAL CURRENT) */
-	if ((k == 3 && !tok_u64(&tk[0], &v) && tok_u64(&tk[1], &v) && tok_u64(&tk[2], &v)) ||
+	/*
+	 * -1: NAME TOTAL DELTA; the screen: NAME TOTAL %TOTAL [CURAVG] (its
+	 * children indented; before 2017: NAME TOTAL CURRENT).
+	 */
+	if ((k == 3 && !tok_u64(&tk[0], &v) && tok_u64(&tk[1], &v) && decimal(&tk[2], "", &pct)) ||
 	    (k == 4 && !tok_u64(&tk[0], &v) && tok_u64(&tk[1], &v) && decimal(&tk[2], "", &pct) &&
 	     tok_u64(&tk[3], &(uint64_t){ 0 }))) {
 		tok_u64(&tk[1], &v);
@@ -901,7 +904,7 @@ int totals_end(struct totals *t, const char *name, enum exit_isa isa_hint, trace
 	if (!sum && !t->nrows && t->kind == TOTALS_KVM_STAT)
 		return es_error_set(err, "%s: kvm_stat output without kvm_exit(REASON) rows (its "
 				    "debugfs fields do not give exits per reason; run kvm_stat with "
-				    "tracepoints, -t)", name);
+				    "tracepoints, -t, and on its screen press x for the reasons)", name);
 	*exits = sum;
 	return 0;
 }
@@ -922,28 +925,35 @@ const char *totals_tool(const struct totals *t)
 
 void totals_note(const struct totals *t, char *buf, size_t len)
 {
-	size_t unknown = 0;
+	uint64_t unknown = 0, rows = 0;
 
-	for (size_t i = 0; i < t->nrows; i++)
+	for (size_t i = 0; i < t->nrows; i++) {
 		unknown += t->rows[i].unknown;
+		rows += t->rows[i].count;
+	}
 	switch (t->kind) {
 	case TOTALS_PERF_KVM_STAT:
-		snprintf(buf, len, "totals from `%s`%s: no timeline; time is perf's (Samples x Avg "
-			 "time), mean and max its own, its Min time not shown; perf counts an exit "
-			 "once its vCPU entered again%s", totals_tool(t),
-			 t->live ? ", displays summed" : "",
-			 unknown ? "; UNKNOWN rows without perf's `unknown kvm exit code` line are "
-				   "reason_cut_off" : "");
+		if (t->live)
+			snprintf(buf, len, "`perf kvm stat live` totals, %u display%s summed", t->tables,
+				 t->tables == 1 ? "" : "s");
+		else
+			snprintf(buf, len, "`perf kvm stat report` totals");
+		snprintf(buf + strlen(buf), len - strlen(buf), ", no timeline; times are perf's "
+			 "(total = Samples x Avg time; mean, max; its Min not shown); it counts an "
+			 "exit once its vCPU entered again%s",
+			 unknown ? "; UNKNOWN rows without perf's code: reason_cut_off" : "");
 		break;
 	case TOTALS_KVM_STAT:
-		snprintf(buf, len, "totals from kvm_stat (its kvm_exit(REASON) rows%s): no timeline, "
-			 "no times%s", t->statlines ? ", log lines summed" : ", Total column",
-			 t->parent_seen ? "; exits of its kvm_exit total that no reason row holds are "
-			 "reason_cut_off" : "");
+		snprintf(buf, len, "kvm_stat totals (its kvm_exit(REASON) rows, %s), no timeline, no "
+			 "times", t->statlines ? "log lines summed" : "Total column");
+		if (t->parent_seen && t->parent > rows)
+			snprintf(buf + strlen(buf), len - strlen(buf), "; %llu exits of its kvm_exit "
+				 "total are in no reason row: reason_cut_off",
+				 (unsigned long long)(t->parent - rows));
 		break;
 	default:
-		snprintf(buf, len, "totals from `perf report --sort trace` (its Samples column, rows "
-			 "summed per reason): no timeline, no times");
+		snprintf(buf, len, "`perf report --sort trace` totals (its Samples column, rows summed "
+			 "per reason), no timeline, no times");
 		break;
 	}
 }

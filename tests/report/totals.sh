@@ -49,7 +49,7 @@ got=$("$EXITSTAT" report --format json "$TOT/kvm-stat-report.txt" 2>/dev/null |
 equal "kvm-stat-report.txt: p50/p99 are null (perf gives no per-exit times)" "$got" "[null]"
 "$EXITSTAT" report "$TOT/kvm-stat-report.txt" >"$TMP/out" 2>&1
 if grep -q '^exitstat: [0-9]* exits from perf kvm stat report table of totals ' "$TMP/out" &&
-	grep -q '^note: totals from `perf kvm stat report`: no timeline' "$TMP/out" &&
+	grep -q '^note: `perf kvm stat report` totals, no timeline' "$TMP/out" &&
 	grep -q 'p50 and p99 unknown' "$TMP/out"; then
 	ok "kvm-stat-report.txt: the report names the tool and says there is no timeline"
 else

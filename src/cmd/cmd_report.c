@@ -76,7 +76,9 @@ static int on_event(void *ctx, const struct exit_event *ev)
 		fprintf(stderr, "exitstat report: out of memory\n");
 		return -1;
 	}
-	if (ev->kind == EV_EXIT && r->every && r->acc.stats->total % r->every == 0) {
+	/* A table of totals (aggregate rows) has no order of exits to report along. */
+	if (ev->kind == EV_EXIT && !ev->aggregate && r->every &&
+	    r->acc.stats->total % r->every == 0) {
 		/* The first timestamp decided the trace's clock; interim reports say it too. */
 		if (ev->has_ts)
 			r->meta.clock = ev->ts_ticks ? "ticks" : "ns";

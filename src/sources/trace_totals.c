@@ -868,10 +868,17 @@ int totals_end(struct totals *t, const char *name, enum exit_isa isa_hint, trace
 		} else if (r->b.how == RISA_LOWER_AMBIGUOUS || r->b.how == RISA_NUMBER) {
 			enum exit_isa use = fallback;
 
-			/* perf kvm stat prints the kernel's SVM names (lower case), VMX ones upper case. */
+			/*
+			 * perf kvm stat prints the kernel's SVM names (lower case), VMX
+			 * ones upper case; a kvm_exit payload's lower-case name alone is
+			 * SVM, as in a trace (trace_text.c).
+			 */
 			if (use == ISA_UNKNOWN && r->b.how == RISA_LOWER_AMBIGUOUS &&
 			    t->kind == TOTALS_PERF_KVM_STAT)
 				use = r->lower ? ISA_SVM : ISA_VMX;
+			else if (use == ISA_UNKNOWN && r->b.how == RISA_LOWER_AMBIGUOUS &&
+				 t->kind == TOTALS_PERF_REPORT)
+				use = ISA_SVM;
 			if (use == ISA_UNKNOWN)
 				return es_error_set(err, "%s:%llu: no row of the table says whether its "
 						    "reasons are VMX or SVM (%s); say it with --isa "

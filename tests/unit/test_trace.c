@@ -1122,6 +1122,17 @@ static void test_totals_shapes(void **state)
 	assert_false(c.ev[0].has_dur);
 	free(diag);
 
+	/* Only lower-case names both ISAs have: SVM, the kernel's spelling, as in a trace. */
+	c.n = 0;
+	assert_int_equal(read_text("# Samples: 2  of event 'kvm:kvm_exit'\n"
+				   "# Overhead       Samples  Trace output\n"
+				   "   100.00%             2  vcpu 0 reason hlt rip 0x10060 info1 0x0 info2 0x0\n",
+				   NULL, &c, &res, &diag), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.ev[0].isa, ISA_SVM);
+	assert_int_equal(c.ev[0].reason, 0x78);
+	free(diag);
+
 	/* A second kvm_stat snapshot of cumulative totals would count twice: refused. */
 	c.n = 0;
 	assert_int_equal(read_text("kvm_exit(IO_INSTRUCTION)                        600        20\n"

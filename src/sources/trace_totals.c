@@ -74,7 +74,6 @@ struct totals {
 	size_t ncols, cols_cap;
 	bool parent_seen;	/* a kvm_exit total row (-1, screen) */
 	uint64_t parent;
-	uint64_t parent_line;
 	uint64_t statlines;
 
 	/* perf report */
@@ -339,7 +338,7 @@ static int classify(const char *s, size_t n, struct exit_body *b)
 /* --- perf kvm stat ------------------------------------------------------ */
 
 /* `Analyze events for all VMs, VCPU 0:` / `for pid(s) 1234, all VCPUs:` */
-static int kvm_stat_table_starts(struct totals *t, const char *s, size_t n, uint64_t line,
+static int perf_kvm_table_starts(struct totals *t, const char *s, size_t n, uint64_t line,
 				 const char **why)
 {
 	const char *p;
@@ -386,7 +385,7 @@ static int kvm_stat_table_starts(struct totals *t, const char *s, size_t n, uint
 }
 
 /* `io  500  68.68%  56.25%  21.31us  1182.66us  35.10us ( +-  6.98% )`, read from the right. */
-static int kvm_stat_row(struct totals *t, const char *s, size_t n, uint64_t line, const char **why)
+static int perf_kvm_row(struct totals *t, const char *s, size_t n, uint64_t line, const char **why)
 {
 	struct tok tk[TOK_MAX];
 	size_t k = split(s, n, 0, tk), i;
@@ -450,7 +449,7 @@ static int perf_kvm_stat_line(struct totals *t, const char *s, size_t n, uint64_
 		return 0;
 	}
 	if (has_prefix(s, n, "Analyze events for ")) {
-		int ret = kvm_stat_table_starts(t, s, n, line, why);
+		int ret = perf_kvm_table_starts(t, s, n, line, why);
 
 		t->clock_line = false;
 		return ret;
@@ -517,7 +516,7 @@ static int perf_kvm_stat_line(struct totals *t, const char *s, size_t n, uint64_
 		*why = "a perf kvm stat table without its header (VM-EXIT Samples Samples% ...)";
 		return -1;
 	}
-	return kvm_stat_row(t, s, n, line, why);
+	return perf_kvm_row(t, s, n, line, why);
 }
 
 /* --- kvm_stat ----------------------------------------------------------- */
@@ -558,7 +557,6 @@ static int kvm_stat_count(struct totals *t, const char *s, size_t n, uint64_t co
 		}
 		t->parent_seen = true;
 		t->parent += count;
-		t->parent_line = line;
 		return 0;
 	}
 	if (!exit_child(s, n, &name, &len))

@@ -199,7 +199,8 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 		info->skipped = res.skipped;
 		info->nested = res.nested_exits;
 		info->clock = res.ts_counter ? "ticks" : "ns";
-		info->partial = rc != 0;
+		/* A table of totals delivers its rows at its end: when it fails, nothing was read. */
+		info->partial = rc != 0 && res.format != TRACE_AGGREGATE;
 		if (res.lost_marks)
 			snprintf(info->note, sizeof(info->note),
 				 "the trace says events were lost at %llu more places without saying how many",

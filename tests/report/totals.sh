@@ -96,6 +96,8 @@ line=$(grep -n '^# Overhead' "$TOT/perf-report.txt" | head -1 | cut -d: -f1)
 report_fails "perf-report.txt (no -n): refused, percentages only (line $line)" \
 	"perf-report.txt:$line: perf report without its Samples column: percentages only, the counts are unknown" \
 	"$TOT/perf-report.txt"
+equal "perf-report.txt (no -n): no report printed (nothing was counted), only the message" \
+	"$("$EXITSTAT" report "$TOT/perf-report.txt" 2>/dev/null | wc -c)" 0
 
 # ---- 4. published tables against public/README.md ----
 PUBT=$TOT/public

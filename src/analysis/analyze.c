@@ -291,11 +291,11 @@ static int count_exit(struct analysis *a, const struct exit_event *ev, struct es
 	size_t col, w;
 
 	if (!matches(a, ev)) {
-		a->filtered_out++;
+		a->filtered_out += exit_event_count(ev);
 		return 0;
 	}
 	if (!ev->has_ts) {
-		a->untimed++;
+		a->untimed += exit_event_count(ev);
 		return 0;
 	}
 	col = reason_col(a, isa, code);

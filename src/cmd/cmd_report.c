@@ -31,7 +31,9 @@ const struct cli_cmd cli_cmd_report = {
 	.description =
 		"Per-reason exit statistics of an exitstat recording (exitstat record) or of a\n"
 		"kvm_exit/kvm_entry trace: ftrace text (/sys/kernel/tracing/trace, trace_pipe),\n"
-		"`perf script` or `trace-cmd report` output; the kind is detected.",
+		"`perf script` or `trace-cmd report` output; or of another tool's table of totals\n"
+		"(perf kvm stat report/live, kvm_stat, perf report -n --sort trace), read as\n"
+		"counts per reason without a timeline. The kind is detected.",
 	.opts = report_opts,
 	.operands = CLI_ONE,
 	.run = cmd_report,
@@ -74,7 +76,9 @@ static int on_event(void *ctx, const struct exit_event *ev)
 		fprintf(stderr, "exitstat report: out of memory\n");
 		return -1;
 	}
-	if (ev->kind == EV_EXIT && r->every && r->acc.stats->total % r->every == 0) {
+	/* A table of totals (aggregate rows) has no order of exits to report along. */
+	if (ev->kind == EV_EXIT && !ev->aggregate && r->every &&
+	    r->acc.stats->total % r->every == 0) {
 		/* The first timestamp decided the trace's clock; interim reports say it too. */
 		if (ev->has_ts)
 			r->meta.clock = ev->ts_ticks ? "ticks" : "ns";

@@ -79,9 +79,41 @@ static int measured(struct accum *a, struct exit_counts *c, const struct exit_ev
 	return 0;
 }
 
+/*
+ * A row of a table of totals: its count, and the tool's total and longest
+ * time when it gave them. VMX: only the flag bits the SDM defines are
+ * dropped, so a code with reserved bits set stays an unknown code.
+ */
+static int aggregate_event(struct accum *a, const struct exit_event *ev)
+{
+	struct exit_key k = { .pid = ev->pid, .vcpu = ev->vcpu, .isa = ev->isa, .reason = ev->reason };
+	struct exit_counts *c;
+
+	if (ev->isa == ISA_VMX)
+		k.reason &= ~(VMX_EXIT_ENCLAVE_MODE | VMX_EXIT_PENDING_MTF | VMX_EXIT_FROM_ROOT |
+			      VMX_EXIT_FAILED_ENTRY);
+	if (!ev->count)
+		return 0;
+	if (stats_add_count(a->stats, &k, ev->count))
+		return -1;
+	if (!ev->has_dur)
+		return 0;
+	c = stats_counts(a->stats, &k);
+	if (!c)
+		return -1;
+	c->timed += ev->count;
+	c->time_ns += ev->dur_ns;
+	if (ev->max_ns > c->max_ns)
+		c->max_ns = ev->max_ns;
+	return 0;
+}
+
 int accum_event(struct accum *a, const struct exit_event *ev)
 {
 	struct pending_exit *p;
+
+	if (ev->kind == EV_EXIT && ev->aggregate)
+		return aggregate_event(a, ev);
 
 	if (ev->kind == EV_EXIT) {
 		struct exit_key k = {

@@ -42,7 +42,22 @@ struct exit_event {
 	uint32_t reason;	/* exits only; VMX: full 32-bit reason as printed */
 	bool has_info;		/* exits: info holds the exit information (asked for: trace_opts.want_info) */
 	struct exit_info info;
+	/*
+	 * A row of another tool's table of totals (perf kvm stat, kvm_stat,
+	 * perf report): `count` exits of this reason at once, no timestamp;
+	 * with has_dur, dur_ns is their total time in exit and max_ns the
+	 * longest, as the tool gave them (no per-exit times: no histogram).
+	 */
+	bool aggregate;
+	uint64_t count;
+	uint64_t max_ns;
 };
+
+/* How many exits an exit event stands for (1, or an aggregate row's count). */
+static inline uint64_t exit_event_count(const struct exit_event *ev)
+{
+	return ev->aggregate ? ev->count : 1;
+}
 
 struct pending_exit;
 

@@ -623,8 +623,13 @@ const struct exit_reason *reason_lookup(enum exit_isa isa, uint32_t code)
 	const struct exit_reason *t;
 	size_t n, lo = 0, hi;
 
-	if (isa == ISA_VMX)
+	if (isa == ISA_VMX) {
+		/* Bits 16-26 and 30 are reserved (SDM 28.2.1): such a number is no VMX reason. */
+		if (code & ~(VMX_EXIT_BASIC_MASK | VMX_EXIT_ENCLAVE_MODE | VMX_EXIT_PENDING_MTF |
+			     VMX_EXIT_FROM_ROOT | VMX_EXIT_FAILED_ENTRY))
+			return NULL;
 		code &= VMX_EXIT_BASIC_MASK;
+	}
 	t = reasons_table(isa, &n);
 	hi = n;
 	/* Rows are sorted by code (the catalogue test checks it). */

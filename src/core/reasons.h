@@ -47,7 +47,10 @@ int isa_parse(const char *s, enum exit_isa *isa);	/* 0 or -1 */
 /* All entries of one ISA in code order (reserved VMX numbers included). */
 const struct exit_reason *reasons_table(enum exit_isa isa, size_t *n);
 
-/* The entry for (isa, code); VMX codes are reduced to the basic reason. NULL if none. */
+/*
+ * The entry for (isa, code); VMX codes are reduced to the basic reason (a
+ * code with reserved bits set, 16-26 or 30, has none). NULL if none.
+ */
 const struct exit_reason *reason_lookup(enum exit_isa isa, uint32_t code);
 
 /*

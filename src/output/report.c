@@ -50,8 +50,17 @@ static void row_derive(struct report_row *r, const struct report_view *v)
 	if (v->all.c.time_ns)
 		r->time_percent = 100.0 * (double)c->time_ns / (double)v->all.c.time_ns;
 	r->mean = c->time_ns / c->timed;
-	r->p50 = exit_counts_percentile(c, 50);
-	r->p99 = exit_counts_percentile(c, 99);
+	{
+		uint64_t in_hist = 0;
+
+		for (unsigned int i = 0; i < STATS_HIST_BUCKETS; i++)
+			in_hist += c->hist[i];
+		r->pct_known = in_hist == c->timed;
+	}
+	if (r->pct_known) {
+		r->p50 = exit_counts_percentile(c, 50);
+		r->p99 = exit_counts_percentile(c, 99);
+	}
 }
 
 static void window_fill(struct report_view *v, const struct report_meta *m, const struct stats *s)

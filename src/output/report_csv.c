@@ -34,9 +34,11 @@ static void counts_csv(FILE *out, const struct report_view *v, const struct repo
 	if (r->rate >= 0)
 		fprintf(out, "%.3f", r->rate);
 	fprintf(out, ",%" PRIu64 ",%s,%" PRIu64 ",", r->c.timed, v->unit, r->c.time_ns);
-	if (r->c.timed)
+	if (r->c.timed && r->pct_known)
 		fprintf(out, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", r->mean, r->p50,
 			r->p99, r->c.max_ns);
+	else if (r->c.timed)
+		fprintf(out, "%" PRIu64 ",,,%" PRIu64 ",", r->mean, r->c.max_ns);
 	else
 		fputs(",,,,", out);
 	if (r->time_percent >= 0)

@@ -23,6 +23,8 @@ struct report_row {
 	double time_percent;	/* of the report's time in exit; < 0 when c.timed is 0 */
 	double rate;		/* exits per second over the window; < 0 if no window in seconds */
 	uint64_t mean, p50, p99;	/* 0 when c.timed is 0; p50/p99: bounds, never above c.max_ns */
+	bool pct_known;		/* p50/p99 are known: the histogram holds every timed exit
+				 * (not so for times from another tool's totals) */
 };
 
 /* Where the report's window comes from. */

@@ -39,9 +39,9 @@ static void times_json(json_object *o, const struct report_view *v, const struct
 		snprintf(key, sizeof(key), "time_mean_%s", units[i]);
 		json_object_object_add(o, key, have ? u64(r->mean) : NULL);
 		snprintf(key, sizeof(key), "time_p50_%s_max", units[i]);
-		json_object_object_add(o, key, have ? u64(r->p50) : NULL);
+		json_object_object_add(o, key, have && r->pct_known ? u64(r->p50) : NULL);
 		snprintf(key, sizeof(key), "time_p99_%s_max", units[i]);
-		json_object_object_add(o, key, have ? u64(r->p99) : NULL);
+		json_object_object_add(o, key, have && r->pct_known ? u64(r->p99) : NULL);
 		snprintf(key, sizeof(key), "time_max_%s", units[i]);
 		json_object_object_add(o, key, have ? u64(r->c.max_ns) : NULL);
 	}

@@ -23,8 +23,10 @@ static void print_row(FILE *out, const struct report_view *v, const char *isa, c
 	if (r->c.timed) {
 		amount(r->c.time_ns, v->ticks, tot, sizeof(tot));
 		amount(r->mean, v->ticks, mean, sizeof(mean));
-		amount(r->p50, v->ticks, p50, sizeof(p50));
-		amount(r->p99, v->ticks, p99, sizeof(p99));
+		if (r->pct_known) {
+			amount(r->p50, v->ticks, p50, sizeof(p50));
+			amount(r->p99, v->ticks, p99, sizeof(p99));
+		}
 		amount(r->c.max_ns, v->ticks, max, sizeof(max));
 	}
 	if (r->time_percent >= 0)
@@ -143,10 +145,14 @@ int report_table(FILE *out, const struct report_view *v)
 	print_row(out, v, "", "", "(total)", &v->all);
 	print_summary(out, v);
 	/* Explain the time columns only where there are times (not for pure counters). */
-	if (v->all.c.timed)
+	if (v->all.c.timed && v->all.pct_known)
 		fprintf(out, "time in exit: exit to next entry of the same vCPU thread, in %s; p50 and "
 			     "p99 are bounds (the top of a log2 bucket, at most max)\n",
 			v->ticks ? "clock ticks" : "ns");
+	else if (v->all.c.timed)
+		fprintf(out, "time in exit: exit to next entry of the same vCPU thread, in %s, as the "
+			     "source gave it (total, mean, max); p50 and p99 unknown (no per-exit "
+			     "times)\n", v->ticks ? "clock ticks" : "ns");
 	fprintf(out, "lost events: %" PRIu64 "; skipped lines: %" PRIu64, v->lost, v->skipped);
 	if (v->nested)
 		fprintf(out, "; nested (L2) exits not counted: %" PRIu64, v->nested);

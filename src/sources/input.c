@@ -186,8 +186,9 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 		struct trace_result res = { 0 };
 
 		rc = trace_read(src, path, to, fn, ctx, &res, err);
-		snprintf(info->source, sizeof(info->source), "%s %s%s%s%s%s",
-			 trace_format_name(res.format), path, dc ? " (" : "",
+		snprintf(info->source, sizeof(info->source), "%s%s %s%s%s%s%s",
+			 res.totals_tool ? res.totals_tool : trace_format_name(res.format),
+			 res.totals_tool ? " table of totals" : "", path, dc ? " (" : "",
 			 dc ? info->compression : "", dc ? ")" : "",
 			 res.quoted_printable ? " (quoted-printable mail text)" : "");
 		info->lines = res.lines;
@@ -198,13 +199,16 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 		info->skipped = res.skipped;
 		info->nested = res.nested_exits;
 		info->clock = res.ts_counter ? "ticks" : "ns";
-		info->partial = rc != 0;
+		/* A table of totals delivers its rows at its end: when it fails, nothing was read. */
+		info->partial = rc != 0 && res.format != TRACE_AGGREGATE;
 		if (res.lost_marks)
 			snprintf(info->note, sizeof(info->note),
 				 "the trace says events were lost at %llu more places without saying how many",
 				 (unsigned long long)res.lost_marks);
 		if (res.cut_records)
 			cut_note(info, &res);
+		if (res.totals_note[0])
+			snprintf(info->note, sizeof(info->note), "%s", res.totals_note);
 		if (!rc && !res.exits && !res.entries)
 			rc = es_error_set(err, "%s: no kvm_exit or kvm_entry events in %llu lines", path,
 					  (unsigned long long)res.lines);

@@ -20,7 +20,8 @@ enum trace_format {
 	TRACE_FTRACE,		/* /sys/kernel/tracing/trace, trace_pipe */
 	TRACE_PERF_SCRIPT,	/* perf script */
 	TRACE_TRACE_CMD,	/* trace-cmd report */
-	TRACE_AGGREGATE,	/* a table of totals (perf kvm stat, kvm_stat), not a trace */
+	TRACE_AGGREGATE,	/* a table of totals (perf kvm stat, kvm_stat, perf report), not a
+				 * trace: its rows are delivered as aggregate exit events */
 };
 
 struct trace_opts {
@@ -78,6 +79,9 @@ struct trace_result {
 	/* The text was a quoted-printable mail body (`=3D`, soft breaks), read decoded. */
 	bool quoted_printable;
 	uint64_t cut_lines[TRACE_MAX_SKIPPED_LISTED];
+	/* TRACE_AGGREGATE: the tool ("perf kvm stat report", "kvm_stat", ...) and what its numbers are */
+	const char *totals_tool;
+	char totals_note[240];
 };
 
 /* Called for each exit and entry, in file order. Non-zero stops the read. */
@@ -87,9 +91,11 @@ typedef int (*trace_event_fn)(void *ctx, const struct exit_event *ev);
  * Read the whole stream. Returns 0 on success. On a malformed line (without
  * skip_bad) returns -1 with err `NAME:LINE: what is wrong: <text>`; events
  * before it have been delivered (with skip_bad each such line is said on
- * opts->diag with " (skipped)" and the read goes on). An aggregate table
- * (perf kvm stat, kvm_stat) returns -1 with format TRACE_AGGREGATE and err
- * saying so; a read error or no memory returns -1 with err `NAME:LINE: ...`.
+ * opts->diag with " (skipped)" and the read goes on). A table of totals
+ * (perf kvm stat report/live, kvm_stat, perf report --sort trace -n) is read
+ * with format TRACE_AGGREGATE: one aggregate exit event per row, at the end
+ * (sources/trace_totals.h); a malformed table returns -1 with err naming the
+ * line. A read error or no memory returns -1 with err `NAME:LINE: ...`.
  * Returns the callback's value if it stops the read (err untouched: the
  * callback says its own). The format rules are described in trace_text.c.
  */

@@ -48,6 +48,7 @@
 #include "core/array.h"
 #include "sources/trace.h"
 #include "sources/trace_line.h"
+#include "sources/trace_totals.h"
 
 #define HELD_MAX 65536	/* events held waiting for the trace's ISA */
 #define WRAP_MAX_PARTS 4	/* a wrapped record is joined from at most this many lines */
@@ -88,6 +89,11 @@ struct reader {
 	bool isa_mixed;
 	struct held *held;
 	size_t nheld, held_cap;
+
+	/* A table of totals: every line from its first on goes to it. */
+	struct totals *totals;
+	bool clock_line;	/* this line's last non-blank line was a time of day */
+	bool after_clock;	/* the same, for the line being read (perf kvm stat live) */
 
 	/* Evidence of the renderer. */
 	bool ts_unit_known;	/* res->ts_counter is decided (by the first timestamp) */
@@ -497,9 +503,37 @@ static bool number_after(const char *s, size_t n, const char *needle, uint64_t *
 	return true;
 }
 
+/* A line of a table of totals, or a problem with it: NAME:LINE: what: text. */
+static int totals_on_line(struct reader *r, const char *s, size_t n)
+{
+	const char *why = NULL;
+	int ret;
+
+	r->text = s;
+	r->text_len = n;
+	ret = totals_line(r->totals, s, n, r->lineno, &why);
+	if (ret == -2)
+		return no_memory(r);
+	return ret ? fail_at(r, r->lineno, why) : 0;
+}
+
+/* This line starts a table of totals: the rest of the input is read as one (1, or -1 to stop). */
+static int start_totals(struct reader *r, enum totals_kind kind, const char *s, size_t n)
+{
+	if (r->res->exits || r->res->entries)
+		return fail_at(r, r->lineno, "a table of totals after kvm_exit/kvm_entry events: "
+			       "give exitstat the trace or the table, one per file");
+	r->res->format = TRACE_AGGREGATE;
+	r->totals = totals_new(kind, r->after_clock, r->cache);
+	if (!r->totals)
+		return no_memory(r);
+	return totals_on_line(r, s, n) ? -1 : 1;
+}
+
 /*
  * Lines that are not events but say something: lost-event notes, the
- * renderers' own headers, aggregate tables. 1 if handled, 0 if not, -1 to stop.
+ * renderers' own headers, the start of a table of totals. 1 if handled, 0
+ * if not, -1 to stop.
  */
 static int on_other_line(struct reader *r, const char *s, size_t n)
 {
@@ -521,11 +555,6 @@ static int on_other_line(struct reader *r, const char *s, size_t n)
 		}
 		return 1;
 	}
-	if (s[0] == '#') {
-		if (has_prefix(s, n, "##### CPU ") && contains(s, n, "buffer started"))
-			res->lost_marks++;
-		return 1;
-	}
 	if (has_prefix(s, n, "CPU:") && contains(s, n, "[LOST ") && number_after(s, n, "[LOST ", &a)) {
 		res->lost += a;		/* ftrace */
 		return 1;
@@ -545,20 +574,24 @@ static int on_other_line(struct reader *r, const char *s, size_t n)
 		r->ev_tracecmd_marker = true;
 		return 1;
 	}
-	if ((contains(s, n, "VM-EXIT") && contains(s, n, "Samples")) ||
-	    has_prefix(s, n, "Analyze events for ") || has_prefix(s, n, "Total Samples:")) {
-		res->format = TRACE_AGGREGATE;
-		return fail_at(r, r->lineno, "this is a table of totals printed by `perf kvm stat report`, "
-			       "not a trace of events; give exitstat a trace (perf script, "
-			       "trace-cmd report, /sys/kernel/tracing/trace)");
+	if (has_prefix(s, n, "# Total Lost Samples:") && number_after(s, n, "Samples: ", &a)) {
+		res->lost += a;		/* perf report */
+		return 1;
 	}
-	/* kvm_stat: the curses/batch title and header, --once rows `kvm_exit(HLT)  N  N`, --log headers */
-	if (has_prefix(s, n, "kvm statistics") || has_prefix(s, n, "kvm_exit(") ||
-	    (has_prefix(s, n, "Event") && contains(s, n, "Total") && contains(s, n, "%Total"))) {
-		res->format = TRACE_AGGREGATE;
-		return fail_at(r, r->lineno, "this is a table of totals printed by kvm_stat, not a "
-			       "trace of events; give exitstat a trace (perf script, trace-cmd "
-			       "report, /sys/kernel/tracing/trace)");
+	{
+		const char *q = s;
+		enum totals_kind kind;
+
+		while (q < s + n && (*q == '>' || *q == ' ' || *q == '\t'))
+			q++;	/* a table quoted in a mail reply */
+		kind = totals_starts(q, (size_t)(s + n - q));
+		if (kind != TOTALS_NONE)
+			return start_totals(r, kind, s, n);
+	}
+	if (s[0] == '#') {
+		if (has_prefix(s, n, "##### CPU ") && contains(s, n, "buffer started"))
+			res->lost_marks++;
+		return 1;
 	}
 	return 0;
 }
@@ -680,6 +713,28 @@ static int on_line(struct reader *r, const char *s, size_t n)
 {
 	int ret;
 
+	if (r->totals)
+		return totals_on_line(r, s, n);
+	{
+		const char *t = s;
+		size_t k = n;
+
+		while (k && (*t == ' ' || *t == '\t')) {
+			t++;
+			k--;
+		}
+		r->after_clock = r->clock_line;
+		if (k) {
+			bool clock = totals_time_of_day(t, k);
+
+			if (clock && !r->have_wrap) {
+				r->clock_line = true;
+				return 0;
+			}
+			r->clock_line = false;
+		}
+	}
+
 	if (r->have_wrap) {
 		if (is_continuation(s, n)) {
 			uint64_t line = r->lineno;
@@ -796,6 +851,12 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 	}
 	if (!ret && r.have_wrap)
 		ret = wrap_ends(&r);	/* the last record was cut short */
+	if (!ret && r.totals) {
+		ret = totals_end(r.totals, r.name, r.opts->isa_hint, fn, ctx, &res->exits, &res->lost,
+				 err);
+		res->totals_tool = totals_tool(r.totals);
+		totals_note(r.totals, res->totals_note, sizeof(res->totals_note));
+	}
 	if (!ret && r.nheld)
 		ret = flush_held(&r, r.trace_isa);
 	res->format = decide_format(&r);
@@ -806,6 +867,7 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 	free(r.held);
 	free(r.wrap);
 	free(r.join);
+	totals_free(r.totals);
 	reason_cache_free(r.cache);
 	qp_free(r.qp);
 	return ret;

@@ -9,6 +9,7 @@ set -euo pipefail
 BED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BED_DIR/../.." && pwd)
 . "$BED_DIR/hist.sh"
+. "$BED_DIR/perf-binary.sh"
 if [[ ${1:-} == --vmx ]]; then
 	shift
 	bed=(--vmx) build=$REPO/build/vmxbed dest=${1:-$REPO/tests/fixtures/bed-vmx} timeout_s=1800
@@ -28,17 +29,7 @@ start=$(date +%s)
 die() { echo "make-fixtures: $*" >&2; exit 1; }
 [[ -x $REPO/build/static/exitgen ]] || die "$REPO/build/static/exitgen is missing (make static)"
 
-# Debian's /usr/bin/perf may be a wrapper script that runs perf_<version>.
-perf_binary() {
-	local p=/usr/bin/perf
-	[[ -e $p ]] || die "/usr/bin/perf not found (Debian package linux-perf)"
-	if ! ldd "$p" >/dev/null 2>&1; then
-		p=$(ls /usr/bin/perf_[0-9]* 2>/dev/null | sort -V | tail -n 1)
-		[[ -n $p ]] || die "/usr/bin/perf is a wrapper and no /usr/bin/perf_<version> exists"
-	fi
-	echo "$p"
-}
-perf=$(perf_binary)
+perf=$(bed_perf_binary) || die "no perf binary to copy into the bed (above)"
 command -v trace-cmd >/dev/null || die "trace-cmd not found (Debian package trace-cmd)"
 plugins=/usr/lib/x86_64-linux-gnu/traceevent/plugins
 [[ -f $plugins/plugin_kvm.so ]] || die "$plugins/plugin_kvm.so not found (Debian package libtraceevent1-plugin)"

@@ -983,7 +983,9 @@ static void test_aggregate_tables(void **state)
 {
 	/*
 	 * perf kvm stat report prints a table (tools/perf/builtin-kvm.c
-	 * print_result: "Analyze events for ...", then "VM-EXIT  Samples ...").
+	 * print_result: "Analyze events for ...", then "VM-EXIT  Samples ...",
+	 * the rows, "Total Samples:N, ..."). Cut after its header: an error
+	 * naming the table's line.
 	 */
 	const char *text =
 		"\n"
@@ -996,16 +998,147 @@ static void test_aggregate_tables(void **state)
 
 	(void)state;
 	assert_int_equal(read_text(text, NULL, &c, &res, &diag), -1);
-	assert_non_null(strstr(diag, "t:2: this is a table of totals printed by `perf kvm stat report`, not a trace"));
+	assert_non_null(strstr(diag, "t:2: this perf kvm stat table has no `Total Samples:` line"));
 	assert_int_equal(res.format, TRACE_AGGREGATE);
 	free(diag);
 
-	/* kvm_stat --once rows: '%-42s%10d%10d' (tools/kvm/kvm_stat/kvm_stat batch()) */
+	/*
+	 * kvm_stat --once rows: '%-42s%10d%10d' (tools/kvm/kvm_stat/kvm_stat
+	 * batch()). HLT is a VMX and an SVM name: alone, the table's ISA is
+	 * unknown; IO_INSTRUCTION (VMX only) settles it. Each row is one
+	 * aggregate event of its Total column.
+	 */
 	assert_int_equal(read_text("kvm_entry                                      1234        56\n"
 				   "kvm_exit(HLT)                                   617        28\n",
 				   NULL, &c, &res, &diag), -1);
-	assert_non_null(strstr(diag, "t:2: this is a table of totals printed by kvm_stat, not a trace"));
+	assert_non_null(strstr(diag, "t:2: no row of the table says whether its reasons are VMX or SVM"));
+	free(diag);
+	c.n = 0;
+	assert_int_equal(read_text("kvm_entry                                      1234        56\n"
+				   "kvm_exit(HLT)                                   617        28\n"
+				   "kvm_exit(IO_INSTRUCTION)                        600        20\n",
+				   NULL, &c, &res, &diag), 0);
 	assert_int_equal(res.format, TRACE_AGGREGATE);
+	assert_string_equal(res.totals_tool, "kvm_stat");
+	assert_int_equal(res.exits, 1217);
+	assert_int_equal(c.n, 2);
+	assert_true(c.ev[0].aggregate && c.ev[1].aggregate);
+	assert_int_equal(c.ev[0].isa, ISA_VMX);
+	assert_int_equal(c.ev[0].reason, 12);
+	assert_int_equal(c.ev[0].count, 617);
+	assert_false(c.ev[0].has_ts);
+	assert_int_equal(c.ev[1].reason, 30);
+	assert_int_equal(c.ev[1].count, 600);
+	free(diag);
+}
+
+/*
+ * The shapes of the tables of totals, from the tools' print statements:
+ * perf kvm stat (builtin-kvm.c print_result: a row per reason, read from the
+ * right since a name may hold a blank; `unknown kvm exit code:N on ISA`
+ * before an UNKNOWN row; a time of day before a live display), kvm_stat's
+ * screen (refresh_body: '%-40s %10d%7.1f %8s', children indented, the
+ * CurAvg column may be empty) and perf report -n --sort trace (the rows of
+ * one reason summed; the kvm_entry section ignored).
+ */
+static void test_totals_shapes(void **state)
+{
+	const char *perf_kvm =
+		"12:00:00.000001\n"
+		"\n"
+		"Analyze events for all VMs, VCPU 3:\n"
+		"\n"
+		"             VM-EXIT    Samples  Samples%     Time%    Min Time    Max Time         Avg time \n"
+		"\n"
+		"             GP excp          5    45.45%    50.00%      1.00us      3.00us      2.00us ( +-   1.00% )\n"
+		"unknown kvm exit code:1025 on SVM\n"
+		"             UNKNOWN          4    36.36%    40.00%      1.00us      3.50us      2.00us ( +-   1.00% )\n"
+		"             UNKNOWN          2    18.18%    10.00%      0.50us      1.50us      1.00us ( +-   1.00% )\n"
+		"\n"
+		"Total Samples:11, Total events handled time:20.00us.\n";
+	const char *screen =
+		"kvm statistics - summary\n"
+		"\n"
+		" Event                                         Total %Total CurAvg/s\n"
+		" kvm_exit                                        1234  100.0       50\n"
+		"   kvm_exit(IOIO)                                 600   48.6       20\n"
+		"   kvm_exit(HLT)                                  634   51.4\n"
+		" Total                                           1234               50\n";
+	const char *report =
+		"# Samples: 5  of event 'kvm:kvm_exit'\n"
+		"# Event count (approx.): 5\n"
+		"#\n"
+		"# Overhead       Samples  Trace output\n"
+		"# ........  ............  ............\n"
+		"#\n"
+		"    60.00%             3  reason EXIT_IOIO rip 0x10007 info e00040 10009\n"
+		"    40.00%             2  reason EXIT_IOIO rip 0x10012 info e40041 10014\n"
+		"\n"
+		"# Samples: 5  of event 'kvm:kvm_entry'\n"
+		"# Overhead       Samples  Trace output\n"
+		"   100.00%             5  vcpu 0, rip 0x10009\n";
+	struct collected c = { 0 };
+	struct trace_result res;
+	char *diag = NULL;
+
+	(void)state;
+	assert_int_equal(read_text(perf_kvm, NULL, &c, &res, &diag), 0);
+	assert_string_equal(res.totals_tool, "perf kvm stat live");
+	assert_int_equal(c.n, 3);
+	assert_int_equal(c.ev[0].isa, ISA_SVM);
+	assert_int_equal(c.ev[0].reason, 0x4d);	/* GP excp */
+	assert_int_equal(c.ev[0].count, 5);
+	assert_int_equal(c.ev[0].vcpu, 3);
+	assert_true(c.ev[0].has_dur);
+	assert_int_equal(c.ev[0].dur_ns, 10000);	/* 5 x 2.00us */
+	assert_int_equal(c.ev[0].max_ns, 3000);
+	assert_int_equal(c.ev[1].isa, ISA_SVM);
+	assert_int_equal(c.ev[1].reason, 1025);	/* perf's message names the code */
+	assert_int_equal(c.ev[2].isa, ISA_NONE);	/* no message: the code is unknown */
+	assert_int_equal(c.ev[2].reason, EXIT_REASON_CUT_OFF);
+	assert_non_null(strstr(res.totals_note, "1 display summed"));
+	assert_non_null(strstr(res.totals_note, "UNKNOWN rows without perf's code: reason_cut_off"));
+	free(diag);
+
+	c.n = 0;
+	assert_int_equal(read_text(screen, NULL, &c, &res, &diag), 0);
+	assert_string_equal(res.totals_tool, "kvm_stat");
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.ev[0].isa, ISA_SVM);	/* IOIO is SVM's: HLT is SVM's too */
+	assert_int_equal(c.ev[0].reason, 0x7b);
+	assert_int_equal(c.ev[0].count, 600);
+	assert_int_equal(c.ev[1].isa, ISA_SVM);
+	assert_int_equal(c.ev[1].reason, 0x78);
+	assert_int_equal(c.ev[1].count, 634);
+	assert_int_equal(res.exits, 1234);
+	free(diag);
+
+	c.n = 0;
+	assert_int_equal(read_text(report, NULL, &c, &res, &diag), 0);
+	assert_string_equal(res.totals_tool, "perf report --sort trace");
+	assert_int_equal(res.exits, 5);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.ev[0].reason + c.ev[1].reason, 2 * 0x7b);
+	assert_false(c.ev[0].has_dur);
+	free(diag);
+
+	/* Only lower-case names both ISAs have: SVM, the kernel's spelling, as in a trace. */
+	c.n = 0;
+	assert_int_equal(read_text("# Samples: 2  of event 'kvm:kvm_exit'\n"
+				   "# Overhead       Samples  Trace output\n"
+				   "   100.00%             2  vcpu 0 reason hlt rip 0x10060 info1 0x0 info2 0x0\n",
+				   NULL, &c, &res, &diag), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.ev[0].isa, ISA_SVM);
+	assert_int_equal(c.ev[0].reason, 0x78);
+	free(diag);
+
+	/* A second kvm_stat snapshot of cumulative totals would count twice: refused. */
+	c.n = 0;
+	assert_int_equal(read_text("kvm_exit(IO_INSTRUCTION)                        600        20\n"
+				   "kvm_exit(IO_INSTRUCTION)                        620        20\n",
+				   NULL, &c, &res, &diag), -1);
+	assert_non_null(strstr(diag, "t:2: a second kvm_stat snapshot"));
 	free(diag);
 }
 
@@ -1449,6 +1582,7 @@ int main(void)
 		cmocka_unit_test(test_wrapped_records_joined),
 		cmocka_unit_test(test_callback_stops),
 		cmocka_unit_test(test_aggregate_tables),
+		cmocka_unit_test(test_totals_shapes),
 		cmocka_unit_test(test_binary_recordings),
 		cmocka_unit_test(test_public_samples),
 		cmocka_unit_test(test_public_formats),

@@ -206,10 +206,10 @@ static int run_interval(struct kernel_stats_cmd *c)
 	double step = c->delay ? c->delay : c->interval, t0;
 	int rc = 0;
 
+	live_install_signals();	/* before the first read: a Ctrl-C from then on ends with a table */
 	if (read_one(c, &c->before))
 		return -1;
 	t0 = live_now();
-	live_install_signals();
 	for (unsigned int k = 1; !rc; k++) {
 		bool last = !c->delay || (c->duration && k * step >= c->duration - 1e-9);
 

@@ -156,9 +156,11 @@ check "plot --isa svm on bare numbers: a picture naming io" grep -q '>io<\|>io '
 # feed.py FIX FIFO -- CMD...: runs CMD and gives table k to its k-th open of
 # FIFO: it opens FIFO for writing only while CMD has it open for reading
 # (else ENXIO), writes the table, closes, and waits for CMD to close its end
-# (inotify's IN_CLOSE_NOWRITE) before the next. Exits with CMD's status.
+# (inotify's IN_CLOSE_NOWRITE) before the next. With INT_AFTER=K in the
+# environment, sends CMD a SIGINT once it has closed its K-th table. Exits
+# with CMD's status.
 cat >"$tmp/feed.py" <<'EOS'
-import ctypes, errno, os, subprocess, sys, time
+import ctypes, errno, os, signal, subprocess, sys, time
 fix, fifo, cmd = sys.argv[1], sys.argv[2], sys.argv[4:]
 IN_CLOSE_NOWRITE = 0x10
 libc = ctypes.CDLL(None, use_errno=True)
@@ -194,6 +196,8 @@ while p.poll() is None:
     os.close(w)
     k += 1
     os.read(ino, 4096)		# CMD closed its end: the next open is the next read
+    if k == int(os.environ.get("INT_AFTER", "0")):
+        p.send_signal(signal.SIGINT)
 sys.exit(p.wait())
 EOS
 diff_rows() {	# the reasons whose count grew after k steps: "code count"
@@ -218,6 +222,14 @@ done
 equal "kernel-stats -d: table k is what happened since the first read (k steps)" "$bad_tables" 0
 equal "kernel-stats -d: only the last table is final" "$(jq -r .final "$tmp/d.json" | paste -sd,)" \
 	"false,false,false,false,true"
+# Ctrl-C while -d waits: one more read, and that table is the final one.
+INT_AFTER=1 python3 "$tmp/feed.py" "$FIX" "$fifo" -- "$ES" kernel-stats -d 30 --format json "$fifo" \
+	>"$tmp/int.json" 2>"$tmp/e"
+rc=$?
+equal "kernel-stats -d 30, SIGINT after the first read: exit 0, one table, final" \
+	"$rc $(jq -c .final "$tmp/int.json" | paste -sd,)" "0 true"
+equal "... what happened between the two reads" \
+	"$(jq -r '.reasons[] | "\(.code) \(.count)"' "$tmp/int.json" | sort -n)" "$(diff_rows 1)"
 "$ES" kernel-stats -i 1 -d 1 "$FIX" >/dev/null 2>&1; equal "kernel-stats -i and -d together: usage error" "$?" 2
 "$ES" kernel-stats -D 1 "$FIX" >/dev/null 2>&1; equal "kernel-stats -D without -d: usage error" "$?" 2
 

@@ -15,7 +15,7 @@ dest=$tmp/dest
 prefix=/opt/es
 
 # --- make install / uninstall
-if make --no-print-directory -s install DESTDIR="$dest" PREFIX="$prefix" >"$tmp/log" 2>&1; then
+if make --no-print-directory -s install BUILD="$BUILD" DESTDIR="$dest" PREFIX="$prefix" >"$tmp/log" 2>&1; then
 	ok "make install DESTDIR PREFIX: exit 0"
 else
 	bad "make install: $(tail -3 "$tmp/log")"
@@ -34,7 +34,7 @@ check "man -l reads the installed page" grep -qx "EXIT STATUS" "$tmp/man.txt"
 check "the completion in PREFIX/share/bash-completion/completions, what help --completion prints" \
 	cmp -s "$comp" <("$BUILD/exitstat" help --completion)
 check "the completion is valid bash" bash -n "$comp"
-make --no-print-directory -s uninstall DESTDIR="$dest" PREFIX="$prefix" >"$tmp/log" 2>&1
+make --no-print-directory -s uninstall BUILD="$BUILD" DESTDIR="$dest" PREFIX="$prefix" >"$tmp/log" 2>&1
 equal "make uninstall: no file left" "$(find "$dest" -type f | wc -l)" 0
 
 # --- the completion, against the option tables

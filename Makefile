@@ -6,6 +6,8 @@
 #   make check-quick  the host-only tests that need no KVM and no bed (< 2 min), for the edit-test loop
 #   make static     static binaries into build/static/ (for the real-KVM bed's initramfs)
 #   make bench      benchmarks that print figures
+#   make install    exitstat, exitgen, exitstat-cpuid, the man page and the bash completion
+#                   under $(DESTDIR)$(PREFIX) (PREFIX=/usr/local); make uninstall removes them
 #
 # Each component adds itself through a fragment (*.mk) included below. A fragment
 # appends to: BINARIES (built by `make`), STATIC_BINARIES, CHECKS (phony test
@@ -31,7 +33,7 @@ STATIC_BINARIES :=
 CHECKS :=
 BENCHES :=
 
-.PHONY: all setup run check check-quick static bench clean
+.PHONY: all setup run check check-quick static bench clean install uninstall
 all:
 # setup runs once per make invocation; it is idempotent and cheap when nothing is missing.
 setup:
@@ -82,6 +84,26 @@ bench: setup
 
 clean:
 	rm -rf $(BUILD)
+
+# make install PREFIX=/usr DESTDIR=/tmp/pkg: the programs this tree builds, the man
+# page and the bash completion (both generated from the option tables).
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL_PROGRAMS := $(filter $(BUILD)/exitstat $(BUILD)/exitgen $(BUILD)/exitstat-cpuid,$(BINARIES))
+INSTALLED := $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(INSTALL_PROGRAMS))) \
+	$(DESTDIR)$(MANDIR)/man1/exitstat.1 $(DESTDIR)$(BASH_COMPLETION_DIR)/exitstat
+
+install: $(INSTALL_PROGRAMS) $(BUILD)/exitstat.1 $(BUILD)/exitstat.bash-completion
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASH_COMPLETION_DIR)
+	install -m 755 $(INSTALL_PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(BUILD)/exitstat.1 $(DESTDIR)$(MANDIR)/man1/exitstat.1
+	install -m 644 $(BUILD)/exitstat.bash-completion $(DESTDIR)$(BASH_COMPLETION_DIR)/exitstat
+
+uninstall:
+	rm -f $(INSTALLED)
 
 # The .d files of the targets built so far (none on a clean tree).
 -include $(shell find $(BUILD) -type f -name '*.d' 2>/dev/null)

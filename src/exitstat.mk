@@ -19,6 +19,21 @@ LIB_STATIC_CFLAGS := -DEXITSTAT_NO_SERVE
 # Generated headers (BPF skeletons) the library sources need before compiling.
 LIB_GEN_HDRS +=
 
+# The version (exitstat --version, --help, the man page), decided in one place:
+# scripts/version.sh (git describe, else the VERSION file). The header is
+# rewritten only when the version changes, so a build that changes nothing
+# recompiles nothing.
+EXITSTAT_VERSION := $(shell bash scripts/version.sh)
+ifeq ($(EXITSTAT_VERSION),)
+$(error scripts/version.sh gave no version (see its message above))
+endif
+LIB_GEN_HDRS += $(BUILD)/exitstat_version.h
+.PHONY: version-header
+$(BUILD)/exitstat_version.h: version-header
+	@mkdir -p $(@D)
+	@v='#define EXITSTAT_VERSION "$(EXITSTAT_VERSION)"'; \
+	if [ ! -f $@ ] || [ "$$(cat $@)" != "$$v" ]; then echo "$$v" >$@; fi
+
 $(BUILD)/obj/%.o: src/%.c | $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
@@ -55,3 +70,9 @@ $(BUILD)/exitstat.1: $(BUILD)/exitstat
 	$< help --man >$@
 
 BINARIES += $(BUILD)/exitstat.1
+
+# The bash completion, generated from the same tables (exitstat help --completion).
+$(BUILD)/exitstat.bash-completion: $(BUILD)/exitstat
+	$< help --completion >$@
+
+BINARIES += $(BUILD)/exitstat.bash-completion

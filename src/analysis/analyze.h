@@ -134,6 +134,7 @@ struct analysis_meta {
  */
 struct analyze_input {
 	bool skip_bad;
+	enum exit_isa isa_hint;		/* the ISA of bare reason numbers (--isa) */
 	char source[600];
 	char note[256];
 	char clock[8];

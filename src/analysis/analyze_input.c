@@ -26,7 +26,7 @@ static int on_event(void *ctx, const struct exit_event *ev)
 int analyze_load(const char *path, struct analysis *a, struct analyze_input *in,
 		 const struct es_diag *diag, struct es_error *err)
 {
-	struct trace_opts to = { .skip_bad = in->skip_bad };
+	struct trace_opts to = { .skip_bad = in->skip_bad, .isa_hint = in->isa_hint };
 	struct load_ctx l = { .a = a, .err = err };
 	struct input_info info;
 	int rc;

@@ -20,15 +20,21 @@
 enum cli_has_arg { CLI_NO_ARG, CLI_ARG, CLI_OPTIONAL_ARG };
 
 #define CLI_REQUIRED 1u		/* the command refuses to run without it */
+/*
+ * An old spelling kept for scripts: a letter only (name NULL), parsed as the
+ * option of the same id, left out of --help, the man page and completion;
+ * the help of that option says it is still taken.
+ */
+#define CLI_HIDDEN 2u
 
 struct cli_opt {
-	const char *name;	/* the long name, without "--" */
+	const char *name;	/* the long name, without "--"; NULL for a CLI_HIDDEN letter */
 	char letter;		/* the short letter; 0 for none */
 	enum cli_has_arg has_arg;
 	const char *arg;	/* the argument as help shows it ("PID", "table|json") */
 	const char *help;	/* one paragraph, wrapped when printed */
 	int id;			/* what the parser hands the command */
-	unsigned int flags;	/* CLI_REQUIRED */
+	unsigned int flags;	/* CLI_REQUIRED, CLI_HIDDEN */
 };
 
 /* Ids of the options several commands take; a command's own start at CLI_OWN. */
@@ -36,13 +42,13 @@ enum cli_opt_id {
 	CLI_HELP = 1, CLI_PID, CLI_VCPU, CLI_FORMAT, CLI_SORT, CLI_TOP, CLI_PER_VM,
 	CLI_SKIP_BAD, CLI_ISA, CLI_OUTPUT, CLI_DURATION, CLI_RINGBUF, CLI_READY_FILE,
 	CLI_VERBOSE, CLI_WINDOW, CLI_BURST_FACTOR, CLI_BURST_MIN, CLI_IDLE_FACTOR,
-	CLI_RATE_RATIO, CLI_MIX_DISTANCE, CLI_ANALYZE,
+	CLI_RATE_RATIO, CLI_MIX_DISTANCE, CLI_ANALYZE, CLI_VERSION, CLI_EVERY,
 	CLI_OWN = 100,
 };
 
 /* The shared definitions (cli_opts.c). */
-extern const struct cli_opt cli_opt_help, cli_opt_pid, cli_opt_vcpu, cli_opt_format,
-	cli_opt_format_no_csv,
+extern const struct cli_opt cli_opt_help, cli_opt_version, cli_opt_every, cli_opt_pid,
+	cli_opt_vcpu, cli_opt_format, cli_opt_format_no_csv,
 	cli_opt_sort, cli_opt_top, cli_opt_per_vm, cli_opt_skip_bad, cli_opt_isa,
 	cli_opt_output, cli_opt_duration, cli_opt_ringbuf, cli_opt_ready_file, cli_opt_verbose,
 	cli_opt_window, cli_opt_burst_factor, cli_opt_burst_min, cli_opt_idle_factor,
@@ -51,15 +57,23 @@ extern const struct cli_opt cli_opt_help, cli_opt_pid, cli_opt_vcpu, cli_opt_for
 /* The options of the timeline analysis (report --analyze and plot), in help order. */
 #define CLI_ANALYSIS_OPTS &cli_opt_window, &cli_opt_pid, &cli_opt_vcpu, \
 	&cli_opt_burst_factor, &cli_opt_burst_min, &cli_opt_idle_factor, \
-	&cli_opt_rate_ratio, &cli_opt_mix_distance, &cli_opt_skip_bad
+	&cli_opt_rate_ratio, &cli_opt_mix_distance, &cli_opt_skip_bad, &cli_opt_isa
+
+/* --every's N when none is given (--every, not --every=N). */
+#define CLI_EVERY_DEFAULT 10000
 
 /* What a command takes after its options. */
 enum cli_operands {
 	CLI_NONE,		/* nothing */
 	CLI_ONE,		/* exactly one (a file) */
 	CLI_MAYBE_ONE,		/* none or one */
-	CLI_COMMAND,		/* a command to run: options stop at the first word */
-	CLI_FILES,		/* any number of files (the command checks how many) */
+	/*
+	 * A command to run, only after "--": a word after the options without
+	 * "--" before it is a usage error naming it (`exitstat -p 1 -v 0`).
+	 */
+	CLI_COMMAND,
+	CLI_WORDS,		/* any words: options stop at the first (help CMD ARGS) */
+	CLI_FILES,		/* any number of files, options anywhere (the command checks how many) */
 };
 
 struct cli_cmd {
@@ -102,10 +116,10 @@ int cli_end_status(int end);
 /* `exitstat CMD: bad value 'ARG' for --NAME (see --help)`. */
 void cli_bad_value(const struct cli_cmd *cmd, const struct cli_opt *opt, const char *arg);
 
-/* The i-th option cmd accepts: its table, its selector, then --help; NULL past the end. */
+/* The i-th option cmd accepts: its table, its selector, then --help, --version; NULL past the end. */
 const struct cli_opt *cli_cmd_opt(const struct cli_cmd *cmd, size_t i);
 
-/* The option of cmd's table with this id, or NULL. */
+/* The option of cmd's table with this id (the visible one, not a CLI_HIDDEN alias), or NULL. */
 const struct cli_opt *cli_find_opt(const struct cli_cmd *cmd, int id);
 
 /* Generated text (cli_help.c): a command's --help; the man page of all commands. */
@@ -113,8 +127,17 @@ void cli_usage(FILE *f, const struct cli_cmd *cmd);
 void cli_man(FILE *f, const struct cli_cmd *const *cmds);
 /* The command list (top-level --help); commands reached through a parent are left out. */
 void cli_commands_usage(FILE *f, const struct cli_cmd *const *cmds);
-/* Every option of every command, one a line: COMMAND -L|- --NAME ARG|-. */
+/*
+ * Every option of every command, one a line:
+ * COMMAND -L|- --NAME -|ARG|[ARG] ARGTEXT|- [hidden]
+ * (a hidden alias is listed under the --NAME of the option it stands for).
+ */
 void cli_list_options(FILE *f, const struct cli_cmd *const *cmds);
+/* A bash completion script for every command, from the same tables. */
+void cli_completion(FILE *f, const struct cli_cmd *const *cmds);
+/* "exitstat VERSION" and a newline. */
+void cli_version(FILE *f);
+
 
 struct report_opts;
 
@@ -140,5 +163,26 @@ bool cli_parse_ringbuf_mib(const char *s, size_t *bytes);
 
 /* A positive count no larger than max (--top and the like). */
 bool cli_parse_count(const char *s, uint64_t max, size_t *v);
+
+/* --every's value: N > 0, or CLI_EVERY_DEFAULT when arg is NULL (--every alone). */
+bool cli_parse_every(const char *s, uint64_t *n);
+
+/* --delay's and --interval's SECONDS (1 ns .. 1e6 s). */
+bool cli_parse_seconds(const char *s, double *v);
+
+/* Where a command writes its report: -o FILE, or stdout when name is NULL or "-". */
+struct cli_out {
+	const char *name;	/* as given; "stdout" once opened on stdout */
+	FILE *f;
+};
+
+/* Open it (before the work starts: a path that cannot be written fails early); -1 said. */
+int cli_out_open(const struct cli_cmd *cmd, struct cli_out *o);
+
+/*
+ * Close it: -1 (said) when a write failed. A file that got no report
+ * (wrote false) is removed, so nothing half-written is left.
+ */
+int cli_out_close(const struct cli_cmd *cmd, struct cli_out *o, bool wrote);
 
 #endif

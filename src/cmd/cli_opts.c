@@ -9,6 +9,12 @@
 
 const struct cli_opt cli_opt_help = {
 	"help", 'h', CLI_NO_ARG, NULL, "print this help and exit", CLI_HELP, 0 };
+const struct cli_opt cli_opt_version = {
+	"version", 'V', CLI_NO_ARG, NULL, "print the version and exit", CLI_VERSION, 0 };
+const struct cli_opt cli_opt_every = {
+	"every", 0, CLI_OPTIONAL_ARG, "N", "print the cumulative table each time the exit count "
+	"reaches a multiple of N (default " CLI_XSTR(CLI_EVERY_DEFAULT) "), then a final one. N "
+	"goes after '=' (--every=N): the next word is never taken as N", CLI_EVERY, 0 };
 const struct cli_opt cli_opt_pid = {
 	"pid", 'p', CLI_ARG, "PID", "only the VM whose host process is PID (in a trace without "
 	"thread group ids: the thread PID)", CLI_PID, 0 };

@@ -18,7 +18,7 @@ static const struct cli_opt opt_top = {
 	CLI_TOP, 0 };
 
 static const struct cli_opt *const analyze_opts[] = {
-	&cli_opt_format_no_csv, CLI_ANALYSIS_OPTS, &opt_top, NULL,
+	&cli_opt_format_no_csv, &cli_opt_output, CLI_ANALYSIS_OPTS, &opt_top, NULL,
 };
 
 const struct cli_cmd cli_cmd_analyze = {
@@ -82,6 +82,8 @@ int analysis_cli_apply(struct analysis_cli *c, int id, const char *arg)
 	case CLI_SKIP_BAD:
 		c->in.skip_bad = true;
 		return 0;
+	case CLI_ISA:
+		return isa_parse(arg, &c->in.isa_hint);
 	default:
 		return -1;
 	}
@@ -116,6 +118,7 @@ void analysis_cli_fini(struct analysis_cli *c)
 struct analyze_cmd {
 	struct analysis_cli ac;
 	enum out_format fmt;
+	struct cli_out out;
 };
 
 static int apply_analyze(void *ctx, int id, const char *arg)
@@ -129,6 +132,9 @@ static int apply_analyze(void *ctx, int id, const char *arg)
 		return cli_parse_count(arg, 1000, &c->ac.o.top) ? 0 : -1;
 	case CLI_ANALYZE:
 		return 0;	/* what selected this command */
+	case CLI_OUTPUT:
+		c->out.name = arg;
+		return 0;
 	default:
 		return analysis_cli_apply(&c->ac, id, arg);
 	}
@@ -137,26 +143,33 @@ static int apply_analyze(void *ctx, int id, const char *arg)
 int cmd_analyze(int argc, char **argv)
 {
 	struct analyze_cmd c = { .fmt = FMT_TABLE };
+	bool printed;
 	int first, rc;
 
 	analysis_cli_init(&c.ac);
 	first = cli_parse(&cli_cmd_analyze, argc, argv, apply_analyze, &c);
 	if (first < 0)
 		return cli_end_status(first);
+	if (cli_out_open(&cli_cmd_analyze, &c.out))
+		return EXIT_FAIL;
 	rc = analysis_cli_load(&c.ac, "report --analyze", argv[first]) ? EXIT_FAIL : EXIT_OK;
 	if (rc && !c.ac.in.partial) {
 		analysis_cli_fini(&c.ac);
+		cli_out_close(&cli_cmd_analyze, &c.out, false);
 		return rc;
 	}
 	if (c.ac.in.partial)
 		fprintf(stderr, "exitstat report --analyze: PARTIAL: reading stopped at the error "
 				"above; the analysis covers the lines before it\n");
-	if ((c.fmt == FMT_JSON ? analysis_print_json(stdout, &c.ac.a, &c.ac.m)
-			       : analysis_print_text(stdout, &c.ac.a, &c.ac.m))) {
-		fprintf(stderr, "exitstat report --analyze: cannot write the output: %s\n",
+	printed = !(c.fmt == FMT_JSON ? analysis_print_json(c.out.f, &c.ac.a, &c.ac.m)
+				      : analysis_print_text(c.out.f, &c.ac.a, &c.ac.m));
+	if (!printed) {
+		fprintf(stderr, "exitstat report --analyze: cannot write %s: %s\n", c.out.name,
 			strerror(errno));
 		rc = EXIT_FAIL;
 	}
+	if (cli_out_close(&cli_cmd_analyze, &c.out, printed))
+		rc = EXIT_FAIL;
 	analysis_cli_fini(&c.ac);
 	return rc;
 }

@@ -29,7 +29,8 @@ static const struct cli_opt opt_b = {
 	"runs)", OPT_B, 0 };
 
 static const struct cli_opt *const diff_opts[] = {
-	&opt_a, &opt_b, &cli_opt_format, &cli_opt_top, &cli_opt_isa, &cli_opt_skip_bad, NULL,
+	&opt_a, &opt_b, &cli_opt_format, &cli_opt_output, &cli_opt_top, &cli_opt_isa,
+	&cli_opt_skip_bad, NULL,
 };
 
 const struct cli_cmd cli_cmd_diff = {
@@ -55,6 +56,7 @@ struct diff_cmd {
 	size_t n[2];
 	struct report_opts ro;
 	struct trace_opts to;
+	struct cli_out out;
 };
 
 static int add_file(struct diff_cmd *d, int side, const char *path)
@@ -79,6 +81,9 @@ static int apply_diff(void *ctx, int id, const char *arg)
 		return 0;
 	case CLI_ISA:
 		return isa_parse(arg, &d->to.isa_hint);
+	case CLI_OUTPUT:
+		d->out.name = arg;
+		return 0;
 	default:	/* --format, --top */
 		return cli_apply_view(&d->ro, id, arg);
 	}
@@ -156,9 +161,10 @@ static int diff_run_all(struct diff_cmd *d, struct accum acc[2][DIFF_MAX_RUNS])
 		fprintf(stderr, "exitstat diff: out of memory\n");
 		return -1;
 	}
-	rc = diff_print(stdout, d->ro.format, &m, rows, n);
+	rc = diff_print(d->out.f, d->ro.format, &m, rows, n);
 	if (rc)
-		fprintf(stderr, "exitstat diff: writing the comparison failed: %s\n", strerror(errno));
+		fprintf(stderr, "exitstat diff: writing the comparison to %s failed: %s\n",
+			d->out.name, strerror(errno));
 	free(rows);
 	return rc;
 }
@@ -174,7 +180,12 @@ int cmd_diff(int argc, char **argv)
 		return cli_end_status(first);
 	if (sides(&d, argc, argv, first))
 		return EXIT_USAGE;
+	if (cli_out_open(&cli_cmd_diff, &d.out))
+		return EXIT_FAIL;
 	rc = diff_run_all(&d, acc);
+	/* no comparison printed (rc): the -o file is removed */
+	if (cli_out_close(&cli_cmd_diff, &d.out, !rc))
+		rc = -1;
 	for (int s = 0; s < 2; s++)
 		for (size_t r = 0; r < d.n[s]; r++)
 			if (acc[s][r].stats)

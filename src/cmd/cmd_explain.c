@@ -17,7 +17,7 @@
 #include "sources/input.h"
 
 static const struct cli_opt *const explain_opts[] = {
-	&cli_opt_format, &cli_opt_top, &cli_opt_skip_bad, &cli_opt_isa, NULL,
+	&cli_opt_format, &cli_opt_output, &cli_opt_top, &cli_opt_skip_bad, &cli_opt_isa, NULL,
 };
 
 const struct cli_cmd cli_cmd_explain = {
@@ -44,6 +44,7 @@ struct explain_run {
 	struct report_opts ro;
 	uint64_t with_info;
 	bool oom;
+	struct cli_out out;
 };
 
 static int apply_explain(void *ctx, int id, const char *arg)
@@ -56,6 +57,9 @@ static int apply_explain(void *ctx, int id, const char *arg)
 		return 0;
 	case CLI_ISA:
 		return isa_parse(arg, &x->to.isa_hint);
+	case CLI_OUTPUT:
+		x->out.name = arg;
+		return 0;
 	default:	/* --format, --top */
 		return cli_apply_view(&x->ro, id, arg);
 	}
@@ -103,9 +107,10 @@ static int explain_print(struct explain_run *x, const struct input_info *in)
 		fprintf(stderr, "exitstat explain: out of memory\n");
 		return -1;
 	}
-	rc = detail_print(stdout, x->ro.format, &m, e, n);
+	rc = detail_print(x->out.f, x->ro.format, &m, e, n);
 	if (rc)
-		fprintf(stderr, "exitstat explain: writing failed: %s\n", strerror(errno));
+		fprintf(stderr, "exitstat explain: writing to %s failed: %s\n", x->out.name,
+			strerror(errno));
 	free(e);
 	return rc;
 }
@@ -130,6 +135,11 @@ int cmd_explain(int argc, char **argv)
 	x.acc.on_time = on_time;
 	x.acc.on_time_ctx = &x;
 	x.to.diag = msg_diag("explain");
+	if (cli_out_open(&cli_cmd_explain, &x.out)) {
+		accum_fini(&x.acc);
+		detail_stats_free(x.ds);
+		return EXIT_FAIL;
+	}
 	if (input_read(argv[first], &x.to, on_event, &x, &in, &err)) {
 		if (err.msg[0])
 			msg_error("explain", &err);
@@ -139,6 +149,9 @@ int cmd_explain(int argc, char **argv)
 	} else {
 		rc = explain_print(&x, &in);
 	}
+	/* no explanation printed (rc): the -o file is removed */
+	if (cli_out_close(&cli_cmd_explain, &x.out, !rc))
+		rc = -1;
 	accum_fini(&x.acc);
 	detail_stats_free(x.ds);
 	return rc ? EXIT_FAIL : EXIT_OK;

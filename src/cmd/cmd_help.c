@@ -4,30 +4,37 @@
 
 #include "cmd/commands.h"
 
-enum { OPT_MAN = CLI_OWN, OPT_LIST, OPT_PARSE };
+enum { OPT_MAN = CLI_OWN, OPT_LIST, OPT_PARSE, OPT_COMPLETION };
 
 static const struct cli_opt opt_man = {
 	"man", 0, CLI_NO_ARG, NULL, "the manual page of every command, as roff (man -l reads it)",
 	OPT_MAN, 0 };
 static const struct cli_opt opt_list = {
 	"list-options", 0, CLI_NO_ARG, NULL, "every option of every command, one a line: "
-	"COMMAND, -LETTER or -, --NAME, and - (no value), ARG or [ARG] (an optional value)",
-	OPT_LIST, 0 };
+	"COMMAND, -LETTER or -, --NAME, - (no value), ARG or [ARG] (an optional value), the "
+	"value as --help shows it or -, and 'hidden' for an old spelling kept for scripts "
+	"(listed under the name of the option it stands for)", OPT_LIST, 0 };
+static const struct cli_opt opt_completion = {
+	"completion", 0, CLI_NO_ARG, NULL, "a bash completion script for every command, "
+	"generated from the option tables (make install puts it where bash-completion finds it)",
+	OPT_COMPLETION, 0 };
 static const struct cli_opt opt_parse = {
 	"parse", 0, CLI_NO_ARG, NULL, "parse ARGS by CMD's options without running CMD: each "
 	"option as taken (-LETTER or -, --NAME, its value), then each operand; the exit status "
 	"and message of a wrong command line are CMD's", OPT_PARSE, 0 };
 
-static const struct cli_opt *const help_opts[] = { &opt_man, &opt_list, &opt_parse, NULL };
+static const struct cli_opt *const help_opts[] = {
+	&opt_man, &opt_list, &opt_completion, &opt_parse, NULL,
+};
 
 const struct cli_cmd cli_cmd_help = {
 	.name = "help",
 	.title = "help",
 	.summary = "this list, a command's help (help CMD), the man page (help --man)",
-	.synopsis = "[--man | --list-options | [--parse] CMD [ARGS...]]",
+	.synopsis = "[--man | --list-options | --completion | [--parse] CMD [ARGS...]]",
 	.description = "Without arguments, the list of commands; with CMD, its help (as CMD --help).",
 	.opts = help_opts,
-	.operands = CLI_COMMAND,
+	.operands = CLI_WORDS,
 	.run = cmd_help,
 };
 
@@ -83,13 +90,18 @@ int cmd_help(int argc, char **argv)
 
 	if (first < 0)
 		return cli_end_status(first);
-	if ((h.what == OPT_MAN || h.what == OPT_LIST) && first < argc) {
-		fprintf(stderr, "exitstat help: --%s takes no CMD\n", h.what == OPT_MAN ? "man" :
-			"list-options");
-		return EXIT_USAGE;
-	}
-	if (h.what == OPT_MAN || h.what == OPT_LIST) {
-		(h.what == OPT_MAN ? cli_man : cli_list_options)(stdout, exitstat_commands);
+	if (h.what && h.what != OPT_PARSE) {
+		void (*print[])(FILE *, const struct cli_cmd *const *) = {
+			[OPT_MAN - OPT_MAN] = cli_man, [OPT_LIST - OPT_MAN] = cli_list_options,
+			[OPT_COMPLETION - OPT_MAN] = cli_completion,
+		};
+
+		if (first < argc) {
+			fprintf(stderr, "exitstat help: --%s takes no CMD\n",
+				cli_find_opt(&cli_cmd_help, h.what)->name);
+			return EXIT_USAGE;
+		}
+		print[h.what - OPT_MAN](stdout, exitstat_commands);
 		return EXIT_OK;
 	}
 	if (first == argc) {

@@ -2,28 +2,38 @@
 /*
  * `exitstat kernel-stats [FILE]`: the per-reason table that the patched
  * kernel (kernel/patches/) keeps in debugfs, as an exitstat report. Without
- * -d: the counts since kvm loaded. With -d S: what happened in S seconds.
+ * -i or -d: the counts since kvm loaded. With -i S: what happened in S
+ * seconds. With -d S: every S seconds, what happened since the first read
+ * (live's -d: the cumulative table, repeated).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
 #include "cmd/msg.h"
+#include "live/live_run.h"
 #include "output/report.h"
 #include "sources/kernel_stats.h"
 
-enum { OPT_INTERVAL = CLI_OWN };
+enum { OPT_INTERVAL = CLI_OWN, OPT_DELAY };
 
 static const struct cli_opt opt_interval = {
-	"interval", 'd', CLI_ARG, "SECONDS", "read twice, SECONDS apart, and show the difference "
+	"interval", 'i', CLI_ARG, "SECONDS", "read twice, SECONDS apart, and show the difference "
 	"(with rates)", OPT_INTERVAL, 0 };
+static const struct cli_opt opt_delay = {
+	"delay", 'd', CLI_ARG, "SECONDS", "every SECONDS, the table of what happened since the "
+	"first read (with rates), as live's -d, until -D or Ctrl-C (-d used to be what -i is "
+	"now)", OPT_DELAY, 0 };
 static const struct cli_opt opt_sort = {
 	"sort", 's', CLI_ARG, "count|code", "row order (default count)", CLI_SORT, 0 };
 
 static const struct cli_opt *const kernel_stats_opts[] = {
-	&opt_interval, &cli_opt_format, &opt_sort, &cli_opt_top, NULL,
+	&opt_interval, &opt_delay, &cli_opt_duration, &cli_opt_format, &cli_opt_output, &opt_sort,
+	&cli_opt_top, NULL,
 };
 
 const struct cli_cmd cli_cmd_kernel_stats = {
@@ -42,7 +52,11 @@ const struct cli_cmd cli_cmd_kernel_stats = {
 
 struct kernel_stats_cmd {
 	struct report_opts ro;
-	double interval;	/* 0: since kvm loaded */
+	double interval;	/* -i; 0: since kvm loaded */
+	double delay;		/* -d: repeat every delay seconds; 0: once */
+	double duration;	/* -D: stop repeating after this long; 0: never */
+	double window;		/* seconds between the first read and this one */
+	struct cli_out out;
 	const char *path;
 	struct kernel_stats before, now;
 	char source[600], note[200];
@@ -52,8 +66,17 @@ static int apply_kernel_stats(void *ctx, int id, const char *arg)
 {
 	struct kernel_stats_cmd *c = ctx;
 
-	if (id == OPT_INTERVAL)
-		return cli_parse_double(arg, 0.001, 1e6, &c->interval) ? 0 : -1;
+	switch (id) {
+	case OPT_INTERVAL:
+		return cli_parse_seconds(arg, &c->interval) ? 0 : -1;
+	case OPT_DELAY:
+		return cli_parse_seconds(arg, &c->delay) ? 0 : -1;
+	case CLI_DURATION:
+		return cli_parse_seconds(arg, &c->duration) ? 0 : -1;
+	case CLI_OUTPUT:
+		c->out.name = arg;
+		return 0;
+	}
 	if (id == CLI_SORT && (row_sort_parse(arg, &c->ro.sort) || c->ro.sort == SORT_TIME))
 		return -1;
 	return cli_apply_view(&c->ro, id, arg);
@@ -89,12 +112,12 @@ static int subtract(struct kernel_stats *later, const struct kernel_stats *earli
 	return 0;
 }
 
-static void print_cycles(const struct kernel_stats *ks)
+static void print_cycles(FILE *f, const struct kernel_stats *ks)
 {
 	char code[16];
 
-	fprintf(stdout, "cycles KVM spent handling each exit (TSC cycles, the kernel's own count):\n");
-	fprintf(stdout, "%-4s %10s  %-26s %16s %14s\n", "isa", "code", "reason", "cycles",
+	fprintf(f, "cycles KVM spent handling each exit (TSC cycles, the kernel's own count):\n");
+	fprintf(f, "%-4s %10s  %-26s %16s %14s\n", "isa", "code", "reason", "cycles",
 		"cycles/exit");
 	for (size_t i = 0; i < ks->n; i++) {
 		const struct kernel_stat *r = &ks->rows[i];
@@ -103,34 +126,19 @@ static void print_cycles(const struct kernel_stats *ks)
 		if (!r->count)
 			continue;
 		snprintf(code, sizeof(code), r->isa == ISA_VMX ? "%u" : "0x%x", r->code);
-		fprintf(stdout, "%-4s %10s  %-26s %16" PRIu64 " %14" PRIu64 "\n", isa_name(r->isa),
+		fprintf(f, "%-4s %10s  %-26s %16" PRIu64 " %14" PRIu64 "\n", isa_name(r->isa),
 			code, er ? er->name : "?", r->cycles, r->cycles / r->count);
 	}
 }
 
-/* The table now, or with an interval its change over the interval; said on failure. */
-static int read_table(struct kernel_stats_cmd *c)
+/* Read the table into ks; said on failure. */
+static int read_one(struct kernel_stats_cmd *c, struct kernel_stats *ks)
 {
 	struct es_error err = { "" };
-	struct timespec ts = { (time_t)c->interval,
-			       (long)((c->interval - (double)(time_t)c->interval) * 1e9) };
 
-	if (kernel_stats_read(c->path, &c->now, &err))
-		goto fail;
-	if (!c->interval)
+	*ks = (struct kernel_stats){ 0 };
+	if (!kernel_stats_read(c->path, ks, &err))
 		return 0;
-	c->before = c->now;
-	c->now = (struct kernel_stats){ 0 };
-	nanosleep(&ts, NULL);
-	if (kernel_stats_read(c->path, &c->now, &err))
-		goto fail;
-	if (subtract(&c->now, &c->before)) {
-		fprintf(stderr, "exitstat kernel-stats: %s: counts went down between the two "
-				"reads (kvm reloaded?)\n", c->path);
-		return -1;
-	}
-	return 0;
-fail:
 	msg_error("kernel-stats", &err);
 	return -1;
 }
@@ -138,10 +146,10 @@ fail:
 /* What the report says it shows. */
 static void describe(struct kernel_stats_cmd *c, struct report_meta *meta)
 {
-	if (c->interval > 0) {
-		meta->window_s = c->interval;
+	if (c->interval > 0 || c->delay > 0) {
+		meta->window_s = c->window;
 		snprintf(c->source, sizeof(c->source), "the patched kernel's table %s, over %.3f s, "
-			 "all VMs", c->path, c->interval);
+			 "all VMs", c->path, c->window);
 	} else {
 		snprintf(c->source, sizeof(c->source), "the patched kernel's table %s, since kvm "
 			 "loaded, all VMs", c->path);
@@ -154,22 +162,73 @@ static void describe(struct kernel_stats_cmd *c, struct report_meta *meta)
 	}
 }
 
-static int print_table(struct kernel_stats_cmd *c)
+/* c->now as a report: the last one final, the ones before numbered seq. */
+static int print_table(struct kernel_stats_cmd *c, bool final, unsigned int seq)
 {
-	struct report_meta meta = { .final = true, .clock = "ns" };
+	struct report_meta meta = { .final = final, .seq = seq, .clock = "ns" };
 	struct stats *s = stats_new();
 	int rc = -1;
 
 	describe(c, &meta);
 	if (!s || to_stats(&c->now, s))
 		fprintf(stderr, "exitstat kernel-stats: out of memory\n");
-	else if (report_print(stdout, &c->ro, &meta, s))
-		fprintf(stderr, "exitstat kernel-stats: cannot write the report\n");
+	else if (report_print(c->out.f, &c->ro, &meta, s))
+		fprintf(stderr, "exitstat kernel-stats: cannot write the report to %s: %s\n",
+			c->out.name, strerror(errno));
 	else
 		rc = 0;
 	if (!rc && c->ro.format == FMT_TABLE)
-		print_cycles(&c->now);
+		print_cycles(c->out.f, &c->now);
+	if (!rc && fflush(c->out.f))
+		rc = -1;	/* said by cli_out_close */
 	stats_free(s);
+	return rc;
+}
+
+/* Sleep until the monotonic time t, or until Ctrl-C/SIGTERM: false then. */
+static bool sleep_until(double t)
+{
+	struct timespec ts = { (time_t)t, (long)((t - (double)(time_t)t) * 1e9) };
+
+	while (!live_stop_requested)
+		if (!clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL))
+			return true;
+	return false;
+}
+
+/*
+ * -i S: one table, S seconds after the first read. -d S: one every S seconds
+ * until -D or a signal, which ends with the final one. Each shows what
+ * happened since the first read.
+ */
+static int run_interval(struct kernel_stats_cmd *c)
+{
+	double step = c->delay ? c->delay : c->interval, t0;
+	int rc = 0;
+
+	live_install_signals();	/* before the first read: a Ctrl-C from then on ends with a table */
+	if (read_one(c, &c->before))
+		return -1;
+	t0 = live_now();
+	for (unsigned int k = 1; !rc; k++) {
+		bool last = !c->delay || (c->duration && k * step >= c->duration - 1e-9);
+
+		if (!sleep_until(t0 + k * step))
+			last = true;	/* stopped: the table so far, final */
+		if (read_one(c, &c->now))
+			return -1;
+		c->window = live_now() - t0;
+		if (subtract(&c->now, &c->before)) {
+			fprintf(stderr, "exitstat kernel-stats: %s: counts went down between two "
+					"reads (kvm reloaded?)\n", c->path);
+			rc = -1;
+		} else {
+			rc = print_table(c, last, last ? 0 : k);
+		}
+		kernel_stats_free(&c->now);
+		if (last)
+			break;
+	}
 	return rc;
 }
 
@@ -179,15 +238,33 @@ int cmd_kernel_stats(int argc, char **argv)
 		.ro = { .filter = { STATS_PID_ANY, STATS_VCPU_UNKNOWN } },
 		.path = KERNEL_STATS_PATH,
 	};
-	int first, status;
+	int first, rc;
 
 	first = cli_parse(&cli_cmd_kernel_stats, argc, argv, apply_kernel_stats, &c);
 	if (first < 0)
 		return cli_end_status(first);
 	if (first < argc)
 		c.path = argv[first];
-	status = read_table(&c) || print_table(&c) ? EXIT_FAIL : EXIT_OK;
+	if (c.interval && c.delay) {
+		fprintf(stderr, "exitstat kernel-stats: give either -i SECONDS (one table) or "
+				"-d SECONDS (repeated), not both\n");
+		return EXIT_USAGE;
+	}
+	if (c.duration && !c.delay) {
+		fprintf(stderr, "exitstat kernel-stats: -D SECONDS ends the tables of -d SECONDS: "
+				"give -d too\n");
+		return EXIT_USAGE;
+	}
+	if (cli_out_open(&cli_cmd_kernel_stats, &c.out))
+		return EXIT_FAIL;
+	if (c.interval || c.delay)
+		rc = run_interval(&c);
+	else
+		rc = read_one(&c, &c.now) || print_table(&c, true, 0);
 	kernel_stats_free(&c.before);
 	kernel_stats_free(&c.now);
-	return status;
+	/* A report printed is kept; nothing printed leaves no -o file. */
+	if (cli_out_close(&cli_cmd_kernel_stats, &c.out, !rc || c.window > 0))
+		rc = -1;
+	return rc ? EXIT_FAIL : EXIT_OK;
 }

@@ -16,21 +16,16 @@
 #include "cmd/msg.h"
 #include "output/report.h"
 
-#define EVERY_DEFAULT 10000
 #define PROBE_SECONDS 2.0
 
 enum {
-	OPT_DELAY = CLI_OWN, OPT_EVERY, OPT_EVENTS, OPT_BACKEND, OPT_BPF_ATTACH, OPT_BATCH,
+	OPT_DELAY = CLI_OWN, OPT_EVENTS, OPT_BACKEND, OPT_BPF_ATTACH, OPT_BATCH,
 	OPT_NO_TIME,
 };
 
 static const struct cli_opt opt_delay = {
 	"delay", 'd', CLI_ARG, "SECONDS", "print the cumulative table every SECONDS (on a "
 	"terminal: a top-like view redrawn every 1 s by default)", OPT_DELAY, 0 };
-static const struct cli_opt opt_every = {
-	"every", 0, CLI_OPTIONAL_ARG, "N", "print the cumulative table each time the exit count "
-	"crosses a multiple of N (default " CLI_XSTR(EVERY_DEFAULT) "); the total is polled every "
-	"10 ms, so a table shows the counts at the poll after crossing", OPT_EVERY, 0 };
 static const struct cli_opt opt_events = {
 	"events", 0, CLI_NO_ARG, NULL, "also print the counts of the other KVM events (the event "
 	"mix)", OPT_EVENTS, 0 };
@@ -47,7 +42,7 @@ static const struct cli_opt opt_batch = {
 	"batch", 0, CLI_NO_ARG, NULL, "never redraw the screen", OPT_BATCH, 0 };
 
 static const struct cli_opt *const live_opts[] = {
-	&cli_opt_pid, &cli_opt_vcpu, &opt_delay, &opt_every, &cli_opt_duration, &cli_opt_top,
+	&cli_opt_pid, &cli_opt_vcpu, &opt_delay, &cli_opt_every, &cli_opt_duration, &cli_opt_top,
 	&cli_opt_sort, &cli_opt_format, &cli_opt_per_vm, &opt_events, &opt_backend,
 	&opt_no_time, &opt_bpf_attach, &cli_opt_ringbuf, &opt_batch, &cli_opt_output, &cli_opt_ready_file,
 	&cli_opt_verbose, NULL,
@@ -65,7 +60,11 @@ const struct cli_cmd cli_cmd_live = {
 		"Ctrl-C or SIGTERM prints the final table and ends. On a terminal, a top-like\n"
 		"view: per reason total, current rate, shares, times; keys q quit, s sort,\n"
 		"p pause, r reset current (docs/live.md). Without a command word,\n"
-		"exitstat runs live: `exitstat -p PID` is `exitstat live -p PID`.",
+		"exitstat runs live: `exitstat -p PID` is `exitstat live -p PID`.\n"
+		"CMD goes after --: `exitstat -D 3 -- sleep 1`; a word after the options\n"
+		"without -- before it is an error (`exitstat -p 1 -v 0`: '0' is no option value).\n"
+		"With --every the total is polled every 10 ms: a table shows the counts at the\n"
+		"poll after the multiple.",
 	.opts = live_opts,
 	.operands = CLI_COMMAND,
 	.run = cmd_live,
@@ -235,9 +234,8 @@ static int apply_live(void *ctx, int id, const char *arg)
 	switch (id) {
 	case OPT_DELAY:
 		return cli_parse_double(arg, 1e-9, 1e9, &c->delay) ? 0 : -1;
-	case OPT_EVERY:
-		c->every = EVERY_DEFAULT;
-		return !arg || (cli_parse_u64(arg, &c->every) && c->every) ? 0 : -1;
+	case CLI_EVERY:
+		return cli_parse_every(arg, &c->every) ? 0 : -1;
 	case OPT_EVENTS:
 		c->events = true;
 		return 0;

@@ -12,14 +12,17 @@
 #include "sources/input.h"
 #include "sources/trace.h"
 
-enum { OPT_EVERY = CLI_OWN };
-
+/* `-e N`: --every's letter before --every=N; kept for scripts (--every's help says so). */
+static const struct cli_opt opt_every_e = {
+	NULL, 'e', CLI_ARG, "N", NULL, CLI_EVERY, CLI_HIDDEN };
 static const struct cli_opt opt_every = {
-	"every", 'e', CLI_ARG, "N", "print the cumulative table every N exits, then a final one",
-	OPT_EVERY, 0 };
+	"every", 0, CLI_OPTIONAL_ARG, "N", "print the cumulative table each time the exit count "
+	"reaches a multiple of N (default " CLI_XSTR(CLI_EVERY_DEFAULT) "), then a final one. N "
+	"goes after '=' (--every=N): `--every FILE` reads FILE, and `--every 10000 FILE` is an "
+	"error; the old -e N is still taken", CLI_EVERY, 0 };
 
 static const struct cli_opt *const report_opts[] = {
-	&cli_opt_format, &opt_every, &cli_opt_sort, &cli_opt_top, &cli_opt_pid, &cli_opt_vcpu,
+	&cli_opt_format, &cli_opt_output, &opt_every, &opt_every_e, &cli_opt_sort, &cli_opt_top, &cli_opt_pid, &cli_opt_vcpu,
 	&cli_opt_per_vm, &cli_opt_skip_bad, &cli_opt_isa, &cli_opt_analyze, NULL,
 };
 
@@ -44,6 +47,7 @@ struct report_run {
 	struct report_opts ro;
 	struct report_meta meta;
 	struct trace_opts to;
+	struct cli_out out;
 	uint64_t every;		/* interim report every N exits; 0 = off */
 	unsigned int seq;
 };
@@ -56,8 +60,11 @@ static int apply_report(void *ctx, int id, const char *arg)
 	if (rc <= 0)
 		return rc;
 	switch (id) {
-	case OPT_EVERY:
-		return cli_parse_u64(arg, &r->every) && r->every ? 0 : -1;
+	case CLI_EVERY:
+		return cli_parse_every(arg, &r->every) ? 0 : -1;
+	case CLI_OUTPUT:
+		r->out.name = arg;
+		return 0;
 	case CLI_SKIP_BAD:
 		r->to.skip_bad = true;
 		return 0;
@@ -85,7 +92,7 @@ static int on_event(void *ctx, const struct exit_event *ev)
 		r->meta.final = false;
 		r->meta.seq = ++r->seq;
 		r->meta.unpaired = accum_open_exits(&r->acc);
-		if (report_print(stdout, &r->ro, &r->meta, r->acc.stats))
+		if (report_print(r->out.f, &r->ro, &r->meta, r->acc.stats))
 			return -1;
 	}
 	return 0;
@@ -121,14 +128,18 @@ int cmd_report(int argc, char **argv)
 	struct input_info in;
 	char note[400];
 	const char *path;
+	bool printed;
 	int first, rc, status;
 
 	first = cli_parse(&cli_cmd_report, argc, argv, apply_report, &r);
 	if (first < 0)
 		return cli_end_status(first);
 	path = argv[first];
+	if (cli_out_open(&cli_cmd_report, &r.out))
+		return EXIT_FAIL;
 	if (accum_init(&r.acc)) {
 		fprintf(stderr, "exitstat report: out of memory\n");
+		cli_out_close(&cli_cmd_report, &r.out, false);
 		return EXIT_FAIL;
 	}
 	/* Interim reports (--every) come before the kind of input is known: name the file. */
@@ -140,14 +151,20 @@ int cmd_report(int argc, char **argv)
 		msg_error("report", &err);
 	if (rc && !in.partial && !r.acc.stats->total) {
 		accum_fini(&r.acc);
-		return EXIT_FAIL;	/* nothing was read; the reason is on stderr */
+		/* nothing was read (the reason is on stderr): no report, no -o file */
+		cli_out_close(&cli_cmd_report, &r.out, false);
+		return EXIT_FAIL;
 	}
 	final_meta(&r, &in, rc, note, sizeof(note));
 	status = rc ? EXIT_FAIL : EXIT_OK;
-	if (report_print(stdout, &r.ro, &r.meta, r.acc.stats)) {
-		fprintf(stderr, "exitstat report: cannot write the report: %s\n", strerror(errno));
+	printed = !report_print(r.out.f, &r.ro, &r.meta, r.acc.stats);
+	if (!printed) {
+		fprintf(stderr, "exitstat report: cannot write the report to %s: %s\n", r.out.name,
+			strerror(errno));
 		status = EXIT_FAIL;
 	}
+	if (cli_out_close(&cli_cmd_report, &r.out, printed))
+		status = EXIT_FAIL;
 	accum_fini(&r.acc);
 	return status;
 }

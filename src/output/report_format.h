@@ -30,7 +30,7 @@ struct report_row {
 /* Where the report's window comes from. */
 enum report_window {
 	WINDOW_NONE,	/* unknown */
-	WINDOW_RUN,	/* the collection's own duration (live, kernel-stats -d) */
+	WINDOW_RUN,	/* the collection's own duration (live, kernel-stats -i/-d) */
 	WINDOW_EXITS,	/* the first to the last exit's timestamp */
 };
 

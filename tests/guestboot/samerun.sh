@@ -34,7 +34,7 @@ report_counts() {
 # Cumulative per-reason tables every 50 exits: equal only if the exits came in
 # the same order, i.e. the renderings are of the same run.
 every_counts() {
-	"$EXITSTAT" report --every 50 --format json "$1" |
+	"$EXITSTAT" report --every=50 --format json "$1" |
 		jq -c '[.total, ([.reasons[] | [.isa, .code, .count]] | sort)]'
 }
 

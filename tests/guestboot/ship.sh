@@ -28,7 +28,7 @@ disk=$(cat "$dest/disk")
 "$EXITSTAT" report "$dest/boot.rec" >"$dest/report.txt"
 "$EXITSTAT" report --format json "$dest/boot.rec" >"$dest/report.json"
 # The seed's view: the cumulative table every 10,000 exits, as its dmesg showed.
-"$EXITSTAT" report --every 10000 "$dest/boot.rec" >"$dest/every-10000.txt"
+"$EXITSTAT" report --every=10000 "$dest/boot.rec" >"$dest/every-10000.txt"
 "$EXITSTAT" report --analyze "$dest/boot.rec" >"$dest/analyze.txt"
 "$EXITSTAT" report --analyze --format json "$dest/boot.rec" >"$dest/analyze.json"
 "$EXITSTAT" plot "$dest/boot.rec" -o "$dest/boot.svg" \

@@ -227,7 +227,7 @@ else
 	bad "unknown reason name with --skip-bad: rc $rc, $got exits (want $((total - 1))), stderr: $(head -c 300 "$TMP/stderr")"
 fi
 
-# ---- 6. --every 10000 on 35,000 exits: three interim reports and a final one ----
+# ---- 6. --every=10000 on 35,000 exits: three interim reports and a final one ----
 # 700 real exits (and the entries between them) of the bed's ftrace trace, copied 50
 # times with timestamps moved on by 1 s per copy: 35,000 exits by construction.
 big=$TMP/35000.txt
@@ -243,15 +243,15 @@ else
 		p = index(l, ts ":")
 		print substr(l, 1, p - 1) sprintf("%.6f", ts + r * 1.0) substr(l, p + length(ts))
 	} close(ARGV[1]) } }' "$slice" >"$big"
-	"$EXITSTAT" report --every 10000 --format json "$big" >"$TMP/every.json" 2>"$TMP/err"
+	"$EXITSTAT" report --every=10000 --format json "$big" >"$TMP/every.json" 2>"$TMP/err"
 	rc=$?
 	interim=$(grep -c '"final":false' "$TMP/every.json")
 	finals=$(grep -c '"final":true' "$TMP/every.json")
 	totals=$(sed -n 's/.*"total":\([0-9]*\),.*/\1/p' "$TMP/every.json" | head -4 | tr '\n' ' ')
 	if [[ $rc -eq 0 && $interim -eq 3 && $finals -eq 1 && $totals == "10000 20000 30000 35000 " ]]; then
-		ok "--every 10000 on 35,000 exits: 3 interim reports (10000 20000 30000) and a final 35000"
+		ok "--every=10000 on 35,000 exits: 3 interim reports (10000 20000 30000) and a final 35000"
 	else
-		bad "--every 10000: rc $rc, $interim interim, $finals final, totals $totals $(head -c 200 "$TMP/err")"
+		bad "--every=10000: rc $rc, $interim interim, $finals final, totals $totals $(head -c 200 "$TMP/err")"
 	fi
 	# Per reason: 50 x the slice's count of each reason (counted here with grep).
 	want=$(for r in interrupt cpuid hlt io msr npf; do
@@ -264,12 +264,12 @@ else
 	else
 		bad "35,000-exit trace: $(tr '\n' ';' <<<"$got") want $(tr '\n' ';' <<<"$want")"
 	fi
-	"$EXITSTAT" report --every 10000 "$big" >"$TMP/every.txt" 2>&1
+	"$EXITSTAT" report --every=10000 "$big" >"$TMP/every.txt" 2>&1
 	tables=$(grep -c '^isa  *code  *reason' "$TMP/every.txt")
 	if [[ $tables -eq 4 ]]; then
-		ok "--every 10000 table output: 4 tables"
+		ok "--every=10000 table output: 4 tables"
 	else
-		bad "--every 10000 table output: $tables tables"
+		bad "--every=10000 table output: $tables tables"
 	fi
 fi
 
@@ -375,15 +375,15 @@ fi
 got=$("$EXITSTAT" report --format csv "$ticks" 2>/dev/null | awk -F, 'NR > 1 && $2 != "note" { print $12 }' | sort -u)
 equal "tick trace CSV: every row's time_unit is ticks" "$got" "ticks"
 # --every: the interim reports come before the end of the read and must say ticks too.
-got=$("$EXITSTAT" report --every 100 --format csv "$ticks" 2>/dev/null |
+got=$("$EXITSTAT" report --every=100 --format csv "$ticks" 2>/dev/null |
 	awk -F, 'NR > 1 && $2 != "note" { print ($1 == "final" ? "final" : "interim"), $12 }' | sort -u | tr '\n' ';')
-equal "tick trace CSV --every 100: interim and final rows all in ticks" "$got" "final ticks;interim ticks;"
-"$EXITSTAT" report --every 100 "$ticks" >"$TMP/ticks.every" 2>&1
+equal "tick trace CSV --every=100: interim and final rows all in ticks" "$got" "final ticks;interim ticks;"
+"$EXITSTAT" report --every=100 "$ticks" >"$TMP/ticks.every" 2>&1
 if [[ $(grep -c 'interim report' "$TMP/ticks.every") -ge 2 ]] &&
 	! grep -qE ' (ns|us|ms)( |$)|ticks ticks' "$TMP/ticks.every"; then
-	ok "tick trace table --every 100: interim tables in ticks, no ns/us/ms"
+	ok "tick trace table --every=100: interim tables in ticks, no ns/us/ms"
 else
-	bad "tick trace table --every 100: $(grep -m3 -E ' (ns|us|ms)( |$)' "$TMP/ticks.every")"
+	bad "tick trace table --every=100: $(grep -m3 -E ' (ns|us|ms)( |$)' "$TMP/ticks.every")"
 fi
 
 # ---- 11. compressed traces (gzip, xz, zstd; files and stdin): the kernel's hist counts ----

@@ -5,6 +5,8 @@
  * table's id and value, in order; bad values, unknown options, missing
  * values, missing required options and wrong operand counts end with a usage
  * error and one line naming the option; --help prints the table's options.
+ * A command to run comes only after "--"; an optional value only after '=';
+ * a hidden alias (a letter only) is its option, but not in --help.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,7 +28,10 @@ static const struct cli_opt t_maybe = { "maybe", 0, CLI_OPTIONAL_ARG, "M", "mayb
 					T_MAYBE, 0 };
 static const struct cli_opt t_need = { "need", 0, CLI_ARG, "WHAT", "must be given", T_NEED,
 				       CLI_REQUIRED };
-static const struct cli_opt *const t_opts[] = { &t_flag, &t_num, &t_maybe, &cli_opt_pid, NULL };
+static const struct cli_opt t_num_k = { NULL, 'k', CLI_ARG, "N", NULL, T_NUM, CLI_HIDDEN };
+static const struct cli_opt *const t_opts[] = {
+	&t_flag, &t_num, &t_maybe, &cli_opt_pid, &t_num_k, NULL,
+};
 static const struct cli_opt *const t_opts_need[] = { &t_need, NULL };
 
 static struct cli_cmd t_cmd = {
@@ -93,10 +98,40 @@ static void command_words_stop_options(void **state)
 
 	(void)state;
 	c.operands = CLI_COMMAND;
-	/* The first word is a command to run: its own options are its. */
-	assert_int_equal(parse(&c, err, sizeof(err), "-x", "sleep", "-n", "1", NULL), 2);
+	/* A command to run comes after "--": its own options are its. */
+	assert_int_equal(parse(&c, err, sizeof(err), "-x", "--", "sleep", "-n", "1", NULL), 3);
 	assert_string_equal(err, "");
 	assert_int_equal(parse(&c, err, sizeof(err), "-x", NULL), 2);	/* no command: fine */
+	/* A word without "--" before it is an error naming it, and nothing after it is parsed. */
+	assert_int_equal(parse(&c, err, sizeof(err), "-x", "sleep", "-n", "bad", NULL),
+			 CLI_END_USAGE);
+	assert_string_equal(err, "exitstat t: unexpected operand 'sleep': a command to run goes "
+				 "after -- (usage: exitstat t [OPTIONS] FILE)\n");
+	/* "--" as an option's value does not start the command. */
+	assert_int_equal(parse(&c, err, sizeof(err), "-n", "--", "sleep", NULL), CLI_END_USAGE);
+	assert_int_equal(parse(&c, err, sizeof(err), "-n", "--", "--", "sleep", NULL), 4);
+	/* An optional value never takes the next word; said when that word is one too many. */
+	assert_int_equal(parse(&c, err, sizeof(err), "--maybe", "5", "--", "sleep", NULL),
+			 CLI_END_USAGE);
+	assert_string_equal(err, "exitstat t: unexpected operand '5': a command to run goes after "
+				 "-- (usage: exitstat t [OPTIONS] FILE); --maybe takes its value "
+				 "after '=' (--maybe=5): '5' was read as an operand\n");
+}
+
+static void hidden_alias_and_version(void **state)
+{
+	char err[256], id[32];
+
+	(void)state;
+	assert_int_equal(parse(&t_cmd, err, sizeof(err), "-k", "9", "f", NULL), 3);
+	snprintf(id, sizeof(id), "%d=9", T_NUM);
+	assert_string_equal(seen, id);
+	assert_int_equal(parse(&t_cmd, err, sizeof(err), "-k", "bad", "f", NULL), CLI_END_USAGE);
+	assert_string_equal(err, "exitstat t: bad value 'bad' for --number (see --help)\n");
+	assert_int_equal(parse(&t_cmd, err, sizeof(err), "f", "-k", NULL), CLI_END_USAGE);
+	assert_string_equal(err, "exitstat t: --number needs a value: N (see --help)\n");
+	assert_ptr_equal(cli_find_opt(&t_cmd, T_NUM), &t_num);
+	assert_int_equal(parse(&t_cmd, err, sizeof(err), "-V", "-n", "bad", NULL), CLI_END_HELP);
 }
 
 static void errors(void **state)
@@ -153,6 +188,8 @@ static void help_from_the_table(void **state)
 	assert_non_null(strstr(out, "      --maybe[=M] "));
 	assert_non_null(strstr(out, "  -p, --pid PID "));
 	assert_non_null(strstr(out, "  -h, --help "));
+	assert_non_null(strstr(out, "  -V, --version "));
+	assert_null(strstr(out, "-k"));	/* the hidden alias */
 }
 
 int main(void)
@@ -160,6 +197,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(spellings),
 		cmocka_unit_test(command_words_stop_options),
+		cmocka_unit_test(hidden_alias_and_version),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(help_from_the_table),
 	};

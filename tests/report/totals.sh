@@ -59,8 +59,8 @@ got=$("$EXITSTAT" report --per-vm --format csv "$TOT/kvm-stat-report-vcpu0.txt" 
 	awk -F, '$1 == "final" && $2 == "vm" { print $7, $8 }')
 equal "kvm-stat-report-vcpu0.txt (--vcpu 0): the exits are vCPU 0's" "$got" \
 	"0 $(hist_counts "$TOT/kvm-stat.hist" last | awk '{ s += $3 } END { print s }')"
-equal "kvm-stat-report.txt --every 100: no interim reports (a table has no order of exits), one final" \
-	"$("$EXITSTAT" report --every 100 "$TOT/kvm-stat-report.txt" 2>/dev/null | grep -c '^exitstat: ')" 1
+equal "kvm-stat-report.txt --every=100: no interim reports (a table has no order of exits), one final" \
+	"$("$EXITSTAT" report --every=100 "$TOT/kvm-stat-report.txt" 2>/dev/null | grep -c '^exitstat: ')" 1
 gzip -c "$TOT/kvm-stat-report.txt" >"$TMP/k.txt.gz"
 equal "kvm-stat-report.txt.gz: the same counts compressed" "$(report_counts "$TMP/k.txt.gz")" \
 	"$(hist_counts "$TOT/kvm-stat.hist" last)"

@@ -9,6 +9,16 @@ SAN_LIB_OBJS := $(patsubst src/%.c,$(BUILD)/san/obj/%.o,$(LIB_SRCS))
 LIB_LDLIBS += -ljson-c -lm
 # Compressed inputs (sources/decompress.c): zlib, liblzma, libzstd.
 LIB_LDLIBS += -lz -llzma -lzstd
+# trace.dat (sources/trace_dat.c): libtracecmd (needs libtracefs) and libtraceevent.
+# Debian ships no libtracecmd.a: static builds leave it out (-DEXITSTAT_NO_TRACECMD,
+# and a trace.dat is then refused with a message saying so).
+TRACEDAT_PKGS := libtracecmd libtraceevent
+CFLAGS_BASE += $(shell pkg-config --cflags $(TRACEDAT_PKGS) 2>/dev/null)
+TRACEDAT_LDLIBS := $(shell pkg-config --libs $(TRACEDAT_PKGS) 2>/dev/null)
+LIB_LDLIBS += $(TRACEDAT_LDLIBS)
+# What a -static link of the library takes (with LIB_STATIC_LDLIBS) and its flag.
+STATIC_LIB_LDLIBS = $(LIB_STATIC_LDLIBS) $(filter-out $(TRACEDAT_LDLIBS),$(LIB_LDLIBS))
+STATIC_LIB_CFLAGS := -DEXITSTAT_NO_TRACECMD
 # Generated headers (BPF skeletons) the library sources need before compiling.
 LIB_GEN_HDRS +=
 
@@ -37,7 +47,7 @@ $(BUILD)/san/exitstat: $(EXITSTAT_MAIN) $(BUILD)/san/libexitstat.a | $(LIB_GEN_H
 
 $(BUILD)/static/exitstat: $(EXITSTAT_MAIN) $(LIB_SRCS) $(LIB_HDRS) $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -static $(EXITSTAT_MAIN) $(LIB_SRCS) $(LIB_STATIC_LDLIBS) $(LIB_LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(STATIC_LIB_CFLAGS) -static $(EXITSTAT_MAIN) $(LIB_SRCS) $(STATIC_LIB_LDLIBS) -o $@
 
 BINARIES += $(BUILD)/exitstat
 STATIC_BINARIES += $(BUILD)/static/exitstat

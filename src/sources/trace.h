@@ -21,6 +21,7 @@ enum trace_format {
 	TRACE_PERF_SCRIPT,	/* perf script */
 	TRACE_TRACE_CMD,	/* trace-cmd report */
 	TRACE_AGGREGATE,	/* a table of totals (perf kvm stat, kvm_stat), not a trace */
+	TRACE_DAT,		/* trace-cmd record's binary trace.dat, read by its fields (trace_dat.h) */
 };
 
 struct trace_opts {

@@ -19,7 +19,7 @@ $(BUILD)/san/tests/record_tool: tests/live/record_tool.c $(BUILD)/san/libexitsta
 
 $(BUILD)/static/record_tool: tests/live/record_tool.c $(LIB_SRCS) $(LIB_HDRS) $(LIVE_SKEL)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -static $< $(LIB_SRCS) $(LIB_STATIC_LDLIBS) $(LIB_LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(STATIC_LIB_CFLAGS) -static $< $(LIB_SRCS) $(STATIC_LIB_LDLIBS) -o $@
 
 STATIC_BINARIES += $(BUILD)/static/record_tool
 

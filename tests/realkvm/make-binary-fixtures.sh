@@ -2,8 +2,9 @@
 # Regenerates tests/fixtures/binary/: the binary recordings users have, made in
 # the real-KVM bed from one known exitgen workload each (guest/binary-job.sh):
 # trace-cmd's trace.dat, perf record's perf.data and perf kvm stat record's
-# perf.data, every one next to the guest kernel's hist-trigger count of that
-# same run. Never edit the output. With --vmx: the same in the VMX bed
+# perf.data, and a perf.data of a buffer too small (events lost, counted by
+# perf itself), every one next to the guest kernel's hist-trigger count of
+# that same run. Never edit the output. With --vmx: the same in the VMX bed
 # (kvm_intel under Bochs) -> tests/fixtures/binary-vmx/.
 # perf.data files are stored xz-compressed (perf.data.xz: 590 KB -> 22 KB);
 # perf itself reads only the file, so the tests unpack them into build/.
@@ -51,6 +52,10 @@ done
 for s in "$out"/perf.stats "$out"/perf-kvm-stat.stats; do
 	! grep -qi 'lost' "$s" || die "perf lost events ($s)"
 done
+# perf-lost.data (a one-page buffer) must have lost events, by perf's own account.
+if [[ -f $out/perf-lost.stats ]] && ! grep -q 'LOST_SAMPLES events' "$out/perf-lost.stats"; then
+	die "perf-lost.data lost no events (perf-lost.stats): it cannot show lost events being counted"
+fi
 tc_lost=$(awk '/^(overrun|dropped events):/ {n += $NF} END {print n + 0}' "$out/trace-cmd.stats")
 [[ $tc_lost == 0 ]] || die "trace-cmd's buffer overran or dropped $tc_lost events (trace-cmd.stats)"
 
@@ -86,7 +91,9 @@ release=$(cat "$out/kernel-release")
 	echo "  trigger \`hist:keys=vcpu_id,exit_reason:vals=hitcount\`: the kernel's exact count (it never drops events)."
 	echo "- \`NAME.data.xz\`: perf.data compressed with \`xz -9\` (perf reads only the file: \`xz -dk\` first)."
 	echo "- \`trace-cmd.dat\` was recorded with an empty /proc/kallsyms (the guest's symbols would be 1.4 MB of it)."
-	echo "- \`NAME.stats\`: \`trace-cmd report --stat\` / \`perf report --stats\` of the file (nothing lost)."
+	echo "- \`perf-lost.data.xz\` (where present): recorded with a one-page buffer (\`-m 1\`), so the kernel dropped"
+	echo "  samples; \`perf-lost.stats\` has perf's own count of them (\`LOST_SAMPLES events\` per event)."
+	echo "- \`NAME.stats\`: \`trace-cmd report --stat\` / \`perf report --stats\` of the file (nothing lost but in perf-lost)."
 	echo "- \`kvm_exit.format\`, \`kvm_entry.format\`: the guest kernel's event formats."
 	echo
 	echo "## How each file was made (inside the guest)"

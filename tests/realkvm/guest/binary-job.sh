@@ -2,7 +2,9 @@
 # Guest job of make-binary-fixtures.sh: the binary files users have, recorded
 # from one known exitgen workload each, next to the kernel's own hist-trigger
 # count of that same run: trace-cmd's trace.dat, perf record's perf.data and
-# perf kvm stat record's perf.data. Kept unrendered: exitstat reads them itself.
+# perf kvm stat record's perf.data, and a perf.data whose buffer was too small
+# (events lost, and perf's own count of them). Kept unrendered: exitstat reads
+# them itself.
 . /lib/bed/lib.sh
 ARGS="--mode 64 out:1000 in:500 cpuid:500 rdmsr:200 wrmsr:200 mmio:50 hlt"
 bed_record_versions
@@ -40,4 +42,14 @@ perf kvm -o perf-kvm-stat.data stat record -q -a -m 4096 -- \
 bed_hist_stop perf-kvm-stat.hist
 perf report -i perf-kvm-stat.data --stats >perf-kvm-stat.stats 2>&1 || bed_fail "perf report --stats (kvm stat) failed"
 echo "perf-kvm-stat.data: perf kvm -o perf-kvm-stat.data stat record -q -a -m 4096 -- exitgen --json $ARGS" >&3
+
+# (d) perf record with a one-page buffer: perf cannot keep up, the kernel drops
+# samples and perf.data says how many (PERF_RECORD_LOST; perf report --stats).
+bed_hist_start
+perf record -q -e kvm:kvm_exit -e kvm:kvm_entry -a -m 1 -o perf-lost.data -- \
+	exitgen --json $ARGS >perf-lost.exitgen.json 2>perf-lost-record.log ||
+	bed_fail "perf record -m 1 exitgen $ARGS failed: $(tail -n 3 perf-lost-record.log)"
+bed_hist_stop perf-lost.hist
+perf report -i perf-lost.data --stats >perf-lost.stats 2>&1 || bed_fail "perf report --stats (lost) failed"
+echo "perf-lost.data: perf record -q -e kvm:kvm_exit -e kvm:kvm_entry -a -m 1 -o perf-lost.data -- exitgen --json $ARGS" >&3
 exec 3>&-

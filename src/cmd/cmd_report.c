@@ -31,7 +31,8 @@ const struct cli_cmd cli_cmd_report = {
 	.description =
 		"Per-reason exit statistics of an exitstat recording (exitstat record) or of a\n"
 		"kvm_exit/kvm_entry trace: ftrace text (/sys/kernel/tracing/trace, trace_pipe),\n"
-		"`perf script` or `trace-cmd report` output; the kind is detected.",
+		"`perf script` or `trace-cmd report` output, trace-cmd's trace.dat or a perf.data\n"
+		"(read with `perf script`); the kind is detected.",
 	.opts = report_opts,
 	.operands = CLI_ONE,
 	.run = cmd_report,

@@ -13,8 +13,6 @@
 
 #include "sources/perf_data.h"
 
-extern char **environ;
-
 /* The child's standard descriptors, by number (they are the child's, not ours). */
 enum { CHILD_IN = 0, CHILD_OUT = 1, CHILD_ERR = 2 };
 

@@ -52,9 +52,14 @@ done
 for s in "$out"/perf.stats "$out"/perf-kvm-stat.stats; do
 	! grep -qi 'lost' "$s" || die "perf lost events ($s)"
 done
-# perf-lost.data (a one-page buffer) must have lost events, by perf's own account.
+# perf-lost.data (a one-page buffer) shows lost events only when perf lost some,
+# by its own account: under Bochs, whose clock runs by instructions, perf may
+# keep up. Not kept then (the SVM bed's is what tests/report/binary.sh reads).
+drop_lost=
 if [[ -f $out/perf-lost.stats ]] && ! grep -q 'LOST_SAMPLES events' "$out/perf-lost.stats"; then
-	die "perf-lost.data lost no events (perf-lost.stats): it cannot show lost events being counted"
+	echo "make-binary-fixtures: perf-lost.data lost no events this time (perf-lost.stats): not kept" >&2
+	drop_lost=1
+	[[ $isa == vmx ]] || die "the SVM bed's perf-lost.data must lose events: tests/report/binary.sh reads it"
 fi
 tc_lost=$(awk '/^(overrun|dropped events):/ {n += $NF} END {print n + 0}' "$out/trace-cmd.stats")
 [[ $tc_lost == 0 ]] || die "trace-cmd's buffer overran or dropped $tc_lost events (trace-cmd.stats)"
@@ -66,6 +71,7 @@ cp "$out"/*.dat "$out"/*.hist "$out"/*.exitgen.json "$out"/*.stats \
 for f in "$out"/*.data; do
 	xz -9 -c "$f" >"$dest/$(basename "$f").xz"
 done
+[[ -z $drop_lost ]] || rm -f "$dest"/perf-lost.*
 
 # For the README's table: a hist's file, and an exit code's column.
 file_of() {
@@ -99,6 +105,8 @@ release=$(cat "$out/kernel-release")
 	echo "## How each file was made (inside the guest)"
 	echo
 	sed 's/^\([^:]*\): \(.*\)$/- `\1`:\n  `\2`/' "$out/commands.txt"
+	[[ -z $drop_lost ]] ||
+		echo "(perf-lost.data lost nothing in this run, perf kept up: not kept here.)"
 	echo
 	echo "## Exits per reason (kernel hist trigger of the same run)"
 	echo

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates tests/fixtures/binary/: the binary recordings users have, made in
 # the real-KVM bed from one known exitgen workload each (guest/binary-job.sh):
-# trace-cmd's trace.dat, perf record's perf.data and perf kvm stat record's
+# trace-cmd's trace.dat (top buffer, and a buffer instance), perf record's perf.data and perf kvm stat record's
 # perf.data, and a perf.data of a buffer too small (events lost, counted by
 # perf itself), every one next to the guest kernel's hist-trigger count of
 # that same run. Never edit the output. With --vmx: the same in the VMX bed
@@ -61,8 +61,10 @@ if [[ -f $out/perf-lost.stats ]] && ! grep -q 'LOST_SAMPLES events' "$out/perf-l
 	drop_lost=1
 	[[ $isa == vmx ]] || die "the SVM bed's perf-lost.data must lose events: tests/report/binary.sh reads it"
 fi
-tc_lost=$(awk '/^(overrun|dropped events):/ {n += $NF} END {print n + 0}' "$out/trace-cmd.stats")
-[[ $tc_lost == 0 ]] || die "trace-cmd's buffer overran or dropped $tc_lost events (trace-cmd.stats)"
+for s in "$out"/trace-cmd*.stats; do
+	tc_lost=$(awk '/^(overrun|dropped events):/ {n += $NF} END {print n + 0}' "$s")
+	[[ $tc_lost == 0 ]] || die "trace-cmd's buffer overran or dropped $tc_lost events ($s)"
+done
 
 rm -rf "$dest"
 mkdir -p "$dest"

@@ -40,7 +40,10 @@ for bed in "tests/fixtures/binary svm" "tests/fixtures/binary-vmx vmx"; do
 	for x in "$dir"/*.data.xz; do
 		xz -dc "$x" >"$TMP/$isa-$(basename "${x%.xz}")" || bad "cannot unpack $x"
 	done
-	for f in "$dir/trace-cmd.dat" "$TMP/$isa-perf.data" "$TMP/$isa-perf-kvm-stat.data"; do
+	files=("$dir/trace-cmd.dat" "$TMP/$isa-perf.data" "$TMP/$isa-perf-kvm-stat.data")
+	# trace-cmd record -B: the events in a buffer instance (recorded in the SVM bed)
+	[[ $isa == svm ]] && files+=("$dir/trace-cmd-instance.dat")
+	for f in "${files[@]}"; do
 		base=$(basename "$f")
 		base=${base#"$isa"-}
 		hist=$dir/${base%.*}.hist

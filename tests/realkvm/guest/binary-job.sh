@@ -21,9 +21,20 @@ trace-cmd record -q -e kvm:kvm_exit -e kvm:kvm_entry -o trace-cmd.dat \
 	exitgen --json $ARGS >trace-cmd.exitgen.json 2>trace-cmd-record.log ||
 	bed_fail "trace-cmd record exitgen $ARGS failed: $(tail -n 3 trace-cmd-record.log)"
 bed_hist_stop trace-cmd.hist
-umount /proc/kallsyms
 trace-cmd report --stat -i trace-cmd.dat >trace-cmd.stats 2>&1 || bed_fail "trace-cmd report --stat failed"
 echo "trace-cmd.dat: mount --bind (an empty file) /proc/kallsyms; trace-cmd record -q -e kvm:kvm_exit -e kvm:kvm_entry -o trace-cmd.dat exitgen --json $ARGS" >&3
+
+# (a2) the same into a buffer instance only (-B): the events are in the
+# instance's buffer, the file's top buffer holds none.
+bed_hist_start
+trace-cmd record -q -B exitstat-tc -e kvm:kvm_exit -e kvm:kvm_entry -o trace-cmd-instance.dat \
+	exitgen --json $ARGS >trace-cmd-instance.exitgen.json 2>trace-cmd-instance-record.log ||
+	bed_fail "trace-cmd record -B exitgen $ARGS failed: $(tail -n 3 trace-cmd-instance-record.log)"
+bed_hist_stop trace-cmd-instance.hist
+trace-cmd report --stat -i trace-cmd-instance.dat >trace-cmd-instance.stats 2>&1 ||
+	bed_fail "trace-cmd report --stat (instance) failed"
+echo "trace-cmd-instance.dat: (kallsyms hidden as above) trace-cmd record -q -B exitstat-tc -e kvm:kvm_exit -e kvm:kvm_entry -o trace-cmd-instance.dat exitgen --json $ARGS" >&3
+umount /proc/kallsyms
 
 # (b) perf record -> perf.data
 bed_hist_start

@@ -40,10 +40,9 @@ for bed in "tests/fixtures/binary svm" "tests/fixtures/binary-vmx vmx"; do
 	for x in "$dir"/*.data.xz; do
 		xz -dc "$x" >"$TMP/$isa-$(basename "${x%.xz}")" || bad "cannot unpack $x"
 	done
-	files=("$dir/trace-cmd.dat" "$TMP/$isa-perf.data" "$TMP/$isa-perf-kvm-stat.data")
-	# trace-cmd record -B: the events in a buffer instance (recorded in the SVM bed)
-	[[ $isa == svm ]] && files+=("$dir/trace-cmd-instance.dat")
-	for f in "${files[@]}"; do
+	# trace-cmd-instance.dat: trace-cmd record -B, the events in a buffer instance
+	for f in "$dir/trace-cmd.dat" "$dir/trace-cmd-instance.dat" "$TMP/$isa-perf.data" \
+		"$TMP/$isa-perf-kvm-stat.data"; do
 		base=$(basename "$f")
 		base=${base#"$isa"-}
 		hist=$dir/${base%.*}.hist
@@ -73,30 +72,34 @@ for bed in "tests/fixtures/binary svm" "tests/fixtures/binary-vmx vmx"; do
 		"$(report_counts - <"$TMP/$isa-perf.data")" "$(hist_counts "$dir/perf.hist" "$isa")"
 done
 
-# ---- 2. lost events: perf.data of a one-page buffer (tests/fixtures/binary) ----
+# ---- 2. lost events: perf.data of a one-page buffer ----
 # perf's own account (perf report --stats, per event): LOST_SAMPLES of kvm_exit
 # and kvm_entry. The report's lost events must be their sum, and its exits plus
-# the kvm_exit ones lost must be the kernel's hist of the run.
+# the kvm_exit ones lost must be the kernel's hist of the run. The SVM bed's
+# always loses (make-binary-fixtures.sh insists); the VMX bed's is kept when
+# perf lost events under Bochs that time.
 lost_of() {
 	awk -v ev="$2" '/^[a-z_]+:[a-z_]+ stats:/ {cur = $1} cur ~ ev && /LOST_SAMPLES events:/ {n += $3}
 		END {print n + 0}' "$1"
 }
-L=tests/fixtures/binary/perf-lost
-xz -dc $L.data.xz >"$TMP/perf-lost.data" || bad "cannot unpack $L.data.xz"
-"$EXITSTAT" report --format json "$TMP/perf-lost.data" >"$TMP/lost.json" 2>"$TMP/lost.err"
-equal "perf-lost.data: exit status" "$?" 0
-exit_lost=$(lost_of $L.stats '^kvm:kvm_exit$')
-all_lost=$(lost_of $L.stats '^kvm:kvm_(exit|entry)$')
-((exit_lost > 0)) || bad "perf-lost.stats: perf lost no kvm_exit samples (the fixture shows nothing)"
-equal "perf-lost.data: lost events = perf's LOST_SAMPLES of kvm_exit + kvm_entry ($all_lost)" \
-	"$(jq .lost "$TMP/lost.json")" "$all_lost"
-equal "perf-lost.data: exits read + kvm_exit samples perf lost ($exit_lost) = the kernel's hist" \
-	"$(($(jq .total "$TMP/lost.json") + exit_lost))" "$(hist_total $L.hist)"
-if grep -q "perf script: .*lost" "$TMP/lost.err"; then
-	ok "perf-lost.data: perf's warning passed on: $(grep "perf script: .*lost" "$TMP/lost.err")"
-else
-	bad "perf-lost.data: perf's warning about lost samples not passed on: $(head -c 300 "$TMP/lost.err")"
-fi
+for L in tests/fixtures/binary/perf-lost tests/fixtures/binary-vmx/perf-lost; do
+	[[ $L == *-vmx/* && ! -f $L.data.xz ]] && continue
+	xz -dc $L.data.xz >"$TMP/perf-lost.data" || bad "cannot unpack $L.data.xz"
+	"$EXITSTAT" report --format json "$TMP/perf-lost.data" >"$TMP/lost.json" 2>"$TMP/lost.err"
+	equal "$L.data: exit status" "$?" 0
+	exit_lost=$(lost_of $L.stats '^kvm:kvm_exit$')
+	all_lost=$(lost_of $L.stats '^kvm:kvm_(exit|entry)$')
+	((exit_lost > 0)) || bad "$L.stats: perf lost no kvm_exit samples (the fixture shows nothing)"
+	equal "$L.data: lost events = perf's LOST_SAMPLES of kvm_exit + kvm_entry ($all_lost)" \
+		"$(jq .lost "$TMP/lost.json")" "$all_lost"
+	equal "$L.data: exits read + kvm_exit samples perf lost ($exit_lost) = the kernel's hist" \
+		"$(($(jq .total "$TMP/lost.json") + exit_lost))" "$(hist_total $L.hist)"
+	if grep -q "perf script: .*lost" "$TMP/lost.err"; then
+		ok "$L.data: perf's warning passed on: $(grep "perf script: .*lost" "$TMP/lost.err")"
+	else
+		bad "$L.data: perf's warning about lost samples not passed on: $(head -c 300 "$TMP/lost.err")"
+	fi
+done
 
 # ---- 3. what cannot be read says why ----
 D=tests/fixtures/binary

@@ -14,6 +14,7 @@ PKGS=(
 	libmicrohttpd-dev curl prometheus   # exitstat serve (HTTP); its tests: curl, promtool, prometheus
 	python3                             # tests: an independent quoted-printable encoder (quopri)
 	zlib1g-dev liblzma-dev libzstd-dev zstd gzip  # compressed inputs (sources/decompress.c) and their tests
+	libtracecmd-dev libtracefs-dev libtraceevent-dev  # trace.dat read by its fields (sources/trace_dat.c)
 	linux-libc-dev                      # asm/vmx.h, asm/svm.h for the catalogue test
 	qemu-system-x86 busybox-static cpio xz-utils jq kmod  # the real-KVM bed
 	bochs bochsbios vgabios bochs-term xorriso isolinux syslinux-common  # the VMX bed (kvm_intel under Bochs)

@@ -12,10 +12,17 @@ LIB_LDLIBS += -lz -llzma -lzstd
 # exitstat serve's HTTP server (cmd/cmd_serve.c). The static build has no serve:
 # Debian's libmicrohttpd needs GnuTLS, whose p11-kit and libunistring have no static libraries.
 LIB_LDLIBS += -lmicrohttpd -lpthread
-# What every -static link of the library uses instead of LIB_SRCS / LIB_LDLIBS.
-LIB_STATIC_SRCS = $(filter-out src/cmd/cmd_serve.c,$(LIB_SRCS))
-LIB_STATIC_LINK = $(LIB_STATIC_LDLIBS) $(filter-out -lmicrohttpd,$(LIB_LDLIBS))
-LIB_STATIC_CFLAGS := -DEXITSTAT_NO_SERVE
+# trace.dat (sources/trace_dat.c): libtracecmd (needs libtracefs) and libtraceevent.
+# Debian ships no libtracecmd.a: static builds leave it out (-DEXITSTAT_NO_TRACECMD,
+# and a trace.dat is then refused with a message saying so).
+TRACEDAT_PKGS := libtracecmd libtraceevent
+CFLAGS_BASE += $(shell pkg-config --cflags $(TRACEDAT_PKGS) 2>/dev/null)
+TRACEDAT_LDLIBS := $(shell pkg-config --libs $(TRACEDAT_PKGS) 2>/dev/null)
+LIB_LDLIBS += $(TRACEDAT_LDLIBS)
+# What every -static link of the library uses instead of LIB_SRCS / LIB_LDLIBS, and its flags.
+STATIC_LIB_SRCS = $(filter-out src/cmd/cmd_serve.c,$(LIB_SRCS))
+STATIC_LIB_LDLIBS = $(LIB_STATIC_LDLIBS) $(filter-out -lmicrohttpd $(TRACEDAT_LDLIBS),$(LIB_LDLIBS))
+STATIC_LIB_CFLAGS := -DEXITSTAT_NO_SERVE -DEXITSTAT_NO_TRACECMD
 # Generated headers (BPF skeletons) the library sources need before compiling.
 LIB_GEN_HDRS +=
 
@@ -59,8 +66,8 @@ $(BUILD)/san/exitstat: $(EXITSTAT_MAIN) $(BUILD)/san/libexitstat.a | $(LIB_GEN_H
 
 $(BUILD)/static/exitstat: $(EXITSTAT_MAIN) $(LIB_SRCS) $(LIB_HDRS) $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LIB_STATIC_CFLAGS) -static $(EXITSTAT_MAIN) $(LIB_STATIC_SRCS) \
-		$(LIB_STATIC_LINK) -o $@
+	$(CC) $(ALL_CFLAGS) $(STATIC_LIB_CFLAGS) -static $(EXITSTAT_MAIN) $(STATIC_LIB_SRCS) \
+		$(STATIC_LIB_LDLIBS) -o $@
 
 BINARIES += $(BUILD)/exitstat
 STATIC_BINARIES += $(BUILD)/static/exitstat

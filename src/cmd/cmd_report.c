@@ -34,9 +34,10 @@ const struct cli_cmd cli_cmd_report = {
 	.description =
 		"Per-reason exit statistics of an exitstat recording (exitstat record) or of a\n"
 		"kvm_exit/kvm_entry trace: ftrace text (/sys/kernel/tracing/trace, trace_pipe),\n"
-		"`perf script` or `trace-cmd report` output; or of another tool's table of totals\n"
-		"(perf kvm stat report/live, kvm_stat, perf report -n --sort trace), read as\n"
-		"counts per reason without a timeline. The kind is detected.",
+		"`perf script` or `trace-cmd report` output, trace-cmd's trace.dat or a perf.data\n"
+		"(read with `perf script`); or of another tool's table of totals (perf kvm stat\n"
+		"report/live, kvm_stat, perf report -n --sort trace), read as counts per reason\n"
+		"without a timeline. The kind is detected.",
 	.opts = report_opts,
 	.operands = CLI_ONE,
 	.run = cmd_report,

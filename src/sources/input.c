@@ -3,11 +3,15 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "sources/decompress.h"
 #include "sources/input.h"
+#include "sources/perf_data.h"
 #include "sources/record.h"
+#include "sources/trace_dat.h"
 
 #define PEEK_BYTES 8
 
@@ -128,6 +132,84 @@ static void cut_note(struct input_info *info, const struct trace_result *res)
 		strcpy(info->note + cap - 4, "...");
 }
 
+/* What a trace's reading tells the caller. */
+static void trace_info(struct input_info *info, const struct trace_result *res, int rc)
+{
+	info->lines = res->lines;
+	info->exits = res->exits;
+	info->entries = res->entries;
+	info->lost = res->lost;
+	info->lost_marks = res->lost_marks;
+	info->skipped = res->skipped;
+	info->nested = res->nested_exits;
+	info->clock = res->ts_counter ? "ticks" : "ns";
+	/* A table of totals delivers its rows at its end: when it fails, nothing was read. */
+	info->partial = rc != 0 && res->format != TRACE_AGGREGATE;
+	if (res->lost_marks)
+		snprintf(info->note, sizeof(info->note),
+			 "the trace says events were lost at %llu more places without saying how many",
+			 (unsigned long long)res->lost_marks);
+	if (res->cut_records)
+		cut_note(info, res);
+	if (res->totals_note[0])
+		snprintf(info->note, sizeof(info->note), "%s", res->totals_note);
+}
+
+/* The binary recordings other tools write, read by their own libraries. */
+enum binary { BIN_NONE, BIN_TRACE_DAT, BIN_PERF_DATA };
+
+static enum binary binary_of(const struct prefixed *p)
+{
+	if (p->n == PEEK_BYTES && !memcmp(p->buf, TRACE_DAT_MAGIC, PEEK_BYTES))
+		return BIN_TRACE_DAT;
+	if (p->n == PEEK_BYTES && !memcmp(p->buf, PERF_DATA_MAGIC, PEEK_BYTES))
+		return BIN_PERF_DATA;
+	return BIN_NONE;
+}
+
+/*
+ * A trace.dat (libtracecmd) or perf.data (perf script): both readers seek in
+ * the file itself, so it must be one: not compressed (what is inside a
+ * compressed stream would need a copy), not a pipe.
+ */
+static int binary_read(enum binary bin, const char *path, FILE *f, const struct trace_opts *to,
+		       trace_event_fn fn, void *ctx, struct input_info *info, struct es_error *err)
+{
+	const char *kind = bin == BIN_TRACE_DAT ? "trace-cmd trace.dat" : "perf.data";
+	const char *reader = bin == BIN_TRACE_DAT ? "libtracecmd" : "perf";
+	const char *file = path;
+	struct trace_result res = { 0 };
+	char fdpath[64];
+	struct stat st;
+	int rc;
+
+	if (info->compression)
+		return es_error_set(err, "%s: a %s-compressed %s, which %s reads only from the file "
+				    "itself: unpack it first (%s -dk FILE)", path, info->compression,
+				    kind, reader, info->compression);
+	if (f == stdin) {
+		if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode))
+			return es_error_set(err, "%s: a %s on a pipe, which %s must read from a file: "
+					    "give the file's name", path, kind, reader);
+		/* By our pid: perf, a child, has its own stdin. */
+		snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%d", (int)getpid(), fileno(f));
+		file = fdpath;
+	}
+	if (bin == BIN_TRACE_DAT)
+		rc = trace_dat_read(file, path, to, fn, ctx, &res, err);
+	else
+		rc = perf_data_read(file, path, to, fn, ctx, &res, err);
+	snprintf(info->source, sizeof(info->source), "%s %s%s", kind, path,
+		 bin == BIN_PERF_DATA ? " (read by perf script)" : "");
+	trace_info(info, &res, rc);
+	info->partial = rc != 0 && res.lines;	/* else nothing was read: no report */
+	if (!rc && !res.exits && !res.entries)
+		rc = es_error_set(err, "%s: no kvm_exit or kvm_entry events in %llu %s", path,
+				  (unsigned long long)res.lines,
+				  bin == BIN_TRACE_DAT ? "records" : "lines of perf script");
+	return rc;
+}
+
 int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn, void *ctx,
 	       struct input_info *info, struct es_error *err)
 {
@@ -182,6 +264,8 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 									 sizeof(info->note)));
 		else if (!rc && !ri.complete)
 			recording_note(&ri, info->note, sizeof(info->note));
+	} else if (binary_of(dc ? &pre2 : &pre) != BIN_NONE) {
+		rc = binary_read(binary_of(dc ? &pre2 : &pre), path, f, to, fn, ctx, info, err);
 	} else {
 		struct trace_result res = { 0 };
 
@@ -191,24 +275,7 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 			 res.totals_tool ? " table of totals" : "", path, dc ? " (" : "",
 			 dc ? info->compression : "", dc ? ")" : "",
 			 res.quoted_printable ? " (quoted-printable mail text)" : "");
-		info->lines = res.lines;
-		info->exits = res.exits;
-		info->entries = res.entries;
-		info->lost = res.lost;
-		info->lost_marks = res.lost_marks;
-		info->skipped = res.skipped;
-		info->nested = res.nested_exits;
-		info->clock = res.ts_counter ? "ticks" : "ns";
-		/* A table of totals delivers its rows at its end: when it fails, nothing was read. */
-		info->partial = rc != 0 && res.format != TRACE_AGGREGATE;
-		if (res.lost_marks)
-			snprintf(info->note, sizeof(info->note),
-				 "the trace says events were lost at %llu more places without saying how many",
-				 (unsigned long long)res.lost_marks);
-		if (res.cut_records)
-			cut_note(info, &res);
-		if (res.totals_note[0])
-			snprintf(info->note, sizeof(info->note), "%s", res.totals_note);
+		trace_info(info, &res, rc);
 		if (!rc && !res.exits && !res.entries)
 			rc = es_error_set(err, "%s: no kvm_exit or kvm_entry events in %llu lines", path,
 					  (unsigned long long)res.lines);

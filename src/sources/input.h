@@ -2,8 +2,8 @@
 /*
  * One way in for every file-based command: open FILE or stdin, decompress
  * it when its magic bytes say gzip, xz or zstd (decompress.h, streamed),
- * tell a recording (record.h) from trace text (trace.h), and deliver its
- * events.
+ * tell a recording (record.h), a trace-cmd trace.dat (trace_dat.h) and a
+ * perf.data (perf_data.h) from trace text (trace.h), and deliver its events.
  */
 #ifndef EXITSTAT_INPUT_H
 #define EXITSTAT_INPUT_H

@@ -22,6 +22,7 @@ enum trace_format {
 	TRACE_TRACE_CMD,	/* trace-cmd report */
 	TRACE_AGGREGATE,	/* a table of totals (perf kvm stat, kvm_stat, perf report), not a
 				 * trace: its rows are delivered as aggregate exit events */
+	TRACE_DAT,		/* trace-cmd record's binary trace.dat, read by its fields (trace_dat.h) */
 };
 
 struct trace_opts {

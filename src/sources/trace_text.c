@@ -112,6 +112,8 @@ const char *trace_format_name(enum trace_format f)
 		return "trace-cmd report";
 	case TRACE_AGGREGATE:
 		return "aggregate table";
+	case TRACE_DAT:
+		return "trace-cmd trace.dat";
 	default:
 		return "unknown";
 	}

@@ -22,7 +22,7 @@ $(BUILD)/san/tests/record_tool: tests/live/record_tool.c $(BUILD)/san/libexitsta
 
 $(BUILD)/static/record_tool: tests/live/record_tool.c $(LIB_SRCS) $(LIB_HDRS) $(LIVE_SKEL)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LIB_STATIC_CFLAGS) -static $< $(LIB_STATIC_SRCS) $(LIB_STATIC_LINK) -o $@
+	$(CC) $(ALL_CFLAGS) $(STATIC_LIB_CFLAGS) -static $< $(STATIC_LIB_SRCS) $(STATIC_LIB_LDLIBS) -o $@
 
 STATIC_BINARIES += $(BUILD)/static/record_tool
 

@@ -9,19 +9,14 @@ set -euo pipefail
 BED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BED_DIR/../.." && pwd)
 . "$BED_DIR/hist.sh"
-. "$BED_DIR/perf-binary.sh"
+. "$BED_DIR/fixture-tools.sh"
 if [[ ${1:-} == --vmx ]]; then
 	shift
-	bed=(--vmx) build=$REPO/build/vmxbed dest=${1:-$REPO/tests/fixtures/bed-vmx} timeout_s=1800
-	bed_text='Bochs 2.7 `cpu: model=corei7_skylake_x`, 1 CPU, 1G (`bed.sh --vmx`; VMX exit reasons)'
-	vendor=kvm_intel make_target=vmx-fixtures
-	# VMX: IO_INSTRUCTION, CPUID, MSR_READ + MSR_WRITE, HLT
-	sanity=(io:30 cpuid:10 msr:31+32 hlt:12)
+	bed_of_isa vmx
+	build=$REPO/build/vmxbed dest=${1:-$REPO/tests/fixtures/bed-vmx} timeout_s=1800 make_target=vmx-fixtures
 else
-	bed=() build=$REPO/build/realkvm dest=${1:-$REPO/tests/fixtures/bed} timeout_s=300
-	bed_text='`qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -m 1G -smp 1` (SVM exit codes)'
-	vendor=kvm_amd make_target=realkvm-fixtures
-	sanity=(io:123 cpuid:114 msr:124 hlt:120)
+	bed_of_isa svm
+	build=$REPO/build/realkvm dest=${1:-$REPO/tests/fixtures/bed} timeout_s=300 make_target=realkvm-fixtures
 fi
 out=$build/fixtures
 start=$(date +%s)
@@ -29,7 +24,7 @@ start=$(date +%s)
 die() { echo "make-fixtures: $*" >&2; exit 1; }
 [[ -x $REPO/build/static/exitgen ]] || die "$REPO/build/static/exitgen is missing (make static)"
 
-perf=$(bed_perf_binary) || die "no perf binary to copy into the bed (above)"
+perf=$(perf_binary)
 command -v trace-cmd >/dev/null || die "trace-cmd not found (Debian package trace-cmd)"
 plugins=/usr/lib/x86_64-linux-gnu/traceevent/plugins
 [[ -f $plugins/plugin_kvm.so ]] || die "$plugins/plugin_kvm.so not found (Debian package libtraceevent1-plugin)"
@@ -58,18 +53,7 @@ name_of() {
 }
 
 # Sanity: each recorded run did what exitgen says (io/cpuid/msr/hlt exact).
-for h in "$out"/*.hist; do
-	base=${h%.hist}
-	json=$base.exitgen.json
-	[[ -f $json ]] || die "no $json next to $h"
-	for pair in "${sanity[@]}"; do
-		want=$(jq -r ".expected.${pair%%:*}" "$json")
-		# codes: one, or several summed (a+b)
-		got=$(hist_by_reason "$h" | awk -v cs="${pair#*:}" 'BEGIN {split(cs, c, "+"); for (i in c) want[c[i]] = 1}
-			$1 in want {n += $2} END {print n + 0}')
-		[[ $got == "$want" ]] || die "$(basename "$h"): ${pair%%:*} exits $got, exitgen expected $want"
-	done
-done
+check_exitgen_sanity "$out" "${sanity[@]}"
 
 rm -rf "$dest"
 mkdir -p "$dest"
@@ -78,6 +62,16 @@ cp "$out"/*.txt "$out"/*.hist "$out"/*.exitgen.json "$out"/*.ringbuffer-stats \
 rm -f "$dest/dmesg.txt" "$dest/commands.txt"
 
 release=$(cat "$out/kernel-release")
+# For the README's table: a hist's files, and an exit code's column.
+files_of() {
+	if [[ $1 == trace-cmd-* ]]; then
+		echo "$1.txt, trace-cmd-noplugin-${1#trace-cmd-}.txt"
+	else
+		echo "$1.txt"
+	fi
+}
+code_header() { printf '%s (%#x)' "$(name_of "$1")" "$1"; }
+
 {
 	echo "# Real kvm_exit/kvm_entry traces from the real-KVM bed${bed[*]:+ (VMX)}"
 	echo
@@ -110,23 +104,7 @@ release=$(cat "$out/kernel-release")
 	echo "\`ftrace-64-overrun.txt\` holds only the newest events: its counts are the whole run's, the"
 	echo "text has fewer (see its header and ftrace-64-overrun.ringbuffer-stats \`overrun:\`)."
 	echo
-	names=$(for h in "$dest"/*.hist; do hist_by_reason "$h"; done | awk '{print $1}' | sort -un)
-	printf '| file |'
-	for c in $names; do printf ' %s (%#x) |' "$(name_of "$c")" "$c"; done
-	echo ' total |'
-	printf '|---|'
-	for c in $names; do printf -- '---:|'; done
-	echo '---:|'
-	for h in "$dest"/*.hist; do
-		base=$(basename "${h%.hist}")
-		files=$base.txt
-		[[ $base == trace-cmd-* ]] && files="$base.txt, trace-cmd-noplugin-${base#trace-cmd-}.txt"
-		printf '| %s |' "$files"
-		for c in $names; do
-			printf ' %s |' "$(hist_by_reason "$h" | awk -v c="$c" '$1 == c {n = $2} END {print n + 0}')"
-		done
-		echo " $(awk '/Hits:/ {print $2}' "$h") |"
-	done
+	hist_table "$dest" files_of code_header
 	echo
 	echo "Lines per file that mention kvm_exit / kvm_entry:"
 	echo

@@ -11,3 +11,9 @@ check-realkvm: $(BUILD)/static/exitgen $(filter $(BUILD)/exitstat,$(BINARIES))
 # Regenerates tests/fixtures/bed/ from a fresh bed run (not part of `make check`).
 realkvm-fixtures: $(BUILD)/static/exitgen
 	@bash tests/realkvm/make-fixtures.sh
+
+# Regenerates tests/fixtures/binary/ (trace.dat, perf.data of known runs, with
+# their hists) from a fresh bed run (not part of `make check`; ~20 s).
+.PHONY: realkvm-binary-fixtures
+realkvm-binary-fixtures: $(BUILD)/static/exitgen
+	@bash tests/realkvm/make-binary-fixtures.sh

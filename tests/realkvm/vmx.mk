@@ -12,3 +12,8 @@ check-vmx: $(BUILD)/static/exitgen $(BUILD)/static/exitstat $(BUILD)/exitstat
 .PHONY: vmx-fixtures
 vmx-fixtures: $(BUILD)/static/exitgen
 	@bash tests/realkvm/make-fixtures.sh --vmx
+
+# The same binary recordings from the VMX bed -> tests/fixtures/binary-vmx/ (~3 minutes of Bochs).
+.PHONY: vmx-binary-fixtures
+vmx-binary-fixtures: $(BUILD)/static/exitgen
+	@bash tests/realkvm/make-binary-fixtures.sh --vmx

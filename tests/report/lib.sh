@@ -1,5 +1,6 @@
-# Sourced by the report test scripts (run.sh, totals.sh) after tests/lib/assert.sh,
-# with EXITSTAT (the binary) and TMP (a scratch directory) set.
+# Sourced by the tests/report suites (after they set EXITSTAT and TMP, and
+# source tests/realkvm/hist.sh and tests/lib/assert.sh): the per-reason counts
+# of a report and of the kernel's hist, and the "must fail and say X" check.
 
 # `isa code count` per reason (code in decimal, summed over vCPUs) of the final CSV report.
 report_counts() {
@@ -9,6 +10,11 @@ report_counts() {
 			[[ $rep == final && $kind == reason ]] && echo "$isa $((code)) $count"
 		done | sort
 	return "${PIPESTATUS[0]}"
+}
+
+# The same from the kernel's hist trigger file $1 of a bed of ISA $2 (default svm).
+hist_counts() {
+	hist_by_reason "$1" | awk -v isa="${2:-svm}" '{ print isa, $1, $2 }' | sort
 }
 
 # `exitstat report ARGS...` must fail and say (on stderr) what REGEX matches.

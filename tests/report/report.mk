@@ -1,11 +1,13 @@
 # End-to-end tests of `exitstat report` on the real traces in tests/fixtures,
-# on damaged and cut copies of a real recording (damaged.sh), and on other
-# tools' tables of totals (totals.sh).
+# on damaged and cut copies of a real recording (damaged.sh), on other tools'
+# tables of totals (totals.sh), and on the bed's trace.dat and perf.data
+# recordings (binary.sh).
 .PHONY: check-report
 check-report: $(BUILD)/exitstat
 	@EXITSTAT=$(BUILD)/exitstat bash tests/report/run.sh
 	@EXITSTAT=$(BUILD)/exitstat bash tests/report/damaged.sh
 	@EXITSTAT=$(BUILD)/exitstat bash tests/report/totals.sh
+	@EXITSTAT=$(BUILD)/exitstat bash tests/report/binary.sh
 
 CHECKS += check-report
 

@@ -25,10 +25,7 @@ trap 'rm -rf "$TMP"' EXIT
 
 need_built "$EXITSTAT"
 
-# The same from the kernel's hist trigger file $1 of a bed of ISA $2 (default svm).
-hist_counts() {
-	hist_by_reason "$1" | awk -v isa="${2:-svm}" '{ print isa, $1, $2 }' | sort
-}
+. tests/report/lib.sh
 
 sum_counts() { awk '{ s += $3 } END { print s + 0 }'; }
 

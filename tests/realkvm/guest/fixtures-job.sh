@@ -3,12 +3,7 @@
 # each with the kernel's own hist-trigger count of that same run.
 . /lib/bed/lib.sh
 STEPS="out:300 in:200 cpuid:100 rdmsr:50 wrmsr:50 mmio:20 hlt"
-cat $T/events/kvm/kvm_exit/format >kvm_exit.format
-cat $T/events/kvm/kvm_entry/format >kvm_entry.format
-uname -r >kernel-release
-cp /etc/bed/kernel-package kernel-package
-perf --version >perf-version
-trace-cmd --version 2>&1 | grep -m 1 version >trace-cmd-version
+bed_record_versions
 exec 3>commands.txt
 for mode in 64 16; do
 	args="--mode $mode $STEPS"

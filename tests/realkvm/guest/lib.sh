@@ -77,6 +77,19 @@ bed_exitgen_scenario() {
 	echo "bed-guest: $dir: exitgen $* -> status $(cat "$dir/exitgen.rc") in $(cat "$dir/seconds") s"
 }
 
+# For a fixtures job (perf and trace-cmd copied in): the guest's kvm event
+# formats, its kernel and the tools' versions, into the working directory
+# (kvm_exit.format, kvm_entry.format, kernel-release, kernel-package,
+# perf-version, trace-cmd-version).
+bed_record_versions() {
+	cat $T/events/kvm/kvm_exit/format >kvm_exit.format
+	cat $T/events/kvm/kvm_entry/format >kvm_entry.format
+	uname -r >kernel-release
+	cp /etc/bed/kernel-package kernel-package
+	perf --version >perf-version
+	trace-cmd --version 2>&1 | grep -m 1 version >trace-cmd-version
+}
+
 # Unpack a results block (as the bed's init writes it) found in a capture $1,
 # e.g. the console log of a nested guest booted with this initramfs, into $2.
 bed_extract_results() {

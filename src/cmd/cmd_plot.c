@@ -9,6 +9,7 @@
 #include "cmd/analyze_opts.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/msg.h"
 #include "output/analyze_out.h"
 
 enum { OPT_PLOT_TOP = CLI_OWN, OPT_TITLE };
@@ -93,19 +94,16 @@ int cmd_plot(int argc, char **argv)
 {
 	struct plot_cmd c = { .po = { .top = 8 } };
 	int first, rc;
+	bool show;
 
 	analysis_cli_init(&c.ac);
 	first = cli_parse(&cli_cmd_plot, argc, argv, apply_plot, &c);
 	if (first < 0)
 		return cli_end_status(first);
-	if (analysis_cli_load(&c.ac, "plot", argv[first])) {
-		if (c.ac.in.partial)
-			fprintf(stderr, "exitstat plot: no picture: reading %s stopped at an error\n",
-				argv[first]);
+	rc = analysis_cli_load(&c.ac, "plot", argv[first], &show);
+	/* What was read is drawn, the picture saying what is missing (and the status). */
+	if (show && write_plot(&c) != EXIT_OK)
 		rc = EXIT_FAIL;
-	} else {
-		rc = write_plot(&c);
-	}
 	analysis_cli_fini(&c.ac);
 	return rc;
 }

@@ -245,10 +245,13 @@ printf '# tracer: nop\n#\n' >"$OUT/empty.txt"
 expect_fail "error: no kvm events" 1 "no kvm_exit or kvm_entry events" analyze "$OUT/empty.txt"
 { head -100 "$OUT/qbs.txt"; echo "   qemu-system-x86-4242    [001] d..1.  1000.500000: kvm_exit: vcpu 0 reason nosuchname rip 0x1"; } >"$OUT/bad.txt"
 expect_fail "error: malformed kvm_exit line named with file:line" 1 "bad.txt:101: unknown exit reason" analyze "$OUT/bad.txt"
-# A record cut short is counted (its reason cut off) and named, not an error.
+# A record cut short is counted (its reason cut off) and named; the read is
+# incomplete: status 1, 0 with --partial-ok (docs/trace-formats.md).
 { head -100 "$OUT/qbs.txt"; echo "   qemu-system-x86-4242    [001] d..1.  1000.500000: kvm_exit: vcpu 0 reason"; } >"$OUT/bad.txt"
-expect_fail "record cut short: counted, named with file:line, status 0" 0 \
+expect_fail "record cut short: counted, named with file:line, status 1" 1 \
 	"bad.txt:101: record cut short, counted as one exit whose reason was cut off" analyze "$OUT/bad.txt"
+expect_fail "record cut short with --partial-ok: status 0" 0 \
+	"incomplete input .*lines 101$" analyze --partial-ok "$OUT/bad.txt"
 expect_fail "plot error: no -o" 2 "-o OUT.svg" plot "$OUT/qbs.txt"
 expect_fail "plot error: unwritable output" 1 "cannot create $OUT/no/such/dir.svg" \
 	plot "$OUT/qbs.txt" -o "$OUT/no/such/dir.svg"

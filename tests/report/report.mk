@@ -1,9 +1,13 @@
 # End-to-end tests of `exitstat report` on the real traces in tests/fixtures,
-# and on damaged and cut copies of a real recording (damaged.sh).
+# on damaged and cut copies of a real recording (damaged.sh), and the one rule
+# for incomplete input in every format and command (partial.sh), Ctrl-C on a
+# streaming report (interrupt.sh).
 .PHONY: check-report
 check-report: $(BUILD)/exitstat
 	@EXITSTAT=$(BUILD)/exitstat bash tests/report/run.sh
 	@EXITSTAT=$(BUILD)/exitstat bash tests/report/damaged.sh
+	@EXITSTAT=$(BUILD)/exitstat bash tests/report/partial.sh
+	@EXITSTAT=$(BUILD)/exitstat bash tests/report/interrupt.sh
 
 CHECKS += check-report
 

@@ -35,7 +35,8 @@ int msg_input_status(const char *cmd, int rc, const struct es_error *err,
 
 	*show = !rc || in->partial;
 	if (rc) {
-		msg_error(cmd, err);
+		if (err && err->msg[0])	/* else a callback stopped the read and said why */
+			msg_error(cmd, err);
 	} else if (in->incomplete) {
 		snprintf(buf, sizeof(buf), "incomplete input (%s): %s", in->source, in->note);
 		say(cmd, buf);

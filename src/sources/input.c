@@ -154,6 +154,9 @@ static void recording_note(struct input_info *info, const struct record_info *ri
 	if (ri->missing)
 		note_add(info, "%llu of the %llu exits written are missing",
 			 (unsigned long long)ri->missing, (unsigned long long)ri->written);
+	if (ri->lost)
+		note_add(info, "the recorder lost %llu exits (its ring buffer was full): they were "
+			 "never written", (unsigned long long)ri->lost);
 	note_add(info, "%llu exits read", (unsigned long long)ri->events);
 }
 
@@ -208,6 +211,7 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 	struct record_info ri = { 0 };
 	enum compression comp;
 	struct stoppable stop = { fn, ctx, to ? to->interrupt : NULL };
+	bool damaged = false;
 	struct stat st;
 	int rc;
 
@@ -254,8 +258,9 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 			 dc ? " (" : "", dc ? info->compression : "", dc ? ")" : "");
 		info->exits = info->events = ri.events;
 		info->lost = ri.lost;
-		info->incomplete = ri.truncated || ri.damaged || ri.header_damaged || ri.nbad ||
-				   ri.ignored_bytes || ri.missing || !ri.complete || ri.lost;
+		damaged = ri.truncated || ri.damaged || ri.header_damaged || ri.nbad ||
+			  ri.ignored_bytes || ri.missing;
+		info->incomplete = damaged || !ri.complete || ri.lost;
 	} else {
 		rc = trace_read(src, path, to, fn, ctx, &res, err);
 		snprintf(info->source, sizeof(info->source), "%s %s%s%s%s%s",
@@ -300,7 +305,11 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 		recording_note(info, &ri);
 	else if (!info->recording)
 		trace_note(info, &res);
-	if (info->recording && !rc && info->incomplete && !info->events)
+	/*
+	 * A recording of which no exit could be read, damaged or unfinished: nothing
+	 * to report (a finished one with no exits, or only lost ones, is a report of 0).
+	 */
+	if (info->recording && !rc && (damaged || !ri.complete) && !info->events)
 		rc = es_error_set(err, "%s: no exit could be read: %s", path, info->note);
 out:
 	if (wrapped2)

@@ -20,7 +20,7 @@ PKGS=(
 	bochs bochsbios vgabios bochs-term xorriso isolinux syslinux-common  # the VMX bed (kvm_intel under Bochs)
 	trace-cmd linux-perf                # real traces for the bed's fixtures; perf: a peer in bench-live
 	bpftrace                            # a peer in bench-live (copied into the bed)
-	libxml2-utils librsvg2-bin          # plot tests (xmllint, rsvg-convert)
+	libxml2-utils librsvg2-bin          # plot -o x.png (rsvg-convert) and the plot tests (xmllint)
 	libclang-rt-14-dev                  # make fuzz, check-fuzz: libFuzzer and the sanitizers for clang
 	groff-base man-db bsdextrautils     # the man page check (groff, man -l, col)
 	linux-source-6.12 bc bison flex libssl-dev ccache  # kernel/: the KVM patch series' build and boot checks

@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "core/event.h"
 #include "core/stats.h"
+#include "sources/input.h"
 
 /* Automatic windows: start at 1 ms, double while there would be more than this many. */
 #define ANALYZE_AUTO_MIN_WIDTH_NS 1000000ull
@@ -123,6 +124,7 @@ struct analysis_meta {
 	const char *clock;	/* "ns", or "ticks" (raw counter timestamps); NULL = "ns" */
 	const char *note;	/* about the input (input.h), or NULL */
 	bool partial;		/* reading stopped early: the analysis covers what came before */
+	bool incomplete;	/* something was skipped, cut, lost or unread: the note says what */
 	uint64_t lost, skipped, nested;
 };
 
@@ -135,10 +137,7 @@ struct analysis_meta {
 struct analyze_input {
 	bool skip_bad;
 	enum exit_isa isa_hint;		/* the ISA of bare reason numbers (--isa) */
-	char source[600];
-	char note[256];
-	char clock[8];
-	uint64_t lost, skipped, nested, lines;
+	struct input_info info;		/* what was read (source, clock, lost, incomplete, note) */
 	bool partial;			/* reading stopped at an error */
 };
 

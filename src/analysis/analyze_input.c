@@ -4,7 +4,6 @@
  * reading): shared by `report --analyze` and `plot`.
  */
 #include "analysis/analyze.h"
-#include "sources/input.h"
 
 struct load_ctx {
 	struct analysis *a;
@@ -28,21 +27,12 @@ int analyze_load(const char *path, struct analysis *a, struct analyze_input *in,
 {
 	struct trace_opts to = { .skip_bad = in->skip_bad, .isa_hint = in->isa_hint };
 	struct load_ctx l = { .a = a, .err = err };
-	struct input_info info;
 	int rc;
 
 	if (diag)
 		to.diag = *diag;
-	rc = input_read(path, &to, on_event, &l, &info, err);
-
-	snprintf(in->source, sizeof(in->source), "%s", info.source);
-	snprintf(in->note, sizeof(in->note), "%s", info.note);
-	snprintf(in->clock, sizeof(in->clock), "%s", info.clock ? info.clock : "ns");
-	in->lost = info.lost;
-	in->skipped = info.skipped;
-	in->nested = info.nested;
-	in->lines = info.lines;
-	in->partial = info.partial && !l.failed;
+	rc = input_read(path, &to, on_event, &l, &in->info, err);
+	in->partial = in->info.partial && !l.failed;
 	if (l.failed)
 		return es_error_prefix(err, "%s", path);
 	/* Nothing was read (no such file, no events): nothing to show. */
@@ -57,11 +47,12 @@ int analyze_load(const char *path, struct analysis *a, struct analyze_input *in,
 
 void analysis_meta_from_input(struct analysis_meta *m, const struct analyze_input *in)
 {
-	m->source = in->source;
-	m->skipped = in->skipped;
-	m->nested = in->nested;
-	m->lost = in->lost;
-	m->clock = in->clock;
-	m->note = in->note[0] ? in->note : NULL;
+	m->source = in->info.source;
+	m->skipped = in->info.skipped;
+	m->nested = in->info.nested;
+	m->lost = in->info.lost;
+	m->clock = in->info.clock ? in->info.clock : "ns";
+	m->note = in->info.note[0] ? in->info.note : NULL;
 	m->partial = in->partial;
+	m->incomplete = in->info.incomplete;
 }

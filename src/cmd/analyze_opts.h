@@ -16,6 +16,7 @@ struct analysis_cli {
 	struct analyze_input in;
 	struct analysis a;
 	struct analysis_meta m;
+	bool partial_ok;	/* --partial-ok */
 	bool loaded;		/* a is set up: analysis_cli_fini frees it */
 };
 
@@ -26,11 +27,12 @@ void analysis_cli_init(struct analysis_cli *c);
 int analysis_cli_apply(struct analysis_cli *c, int id, const char *arg);
 
 /*
- * Analyse the file at path (who: the command, for messages): 0 when it was
- * read whole; -1 when not (said on stderr), with c->in.partial when the
- * analysis holds what came before the error (c->m then describes it).
+ * Analyse the file at path (who: the command, for messages) and return the
+ * exit status of the one input rule (msg_input_status: what was not read is
+ * said on stderr); *show: the analysis holds what was read (c->m describes
+ * it) and is to be shown.
  */
-int analysis_cli_load(struct analysis_cli *c, const char *who, const char *path);
+int analysis_cli_load(struct analysis_cli *c, const char *who, const char *path, bool *show);
 
 void analysis_cli_fini(struct analysis_cli *c);
 

@@ -42,7 +42,7 @@ enum cli_opt_id {
 	CLI_HELP = 1, CLI_PID, CLI_VCPU, CLI_FORMAT, CLI_SORT, CLI_TOP, CLI_PER_VM,
 	CLI_SKIP_BAD, CLI_ISA, CLI_OUTPUT, CLI_DURATION, CLI_RINGBUF, CLI_READY_FILE,
 	CLI_VERBOSE, CLI_WINDOW, CLI_BURST_FACTOR, CLI_BURST_MIN, CLI_IDLE_FACTOR,
-	CLI_RATE_RATIO, CLI_MIX_DISTANCE, CLI_ANALYZE, CLI_VERSION, CLI_EVERY,
+	CLI_RATE_RATIO, CLI_MIX_DISTANCE, CLI_ANALYZE, CLI_VERSION, CLI_EVERY, CLI_PARTIAL_OK,
 	CLI_OWN = 100,
 };
 
@@ -52,12 +52,13 @@ extern const struct cli_opt cli_opt_help, cli_opt_version, cli_opt_every, cli_op
 	cli_opt_sort, cli_opt_top, cli_opt_per_vm, cli_opt_skip_bad, cli_opt_isa,
 	cli_opt_output, cli_opt_duration, cli_opt_ringbuf, cli_opt_ready_file, cli_opt_verbose,
 	cli_opt_window, cli_opt_burst_factor, cli_opt_burst_min, cli_opt_idle_factor,
-	cli_opt_rate_ratio, cli_opt_mix_distance, cli_opt_analyze;
+	cli_opt_rate_ratio, cli_opt_mix_distance, cli_opt_analyze, cli_opt_partial_ok;
 
 /* The options of the timeline analysis (report --analyze and plot), in help order. */
 #define CLI_ANALYSIS_OPTS &cli_opt_window, &cli_opt_pid, &cli_opt_vcpu, \
 	&cli_opt_burst_factor, &cli_opt_burst_min, &cli_opt_idle_factor, \
-	&cli_opt_rate_ratio, &cli_opt_mix_distance, &cli_opt_skip_bad, &cli_opt_isa
+	&cli_opt_rate_ratio, &cli_opt_mix_distance, &cli_opt_skip_bad, &cli_opt_isa, \
+	&cli_opt_partial_ok
 
 /* --every's N when none is given (--every, not --every=N). */
 #define CLI_EVERY_DEFAULT 10000

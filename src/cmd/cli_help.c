@@ -206,7 +206,9 @@ void cli_man(FILE *f, const struct cli_cmd *const *cmds)
 		man_command(f, *c);
 	fputs(".SH \"EXIT STATUS\"\n"
 	      ".TP\n0\nsuccess\n"
-	      ".TP\n1\nthe run failed: bad or partial input, a collection error\n"
+	      ".TP\n1\nthe run failed: a collection error, input that could not be read, or "
+	      "input read incompletely (lines skipped, records cut, events lost, reading stopped "
+	      "early: report, report --analyze and plot exit 0 then with --partial-ok)\n"
 	      ".TP\n2\nbad options or operands\n"
 	      ".SH \"SEE ALSO\"\n"
 	      "The documentation in the source tree: README.md, docs/analysis.md, docs/json.md.\n",

@@ -32,6 +32,11 @@ const struct cli_opt cli_opt_per_vm = {
 const struct cli_opt cli_opt_skip_bad = {
 	"skip-bad", 0, CLI_NO_ARG, NULL, "count malformed lines and go on (they are listed on "
 	"stderr)", CLI_SKIP_BAD, 0 };
+const struct cli_opt cli_opt_partial_ok = {
+	"partial-ok", 0, CLI_NO_ARG, NULL, "exit 0 on an incomplete input (lines skipped, records "
+	"cut, events lost, a damaged recording, reading stopped early) when something was read; "
+	"without it such a read exits 1. Either way the output and stderr say what is missing "
+	"and where", CLI_PARTIAL_OK, 0 };
 const struct cli_opt cli_opt_isa = {
 	"isa", 0, CLI_ARG, "vmx|svm", "the ISA of bare reason numbers, when the trace does not "
 	"show it", CLI_ISA, 0 };

@@ -84,28 +84,34 @@ int analysis_cli_apply(struct analysis_cli *c, int id, const char *arg)
 		return 0;
 	case CLI_ISA:
 		return isa_parse(arg, &c->in.isa_hint);
+	case CLI_PARTIAL_OK:
+		c->partial_ok = true;
+		return 0;
 	default:
 		return -1;
 	}
 }
 
-int analysis_cli_load(struct analysis_cli *c, const char *who, const char *path)
+int analysis_cli_load(struct analysis_cli *c, const char *who, const char *path, bool *show)
 {
 	struct es_error err = { "" };
 	struct es_diag diag = msg_diag(who);
-	int rc;
+	int rc, status;
 
+	*show = false;
 	if (analysis_init(&c->a, &c->o, &err)) {
 		msg_error(who, &err);
-		return -1;
+		return EXIT_FAIL;
 	}
 	c->loaded = true;
 	rc = analyze_load(path, &c->a, &c->in, &diag, &err);
-	if (rc)
-		msg_error(who, &err);
-	if (!rc || c->in.partial)
+	/* The analysis failed (no memory, too many windows): nothing to show. */
+	if (rc && !c->in.partial)
+		c->in.info.partial = false;
+	status = msg_input_status(who, rc, &err, &c->in.info, c->partial_ok, show);
+	if (*show)
 		analysis_meta_from_input(&c->m, &c->in);
-	return rc ? -1 : 0;
+	return status;
 }
 
 void analysis_cli_fini(struct analysis_cli *c)
@@ -145,6 +151,7 @@ int cmd_analyze(int argc, char **argv)
 	struct analyze_cmd c = { .fmt = FMT_TABLE };
 	bool printed;
 	int first, rc;
+	bool show;
 
 	analysis_cli_init(&c.ac);
 	first = cli_parse(&cli_cmd_analyze, argc, argv, apply_analyze, &c);
@@ -152,15 +159,12 @@ int cmd_analyze(int argc, char **argv)
 		return cli_end_status(first);
 	if (cli_out_open(&cli_cmd_analyze, &c.out))
 		return EXIT_FAIL;
-	rc = analysis_cli_load(&c.ac, "report --analyze", argv[first]) ? EXIT_FAIL : EXIT_OK;
-	if (rc && !c.ac.in.partial) {
+	rc = analysis_cli_load(&c.ac, "report --analyze", argv[first], &show);
+	if (!show) {
 		analysis_cli_fini(&c.ac);
 		cli_out_close(&cli_cmd_analyze, &c.out, false);
-		return rc;
+		return rc;	/* nothing was read: no output, the reason is on stderr */
 	}
-	if (c.ac.in.partial)
-		fprintf(stderr, "exitstat report --analyze: PARTIAL: reading stopped at the error "
-				"above; the analysis covers the lines before it\n");
 	printed = !(c.fmt == FMT_JSON ? analysis_print_json(c.out.f, &c.ac.a, &c.ac.m)
 				      : analysis_print_text(c.out.f, &c.ac.a, &c.ac.m));
 	if (!printed) {

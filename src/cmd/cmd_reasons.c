@@ -24,7 +24,10 @@ const struct cli_cmd cli_cmd_reasons = {
 		"List every VMX basic exit reason (Intel SDM Vol. 3, App. C) and SVM exit code\n"
 		"(AMD APM Vol. 2, App. C), or look one up: `exitstat reasons 48`,\n"
 		"`exitstat reasons 0x7b`, `exitstat reasons npf`, `exitstat reasons EXIT_IOIO`.\n"
-		"Numbers are decimal or 0x-hex.",
+		"Numbers are decimal or 0x-hex. A name finds every reason a trace can mean by\n"
+		"it (the kernel's names of every era, e.g. 2009's `halt`, `ext_irq`, other\n"
+		"tools' spellings, SVM names with or without SVM_EXIT_), each shown with the\n"
+		"other ISA's reasons of the same meaning (io: VMX 30 and SVM 0x7b).",
 	.opts = reasons_opts,
 	.operands = CLI_MAYBE_ONE,
 	.run = cmd_reasons,
@@ -33,7 +36,7 @@ const struct cli_cmd cli_cmd_reasons = {
 struct reasons_cmd {
 	enum exit_isa only;
 	enum out_format fmt;
-	const struct exit_reason *found[2];
+	const struct exit_reason *found[8];
 	size_t nfound;
 };
 
@@ -53,42 +56,78 @@ static void flags_str(const struct exit_reason *r, char *buf, size_t len)
 		 !(r->flags & (REASON_RESERVED | REASON_KERNEL_NAMED)) ? "-" : "");
 }
 
+#define SAME_MAX 48	/* more than any reason has (CR_ACCESS: 33) */
+#define SAME_SHOWN 4	/* in the table; JSON has them all */
+
 static void print_table_row(const struct exit_reason *r)
 {
+	const struct exit_reason *same[SAME_MAX];
+	size_t nsame = reason_same_meaning(r, same, SAME_MAX);
+	const char *old = reason_old_vmx_names(r);
 	char code[16], fl[16];
 
 	flags_str(r, fl, sizeof(fl));
 	printf("%-4s %10s  %-28s %-8s %s", isa_name(r->isa),
 	       report_code_str(r->isa, r->code, code, sizeof(code)), r->name, fl, r->meaning);
-	if (r->aliases[0])
-		printf(" [also: %s]", r->aliases);
+	if (r->aliases[0] || old)
+		printf(" [also: %s%s%s]", r->aliases, r->aliases[0] && old ? " " : "",
+		       old ? old : "");
+	if (nsame)
+		printf(" [same meaning: %s", isa_name(same[0]->isa));
+	for (size_t i = 0; i < nsame && i < SAME_SHOWN; i++)
+		printf("%s %s %s", i ? "," : "",
+		       report_code_str(same[i]->isa, same[i]->code, code, sizeof(code)),
+		       same[i]->name);
+	if (nsame > SAME_SHOWN)
+		printf(", ... (%zu in all)", nsame);
+	if (nsame)
+		putchar(']');
 	putchar('\n');
+}
+
+/* The words of a space-separated list, added to a JSON array. */
+static void add_words(json_object *arr, const char *p)
+{
+	while (p && *p) {
+		size_t w = strcspn(p, " ");
+
+		json_object_array_add(arr, json_object_new_string_len(p, (int)w));
+		p += w;
+		p += strspn(p, " ");
+	}
 }
 
 static json_object *reason_json(const struct exit_reason *r)
 {
+	const struct exit_reason *same[SAME_MAX];
+	size_t nsame = reason_same_meaning(r, same, SAME_MAX);
 	json_object *o = json_object_new_object();
-	json_object *al = json_object_new_array();
+	json_object *al = json_object_new_array(), *sm = json_object_new_array();
 	char code[16];
-	const char *p = r->aliases;
 
 	json_object_object_add(o, "isa", json_object_new_string(isa_name(r->isa)));
 	json_object_object_add(o, "code", json_object_new_uint64(r->code));
 	json_object_object_add(o, "code_str", json_object_new_string(
 						report_code_str(r->isa, r->code, code, sizeof(code))));
 	json_object_object_add(o, "name", json_object_new_string(r->name));
-	while (*p) {
-		size_t w = strcspn(p, " ");
-
-		json_object_array_add(al, json_object_new_string_len(p, (int)w));
-		p += w;
-		p += strspn(p, " ");
-	}
+	add_words(al, r->aliases);
+	add_words(al, reason_old_vmx_names(r));
 	json_object_object_add(o, "aliases", al);
 	json_object_object_add(o, "meaning", json_object_new_string(r->meaning));
 	json_object_object_add(o, "reserved", json_object_new_boolean(r->flags & REASON_RESERVED));
 	json_object_object_add(o, "kernel_named",
 			       json_object_new_boolean(r->flags & REASON_KERNEL_NAMED));
+	for (size_t i = 0; i < nsame; i++) {
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "isa", json_object_new_string(isa_name(same[i]->isa)));
+		json_object_object_add(x, "code", json_object_new_uint64(same[i]->code));
+		json_object_object_add(x, "code_str", json_object_new_string(
+			report_code_str(same[i]->isa, same[i]->code, code, sizeof(code))));
+		json_object_object_add(x, "name", json_object_new_string(same[i]->name));
+		json_object_array_add(sm, x);
+	}
+	json_object_object_add(o, "same_meaning", sm);
 	return o;
 }
 
@@ -128,10 +167,9 @@ static int look_up(struct reasons_cmd *c, const char *q)
 				c->found[c->nfound++] = r;
 		}
 	} else {
-		const struct exit_reason *r = reason_find(q, c->only);
-
-		if (r && (c->only == ISA_UNKNOWN || r->isa == c->only))
-			c->found[c->nfound++] = r;
+		/* Every reason a trace could mean by it: the reader's spellings, one catalogue. */
+		c->nfound = reason_find_all(q, c->only, c->found,
+					    sizeof(c->found) / sizeof(c->found[0]));
 	}
 	if (c->nfound)
 		return 0;

@@ -5,9 +5,11 @@
  * no room for are counted in the kernel and written into the file.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cli.h"
 #include "cmd/collect.h"
@@ -17,11 +19,16 @@
 
 #define FLUSH_SECONDS 1
 
+enum { OPT_FORCE = CLI_OWN };
+
 static const struct cli_opt opt_output = {
-	"output", 'o', CLI_ARG, "FILE", "the recording", CLI_OUTPUT, CLI_REQUIRED };
+	"output", 'o', CLI_ARG, "FILE", "the recording (an existing FILE only with --force); "
+	"written once attached, so a run that cannot attach leaves none", CLI_OUTPUT, CLI_REQUIRED };
+static const struct cli_opt opt_force = {
+	"force", 0, CLI_NO_ARG, NULL, "overwrite FILE if it exists", OPT_FORCE, 0 };
 
 static const struct cli_opt *const record_opts[] = {
-	&opt_output, &cli_opt_pid, &cli_opt_duration, &cli_opt_ringbuf, &cli_opt_ready_file,
+	&opt_output, &opt_force, &cli_opt_pid, &cli_opt_duration, &cli_opt_ringbuf, &cli_opt_ready_file,
 	&cli_opt_verbose, NULL,
 };
 
@@ -44,6 +51,7 @@ const struct cli_cmd cli_cmd_record = {
 struct record_cmd {
 	struct collect col;
 	const char *out;
+	bool force;		/* --force: FILE may exist */
 	FILE *f;
 	struct record_writer *w;
 	struct es_error err;	/* why writing failed (write_exit has no other way to say) */
@@ -55,6 +63,10 @@ static int apply_record(void *ctx, int id, const char *arg)
 
 	if (id == CLI_OUTPUT) {
 		r->out = arg;
+		return 0;
+	}
+	if (id == OPT_FORCE) {
+		r->force = true;
 		return 0;
 	}
 	return collect_apply(&r->col, id, arg);
@@ -141,12 +153,31 @@ static int finish_recording(struct record_cmd *r)
 	return rc;
 }
 
+/* Create the file (an existing one only with --force): 0, or -1 (said). */
+static int open_file(struct record_cmd *r)
+{
+	int fd = open(r->out, O_WRONLY | O_CREAT | O_CLOEXEC | (r->force ? O_TRUNC : O_EXCL), 0644);
+
+	if (fd >= 0)
+		r->f = fdopen(fd, "wb");
+	if (r->f)
+		return 0;
+	if (errno == EEXIST)
+		es_error_set(&r->err, "%s exists: give --force to overwrite it", r->out);
+	else
+		es_error_set(&r->err, "cannot write %s: %s", r->out, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return say(r);
+}
+
 /* Everything from attaching to the last block: 0 or -1 (said). */
 static int record_run(struct record_cmd *r)
 {
 	int rc;
 
-	if (collect_attach(&r->col) || open_writer(r) || collect_go(&r->col))
+	/* The file only once attached: a run that cannot attach leaves no recording. */
+	if (collect_attach(&r->col) || open_file(r) || open_writer(r) || collect_go(&r->col))
 		return -1;
 	rc = record_loop(r);
 	if (finish_recording(r))
@@ -169,19 +200,23 @@ int cmd_record(int argc, char **argv)
 		return cli_end_status(first);
 	if (collect_operands(&r.col, argc, argv, first))
 		return EXIT_USAGE;
-	if (collect_preflight(&r.col))
-		return EXIT_FAIL;
-	r.f = fopen(r.out, "wb");
-	if (!r.f) {
-		fprintf(stderr, "exitstat record: cannot write %s: %s\n", r.out, strerror(errno));
+	/* Said before anything else is tried; open_file checks it again (O_EXCL). */
+	if (!r.force && access(r.out, F_OK) == 0) {
+		es_error_set(&r.err, "%s exists: give --force to overwrite it", r.out);
+		msg_error("record", &r.err);
 		return EXIT_FAIL;
 	}
+	if (collect_preflight(&r.col))
+		return EXIT_FAIL;
 	ret = record_run(&r) ? EXIT_FAIL : EXIT_OK;
 	record_writer_abort(r.w);
 	collect_close(&r.col);
-	if (fclose(r.f)) {
+	if (r.f && fclose(r.f)) {
 		fprintf(stderr, "exitstat record: writing %s failed: %s\n", r.out, strerror(errno));
 		ret = EXIT_FAIL;
 	}
+	/* Created, but the run never started (the ready file, the command failed): no recording. */
+	if (r.f && ret && !r.col.start)
+		unlink(r.out);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include "cmd/commands.h"
 #include "cmd/msg.h"
 #include "core/event.h"
+#include "live/live_run.h"
 #include "output/report.h"
 #include "sources/input.h"
 #include "sources/trace.h"
@@ -22,8 +23,9 @@ static const struct cli_opt opt_every = {
 	"error; the old -e N is still taken", CLI_EVERY, 0 };
 
 static const struct cli_opt *const report_opts[] = {
-	&cli_opt_format, &cli_opt_output, &opt_every, &opt_every_e, &cli_opt_sort, &cli_opt_top, &cli_opt_pid, &cli_opt_vcpu,
-	&cli_opt_per_vm, &cli_opt_skip_bad, &cli_opt_isa, &cli_opt_analyze, NULL,
+	&cli_opt_format, &cli_opt_output, &opt_every, &opt_every_e, &cli_opt_sort, &cli_opt_top,
+	&cli_opt_pid, &cli_opt_vcpu, &cli_opt_per_vm, &cli_opt_skip_bad, &cli_opt_partial_ok,
+	&cli_opt_isa, &cli_opt_analyze, NULL,
 };
 
 const struct cli_cmd cli_cmd_report = {
@@ -50,6 +52,7 @@ struct report_run {
 	struct trace_opts to;
 	struct cli_out out;
 	uint64_t every;		/* interim report every N exits; 0 = off */
+	bool partial_ok;	/* --partial-ok: an incomplete read that read something exits 0 */
 	unsigned int seq;
 };
 
@@ -68,6 +71,9 @@ static int apply_report(void *ctx, int id, const char *arg)
 		return 0;
 	case CLI_SKIP_BAD:
 		r->to.skip_bad = true;
+		return 0;
+	case CLI_PARTIAL_OK:
+		r->partial_ok = true;
 		return 0;
 	case CLI_ISA:
 		return isa_parse(arg, &r->to.isa_hint);
@@ -99,9 +105,9 @@ static int on_event(void *ctx, const struct exit_event *ev)
 	return 0;
 }
 
-/* The final report's description of the input; a partial read is said in its note. */
-static void final_meta(struct report_run *r, const struct input_info *in, bool failed,
-		       char *note, size_t note_len)
+/* The final report's description of the input; an incomplete read says what it lacks. */
+static void final_meta(struct report_run *r, const struct input_info *in, char *note,
+		       size_t note_len)
 {
 	r->meta.source = in->source;
 	r->meta.final = true;
@@ -111,14 +117,15 @@ static void final_meta(struct report_run *r, const struct input_info *in, bool f
 	r->meta.skipped = in->skipped;
 	r->meta.nested = in->nested;
 	r->meta.unpaired = accum_open_exits(&r->acc);
-	if (in->note[0])
-		r->meta.note = in->note;
-	if (failed && in->partial) {
-		/* Keep what was read: print it, marked partial (and fail). */
-		snprintf(note, note_len, "PARTIAL: the input is damaged or cut (said on "
-			 "stderr); counts cover what could be read%s%s",
-			 in->note[0] ? "; " : "", in->note);
+	if (in->interrupted) {
+		snprintf(note, note_len, "INTERRUPTED (%s): %s",
+			 live_stop_requested == SIGTERM ? "SIGTERM" : "SIGINT", in->note);
 		r->meta.note = note;
+	} else if (in->incomplete) {
+		snprintf(note, note_len, "INCOMPLETE: %s", in->note);
+		r->meta.note = note;
+	} else if (in->note[0]) {
+		r->meta.note = in->note;
 	}
 }
 
@@ -127,10 +134,11 @@ int cmd_report(int argc, char **argv)
 	struct report_run r = { .ro.filter.vcpu = STATS_VCPU_UNKNOWN };
 	struct es_error err = { "" };
 	struct input_info in;
-	char note[400];
+	char note[sizeof(in.note) + 32];
 	const char *path;
 	bool printed;
 	int first, rc, status;
+	bool show;
 
 	first = cli_parse(&cli_cmd_report, argc, argv, apply_report, &r);
 	if (first < 0)
@@ -147,17 +155,20 @@ int cmd_report(int argc, char **argv)
 	r.meta.clock = "ns";
 	r.meta.source = path;
 	r.to.diag = msg_diag("report");
+	/* Ctrl-C (a streaming `report -`): stop reading, print what was read, 128 + signal. */
+	live_install_signals();
+	r.to.interrupt = &live_stop_requested;
 	rc = input_read(path, &r.to, on_event, &r, &in, &err);
-	if (rc && err.msg[0])
-		msg_error("report", &err);
-	if (rc && !in.partial && !r.acc.stats->total) {
+	status = msg_input_status("report", rc, &err, &in, r.partial_ok, &show);
+	if (in.interrupted)
+		status = 128 + live_stop_requested;
+	if (!show) {
 		accum_fini(&r.acc);
 		/* nothing was read (the reason is on stderr): no report, no -o file */
 		cli_out_close(&cli_cmd_report, &r.out, false);
-		return EXIT_FAIL;
+		return status;
 	}
-	final_meta(&r, &in, rc, note, sizeof(note));
-	status = rc ? EXIT_FAIL : EXIT_OK;
+	final_meta(&r, &in, note, sizeof(note));
 	printed = !report_print(r.out.f, &r.ro, &r.meta, r.acc.stats);
 	if (!printed) {
 		fprintf(stderr, "exitstat report: cannot write the report to %s: %s\n", r.out.name,

@@ -726,6 +726,138 @@ const struct exit_reason *reason_find(const char *name, enum exit_isa hint)
 	return reason_find_n(name, strlen(name), hint);
 }
 
+/* VMX names of the 2.6.31-2.6.32 kernels (vmx_exit_reasons_str) not in vmx_reasons in another case. */
+static const struct {
+	uint32_t code;
+	const char *name;
+} old_vmx_names[] = {
+	{ 0, "exception" },
+	{ 1, "ext_irq" },
+	{ 12, "halt" },
+	{ 18, "hypercall" },	/* also SVM's name for VMMCALL: the trace decides */
+	{ 43, "tpr_below_thres" },
+};
+
+const struct exit_reason *reason_find_old_vmx(const char *name, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(old_vmx_names); i++)
+		if (strlen(old_vmx_names[i].name) == len && !strncmp(old_vmx_names[i].name, name, len))
+			return reason_lookup(ISA_VMX, old_vmx_names[i].code);
+	return NULL;
+}
+
+const char *reason_old_vmx_names(const struct exit_reason *r)
+{
+	for (size_t i = 0; r->isa == ISA_VMX && i < ARRAY_SIZE(old_vmx_names); i++)
+		if (old_vmx_names[i].code == r->code)
+			return old_vmx_names[i].name;
+	return NULL;
+}
+
+/* Add r to out[0..*n) unless it is there, or it is of the ISA not wanted. */
+static void add_found(const struct exit_reason *r, enum exit_isa only,
+		      const struct exit_reason **out, size_t max, size_t *n)
+{
+	if (!r || (only != ISA_UNKNOWN && r->isa != only))
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (out[i] == r)
+			return;
+	if (*n < max)
+		out[(*n)++] = r;
+}
+
+size_t reason_find_all(const char *name, enum exit_isa only, const struct exit_reason **out,
+		       size_t max)
+{
+	size_t len = strlen(name), n = 0;
+
+	add_found(reason_find_n(name, len, only), only, out, max, &n);
+	for (enum exit_isa isa = ISA_VMX; isa <= ISA_SVM; isa++) {
+		add_found(find_in(isa, name, len, false, true), only, out, max, &n);
+		for (size_t p = 0; p < ARRAY_SIZE(name_prefixes); p++) {
+			size_t pl = strlen(name_prefixes[p]);
+
+			if (len > pl && !strncasecmp(name, name_prefixes[p], pl))
+				add_found(find_in(isa, name + pl, len - pl, false, true), only, out,
+					  max, &n);
+		}
+	}
+	add_found(reason_find_old_vmx(name, len), only, out, max, &n);
+	return n;
+}
+
+/*
+ * VMX and SVM reasons with the same meaning: a VMX basic reason and a range
+ * of SVM codes (VMX's one CR_ACCESS is SVM's read_crN/write_crN, SVM's one
+ * msr is VMX's MSR_READ and MSR_WRITE, SVM's npf is VMX's EPT violation and
+ * misconfiguration).
+ */
+static const struct {
+	uint32_t vmx, svm_lo, svm_hi;
+} same_meaning[] = {
+	{ 0, 0x040, 0x05f },	/* EXCEPTION_NMI: the SVM exception intercepts */
+	{ 0, 0x061, 0x061 },	/* ... and nmi */
+	{ 1, 0x060, 0x060 },	/* EXTERNAL_INTERRUPT, interrupt */
+	{ 2, 0x07f, 0x07f },	/* TRIPLE_FAULT, shutdown */
+	{ 3, 0x063, 0x063 },	/* INIT_SIGNAL, init */
+	{ 6, 0x062, 0x062 },	/* OTHER_SMI, smi */
+	{ 7, 0x064, 0x064 },	/* INTERRUPT_WINDOW, vintr */
+	{ 8, 0x074, 0x074 },	/* NMI_WINDOW, iret (KVM's NMI window on SVM) */
+	{ 9, 0x07d, 0x07d },	/* TASK_SWITCH, task_switch */
+	{ 10, 0x072, 0x072 },	/* CPUID, cpuid */
+	{ 12, 0x078, 0x078 },	/* HLT, hlt */
+	{ 12, 0x0a6, 0x0a6 },	/* ... and idle-halt */
+	{ 13, 0x076, 0x076 },	/* INVD, invd */
+	{ 14, 0x079, 0x079 },	/* INVLPG, invlpg */
+	{ 15, 0x06f, 0x06f },	/* RDPMC, rdpmc */
+	{ 16, 0x06e, 0x06e },	/* RDTSC, rdtsc */
+	{ 17, 0x073, 0x073 },	/* RSM, rsm */
+	{ 18, 0x081, 0x081 },	/* VMCALL, hypercall (VMMCALL) */
+	{ 20, 0x080, 0x080 },	/* VMLAUNCH, vmrun */
+	{ 24, 0x080, 0x080 },	/* VMRESUME, vmrun */
+	{ 28, 0x000, 0x01f },	/* CR_ACCESS, read_cr0 ... write_cr15 */
+	{ 28, 0x065, 0x065 },	/* ... and cr0_sel_write */
+	{ 29, 0x020, 0x03f },	/* DR_ACCESS, read_dr0 ... write_dr15 */
+	{ 30, 0x07b, 0x07b },	/* IO_INSTRUCTION, io */
+	{ 31, 0x07c, 0x07c },	/* MSR_READ, msr */
+	{ 32, 0x07c, 0x07c },	/* MSR_WRITE, msr */
+	{ 33, 0xffffffff, 0xffffffff },	/* INVALID_STATE, invalid_guest_state */
+	{ 36, 0x08b, 0x08c },	/* MWAIT_INSTRUCTION, mwait and mwait_cond */
+	{ 39, 0x08a, 0x08a },	/* MONITOR_INSTRUCTION, monitor */
+	{ 40, 0x077, 0x077 },	/* PAUSE_INSTRUCTION, pause */
+	{ 44, 0x402, 0x402 },	/* APIC_ACCESS, avic_unaccelerated_access */
+	{ 46, 0x066, 0x067 },	/* GDTR_IDTR, read_idtr read_gdtr */
+	{ 46, 0x06a, 0x06b },	/* ... write_idtr write_gdtr */
+	{ 47, 0x068, 0x069 },	/* LDTR_TR, read_ldtr read_tr */
+	{ 47, 0x06c, 0x06d },	/* ... write_ldtr write_tr */
+	{ 48, 0x400, 0x400 },	/* EPT_VIOLATION, npf */
+	{ 49, 0x400, 0x400 },	/* EPT_MISCONFIG, npf (KVM's emulated MMIO) */
+	{ 51, 0x087, 0x087 },	/* RDTSCP, rdtscp */
+	{ 54, 0x089, 0x089 },	/* WBINVD, wbinvd */
+	{ 55, 0x08d, 0x08d },	/* XSETBV, xsetbv */
+	{ 56, 0x402, 0x402 },	/* APIC_WRITE, avic_unaccelerated_access */
+	{ 58, 0x0a2, 0x0a2 },	/* INVPCID, invpcid */
+	{ 74, 0x0a5, 0x0a5 },	/* BUS_LOCK, buslock */
+};
+
+size_t reason_same_meaning(const struct exit_reason *r, const struct exit_reason **out,
+			   size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(same_meaning); i++) {
+		if (r->isa == ISA_VMX && r->code == same_meaning[i].vmx) {
+			for (uint64_t c = same_meaning[i].svm_lo; c <= same_meaning[i].svm_hi; c++)
+				add_found(reason_lookup(ISA_SVM, (uint32_t)c), ISA_SVM, out, max, &n);
+		} else if (r->isa == ISA_SVM && same_meaning[i].svm_lo <= r->code &&
+			   r->code <= same_meaning[i].svm_hi) {
+			add_found(reason_lookup(ISA_VMX, same_meaning[i].vmx), ISA_VMX, out, max, &n);
+		}
+	}
+	return n;
+}
+
 size_t vmx_exit_flags_str(uint32_t full, char *buf, size_t len)
 {
 	static const struct {

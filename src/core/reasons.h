@@ -65,6 +65,34 @@ const struct exit_reason *reason_find(const char *name, enum exit_isa hint);
 /* Like reason_find, but stops at the first `len` bytes of name. */
 const struct exit_reason *reason_find_n(const char *name, size_t len, enum exit_isa hint);
 
+/*
+ * The names of 2.6.31-2.6.32's vmx_exit_reasons_str that are not the
+ * catalogue's name in another case (`halt`, `ext_irq`). Lower case, as SVM
+ * names are: a trace reader takes them as VMX when the trace's other lines
+ * say VMX. reason_find_old_vmx: the VMX reason such a name (case and all)
+ * is, or NULL; reason_old_vmx_names: r's, space separated, or NULL.
+ */
+const struct exit_reason *reason_find_old_vmx(const char *name, size_t len);
+const char *reason_old_vmx_names(const struct exit_reason *r);
+
+/*
+ * Every reason the spelling can name, as some trace could print it: the
+ * reason_find() answer first (hint: `only`), then the other ISA's reason of
+ * that name in any case (lower-case VMX names of 2009, SVM names in capitals),
+ * and 2009's VMX names. `only` (ISA_UNKNOWN: both) keeps one ISA. Up to max
+ * in out; returns how many.
+ */
+size_t reason_find_all(const char *name, enum exit_isa only, const struct exit_reason **out,
+		       size_t max);
+
+/*
+ * The other ISA's reasons with the same meaning (VMX 30 IO_INSTRUCTION and
+ * SVM 0x7b io; VMX 31 and 32 and SVM 0x7c msr; VMX 48, 49 and SVM 0x400 npf),
+ * from the catalogue's table of pairs. Up to max in out; returns how many.
+ */
+size_t reason_same_meaning(const struct exit_reason *r, const struct exit_reason **out,
+			   size_t max);
+
 /* Describe a full 32-bit VMX exit reason's flag bits, e.g. "FAILED_VMENTRY ENCLAVE". */
 size_t vmx_exit_flags_str(uint32_t full_reason, char *buf, size_t len);
 

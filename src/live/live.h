@@ -118,8 +118,9 @@ void live_close(struct live_src *l);
 const char *live_tracefs_events(struct es_error *err);
 
 /*
- * Check what live collection needs before trying: privileges, tracefs, kvm
- * events, pid. 0, or -1 with err saying what is missing.
+ * Check what live collection needs before trying, in this order: /dev/kvm
+ * (KVM loaded at all), privileges, tracefs, kvm events, pid. 0, or -1 with
+ * err saying the first thing missing.
  */
 int live_preflight(uint32_t pid, enum live_backend b, struct es_error *err);
 

@@ -138,6 +138,16 @@ int live_preflight(uint32_t pid, enum live_backend b, struct es_error *err)
 	const char *events;
 	struct stat st;
 
+	/* No KVM on this kernel: nothing else matters, say it first. */
+	if (stat("/dev/kvm", &st)) {
+		if (stat("/sys/module/kvm", &st))
+			return es_error_set(err, "/dev/kvm is missing: the KVM module is not loaded "
+					    "(`modprobe kvm_intel` or `modprobe kvm_amd`), so no VM "
+					    "runs on this host");
+		return es_error_set(err, "/dev/kvm is missing: the kvm module is loaded but neither "
+				    "kvm_intel nor kvm_amd (a CPU without VMX/SVM, or it is off in "
+				    "the firmware), so no VM runs on this host");
+	}
 	if (geteuid() != 0 && !have_cap(CAP_SYS_ADMIN)) {
 		bool bpf = have_cap(39 /* CAP_BPF */), perfmon = have_cap(38 /* CAP_PERFMON */);
 

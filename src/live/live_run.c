@@ -15,8 +15,7 @@ volatile sig_atomic_t live_stop_requested;
 
 static void on_stop_signal(int sig)
 {
-	(void)sig;
-	live_stop_requested = 1;
+	live_stop_requested = sig;
 }
 
 void live_install_signals(void)

@@ -34,7 +34,7 @@ void live_child_stop(struct live_child *c, int sig);
 /* The command's exit status as a shell would give it. */
 int live_child_exit_code(const struct live_child *c);
 
-/* SIGINT / SIGTERM set this flag instead of killing us. */
+/* SIGINT / SIGTERM set this flag (to the signal's number) instead of killing us. */
 extern volatile sig_atomic_t live_stop_requested;
 void live_install_signals(void);
 

@@ -159,11 +159,9 @@ static void print_notes(FILE *out, const struct analysis *a, const struct analys
 {
 	uint64_t open = accum_open_exits(&a->acc);
 
-	if (m->partial)
-		fprintf(out, "PARTIAL: reading stopped at the error reported on stderr; the analysis "
-			     "covers what came before it\n");
+	/* An incomplete input says what is missing and where (the note), first. */
 	if (m->note)
-		fprintf(out, "Note: %s\n", m->note);
+		fprintf(out, "%s: %s\n", m->incomplete ? "INCOMPLETE" : "Note", m->note);
 
 	fprintf(out, "Lost events: %llu", (unsigned long long)(m->lost + a->acc.stats->lost));
 	fprintf(out, "; skipped lines: %llu; nested (L2) exits not counted: %llu\n",
@@ -426,6 +424,7 @@ int analysis_print_json(FILE *out, const struct analysis *a, const struct analys
 	json_object_object_add(root, "source", m->source ? json_object_new_string(m->source) : NULL);
 	json_object_object_add(root, "clock", json_object_new_string(m->clock ? m->clock : "ns"));
 	json_object_object_add(root, "partial", json_object_new_boolean(m->partial));
+	json_object_object_add(root, "incomplete", json_object_new_boolean(m->incomplete));
 	json_object_object_add(root, "note", m->note ? json_object_new_string(m->note) : NULL);
 	json_object_object_add(filter, "pid", a->o.filter.pid ? u64(a->o.filter.pid) : NULL);
 	json_object_object_add(filter, "vcpu", a->o.filter.vcpu != STATS_VCPU_UNKNOWN ?

@@ -530,6 +530,13 @@ static void svg_head(FILE *f, const struct analysis *a, const struct analysis_me
 		(unsigned long long)total, total == 1 ? "" : "s", sbuf,
 		a->typical_rate, a->nphases,
 		a->nphases == 1 ? "" : "s", bursts, bursts == 1 ? "" : "s");
+	if (m->incomplete) {
+		/* What the picture lacks, where everyone looks: under the title. */
+		fputs("<text x=\"20\" y=\"72\" class=\"subtitle\" id=\"incomplete\" "
+		      "style=\"fill: #b00\">INCOMPLETE input: ", f);
+		xml_text(f, m->note ? m->note : "see stderr");
+		fputs("</text>\n", f);
+	}
 }
 
 /* Legend, top reasons first. */

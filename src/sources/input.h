@@ -24,17 +24,28 @@ struct input_info {
 	uint64_t lost_marks;	/* places that say events were lost without a number */
 	uint64_t skipped;	/* malformed lines skipped (--skip-bad) */
 	uint64_t nested;	/* kvm_nested_vmexit events, not counted */
-	bool partial;		/* reading stopped early (bad line, truncated recording) */
-	char note[256];		/* what the user should know about the input, or "" */
+	uint64_t events;	/* exits and entries delivered */
+	bool partial;		/* reading stopped at an error after delivering events */
+	bool interrupted;	/* reading stopped because *to->interrupt was set */
+	/*
+	 * Not a complete read: something was skipped (--skip-bad), cut (records
+	 * cut short, a damaged or truncated recording), lost (the source says
+	 * so) or left unread (partial). The note says what and where.
+	 */
+	bool incomplete;
+	char note[1024];	/* what the user should know about the input, or "" */
 };
 
 /*
- * Read path ("-" = stdin) to the end, calling fn per event. Returns 0; -1
- * with err set when the input could not be read whole ("cannot open PATH:
- * ...", "PATH:LINE: ...", "PATH: no kvm_exit ..."; events before the problem
- * were delivered and info->partial is set), or the callback's non-zero value
- * (err untouched). Notices (lines skipped, a recording's lost tail) go to
- * to->diag.
+ * Read path ("-" = stdin) to the end, calling fn per event. Returns 0 when
+ * the input was read to its end (info->incomplete when something in it was
+ * skipped, cut or lost: info->note says what and where); -1 with err set
+ * when reading stopped ("cannot open PATH: ...", "PATH: is a directory",
+ * "PATH:LINE: ...", "PATH: no kvm_exit ...", a recording nothing could be
+ * read of): info->partial when events before the problem were delivered
+ * (the note then says where it stopped); or the callback's non-zero value
+ * (err untouched). Notices (lines skipped, a recording's damaged blocks) go
+ * to to->diag.
  */
 int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn, void *ctx,
 	       struct input_info *info, struct es_error *err);

@@ -8,6 +8,7 @@
 #ifndef EXITSTAT_TRACE_H
 #define EXITSTAT_TRACE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,6 +35,11 @@ struct trace_opts {
 	 */
 	enum exit_isa isa_hint;
 	bool want_info;		/* read each exit's information into exit_event.info (exit details) */
+	/*
+	 * Non-zero when a signal asks to stop (input_read(): the read ends
+	 * there, with what was read, as "interrupted"); NULL: never.
+	 */
+	const volatile sig_atomic_t *interrupt;
 };
 
 #define TRACE_MAX_SKIPPED_LISTED 64
@@ -58,6 +64,9 @@ struct trace_result {
 	uint64_t lost;
 	/* Places that say events were lost without saying how many (`[EVENTS DROPPED]`, `##### CPU N buffer started ####`). */
 	uint64_t lost_marks;
+	/* The lines that say events were lost (the first ones), and how many there are. */
+	uint64_t lost_lines[TRACE_MAX_SKIPPED_LISTED];
+	uint64_t nlost_lines;
 	/*
 	 * Timestamps were integers: raw clock ticks (trace-cmd report -C x86-tsc,
 	 * ftrace trace_clock=x86-tsc/counter), carried as-is in ts_ns, so times in

@@ -136,30 +136,6 @@ static bool vmx_flag_words(const char *w, const char *e, uint32_t *flags)
 	return true;
 }
 
-/*
- * VMX names of the 2.6.31-2.6.32 kernels (vmx_exit_reasons_str) that are not
- * the catalogue's names in another case; mapped to the catalogue's name, which
- * stays the authority for the code. Until the catalogue has them as aliases.
- */
-static const struct {
-	const char *old;
-	const char *name;
-} vmx_2009_names[] = {
-	{ "exception", "EXCEPTION_NMI" },
-	{ "ext_irq", "EXTERNAL_INTERRUPT" },
-	{ "halt", "HLT" },
-	{ "hypercall", "VMCALL" },	/* also SVM's name for VMMCALL: the trace decides */
-	{ "tpr_below_thres", "TPR_BELOW_THRESHOLD" },
-};
-
-static const struct exit_reason *vmx_2009_name(const char *s, size_t n)
-{
-	for (size_t i = 0; i < sizeof(vmx_2009_names) / sizeof(vmx_2009_names[0]); i++)
-		if (strlen(vmx_2009_names[i].old) == n && !memcmp(vmx_2009_names[i].old, s, n))
-			return reason_find(vmx_2009_names[i].name, ISA_VMX);
-	return NULL;
-}
-
 /* Settle a name (no cache). false if it names no reason. */
 static bool settle_name(const char *s, size_t n, struct exit_body *b)
 {
@@ -168,7 +144,7 @@ static bool settle_name(const char *s, size_t n, struct exit_body *b)
 	char up[CACHE_KEY_MAX + 1];
 
 	b->plugin_spelling = n > 5 && !strncmp(s, "EXIT_", 5) && strncmp(s, "EXIT_REASON_", 12);
-	rv = vmx_2009_name(s, n);
+	rv = reason_find_old_vmx(s, n);	/* 2009's VMX names (the catalogue's) */
 	if (rv && rv->isa == ISA_VMX) {
 		if (r && r->isa == ISA_SVM) {
 			b->how = RISA_LOWER_AMBIGUOUS;

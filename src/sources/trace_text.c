@@ -532,6 +532,16 @@ static int start_totals(struct reader *r, enum totals_kind kind, const char *s, 
 	return totals_on_line(r, s, n) ? -1 : 1;
 }
 
+/* The current line says events were lost: remember where. */
+static void lost_here(struct reader *r)
+{
+	struct trace_result *res = r->res;
+
+	if (res->nlost_lines < TRACE_MAX_SKIPPED_LISTED)
+		res->lost_lines[res->nlost_lines] = r->lineno;
+	res->nlost_lines++;
+}
+
 /*
  * Lines that are not events but say something: lost-event notes, the
  * renderers' own headers, the start of a table of totals. 1 if handled, 0
@@ -552,13 +562,16 @@ static int on_other_line(struct reader *r, const char *s, size_t n)
 
 		if (p && number_after(p, (size_t)(e - p), "written: ", &a)) {
 			p = memchr(p, '/', (size_t)(e - p));
-			if (p && number_after(p, (size_t)(e - p), "/", &b) && b > a)
+			if (p && number_after(p, (size_t)(e - p), "/", &b) && b > a) {
 				res->lost += b - a;
+				lost_here(r);
+			}
 		}
 		return 1;
 	}
 	if (has_prefix(s, n, "CPU:") && contains(s, n, "[LOST ") && number_after(s, n, "[LOST ", &a)) {
 		res->lost += a;		/* ftrace */
+		lost_here(r);
 		return 1;
 	}
 	if (has_prefix(s, n, "CPU:") && contains(s, n, "EVENTS DROPPED]")) {
@@ -566,10 +579,12 @@ static int on_other_line(struct reader *r, const char *s, size_t n)
 			res->lost += a;	/* trace-cmd */
 		else
 			res->lost_marks++;
+		lost_here(r);
 		return 1;
 	}
 	if (contains(s, n, "LOST ") && contains(s, n, " events!") && number_after(s, n, "LOST ", &a)) {
 		res->lost += a;		/* perf script --show-lost-events */
+		lost_here(r);
 		return 1;
 	}
 	if (has_prefix(s, n, "cpus=") || has_prefix(s, n, "version = ")) {
@@ -591,8 +606,10 @@ static int on_other_line(struct reader *r, const char *s, size_t n)
 			return start_totals(r, kind, s, n);
 	}
 	if (s[0] == '#') {
-		if (has_prefix(s, n, "##### CPU ") && contains(s, n, "buffer started"))
+		if (has_prefix(s, n, "##### CPU ") && contains(s, n, "buffer started")) {
 			res->lost_marks++;
+			lost_here(r);
+		}
 		return 1;
 	}
 	return 0;
@@ -630,6 +647,7 @@ static int on_event(struct reader *r, const struct trace_header *h)
 			r->res->lost += n;
 		else
 			r->res->lost_marks++;
+		lost_here(r);
 		return 0;
 	}
 	/* L2 exits seen by L1's hypervisor: not exits of this host's guests. */

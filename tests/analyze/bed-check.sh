@@ -36,7 +36,8 @@ check "hist: io = 6000 + 2 sleeps + exitgen's own (>= 6002), cpuid = 3000" \
 
 for src in rec.exr trace.txt; do
 	J=$OUT/analysis-$src.json
-	if ! "$EXITSTAT" report --analyze --format json "$OUT/$src" >"$J" 2>"$OUT/analysis-$src.err"; then
+	# --partial-ok: a text buffer that overran is an incomplete read; lost is checked below
+	if ! "$EXITSTAT" report --analyze --partial-ok --format json "$OUT/$src" >"$J" 2>"$OUT/analysis-$src.err"; then
 		bad "$src: analysis failed: $(head -3 "$OUT/analysis-$src.err")"
 		continue
 	fi

@@ -245,14 +245,33 @@ printf '# tracer: nop\n#\n' >"$OUT/empty.txt"
 expect_fail "error: no kvm events" 1 "no kvm_exit or kvm_entry events" analyze "$OUT/empty.txt"
 { head -100 "$OUT/qbs.txt"; echo "   qemu-system-x86-4242    [001] d..1.  1000.500000: kvm_exit: vcpu 0 reason nosuchname rip 0x1"; } >"$OUT/bad.txt"
 expect_fail "error: malformed kvm_exit line named with file:line" 1 "bad.txt:101: unknown exit reason" analyze "$OUT/bad.txt"
-# A record cut short is counted (its reason cut off) and named, not an error.
+# A record cut short is counted (its reason cut off) and named; the read is
+# incomplete: status 1, 0 with --partial-ok (docs/trace-formats.md).
 { head -100 "$OUT/qbs.txt"; echo "   qemu-system-x86-4242    [001] d..1.  1000.500000: kvm_exit: vcpu 0 reason"; } >"$OUT/bad.txt"
-expect_fail "record cut short: counted, named with file:line, status 0" 0 \
+expect_fail "record cut short: counted, named with file:line, status 1" 1 \
 	"bad.txt:101: record cut short, counted as one exit whose reason was cut off" analyze "$OUT/bad.txt"
+expect_fail "record cut short with --partial-ok: status 0" 0 \
+	"incomplete input .*lines 101$" analyze --partial-ok "$OUT/bad.txt"
 expect_fail "plot error: no -o" 2 "-o OUT.svg" plot "$OUT/qbs.txt"
 expect_fail "plot error: unwritable output" 1 "cannot create $OUT/no/such/dir.svg" \
 	plot "$OUT/qbs.txt" -o "$OUT/no/such/dir.svg"
 expect_fail "plot error: --top 0" 2 "bad value '0'" plot "$OUT/qbs.txt" -o "$OUT/x.svg" --top 0
+# -o x.png: a PNG (rsvg-convert), the SVG's size; no converter or another kind: refused, no file.
+plot "$OUT/qbs.txt" -o "$OUT/x.png" 2>"$OUT/err"
+st=$?
+plot "$OUT/qbs.txt" -o "$OUT/x-png.svg" 2>/dev/null
+got=$(python3 -c 'import struct, sys
+d = open(sys.argv[1], "rb").read(24)
+print(d[:8] == b"\x89PNG\r\n\x1a\n", *struct.unpack(">II", d[16:24]))' "$OUT/x.png" 2>&1)
+want="True $(sed -n 's/.*<svg [^>]*width="\([0-9]*\)" height="\([0-9]*\)".*/\1 \2/p' "$OUT/x-png.svg")"
+equal "plot -o x.png: status 0, PNG magic, the SVG's width and height" "$st $got" "0 $want"
+expect_fail "plot -o x.png without rsvg-convert: refused, says what to install" 1 \
+	"cannot write PNG $OUT/y.png: rsvg-convert is not installed \(Debian package librsvg2-bin\)" \
+	env PATH=/nonexistent "$EXITSTAT" plot "$OUT/qbs.txt" -o "$OUT/y.png"
+[[ ! -e $OUT/y.png ]] && ok "plot -o x.png without rsvg-convert: no file" || bad "plot -o y.png without rsvg-convert left a file"
+expect_fail "plot -o x.jpg: refused before reading, names the kinds" 2 "plot draws SVG .* or PNG \(.png\), not '.jpg'" \
+	plot "$OUT/nope.txt" -o "$OUT/y.jpg"
+[[ ! -e $OUT/y.jpg ]] && ok "plot -o x.jpg: no file" || bad "plot -o x.jpg left a file"
 
 # ---- 6. plots: well-formed, the drawn numbers are the report's ----
 svg_attr() { # svg_attr SVG XPATH: values of the attribute XPATH selects, one a line

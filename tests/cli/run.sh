@@ -24,6 +24,25 @@ equal "reasons EXIT_IOIO (trace-cmd plugin): io 0x7b" \
 equal "reasons PENDING_INTERRUPT (old name): VMX 7 INTERRUPT_WINDOW" \
 	"$("$ES" reasons --format json PENDING_INTERRUPT | jq -r '.[0].name + " " + (.[0].code|tostring)')" \
 	"INTERRUPT_WINDOW 7"
+# 2009's VMX names (a trace line `reason halt` is VMX HLT), lower case in both ISAs,
+# and the other ISA's reason of the same meaning (SDM App. C / APM App. C numbers).
+equal "reasons halt (2.6.31's VMX name): VMX 12 HLT, same meaning SVM 0x78 hlt" \
+	"$("$ES" reasons --format json halt | jq -c '[.[]|[.isa,.code,([.same_meaning[]|[.isa,.code]]|.[0])]]')" \
+	'[["vmx",12,["svm",120]]]'
+equal "reasons ext_irq (2.6.31's VMX name): VMX 1 EXTERNAL_INTERRUPT" \
+	"$("$ES" reasons --format json ext_irq | jq -c '[.[]|[.isa,.code]]')" '[["vmx",1]]'
+equal "reasons cpuid: VMX 10 (2009's lower case) and SVM 0x72" \
+	"$("$ES" reasons --format json cpuid | jq -c '[.[]|[.isa,.code]]')" '[["vmx",10],["svm",114]]'
+equal "reasons io: SVM 0x7b, same meaning VMX 30" \
+	"$("$ES" reasons --format json io | jq -c '[.[]|[.isa,.code,[.same_meaning[]|[.isa,.code]]]]')" \
+	'[["svm",123,[["vmx",30]]]]'
+equal "reasons SVM_EXIT_MSR: SVM 0x7c, same meaning VMX 31 and 32" \
+	"$("$ES" reasons --format json SVM_EXIT_MSR | jq -c '[.[]|[.isa,.code,[.same_meaning[]|.code]]]')" \
+	'[["svm",124,[31,32]]]'
+check "reasons npf (table): says VMX 48 EPT_VIOLATION is the same meaning" \
+	grep -q '^svm  *0x400  npf .*\[same meaning: vmx 48 EPT_VIOLATION, 49 EPT_MISCONFIG\]' <<<"$("$ES" reasons npf)"
+equal "reasons --isa vmx: halt is VMX; --isa svm: no svm 'halt'" \
+	"$("$ES" reasons --isa vmx --format json halt | jq -c '[.[]|.code]') $("$ES" reasons --isa svm halt >/dev/null 2>&1; echo $?)" "[12] 1"
 equal "reasons 0x80000021 --isa vmx: INVALID_STATE (flags stripped)" \
 	"$("$ES" reasons --isa vmx --format json 0x80000021 | jq -r '.[0].name')" "INVALID_STATE"
 equal "reasons --isa vmx: 86 basic reasons 0-85" \

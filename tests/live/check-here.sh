@@ -78,11 +78,26 @@ expect_error "no kvm tracepoints" 1 "no kvm tracepoints.*KVM is not loaded" \
 	unshare -m sh -c 'mount -t tmpfs none /sys/kernel/tracing/events/kvm && exec "$0" -D 1' "$ES"
 expect_error "not root" 1 "not root and missing CAP_BPF and CAP_PERFMON" \
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$ES" -D 1
+# No /dev/kvm (an empty /dev in a mount namespace): said first, whatever else is there.
+expect_error "no /dev/kvm: exitstat" 1 "^exitstat: /dev/kvm is missing: .*no VM runs on this host" \
+	unshare -m sh -c 'mount -t tmpfs none /dev && exec "$0" -D 1' "$ES"
+expect_error "no /dev/kvm: exitstat record" 1 "^exitstat record: /dev/kvm is missing: .*no VM runs on this host" \
+	unshare -m sh -c 'mount -t tmpfs none /dev && exec "$0" record -o "$1" -D 1' "$ES" "$tmp/nokvm.exr"
+[[ ! -e $tmp/nokvm.exr ]] && ok "no /dev/kvm: record leaves no recording" || bad "no /dev/kvm: record left $tmp/nokvm.exr"
+expect_error "no kvm tracepoints: exitstat record" 1 "^exitstat record: no kvm tracepoints.*KVM is not loaded" \
+	unshare -m sh -c 'mount -t tmpfs none /sys/kernel/tracing/events/kvm && exec "$0" record -o "$1" -D 1' "$ES" "$tmp/notp.exr"
+[[ ! -e $tmp/notp.exr ]] && ok "no kvm tracepoints: record leaves no recording" || bad "no kvm tracepoints: record left $tmp/notp.exr"
+# record -o never overwrites a file without --force (said before anything is tried).
+echo "precious" >"$tmp/exists.exr"
+expect_error "record -o an existing file" 1 "^exitstat record: $tmp/exists.exr exists: give --force to overwrite it$" \
+	"$ES" record -o "$tmp/exists.exr" -D 1
+equal "record -o an existing file: the file is untouched" "$(cat "$tmp/exists.exr")" "precious"
 
 if [[ $kind == none ]]; then
 	# What a user of a host without KVM sees, without any help from this script.
-	expect_error "no KVM here: exitstat" 1 "no kvm tracepoints.*KVM is not loaded" "$ES" -D 1
-	expect_error "no KVM here: exitstat record" 1 "no kvm tracepoints.*KVM is not loaded" "$ES" record -o "$tmp/x.exr" -D 1
+	expect_error "no KVM here: exitstat" 1 "/dev/kvm is missing|no kvm tracepoints.*KVM is not loaded" "$ES" -D 1
+	expect_error "no KVM here: exitstat record" 1 "/dev/kvm is missing|no kvm tracepoints.*KVM is not loaded" "$ES" record -o "$tmp/x.exr" -D 1
+	[[ ! -e $tmp/x.exr ]] && ok "no KVM here: record leaves no recording" || bad "no KVM here: record left $tmp/x.exr"
 	expect_error "no KVM here: exitgen" 1 "/dev/kvm" "$EG" out:1
 	assert_summary "" "(KVM kind none: the checks that need a KVM run in the real-KVM bed)"
 	exit
@@ -97,6 +112,7 @@ expect_error "ready file in no directory" 1 "^exitstat: --ready-file $tmp/none/r
 	"$ES" --ready-file "$tmp/none/r" -D 1
 expect_error "record: ready file in no directory" 1 "^exitstat record: --ready-file $tmp/none/r: No such file or directory" \
 	"$ES" record -o "$tmp/x.exr" --ready-file "$tmp/none/r" -D 1
+[[ ! -e $tmp/x.exr ]] && ok "record: a run that never started leaves no recording" || bad "record: a run that never started left $tmp/x.exr"
 
 # counts: exitstat over exitgen
 for be in $BACKENDS; do
@@ -170,8 +186,15 @@ for be in $BACKENDS; do
 done
 
 # record: a complete recording; where kvm_exit never fires an empty one that says what the kernel counted.
-"$ES" record -o "$tmp/r.exr" -- "$EG" out:10 >/dev/null 2>"$tmp/err"
+# (Over an existing file, with --force: the old bytes are gone.)
+echo "old bytes" >"$tmp/r.exr"
+"$ES" record --force -o "$tmp/r.exr" -- "$EG" out:10 >/dev/null 2>"$tmp/err"
 rc=$?
+if [[ $(head -c 9 "$tmp/r.exr") != "old bytes" ]] && "$ES" report "$tmp/r.exr" >/dev/null 2>&1; then
+	ok "record --force over an existing file: a new recording"
+else
+	bad "record --force over an existing file: $(head -c 40 "$tmp/r.exr" | od -c | head -2)"
+fi
 if [[ $kind == exits ]]; then
 	"$RT" report "$tmp/r.exr" >"$tmp/r.json" 2>"$tmp/rt.err"
 	read -r n lost kernel < <(sed -n 's/^exitstat record: \([0-9]*\) exits in .*, \([0-9]*\) lost, kernel counted \([0-9]*\).*/\1 \2 \3/p' "$tmp/err")

@@ -473,7 +473,7 @@ static void test_recording_input(void **state)
 
 	init(&a, 0);
 	assert_int_equal(analyze_load(path, &a, &in, NULL, NULL), 0);
-	assert_non_null(strstr(in.source, "recording"));
+	assert_non_null(strstr(in.info.source, "recording"));
 	check_recording_analysis(&a, n);
 	analysis_fini(&a);
 

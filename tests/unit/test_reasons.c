@@ -252,6 +252,61 @@ static void test_find(void **state)
 	assert_null(reason_find_n("iox", 3, ISA_UNKNOWN));
 }
 
+/* 2009's VMX names and the other ISA's reason of the same meaning (SDM App. C, APM App. C). */
+static void test_old_names_and_same_meaning(void **state)
+{
+	static const struct {
+		const char *spelling;
+		uint32_t vmx, svm;	/* the pair it names; the VMX one via 2009's name */
+	} pairs[] = {
+		{ "halt", 12, 0x78 },
+		{ "ext_irq", 1, 0x60 },
+		{ "exception", 0, 0x61 },
+		{ "hypercall", 18, 0x81 },
+		{ "IO_INSTRUCTION", 30, 0x7b },
+		{ "cpuid", 10, 0x72 },
+		{ "MSR_READ", 31, 0x7c },
+		{ "MSR_WRITE", 32, 0x7c },
+		{ "EPT_VIOLATION", 48, 0x400 },
+		{ "EPT_MISCONFIG", 49, 0x400 },
+	};
+
+	(void)state;
+	assert_ptr_equal(reason_find_old_vmx("halt", 4), reason_lookup(ISA_VMX, 12));
+	assert_null(reason_find_old_vmx("HALT", 4));	/* 2009's spelling, case and all */
+	assert_string_equal(reason_old_vmx_names(reason_lookup(ISA_VMX, 43)), "tpr_below_thres");
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		const struct exit_reason *vmx = reason_lookup(ISA_VMX, pairs[i].vmx);
+		const struct exit_reason *svm = reason_lookup(ISA_SVM, pairs[i].svm);
+		const struct exit_reason *found[8], *same[48];
+		size_t n, k;
+
+		n = reason_find_all(pairs[i].spelling, ISA_UNKNOWN, found, 8);
+		for (k = 0; k < n && found[k] != vmx; k++)
+			;
+		if (k == n)
+			fail_msg("'%s' does not find VMX %u", pairs[i].spelling, pairs[i].vmx);
+		n = reason_same_meaning(vmx, same, 48);
+		for (k = 0; k < n && same[k] != svm; k++)
+			;
+		if (k == n)
+			fail_msg("VMX %u: SVM 0x%x is not of the same meaning", pairs[i].vmx, pairs[i].svm);
+		n = reason_same_meaning(svm, same, 48);
+		for (k = 0; k < n && same[k] != vmx; k++)
+			;
+		if (k == n)
+			fail_msg("SVM 0x%x: VMX %u is not of the same meaning", pairs[i].svm, pairs[i].vmx);
+	}
+	/* ISA filter; no counterpart for a reason that has none (VMX 52 PREEMPTION_TIMER). */
+	{
+		const struct exit_reason *found[8], *same[4];
+
+		assert_int_equal(reason_find_all("halt", ISA_SVM, found, 8), 0);
+		assert_int_equal(reason_find_all("hlt", ISA_UNKNOWN, found, 8), 2);
+		assert_int_equal(reason_same_meaning(reason_lookup(ISA_VMX, 52), same, 4), 0);
+	}
+}
+
 static void test_flags_and_names(void **state)
 {
 	char buf[64];
@@ -278,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_svm_complete),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_flags_and_names),
+		cmocka_unit_test(test_old_names_and_same_meaning),
 	};
 
 	return cmocka_run_group_tests_name("reasons", tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -495,7 +496,77 @@ static void test_aliases(void **state)
 				 isa_name(ev->isa), ev->reason, isa_name(c->isa), c->code);
 		/* The catalogue entry is the same whichever name was printed. */
 		assert_non_null(reason_lookup(ev->isa, ev->reason));
+		/*
+		 * `exitstat reasons NAME` (reason_find_all) finds what the reader read
+		 * (numbers are looked up as numbers; a name with VMX flag words as its name).
+		 */
+		if (isdigit((unsigned char)c->reason_text[0]) || !strncmp(c->reason_text, "UNKNOWN (", 9))
+			continue;
+		{
+			const struct exit_reason *found[8], *want = reason_lookup(ev->isa, ev->reason);
+			char word[64];
+			size_t n, k;
+
+			snprintf(word, sizeof(word), "%.*s", (int)strcspn(c->reason_text, " "),
+				 c->reason_text);
+			n = reason_find_all(strstr(c->reason_text, " FAILED_VMENTRY") ? word
+										   : c->reason_text,
+					    ISA_UNKNOWN, found, 8);
+			for (k = 0; k < n && found[k] != want; k++)
+				;
+			if (k == n)
+				fail_msg("'%s' is read as %s %s, but `exitstat reasons %s` does not find it",
+					 c->reason_text, isa_name(want->isa), want->name, c->reason_text);
+		}
 	}
+}
+
+/*
+ * Every spelling of every catalogue entry the reader resolves names with (its
+ * name, aliases, with the prefixes headers and tools put before them, and
+ * 2009's VMX names) is found by `exitstat reasons` (reason_find_all).
+ */
+static void test_catalogue_spellings_found(void **state)
+{
+	static const char *const prefixes[] = { "", "EXIT_REASON_", "SVM_EXIT_", "EXIT_" };
+	size_t checked = 0;
+
+	(void)state;
+	for (enum exit_isa isa = ISA_VMX; isa <= ISA_SVM; isa++) {
+		size_t nt;
+		const struct exit_reason *t = reasons_table(isa, &nt);
+
+		for (size_t i = 0; i < nt; i++) {
+			char words[256];
+			const char *old = reason_old_vmx_names(&t[i]);
+
+			if (t[i].flags & REASON_RESERVED)
+				continue;
+			snprintf(words, sizeof(words), "%s %s %s", old ? old : "", t[i].aliases,
+				 strchr(t[i].name, ' ') ? "" : t[i].name);
+			for (char *w = strtok(words, " "); w; w = strtok(NULL, " ")) {
+				for (size_t p = 0; p < sizeof(prefixes) / sizeof(prefixes[0]); p++) {
+					const struct exit_reason *found[8];
+					char sp[96];
+					size_t n, k;
+
+					/* VMX prefix on VMX names, SVM ones on SVM names, none on 2009's */
+					if (p && ((isa == ISA_VMX) != (p == 1) ||
+						  (old && !strcmp(w, old))))
+						continue;
+					snprintf(sp, sizeof(sp), "%s%s", prefixes[p], w);
+					n = reason_find_all(sp, ISA_UNKNOWN, found, 8);
+					for (k = 0; k < n && found[k] != &t[i]; k++)
+						;
+					if (k == n)
+						fail_msg("`exitstat reasons %s` does not find %s %s", sp,
+							 isa_name(isa), t[i].name);
+					checked++;
+				}
+			}
+		}
+	}
+	assert_true(checked > 500);
 }
 
 /* ---- the trace-wide ISA rule ---- */
@@ -1566,6 +1637,7 @@ int main(void)
 		cmocka_unit_test(test_bad_bodies),
 		cmocka_unit_test(test_entry_bodies),
 		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_catalogue_spellings_found),
 		cmocka_unit_test(test_isa_held_until_settled),
 		cmocka_unit_test(test_isa_numbers_only),
 		cmocka_unit_test(test_isa_default_lower_case),

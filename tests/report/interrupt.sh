@@ -6,7 +6,7 @@
 # The input is a fifo whose writer never closes it (as `cat trace_pipe |
 # exitstat report -`): exactly the first 300 kvm_exit records of a real bed
 # trace, so whatever the timing the exits read are those 300 once the third
-# interim report (--every 100) is out. That report is the readiness signal:
+# interim report (--every=100) is out. That report is the readiness signal:
 # the script reads exitstat's output from a second fifo and sends the signal
 # only after it has seen it (no sleep). Ground truth: the slice's own
 # per-reason counts (grep), never the code under test.
@@ -45,7 +45,7 @@ interrupt() {
 	{ cat "$TMP/slice.txt"; exec sleep 600; } >"$TMP/in" &
 	writer=$!
 	pids+=("$writer")
-	"$EXITSTAT" report --every 100 -f "$fmt" - <"$TMP/in" >"$TMP/outp" 2>"$TMP/err" &
+	"$EXITSTAT" report --every=100 -f "$fmt" - <"$TMP/in" >"$TMP/outp" 2>"$TMP/err" &
 	pid=$!
 	pids+=("$pid")
 	exec 5<"$TMP/outp"

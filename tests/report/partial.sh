@@ -2,8 +2,8 @@
 # One rule for incomplete input (issue 13 item 1) in every command that reads
 # input: report (table, JSON, CSV), report --analyze (text, JSON) and plot.
 #
-# - Nothing could be read (an empty file, a directory, a perf.data, a
-#   trace.dat, a kvm_stat or perf kvm stat table, a missing file, a trace
+# - Nothing could be read (an empty file, a directory, a damaged perf.data or
+#   trace.dat, a perf kvm stat table cut before its total, a missing file, a trace
 #   whose first kvm line is bad): exit 1, one line on stderr naming the file,
 #   NO report at all on stdout (no empty table, no `{}`, no CSV header) and
 #   no picture written.
@@ -54,8 +54,6 @@ printf 'PERFILE2' >"$TMP/perf.data"
 head -c 4000 /dev/zero >>"$TMP/perf.data"
 printf '\x17\x08\x44tracing6' >"$TMP/trace.dat"
 head -c 4000 /dev/zero >>"$TMP/trace.dat"
-printf '%s\n' ' Event                                         Total %Total CurAvg/s' \
-	' kvm_exit                                       1234   50.0      100' >"$TMP/kvm_stat.txt"
 printf '%s\n' 'Analyze events for all VMs, all VCPUs:' '' \
 	'             VM-EXIT    Samples  Samples%     Time%    Min Time    Max Time         Avg time' \
 	'                 HLT       1043    57.34%    99.93%      1.64us  10012.58us   1968.05us ( +-   4.09% )' \
@@ -69,10 +67,9 @@ tail -n +"$first" "$BED/ftrace-16.txt" |
 declare -A why=(
 	[empty.txt]="empty.txt: no kvm_exit or kvm_entry events in 0 lines"
 	[dir]="dir: is a directory, not a trace or a recording"
-	[perf.data]="perf.data:1: this is a perf.data recording"
-	[trace.dat]="trace.dat:1: this is a trace-cmd trace.dat recording"
-	[kvm_stat.txt]="kvm_stat.txt:1: this is a table of totals printed by kvm_stat"
-	[perf-kvm-stat.txt]="perf-kvm-stat.txt:1: this is a table of totals printed by \`perf kvm stat report\`"
+	[perf.data]="perf.data\` failed (exit 255): incompatible file format"
+	[trace.dat]="trace.dat: libtracecmd cannot read it as a trace.dat"
+	[perf-kvm-stat.txt]="perf-kvm-stat.txt:1: this perf kvm stat table has no \`Total Samples:\` line after it: the output is cut"
 	[missing]="cannot open $TMP/missing: No such file or directory"
 	[bad-first.txt]="bad-first.txt:1: unknown exit reason"
 	[header-only.rec]="header-only.rec: no exit could be read: no trailer"

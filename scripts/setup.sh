@@ -13,6 +13,8 @@ PKGS=(
 	libjson-c-dev                       # JSON output and input
 	python3                             # tests: an independent quoted-printable encoder (quopri)
 	zlib1g-dev liblzma-dev libzstd-dev zstd gzip  # compressed inputs (sources/decompress.c) and their tests
+	libdeflate-dev                      # recordings' blocks inflated at 2-3x zlib's speed (sources/record_read.c)
+	time                                # GNU time: peak memory in make bench (bench-report, bench-trace-read)
 	linux-libc-dev                      # asm/vmx.h, asm/svm.h for the catalogue test
 	qemu-system-x86 busybox-static cpio xz-utils jq kmod  # the real-KVM bed
 	bochs bochsbios vgabios bochs-term xorriso isolinux syslinux-common  # the VMX bed (kvm_intel under Bochs)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "sources/decompress.h"
@@ -184,8 +185,12 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 			recording_note(&ri, info->note, sizeof(info->note));
 	} else {
 		struct trace_result res = { 0 };
+		struct trace_opts o = to ? *to : (struct trace_opts){ 0 };
+		struct stat st;
 
-		rc = trace_read(src, path, to, fn, ctx, &res, err);
+		/* A pipe or a device (trace_pipe): its lines are read as they come. */
+		o.stream = fstat(fileno(f), &st) || !S_ISREG(st.st_mode);
+		rc = trace_read(src, path, &o, fn, ctx, &res, err);
 		snprintf(info->source, sizeof(info->source), "%s %s%s%s%s%s",
 			 trace_format_name(res.format), path, dc ? " (" : "",
 			 dc ? info->compression : "", dc ? ")" : "",

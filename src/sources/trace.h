@@ -31,6 +31,12 @@ struct trace_opts {
 	 * reason (ISA_UNKNOWN: such a trace is an error). Names always win.
 	 */
 	enum exit_isa isa_hint;
+	/*
+	 * The text arrives as it is made (a pipe, trace_pipe): read it in small
+	 * pieces, so that events (and --every's reports) follow it, not 1 MB
+	 * chunks. input_read sets it for anything but a regular file.
+	 */
+	bool stream;
 };
 
 #define TRACE_MAX_SKIPPED_LISTED 64

@@ -744,14 +744,18 @@ static enum trace_format decide_format(const struct reader *r)
 /*
  * Lines read in large chunks and handed on in place: no copy of each line
  * (getline's), and a read(2) per LINES_CHUNK bytes, not per stdio buffer.
- * The buffer grows only for a line longer than it.
+ * A stream (opts->stream) is read LINES_STREAM bytes at a time, as stdio
+ * did, so that its lines are handled as they come. The buffer grows only
+ * for a line longer than it.
  */
 #define LINES_CHUNK (1u << 20)
+#define LINES_STREAM 8192u
 
 struct lines {
 	FILE *f;
 	char *buf;
 	size_t cap, start, end;
+	size_t chunk;		/* bytes asked of fread at a time */
 	bool eof;
 };
 
@@ -787,7 +791,8 @@ static int next_line(struct lines *l, const char **s, size_t *n)
 			*n = l->end;
 			return -1;
 		}
-		got = fread(l->buf + l->end, 1, l->cap - l->end, l->f);
+		got = fread(l->buf + l->end, 1,
+			    l->cap - l->end < l->chunk ? l->cap - l->end : l->chunk, l->f);
 		l->end += got;
 		if (got == 0)
 			l->eof = true;
@@ -806,7 +811,7 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 		.res = res,
 		.err = err,
 	};
-	struct lines in = { .f = f };
+	struct lines in = { .f = f, .chunk = opts && opts->stream ? LINES_STREAM : LINES_CHUNK };
 	const char *line;
 	size_t n;
 	int ret = 0, got;

@@ -47,8 +47,14 @@ done
 /usr/bin/time -f %M true >/dev/null 2>&1 || die "no GNU time at /usr/bin/time (Debian package time; scripts/setup.sh installs it)"
 mkdir -p "$out" || die "cannot create $out"
 
-# An input is made again when its generator or the fixture is newer.
-fresh() { [[ -s $1 && $1 -nt $gen_text && $1 -nt $fixture && $1 -nt $GEN_RECORD ]]; }
+# An input is made again when the fixture or its generator's source is newer
+# (the recording's binary is relinked at every library change: not that).
+fresh() {
+	local f=$1 d
+	[[ -s $f ]] || return 1
+	shift
+	for d in "$fixture" "$gen_text" "$@"; do [[ $f -nt $d ]] || return 1; done
+}
 
 # The text trace of N exits, and the recording of the same N exits with the
 # generator's tally of each reason (NAME COUNT lines) beside it.
@@ -59,7 +65,7 @@ make_inputs() {
 		awk -v n="$n" -f "$gen_text" "$fixture" >"$txt.tmp" && mv "$txt.tmp" "$txt" ||
 			die "generating $txt failed"
 	fi
-	if ! fresh "$rec" || [[ ! -s $rec.counts ]]; then
+	if ! fresh "$rec" tests/bench/gen_record.c || [[ ! -s $rec.counts ]]; then
 		say "making $rec ($n exits, gen_record)"
 		awk -v template=1 -f "$gen_text" "$fixture" | "$GEN_RECORD" "$n" "$rec.tmp" >"$rec.counts.tmp" &&
 			mv "$rec.tmp" "$rec" && mv "$rec.counts.tmp" "$rec.counts" || die "generating $rec failed"

@@ -755,6 +755,7 @@ struct lines {
 	FILE *f;
 	char *buf;
 	size_t cap, start, end;
+	size_t seen;		/* bytes after start known to hold no '\n' (a long line's) */
 	size_t chunk;		/* bytes asked of fread at a time */
 	bool eof;
 };
@@ -767,8 +768,8 @@ struct lines {
 static int next_line(struct lines *l, const char **s, size_t *n)
 {
 	for (;;) {
-		char *nl = l->end > l->start ? memchr(l->buf + l->start, '\n', l->end - l->start) : NULL;
-		size_t got;
+		size_t from = l->start + l->seen, got;
+		char *nl = l->end > from ? memchr(l->buf + from, '\n', l->end - from) : NULL;
 
 		if (nl || (l->eof && l->start < l->end)) {
 			size_t e = nl ? (size_t)(nl - l->buf) : l->end;
@@ -776,8 +777,11 @@ static int next_line(struct lines *l, const char **s, size_t *n)
 			*s = l->buf + l->start;
 			*n = e - l->start;
 			l->start = nl ? e + 1 : e;
+			l->seen = 0;
 			return 1;
 		}
+		/* Not searched again when more of the line comes. */
+		l->seen = l->end - l->start;
 		if (l->eof)
 			return 0;
 		/* The partial line to the front; room for more of it. */

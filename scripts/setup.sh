@@ -15,6 +15,8 @@ PKGS=(
 	python3                             # tests: an independent quoted-printable encoder (quopri)
 	zlib1g-dev liblzma-dev libzstd-dev zstd gzip  # compressed inputs (sources/decompress.c) and their tests
 	libtracecmd-dev libtracefs-dev libtraceevent-dev  # trace.dat read by its fields (sources/trace_dat.c)
+	libdeflate-dev                      # recordings' blocks inflated at 2-3x zlib's speed (sources/record_read.c)
+	time                                # GNU time: peak memory in make bench (bench-report, bench-trace-read)
 	linux-libc-dev                      # asm/vmx.h, asm/svm.h for the catalogue test
 	qemu-system-x86 busybox-static cpio xz-utils jq kmod  # the real-KVM bed
 	bochs bochsbios vgabios bochs-term xorriso isolinux syslinux-common  # the VMX bed (kvm_intel under Bochs)

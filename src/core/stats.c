@@ -9,22 +9,25 @@
 
 static uint64_t key_hash(const struct exit_key *k)
 {
-	/* splitmix64 finaliser over the packed key: cheap and well mixed. */
-	uint64_t h = ((uint64_t)k->pid << 32 | k->vcpu) ^
-		     (((uint64_t)k->isa << 32 | k->reason) * 0x9e3779b97f4a7c15ull);
+	/*
+	 * Two independent multiplies of the packed key halves, folded so that
+	 * the low bits (the table index) depend on every field: a few cycles,
+	 * and a source's keys differ in few bits (reason, vCPU).
+	 */
+	uint64_t h = ((uint64_t)k->pid << 32 | k->vcpu) * 0x9e3779b97f4a7c15ull ^
+		     ((uint64_t)k->isa << 32 | k->reason) * 0xbf58476d1ce4e5b9ull;
 
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
-	return h;
+	return h ^ h >> 29 ^ h >> 47;
 }
 
-static bool key_eq(const struct exit_key *a, const struct exit_key *b)
+/*
+ * Field by field: callers build keys field by field, and a wider load of
+ * narrower stores just made would stall on store forwarding.
+ */
+static inline bool key_eq(const struct exit_key *a, const struct exit_key *b)
 {
-	return a->pid == b->pid && a->vcpu == b->vcpu && a->isa == b->isa &&
-	       a->reason == b->reason;
+	return a->reason == b->reason && a->vcpu == b->vcpu && a->pid == b->pid &&
+	       a->isa == b->isa;
 }
 
 struct stats *stats_new(void)
@@ -54,6 +57,7 @@ void stats_reset(struct stats *s)
 {
 	memset(s->slots, 0, s->cap * sizeof(*s->slots));
 	s->used = 0;
+	s->last = NULL;
 	s->total = 0;
 	s->first_ns = s->last_ns = 0;
 	s->have_window = false;
@@ -82,20 +86,27 @@ static int grow(struct stats *s)
 	free(s->slots);
 	s->slots = n;
 	s->cap = ncap;
+	s->last = NULL;
 	return 0;
 }
 
 struct exit_counts *stats_counts(struct stats *s, const struct exit_key *key)
 {
-	struct exit_key k = *key;
-	struct stats_entry *e;
+	struct exit_key k;
+	struct stats_entry *e = s->last;
 
+	/* Exits come in runs of one key (a guest's loop): the last one found first. */
+	if (e && key_eq(&e->key, key))
+		return &e->c;
+	k = *key;
 	/* isa 0 marks free slots; a source that cannot tell the ISA still needs a key. */
 	if (k.isa == ISA_UNKNOWN)
 		k.isa = 0xff;
 	e = probe(s->slots, s->cap, &k);
-	if (e->key.isa)
+	if (e->key.isa) {
+		s->last = e;
 		return &e->c;
+	}
 	/* Keep the load factor under 1/2 so probes stay short. */
 	if ((s->used + 1) * 2 > s->cap) {
 		if (grow(s))
@@ -104,6 +115,7 @@ struct exit_counts *stats_counts(struct stats *s, const struct exit_key *key)
 	}
 	e->key = k;
 	s->used++;
+	s->last = e;
 	return &e->c;
 }
 

@@ -44,6 +44,7 @@ struct stats {
 	struct stats_entry *slots;	/* open addressing; key.isa == 0 marks a free slot */
 	size_t cap;			/* power of two */
 	size_t used;
+	struct stats_entry *last;	/* the slot found last (NULL after grow, reset) */
 	uint64_t total;			/* exits over all keys */
 	uint64_t first_ns, last_ns;	/* time window of the events seen (source clock) */
 	bool have_window;

@@ -338,7 +338,11 @@ int input_read(const char *path, const struct trace_opts *to, trace_event_fn fn,
 	} else if (binary_of(dc ? &pre2 : &pre) != BIN_NONE) {
 		rc = binary_read(binary_of(dc ? &pre2 : &pre), path, f, to, fn, ctx, info, &res, err);
 	} else {
-		rc = trace_read(src, path, to, fn, ctx, &res, err);
+		struct trace_opts o = to ? *to : (struct trace_opts){ 0 };
+
+		/* A pipe or a device (trace_pipe): its lines are read as they come. */
+		o.stream = fstat(fileno(f), &st) || !S_ISREG(st.st_mode);
+		rc = trace_read(src, path, &o, fn, ctx, &res, err);
 		snprintf(info->source, sizeof(info->source), "%s%s %s%s%s%s%s",
 			 res.totals_tool ? res.totals_tool : trace_format_name(res.format),
 			 res.totals_tool ? " table of totals" : "", path, dc ? " (" : "",

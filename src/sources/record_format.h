@@ -55,10 +55,40 @@ uint64_t rec_get_u64(const unsigned char *p);
 int rec_buf_reserve(struct rec_buf *b, size_t n);
 /* Append v as an unsigned LEB128 varint. 0 or -1. */
 int rec_put_varint(struct rec_buf *b, uint64_t v);
-/* Decode a varint at *p (not past end) and advance *p. 0 or -1 (cut or too long). */
-int rec_get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v);
+/*
+ * Decode a varint at *p (not past end) and advance *p. 0 or -1 (cut or too
+ * long). Inline: the reader decodes three per exit (one byte is the common case).
+ */
+static inline int rec_get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	const unsigned char *q = *p;
+	uint64_t r = 0;
+
+	if (q < end && !(*q & 0x80)) {
+		*v = *q;
+		*p = q + 1;
+		return 0;
+	}
+	for (int shift = 0; shift < 64 && q < end; shift += 7) {
+		unsigned char c = *q++;
+
+		r |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*v = r;
+			*p = q;
+			return 0;
+		}
+	}
+	*p = q;
+	return -1;
+}
+
 /* Signed deltas as unsigned varints: 0, -1, 1, -2, ... -> 0, 1, 2, 3, ... */
 uint64_t rec_zigzag(int64_t v);
-int64_t rec_unzigzag(uint64_t v);
+
+static inline int64_t rec_unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
 
 #endif

@@ -40,6 +40,12 @@ struct trace_opts {
 	 * there, with what was read, as "interrupted"); NULL: never.
 	 */
 	const volatile sig_atomic_t *interrupt;
+	/*
+	 * The text arrives as it is made (a pipe, trace_pipe): read it in small
+	 * pieces, so that events (and --every's reports) follow it, not 1 MB
+	 * chunks. input_read sets it for anything but a regular file.
+	 */
+	bool stream;
 };
 
 #define TRACE_MAX_SKIPPED_LISTED 64

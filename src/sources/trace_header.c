@@ -80,6 +80,14 @@ static bool parse_ts(const char *s, const char *e, struct trace_header *h)
 	return true;
 }
 
+/* The characters of ftrace's latency flags column (a table: this runs for every line). */
+static const bool flag_char[256] = {
+	['.'] = 1, ['d'] = 1, ['D'] = 1, ['X'] = 1, ['N'] = 1, ['n'] = 1, ['p'] = 1, ['b'] = 1,
+	['B'] = 1, ['h'] = 1, ['H'] = 1, ['s'] = 1, ['S'] = 1, ['z'] = 1, ['Z'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, ['a'] = 1, ['c'] = 1, ['e'] = 1, ['f'] = 1,
+};
+
 /* ftrace latency flags: irqs-off, need-resched, hard/softirq, preempt depth[, migrate-disable]. */
 static bool is_flags_token(const char *s, const char *e)
 {
@@ -88,7 +96,7 @@ static bool is_flags_token(const char *s, const char *e)
 	if (n < 4 || n > 5)
 		return false;
 	for (; s < e; s++)
-		if (!*s || !strchr(".dDXNnpbBhHsSzZ0123456789abcdef", *s))
+		if (!flag_char[(unsigned char)*s])
 			return false;
 	return true;
 }
@@ -197,26 +205,69 @@ static bool parse_columns(const char *s, const char *e, struct trace_header *h)
 	return true;
 }
 
+/* The fields parse_columns fills, from src to dst. */
+static void copy_columns(struct trace_header *dst, const struct trace_header *src)
+{
+	dst->style = src->style;
+	dst->has_task = src->has_task;
+	dst->comm_only = src->comm_only;
+	dst->tid = src->tid;
+	dst->tgid = src->tgid;
+	dst->cpu = src->cpu;
+	dst->has_flags = src->has_flags;
+}
+
+/*
+ * parse_columns through c: the columns of a trace repeat from line to line
+ * (a vCPU thread on its CPU), so their text is looked up first among the
+ * last HDR_CACHE_SLOTS seen, with what parsing it gave (parse_columns is a
+ * function of the text alone).
+ */
+static bool parse_columns_cached(struct header_cache *c, const char *s, const char *e,
+				 struct trace_header *h)
+{
+	size_t n = (size_t)(e - s);
+	struct header_cols *slot;
+
+	if (!c || n > HDR_CACHE_TEXT)
+		return parse_columns(s, e, h);
+	for (int i = 0; i < HDR_CACHE_SLOTS; i++) {
+		slot = &c->slot[i];
+		if (slot->len == n + 1 && !memcmp(slot->text, s, n)) {
+			copy_columns(h, &slot->cols);
+			return slot->ok;
+		}
+	}
+	slot = &c->slot[c->next++ % HDR_CACHE_SLOTS];
+	slot->ok = parse_columns(s, e, h);
+	slot->len = n + 1;
+	memcpy(slot->text, s, n);
+	copy_columns(&slot->cols, h);
+	return slot->ok;
+}
+
 /* The event name and body after `TIMESTAMP:`, from s. */
 static void parse_event(const char *s, const char *e, struct trace_header *h)
 {
-	const char *name, *end, *colon = NULL;
+	const char *name, *end, *colon = NULL, *before = NULL;
 
 	while (s < e && is_blank(*s))
 		s++;
 	if (s == e)
 		return;		/* header only: the record goes on on the next line */
 	name = s;
-	while (s < e && !is_blank(*s))
-		s++;
+	/* One pass: the name's end, its last `:` and the one before (`kvm:kvm_exit:`). */
+	for (; s < e && !is_blank(*s); s++)
+		if (*s == ':') {
+			before = colon;
+			colon = s;
+		}
 	end = s;
 	if (end[-1] == ':') {
 		end--;
 		h->event_colon = true;
+		colon = before;
 	}
-	for (const char *p = name; p < end; p++)
-		if (*p == ':')
-			colon = p;
 	if (colon) {
 		h->system = name;
 		h->system_len = (size_t)(colon - name);
@@ -317,7 +368,8 @@ static size_t date_prefix(const char *s, size_t n)
 	return i;
 }
 
-bool trace_header_parse(const char *line, size_t len, struct trace_header *h)
+bool trace_header_parse_cached(struct header_cache *cache, const char *line, size_t len,
+			       struct trace_header *h)
 {
 	size_t date = date_prefix(line, len);
 	const char *e;
@@ -341,7 +393,7 @@ bool trace_header_parse(const char *line, size_t len, struct trace_header *h)
 			continue;
 		memset(h, 0, sizeof(*h));
 		h->cpu = -1;
-		if (!parse_ts(t, c, h) || !parse_columns(line, t, h))
+		if (!parse_ts(t, c, h) || !parse_columns_cached(cache, line, t, h))
 			break;	/* digits and a colon, but not a header: try headerless */
 		parse_event(c + 1, e, h);
 		if (h->comm_only && !h->event_system)
@@ -351,9 +403,7 @@ bool trace_header_parse(const char *line, size_t len, struct trace_header *h)
 	return parse_headerless(line, len, h);
 }
 
-bool trace_event_is(const struct trace_header *h, const char *name)
+bool trace_header_parse(const char *line, size_t len, struct trace_header *h)
 {
-	size_t n = strlen(name);
-
-	return h->event && h->event_len == n && !memcmp(h->event, name, n);
+	return trace_header_parse_cached(NULL, line, len, h);
 }

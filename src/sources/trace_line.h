@@ -65,8 +65,31 @@ struct trace_header {
  */
 bool trace_header_parse(const char *line, size_t len, struct trace_header *h);
 
-/* Is (s, n) the event name `name`? */
-bool trace_event_is(const struct trace_header *h, const char *name);
+/* The columns left of the timestamp as parsed for the last few texts of them. */
+#define HDR_CACHE_SLOTS 4
+#define HDR_CACHE_TEXT 96
+struct header_cols {
+	size_t len;		/* text length + 1; 0: empty */
+	char text[HDR_CACHE_TEXT];
+	bool ok;		/* the text has a header's shape */
+	struct trace_header cols;	/* the column fields it gave (task, tgid, cpu, flags) */
+};
+struct header_cache {
+	struct header_cols slot[HDR_CACHE_SLOTS];
+	unsigned int next;
+};
+
+/* The same, the columns looked up in c first (a reader's, zeroed before the first line). */
+bool trace_header_parse_cached(struct header_cache *c, const char *line, size_t len,
+			       struct trace_header *h);
+
+/* Is (s, n) the event name `name`? Inline: name is a literal, its length known. */
+static inline bool trace_event_is(const struct trace_header *h, const char *name)
+{
+	size_t n = __builtin_strlen(name);
+
+	return h->event && h->event_len == n && !__builtin_memcmp(h->event, name, n);
+}
 
 /* How a reason's ISA was settled (see trace_text.c for the trace-wide rule). */
 enum reason_isa_how {

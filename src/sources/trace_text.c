@@ -69,6 +69,7 @@ struct reader {
 	void *ctx;
 	struct trace_result *res;
 	struct reason_cache *cache;
+	struct header_cache hcache;	/* the columns of recent lines, parsed */
 	struct qp_reader *qp;
 	uint64_t lineno;
 	const char *text;	/* the current line, for messages */
@@ -677,7 +678,7 @@ static int on_record_line(struct reader *r, const char *s, size_t n)
 		r->have_split = false;
 		return 0;
 	}
-	if (trace_header_parse(s, n, &h)) {
+	if (trace_header_parse_cached(&r->hcache, s, n, &h)) {
 		if (!h.event) {
 			r->split = h;
 			r->have_split = true;
@@ -817,6 +818,68 @@ static enum trace_format decide_format(const struct reader *r)
 	return TRACE_UNKNOWN;
 }
 
+/*
+ * Lines read in large chunks and handed on in place: no copy of each line
+ * (getline's), and a read(2) per LINES_CHUNK bytes, not per stdio buffer.
+ * A stream (opts->stream) is read LINES_STREAM bytes at a time, as stdio
+ * did, so that its lines are handled as they come. The buffer grows only
+ * for a line longer than it.
+ */
+#define LINES_CHUNK (1u << 20)
+#define LINES_STREAM 8192u
+
+struct lines {
+	FILE *f;
+	char *buf;
+	size_t cap, start, end;
+	size_t seen;		/* bytes after start known to hold no '\n' (a long line's) */
+	size_t chunk;		/* bytes asked of fread at a time */
+	bool eof;
+};
+
+/*
+ * The next line, without its '\n', in (*s, *n): 1; 0 at the end of the
+ * input (or a read error: ferror(f)); -1 when a line does not fit in memory
+ * (*n: its bytes so far).
+ */
+static int next_line(struct lines *l, const char **s, size_t *n)
+{
+	for (;;) {
+		size_t from = l->start + l->seen, got;
+		char *nl = l->end > from ? memchr(l->buf + from, '\n', l->end - from) : NULL;
+
+		if (nl || (l->eof && l->start < l->end)) {
+			size_t e = nl ? (size_t)(nl - l->buf) : l->end;
+
+			*s = l->buf + l->start;
+			*n = e - l->start;
+			l->start = nl ? e + 1 : e;
+			l->seen = 0;
+			return 1;
+		}
+		/* Not searched again when more of the line comes. */
+		l->seen = l->end - l->start;
+		if (l->eof)
+			return 0;
+		/* The partial line to the front; room for more of it. */
+		if (l->start) {
+			memmove(l->buf, l->buf + l->start, l->end - l->start);
+			l->end -= l->start;
+			l->start = 0;
+		}
+		if (l->end == l->cap &&
+		    array_reserve(&l->buf, &l->cap, l->cap + 1, 1, LINES_CHUNK)) {
+			*n = l->end;
+			return -1;
+		}
+		got = fread(l->buf + l->end, 1,
+			    l->cap - l->end < l->chunk ? l->cap - l->end : l->chunk, l->f);
+		l->end += got;
+		if (got == 0)
+			l->eof = true;
+	}
+}
+
 int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 	       trace_event_fn fn, void *ctx, struct trace_result *res, struct es_error *err)
 {
@@ -829,10 +892,10 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 		.res = res,
 		.err = err,
 	};
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int ret = 0;
+	struct lines in = { .f = f, .chunk = opts && opts->stream ? LINES_STREAM : LINES_CHUNK };
+	const char *line;
+	size_t n;
+	int ret = 0, got;
 
 	memset(res, 0, sizeof(*res));
 	r.cache = reason_cache_new();
@@ -843,22 +906,19 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 		reason_cache_free(r.cache);
 		return no_memory(&r);
 	}
-	while ((errno = 0, len = getline(&line, &cap, f)) >= 0) {
-		size_t n = (size_t)len;
-
+	while ((errno = 0, got = next_line(&in, &line, &n)) > 0) {
 		r.lineno++;
 		res->lines++;
-		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
-			     line[n - 1] == ' ' || line[n - 1] == '\t'))
+		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
 			n--;
 		ret = qp_line(r.qp, line, n, r.lineno);
 		if (ret)
 			break;
 	}
-	if (!ret && len < 0 && errno == ENOMEM) {
-		/* getline() could not grow its buffer: the line is not the end of the input. */
+	if (!ret && got < 0) {
+		/* The line did not fit in memory: it is not the end of the input. */
 		ret = es_error_set(err, "%s:%llu: out of memory reading the line (%zu bytes so far)",
-				   r.name, (unsigned long long)r.lineno + 1, cap);
+				   r.name, (unsigned long long)r.lineno + 1, n);
 	}
 	if (!ret)
 		ret = qp_end(r.qp);	/* lines held to tell quoted-printable text */
@@ -881,7 +941,7 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 		ret = flush_held(&r, r.trace_isa);
 	res->format = decide_format(&r);
 	res->isa = r.isa_mixed ? ISA_UNKNOWN : r.trace_isa;
-	free(line);
+	free(in.buf);
 	for (size_t i = 0; i < r.nheld; i++)
 		free(r.held[i].text);
 	free(r.held);

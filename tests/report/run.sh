@@ -464,4 +464,27 @@ else
 	bad "quoted-printable: report's first line: $(cat "$TMP/out")"
 fi
 
+# ---- 14. a pipe (trace_pipe) is read as its text comes: --every's first report ----
+# ---- comes while the writer still holds the pipe open (the reader's own output is the signal) ----
+mkfifo "$TMP/live.in" "$TMP/live.out"
+"$EXITSTAT" report --every 100 - <"$TMP/live.in" >"$TMP/live.out" 2>"$TMP/live.err" &
+rpid=$!
+exec 7>"$TMP/live.in" 8<"$TMP/live.out"
+head -n 400 "$BED/ftrace-64.txt" >&7	# about 190 exits: the report at 100 is due
+if read -t 60 -r first <&8; then
+	equal "a pipe is read as it comes: the report at 100 exits before the writer is done" \
+		"$first" "--- interim report 1: cumulative, after 100 exits ---"
+else
+	bad "a pipe is read as it comes: no report 60 s after 400 lines, the pipe still open"
+fi
+tail -n +401 "$BED/ftrace-64.txt" >&7
+exec 7>&-
+rest=$(cat <&8)
+exec 8<&-
+wait "$rpid"
+rc=$?
+equal "a pipe read as it comes: exit status and the final total" \
+	"$rc $(grep -c '^--- interim report' <<<"$rest") $(grep '^summary:' <<<"$rest" | tail -n 1 | cut -d, -f1)" \
+	"0 6 summary: 742 exits"
+
 assert_summary ""

@@ -821,21 +821,41 @@ static enum trace_format decide_format(const struct reader *r)
 /*
  * Lines read in large chunks and handed on in place: no copy of each line
  * (getline's), and a read(2) per LINES_CHUNK bytes, not per stdio buffer.
- * A stream (opts->stream) is read LINES_STREAM bytes at a time, as stdio
- * did, so that its lines are handled as they come. The buffer grows only
- * for a line longer than it.
+ * A stream (opts->stream) is read a line at a time (getline), so that its
+ * lines are handled as they come. The buffer grows only for a line longer
+ * than it.
  */
 #define LINES_CHUNK (1u << 20)
-#define LINES_STREAM 8192u
 
 struct lines {
 	FILE *f;
 	char *buf;
 	size_t cap, start, end;
 	size_t seen;		/* bytes after start known to hold no '\n' (a long line's) */
-	size_t chunk;		/* bytes asked of fread at a time */
+	bool stream;		/* a pipe or device: one line at a time, as it comes */
+	char *line;		/* stream: getline's buffer */
+	size_t line_cap;
 	bool eof;
 };
+
+/*
+ * A stream's next line, appended to the buffer: its bytes, 0 at the end, or
+ * (size_t)-1 out of memory. fread would wait for a whole chunk; getline
+ * returns each line as soon as it is there (a trace_pipe that stays open).
+ */
+static size_t stream_read(struct lines *l)
+{
+	ssize_t k;
+
+	errno = 0;
+	k = getline(&l->line, &l->line_cap, l->f);
+	if (k < 0)
+		return errno == ENOMEM ? (size_t)-1 : 0;
+	if (array_reserve(&l->buf, &l->cap, l->end + (size_t)k, 1, LINES_CHUNK))
+		return (size_t)-1;
+	memcpy(l->buf + l->end, l->line, (size_t)k);
+	return (size_t)k;
+}
 
 /*
  * The next line, without its '\n', in (*s, *n): 1; 0 at the end of the
@@ -872,8 +892,12 @@ static int next_line(struct lines *l, const char **s, size_t *n)
 			*n = l->end;
 			return -1;
 		}
-		got = fread(l->buf + l->end, 1,
-			    l->cap - l->end < l->chunk ? l->cap - l->end : l->chunk, l->f);
+		got = l->stream ? stream_read(l) : fread(l->buf + l->end, 1,
+			    l->cap - l->end < LINES_CHUNK ? l->cap - l->end : LINES_CHUNK, l->f);
+		if (got == (size_t)-1) {
+			*n = l->end;
+			return -1;
+		}
 		l->end += got;
 		if (got == 0)
 			l->eof = true;
@@ -892,7 +916,7 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 		.res = res,
 		.err = err,
 	};
-	struct lines in = { .f = f, .chunk = opts && opts->stream ? LINES_STREAM : LINES_CHUNK };
+	struct lines in = { .f = f, .stream = opts && opts->stream };
 	const char *line;
 	size_t n;
 	int ret = 0, got;
@@ -942,6 +966,7 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 	res->format = decide_format(&r);
 	res->isa = r.isa_mixed ? ISA_UNKNOWN : r.trace_isa;
 	free(in.buf);
+	free(in.line);
 	for (size_t i = 0; i < r.nheld; i++)
 		free(r.held[i].text);
 	free(r.held);

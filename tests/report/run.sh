@@ -467,7 +467,7 @@ fi
 # ---- 14. a pipe (trace_pipe) is read as its text comes: --every's first report ----
 # ---- comes while the writer still holds the pipe open (the reader's own output is the signal) ----
 mkfifo "$TMP/live.in" "$TMP/live.out"
-"$EXITSTAT" report --every 100 - <"$TMP/live.in" >"$TMP/live.out" 2>"$TMP/live.err" &
+"$EXITSTAT" report --every=100 - <"$TMP/live.in" >"$TMP/live.out" 2>"$TMP/live.err" &
 rpid=$!
 exec 7>"$TMP/live.in" 8<"$TMP/live.out"
 head -n 400 "$BED/ftrace-64.txt" >&7	# about 190 exits: the report at 100 is due

@@ -24,7 +24,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: exitgen [--mode 16|64] [--vcpus K] [--json] [--max-exits N]\n"
 	      "               [--timeout SEC] [--device PATH] [--no-msr-filter]\n"
-	      "               [--ready-file PATH] [--go-file FIFO] STEP...\n"
+	      "               [--ready-file PATH] [--go-file FIFO] [--exit-stats-cpuid] STEP...\n"
 	      "Runs a guest on KVM that causes a known number of each VM exit.\n"
 	      "STEP (run in order on every vCPU, each program ends with one HLT):\n"
 	      "  out:N  in:N      N port writes / reads (KVM_EXIT_IO)\n"
@@ -45,7 +45,9 @@ static void usage(FILE *f)
 	      "  --no-msr-filter  let KVM emulate the MSR instead of sending it to exitgen\n"
 	      "  --ready-file P   write \"ready PID\" to P (a file or a FIFO) when every vCPU\n"
 	      "                   is at the wait step, or, without one, when every vCPU runs\n"
-	      "  --go-file FIFO   the wait step reads one byte from this FIFO\n",
+	      "  --go-file FIFO   the wait step reads one byte from this FIFO\n"
+	      "  --exit-stats-cpuid  opt the VM in to the exitstat kernel patch's CPUID\n"
+	      "                   leaves (KVM_CAP_X86_EXIT_STATS_CPUID); fails without it\n",
 	      f);
 }
 
@@ -124,6 +126,7 @@ int main(int argc, char **argv)
 		{ "no-msr-filter", no_argument, NULL, 'F' },
 		{ "ready-file", required_argument, NULL, 'r' },
 		{ "go-file", required_argument, NULL, 'g' },
+		{ "exit-stats-cpuid", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -139,7 +142,7 @@ int main(int argc, char **argv)
 	const char *run_error = NULL;
 	const struct guest_mode *mode = &guest64_mode;
 	unsigned long long max_exits = 0, timeout_s = 0;
-	bool json = false, msr_filter = true;
+	bool json = false, msr_filter = true, exit_stats_cpuid = false;
 	int nvcpus = 1, nsteps, opt;
 	uint64_t userspace_expected = 0, start;
 	char err[256];
@@ -178,6 +181,9 @@ int main(int argc, char **argv)
 			break;
 		case 'g':
 			go_file = optarg;
+			break;
+		case 'E':
+			exit_stats_cpuid = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -233,6 +239,8 @@ int main(int argc, char **argv)
 
 	vm_open(&vm, device);
 	vm_create(&vm, mode, nvcpus, msr_filter);
+	if (exit_stats_cpuid)
+		vm_enable_exit_stats_cpuid(&vm);
 
 	shared.steps = steps;
 	shared.nsteps = nsteps;

@@ -192,6 +192,8 @@ int print_json(FILE *f, const struct report *r)
 	json_object_object_add(msr, "to_userspace",
 			       json_object_new_boolean(r->vm->msr_to_user));
 	json_object_object_add(root, "msr", msr);
+	json_object_object_add(root, "exit_stats_cpuid",
+			       json_object_new_boolean(r->vm->exit_stats_cpuid));
 	json_object_object_add(root, "max_exits", json_u64(sh->max_exits));
 	json_object_object_add(root, "steps", json_steps(sh));
 	json_object_object_add(root, "expected", json_counts(&r->expected));

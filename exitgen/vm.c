@@ -149,6 +149,21 @@ void vm_create(struct vm *vm, const struct guest_mode *mode, int nvcpus,
 	vm->run_size = run_size;
 }
 
+void vm_enable_exit_stats_cpuid(struct vm *vm)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_X86_EXIT_STATS_CPUID,
+		.args[0] = 1,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_EXIT_STATS_CPUID) <= 0)
+		die("--exit-stats-cpuid: this KVM has no KVM_CAP_X86_EXIT_STATS_CPUID (0x%x): not a kernel with the exitstat patch",
+		    KVM_CAP_X86_EXIT_STATS_CPUID);
+	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap))
+		die_ioctl("KVM_ENABLE_CAP(KVM_CAP_X86_EXIT_STATS_CPUID)", -1);
+	vm->exit_stats_cpuid = true;
+}
+
 void vm_load_image(struct vm *vm, const struct guest_image *img)
 {
 	memcpy(vm->mem + img->code_gpa, img->code, img->len);

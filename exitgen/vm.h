@@ -27,6 +27,7 @@ struct vm {
 	bool msr_to_user;	/* MSR filter sends rdmsr/wrmsr to us */
 	uint32_t msr;		/* the MSR the guest reads and writes */
 	struct kvm_cpuid2 *cpuid;
+	bool exit_stats_cpuid;	/* KVM_CAP_X86_EXIT_STATS_CPUID enabled */
 };
 
 struct run_shared;
@@ -86,6 +87,16 @@ struct run_shared {
  * nothing to clean up that the kernel does not.
  */
 void vm_open(struct vm *vm, const char *device);
+/*
+ * The exitstat kernel patch (kernel/patches/): let this VM's guest read the
+ * host's VM-exit statistics through CPUID 0x4ffffffc-0x4fffffff. Not in
+ * upstream headers; the patch numbers it far from upstream's capabilities.
+ */
+#ifndef KVM_CAP_X86_EXIT_STATS_CPUID
+#define KVM_CAP_X86_EXIT_STATS_CPUID 0x45530001
+#endif
+void vm_enable_exit_stats_cpuid(struct vm *vm);
+
 void vm_create(struct vm *vm, const struct guest_mode *mode, int nvcpus,
 	       bool want_msr_filter);
 void vm_load_image(struct vm *vm, const struct guest_image *img);

@@ -20,32 +20,72 @@ TOOL=${2:?usage: boot-verify.sh [--vmx] RESULTS_DIR EXITSTAT_CPUID}
 # per-leaf paths fork nothing (printf -v, read) and jq runs once per question.
 slurp() { IFS= read -r "$1" < "$2" || true; }
 
-# Per ISA (codes in decimal): the reasons the APM/SDM defines, the rows
+# The scenarios the job runs, in order (smp only on the two-CPU SVM bed).
+SCENARIOS=(default nooptin long64 real16 cpuidtool twovm)
+[[ $ISA == svm ]] && SCENARIOS+=(smp)
+SCENARIOS+=(off storm stopped reload)
+
+# Every file the job writes, each must be there and not empty: a verifier
+# that skips what is missing passes on a run that never happened.
+files_ok=1
+need_file() {
+	if [[ ! -e $R/$1 ]]; then
+		bad "result file $R/$1 is missing"; files_ok=0
+	elif [[ ! -s $R/$1 ]]; then
+		bad "result file $R/$1 is empty"; files_ok=0
+	fi
+}
+for f in isa ncpus unhandled dmesg.txt exit_stats.default interval.default cpuid_leaves.default; do
+	need_file "$f"
+done
+for s in "${SCENARIOS[@]}"; do
+	[[ $s == smp && -d $R/smp-retry ]] && s=smp-retry
+	for f in args seconds counting leaves exitgen.rc exitgen.json hist.txt table.before table.after; do
+		need_file "$s/$f"
+	done
+done
+need_file twovm/peer.json
+need_file twovm/peer.rc
+need_file twovm/ready
+[[ $ISA == svm ]] && need_file "$([[ -d $R/smp-retry ]] && echo smp-retry || echo smp)/cpu-hist.txt"
+if ((files_ok)); then
+	ok "all result files there and not empty"
+else
+	assert_summary "kernel-boot-check$([[ $ISA == svm ]] || echo -vmx)" || exit 1
+fi
+slurp v "$R/isa"
+equal "job ran on the $ISA bed (results' isa file)" "$v" "$ISA"
+
+# Per ISA (codes in decimal): the reasons the APM/SDM defines (exitstat's
+# catalogue, src/core/reasons.c, through exitstat-cpuid --defined), the rows
 # debugfs must have (one per defined reason), the codes exitgen's known exits
 # land on (MSR_R/MSR_W: rdmsr/wrmsr; NPF: the nested page faults its MMIO
-# causes), and the defined reasons KVM has no handler for (the job asks their
-# CPUID leaves: all zero).
+# causes), and the defined reasons KVM has no handler for (from the tree's
+# handler tables at build time, kernel/handled.sh; the job asks their CPUID
+# leaves: all zero).
+declare -A DEFINED=()
+while read -r v; do DEFINED[$((v))]=1; done < <("$TOOL" --isa "$ISA" --defined)
+reason_defined() { [[ -n ${DEFINED[$1]:-} ]]; }
+ROWS=${#DEFINED[@]}
+mapfile -t UNHANDLED < <(while read -r v; do echo $((v)); done < "$R/unhandled")
+for v in "${UNHANDLED[@]}"; do
+	reason_defined "$v" || bad "unhandled reason $(printf 0x%x "$v") is not one the catalogue defines"
+done
 if [[ $ISA == svm ]]; then
-	# APM: 0x000-0x0a6, 0x400-0x403 and VMEXIT_INVALID, _BUSY,
-	# _IDLE_REQUIRED, _INVALID_PMC (-1 to -4).
-	reason_defined() {
-		local c=$1
-		((c <= 0xa6 || (c >= 0x400 && c <= 0x403) || (c >= 0xfffffffc && c <= 0xffffffff)))
-	}
-	ROWS=$((0xa7 + 4 + 4)) DEFINED_WHERE=APM
+	DEFINED_WHERE=APM
 	IO=$((0x7b)) CPUID=$((0x72)) MSR_R=$((0x7c)) MSR_W=$((0x7c)) HLT=$((0x78))
-	NPF=($((0x400))) UNHANDLED=(2 $((0x8e)))
+	NPF=($((0x400)))
 else
-	# SDM Appendix C: basic exit reasons 0-85 but for 35, 38, 42, 71, 82, 83.
-	reason_defined() {
-		local c=$1
-		((c <= 85 && c != 35 && c != 38 && c != 42 && c != 71 && c != 82 && c != 83))
-	}
-	ROWS=$((86 - 6)) DEFINED_WHERE=SDM
+	DEFINED_WHERE=SDM
 	IO=30 CPUID=10 MSR_R=31 MSR_W=32 HLT=12
-	NPF=(48 49) UNHANDLED=(16 17)	# EPT violation, misconfig; rdtsc, rsm
+	NPF=(48 49)	# EPT violation, misconfig
 fi
-[[ ! -f $R/isa ]] || { slurp v "$R/isa"; equal "job ran on the $ISA bed (results' isa file)" "$v" "$ISA"; }
+for v in "$IO" "$CPUID" "$MSR_R" "$MSR_W" "$HLT"; do
+	[[ " ${UNHANDLED[*]} " != *" $v "* ]] ||
+		bad "reason $(printf 0x%x "$v") that exitgen's exits land on is listed as unhandled"
+done
+# The leaf 0x4ffffffc signature "KVMExitStats" (EBX, ECX, EDX).
+SIG_EBX=$((0x454d564b)) SIG_ECX=$((0x53746978)) SIG_EDX=$((0x73746174))
 
 # load_table FILE PREFIX: PREFIX_count[code] / PREFIX_cycles[code] /
 # PREFIX_name[code] (decimal codes), PREFIX_total / PREFIX_total_cycles,
@@ -91,10 +131,13 @@ printed_tables() {
 }
 
 slurp NCPUS "$R/ncpus"
+# Safe defaults: nothing counted, printed or answered unless asked for.
+slurp v "$R/exit_stats.default"
+equal "kvm.exit_stats default (counting off)" "$v" N
 slurp v "$R/interval.default"
-equal "kvm.exit_stats_interval default" "$v" 10000
+equal "kvm.exit_stats_interval default (no table)" "$v" 0
 slurp v "$R/cpuid_leaves.default"
-equal "kvm.exit_stats_cpuid_leaves default" "$v" Y
+equal "kvm.exit_stats_cpuid_leaves default (no guest reads them)" "$v" 0
 # From the job's start (its "job" mark; older results: all of dmesg) on: the
 # VMX bed's emulated CPU draws boot-time warnings that are not KVM's.
 job_dmesg() {
@@ -110,22 +153,40 @@ else
 	ok "dmesg has no WARNING/BUG/Call Trace since the job started"
 fi
 
+# verify_scenario NAME INTERVAL [COUNTING LEAVES]: the scenario's results;
+# COUNTING (Y/N) and LEAVES (0/1/2) are what the job set, checked against the
+# kvm parameters it read back (files counting, leaves).
 verify_scenario() {
-	local name=$1 interval=$2 d=$R/$1 code n expected args secs rc hex
-	local -A want=()
+	local name=$1 interval=$2 d=$R/$1 code n expected args secs rc hex counting leaves
+	local -A want=() peer=()
 	slurp args "$d/args"
 	slurp secs "$d/seconds"
 	slurp rc "$d/exitgen.rc"
-	echo "== $name: exitgen $args ($secs s)"
+	slurp counting "$d/counting"
+	slurp leaves "$d/leaves"
+	echo "== $name: exitgen $args ($secs s; kvm.exit_stats=$counting, exit_stats_cpuid_leaves=$leaves)"
+	[[ -z ${3:-} ]] || equal "$name: kvm.exit_stats read back" "$counting" "$3"
+	[[ -z ${4:-} ]] || equal "$name: kvm.exit_stats_cpuid_leaves read back" "$leaves" "$4"
 	equal "$name: exitgen status" "$rc" 0
 	if [[ $rc != 0 ]]; then
 		echo "     exitgen said: $(head -c 600 "$d/exitgen.err")"
 	fi
 	# exitgen's verdict and known counts, one jq run.
-	read -r 'want[ok]' 'want[io]' 'want[cpuid]' 'want[msr]' 'want[hlt]' 'want[mmio]' < <(jq -r \
-		'[.ok, .expected.io, .expected.cpuid, .expected.msr, .expected.hlt, .expected.mmio] | map(tostring) | join(" ")' \
+	read -r 'want[ok]' 'want[io]' 'want[cpuid]' 'want[msr]' 'want[hlt]' 'want[mmio]' 'want[optin]' < <(jq -r \
+		'[.ok, .expected.io, .expected.cpuid, .expected.msr, .expected.hlt, .expected.mmio, .exit_stats_cpuid] | map(tostring) | join(" ")' \
 		"$d/exitgen.json") || true
 	equal "$name: exitgen ok" "${want[ok]}" true
+	# A second VM run at the same time (twovm): its exits count too.
+	if [[ -f $d/peer.json ]]; then
+		slurp rc "$d/peer.rc"
+		equal "$name: second VM's exitgen status" "$rc" 0
+		read -r 'peer[ok]' 'peer[io]' 'peer[cpuid]' 'peer[msr]' 'peer[hlt]' 'peer[mmio]' 'peer[optin]' < <(jq -r \
+			'[.ok, .expected.io, .expected.cpuid, .expected.msr, .expected.hlt, .expected.mmio, .exit_stats_cpuid] | map(tostring) | join(" ")' \
+			"$d/peer.json") || true
+		equal "$name: second VM's exitgen ok" "${peer[ok]}" true
+		equal "$name: first VM opted in, second did not" "${want[optin]} ${peer[optin]}" "true false"
+		for kind in io cpuid msr hlt mmio; do want[$kind]=$((want[$kind] + peer[$kind])); done
+	fi
 
 	load_table "$d/table.before" B
 	load_table "$d/table.after" A
@@ -136,7 +197,8 @@ verify_scenario() {
 	done
 	equal "$name: debugfs rows for codes the $DEFINED_WHERE does not define" "$undefined_rows" 0
 
-	# Kernel tracepoint vs debugfs: every reason, exactly.
+	# Kernel tracepoint vs debugfs: every reason, exactly; nothing at all
+	# while counting is off (the hist still sees the exits).
 	declare -A H=()
 	while read -r code n; do H[$code]=$n; done < <(hist_by_reason "$d/hist.txt")
 	local mism=0 htotal=0 codes
@@ -144,12 +206,26 @@ verify_scenario() {
 	for code in $codes; do
 		n=$(( ${A_count[$code]:-0} - ${B_count[$code]:-0} ))
 		htotal=$((htotal + ${H[$code]:-0}))
-		if ((n != ${H[$code]:-0})); then
+		if [[ $counting == N ]]; then
+			if ((n != 0 || ${A_cycles[$code]:-0} != ${B_cycles[$code]:-0})); then
+				printf -v hex 0x%03x "$code"
+				bad "$name: reason $hex: debugfs grew by $n exits while counting was off"
+				mism=$((mism + 1))
+			fi
+		elif ((n != ${H[$code]:-0})); then
 			printf -v hex 0x%03x "$code"
 			bad "$name: reason $hex: debugfs delta $n, kvm_exit hist ${H[$code]:-0}"
 			mism=$((mism + 1))
 		fi
 	done
+	if [[ $counting == N ]]; then
+		((mism == 0)) && ok "$name: counting off: debugfs unchanged while the guest took $htotal exits"
+		equal "$name: debugfs total unchanged with counting off" "$((A_total - B_total)) $((A_total_cycles - B_total_cycles))" "0 0"
+		if ((htotal > 0)); then ok "$name: kvm_exit hist saw $htotal exits"; else bad "$name: kvm_exit hist saw no exit"; fi
+		verify_leaves "$name" "$d" "$leaves" "${want[optin]}"
+		verify_printed "$name" "$interval" "$d" "$counting"
+		return 0
+	fi
 	((mism == 0)) && ok "$name: debugfs delta == kvm_exit hist for every reason ($htotal exits)"
 	equal "$name: debugfs total delta == kvm_exit hist total" "$((A_total - B_total))" "$htotal"
 
@@ -179,20 +255,63 @@ verify_scenario() {
 	for c in "${NPF[@]}"; do n=$((n + ${A_count[$c]:-0} - ${B_count[$c]:-0})); done
 	if ((n >= expected)); then ok "$name: npf delta $n >= mmio $expected"; else bad "$name: npf delta $n < mmio $expected"; fi
 
-	verify_leaves "$name" "$d"
-	verify_printed "$name" "$interval" "$d"
+	verify_leaves "$name" "$d" "$leaves" "${want[optin]}"
+	[[ ! -f $d/peer.json ]] || verify_leaves "$name (second VM)" "$d" "$leaves" "${peer[optin]}" peer.json
+	verify_printed "$name" "$interval" "$d" "$counting"
 }
 
-# Walks exitgen's steps in order, keeping the known exits so far, and checks
-# each CPUID leaf result against the debugfs table taken just before the run.
+# verify_hidden NAME LEAVES...: a VM that may not read the statistics gets
+# for each leaf what the unused leaf 0x4ffffffb with the same ECX gives (the
+# answer of a KVM without the patch), never the signature. LEAVES: lines
+# "EAX_IN ECX_IN EAX EBX ECX EDX".
+verify_hidden() {
+	local name=$1 ein cin eax ebx ecx edx checked=0 bad_before=$fail
+	shift
+	local -A unused=()
+	for l in "$@"; do
+		read -r ein cin eax ebx ecx edx <<< "$l"
+		[[ $ein == 0x4ffffffb ]] && unused[$((cin))]="$((eax)) $((ebx)) $((ecx)) $((edx))"
+	done
+	for l in "$@"; do
+		read -r ein cin eax ebx ecx edx <<< "$l"
+		[[ $ein == 0x4ffffffb ]] && continue
+		checked=$((checked + 1))
+		if ((ebx == SIG_EBX && ecx == SIG_ECX && edx == SIG_EDX)); then
+			bad "$name: leaf $ein:$cin carries the KVMExitStats signature: the guest reads the statistics"
+		elif [[ -z ${unused[$((cin))]:-} ]]; then
+			bad "$name: leaf $ein:$cin has no 0x4ffffffb:$cin answer next to it to compare with"
+		elif [[ "$((eax)) $((ebx)) $((ecx)) $((edx))" != "${unused[$((cin))]}" ]]; then
+			bad "$name: leaf $ein:$cin gave $((eax)) $((ebx)) $((ecx)) $((edx)), the unused leaf 0x4ffffffb gave ${unused[$((cin))]}"
+		fi
+	done
+	if ((checked == 0)); then
+		bad "$name: no exit-statistics leaf was asked"
+	elif ((fail == bad_before)); then
+		ok "$name: the guest reads no statistics: $checked leaf answers == those of the unused leaf 0x4ffffffb"
+	fi
+}
+
+# verify_leaves NAME DIR LEAVES OPTED_IN [JSON]: walks exitgen's steps in
+# order, keeping the known exits so far, and checks each CPUID leaf result
+# against the debugfs table taken just before the run (with a second VM
+# running at the same time, as lower bounds). Whether the VM may read the
+# leaves: LEAVES 2, or 1 and it opted in (OPTED_IN true); else verify_hidden.
 verify_leaves() {
-	local name=$1 d=$2 op n ein cin eax ebx ecx edx i=0 nleaves
-	local io=0 cpuid=0 rdmsr=0 wrmsr=0 hlt=0 known=0 v bad_before=$fail
+	local name=$1 d=$2 json=${5:-exitgen.json} op n ein cin eax ebx ecx edx i=0 nleaves nasked
+	local io=0 cpuid=0 rdmsr=0 wrmsr=0 hlt=0 known=0 v bad_before=$fail exact=1
 	declare -A last_cycles=()
 	local last_total_cycles=0
-	mapfile -t leaves < <(jq -r '.leaves[] | "\(.eax_in) \(.ecx_in) \(.eax) \(.ebx) \(.ecx) \(.edx)"' "$d/exitgen.json")
+	[[ -f $d/peer.json ]] && exact=0
+	mapfile -t leaves < <(jq -r '.leaves[] | "\(.eax_in) \(.ecx_in) \(.eax) \(.ebx) \(.ecx) \(.edx)"' "$d/$json")
 	nleaves=${#leaves[@]}
+	# As many results as the job asked (an emptied list must not pass).
+	nasked=$(tr ' ' '\n' < "$d/args" | grep -c '^leaf:' || true)
+	equal "$name: CPUID leaf results == leaf steps the job gave" "$nleaves" "$nasked"
 	((nleaves == 0)) && return 0
+	if ! [[ $3 == 2 || ($3 == 1 && $4 == true) ]]; then
+		verify_hidden "$name" "${leaves[@]}"
+		return 0
+	fi
 	while read -r op n; do
 		case $op in
 		out | in) io=$((io + n)); known=$((known + n)) ;;
@@ -210,8 +329,11 @@ verify_leaves() {
 			printf -v where '%s: leaf %s:0x%x (#%d)' "$name" "$ein" "$cin" "$i"
 			case $ein in
 			0x4ffffffc)
-				if ((edx != 0 || eax < (B_total + known) % (1 << 32) || eax > A_total)); then
-					bad "$where: total exits $eax not in [$((B_total + known)), $A_total] or edx $edx"
+				if ((ebx != SIG_EBX || ecx != SIG_ECX || edx != SIG_EDX)); then
+					bad "$where: no KVMExitStats signature (EBX ECX EDX = $ebx $ecx $edx)"
+				fi
+				if ((eax < (B_total + known) % (1 << 32) || eax > A_total)); then
+					bad "$where: total exits $eax not in [$((B_total + known)), $A_total]"
 				fi ;;
 			0x4ffffffd)
 				v=$(((ebx << 32) | ecx))
@@ -234,8 +356,10 @@ verify_leaves() {
 					((cin == CPUID)) && v=$cpuid
 					((cin == HLT)) && v=$hlt
 					((cin == MSR_R || cin == MSR_W)) && v=$(( (cin == MSR_R ? rdmsr : 0) + (cin == MSR_W ? wrmsr : 0) ))
-					if [[ -n $v ]] && ((eax != (${B_count[$cin]:-0} + v) % (1 << 32) || ebx || ecx || edx)); then
+					if [[ -n $v ]] && ((exact && (eax != (${B_count[$cin]:-0} + v) % (1 << 32) || ebx || ecx || edx))); then
 						bad "$where: got $eax ($ebx $ecx $edx), want $(( ${B_count[$cin]:-0} + v )) = before + $v known"
+					elif [[ -n $v ]] && ((!exact && (eax < ${B_count[$cin]:-0} + v || eax > ${A_count[$cin]:-0} || ebx || ecx || edx))); then
+						bad "$where: got $eax ($ebx $ecx $edx), want in [$(( ${B_count[$cin]:-0} + v )), ${A_count[$cin]:-0}] (before + $v known, after)"
 					fi
 				else
 					v=$(((ebx << 32) | ecx))
@@ -246,16 +370,17 @@ verify_leaves() {
 				fi ;;
 			esac ;;
 		esac
-	done < <(jq -r '.steps[] | "\(.op) \(.n)"' "$d/exitgen.json")
+	done < <(jq -r '.steps[] | "\(.op) \(.n)"' "$d/$json")
 	equal "$name: leaf results read" "$i" "$nleaves"
 	((fail == bad_before)) && ok "$name: all $nleaves CPUID leaf results agree with debugfs and exitgen's known counts"
 	return 0
 }
 
 # The tables printed during the scenario: consistent, within the debugfs
-# before/after bounds, none when off, rate-limited in a storm.
+# before/after bounds, none when off (interval 0 or counting off),
+# rate-limited in a storm.
 verify_printed() {
-	local name=$1 interval=$2 d=$3 kind a b c nm tables=0 rows=0 sum=0 total=0 bad_before=$fail
+	local name=$1 interval=$2 d=$3 counting=$4 kind a b c nm tables=0 rows=0 sum=0 total=0 bad_before=$fail
 	local -A prev=()	# host-wide total at the last table of each CPU
 	while read -r kind a b c nm; do
 		case $kind in
@@ -288,7 +413,9 @@ verify_printed() {
 	done < <(printed_tables "$name")
 	local delta=$((A_total - B_total)) secs
 	slurp secs "$d/seconds"
-	if ((interval == 0)); then
+	if [[ $counting == N ]]; then
+		equal "$name: tables printed with kvm.exit_stats off (interval $interval)" "$tables" 0
+	elif ((interval == 0)); then
 		equal "$name: tables printed with exit_stats_interval=0" "$tables" 0
 	elif ((interval == 1)); then
 		# Ten per window of five seconds; the job waited for a fresh window.
@@ -344,14 +471,42 @@ verify_tool() {
 	for code in "$IO" "$CPUID" "$HLT" "$MSR_R" "$MSR_W" "${NPF[@]}"; do
 		[[ ${A_name[$code]:-} != - ]] || bad "cpuidtool: debugfs has no name for reason $(printf 0x%03x "$code")"
 	done
-	((fail == bad_before)) && ok "cpuidtool: exitstat-cpuid table (names too) agrees with debugfs"
+	# The reasons the tree has no handler for read 0 0 (and are in the table).
+	local unh=0
+	for code in "${UNHANDLED[@]}"; do
+		printf -v hex 0x%03x "$code"
+		v=$(awk -v c="$hex" '$2 == c { print $3, $4 }' "$d/tool.txt")
+		[[ $v == "0 0" ]] || bad "cpuidtool: unhandled reason $hex reads '$v', want '0 0'"
+		unh=$((unh + 1))
+	done
+	((fail == bad_before)) && ok "cpuidtool: exitstat-cpuid table (names too) agrees with debugfs; $unh unhandled reasons read 0"
+
+	# A VM that may not read the leaves: the tool finds no signature and
+	# prints nothing (its answers are what an unpatched KVM gives).
+	d=$R/nooptin
+	jq -r '.leaves[] | "\(.eax_in) \(.ecx_in) \(.eax) \(.ebx) \(.ecx) \(.edx)"' \
+		"$d/exitgen.json" > "$d/replay.txt"
+	if "$TOOL" --isa "$ISA" --replay "$d/replay.txt" > "$d/tool.txt" 2> "$d/tool.err"; then
+		bad "nooptin: exitstat-cpuid printed a table for a VM that may not read the leaves"
+	elif grep -q 'has no KVMExitStats signature' "$d/tool.err" && [[ ! -s $d/tool.txt ]]; then
+		ok "nooptin: exitstat-cpuid says the leaves have no signature, prints no table"
+	else
+		bad "nooptin: exitstat-cpuid failed otherwise: $(cat "$d/tool.err")"
+	fi
 	return 0
 }
 
-verify_scenario long64 1000
-verify_scenario real16 1000
-verify_scenario cpuidtool 0
+verify_scenario default 1000 N 0
+verify_scenario nooptin 0 Y 1
+verify_scenario long64 1000 Y 1
+verify_scenario real16 1000 Y 2
+verify_scenario cpuidtool 0 Y 1
 verify_tool
+# Both VMs existed at once: each said ready (all vCPUs at the wait step)
+# before either was let go.
+slurp v "$R/twovm/ready"
+if [[ $v =~ ^ready\ [0-9]+\ /\ ready\ [0-9]+$ ]]; then ok "twovm: both VMs ready at once ($v)"; else bad "twovm: ready file says '$v'"; fi
+verify_scenario twovm 0 Y 1
 # The VMX bed runs one CPU (Bochs); the per-CPU sums are checked on SVM.
 if [[ $ISA == svm ]]; then
 	SMP=smp
@@ -376,7 +531,12 @@ if [[ $ISA == svm ]]; then
 else
 	equal "guest CPUs (the VMX bed runs the job with --smp 1)" "$NCPUS" 1
 fi
-verify_scenario off 0
-verify_scenario storm 1
+verify_scenario off 0 Y 1
+verify_scenario storm 1 Y 1
+verify_scenario stopped 1 N 1
+# After rmmod and insmod (kvm.exit_stats=1 exit_stats_cpuid_leaves=2 given
+# at load time): the statistics start from zero and count again.
+verify_scenario reload 0 Y 2
+equal "reload: debugfs total starts from zero after rmmod/insmod" "$B_total $B_total_cycles" "0 0"
 
 assert_summary "kernel-boot-check$([[ $ISA == svm ]] || echo -vmx)"

@@ -160,9 +160,10 @@ make_logged() {
 	cat "$log"
 }
 
-# check_modules: the vendor modules call kvm_exit_stats_record and kvm.ko
-# exports every kvm_exit_stats_ symbol they use (modpost checked the rest of
-# their symbols against vmlinux), and the build had CONFIG_KVM_WERROR.
+# check_modules: the vendor modules call __kvm_exit_stats_record behind the
+# static key kvm_exit_stats_key, kvm.ko exports every (__)kvm_exit_stats_
+# symbol they use (modpost checked the rest of their symbols against
+# vmlinux), and the build had CONFIG_KVM_WERROR.
 check_modules() {
 	local ko sym missing=0 exports imports
 	grep -q '^CONFIG_KVM_WERROR=y$' "$OBJ/.config" || { echo "kernel: CONFIG_KVM_WERROR is off" >&2; return 1; }
@@ -171,15 +172,15 @@ check_modules() {
 	done
 	exports=$(nm "$OBJ/arch/x86/kvm/kvm.ko" | awk '$3 ~ /^__ksymtab_/ { sub(/^__ksymtab_/, "", $3); print $3 }')
 	for ko in kvm-amd kvm-intel; do
-		imports=$(nm "$OBJ/arch/x86/kvm/$ko.ko" | awk '$1 == "U" && $2 ~ /^kvm_exit_stats_/ { print $2 }')
+		imports=$(nm "$OBJ/arch/x86/kvm/$ko.ko" | awk '$1 == "U" && $2 ~ /^(__)?kvm_exit_stats_/ { print $2 }')
 		for sym in $imports; do
 			if ! grep -qx "$sym" <<< "$exports"; then
 				echo "kernel: $ko.ko needs $sym, which kvm.ko does not export" >&2
 				missing=1
 			fi
 		done
-		if ! grep -qx kvm_exit_stats_record <<< "$imports"; then
-			echo "kernel: $ko.ko does not call kvm_exit_stats_record" >&2
+		if ! grep -qx __kvm_exit_stats_record <<< "$imports" || ! grep -qx kvm_exit_stats_key <<< "$imports"; then
+			echo "kernel: $ko.ko does not call __kvm_exit_stats_record behind kvm_exit_stats_key" >&2
 			missing=1
 		fi
 	done

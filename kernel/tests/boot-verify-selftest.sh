@@ -48,6 +48,20 @@ in_scenario() {
 		{ print }' dmesg.txt > dmesg.new && mv dmesg.new dmesg.txt
 }
 
+# bump TABLE ISA CODE: one more exit in that debugfs row.
+bump() {
+	awk -v isa="$2" -v code="$3" '$1 == isa && $2 == code { $3 += 1 } 1' "$1" > "$1.new" && mv "$1.new" "$1"
+}
+# json FILE JQ-FILTER: FILE becomes jq's compact output for the filter.
+json() {
+	jq -c "$2" "$1" > "$1.new" && mv "$1.new" "$1"
+}
+# A leaf's answer in a JSON file: set_leaf FILE EAX_IN ECX_IN REG VALUE (the first such leaf).
+set_leaf() {
+	json "$1" "(first(.leaves | to_entries[] | select(.value.eax_in == \"$2\" and .value.ecx_in == \"$3\")) | .key) as \$k | .leaves[\$k].$4 = \"$5\""
+}
+sig() { set_leaf "$1" 0x4ffffffc 0x0 ebx 0x454d564b; set_leaf "$1" 0x4ffffffc 0x0 ecx 0x53746978; set_leaf "$1" 0x4ffffffc 0x0 edx 0x73746174; }
+
 # add_tables SCENARIO N: N more copies of the scenario's last printed table.
 add_tables() {
 	awk -v b="boot-job: mark $1 begin" -v e="boot-job: mark $1 end" -v n="$2" '
@@ -60,19 +74,48 @@ add_tables() {
 
 case_ undamaged ""  true
 case_ "debugfs io count off by one" "long64: reason 0x07b: debugfs delta 2501, kvm_exit hist 2500" \
-	sed -i 's/^svm 0x07b 2500 /svm 0x07b 2501 /' long64/table.after
+	bump long64/table.after svm 0x07b
 case_ "hist npf count changed" "off: reason 0x400: debugfs delta 4, kvm_exit hist 5" \
 	sed -i 's/exit_reason:       1024 } hitcount:          4/exit_reason:       1024 } hitcount:          5/' off/hist.txt
 case_ "debugfs row missing" "long64: debugfs rows (one per APM-defined svm reason): got '174'" \
 	sed -i '/^svm 0x0a6 /d' long64/table.after
 case_ "exitgen expected io changed" "real16: io (0x07b) debugfs delta == exitgen expected: got '700', want '701'" \
 	sed -i 's/"expected":{"io":700,/"expected":{"io":701,/' real16/exitgen.json
-case_ "leaf io count changed" "long64: leaf 0x4ffffffe:0x7b (#11): got 2501" \
-	sed -i '0,/"ecx_in":"0x7b","eax":"0x9c4"/s//"ecx_in":"0x7b","eax":"0x9c5"/' long64/exitgen.json
+io_leaf=$(jq -r '[.leaves[] | select(.eax_in == "0x4ffffffe" and .ecx_in == "0x7b")][0].eax' "$fixture/long64/exitgen.json")
+case_ "leaf io count changed" "long64: leaf 0x4ffffffe:0x7b (#3): got $((io_leaf + 1))" \
+	set_leaf long64/exitgen.json 0x4ffffffe 0x7b eax "$(printf 0x%x $((io_leaf + 1)))"
 case_ "undefined reason without EDX marker" "undefined reason gave 0 0 0 0" \
 	sed -i 's/"ecx_in":"0xa7","eax":"0x0","ebx":"0x0","ecx":"0x0","edx":"0xffffffff"/"ecx_in":"0xa7","eax":"0x0","ebx":"0x0","ecx":"0x0","edx":"0x0"/' long64/exitgen.json
 case_ "unhandled reason with a count" "defined but unhandled reason gave 1 0 0 0" \
-	sed -i 's/"ecx_in":"0x8e","eax":"0x0"/"ecx_in":"0x8e","eax":"0x1"/' long64/exitgen.json
+	set_leaf long64/exitgen.json 0x4ffffffe "$(head -n 1 "$fixture/unhandled")" eax 0x1
+case_ "unhandled reason with a count in exitstat-cpuid's table" "cpuidtool: unhandled reason .* reads '1 0', want '0 0'" \
+	set_leaf cpuidtool/exitgen.json 0x4ffffffe "$(sed -n 3p "$fixture/unhandled")" eax 0x1
+case_ "a handled reason listed as unhandled" "reason 0x7b that exitgen's exits land on is listed as unhandled" \
+	sh -c 'echo 0x7b >> unhandled'
+case_ "result file missing" "result file .*/long64/hist.txt is missing" \
+	rm long64/hist.txt
+case_ "result file empty" "result file .*/real16/table.after is empty" \
+	sh -c ': > real16/table.after'
+case_ "second VM's results missing" "result file .*/twovm/peer.json is missing" \
+	rm twovm/peer.json
+case_ "CPUID leaf results emptied" "long64: CPUID leaf results == leaf steps the job gave: got '0'" \
+	json long64/exitgen.json '.leaves = []'
+case_ "leaf answers for a VM that did not opt in" "twovm (second VM): leaf 0x4ffffffc:0x0 carries the KVMExitStats signature" \
+	sig twovm/peer.json
+case_ "leaf answers with the leaves off" "default: leaf 0x4ffffffc:0x0 carries the KVMExitStats signature" \
+	sig default/exitgen.json
+case_ "hidden leaf differs from the unused leaf" "nooptin: leaf 0x4ffffffe:0x.* gave 5 " \
+	set_leaf nooptin/exitgen.json 0x4ffffffe "$(jq -r '[.leaves[] | select(.eax_in == "0x4ffffffe")][0].ecx_in' "$fixture/nooptin/exitgen.json")" eax 0x5
+case_ "leaf without its signature" "long64: leaf 0x4ffffffc:0x0 (#1): no KVMExitStats signature" \
+	set_leaf long64/exitgen.json 0x4ffffffc 0x0 edx 0x0
+case_ "counted while counting was off" "default: reason 0x07b: debugfs grew by 5 exits while counting was off" \
+	sed -i 's/^svm 0x07b 0 0 /svm 0x07b 5 0 /' default/table.after
+case_ "statistics not from zero after reload" "reload: debugfs total starts from zero after rmmod/insmod" \
+	sed -i 's/^# total 0 0$/# total 7 0/' reload/table.before
+case_ "counting on by default" "kvm.exit_stats default (counting off): got 'Y', want 'N'" \
+	sh -c 'echo Y > exit_stats.default'
+case_ "leaves on by default" "kvm.exit_stats_cpuid_leaves default (no guest reads them): got '2'" \
+	sh -c 'echo 2 > cpuid_leaves.default'
 case_ "printed table row missing" "long64: table 1 rows sum to" \
 	in_scenario '^kvm: exit_stats: svm 0x07b' long64 delete
 case_ "table printed while off" "off: tables printed with exit_stats_interval=0: got" \
@@ -87,14 +130,14 @@ case_ "exitstat-cpuid sees a different io count" "cpuidtool: exitstat-cpuid io r
 	sed -i 's/"ecx_in":"0x7b","eax":"0x\([0-9a-f]*\)"/"ecx_in":"0x7b","eax":"0x1\1"/' cpuidtool/exitgen.json
 case_ "kernel warning in dmesg" "dmesg has a kernel warning" \
 	sed -i '$a WARNING: CPU: 0 PID: 1 at arch/x86/kvm/exit_stats.c:1 x' dmesg.txt
-case_ "default interval changed" "kvm.exit_stats_interval default: got '1000', want '10000'" \
-	sh -c 'echo 1000 > interval.default'
+case_ "default interval changed" "kvm.exit_stats_interval default (no table): got '10000', want '0'" \
+	sh -c 'echo 10000 > interval.default'
 
 if [[ -n $vmx_fixture ]]; then
 	fixture=$vmx_fixture verify_args=(--vmx)
 	case_ "vmx undamaged" "" true
 	case_ "vmx debugfs io count off by one" "long64: reason 0x01e: debugfs delta 2501, kvm_exit hist 2500" \
-		sed -i 's/^vmx 0x01e 2500 /vmx 0x01e 2501 /' long64/table.after
+		bump long64/table.after vmx 0x01e
 	case_ "vmx debugfs has a reserved reason" "long64: debugfs rows for codes the SDM does not define: got '1'" \
 		sed -i 's/^vmx 0x022 /vmx 0x023 /' long64/table.after
 	case_ "vmx hist EPT violations changed" "off: reason 0x030: debugfs delta 4, kvm_exit hist 5" \

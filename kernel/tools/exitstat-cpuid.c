@@ -5,11 +5,18 @@
  * leaves 0x4ffffffc-0x4fffffff, in the same format as the kernel's debugfs
  * table (so src/sources/kernel_stats.c reads either).
  *
- * Reasons queried: VMX basic exit reasons 0-85; SVM exit codes 0x000-0x0a6,
- * 0x400-0x403 and 0xfffffffc-0xffffffff (the APM's VMEXIT_INVALID_PMC,
- * _IDLE_REQUIRED, _BUSY, _INVALID as 32-bit numbers): ECX = the code.
- * Reasons the leaves call undefined (EDX = 0xffffffff) are left out.
- * Per-reason counts are the low 32 bits (EAX), cycles are 64-bit.
+ * Reasons queried: every exit code of exitstat's catalogue (src/core/reasons.c)
+ * for the ISA: VMX basic exit reasons 0-85 (reserved ones too); SVM exit
+ * codes 0x000-0x0a6, 0x400-0x403 and 0xfffffffc-0xffffffff (the APM's
+ * VMEXIT_INVALID_PMC, _IDLE_REQUIRED, _BUSY, _INVALID as 32-bit numbers), not
+ * the VMGEXIT sub-codes (no exit has them as code): ECX = the code. Reasons
+ * the leaves call undefined (EDX = 0xffffffff) are left out. Per-reason
+ * counts are the low 32 bits (EAX), cycles are 64-bit.
+ *
+ * The patch is recognised by the signature "KVMExitStats" in EBX, ECX, EDX
+ * of leaf 0x4ffffffc, never by the values: a KVM without the patch (or one
+ * that does not let this VM read the statistics) answers the leaf as any
+ * unknown leaf, which for an Intel-vendor guest is the highest basic leaf.
  */
 #include <cpuid.h>
 #include <errno.h>
@@ -27,6 +34,10 @@
 #define LEAF_REASON_EXITS	0x4ffffffeu
 #define LEAF_REASON_CYCLES	0x4fffffffu
 #define UNDEFINED_EDX		0xffffffffu
+/* "KVMExitStats" in EBX, ECX, EDX of LEAF_EXITS. */
+#define SIG_EBX			0x454d564bu
+#define SIG_ECX			0x53746978u
+#define SIG_EDX			0x73746174u
 
 struct regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -112,23 +123,25 @@ static int load_replay(const char *path)
 	return 0;
 }
 
-/* The codes to query for an ISA, in table order; returns how many. */
-static size_t reason_codes(enum exit_isa isa, uint32_t *codes)
-{
-	size_t n = 0;
-	uint32_t c;
+#define MAX_CODES 256
 
-	if (isa == ISA_VMX) {
-		for (c = 0; c < 86; c++)
-			codes[n++] = c;
-		return n;
+/*
+ * The exit codes of the catalogue for an ISA, in its order (VMGEXIT
+ * sub-codes left out); only the ones it defines if `defined_only`.
+ */
+static size_t reason_codes(enum exit_isa isa, bool defined_only, uint32_t *codes)
+{
+	const struct exit_reason *t;
+	size_t n = 0, i, nt;
+
+	t = reasons_table(isa, &nt);
+	for (i = 0; i < nt && n < MAX_CODES; i++) {
+		if (t[i].flags & REASON_VMGEXIT)
+			continue;
+		if (defined_only && (t[i].flags & REASON_RESERVED))
+			continue;
+		codes[n++] = t[i].code;
 	}
-	for (c = 0; c <= 0xa6; c++)
-		codes[n++] = c;
-	for (c = 0x400; c <= 0x403; c++)
-		codes[n++] = c;
-	for (c = 0xffffffffu; c >= 0xfffffffcu; c--)
-		codes[n++] = c;
 	return n;
 }
 
@@ -154,13 +167,15 @@ static enum exit_isa isa_from_vendor(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: exitstat-cpuid [--isa vmx|svm] [--replay FILE] [--exitgen-steps]\n"
+		"usage: exitstat-cpuid [--isa vmx|svm] [--replay FILE] [--exitgen-steps | --defined]\n"
 		"  Prints the host's VM-exit table read through CPUID leaves 0x4ffffffc-0x4fffffff\n"
 		"  (a KVM host with the exitstat kernel patch), one line per reason:\n"
 		"  \"isa code count cycles name\"; count is the low 32 bits.\n"
 		"  --isa           exit-reason numbering (default: from the CPU vendor)\n"
 		"  --replay FILE   answer CPUID from lines \"EAX_IN ECX_IN EAX EBX ECX EDX\"\n"
-		"  --exitgen-steps print the queries as exitgen leaf:EAX:ECX steps and exit\n");
+		"  --exitgen-steps print the queries as exitgen leaf:EAX:ECX steps and exit\n"
+		"  --defined       print the exit codes the SDM/APM defines (hex, one a line;\n"
+		"                  from exitstat's catalogue) and exit\n");
 }
 
 int main(int argc, char **argv)
@@ -169,15 +184,16 @@ int main(int argc, char **argv)
 		{ "isa", required_argument, NULL, 'i' },
 		{ "replay", required_argument, NULL, 'r' },
 		{ "exitgen-steps", no_argument, NULL, 's' },
+		{ "defined", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	enum exit_isa isa = ISA_UNKNOWN;
 	const char *replay = NULL;
-	int steps = 0, opt;
-	uint32_t codes[256], counts[256];
-	uint64_t reason_cycles[256];
-	bool defined[256];
+	int steps = 0, defined_list = 0, opt;
+	uint32_t codes[MAX_CODES], counts[MAX_CODES];
+	uint64_t reason_cycles[MAX_CODES];
+	bool defined[MAX_CODES];
 	size_t ncodes, i;
 	struct regs r;
 	uint64_t total, cycles;
@@ -197,6 +213,9 @@ int main(int argc, char **argv)
 		case 's':
 			steps = 1;
 			break;
+		case 'd':
+			defined_list = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -210,14 +229,19 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (isa == ISA_UNKNOWN && (steps || replay)) {
-		fprintf(stderr, "exitstat-cpuid: --exitgen-steps and --replay need --isa\n");
+	if (isa == ISA_UNKNOWN && (steps || replay || defined_list)) {
+		fprintf(stderr, "exitstat-cpuid: --exitgen-steps, --defined and --replay need --isa\n");
 		return 2;
 	}
 	if (isa == ISA_UNKNOWN && (isa = isa_from_vendor()) == ISA_UNKNOWN)
 		return 2;
 
-	ncodes = reason_codes(isa, codes);
+	ncodes = reason_codes(isa, defined_list, codes);
+	if (defined_list) {
+		for (i = 0; i < ncodes; i++)
+			printf("0x%x\n", codes[i]);
+		return 0;
+	}
 	if (steps) {
 		printf("leaf:0x%x leaf:0x%x", LEAF_EXITS, LEAF_CYCLES);
 		for (i = 0; i < ncodes; i++)
@@ -231,16 +255,15 @@ int main(int argc, char **argv)
 
 	if (query(LEAF_EXITS, 0, &r))
 		return 1;
+	if (r.ebx != SIG_EBX || r.ecx != SIG_ECX || r.edx != SIG_EDX) {
+		fprintf(stderr, "exitstat-cpuid: leaf 0x%x has no KVMExitStats signature (EBX ECX EDX = 0x%x 0x%x 0x%x): not a guest of a KVM with the exit-statistics patch, or this VM may not read them (kvm.exit_stats_cpuid_leaves, KVM_CAP_X86_EXIT_STATS_CPUID)\n",
+			LEAF_EXITS, r.ebx, r.ecx, r.edx);
+		return 1;
+	}
 	total = r.eax;
 	if (query(LEAF_CYCLES, 0, &r))
 		return 1;
 	cycles = (uint64_t)r.ebx << 32 | r.ecx;
-	if (!total && !cycles && !r.edx) {
-		/* An unpatched KVM answers an unknown hypervisor leaf with zeros. */
-		fprintf(stderr, "exitstat-cpuid: leaves 0x%x/0x%x read zero: not a guest of a KVM with the exit-statistics patch\n",
-			LEAF_EXITS, LEAF_CYCLES);
-		return 1;
-	}
 
 	/* Query everything first: a failure prints no partial table. */
 	for (i = 0; i < ncodes; i++) {

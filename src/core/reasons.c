@@ -4,8 +4,10 @@
  *
  * VMX: basic exit reasons 0-85, Intel SDM Vol. 3, Appendix C (reserved
  * numbers kept as rows marked REASON_RESERVED so every number has a row).
- * SVM: exit codes, AMD APM Vol. 2, Appendix C, and the SEV-ES/SNP VMGEXIT
- * sub-codes from the GHCB specification.
+ * SVM: exit codes, AMD APM Vol. 2, Appendix C (0x000-0x0a6, 0x400-0x403 and
+ * VMEXIT_INVALID_PMC, _IDLE_REQUIRED, _BUSY, _INVALID, -4 to -1), and the
+ * SEV-ES/SNP VMGEXIT sub-codes from the GHCB specification, marked
+ * REASON_VMGEXIT (they travel inside exit 0x403, no exit has them as code).
  *
  * `name` is what Linux's kvm_exit tracepoint prints (REASON_KERNEL_NAMED);
  * for numbers Linux does not name we use a name in the same style. `aliases`
@@ -538,39 +540,45 @@ static const struct exit_reason svm_reasons[] = {
 	{ ISA_SVM, 0x403, "vmgexit", "VMGEXIT",
 	  "VMGEXIT instruction (SEV-ES/SNP guest request through the GHCB)", REASON_KERNEL_NAMED },
 	{ ISA_SVM, 0x80000001, "vmgexit_mmio_read", "VMGEXIT_MMIO_READ",
-	  "VMGEXIT: MMIO read", REASON_KERNEL_NAMED },
+	  "VMGEXIT: MMIO read", REASON_KERNEL_NAMED | REASON_VMGEXIT },
 	{ ISA_SVM, 0x80000002, "vmgexit_mmio_write", "VMGEXIT_MMIO_WRITE",
-	  "VMGEXIT: MMIO write", REASON_KERNEL_NAMED },
+	  "VMGEXIT: MMIO write", REASON_KERNEL_NAMED | REASON_VMGEXIT },
 	{ ISA_SVM, 0x80000003, "vmgexit_nmi_complete", "VMGEXIT_NMI_COMPLETE",
-	  "VMGEXIT: NMI handling completed", REASON_KERNEL_NAMED },
+	  "VMGEXIT: NMI handling completed", REASON_KERNEL_NAMED | REASON_VMGEXIT },
 	{ ISA_SVM, 0x80000004, "vmgexit_ap_hlt_loop", "VMGEXIT_AP_HLT_LOOP",
-	  "VMGEXIT: AP parked in its HLT loop", REASON_KERNEL_NAMED },
+	  "VMGEXIT: AP parked in its HLT loop", REASON_KERNEL_NAMED | REASON_VMGEXIT },
 	{ ISA_SVM, 0x80000005, "vmgexit_ap_jump_table", "VMGEXIT_AP_JUMP_TABLE",
-	  "VMGEXIT: set or get the AP jump table", REASON_KERNEL_NAMED },
+	  "VMGEXIT: set or get the AP jump table", REASON_KERNEL_NAMED | REASON_VMGEXIT },
 	{ ISA_SVM, 0x80000010, "vmgexit_page_state_change", "VMGEXIT_PSC",
-	  "VMGEXIT: SNP page state change (private/shared)", REASON_KERNEL_NAMED },
+	  "VMGEXIT: SNP page state change (private/shared)", REASON_KERNEL_NAMED | REASON_VMGEXIT },
 	{ ISA_SVM, 0x80000011, "vmgexit_guest_request", "VMGEXIT_GUEST_REQUEST",
-	  "VMGEXIT: SNP guest request to the firmware", REASON_KERNEL_NAMED },
+	  "VMGEXIT: SNP guest request to the firmware", REASON_KERNEL_NAMED | REASON_VMGEXIT },
 	{ ISA_SVM, 0x80000012, "vmgexit_ext_guest_request", "VMGEXIT_EXT_GUEST_REQUEST",
-	  "VMGEXIT: SNP extended guest request", REASON_KERNEL_NAMED },
+	  "VMGEXIT: SNP extended guest request", REASON_KERNEL_NAMED | REASON_VMGEXIT },
 	{ ISA_SVM, 0x80000013, "vmgexit_ap_creation", "VMGEXIT_AP_CREATION",
-	  "VMGEXIT: SNP AP creation", REASON_KERNEL_NAMED },
+	  "VMGEXIT: SNP AP creation", REASON_KERNEL_NAMED | REASON_VMGEXIT },
 	{ ISA_SVM, 0x80000014, "vmgexit_hv_doorbell_page", "VMGEXIT_HV_DOORBELL_PAGE",
-	  "VMGEXIT: #HV doorbell page", 0 },
+	  "VMGEXIT: #HV doorbell page", REASON_VMGEXIT },
 	{ ISA_SVM, 0x80000015, "vmgexit_hv_ipi", "VMGEXIT_HV_IPI",
-	  "VMGEXIT: #HV IPI", 0 },
+	  "VMGEXIT: #HV IPI", REASON_VMGEXIT },
 	{ ISA_SVM, 0x80000016, "vmgexit_hv_timer", "VMGEXIT_HV_TIMER",
-	  "VMGEXIT: #HV timer", 0 },
+	  "VMGEXIT: #HV timer", REASON_VMGEXIT },
 	{ ISA_SVM, 0x80000017, "vmgexit_apic_id_list", "VMGEXIT_APIC_ID_LIST",
-	  "VMGEXIT: APIC ID list", 0 },
+	  "VMGEXIT: APIC ID list", REASON_VMGEXIT },
 	{ ISA_SVM, 0x80000018, "vmgexit_snp_run_vmpl", "VMGEXIT_SNP_RUN_VMPL",
-	  "VMGEXIT: run another VMPL", 0 },
+	  "VMGEXIT: run another VMPL", REASON_VMGEXIT },
 	{ ISA_SVM, 0x8000fffd, "vmgexit_hypervisor_feature", "VMGEXIT_HV_FEATURES",
-	  "VMGEXIT: hypervisor feature query", REASON_KERNEL_NAMED },
+	  "VMGEXIT: hypervisor feature query", REASON_KERNEL_NAMED | REASON_VMGEXIT },
 	{ ISA_SVM, 0x8000fffe, "vmgexit_term_request", "VMGEXIT_TERM_REQUEST",
-	  "VMGEXIT: guest asks to be terminated", 0 },
+	  "VMGEXIT: guest asks to be terminated", REASON_VMGEXIT },
 	{ ISA_SVM, 0x8000ffff, "vmgexit_unsupported_event", "VMGEXIT_UNSUPPORTED_EVENT",
-	  "VMGEXIT: unsupported event", 0 },
+	  "VMGEXIT: unsupported event", REASON_VMGEXIT },
+	{ ISA_SVM, 0xfffffffc, "invalid_pmc", "INVALID_PMC VMEXIT_INVALID_PMC",
+	  "VMRUN failed: invalid PMC state (APM VMEXIT_INVALID_PMC, -4)", 0 },
+	{ ISA_SVM, 0xfffffffd, "idle_required", "IDLE_REQUIRED VMEXIT_IDLE_REQUIRED",
+	  "VMRUN failed: the core's sibling must be idle (APM VMEXIT_IDLE_REQUIRED, -3)", 0 },
+	{ ISA_SVM, 0xfffffffe, "busy", "BUSY VMEXIT_BUSY",
+	  "VMRUN failed: the VMSA is busy (APM VMEXIT_BUSY, -2)", 0 },
 	{ ISA_SVM, 0xffffffff, "invalid_guest_state", "ERR INVALID",
 	  "Invalid guest state in the VMCB: VMRUN failed", REASON_KERNEL_NAMED },
 };

@@ -23,6 +23,7 @@ enum exit_isa {
 enum reason_flags {
 	REASON_RESERVED = 1 << 0,	/* the SDM/APM reserves this number */
 	REASON_KERNEL_NAMED = 1 << 1,	/* Linux's tracepoint prints `name` for it */
+	REASON_VMGEXIT = 1 << 2,	/* SVM: a GHCB VMGEXIT sub-code (inside exit 0x403), no exit code */
 };
 
 struct exit_reason {

@@ -187,6 +187,14 @@ static void test_svm_complete(void **state)
 	assert_string_equal(reason_lookup(ISA_SVM, 0xa4)->name, "tlbsync");
 	assert_null(reason_lookup(ISA_SVM, 0xa7));
 	assert_null(reason_lookup(ISA_SVM, 0x404));
+	/* APM: VMEXIT_INVALID_PMC, _IDLE_REQUIRED, _BUSY, _INVALID are -4 to -1. */
+	for (uint32_t c = 0xfffffffc; c != 0; c++)
+		assert_non_null(reason_lookup(ISA_SVM, c));
+	assert_null(reason_lookup(ISA_SVM, 0xfffffffb));
+	/* VMGEXIT sub-codes (GHCB) are marked as such; exit codes are not. */
+	for (size_t i = 0; i < sizeof(must) / sizeof(must[0]); i++)
+		assert_int_equal(!!(reason_lookup(ISA_SVM, must[i])->flags & REASON_VMGEXIT),
+				 must[i] >= 0x80000000 && must[i] < 0xffff0000);
 }
 
 struct alias_case {

@@ -108,7 +108,6 @@ prog_list() {
 	jq -r --arg t "$2" '[.[] | select((.run_cnt // 0) > 0) |
 		"\(.name) \(.run_time_ns / .run_cnt | round) ns x\(.run_cnt) \(.bytes_xlated / 8) insns"] |
 		select(length > 0) | "- \($t): " + join("; ")' "$1" 2>/dev/null
-	echo
 }
 
 fail=0
@@ -146,12 +145,13 @@ for w in $(echo "$WORKLOADS" | cut -d' ' -f1); do
 		fi
 		bpfns=$(prog_cost "$res/$w.$t.0.progs" "$kern")
 		printf '| %-12s | %7s | %13s | %13s | %10s | %11s | %9s | %9s |\n' "$t" "$med" "$lo-$hi" "$added" "$bytes" "$bpfns" "${got:-?}$mark" "${kern:-?}"
-		progs="$progs$(prog_list "$res/$w.$t.0.progs" "$t")"
+		line=$(prog_list "$res/$w.$t.0.progs" "$t")
+		[[ -n $line ]] && progs+="$line"$'\n'
 	done
 	if [[ -n $progs ]]; then
 		echo
 		echo "BPF programs in the count round (kernel.bpf_stats_enabled): ns per run, runs, instructions (xlated):"
-		echo "$progs"
+		printf '%s' "$progs"
 	fi
 done
 echo

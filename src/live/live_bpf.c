@@ -483,6 +483,7 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 	bpf_map__set_max_entries(skel->maps.records,
 				 o->record ? (o->ringbuf_bytes ? o->ringbuf_bytes : 64u << 20)
 					   : (unsigned int)sysconf(_SC_PAGESIZE));
+	skel->rodata->ring_wake_bytes = bpf_map__max_entries(skel->maps.records) / 2;
 	ret = exitstat_bpf__load(skel);
 	if (ret) {
 		es_error_set(err, "loading the BPF program (%s) failed: %s%s",

@@ -63,6 +63,7 @@ struct perf_live {
 	struct perf_ring *rings;
 	int nrings;
 	struct pollfd *pfd;	/* one per ring, for perf_poll (sized at open) */
+	struct perf_run *runs;	/* one per ring, for drain */
 	int *mix_fds;		/* per event: the fds counting it */
 	int *mix_nfds;
 	int mix_stride;
@@ -86,7 +87,8 @@ static long perf_open(struct perf_event_attr *a, pid_t pid, int cpu, int group, 
 	return syscall(SYS_perf_event_open, a, pid, cpu, group, fl);
 }
 
-static void tp_attr(struct perf_event_attr *a, int id, size_t ring_bytes)
+/* raw: the tracepoint's record with each sample (kvm_exit: its fields; kvm_entry needs none). */
+static void tp_attr(struct perf_event_attr *a, int id, size_t ring_bytes, bool raw)
 {
 	memset(a, 0, sizeof(*a));
 	a->size = sizeof(*a);
@@ -96,7 +98,7 @@ static void tp_attr(struct perf_event_attr *a, int id, size_t ring_bytes)
 	if (ring_bytes) {
 		a->sample_period = 1;
 		a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
-				 PERF_SAMPLE_RAW;
+				 (raw ? PERF_SAMPLE_RAW : 0);
 		a->use_clockid = 1;
 		a->clockid = CLOCK_MONOTONIC;
 		a->watermark = 1;
@@ -124,7 +126,11 @@ static uint32_t raw_u32(const unsigned char *raw, uint32_t size, int off, uint32
 	return v;
 }
 
-/* One PERF_RECORD_SAMPLE: id, pid, tid, time, raw size, raw data. */
+/*
+ * One PERF_RECORD_SAMPLE: id, pid, tid, time, then for kvm_exit the raw size
+ * and data (kvm_entry samples carry no raw record: only its thread and time
+ * are needed, and the kernel copies less).
+ */
 static int on_sample(struct perf_live *p, struct perf_ring *r, const unsigned char *rec,
 		     size_t len)
 {
@@ -133,19 +139,18 @@ static int on_sample(struct perf_live *p, struct perf_ring *r, const unsigned ch
 	uint32_t pid, tid, rsize;
 	const unsigned char *q = rec + sizeof(struct perf_event_header);
 
-	if (len < sizeof(struct perf_event_header) + 8 + 8 + 8 + 4)
+	if (len < sizeof(struct perf_event_header) + 8 + 8 + 8)
 		return 0;
 	memcpy(&id, q, 8);
 	memcpy(&pid, q + 8, 4);
 	memcpy(&tid, q + 12, 4);
 	memcpy(&ts, q + 16, 8);
-	memcpy(&rsize, q + 24, 4);
-	if (28 + sizeof(struct perf_event_header) + rsize > len)
-		return 0;
 	if (id == r->exit_id)
 		r->exit_samples++;
 	else if (id == r->entry_id)
 		r->entry_samples++;
+	else
+		return 0;
 	if (p->filter_tgid && pid != p->filter_tgid)
 		return 0;
 	ev.has_ts = true;
@@ -156,16 +161,19 @@ static int on_sample(struct perf_live *p, struct perf_ring *r, const unsigned ch
 	if (id == r->exit_id) {
 		const unsigned char *raw = q + 28;
 
+		if (len < sizeof(struct perf_event_header) + 28)
+			return 0;
+		memcpy(&rsize, q + 24, 4);
+		if (28 + sizeof(struct perf_event_header) + rsize > len)
+			return 0;
 		ev.kind = EV_EXIT;
 		ev.reason = raw_u32(raw, rsize, p->off_reason, 0);
 		ev.isa = raw_u32(raw, rsize, p->off_isa, ISA_UNKNOWN);
 		ev.vcpu = raw_u32(raw, rsize, p->off_vcpu, STATS_VCPU_UNKNOWN);
 		p->exits++;
-	} else if (id == r->entry_id) {
+	} else {
 		ev.kind = EV_ENTRY;
 		p->entries++;
-	} else {
-		return 0;
 	}
 	return batch_push(p, &ev);
 }
@@ -239,6 +247,55 @@ static void account_lost(struct perf_ring *r, uint64_t seen_exits, uint64_t seen
 		r->entries_lost = ln;
 }
 
+/* One ring's samples in the batch: [at, end), in time order if sorted. */
+struct perf_run {
+	size_t at, end;
+	bool sorted;
+};
+
+static int feed(struct perf_live *p, const struct perf_ev *e, struct es_error *err)
+{
+	if (accum_event(&p->acc, &e->ev))
+		return es_error_set(err, "out of memory counting exits from the perf rings");
+	return 0;
+}
+
+/*
+ * The batch to the accumulator in time order. Each ring's samples are in
+ * time order already (one CPU writes them as they happen), so the rings are
+ * merged, not sorted: one ring costs nothing, a few cost a compare per
+ * ring and sample. Many rings (or a ring out of order) are sorted.
+ */
+#define MERGE_MAX_RUNS 8
+
+static int feed_batch(struct perf_live *p, struct perf_run *runs, int nruns, struct es_error *err)
+{
+	int live = 0, sorted = 1;
+
+	for (int i = 0; i < nruns; i++) {
+		if (runs[i].at < runs[i].end)
+			runs[live++] = runs[i];
+		sorted &= runs[i].sorted;
+	}
+	if (!sorted || live > MERGE_MAX_RUNS) {
+		qsort(p->batch, p->batch_len, sizeof(*p->batch), cmp_ts);
+		runs[0] = (struct perf_run){ 0, p->batch_len, true };
+		live = p->batch_len ? 1 : 0;
+	}
+	for (;;) {
+		int best = -1;
+
+		for (int i = 0; i < live; i++)
+			if (runs[i].at < runs[i].end &&
+			    (best < 0 || cmp_ts(&p->batch[runs[i].at], &p->batch[runs[best].at]) < 0))
+				best = i;
+		if (best < 0)
+			return 0;
+		if (feed(p, &p->batch[runs[best].at++], err))
+			return -1;
+	}
+}
+
 /*
  * For each ring: read its events' counts, then drain it: the samples read
  * include all those of the events counted, so counted - read is a lower bound
@@ -249,19 +306,20 @@ static int drain(struct perf_live *p, struct es_error *err)
 	p->batch_len = 0;
 	for (int i = 0; i < p->nrings; i++) {
 		struct perf_ring *r = &p->rings[i];
+		struct perf_run *run = &p->runs[i];
 		uint64_t seen_exits = fd_count(r->exit_fd), seen_entries = fd_count(r->entry_fd);
 
+		run->at = p->batch_len;
 		if (drain_ring(p, r))
 			return es_error_set(err, "out of memory reading the perf ring of cpu %d",
 					    r->cpu);
+		run->end = p->batch_len;
+		run->sorted = true;
+		for (size_t j = run->at + 1; j < run->end && run->sorted; j++)
+			run->sorted = cmp_ts(&p->batch[j - 1], &p->batch[j]) <= 0;
 		account_lost(r, seen_exits, seen_entries, p->finished);
 	}
-	if (p->batch_len)
-		qsort(p->batch, p->batch_len, sizeof(*p->batch), cmp_ts);
-	for (size_t i = 0; i < p->batch_len; i++)
-		if (accum_event(&p->acc, &p->batch[i].ev))
-			return es_error_set(err, "out of memory counting exits from the perf rings");
-	return 0;
+	return feed_batch(p, p->runs, p->nrings, err);
 }
 
 static int perf_poll(void *b, int timeout_ms, live_exit_fn fn, void *ctx, struct es_error *err)
@@ -398,6 +456,7 @@ static void perf_close(void *b)
 	free(p->mix_frozen);
 	free(p->rings);
 	free(p->pfd);
+	free(p->runs);
 	free(p->batch);
 	free(p->wrapbuf);
 	accum_fini(&p->acc);
@@ -495,7 +554,7 @@ static int open_ring(struct perf_live *p, struct perf_ring *r, const struct live
 
 	r->cpu = cpu;
 	r->entry_fd = -1;
-	tp_attr(&a, p->exit_tp, bytes);
+	tp_attr(&a, p->exit_tp, bytes, true);
 	a.inherit = o->inherit_pid;
 	r->exit_fd = perf_open(&a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (r->exit_fd < 0 && errno == ENODEV)
@@ -527,7 +586,7 @@ static int open_ring(struct perf_live *p, struct perf_ring *r, const struct live
 		}
 		return 0;
 	}
-	tp_attr(&a, p->entry_tp, bytes);
+	tp_attr(&a, p->entry_tp, bytes, false);
 	a.inherit = o->inherit_pid;
 	r->entry_fd = perf_open(&a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (r->entry_fd < 0) {
@@ -554,7 +613,8 @@ static int open_rings(struct perf_live *p, const struct live_opts *o, struct es_
 		return es_error_set(err, "no kvm_exit/kvm_entry id in tracefs (is KVM loaded?)");
 	p->rings = calloc(ncpu, sizeof(*p->rings));
 	p->pfd = calloc(ncpu, sizeof(*p->pfd));
-	if (!p->rings || !p->pfd)
+	p->runs = calloc(ncpu, sizeof(*p->runs));
+	if (!p->rings || !p->pfd || !p->runs)
 		return es_error_set(err, "out of memory for %d perf rings", ncpu);
 	for (int cpu = 0; cpu < ncpu; cpu++) {
 		struct perf_ring *r = &p->rings[p->nrings];
@@ -608,7 +668,7 @@ static int open_mix(struct perf_live *p, const struct live_opts *o)
 
 		if (id < 0)
 			continue;
-		tp_attr(&a, id, 0);
+		tp_attr(&a, id, 0, false);
 		a.disabled = 0;
 		for (int j = 0; j < stride; j++) {
 			int fd;

@@ -6,14 +6,16 @@
 # no tool always comes first or last. exitgen times only its own guests
 # (elapsed_ns), so a tool's start and its end-of-run reading are not timed.
 # Round 0 is the count check, untimed: the guest kernel's hist trigger
-# (bed_hist_start, its own trace instance) counts beside each tool.
+# (bed_hist_start, its own trace instance) counts beside each tool, and
+# bpftool gives each BPF program's own cost (snapshot below).
 # Per run, in /out: W.T.R.json (exitgen), W.T.R.count (the tool's own count
-# output), W.T.R.bytes (a recorder's file size), W.T.0.hist (round 0).
+# output), W.T.R.bytes (a recorder's file size), W.T.0.hist and W.T.0.progs
+# (round 0).
 . /lib/bed/lib.sh
 rounds=$(cat /etc/live/bench-rounds)
 tools=$(cat /etc/live/bench-tools)
 HIST=/sys/kernel/tracing/events/kvm/kvm_exit/trigger
-for p in exitgen exitstat floor perf bpftrace; do
+for p in exitgen exitstat floor perf bpftrace bpftool; do
 	command -v $p >/dev/null || bed_fail "no $p in the initramfs"
 done
 
@@ -62,6 +64,14 @@ run() {
 	echo "bench-job: $p status $?"
 }
 
+# The count round's tool sees exitgen stop at a last `wait` step (every exit
+# done, the tool still attached): bpftool saves every BPF program's run count,
+# run time (kernel.bpf_stats_enabled) and size to W.T.0.progs, then lets it end.
+snapshot() {
+	read -r _ </tmp/ready && bpftool prog show --json >$1.progs 2>$1.progs.err
+	printf '%14s' '' >/tmp/go	# a byte for each vCPU (exitgen: at most 14)
+}
+
 r=0
 while [ "$r" -le "$rounds" ]; do
 	# this round's order: the tool list rotated by r
@@ -78,10 +88,24 @@ while [ "$r" -le "$rounds" ]; do
 	while read -r w args; do
 		for t in $order; do
 			[ $r = 0 ] && [ $t = none ] && continue
-			[ $r = 0 ] && bed_hist_start
+			if [ $r != 0 ]; then
+				# shellcheck disable=SC2086 # args are words for exitgen
+				run $t /out/$w.$t.$r $args
+				continue
+			fi
+			bed_hist_start
+			rm -f /tmp/ready /tmp/go
+			mkfifo /tmp/ready /tmp/go
+			echo 1 >/proc/sys/kernel/bpf_stats_enabled
+			snapshot /out/$w.$t.0 &
+			snap=$!
 			# shellcheck disable=SC2086 # args are words for exitgen
-			run $t /out/$w.$t.$r $args
-			[ $r = 0 ] && bed_hist_stop /out/$w.$t.0.hist
+			run $t /out/$w.$t.0 --ready-file /tmp/ready --go-file /tmp/go $args wait
+			# exitgen failed before its wait step: the snapshot still waits for it
+			kill $snap 2>/dev/null
+			wait $snap
+			echo 0 >/proc/sys/kernel/bpf_stats_enabled
+			bed_hist_stop /out/$w.$t.0.hist
 		done
 	done </tmp/workloads
 	r=$((r + 1))

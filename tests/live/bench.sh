@@ -36,7 +36,7 @@ if ((run)); then
 	for b in exitgen exitstat floor; do
 		[[ -x $REPO/build/static/$b ]] || { echo "bench-live: no build/static/$b (make static)" >&2; exit 1; }
 	done
-	for b in perf bpftrace; do
+	for b in perf bpftrace bpftool; do
 		command -v $b >/dev/null || { echo "bench-live: no $b on this host (scripts/setup.sh installs it)" >&2; exit 1; }
 	done
 	tmp=$(mktemp -d)
@@ -49,7 +49,7 @@ if ((run)); then
 	t0=$(date +%s)
 	# bpftrace and perf come with every library ldd lists (bpftrace's LLVM: ~200 MB).
 	if ! bash "$REPO/tests/realkvm/bed.sh" run --script "$HERE/bench-job.sh" --smp 1 --mem 3G \
-		--add-dyn "$(command -v perf)" --add-dyn "$(command -v bpftrace)" \
+		--add-dyn "$(command -v perf)" --add-dyn "$(command -v bpftrace)" --add-dyn "$(command -v bpftool)" \
 		--add "$tmp/rounds:/etc/live/bench-rounds" --add "$tmp/tools:/etc/live/bench-tools" \
 		--add "$tmp/workloads:/etc/live/bench-workloads" \
 		--timeout 7200 --results "$res" >"$tmp/bed.out" 2>&1; then
@@ -94,17 +94,35 @@ median_range() {
 		printf f " " f " " f "\n", a[int((n + 1) / 2)], a[1], a[n] }'
 }
 
+# The BPF programs' own cost per kvm_exit the kernel counted ($2): the run
+# time of every program the tool had attached (bpftool, round 0) over the exits.
+prog_cost() {
+	[[ -s $1 && -n $2 ]] || { echo -; return; }
+	jq -r --argjson n "$2" '[.[] | .run_time_ns // 0] | add // 0 |
+		if . > 0 then (. / $n * 10 | round / 10 | tostring) else "-" end' "$1" 2>/dev/null || echo -
+}
+
+# "  TOOL: NAME NS/run xRUNS INSNS; ..." for the programs that ran ($1: W.T.0.progs).
+prog_list() {
+	[[ -s $1 ]] || return 0
+	jq -r --arg t "$2" '[.[] | select((.run_cnt // 0) > 0) |
+		"\(.name) \(.run_time_ns / .run_cnt | round) ns x\(.run_cnt) \(.bytes_xlated / 8) insns"] |
+		select(length > 0) | "- \($t): " + join("; ")' "$1" 2>/dev/null
+}
+
 fail=0
 for w in $(echo "$WORKLOADS" | cut -d' ' -f1); do
-	exits=$(jq -r '[.expected[]] | add' "$res/$w.exitstat.0.json" 2>/dev/null)
+	# round 1: round 0's exitgen has a last wait step (the BPF snapshot)
+	exits=$(jq -r '[.expected[]] | add' "$res/$w.none.1.json" 2>/dev/null)
 	# Baseline: the no-tracing runs, their median and spread ((max - min) / median).
 	read -r bmed bspread < <(for r in $(seq "$rounds"); do elapsed "$res/$w.none.$r.json"; done | sort -n |
 		awk '{a[NR] = $1} END {m = a[int((NR + 1) / 2)]; printf "%.0f %.1f\n", m, m ? 100 * (a[NR] - a[1]) / m : 0}')
 	echo
 	echo "workload $w: exitgen $(echo "$WORKLOADS" | awk -v w="$w" '$1 == w {$1 = ""; print}'), $exits exits expected;" \
 		"no tracing: median $(awk -v b="$bmed" -v n="$exits" 'BEGIN {printf "%.1f", b / n / 1000}') us/exit, spread $bspread% over $rounds rounds"
-	printf '| %-12s | %7s | %13s | %13s | %10s | %9s | %9s |\n' tool ratio "paired range" "added us/exit" bytes/exit counted "hist"
-	printf '|%s|%s:|%s:|%s:|%s:|%s:|%s:|\n' -------------- --------- --------------- --------------- ------------ ----------- -----------
+	progs=""
+	printf '| %-12s | %7s | %13s | %13s | %10s | %11s | %9s | %9s |\n' tool ratio "paired range" "added us/exit" bytes/exit "BPF ns/exit" counted "hist"
+	printf '|%s|%s:|%s:|%s:|%s:|%s:|%s:|%s:|\n' -------------- --------- --------------- --------------- ------------ ------------- ----------- -----------
 	for t in $TOOLS; do
 		[[ $t == none ]] && continue
 		# paired: this tool's run over the same round's no-tracing run
@@ -125,8 +143,16 @@ for w in $(echo "$WORKLOADS" | cut -d' ' -f1); do
 			mark=" (!)"
 			fail=1
 		fi
-		printf '| %-12s | %7s | %13s | %13s | %10s | %9s | %9s |\n' "$t" "$med" "$lo-$hi" "$added" "$bytes" "${got:-?}$mark" "${kern:-?}"
+		bpfns=$(prog_cost "$res/$w.$t.0.progs" "$kern")
+		printf '| %-12s | %7s | %13s | %13s | %10s | %11s | %9s | %9s |\n' "$t" "$med" "$lo-$hi" "$added" "$bytes" "$bpfns" "${got:-?}$mark" "${kern:-?}"
+		line=$(prog_list "$res/$w.$t.0.progs" "$t")
+		[[ -n $line ]] && progs+="$line"$'\n'
 	done
+	if [[ -n $progs ]]; then
+		echo
+		echo "BPF programs in the count round (kernel.bpf_stats_enabled): ns per run, runs, instructions (xlated):"
+		printf '%s' "$progs"
+	fi
 done
 echo
 echo "ratio: median over the rounds of (run time / the same round's run with no tracing); added us/exit: median"

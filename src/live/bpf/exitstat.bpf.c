@@ -31,6 +31,7 @@ const volatile bool follow_children;	/* also the processes targ_tgid forks (a co
 const volatile bool record_on;		/* send each exit through `records` */
 const volatile bool timing = true;	/* time each exit (kvm_entry attached); off: --no-time */
 const volatile __u32 row_limit = LIVE_ROWS;	/* rows to hand out (tests: fewer) */
+const volatile __u64 ring_wake_bytes = 1 << 23;	/* record: half the ring (its size is set too) */
 const volatile __s32 off_reason = -1;	/* classic tracepoint field offsets, -1: absent */
 const volatile __s32 off_isa = -1;
 const volatile __s32 off_vcpu = -1;
@@ -150,6 +151,12 @@ static __always_inline bool wanted(__u64 pid_tgid)
 	return follow_children && bpf_map_lookup_elem(&children, &tgid);
 }
 
+/* wanted() without the children lookup: false only for what wanted() refuses too. */
+static __always_inline bool maybe_wanted(__u64 pid_tgid)
+{
+	return !targ_tgid || follow_children || (__u32)(pid_tgid >> 32) == targ_tgid;
+}
+
 struct task_struct___x {
 	int tgid;
 } __attribute__((preserve_access_index));
@@ -195,16 +202,6 @@ static __always_inline struct live_counts *counts_of(struct live_key *key)
 	return bpf_map_lookup_elem(&exit_stats, key);
 }
 
-/* The counts of an exit: its thread's row at its slot, else the hash. */
-static __always_inline struct live_counts *counts_at(__u32 row, __u32 slot, struct live_key *key)
-{
-	__u32 idx = row * LIVE_SLOTS + slot;
-
-	if (row < LIVE_ROWS && slot < LIVE_SLOTS)
-		return bpf_map_lookup_elem(&rows, &idx);
-	return counts_of(key);
-}
-
 /* The row of this thread for this vCPU: once per thread and vCPU, not per exit. */
 static __always_inline __u32 row_of(__u32 tid, const struct live_key *key)
 {
@@ -230,20 +227,26 @@ static __always_inline __u32 vcpu_id(struct kvm_vcpu___x *vcpu, __u32 field)
 }
 
 /*
- * One exit: counted at once (the counts are exact at every moment), kept in
- * the thread's storage until its entry gives the time. Per exit: one
- * task-storage lookup (a helper call) and one array lookup (inlined by the
- * verifier); the vCPU id and the row only when the thread's vCPU changes.
- */
-/*
- * --no-time: the thread's row without task storage. The last vCPU thread
- * that exited on this CPU, with its row; a different thread (or vCPU) looks
- * its row up in row_index once and takes the slot. Tracepoint probes run
- * with preemption off, so no other exit runs on this CPU meanwhile.
+ * Where a vCPU thread's state is found, fastest first:
+ *  1. `last_thread`, a one-slot per-CPU array (an inlined lookup, no helper):
+ *     the last wanted thread that exited on this CPU, its vCPU (tag), its
+ *     row and key. Tracepoint probes run with preemption off, so no other
+ *     exit runs on this CPU meanwhile. Only wanted threads get in, so a hit
+ *     needs no pid filter.
+ *  2. on a miss (another thread, or the first exit here): the pid filter,
+ *     then the thread's task-local storage (timing) or the row index
+ *     (--no-time), and the slot is refilled.
+ * The pending exit (timing) lives in `row_threads` at the thread's row, a
+ * plain array (inlined, and not per CPU: a thread that moves to another CPU
+ * between its exit and its entry finds it there); a thread without a row
+ * (beyond LIVE_ROWS) keeps it in its task storage.
  */
 struct live_last {
-	__u64 pid_tgid;
-	struct live_thread t;
+	__u64 pid_tgid;	/* 0: empty */
+	__u64 tag;	/* the vCPU the row is for */
+	__u32 row;	/* LIVE_NO_ROW: count in exit_stats by key */
+	__u32 pad;
+	struct live_key key;	/* pid, vCPU, ISA of the row (reason unset) */
 };
 
 struct {
@@ -253,65 +256,129 @@ struct {
 	__type(value, struct live_last);
 } last_thread SEC(".maps");
 
-/* The thread's state (timing: task storage; --no-time: this CPU's last thread); NULL: none. */
-static __always_inline struct live_thread *thread_of(__u64 pid_tgid, __u64 tag)
-{
-	struct live_last *l;
-	__u32 zero = 0;
+/* The pending exit of each row's thread (timing); read by user space at the end. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LIVE_ROWS);
+	__type(key, __u32);
+	__type(value, struct live_thread);
+} row_threads SEC(".maps");
 
-	if (timing)
-		return bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
-					    BPF_LOCAL_STORAGE_GET_F_CREATE);
-	l = bpf_map_lookup_elem(&last_thread, &zero);
-	if (!l)
-		return NULL;
-	if (l->pid_tgid != pid_tgid) {
-		l->pid_tgid = pid_tgid;
-		l->t.tag = 0;	/* another thread: find its row */
-	}
-	return &l->t;
+/* The thread's state for its row: row_threads, or its task storage without a row. */
+static __always_inline struct live_thread *state_of(__u32 row)
+{
+	if (row < LIVE_ROWS)
+		return bpf_map_lookup_elem(&row_threads, &row);
+	return bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
 }
 
-static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu___x *vcpu,
-				    __u32 vcpu_field, __u32 isa, __u32 reason)
+/* A miss in last_thread: find (or hand out) this thread's row for this vCPU and cache it. */
+static __always_inline bool refill(struct live_last *l, __u64 pid_tgid, __u64 tag,
+				   struct kvm_vcpu___x *vcpu, __u32 vcpu_field, __u32 isa)
 {
-	struct live_thread *t = thread_of(pid_tgid, tag);
-	struct live_counts *c;
-	struct live_key key;
-	__u32 slot = live_slot(isa, reason);
+	struct live_thread *t, *rt;
+	struct live_key key = {};
+	__u32 row;
 
-	if (!t) {
-		/* No storage (out of memory, or re-entered on this CPU): hash, untimed. */
+	if (!timing) {
+		/* No state to keep: the row index (a hash) once per thread switch on this CPU. */
 		key.pid = pid_tgid >> 32;
 		key.vcpu = vcpu_id(vcpu, vcpu_field);
 		key.isa = isa;
-		key.reason = reason;
-		c = counts_of(&key);
-		if (c)
-			c->count++;
-		else
-			count(CNT_STATS_FULL);
-		if (timing)
-			count(CNT_PENDING_FULL);
+		row = row_of((__u32)pid_tgid, &key);
+	} else {
+		t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
+					 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!t)
+			return false;
+		if (t->tag != tag) {
+			t->tag = tag;
+			t->key.pid = pid_tgid >> 32;
+			t->key.vcpu = vcpu_id(vcpu, vcpu_field);
+			t->key.isa = isa;
+			t->row = row_of((__u32)pid_tgid, &t->key);
+			t->ts = 0;
+			rt = t->row < LIVE_ROWS ? bpf_map_lookup_elem(&row_threads, &t->row) : NULL;
+			if (rt) {
+				rt->key = t->key;
+				rt->row = t->row;
+				rt->tag = tag;
+			}
+		}
+		key = t->key;
+		row = t->row;
+	}
+	l->pid_tgid = pid_tgid;
+	l->tag = tag;
+	l->row = row;
+	l->key = key;
+	return true;
+}
+
+/* The counts of an exit: its thread's row at its slot, else the hash by key. */
+static __always_inline struct live_counts *counts_at(__u32 row, __u32 slot, struct live_key *key)
+{
+	__u32 idx = row * LIVE_SLOTS + slot;
+
+	if (row < LIVE_ROWS && slot < LIVE_SLOTS)
+		return bpf_map_lookup_elem(&rows, &idx);
+	return counts_of(key);
+}
+
+/*
+ * One exit: counted at once (the counts are exact at every moment) and, with
+ * timing, kept in its thread's state until its entry gives the time. Per
+ * exit, on a hit in last_thread: the pid_tgid helper, the two inlined array
+ * lookups (and the clock with timing); nothing else.
+ */
+static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu___x *vcpu,
+				    __u32 vcpu_field, __u32 isa, __u32 reason)
+{
+	struct live_counts *c;
+	struct live_thread *s;
+	struct live_last *l;
+	struct live_key key;
+	__u32 zero = 0, slot;
+
+	l = bpf_map_lookup_elem(&last_thread, &zero);
+	if (!l)
 		return;
+	if (l->pid_tgid != pid_tgid || l->tag != tag) {
+		if (!wanted(pid_tgid))
+			return;
+		if (!refill(l, pid_tgid, tag, vcpu, vcpu_field, isa)) {
+			/* No task storage (out of memory): the hash, untimed. */
+			key.pid = pid_tgid >> 32;
+			key.vcpu = vcpu_id(vcpu, vcpu_field);
+			key.isa = isa;
+			key.reason = reason;
+			c = counts_of(&key);
+			if (c)
+				c->count++;
+			else
+				count(CNT_STATS_FULL);
+			count(CNT_PENDING_FULL);
+			return;
+		}
 	}
-	if (t->tag != tag) {
-		t->tag = tag;
-		t->key.pid = pid_tgid >> 32;
-		t->key.vcpu = vcpu_id(vcpu, vcpu_field);
-		t->key.isa = isa;
-		t->row = row_of((__u32)pid_tgid, &t->key);
-	}
-	t->key.reason = reason;
-	c = counts_at(t->row, slot, &t->key);
+	slot = live_slot(isa, reason);
+	key = l->key;
+	key.reason = reason;
+	c = counts_at(l->row, slot, &key);
 	if (c)
 		c->count++;
 	else
 		count(CNT_STATS_FULL);
-	if (timing) {
-		t->slot = slot;
-		t->ts = bpf_ktime_get_ns();
+	if (!timing)
+		return;
+	s = state_of(l->row);
+	if (!s) {
+		count(CNT_PENDING_FULL);
+		return;
 	}
+	s->key.reason = reason;
+	s->slot = slot;
+	s->ts = bpf_ktime_get_ns();
 }
 
 /* One exit into the ring buffer (record mode). */
@@ -331,19 +398,36 @@ static __always_inline void send_record(struct live_thread *t, __u32 tid, __u64 
 	r->isa = t->key.isa;
 	r->reason = t->key.reason;
 	r->flags = flags;
-	/* User space polls on a timer; wake it only when the ring fills up. */
-	bpf_ringbuf_submit(r, bpf_ringbuf_query(&records, BPF_RB_AVAIL_DATA) >
-			   bpf_ringbuf_query(&records, BPF_RB_RING_SIZE) / 2 ?
+	/* User space polls on a timer; wake it only when the ring is half full. */
+	bpf_ringbuf_submit(r, bpf_ringbuf_query(&records, BPF_RB_AVAIL_DATA) > ring_wake_bytes ?
 			   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
+/*
+ * One entry: the time of its thread's pending exit. On a hit in last_thread
+ * (the thread exited on this CPU last, as it mostly did): the pid_tgid
+ * helper, the clock and inlined array lookups; else its task storage.
+ */
 static __always_inline void on_entry(__u64 pid_tgid)
 {
 	struct live_thread *t;
 	struct live_counts *c;
+	struct live_last *l;
+	__u32 zero = 0;
 	__u64 now, dur;
 
-	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+	l = bpf_map_lookup_elem(&last_thread, &zero);
+	if (!l)
+		return;
+	if (l->pid_tgid == pid_tgid) {
+		t = state_of(l->row);
+	} else {
+		if (!wanted(pid_tgid))
+			return;
+		t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+		if (t && t->row < LIVE_ROWS)
+			t = bpf_map_lookup_elem(&row_threads, &t->row);
+	}
 	if (!t || !t->ts) {
 		count(CNT_ENTRY_ALONE);
 		return;
@@ -353,10 +437,13 @@ static __always_inline void on_entry(__u64 pid_tgid)
 	c = counts_at(t->row, t->slot, &t->key);
 	if (c) {
 		c->timed++;
-		c->time_ns += dur;
-		if (dur > c->max_ns)
-			c->max_ns = dur;
-		c->hist[hist_bucket(dur)]++;
+		/* A recording has each exit's time: the kernel keeps only the count. */
+		if (!record_on) {
+			c->time_ns += dur;
+			if (dur > c->max_ns)
+				c->max_ns = dur;
+			c->hist[hist_bucket(dur)]++;
+		}
 	} else {
 		count(CNT_ENTRY_ALONE);
 	}
@@ -365,15 +452,24 @@ static __always_inline void on_entry(__u64 pid_tgid)
 	t->ts = 0;
 }
 
+/* A task's pending-exit state: at its row, or in its task storage without one. */
+static __always_inline struct live_thread *task_state(struct task_struct *task)
+{
+	struct live_thread *t = bpf_task_storage_get(&threads, task, 0, 0);
+
+	if (t && t->row < LIVE_ROWS)
+		return bpf_map_lookup_elem(&row_threads, &t->row);
+	return t;
+}
+
 /*
  * Record mode: a vCPU thread that ends with an exit pending (a VM's last
- * HLT) takes its task storage with it, so its exit goes to the ring now,
- * marked open.
+ * HLT) goes away, so its exit goes to the ring now, marked open.
  */
 SEC("raw_tp/sched_process_exit")
 int on_thread_exit(void *ctx)
 {
-	struct live_thread *t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+	struct live_thread *t = task_state(bpf_get_current_task_btf());
 
 	if (t && t->ts) {
 		send_record(t, (__u32)bpf_get_current_pid_tgid(), 0, LIVE_REC_OPEN);
@@ -396,7 +492,7 @@ int pending_exits(struct bpf_iter__task *ctx)
 
 	if (!task)
 		return 0;
-	t = bpf_task_storage_get(&threads, task, 0, 0);
+	t = task_state(task);
 	if (!t || !t->ts)
 		return 0;
 	r.ts = t->ts;
@@ -442,7 +538,7 @@ static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 reason;
 
-	if (!wanted(pid_tgid) || !vcpu)
+	if (!maybe_wanted(pid_tgid) || !vcpu)
 		return 0;
 	if (!vcpu_exit_reason(vcpu, isa, &reason)) {
 		count(CNT_NO_REASON);
@@ -466,7 +562,7 @@ int BPF_PROG(exit_btf_reason_vcpu_isa, unsigned int exit_reason, struct kvm_vcpu
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	if (!wanted(pid_tgid) || !vcpu)
+	if (!maybe_wanted(pid_tgid) || !vcpu)
 		return 0;
 	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, exit_reason);
 	return 0;
@@ -477,8 +573,7 @@ int BPF_PROG(entry_btf)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	if (wanted(pid_tgid))
-		on_entry(pid_tgid);
+	on_entry(pid_tgid);
 	return 0;
 }
 
@@ -497,7 +592,7 @@ int exit_tp(void *ctx)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 vcpu, isa;
 
-	if (!wanted(pid_tgid))
+	if (!maybe_wanted(pid_tgid))
 		return 0;
 	vcpu = field_u32(ctx, off_vcpu, LIVE_VCPU_UNKNOWN);
 	isa = field_u32(ctx, off_isa, 0);
@@ -512,8 +607,7 @@ int entry_tp(void *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	if (wanted(pid_tgid))
-		on_entry(pid_tgid);
+	on_entry(pid_tgid);
 	return 0;
 }
 

@@ -76,8 +76,11 @@ struct live_row_key {
 };
 
 /*
- * A vCPU thread's state, in BPF task-local storage: the row it counts in
- * (for the vCPU `tag` names) and its exit waiting for the next entry.
+ * A vCPU thread's state: the row it counts in (for the vCPU `tag` names) and
+ * its exit waiting for the next entry. In the thread's BPF task-local
+ * storage (row, tag, key: found again on a miss in the per-CPU slot), and at
+ * its row in `row_threads` (key, pending exit); a thread without a row keeps
+ * everything in its task storage.
  */
 struct live_thread {
 	__u64 ts;	/* 0: no exit pending */

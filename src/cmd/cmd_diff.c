@@ -30,7 +30,7 @@ static const struct cli_opt opt_b = {
 
 static const struct cli_opt *const diff_opts[] = {
 	&opt_a, &opt_b, &cli_opt_format, &cli_opt_output, &cli_opt_top, &cli_opt_isa,
-	&cli_opt_skip_bad, NULL,
+	&cli_opt_skip_bad, &cli_opt_partial_ok, NULL,
 };
 
 const struct cli_cmd cli_cmd_diff = {
@@ -57,6 +57,9 @@ struct diff_cmd {
 	struct report_opts ro;
 	struct trace_opts to;
 	struct cli_out out;
+	bool partial_ok;
+	int status;		/* the input rule's, worst over the runs */
+	char note[1024];	/* what the runs that were not read whole miss */
 };
 
 static int add_file(struct diff_cmd *d, int side, const char *path)
@@ -84,6 +87,9 @@ static int apply_diff(void *ctx, int id, const char *arg)
 	case CLI_OUTPUT:
 		d->out.name = arg;
 		return 0;
+	case CLI_PARTIAL_OK:
+		d->partial_ok = true;
+		return 0;
 	default:	/* --format, --top */
 		return cli_apply_view(&d->ro, id, arg);
 	}
@@ -95,23 +101,31 @@ static int on_event(void *ctx, const struct exit_event *ev)
 }
 
 /* Read one run into acc; its window in seconds (0 for tick clocks). 0, or -1 (said). */
-static int read_run(const struct diff_cmd *d, const char *path, struct accum *acc,
+static int read_run(struct diff_cmd *d, const char *path, struct accum *acc,
 		    double *window_s, bool *ticks)
 {
 	struct es_error err = { "" };
 	struct input_info in;
 	struct stats *s;
+	bool show;
+	int rc, status;
+	size_t n = strlen(d->note);
 
 	if (accum_init(acc)) {
 		fprintf(stderr, "exitstat diff: out of memory\n");
 		return -1;
 	}
-	if (input_read(path, &d->to, on_event, acc, &in, &err)) {
-		if (!err.msg[0])
-			es_error_set(&err, "%s: reading stopped", path);
-		msg_error("diff", &err);
+	rc = input_read(path, &d->to, on_event, acc, &in, &err);
+	/* The one input rule, per run: a run not read at all stops the comparison. */
+	status = msg_input_status("diff", rc, &err, &in, d->partial_ok, &show);
+	if (!show)
 		return -1;
-	}
+	if (status != EXIT_OK)
+		d->status = status;
+	if ((in.incomplete || in.partial) && n + 4 < sizeof(d->note) &&
+	    snprintf(d->note + n, sizeof(d->note) - n, "%sINCOMPLETE: %s: %s", n ? "; " : "",
+		     path, in.note) >= (int)(sizeof(d->note) - n))
+		strcpy(d->note + sizeof(d->note) - 4, "...");	/* cut: said so */
 	s = acc->stats;
 	*ticks = in.clock && !strcmp(in.clock, "ticks");
 	*window_s = !*ticks && s->have_window ? (double)(s->last_ns - s->first_ns) / 1e9 : 0;
@@ -141,7 +155,7 @@ static int diff_run_all(struct diff_cmd *d, struct accum acc[2][DIFF_MAX_RUNS])
 {
 	struct diff_run runs[2][DIFF_MAX_RUNS];
 	struct diff_meta m = { d->files[0], d->files[1], d->n[0], d->n[1], 0, 0, false,
-			       d->ro.top };
+			       d->ro.top, d->note };
 	struct diff_row *rows;
 	size_t n;
 	int rc;
@@ -186,6 +200,8 @@ int cmd_diff(int argc, char **argv)
 	/* no comparison printed (rc): the -o file is removed */
 	if (cli_out_close(&cli_cmd_diff, &d.out, !rc))
 		rc = -1;
+	if (!rc && d.status != EXIT_OK)
+		return d.status;	/* a run was incomplete: said, and in the output's note */
 	for (int s = 0; s < 2; s++)
 		for (size_t r = 0; r < d.n[s]; r++)
 			if (acc[s][r].stats)

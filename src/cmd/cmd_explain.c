@@ -17,7 +17,8 @@
 #include "sources/input.h"
 
 static const struct cli_opt *const explain_opts[] = {
-	&cli_opt_format, &cli_opt_output, &cli_opt_top, &cli_opt_skip_bad, &cli_opt_isa, NULL,
+	&cli_opt_format, &cli_opt_output, &cli_opt_top, &cli_opt_skip_bad, &cli_opt_partial_ok,
+	&cli_opt_isa, NULL,
 };
 
 const struct cli_cmd cli_cmd_explain = {
@@ -44,6 +45,7 @@ struct explain_run {
 	struct report_opts ro;
 	uint64_t with_info;
 	bool oom;
+	bool partial_ok;
 	struct cli_out out;
 };
 
@@ -59,6 +61,9 @@ static int apply_explain(void *ctx, int id, const char *arg)
 		return isa_parse(arg, &x->to.isa_hint);
 	case CLI_OUTPUT:
 		x->out.name = arg;
+		return 0;
+	case CLI_PARTIAL_OK:
+		x->partial_ok = true;
 		return 0;
 	default:	/* --format, --top */
 		return cli_apply_view(&x->ro, id, arg);
@@ -100,7 +105,8 @@ static int explain_print(struct explain_run *x, const struct input_info *in)
 	struct detail_entry *e;
 	size_t n = detail_stats_sorted(x->ds, &e);
 	struct detail_meta m = { in->source, in->clock && !strcmp(in->clock, "ticks"),
-				 x->acc.stats->total, x->with_info, x->ro.top };
+				 x->acc.stats->total, x->with_info, x->ro.top,
+				 in->incomplete || in->partial ? in->note : "" };
 	int rc;
 
 	if (n == (size_t)-1) {
@@ -121,7 +127,8 @@ int cmd_explain(int argc, char **argv)
 				 .to = { .want_info = true } };
 	struct es_error err = { "" };
 	struct input_info in;
-	int first, rc = -1;
+	int first, rc = -1, status;
+	bool show;
 
 	first = cli_parse(&cli_cmd_explain, argc, argv, apply_explain, &x);
 	if (first < 0)
@@ -140,13 +147,12 @@ int cmd_explain(int argc, char **argv)
 		detail_stats_free(x.ds);
 		return EXIT_FAIL;
 	}
-	if (input_read(argv[first], &x.to, on_event, &x, &in, &err)) {
-		if (err.msg[0])
-			msg_error("explain", &err);
-	} else if (!x.with_info && x.acc.stats->total) {
+	status = msg_input_status("explain", input_read(argv[first], &x.to, on_event, &x, &in, &err),
+				  &err, &in, x.partial_ok, &show);
+	if (show && !x.with_info && x.acc.stats->total) {
 		fprintf(stderr, "exitstat explain: %s: its kvm_exit lines carry no exit information "
 			"(info1/info2 or info): nothing to explain\n", argv[first]);
-	} else {
+	} else if (show) {
 		rc = explain_print(&x, &in);
 	}
 	/* no explanation printed (rc): the -o file is removed */
@@ -154,5 +160,5 @@ int cmd_explain(int argc, char **argv)
 		rc = -1;
 	accum_fini(&x.acc);
 	detail_stats_free(x.ds);
-	return rc ? EXIT_FAIL : EXIT_OK;
+	return rc ? EXIT_FAIL : status;
 }

@@ -67,6 +67,8 @@ static int print_table(FILE *f, const struct detail_meta *m, const struct detail
 		"time/exit: mean time in exit of the timed exits (%s); an MSR's index and a VMX "
 		"EPT violation's address are not in it (shown as ?)\n",
 		m->ticks ? "clock ticks" : "ns clock");
+	if (m->note && m->note[0])
+		fprintf(f, "note: INCOMPLETE: %s\n", m->note);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -79,6 +81,8 @@ static int print_json(FILE *f, const struct detail_meta *m, const struct detail_
 	json_object_object_add(root, "exits", json_object_new_int64((int64_t)m->exits));
 	json_object_object_add(root, "exits_with_info", json_object_new_int64((int64_t)m->with_info));
 	json_object_object_add(root, "time_unit", json_object_new_string(m->ticks ? "ticks" : "ns"));
+	json_object_object_add(root, "note", m->note && m->note[0] ?
+			       json_object_new_string(m->note) : NULL);
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_new_object();
 
@@ -105,12 +109,18 @@ static int print_csv(FILE *f, const struct detail_meta *m, const struct detail_e
 {
 	char rname[40], key[96];
 
-	fprintf(f, "isa,code,reason,key,name,count,timed,time,time_unit\n");
+	fprintf(f, "isa,code,reason,key,name,count,timed,time,time_unit,note\n");
 	for (size_t i = 0; i < n; i++) {
 		detail_str(&e[i].d, key, sizeof(key));
-		fprintf(f, "%s,%u,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s\n", isa_name(e[i].isa),
+		fprintf(f, "%s,%u,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,\n", isa_name(e[i].isa),
 			e[i].reason, reason_name(e[i].isa, e[i].reason, rname, sizeof(rname)), key,
 			key_name(&e[i].d), e[i].count, e[i].timed, e[i].time, m->ticks ? "ticks" : "ns");
+	}
+	if (m->note && m->note[0]) {	/* one row, the note in its last column */
+		fprintf(f, "note,,,,,,,,,\"INCOMPLETE: ");
+		for (const char *c = m->note; *c; c++)
+			fprintf(f, *c == '"' ? "\"\"" : "%c", *c);
+		fprintf(f, "\"\n");
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -14,6 +14,7 @@ struct detail_meta {
 	uint64_t exits;		/* every exit read */
 	uint64_t with_info;	/* exits whose line carried exit information */
 	size_t top;		/* table: details shown per reason (0: all); JSON/CSV: all */
+	const char *note;	/* what an incomplete input misses, or "" */
 };
 
 /* Print every entry (sorted by detail_stats_sorted). 0, or -1 with errno from the failed write. */

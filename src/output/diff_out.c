@@ -71,6 +71,8 @@ static int print_table(FILE *f, const struct diff_meta *m, const struct diff_row
 	else
 		fprintf(f, "; one run on a side: no noise estimate (give several runs per side with -a/-b)");
 	fputc('\n', f);
+	if (m->note && m->note[0])
+		fprintf(f, "note: %s\n", m->note);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -104,6 +106,8 @@ static int print_json(FILE *f, const struct diff_meta *m, const struct diff_row 
 	json_object_object_add(root, "a", names_json(m->a, m->na));
 	json_object_object_add(root, "b", names_json(m->b, m->nb));
 	json_object_object_add(root, "time_unit", json_object_new_string(m->ticks ? "ticks" : "ns"));
+	json_object_object_add(root, "note", m->note && m->note[0] ?
+			       json_object_new_string(m->note) : NULL);
 	json_object_object_add(root, "noise_rule", json_object_new_string(
 		m->na > 1 && m->nb > 1 ? "|change| <= 2*sqrt(sd_a^2/n_a + sd_b^2/n_b)" : "none: one run on a side"));
 	for (size_t i = 0; i < n; i++) {
@@ -142,7 +146,7 @@ static int print_csv(FILE *f, const struct diff_meta *m, const struct diff_row *
 	char name[40];
 
 	fprintf(f, "isa,code,reason,count_a,count_b,change,change_pct,rate_a,rate_b,"
-		"time_per_exit_a,time_per_exit_b,time_unit,within_noise\n");
+		"time_per_exit_a,time_per_exit_b,time_unit,within_noise,note\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct diff_row *r = &rows[i];
 
@@ -153,8 +157,14 @@ static int print_csv(FILE *f, const struct diff_meta *m, const struct diff_row *
 		csv_num(f, r->b.rate, r->b.rate >= 0);
 		csv_num(f, r->a.time_per_exit, r->a.time_per_exit >= 0);
 		csv_num(f, r->b.time_per_exit, r->b.time_per_exit >= 0);
-		fprintf(f, ",%s,%s\n", m->ticks ? "ticks" : "ns",
+		fprintf(f, ",%s,%s,\n", m->ticks ? "ticks" : "ns",
 			r->noise_known ? (r->within_noise ? "true" : "false") : "");
+	}
+	if (m->note && m->note[0]) {	/* one row, the note in its last column */
+		fprintf(f, "note,,,,,,,,,,,,,\"");
+		for (const char *c = m->note; *c; c++)
+			fprintf(f, *c == '"' ? "\"\"" : "%c", *c);
+		fprintf(f, "\"\n");
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -92,4 +92,11 @@ equal "-a without -b: usage error" "$? $(grep -c 'give two runs' "$tmp/err")" "2
 "$ES" diff "$F/ftrace-64.txt" "$tmp/none.txt" >"$tmp/out" 2>"$tmp/err"
 equal "a missing run: status 1, one message naming it, no comparison on stdout" \
 	"$? $(grep -c "none.txt" "$tmp/err") $(wc -c <"$tmp/out")" "1 1 0"
+# the one input rule: a run that lost events (its trace buffer overran) is
+# compared, said in the output's note, status 1; 0 with --partial-ok
+"$ES" diff -f json "$F/ftrace-64.txt" "$F/ftrace-64-overrun.txt" >"$tmp/p.json" 2>"$tmp/err"
+equal "an incomplete run: status 1, its note in the JSON" \
+	"$? $(jq -r '.note | startswith("INCOMPLETE: ") and contains("ftrace-64-overrun.txt")' "$tmp/p.json")" "1 true"
+"$ES" diff --partial-ok "$F/ftrace-64.txt" "$F/ftrace-64-overrun.txt" >"$tmp/p.txt" 2>/dev/null
+equal "... with --partial-ok: status 0, the note in the table" "$? $(grep -c '^note: INCOMPLETE: ' "$tmp/p.txt")" "0 1"
 assert_summary check-diff

@@ -75,4 +75,10 @@ printf '  qemu-1 [000] .... 1.000000: kvm_exit: reason io rip 0x1\n' >"$tmp/bare
 "$ES" explain "$tmp/bare.txt" >"$tmp/out" 2>"$tmp/err"
 equal "a trace without exit information: status 1, one message, nothing on stdout" \
 	"$? $(grep -c 'carry no exit information' "$tmp/err") $(wc -c <"$tmp/out")" "1 1 0"
+# the one input rule: a trace that lost events is explained, its note said, status 1; 0 with --partial-ok
+"$ES" explain -f json "$F/ftrace-64-overrun.txt" >"$tmp/p.json" 2>/dev/null
+equal "an incomplete trace: status 1, the note in the JSON" \
+	"$? $(jq -r '.note | contains("lost")' "$tmp/p.json")" "1 true"
+"$ES" explain --partial-ok "$F/ftrace-64-overrun.txt" >"$tmp/p.txt" 2>/dev/null
+equal "... with --partial-ok: status 0, the note in the table" "$? $(grep -c '^note: INCOMPLETE: ' "$tmp/p.txt")" "0 1"
 assert_summary check-explain

@@ -48,6 +48,16 @@ const struct cli_opt cli_opt_duration = {
 const struct cli_opt cli_opt_ringbuf = {
 	"ringbuf", 0, CLI_ARG, "MIB", "the ring buffer size in MiB, a power of two (1 to 4096); "
 	"events it has no room for are counted and reported as lost", CLI_RINGBUF, 0 };
+/* How live collection attaches (live, serve): collect_apply takes them. */
+const struct cli_opt cli_opt_backend = {
+	"backend", 0, CLI_ARG, "auto|bpf|perf", "BPF aggregates in the kernel (default); perf "
+	"samples the tracepoints with perf_event_open (the fallback)", CLI_BACKEND, 0 };
+const struct cli_opt cli_opt_no_time = {
+	"no-time", 0, CLI_NO_ARG, NULL, "count only: no kvm:kvm_entry, no time in exit (the "
+	"cheapest)", CLI_NO_TIME, 0 };
+const struct cli_opt cli_opt_bpf_attach = {
+	"bpf-attach", 0, CLI_ARG, "tp_btf|tracepoint", "BPF: how to attach to kvm_exit (default: "
+	"tp_btf where the vendor module's BTF allows, else tracepoint)", CLI_BPF_ATTACH, 0 };
 const struct cli_opt cli_opt_ready_file = {
 	"ready-file", 0, CLI_ARG, "PATH", "once attached (before a CMD starts), write \"ready "
 	"PID\" to PATH (a file, or a FIFO: blocks until it is read)", CLI_READY_FILE, 0 };

@@ -19,8 +19,7 @@
 #define PROBE_SECONDS 2.0
 
 enum {
-	OPT_DELAY = CLI_OWN, OPT_EVENTS, OPT_BACKEND, OPT_BPF_ATTACH, OPT_BATCH,
-	OPT_NO_TIME,
+	OPT_DELAY = CLI_OWN, OPT_EVENTS, OPT_BATCH,
 };
 
 static const struct cli_opt opt_delay = {
@@ -29,22 +28,13 @@ static const struct cli_opt opt_delay = {
 static const struct cli_opt opt_events = {
 	"events", 0, CLI_NO_ARG, NULL, "also print the counts of the other KVM events (the event "
 	"mix)", OPT_EVENTS, 0 };
-static const struct cli_opt opt_backend = {
-	"backend", 0, CLI_ARG, "auto|bpf|perf", "BPF aggregates in the kernel (default); perf "
-	"samples the tracepoints with perf_event_open (the fallback)", OPT_BACKEND, 0 };
-static const struct cli_opt opt_no_time = {
-	"no-time", 0, CLI_NO_ARG, NULL, "count only: no kvm:kvm_entry, no time in exit (the "
-	"cheapest)", OPT_NO_TIME, 0 };
-static const struct cli_opt opt_bpf_attach = {
-	"bpf-attach", 0, CLI_ARG, "tp_btf|tracepoint", "BPF: how to attach to kvm_exit (default: "
-	"tp_btf where the vendor module's BTF allows, else tracepoint)", OPT_BPF_ATTACH, 0 };
 static const struct cli_opt opt_batch = {
 	"batch", 0, CLI_NO_ARG, NULL, "never redraw the screen", OPT_BATCH, 0 };
 
 static const struct cli_opt *const live_opts[] = {
 	&cli_opt_pid, &cli_opt_vcpu, &opt_delay, &cli_opt_every, &cli_opt_duration, &cli_opt_top,
-	&cli_opt_sort, &cli_opt_format, &cli_opt_per_vm, &opt_events, &opt_backend,
-	&opt_no_time, &opt_bpf_attach, &cli_opt_ringbuf, &opt_batch, &cli_opt_output, &cli_opt_ready_file,
+	&cli_opt_sort, &cli_opt_format, &cli_opt_per_vm, &opt_events, &cli_opt_backend,
+	&cli_opt_no_time, &cli_opt_bpf_attach, &cli_opt_ringbuf, &opt_batch, &cli_opt_output, &cli_opt_ready_file,
 	&cli_opt_verbose, NULL,
 };
 
@@ -239,18 +229,8 @@ static int apply_live(void *ctx, int id, const char *arg)
 	case OPT_EVENTS:
 		c->events = true;
 		return 0;
-	case OPT_BACKEND:
-		return live_backend_parse(arg, &c->col.lo.backend);
-	case OPT_BPF_ATTACH:
-		if (strcmp(arg, "tp_btf") && strcmp(arg, "tracepoint"))
-			return -1;
-		c->col.lo.bpf_tracepoint = !strcmp(arg, "tracepoint");
-		return 0;
 	case OPT_BATCH:
 		c->batch = true;
-		return 0;
-	case OPT_NO_TIME:
-		c->col.lo.no_time = true;
 		return 0;
 	case CLI_OUTPUT:
 		c->out_name = arg;

@@ -34,7 +34,7 @@
 
 enum {
 	OPT_LISTEN = CLI_OWN, OPT_VM_LABEL, OPT_MAX_SERIES, OPT_GRACE, OPT_REFRESH,
-	OPT_NO_HISTOGRAM, OPT_MAX_CONN, OPT_BACKEND, OPT_NO_TIME,
+	OPT_NO_HISTOGRAM, OPT_MAX_CONN,
 };
 
 static const struct cli_opt opt_listen = {
@@ -61,16 +61,10 @@ static const struct cli_opt opt_no_histogram = {
 static const struct cli_opt opt_max_conn = {
 	"max-connections", 0, CLI_ARG, "N", "serve at most N clients at once (default 16, 4 "
 	"per address); idle connections close after 10 s", OPT_MAX_CONN, 0 };
-static const struct cli_opt opt_backend = {
-	"backend", 0, CLI_ARG, "auto|bpf|perf", "BPF aggregates in the kernel (default); perf "
-	"samples the tracepoints", OPT_BACKEND, 0 };
-static const struct cli_opt opt_no_time = {
-	"no-time", 0, CLI_NO_ARG, NULL, "count only: no kvm:kvm_entry, no time in exit",
-	OPT_NO_TIME, 0 };
-
 static const struct cli_opt *const serve_opts[] = {
 	&opt_listen, &cli_opt_pid, &opt_vm_label, &opt_max_series, &opt_grace, &opt_refresh,
-	&opt_no_histogram, &opt_max_conn, &opt_backend, &opt_no_time, &cli_opt_ready_file,
+	&opt_no_histogram, &opt_max_conn, &cli_opt_backend, &cli_opt_no_time,
+	&cli_opt_bpf_attach, &cli_opt_ready_file,
 	&cli_opt_verbose, NULL,
 };
 
@@ -171,11 +165,6 @@ static int apply_serve(void *ctx, int id, const char *arg)
 	case OPT_MAX_CONN:
 		return cli_parse_u64(arg, &s->max_conn) && s->max_conn && s->max_conn <= 10000 ?
 		       0 : -1;
-	case OPT_BACKEND:
-		return live_backend_parse(arg, &s->col.lo.backend);
-	case OPT_NO_TIME:
-		s->col.lo.no_time = true;
-		return 0;
 	default:
 		return collect_apply(&s->col, id, arg);
 	}

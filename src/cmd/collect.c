@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A collection run's common parts for live and record. See collect.h. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd/cli.h"
 #include "cmd/collect.h"
@@ -26,6 +27,16 @@ int collect_apply(struct collect *c, int id, const char *arg)
 		return 0;
 	case CLI_VERBOSE:
 		c->lo.verbose = true;
+		return 0;
+	case CLI_BACKEND:
+		return live_backend_parse(arg, &c->lo.backend);
+	case CLI_NO_TIME:
+		c->lo.no_time = true;
+		return 0;
+	case CLI_BPF_ATTACH:
+		if (strcmp(arg, "tp_btf") && strcmp(arg, "tracepoint"))
+			return -1;
+		c->lo.bpf_tracepoint = !strcmp(arg, "tracepoint");
 		return 0;
 	default:
 		return 1;

@@ -27,7 +27,10 @@ struct collect {
 /* Start with no command and nothing attached; cmd as in struct collect. */
 void collect_init(struct collect *c, const char *cmd);
 
-/* The options of cli_opt_pid, _duration, _ringbuf, _ready_file, _verbose: as cli_apply_fn; 1 when none. */
+/*
+ * The options of cli_opt_pid, _duration, _ringbuf, _ready_file, _verbose,
+ * _backend, _no_time, _bpf_attach: as cli_apply_fn; 1 when none.
+ */
 int collect_apply(struct collect *c, int id, const char *arg);
 
 /* The words from argv[first] on are the command to run: 0, or -1 (said) with -p too. */

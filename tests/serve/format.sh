@@ -8,9 +8,13 @@
 #     trigger counted in the same run (tests/fixtures/bed/NAME.hist),
 #   - carry histograms whose +Inf bucket equals their _count and whose
 #     buckets never fall, with `le` the exact upper bound of each log2 bucket.
-# usage: format.sh METRICS_TOOL
+# - and `exitstat serve --replay FILE` (no KVM needed: every host) answers
+#   /metrics with exactly that exposition's kvm_* series, 404 and 405
+#   elsewhere, and ends with status 0 on SIGTERM.
+# usage: format.sh METRICS_TOOL [EXITSTAT]
 set -uo pipefail
-MT=${1:?usage: format.sh METRICS_TOOL}
+MT=${1:?usage: format.sh METRICS_TOOL [EXITSTAT]}
+ES=${2:-}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 FIX=$REPO/tests/fixtures/bed
@@ -70,6 +74,35 @@ for name in ftrace-16 ftrace-64 ftrace-64-vcpus2 perf-64 trace-cmd-64 trace-cmd-
 		ok "$name: histograms cumulative, +Inf == _count, le exact" ||
 		bad "$name: histogram shape: $(head -c 400 "$tmp/shape")"
 done
+# serve --replay: the served series are the writer's, over HTTP, on any host
+if [[ -n $ES ]]; then
+	READY_DIR=$tmp
+	. "$REPO/tests/lib/ready.sh"
+	ready_fifo rp
+	"$ES" serve --replay "$FIX/ftrace-64-vcpus2.txt" --listen 127.0.0.1:0 --ready-file "$tmp/rp" 2>"$tmp/rp.err" &
+	rpid=$!
+	if await_ready rp; then
+		port=$(sed -n 's|^exitstat serve: serving http://127.0.0.1:\([0-9]*\)/metrics .*|\1|p' "$tmp/rp.err")
+		curl -s "http://127.0.0.1:$port/metrics" | grep '^kvm_' >"$tmp/served"
+		grep '^kvm_' "$tmp/ftrace-64-vcpus2.prom" >"$tmp/written"
+		[[ -s $tmp/served ]] && cmp -s "$tmp/served" "$tmp/written" &&
+			ok "serve --replay: /metrics serves the writer's $(wc -l <"$tmp/served") kvm_* lines, byte for byte" ||
+			bad "serve --replay: the served kvm_* lines differ from the writer's: $(diff "$tmp/served" "$tmp/written" | head -5)"
+		equal "serve --replay: 404 elsewhere, 405 for POST" \
+			"$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/x") $(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/metrics")" "404 405"
+		kill -TERM $rpid
+		wait $rpid
+		equal "serve --replay: SIGTERM ends it with status 0" "$?" 0
+	else
+		bad "serve --replay never said it was ready: $(head -c 300 "$tmp/rp.err")"
+		kill $rpid 2>/dev/null
+	fi
+	close_fifo rp
+	"$ES" serve --replay "$FIX/ftrace-64-overrun.txt" --listen 127.0.0.1:0 >/dev/null 2>"$tmp/err"
+	equal "serve --replay of an incomplete trace: status 1 (the one input rule), said" \
+		"$? $(grep -c 'incomplete input' "$tmp/err")" "1 1"
+fi
+
 # The Grafana dashboard's queries are PromQL Prometheus accepts (as recording rules, its dashboard variables filled in).
 dash=$REPO/contrib/grafana-exitstat.json
 if jq -e . "$dash" >/dev/null 2>&1; then

@@ -11,7 +11,7 @@ $(BUILD)/tests/metrics_tool: tests/serve/metrics_tool.c $(BUILD)/libexitstat.a |
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
 
 check-serve: $(BUILD)/tests/metrics_tool $(KVM_WHERE_DEPS)
-	@bash tests/serve/format.sh $(BUILD)/tests/metrics_tool; rc=$$?; \
+	@bash tests/serve/format.sh $(BUILD)/tests/metrics_tool $(BUILD)/exitstat; rc=$$?; \
 		bash tests/lib/kvm-where.sh serve && exit $$rc
 
 # bench-serve: the cost of one exposition with 64 vCPUs x 40 reasons of series,

@@ -2,10 +2,12 @@
 /* `exitstat explain` as a table, JSON or CSV. See detail_out.h. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 
 #include <json-c/json.h>
 
 #include "output/detail_out.h"
+#include "output/emit.h"
 #include "output/units.h"
 
 /* The name of what the key is: a port's device, an MSR's name; "" if none. */
@@ -99,10 +101,7 @@ static int print_json(FILE *f, const struct detail_meta *m, const struct detail_
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(root, "details", arr);
-	fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
-	return ferror(f) ? -1 : 0;
+	return json_emit(f, root);
 }
 
 static int print_csv(FILE *f, const struct detail_meta *m, const struct detail_entry *e, size_t n)
@@ -117,10 +116,14 @@ static int print_csv(FILE *f, const struct detail_meta *m, const struct detail_e
 			key_name(&e[i].d), e[i].count, e[i].timed, e[i].time, m->ticks ? "ticks" : "ns");
 	}
 	if (m->note && m->note[0]) {	/* one row, the note in its last column */
-		fprintf(f, "note,,,,,,,,,\"INCOMPLETE: ");
-		for (const char *c = m->note; *c; c++)
-			fprintf(f, *c == '"' ? "\"\"" : "%c", *c);
-		fprintf(f, "\"\n");
+		char *note;
+
+		if (asprintf(&note, "INCOMPLETE: %s", m->note) < 0)
+			return -1;
+		fprintf(f, "note,,,,,,,,,");
+		csv_quoted(f, note);
+		fputc('\n', f);
+		free(note);
 	}
 	return ferror(f) ? -1 : 0;
 }

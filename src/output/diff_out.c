@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "output/diff_out.h"
+#include "output/emit.h"
 #include "output/units.h"
 
 static const char *row_name(const struct diff_row *r, char *buf, size_t len)
@@ -127,10 +128,7 @@ static int print_json(FILE *f, const struct diff_meta *m, const struct diff_row 
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(root, "reasons", arr);
-	fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
-	return ferror(f) ? -1 : 0;
+	return json_emit(f, root);
 }
 
 static void csv_num(FILE *f, double v, bool present)
@@ -161,10 +159,9 @@ static int print_csv(FILE *f, const struct diff_meta *m, const struct diff_row *
 			r->noise_known ? (r->within_noise ? "true" : "false") : "");
 	}
 	if (m->note && m->note[0]) {	/* one row, the note in its last column */
-		fprintf(f, "note,,,,,,,,,,,,,\"");
-		for (const char *c = m->note; *c; c++)
-			fprintf(f, *c == '"' ? "\"\"" : "%c", *c);
-		fprintf(f, "\"\n");
+		fprintf(f, "note,,,,,,,,,,,,,");
+		csv_quoted(f, m->note);
+		fputc('\n', f);
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -8,24 +8,13 @@
  */
 #include <inttypes.h>
 
+#include "output/emit.h"
 #include "output/report_format.h"
 
 static const char header[] =
 	"report,kind,isa,code,name,pid,vcpu,count,percent,rate_per_s,timed,time_unit,time_total,"
 	"time_mean,time_p50_max,time_p99_max,time_max,time_percent,window_s,window_ticks,"
 	"window_from,lost,skipped,nested,unpaired,text\n";
-
-/* A field quoted as RFC 4180 says: in double quotes, a quote doubled. */
-static void quoted(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
 
 /* count .. time_percent: the numbers every kind of row has. */
 static void counts_csv(FILE *out, const struct report_view *v, const struct report_row *r)
@@ -62,7 +51,7 @@ static void total_csv(FILE *out, const char *rep, const struct report_view *v)
 	fprintf(out, ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", from[v->window_from],
 		v->lost, v->skipped, v->nested, v->unpaired);
 	if (v->source)
-		quoted(out, v->source);
+		csv_quoted(out, v->source);
 	fputc('\n', out);
 }
 
@@ -106,7 +95,7 @@ int report_csv(FILE *out, const struct report_view *v)
 	}
 	for (size_t i = 0; i < v->nnotes; i++) {
 		fprintf(out, "%s,note,,,,,,,,,,,,,,,,,,,,,,,,", rep);
-		quoted(out, v->notes[i]);
+		csv_quoted(out, v->notes[i]);
 		fputc('\n', out);
 	}
 	return 0;

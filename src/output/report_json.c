@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/emit.h"
 #include "output/report_format.h"
 
 static json_object *u64(uint64_t v)
@@ -173,8 +174,6 @@ int report_json(FILE *out, const struct report_view *v)
 	json_object_object_add(root, "notes", notes);
 	if (v->per_vm)
 		json_object_object_add(root, "vms", vms_json(v));
-	fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
+	json_emit(out, root);
 	return 0;
 }

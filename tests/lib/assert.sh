@@ -5,6 +5,9 @@
 #   skip NAME...                count a check that could not run here ("SKIP NAME")
 #   check NAME CMD...           passes if CMD succeeds (its output hidden)
 #   equal NAME GOT WANT         passes if GOT is WANT, else says both
+#   expect_error NAME STATUS REGEX CMD...
+#                               passes if CMD exits with STATUS and says one stderr
+#                               line matching REGEX (its output in $tmp/out, $tmp/err)
 #   assert_summary [PREFIX [NOTE]]
 #                               prints "PREFIX: N passed, M failed[, K skipped][ NOTE]"
 #                               (no "PREFIX: " when PREFIX is empty); returns 1 on any failure
@@ -18,6 +21,17 @@ check() {
 }
 equal() {
 	if [[ "$2" == "$3" ]]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi
+}
+expect_error() {
+	local name=$1 want=$2 re=$3 rc
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [[ $rc == "$want" ]] && grep -qE "$re" "$tmp/err" && [[ $(wc -l <"$tmp/err") == 1 ]]; then
+		ok "$name: status $rc, '$(cat "$tmp/err")'"
+	else
+		bad "$name: status $rc (want $want), stderr: $(head -c 400 "$tmp/err")"
+	fi
 }
 assert_summary() {
 	local line="$pass passed, $fail failed"

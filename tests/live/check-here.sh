@@ -35,19 +35,6 @@ if [[ -z $kind ]]; then
 fi
 case $kind in exits | no-exits | none) ;; *) echo "check-live: unknown KVM kind '$kind' (exits, no-exits or none)" >&2; exit 2 ;; esac
 
-# expect_error NAME STATUS REGEX CMD...: exits with STATUS, one stderr line matching REGEX.
-expect_error() {
-	local name=$1 want=$2 re=$3 rc
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [[ $rc == "$want" ]] && grep -qE "$re" "$tmp/err" && [[ $(wc -l <"$tmp/err") == 1 ]]; then
-		ok "$name: status $rc, '$(cat "$tmp/err")'"
-	else
-		bad "$name: status $rc (want $want), stderr: $(head -c 400 "$tmp/err")"
-	fi
-}
-
 READY_DIR=$tmp
 . "$HERE/../lib/ready.sh"
 # await NAME WHAT: await_ready, or a FAIL naming who never said it.

@@ -37,18 +37,6 @@ if [[ -z $kind ]]; then
 fi
 command -v curl >/dev/null || { bad "curl missing (make setup)"; assert_summary check-serve-live; exit 1; }
 
-expect_error() {
-	local name=$1 want=$2 re=$3 rc
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [[ $rc == "$want" ]] && grep -qE "$re" "$tmp/err" && [[ $(wc -l <"$tmp/err") == 1 ]]; then
-		ok "$name: status $rc, '$(cat "$tmp/err")'"
-	else
-		bad "$name: status $rc (want $want), stderr: $(head -c 400 "$tmp/err")"
-	fi
-}
-
 expect_error "bad --listen" 2 "^exitstat serve: bad value 'nowhere' for --listen " "$ES" serve --listen nowhere
 expect_error "--listen port out of range" 2 "bad value '127.0.0.1:70000' for --listen" "$ES" serve --listen 127.0.0.1:70000
 expect_error "bad --vm-label-from" 2 "bad value 'dns' for --vm-label-from" "$ES" serve --vm-label-from dns

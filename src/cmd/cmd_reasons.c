@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "output/emit.h"
 #include "output/report.h"
 #include "output/report_format.h"
 
@@ -215,9 +216,7 @@ static void print_reasons(const struct reasons_cmd *c)
 		}
 	}
 	if (c->fmt == FMT_JSON) {
-		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
-							      JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(arr);
+		json_emit(stdout, arr);
 	} else if (!c->nfound) {
 		printf("source: kernel = the name Linux's kvm_exit tracepoint prints; "
 		       "- = named here in the kernel's style; reserved = reserved by the SDM/APM\n");

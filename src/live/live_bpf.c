@@ -15,6 +15,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "core/array.h"
 #include "exitstat.skel.h"
 #include "live/bpf/live_abi.h"
 #include "live/live.h"
@@ -36,8 +37,12 @@ struct bpf_live {
 	struct bpf_link *mix_links[EVI__MAX];
 	live_exit_fn fn;
 	void *fn_ctx;
-	int fn_ret;
 	bool finished;
+	/* record: one poll's records, put in time order before they go to fn */
+	struct live_record *got;
+	size_t ngot, got_cap;
+	bool got_unsorted, got_oom;
+	bool partial_read;	/* the unsent batches, once, at the end */
 };
 
 enum exit_hook { HOOK_BTF_VCPU_ISA, HOOK_BTF_REASON_VCPU_ISA, HOOK_TRACEPOINT };
@@ -141,30 +146,110 @@ static const char *vendor_btf(struct btf *vmlinux)
 	return where;
 }
 
+static int keep_records(struct bpf_live *b, const struct live_record *r, size_t n)
+{
+	if (!n)
+		return 0;
+	if (array_reserve(&b->got, &b->got_cap, b->ngot + n, sizeof(*b->got), 4096)) {
+		b->got_oom = true;
+		return -1;
+	}
+	if (b->ngot && r[0].ts < b->got[b->ngot - 1].ts)
+		b->got_unsorted = true;
+	for (size_t i = 1; i < n && !b->got_unsorted; i++)
+		b->got_unsorted = r[i].ts < r[i - 1].ts;
+	memcpy(b->got + b->ngot, r, n * sizeof(*r));
+	b->ngot += n;
+	return 0;
+}
+
+/* A ring message: one record, or a CPU's batch of them (live_abi.h). */
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct bpf_live *b = ctx;
-	const struct live_record *r = data;
-	struct exit_event e = { .kind = EV_EXIT, .has_ts = true };
 
-	if (size < sizeof(*r) || !b->fn)
-		return 0;
-	e.ts_ns = r->ts;
-	e.dur_ns = r->dur_ns;
-	e.has_dur = !(r->flags & LIVE_REC_OPEN);
-	e.pid = r->pid;
-	e.tid = r->tid;
-	e.vcpu = r->vcpu;
-	e.isa = r->isa;
-	e.reason = r->reason;
-	b->fn_ret = b->fn(b->fn_ctx, &e);
-	return b->fn_ret;
+	if (size == sizeof(struct live_batch)) {
+		const struct live_batch *batch = data;
+
+		return keep_records(b, batch->rec, batch->n <= LIVE_BATCH ? batch->n : 0);
+	}
+	if (size == sizeof(struct live_record))
+		return keep_records(b, data, 1);
+	return 0;
+}
+
+static int cmp_record_ts(const void *x, const void *y)
+{
+	const struct live_record *a = x, *b = y;
+
+	return a->ts < b->ts ? -1 : a->ts > b->ts;
+}
+
+/*
+ * The records kept to fn, in time order: batches from several CPUs arrive
+ * a batch at a time, so a poll's records are sorted when they are not in
+ * order already (one busy CPU's are).
+ */
+static int deliver_records(struct bpf_live *b, struct es_error *err)
+{
+	int ret = 0;
+
+	if (b->got_oom) {
+		b->got_oom = false;
+		b->ngot = 0;
+		return es_error_set(err, "out of memory reading the BPF ring buffer's records");
+	}
+	if (b->got_unsorted)
+		qsort(b->got, b->ngot, sizeof(*b->got), cmp_record_ts);
+	for (size_t i = 0; i < b->ngot && !ret; i++) {
+		const struct live_record *r = &b->got[i];
+		struct exit_event e = {
+			.kind = EV_EXIT, .has_ts = true, .ts_ns = r->ts, .dur_ns = r->dur_ns,
+			.has_dur = !(r->flags & LIVE_REC_OPEN), .pid = r->pid, .tid = r->tid,
+			.vcpu = r->vcpu, .isa = r->isa, .reason = r->reason,
+		};
+
+		ret = b->fn ? b->fn(b->fn_ctx, &e) : 0;
+	}
+	b->ngot = 0;
+	b->got_unsorted = false;
+	return ret ? -1 : 0;
+}
+
+/* Reads the ring into b->got; with partial, each CPU's unsent batch too (after detaching). */
+static int read_records(struct bpf_live *b, int timeout_ms, bool partial, struct es_error *err)
+{
+	int n;
+
+	/* Records are submitted without wakeups (see exitstat.bpf.c): sleep, then consume. */
+	n = ring_buffer__poll(b->rb, timeout_ms);
+	if (n >= 0)
+		n = ring_buffer__consume(b->rb);
+	if (n < 0 && n != -EINTR && !b->got_oom)
+		return es_error_set(err, "reading the BPF ring buffer (ring_buffer__poll) failed: %s",
+				    strerror(-n));
+	if (partial && !b->partial_read) {
+		struct live_batch *per_cpu = calloc(b->ncpus, sizeof(*per_cpu));
+		__u32 zero = 0;
+
+		b->partial_read = true;
+		if (!per_cpu)
+			return es_error_set(err, "out of memory reading the unsent record batches");
+		if (bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.batches), &zero, per_cpu)) {
+			free(per_cpu);
+			return es_error_set(err, "reading the unsent record batches failed: %s",
+					    strerror(errno));
+		}
+		for (int i = 0; i < b->ncpus; i++)
+			keep_records(b, per_cpu[i].rec, per_cpu[i].n <= LIVE_BATCH ? per_cpu[i].n : 0);
+		free(per_cpu);
+	}
+	return 0;
 }
 
 static int bpf_poll(void *p, int timeout_ms, live_exit_fn fn, void *ctx, struct es_error *err)
 {
 	struct bpf_live *b = p;
-	int n;
 
 	if (!b->rb) {
 		usleep(timeout_ms * 1000);
@@ -172,15 +257,9 @@ static int bpf_poll(void *p, int timeout_ms, live_exit_fn fn, void *ctx, struct 
 	}
 	b->fn = fn;
 	b->fn_ctx = ctx;
-	b->fn_ret = 0;
-	/* Records are submitted without wakeups (see exitstat.bpf.c): sleep, then consume. */
-	n = ring_buffer__poll(b->rb, timeout_ms);
-	if (n >= 0 && !b->fn_ret)
-		n = ring_buffer__consume(b->rb);
-	if (n < 0 && n != -EINTR)
-		return es_error_set(err, "reading the BPF ring buffer (ring_buffer__poll) failed: %s",
-				    strerror(-n));
-	return b->fn_ret ? -1 : 0;
+	if (read_records(b, timeout_ms, false, err))
+		return -1;
+	return deliver_records(b, err);
 }
 
 static uint64_t sum_counter(struct bpf_live *b, int map_fd, __u32 idx)
@@ -383,7 +462,13 @@ static int bpf_finish(void *p, live_exit_fn fn, void *ctx, struct es_error *err)
 		bpf_stop_events(b);
 		b->finished = true;
 	}
-	return bpf_poll(b, 0, fn, ctx, err);
+	if (!b->rb)
+		return 0;
+	b->fn = fn;
+	b->fn_ctx = ctx;
+	if (read_records(b, 0, true, err))
+		return -1;
+	return deliver_records(b, err);
 }
 
 static void bpf_close(void *p)
@@ -391,6 +476,7 @@ static void bpf_close(void *p)
 	struct bpf_live *b = p;
 
 	ring_buffer__free(b->rb);
+	free(b->got);
 	if (b->rows)
 		munmap((void *)b->rows, b->rows_len);
 	for (int i = 0; i < b->nlinks; i++)

@@ -32,6 +32,7 @@ const volatile bool record_on;		/* send each exit through `records` */
 const volatile bool timing = true;	/* time each exit (kvm_entry attached); off: --no-time */
 const volatile __u32 row_limit = LIVE_ROWS;	/* rows to hand out (tests: fewer) */
 const volatile __u64 ring_wake_bytes = 1 << 23;	/* record: half the ring (its size is set too) */
+const volatile __u64 batch_ns = 20000000;	/* record: a partial batch goes after this long */
 const volatile __s32 off_reason = -1;	/* classic tracepoint field offsets, -1: absent */
 const volatile __s32 off_isa = -1;
 const volatile __s32 off_vcpu = -1;
@@ -98,6 +99,14 @@ struct {
 	__uint(max_entries, 1 << 24);	/* resized by user space */
 } records SEC(".maps");
 
+/* Record mode: each CPU's batch of records not yet in the ring (live_abi.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct live_batch);
+} batches SEC(".maps");
+
 /* Minimal CO-RE views of KVM's structs; libbpf finds them in kvm/kvm_amd/kvm_intel BTF. */
 struct kvm_vcpu___x {
 	int vcpu_id;
@@ -134,12 +143,17 @@ struct vcpu_vmx___old {
 #define ISA_VMX LIVE_ISA_VMX
 #define ISA_SVM LIVE_ISA_SVM
 
-static __always_inline void count(__u32 idx)
+static __always_inline void count_n(__u32 idx, __u64 n)
 {
 	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
 
 	if (v)
-		(*v)++;
+		*v += n;
+}
+
+static __always_inline void count(__u32 idx)
+{
+	count_n(idx, 1);
 }
 
 static __always_inline bool wanted(__u64 pid_tgid)
@@ -381,15 +395,9 @@ static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu__
 	s->ts = bpf_ktime_get_ns();
 }
 
-/* One exit into the ring buffer (record mode). */
-static __always_inline void send_record(struct live_thread *t, __u32 tid, __u64 dur, __u32 flags)
+static __always_inline void fill_record(struct live_record *r, struct live_thread *t, __u32 tid,
+					__u64 dur, __u32 flags)
 {
-	struct live_record *r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
-
-	if (!r) {
-		count(CNT_RINGBUF_LOST);
-		return;
-	}
 	r->ts = t->ts;
 	r->dur_ns = dur;
 	r->pid = t->key.pid;
@@ -398,9 +406,54 @@ static __always_inline void send_record(struct live_thread *t, __u32 tid, __u64 
 	r->isa = t->key.isa;
 	r->reason = t->key.reason;
 	r->flags = flags;
-	/* User space polls on a timer; wake it only when the ring is half full. */
-	bpf_ringbuf_submit(r, bpf_ringbuf_query(&records, BPF_RB_AVAIL_DATA) > ring_wake_bytes ?
-			   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
+/* User space polls on a timer; wake it only when the ring is half full. */
+static __always_inline __u64 ring_wake(void)
+{
+	return bpf_ringbuf_query(&records, BPF_RB_AVAIL_DATA) > ring_wake_bytes ?
+	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+/* One exit into the ring buffer alone (a thread ending with its exit pending). */
+static __always_inline void send_record(struct live_thread *t, __u32 tid, __u64 dur, __u32 flags)
+{
+	struct live_record *r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
+
+	if (!r) {
+		count(CNT_RINGBUF_LOST);
+		return;
+	}
+	fill_record(r, t, tid, dur, flags);
+	bpf_ringbuf_submit(r, ring_wake());
+}
+
+/*
+ * One exit into this CPU's batch, the batch into the ring when full or
+ * older than batch_ns. Only kvm_entry calls this: it runs with interrupts
+ * off, so nothing else on the CPU touches the batch meanwhile.
+ */
+static __always_inline void batch_record(struct live_thread *t, __u32 tid, __u64 dur, __u64 now)
+{
+	__u32 zero = 0, n;
+	struct live_batch *b = bpf_map_lookup_elem(&batches, &zero);
+
+	if (!b) {
+		count(CNT_RINGBUF_LOST);
+		return;
+	}
+	n = b->n;
+	if (n >= LIVE_BATCH)	/* cannot be: it goes out when full */
+		n = 0;
+	if (!n)
+		b->first_ts = now;
+	fill_record(&b->rec[n], t, tid, dur, 0);
+	b->n = ++n;
+	if (n < LIVE_BATCH && now - b->first_ts < batch_ns)
+		return;
+	if (bpf_ringbuf_output(&records, b, sizeof(*b), ring_wake()))
+		count_n(CNT_RINGBUF_LOST, n);
+	b->n = 0;
 }
 
 /*
@@ -448,7 +501,7 @@ static __always_inline void on_entry(__u64 pid_tgid)
 		count(CNT_ENTRY_ALONE);
 	}
 	if (record_on)
-		send_record(t, (__u32)pid_tgid, dur, 0);
+		batch_record(t, (__u32)pid_tgid, dur, now);
 	t->ts = 0;
 }
 

@@ -104,6 +104,25 @@ struct live_record {
 
 #define LIVE_REC_OPEN 1u
 
+/*
+ * Record mode: each CPU gathers the records of its kvm_entry events and
+ * sends them through the ring LIVE_BATCH at a time, or sooner when the first
+ * is older than batch_ns: one ring-buffer write per batch instead of a
+ * reserve, query and submit per exit. A ring message of exactly
+ * sizeof(struct live_batch) bytes is a batch (n records); one of
+ * sizeof(struct live_record) bytes is a single record (a thread that ended
+ * with its exit pending). The partial batches are read from `batches` at
+ * the end, after every program is detached.
+ */
+#define LIVE_BATCH 32
+
+struct live_batch {
+	__u32 n;
+	__u32 pad;
+	__u64 first_ts;
+	struct live_record rec[LIVE_BATCH];
+};
+
 /* Indexes of the per-CPU counters array. */
 enum live_counter {
 	CNT_ENTRY_ALONE,	/* kvm_entry events with no exit pending (after the pid filter) */

@@ -141,6 +141,14 @@ static const char *vendor_btf(struct btf *vmlinux)
 	return where;
 }
 
+/* A kept detail as the exit information detail_decode reads; false if the exit has none. */
+static bool dinfo_info(const struct live_dinfo *d, struct exit_info *in)
+{
+	*in = (struct exit_info){ d->info1, d->info2, d->intr, (d->flags & LIVE_DN_INTR) != 0,
+				  (d->flags & LIVE_DN_MSR) != 0, d->msr };
+	return d->flags & LIVE_DN_COUNT;
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct bpf_live *b = ctx;
@@ -149,6 +157,8 @@ static int on_record(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*r) || !b->fn)
 		return 0;
+	if (size >= sizeof(struct live_record_detail))
+		e.has_info = dinfo_info(&((const struct live_record_detail *)data)->d, &e.info);
 	e.ts_ns = r->ts;
 	e.dur_ns = r->dur_ns;
 	e.has_dur = !(r->flags & LIVE_REC_OPEN);
@@ -306,6 +316,40 @@ static int bpf_read(void *p, struct stats *s)
 	return for_each_counts(p, add_stats, s);
 }
 
+/* The details map summed over the CPUs, decoded into ds (core/detail.c). */
+static int bpf_details(void *p, struct detail_stats *ds, uint64_t *lost)
+{
+	struct bpf_live *b = p;
+	int fd = bpf_map__fd(b->skel->maps.details);
+	struct live_dkey key, next, *prev = NULL;
+	struct live_dcounts *vals = calloc(b->ncpus, sizeof(*vals));
+	int ret = 0;
+
+	if (!vals)
+		return -1;
+	while (!ret && !bpf_map_get_next_key(fd, prev, &next)) {
+		struct live_dcounts sum = { 0 };
+		struct exit_info in;
+		struct exit_detail d;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;
+		for (int i = 0; i < b->ncpus; i++) {
+			sum.count += vals[i].count;
+			sum.timed += vals[i].timed;
+			sum.time_ns += vals[i].time_ns;
+		}
+		if (dinfo_info(&key.d, &in) && detail_decode(key.isa, key.reason, &in, &d))
+			ret = detail_stats_add(ds, key.isa, key.reason, &d, sum.count, sum.timed,
+					       sum.time_ns);
+	}
+	free(vals);
+	*lost = sum_counter(b, bpf_map__fd(b->skel->maps.counters), CNT_DETAIL_FULL);
+	return ret;
+}
+
 static int bpf_events(void *p, uint64_t *counts, bool *attached)
 {
 	struct bpf_live *b = p;
@@ -327,8 +371,10 @@ static int bpf_flush_open(void *p, live_exit_fn fn, void *ctx, struct es_error *
 {
 	struct bpf_live *b = p;
 	struct bpf_link *link;
+	struct live_record_detail rd;
 	struct live_record r;
-	size_t have = 0;
+	/* with --detail each is a live_record_detail */
+	size_t have = 0, len = b->skel->rodata->detail_on ? sizeof(rd) : sizeof(r);
 	ssize_t n;
 	int fd, ret = 0;
 
@@ -345,15 +391,18 @@ static int bpf_flush_open(void *p, live_exit_fn fn, void *ctx, struct es_error *
 		bpf_link__destroy(link);
 		return -1;
 	}
-	while (!ret && (n = read(fd, (char *)&r + have, sizeof(r) - have)) > 0) {
+	while (!ret && (n = read(fd, (char *)&rd + have, len - have)) > 0) {
 		have += n;
-		if (have < sizeof(r))
+		if (have < len)
 			continue;
 		have = 0;
+		r = rd.r;
 		struct exit_event e = {
 			.kind = EV_EXIT, .has_ts = true, .ts_ns = r.ts, .has_dur = false, .pid = r.pid,
 			.tid = r.tid, .vcpu = r.vcpu, .isa = r.isa, .reason = r.reason,
 		};
+		if (len == sizeof(rd))
+			e.has_info = dinfo_info(&rd.d, &e.info);
 		ret = fn(ctx, &e);
 	}
 	if (!ret && n < 0) {
@@ -417,6 +466,7 @@ static const struct live_ops bpf_ops = {
 	.poll = bpf_poll,
 	.counters = bpf_counters,
 	.read = bpf_read,
+	.details = bpf_details,
 	.events = bpf_events,
 	.flush_open = bpf_flush_open,
 	.finish = bpf_finish,
@@ -450,8 +500,34 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 	/* Tests: fewer rows, so exits take the exit_stats hash path (0: all of them). */
 	if (getenv("EXITSTAT_TEST_BPF_ROWS"))
 		skel->rodata->row_limit = strtoul(getenv("EXITSTAT_TEST_BPF_ROWS"), NULL, 10);
+	if (o->detail_kinds) {
+		skel->rodata->detail_on = true;
+		for (__u32 isa = LIVE_ISA_VMX; isa <= LIVE_ISA_SVM; isa++) {
+			for (__u32 slot = 0; slot < LIVE_SLOTS; slot++) {
+				__u32 i = (isa - 1) * LIVE_SLOTS + slot;
+				struct detail_need n;
+
+				detail_need(isa, live_slot_reason(isa, slot), o->detail_kinds, &n);
+				if (!n.count)
+					continue;
+				skel->rodata->dflags[i] = LIVE_DN_COUNT | (n.intr ? LIVE_DN_INTR : 0) |
+							  (n.msr ? LIVE_DN_MSR : 0);
+				skel->rodata->dmask1[i] = n.mask1;
+				skel->rodata->dmask2[i] = n.mask2;
+				skel->rodata->dmask_intr[i] = n.mask_intr;
+			}
+		}
+	} else {
+		bpf_map__set_max_entries(skel->maps.details, 1);
+	}
 	if (hook == HOOK_TRACEPOINT) {
 		int size;
+
+		if (o->detail_kinds) {
+			skel->rodata->off_info1 = live_tp_field("kvm_exit", "info1", &size);
+			skel->rodata->off_info2 = live_tp_field("kvm_exit", "info2", &size);
+			skel->rodata->off_intr = live_tp_field("kvm_exit", "intr_info", &size);
+		}
 
 		skel->rodata->off_reason = live_tp_field("kvm_exit", "exit_reason", &size);
 		skel->rodata->off_isa = live_tp_field("kvm_exit", "isa", &size);
@@ -593,6 +669,13 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 		if (hook == HOOK_BTF_VCPU_ISA && !vendor) {
 			snprintf(why, sizeof(why),
 				 "no BTF for vcpu_svm/vcpu_vmx (kvm_amd/kvm_intel module BTF)");
+			hook = -1;
+		}
+		if (hook >= 0 && o->detail_kinds && vendor &&
+		    (strstr(vendor, "vmx") || !strcmp(vendor, "kvm_intel"))) {
+			/* VMX reads its exit qualification from the VMCS after kvm_exit's probes */
+			snprintf(why, sizeof(why), "--detail on VMX: the exit qualification is in "
+				 "the tracepoint's record, not yet in vcpu_vmx at tp_btf time");
 			hook = -1;
 		}
 		btf__free(vmlinux);

@@ -194,13 +194,19 @@ struct live_src *live_open(const struct live_opts *o, struct es_error *err)
 		es_error_set(err, "out of memory opening live collection");
 		return NULL;
 	}
+	if (o->detail_kinds && o->backend == BACKEND_PERF) {
+		es_error_set(err, "--detail needs the BPF backend (it reads each exit's information "
+			     "in the kernel); --backend perf has no --detail");
+		free(l);
+		return NULL;
+	}
 	if (o->backend != BACKEND_PERF) {
 		l->b = live_bpf_open(o, &l->ops, l->source, sizeof(l->source), &berr);
 		if (l->b) {
 			l->bpf = true;
 			return l;
 		}
-		if (o->backend == BACKEND_BPF || o->record) {
+		if (o->backend == BACKEND_BPF || o->record || o->detail_kinds) {
 			es_error_set(err, "%s", berr.msg);
 			free(l);
 			return NULL;
@@ -257,6 +263,18 @@ int live_read(struct live_src *l, struct stats *s, struct es_error *err)
 		return es_error_set(err, "out of memory reading the live counts into the stats");
 	l->ops->counters(l->b, &lc);
 	s->lost = lc.lost;
+	return 0;
+}
+
+int live_details(struct live_src *l, struct detail_stats *ds, uint64_t *lost,
+		 struct es_error *err)
+{
+	*lost = 0;
+	if (!l->ops->details)
+		return es_error_set(err, "this backend (%s) has no exit details", l->source);
+	if (l->ops->details(l->b, ds, lost))
+		return es_error_set(err, "reading the exit details from %s failed: %s", l->source,
+				    strerror(errno ? errno : ENOMEM));
 	return 0;
 }
 

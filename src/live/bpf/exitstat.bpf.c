@@ -35,6 +35,15 @@ const volatile __u64 ring_wake_bytes = 1 << 23;	/* record: half the ring (its si
 const volatile __s32 off_reason = -1;	/* classic tracepoint field offsets, -1: absent */
 const volatile __s32 off_isa = -1;
 const volatile __s32 off_vcpu = -1;
+/* --detail: per (ISA - 1) * LIVE_SLOTS + slot, what to keep of the exit information (detail_need). */
+const volatile bool detail_on;
+const volatile __u8 dflags[2 * LIVE_SLOTS];	/* LIVE_DN_*: COUNT, INTR read, MSR wanted */
+const volatile __u64 dmask1[2 * LIVE_SLOTS];
+const volatile __u64 dmask2[2 * LIVE_SLOTS];
+const volatile __u32 dmask_intr[2 * LIVE_SLOTS];
+const volatile __s32 off_info1 = -1;	/* classic tracepoint fields, -1: absent */
+const volatile __s32 off_info2 = -1;
+const volatile __s32 off_intr = -1;
 
 /* Rows handed out so far (user space reads rows [0, next_row)). */
 __u32 next_row;
@@ -63,6 +72,14 @@ struct {
 	__type(key, struct live_key);
 	__type(value, struct live_counts);
 } exit_stats SEC(".maps");
+
+/* --detail (not recording): exits and time per detail; sized to 1 without --detail. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, LIVE_DETAIL_KEYS);
+	__type(key, struct live_dkey);
+	__type(value, struct live_dcounts);
+} details SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -99,12 +116,21 @@ struct {
 } records SEC(".maps");
 
 /* Minimal CO-RE views of KVM's structs; libbpf finds them in kvm/kvm_amd/kvm_intel BTF. */
+struct kvm_vcpu_arch___x {
+	unsigned long regs[17];	/* NR_VCPU_REGS; the guest's GPRs, saved at every exit */
+} __attribute__((preserve_access_index));
+
 struct kvm_vcpu___x {
 	int vcpu_id;
+	struct kvm_vcpu_arch___x arch;
 } __attribute__((preserve_access_index));
+
+#define VCPU_REGS_RCX 1
 
 struct vmcb_control_area___x {
 	__u32 exit_code;
+	__u64 exit_info_1;
+	__u64 exit_info_2;
 } __attribute__((preserve_access_index));
 
 struct vmcb___x {
@@ -331,8 +357,82 @@ static __always_inline struct live_counts *counts_at(__u32 row, __u32 slot, stru
  * exit, on a hit in last_thread: the pid_tgid helper, the two inlined array
  * lookups (and the clock with timing); nothing else.
  */
+/*
+ * --detail: keep what detail_need says of the exit information (raw) and
+ * count it by detail in `details` (not recording: the ring carries it);
+ * with timing the thread's state keeps it for the entry. Off: the verifier
+ * drops every call (detail_on is rodata).
+ */
+static __always_inline void detail_exit(const struct live_key *key, __u32 slot,
+					const struct live_dinfo *raw, struct live_thread *s)
+{
+	__u32 idx = (key->isa == ISA_SVM ? LIVE_SLOTS : 0) + slot;
+	struct live_dkey dk = {};
+	struct live_dcounts *c;
+	__u32 fl;
+
+	if (key->isa - 1 > 1 || slot >= LIVE_SLOTS || idx >= 2 * LIVE_SLOTS ||
+	    !(dflags[idx] & LIVE_DN_COUNT)) {
+		if (s)
+			s->d.flags = 0;
+		return;
+	}
+	fl = dflags[idx];
+	dk.pid = key->pid;
+	dk.vcpu = key->vcpu;
+	dk.isa = key->isa;
+	dk.reason = key->reason;
+	dk.d.info1 = raw->info1 & dmask1[idx];
+	dk.d.info2 = raw->info2 & dmask2[idx];
+	dk.d.flags = LIVE_DN_COUNT;
+	if ((fl & LIVE_DN_INTR) && (raw->flags & LIVE_DN_INTR)) {
+		dk.d.intr = raw->intr & dmask_intr[idx];
+		dk.d.flags |= LIVE_DN_INTR;
+	}
+	if ((fl & LIVE_DN_MSR) && (raw->flags & LIVE_DN_MSR)) {
+		dk.d.msr = raw->msr;
+		dk.d.flags |= LIVE_DN_MSR;
+	}
+	if (s)
+		s->d = dk.d;
+	if (record_on)
+		return;
+	c = bpf_map_lookup_elem(&details, &dk);
+	if (!c) {
+		static const struct live_dcounts zero;
+
+		bpf_map_update_elem(&details, &dk, &zero, BPF_NOEXIST);
+		c = bpf_map_lookup_elem(&details, &dk);
+	}
+	if (c)
+		c->count++;
+	else
+		count(CNT_DETAIL_FULL);
+}
+
+/* The entry of an exit with a detail: its time in exit, by detail. */
+static __always_inline void detail_entry(const struct live_thread *t, __u64 dur)
+{
+	struct live_dkey dk = {};
+	struct live_dcounts *c;
+
+	if (!(t->d.flags & LIVE_DN_COUNT) || record_on)
+		return;
+	dk.pid = t->key.pid;
+	dk.vcpu = t->key.vcpu;
+	dk.isa = t->key.isa;
+	dk.reason = t->key.reason;
+	dk.d = t->d;
+	c = bpf_map_lookup_elem(&details, &dk);
+	if (c) {
+		c->timed++;
+		c->time_ns += dur;
+	}
+}
+
 static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu___x *vcpu,
-				    __u32 vcpu_field, __u32 isa, __u32 reason)
+				    __u32 vcpu_field, __u32 isa, __u32 reason,
+				    const struct live_dinfo *raw)
 {
 	struct live_counts *c;
 	struct live_thread *s;
@@ -358,6 +458,8 @@ static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu__
 			else
 				count(CNT_STATS_FULL);
 			count(CNT_PENDING_FULL);
+			if (detail_on && raw)
+				detail_exit(&key, live_slot(isa, reason), raw, NULL);
 			return;
 		}
 	}
@@ -369,9 +471,14 @@ static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu__
 		c->count++;
 	else
 		count(CNT_STATS_FULL);
-	if (!timing)
+	if (!timing) {
+		if (detail_on && raw)
+			detail_exit(&key, slot, raw, NULL);
 		return;
+	}
 	s = state_of(l->row);
+	if (detail_on && raw)
+		detail_exit(&key, slot, raw, s);
 	if (!s) {
 		count(CNT_PENDING_FULL);
 		return;
@@ -384,7 +491,8 @@ static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu__
 /* One exit into the ring buffer (record mode). */
 static __always_inline void send_record(struct live_thread *t, __u32 tid, __u64 dur, __u32 flags)
 {
-	struct live_record *r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
+	struct live_record *r = bpf_ringbuf_reserve(&records, detail_on ?
+		sizeof(struct live_record_detail) : sizeof(*r), 0);
 
 	if (!r) {
 		count(CNT_RINGBUF_LOST);
@@ -398,6 +506,8 @@ static __always_inline void send_record(struct live_thread *t, __u32 tid, __u64 
 	r->isa = t->key.isa;
 	r->reason = t->key.reason;
 	r->flags = flags;
+	if (detail_on)
+		((struct live_record_detail *)r)->d = t->d;
 	/* User space polls on a timer; wake it only when the ring is half full. */
 	bpf_ringbuf_submit(r, bpf_ringbuf_query(&records, BPF_RB_AVAIL_DATA) > ring_wake_bytes ?
 			   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
@@ -435,6 +545,8 @@ static __always_inline void on_entry(__u64 pid_tgid)
 	now = bpf_ktime_get_ns();
 	dur = now > t->ts ? now - t->ts : 0;
 	c = counts_at(t->row, t->slot, &t->key);
+	if (detail_on)
+		detail_entry(t, dur);
 	if (c) {
 		c->timed++;
 		/* A recording has each exit's time: the kernel keeps only the count. */
@@ -488,20 +600,23 @@ int pending_exits(struct bpf_iter__task *ctx)
 {
 	struct task_struct *task = ctx->task;
 	struct live_thread *t;
-	struct live_record r = {};
+	struct live_record_detail rd = {};
+	struct live_record *r = &rd.r;
 
 	if (!task)
 		return 0;
 	t = task_state(task);
 	if (!t || !t->ts)
 		return 0;
-	r.ts = t->ts;
-	r.pid = t->key.pid;
-	r.tid = task->pid;
-	r.vcpu = t->key.vcpu;
-	r.isa = t->key.isa;
-	r.reason = t->key.reason;
-	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	r->ts = t->ts;
+	r->pid = t->key.pid;
+	r->tid = task->pid;
+	r->vcpu = t->key.vcpu;
+	r->isa = t->key.isa;
+	r->reason = t->key.reason;
+	rd.d = t->d;
+	/* with --detail the record and its detail (struct live_record_detail) */
+	bpf_seq_write(ctx->meta->seq, &rd, detail_on ? sizeof(rd) : sizeof(*r));
 	return 0;
 }
 
@@ -533,9 +648,37 @@ static __always_inline bool vcpu_exit_reason(struct kvm_vcpu___x *vcpu, __u32 is
 	return false;
 }
 
+/*
+ * --detail from the vCPU: SVM's EXITINFO1/2 in the VMCB, and ECX (an MSR
+ * exit's index) from the GPRs KVM saved at the exit. VMX's qualification is
+ * read from the VMCS lazily, after this tracepoint: with --detail on VMX user
+ * space attaches the classic tracepoint instead, whose record has it.
+ */
+static __always_inline void vcpu_detail(struct kvm_vcpu___x *vcpu, __u32 isa,
+					struct live_dinfo *raw)
+{
+	if (isa == ISA_SVM && bpf_core_type_exists(struct vcpu_svm___x)) {
+		struct vcpu_svm___x *svm = (void *)vcpu -
+			bpf_core_field_offset(struct vcpu_svm___x, vcpu);
+		struct vmcb___x *vmcb = BPF_CORE_READ(svm, vmcb);
+
+		raw->info1 = BPF_CORE_READ(vmcb, control.exit_info_1);
+		raw->info2 = BPF_CORE_READ(vmcb, control.exit_info_2);
+	}
+	if (bpf_core_field_exists(vcpu->arch.regs)) {
+		unsigned long rcx = 0;
+
+		if (!bpf_core_read(&rcx, sizeof(rcx), &vcpu->arch.regs[VCPU_REGS_RCX])) {
+			raw->msr = (__u32)rcx;
+			raw->flags |= LIVE_DN_MSR;
+		}
+	}
+}
+
 static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct live_dinfo raw = {};
 	__u32 reason;
 
 	if (!maybe_wanted(pid_tgid) || !vcpu)
@@ -544,7 +687,9 @@ static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa)
 		count(CNT_NO_REASON);
 		return 0;
 	}
-	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, reason);
+	if (detail_on)
+		vcpu_detail(vcpu, isa, &raw);
+	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, reason, detail_on ? &raw : NULL);
 	return 0;
 }
 
@@ -561,10 +706,13 @@ int BPF_PROG(exit_btf_reason_vcpu_isa, unsigned int exit_reason, struct kvm_vcpu
 	     __u32 isa)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct live_dinfo raw = {};
 
 	if (!maybe_wanted(pid_tgid) || !vcpu)
 		return 0;
-	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, exit_reason);
+	if (detail_on)
+		vcpu_detail(vcpu, isa, &raw);
+	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, exit_reason, detail_on ? &raw : NULL);
 	return 0;
 }
 
@@ -586,19 +734,38 @@ static __always_inline __u32 field_u32(void *ctx, __s32 off, __u32 dflt)
 	return v;
 }
 
+static __always_inline __u64 field_u64(void *ctx, __s32 off)
+{
+	__u64 v;
+
+	if (off < 0 || bpf_probe_read_kernel(&v, sizeof(v), ctx + off))
+		return 0;
+	return v;
+}
+
 SEC("tracepoint/kvm/kvm_exit")
 int exit_tp(void *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct live_dinfo raw = {};
 	__u32 vcpu, isa;
 
 	if (!maybe_wanted(pid_tgid))
 		return 0;
 	vcpu = field_u32(ctx, off_vcpu, LIVE_VCPU_UNKNOWN);
 	isa = field_u32(ctx, off_isa, 0);
+	if (detail_on) {
+		/* the record's info1, info2 (and intr_info): the exit information (no ECX here) */
+		raw.info1 = field_u64(ctx, off_info1);
+		raw.info2 = field_u64(ctx, off_info2);
+		if (off_intr >= 0) {
+			raw.intr = field_u32(ctx, off_intr, 0);
+			raw.flags |= LIVE_DN_INTR;
+		}
+	}
 	/* The tag: never 0, never a kernel pointer. */
 	on_exit(pid_tgid, (1ull << 40) | ((__u64)isa << 32) | vcpu, NULL, vcpu, isa,
-		field_u32(ctx, off_reason, 0));
+		field_u32(ctx, off_reason, 0), detail_on ? &raw : NULL);
 	return 0;
 }
 

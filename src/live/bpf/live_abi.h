@@ -76,6 +76,34 @@ struct live_row_key {
 };
 
 /*
+ * --detail: what an exit was about, reduced to the bits core/detail.c
+ * decodes (detail_need: user space fills the per-slot masks before load),
+ * so a key is bounded (SVM's info2 of an I/O exit is the next RIP).
+ */
+#define LIVE_DN_COUNT 1u	/* the exit has a detail asked for */
+#define LIVE_DN_INTR 2u		/* intr is known (VMX interruption information) */
+#define LIVE_DN_MSR 4u		/* msr is known (ECX, from the vCPU's RCX); in the masks: wanted */
+
+struct live_dinfo {
+	__u64 info1, info2;	/* SVM EXITINFO1/2, VMX qualification and info2, masked */
+	__u32 intr, msr;
+	__u32 flags;		/* LIVE_DN_*; 0: no detail */
+	__u32 pad;
+};
+
+/* The detail counts: per CPU, by (pid, vCPU, ISA, reason, detail). */
+struct live_dkey {
+	__u32 pid, vcpu, isa, reason;
+	struct live_dinfo d;
+};
+
+struct live_dcounts {
+	__u64 count, timed, time_ns;
+};
+
+#define LIVE_DETAIL_KEYS 16384u
+
+/*
  * A vCPU thread's state: the row it counts in (for the vCPU `tag` names) and
  * its exit waiting for the next entry. In the thread's BPF task-local
  * storage (row, tag, key: found again on a miss in the per-CPU slot), and at
@@ -88,6 +116,7 @@ struct live_thread {
 	__u32 row;	/* LIVE_NO_ROW: count in exit_stats */
 	__u32 slot;	/* of the pending exit; LIVE_NO_SLOT: in exit_stats */
 	struct live_key key;	/* of the pending exit */
+	struct live_dinfo d;	/* --detail: of the pending exit */
 };
 
 /* One exit, sent through the ring buffer at the entry that ends it (record mode). */
@@ -104,6 +133,12 @@ struct live_record {
 
 #define LIVE_REC_OPEN 1u
 
+/* record --detail: the record and its exit's detail. */
+struct live_record_detail {
+	struct live_record r;
+	struct live_dinfo d;
+};
+
 /* Indexes of the per-CPU counters array. */
 enum live_counter {
 	CNT_ENTRY_ALONE,	/* kvm_entry events with no exit pending (after the pid filter) */
@@ -111,6 +146,7 @@ enum live_counter {
 	CNT_STATS_FULL,		/* exits not counted: the stats map was full */
 	CNT_PENDING_FULL,	/* exits whose time could not be kept: no task storage */
 	CNT_NO_REASON,		/* tp_btf: could not read the exit reason */
+	CNT_DETAIL_FULL,	/* --detail: exits whose detail found no room in the details map */
 	CNT__MAX,
 };
 

@@ -538,9 +538,15 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 			return NULL;
 		}
 	}
-	exit_prog = hook == HOOK_BTF_VCPU_ISA ? skel->progs.exit_btf_vcpu_isa :
-		    hook == HOOK_BTF_REASON_VCPU_ISA ? skel->progs.exit_btf_reason_vcpu_isa :
-		    skel->progs.exit_tp;
+	/* --detail: the programs that read the exit information (the others carry none of it) */
+	if (o->detail_kinds)
+		exit_prog = hook == HOOK_BTF_VCPU_ISA ? skel->progs.exit_btf_vcpu_isa_detail :
+			    hook == HOOK_BTF_REASON_VCPU_ISA ? skel->progs.exit_btf_reason_vcpu_isa_detail :
+			    skel->progs.exit_tp_detail;
+	else
+		exit_prog = hook == HOOK_BTF_VCPU_ISA ? skel->progs.exit_btf_vcpu_isa :
+			    hook == HOOK_BTF_REASON_VCPU_ISA ? skel->progs.exit_btf_reason_vcpu_isa :
+			    skel->progs.exit_tp;
 	entry_prog = o->no_time ? NULL : hook == HOOK_TRACEPOINT ? skel->progs.entry_tp
 								: skel->progs.entry_btf;
 	{

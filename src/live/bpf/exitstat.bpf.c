@@ -458,7 +458,7 @@ static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu__
 			else
 				count(CNT_STATS_FULL);
 			count(CNT_PENDING_FULL);
-			if (detail_on && raw)
+			if (raw && detail_on)
 				detail_exit(&key, live_slot(isa, reason), raw, NULL);
 			return;
 		}
@@ -472,12 +472,12 @@ static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu__
 	else
 		count(CNT_STATS_FULL);
 	if (!timing) {
-		if (detail_on && raw)
+		if (raw && detail_on)
 			detail_exit(&key, slot, raw, NULL);
 		return;
 	}
 	s = state_of(l->row);
-	if (detail_on && raw)
+	if (raw && detail_on)
 		detail_exit(&key, slot, raw, s);
 	if (!s) {
 		count(CNT_PENDING_FULL);
@@ -675,7 +675,13 @@ static __always_inline void vcpu_detail(struct kvm_vcpu___x *vcpu, __u32 isa,
 	}
 }
 
-static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa)
+/*
+ * reason_arg: the exit reason of the Linux < 5.12 argument, or -1 (read it
+ * from the vendor struct). detail: a constant, so the programs without it
+ * carry none of its code (the *_detail programs are loaded with --detail).
+ */
+static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa, __s64 reason_arg,
+				    bool detail)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct live_dinfo raw = {};
@@ -683,13 +689,15 @@ static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa)
 
 	if (!maybe_wanted(pid_tgid) || !vcpu)
 		return 0;
-	if (!vcpu_exit_reason(vcpu, isa, &reason)) {
+	if (reason_arg >= 0) {
+		reason = reason_arg;
+	} else if (!vcpu_exit_reason(vcpu, isa, &reason)) {
 		count(CNT_NO_REASON);
 		return 0;
 	}
-	if (detail_on)
+	if (detail)
 		vcpu_detail(vcpu, isa, &raw);
-	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, reason, detail_on ? &raw : NULL);
+	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, reason, detail ? &raw : NULL);
 	return 0;
 }
 
@@ -697,7 +705,13 @@ static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa)
 SEC("tp_btf/kvm_exit")
 int BPF_PROG(exit_btf_vcpu_isa, struct kvm_vcpu___x *vcpu, __u32 isa)
 {
-	return exit_btf(vcpu, isa);
+	return exit_btf(vcpu, isa, -1, false);
+}
+
+SEC("tp_btf/kvm_exit")
+int BPF_PROG(exit_btf_vcpu_isa_detail, struct kvm_vcpu___x *vcpu, __u32 isa)
+{
+	return exit_btf(vcpu, isa, -1, true);
 }
 
 /* Linux < 5.12: TP_PROTO(unsigned int exit_reason, struct kvm_vcpu *vcpu, u32 isa) */
@@ -705,15 +719,14 @@ SEC("tp_btf/kvm_exit")
 int BPF_PROG(exit_btf_reason_vcpu_isa, unsigned int exit_reason, struct kvm_vcpu___x *vcpu,
 	     __u32 isa)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct live_dinfo raw = {};
+	return exit_btf(vcpu, isa, exit_reason, false);
+}
 
-	if (!maybe_wanted(pid_tgid) || !vcpu)
-		return 0;
-	if (detail_on)
-		vcpu_detail(vcpu, isa, &raw);
-	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, exit_reason, detail_on ? &raw : NULL);
-	return 0;
+SEC("tp_btf/kvm_exit")
+int BPF_PROG(exit_btf_reason_vcpu_isa_detail, unsigned int exit_reason,
+	     struct kvm_vcpu___x *vcpu, __u32 isa)
+{
+	return exit_btf(vcpu, isa, exit_reason, true);
 }
 
 SEC("tp_btf/kvm_entry")
@@ -743,8 +756,7 @@ static __always_inline __u64 field_u64(void *ctx, __s32 off)
 	return v;
 }
 
-SEC("tracepoint/kvm/kvm_exit")
-int exit_tp(void *ctx)
+static __always_inline int exit_tp_common(void *ctx, bool detail)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct live_dinfo raw = {};
@@ -754,7 +766,7 @@ int exit_tp(void *ctx)
 		return 0;
 	vcpu = field_u32(ctx, off_vcpu, LIVE_VCPU_UNKNOWN);
 	isa = field_u32(ctx, off_isa, 0);
-	if (detail_on) {
+	if (detail) {
 		/* the record's info1, info2 (and intr_info): the exit information (no ECX here) */
 		raw.info1 = field_u64(ctx, off_info1);
 		raw.info2 = field_u64(ctx, off_info2);
@@ -765,8 +777,20 @@ int exit_tp(void *ctx)
 	}
 	/* The tag: never 0, never a kernel pointer. */
 	on_exit(pid_tgid, (1ull << 40) | ((__u64)isa << 32) | vcpu, NULL, vcpu, isa,
-		field_u32(ctx, off_reason, 0), detail_on ? &raw : NULL);
+		field_u32(ctx, off_reason, 0), detail ? &raw : NULL);
 	return 0;
+}
+
+SEC("tracepoint/kvm/kvm_exit")
+int exit_tp(void *ctx)
+{
+	return exit_tp_common(ctx, false);
+}
+
+SEC("tracepoint/kvm/kvm_exit")
+int exit_tp_detail(void *ctx)
+{
+	return exit_tp_common(ctx, true);
 }
 
 SEC("tracepoint/kvm/kvm_entry")

@@ -39,8 +39,9 @@ struct live_opts {
 	bool bpf_tracepoint;	/* BPF: the classic tracepoint even where tp_btf works */
 	bool no_time;		/* count only: no kvm_entry, no time in exit */
 	unsigned int detail_kinds;	/* --detail: DETAIL_KINDS bits (core/detail.h); 0: none.
-					 * BPF only: counted by detail in the kernel, or with
-					 * record, the exit information with every exit */
+					 * BPF: counted by detail in the kernel, or with record,
+					 * the exit information with every exit; perf: from each
+					 * sample's record (no MSR index) */
 };
 
 typedef int (*live_exit_fn)(void *ctx, const struct exit_event *e);

@@ -194,19 +194,13 @@ struct live_src *live_open(const struct live_opts *o, struct es_error *err)
 		es_error_set(err, "out of memory opening live collection");
 		return NULL;
 	}
-	if (o->detail_kinds && o->backend == BACKEND_PERF) {
-		es_error_set(err, "--detail needs the BPF backend (it reads each exit's information "
-			     "in the kernel); --backend perf has no --detail");
-		free(l);
-		return NULL;
-	}
 	if (o->backend != BACKEND_PERF) {
 		l->b = live_bpf_open(o, &l->ops, l->source, sizeof(l->source), &berr);
 		if (l->b) {
 			l->bpf = true;
 			return l;
 		}
-		if (o->backend == BACKEND_BPF || o->record || o->detail_kinds) {
+		if (o->backend == BACKEND_BPF || o->record) {
 			es_error_set(err, "%s", berr.msg);
 			free(l);
 			return NULL;

@@ -326,7 +326,7 @@ detail_hist() {
 
 check_detail() {
 	local d m eg msr
-	for m in live tp record; do
+	for m in live tp perf record; do
 		d=$results/detail.$m
 		if [[ $(cat "$d/exitstat.rc" 2>/dev/null) != 0 ]]; then
 			bad "detail.$m: exitstat status $(cat "$d/exitstat.rc" 2>/dev/null): $(head -c 400 "$d/exitstat.err" 2>/dev/null)"
@@ -335,7 +335,8 @@ check_detail() {
 		eg=$d/exitgen.json
 		# tp_btf reads the MSR index from RCX; the classic tracepoint's record has none
 		msr=$(jq -r .msr.index "$eg")
-		[[ $m == tp ]] && msr="?"
+		[[ $m == tp || $m == perf ]] && msr="?"
+		[[ $(jq -r .lost "$d/exitstat.json") == 0 ]] || bad "detail.$m: exits lost: $(jq -r .note "$d/exitstat.json")"
 		detail_keys "detail.$m" "$d/exitstat.json" "$eg" "$msr"
 		detail_hist "detail.$m" "$d/exitstat.json" "$d/hist.txt"
 	done

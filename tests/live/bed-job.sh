@@ -128,15 +128,16 @@ fi
 # (--no-msr-filter: KVM emulates it and traces kvm_msr) with live beside it.
 DETAIL_ARGS="--mode 64 --vcpus 2 out:1500 in:700 cpuid:300 rdmsr:400 wrmsr:250 mmio:350 hlt"
 if grep -qw detail /etc/live/methods; then
-	for m in live tp; do
+	for m in live tp perf; do
 		d=/out/detail.$m
 		mkdir -p $d
 		echo "$DETAIL_ARGS" >$d/args
-		attach=tp_btf
-		[ $m = tp ] && attach=tracepoint
+		be="--backend bpf --bpf-attach tp_btf"
+		[ $m = tp ] && be="--backend bpf --bpf-attach tracepoint"
+		[ $m = perf ] && be="--backend perf"
 		bed_hist_start
-		# shellcheck disable=SC2086 # args are words for exitgen
-		exitstat --backend bpf --bpf-attach $attach --detail all --format json -o $d/exitstat.json \
+		# shellcheck disable=SC2086 # args are words for exitgen, be for exitstat
+		exitstat $be --detail all --format json -o $d/exitstat.json \
 			-- exitgen --json $DETAIL_ARGS >$d/exitgen.json 2>$d/exitstat.err
 		echo $? >$d/exitstat.rc
 		bed_hist_stop $d/hist.txt

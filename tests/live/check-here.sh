@@ -159,17 +159,18 @@ done
 
 # --detail: per port where kvm_exit fires (exitgen's OUT to 0xe0, IN from 0xe4, 4 bytes;
 # the same key on VMX and SVM); where it never fires, the same verdict as without it.
-"$ES" --detail all --format json -o "$tmp/d.json" -- "$EG" --json out:100 in:50 hlt >"$tmp/eg.json" 2>"$tmp/es.err"
-rc=$?
-if [[ $kind == exits ]]; then
-	got="$rc $(jq '[.details[] | select(.key == "0x00e0 out 4") | .count] | add // 0' "$tmp/d.json") $(jq '[.details[] | select(.key == "0x00e4 in 4") | .count] | add // 0' "$tmp/d.json")"
-	equal "--detail all: status 0, exits per port == exitgen's steps (out 100, in 50)" "$got" "0 100 50"
-else
-	[[ $rc == 0 && $(jq -r .kvm_exit_fired "$tmp/d.json") == false && $(jq -r .message "$tmp/d.json") == *"kvm:kvm_exit never fired"* ]] &&
-		ok "--detail all: says kvm_exit never fired, as without --detail" ||
-		bad "--detail all: status $rc: $(head -c 300 "$tmp/d.json") $(head -c 300 "$tmp/es.err")"
-fi
-expect_error "--detail with --backend perf" 1 "^exitstat: --detail needs the BPF backend" "$ES" --backend perf --detail io -D 1
+for be in $BACKENDS; do
+	"$ES" --backend "$be" --detail all --format json -o "$tmp/d.json" -- "$EG" --json out:100 in:50 hlt >"$tmp/eg.json" 2>"$tmp/es.err"
+	rc=$?
+	if [[ $kind == exits ]]; then
+		got="$rc $(jq '[.details[] | select(.key == "0x00e0 out 4") | .count] | add // 0' "$tmp/d.json") $(jq '[.details[] | select(.key == "0x00e4 in 4") | .count] | add // 0' "$tmp/d.json")"
+		equal "$be/--detail all: status 0, exits per port == exitgen's steps (out 100, in 50)" "$got" "0 100 50"
+	else
+		[[ $rc == 0 && $(jq -r .kvm_exit_fired "$tmp/d.json") == false && $(jq -r .message "$tmp/d.json") == *"kvm:kvm_exit never fired"* ]] &&
+			ok "$be/--detail all: says kvm_exit never fired, as without --detail" ||
+			bad "$be/--detail all: status $rc: $(head -c 300 "$tmp/d.json") $(head -c 300 "$tmp/es.err")"
+	fi
+done
 
 # io exits of one JSON report: kvm_pio where kvm_exit never fires, else the io reason.
 io_of() {

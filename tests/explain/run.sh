@@ -79,6 +79,9 @@ equal "report --detail: the details == exitgen's steps, status 0" "$got" \
 "$ES" report --detail io -f csv "$F/ftrace-64.txt" >"$tmp/r.csv" 2>/dev/null
 equal "report --detail io -f csv: one detail row per port, the key in its text column" \
 	"$(grep -c '^final,detail,svm,0x7b,io,' "$tmp/r.csv") $(grep -c ',"0x00e0 out 4"$' "$tmp/r.csv")" "2 1"
+"$ES" report --detail all -f csv "$F/ftrace-64.txt" >"$tmp/r.csv" 2>/dev/null
+equal "report --detail -f csv: every row has the header's columns (RFC 4180 read)" \
+	"$(python3 -c 'import csv, sys; print(sorted({len(r) for r in csv.reader(open(sys.argv[1]))}))' "$tmp/r.csv")" "[26]"
 "$ES" report --detail pio "$F/ftrace-64.txt" >/dev/null 2>"$tmp/err"
 equal "report --detail pio: a usage error naming it" "$? $(grep -c "bad value 'pio' for --detail" "$tmp/err")" "2 1"
 printf '  qemu-1 [000] .... 1.000000: kvm_exit: reason io rip 0x1\n' >"$tmp/bare.txt"

@@ -58,6 +58,11 @@ const struct cli_opt cli_opt_no_time = {
 const struct cli_opt cli_opt_bpf_attach = {
 	"bpf-attach", 0, CLI_ARG, "tp_btf|tracepoint", "BPF: how to attach to kvm_exit (default: "
 	"tp_btf where the vendor module's BTF allows, else tracepoint)", CLI_BPF_ATTACH, 0 };
+const struct cli_opt cli_opt_detail = {
+	"detail", 0, CLI_ARG, "io,msr,cr,npf,vector|all", "also break the exits down by what "
+	"each was about (I/O port, MSR, control register, guest-physical page, exception "
+	"vector), decoded from its exit information as `exitstat explain` does (live with "
+	"--backend perf: no MSR index)", CLI_DETAIL, 0 };
 const struct cli_opt cli_opt_ready_file = {
 	"ready-file", 0, CLI_ARG, "PATH", "once attached (before a CMD starts), write \"ready "
 	"PID\" to PATH (a file, or a FIFO: blocks until it is read)", CLI_READY_FILE, 0 };

@@ -74,22 +74,18 @@ static int apply_explain(void *ctx, int id, const char *arg)
 static int on_time(void *ctx, const struct exit_event *exit, uint64_t dur)
 {
 	struct explain_run *x = ctx;
-	struct exit_detail d;
 
-	if (exit->has_info && detail_decode(exit->isa, exit->reason, &exit->info, &d))
-		detail_stats_time(x->ds, exit->isa, exit->reason, &d, dur);
+	detail_stats_event_time(x->ds, exit, DETAIL_KINDS_ALL, dur);
 	return 0;
 }
 
 static int on_event(void *ctx, const struct exit_event *ev)
 {
 	struct explain_run *x = ctx;
-	struct exit_detail d;
 
 	if (ev->kind == EV_EXIT && ev->has_info) {
 		x->with_info++;
-		if (detail_decode(ev->isa, ev->reason, &ev->info, &d) &&
-		    detail_stats_count(x->ds, ev->isa, ev->reason, &d))
+		if (detail_stats_event(x->ds, ev, DETAIL_KINDS_ALL))
 			x->oom = true;
 	}
 	if (x->oom || accum_event(&x->acc, ev)) {

@@ -35,7 +35,7 @@ static const struct cli_opt *const live_opts[] = {
 	&cli_opt_pid, &cli_opt_vcpu, &opt_delay, &cli_opt_every, &cli_opt_duration, &cli_opt_top,
 	&cli_opt_sort, &cli_opt_format, &cli_opt_per_vm, &opt_events, &cli_opt_backend,
 	&cli_opt_no_time, &cli_opt_bpf_attach, &cli_opt_ringbuf, &opt_batch, &cli_opt_output, &cli_opt_ready_file,
-	&cli_opt_verbose, NULL,
+	&cli_opt_verbose, &cli_opt_detail, NULL,
 };
 
 const struct cli_cmd cli_cmd_live = {
@@ -130,7 +130,51 @@ static uint64_t other_kvm_events(struct live_cmd *c)
 	return sum;
 }
 
+/* --detail: the kernel's counts by detail into the report's meta (*ds, *e: the caller frees). */
+static int fill_details(struct live_cmd *c, struct report_meta *m, struct detail_stats **ds,
+			struct detail_entry **e)
+{
+	struct es_error err;
+	size_t n;
+
+	*ds = detail_stats_new();
+	if (!*ds) {
+		fprintf(stderr, "exitstat: out of memory\n");
+		return -1;
+	}
+	if (live_details(c->col.src, *ds, &m->details_lost, &err)) {
+		msg_error(NULL, &err);
+		return -1;
+	}
+	n = detail_stats_sorted(*ds, e);
+	if (n == (size_t)-1) {
+		fprintf(stderr, "exitstat: out of memory\n");
+		return -1;
+	}
+	m->details_on = true;
+	m->details = *e;
+	m->ndetails = n;
+	m->detail_top = c->ro.top ? c->ro.top : 10;
+	return 0;
+}
+
+static int print_report_details(struct live_cmd *c, bool final, struct detail_stats **ds,
+				struct detail_entry **de);
+
 static int print_report(struct live_cmd *c, bool final)
+{
+	struct detail_stats *ds = NULL;
+	struct detail_entry *de = NULL;
+	int rc;
+
+	rc = print_report_details(c, final, &ds, &de);
+	detail_stats_free(ds);
+	free(de);
+	return rc;
+}
+
+static int print_report_details(struct live_cmd *c, bool final, struct detail_stats **ds,
+				struct detail_entry **de)
 {
 	struct report_meta m = { 0 };
 	struct live_counters lc;
@@ -170,6 +214,8 @@ static int print_report(struct live_cmd *c, bool final)
 		print_event_mix(c, false, "kvm:kvm_exit has not fired so far; the KVM events that did:");
 		return 0;
 	}
+	if (c->col.lo.detail_kinds && fill_details(c, &m, ds, de))
+		return -1;
 	if (report_print(c->out, &c->ro, &m, c->stats)) {
 		fprintf(stderr, "exitstat: writing the report to %s failed: %s\n", c->out_name,
 			strerror(errno));

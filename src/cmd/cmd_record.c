@@ -29,7 +29,7 @@ static const struct cli_opt opt_force = {
 
 static const struct cli_opt *const record_opts[] = {
 	&opt_output, &opt_force, &cli_opt_pid, &cli_opt_duration, &cli_opt_ringbuf, &cli_opt_ready_file,
-	&cli_opt_verbose, NULL,
+	&cli_opt_verbose, &cli_opt_detail, NULL,
 };
 
 const struct cli_cmd cli_cmd_record = {

@@ -25,7 +25,7 @@ static const struct cli_opt opt_every = {
 static const struct cli_opt *const report_opts[] = {
 	&cli_opt_format, &cli_opt_output, &opt_every, &opt_every_e, &cli_opt_sort, &cli_opt_top,
 	&cli_opt_pid, &cli_opt_vcpu, &cli_opt_per_vm, &cli_opt_skip_bad, &cli_opt_partial_ok,
-	&cli_opt_isa, &cli_opt_analyze, NULL,
+	&cli_opt_isa, &cli_opt_analyze, &cli_opt_detail, NULL,
 };
 
 const struct cli_cmd cli_cmd_report = {
@@ -54,6 +54,10 @@ struct report_run {
 	uint64_t every;		/* interim report every N exits; 0 = off */
 	bool partial_ok;	/* --partial-ok: an incomplete read that read something exits 0 */
 	unsigned int seq;
+	unsigned int detail_kinds;	/* --detail */
+	struct detail_stats *ds;
+	uint64_t with_info;	/* exits with exit information (--detail) */
+	bool oom;
 };
 
 static int apply_report(void *ctx, int id, const char *arg)
@@ -77,16 +81,43 @@ static int apply_report(void *ctx, int id, const char *arg)
 		return 0;
 	case CLI_ISA:
 		return isa_parse(arg, &r->to.isa_hint);
+	case CLI_DETAIL: {
+		char why[128];
+
+		r->to.want_info = true;
+		return detail_kinds_parse(arg, &r->detail_kinds, why, sizeof(why));
+	}
 	default:	/* --analyze: the dispatcher ran report --analyze instead */
 		return -1;
 	}
+}
+
+/* --detail: an exit of the report's VM and vCPU (the filter of the table). */
+static bool detail_wanted(const struct report_run *r, const struct exit_event *ev)
+{
+	return (r->ro.filter.pid == STATS_PID_ANY || ev->pid == r->ro.filter.pid) &&
+	       (r->ro.filter.vcpu == STATS_VCPU_UNKNOWN || ev->vcpu == r->ro.filter.vcpu);
+}
+
+static int on_time(void *ctx, const struct exit_event *exit, uint64_t dur)
+{
+	struct report_run *r = ctx;
+
+	if (detail_wanted(r, exit))
+		detail_stats_event_time(r->ds, exit, r->detail_kinds, dur);
+	return 0;
 }
 
 static int on_event(void *ctx, const struct exit_event *ev)
 {
 	struct report_run *r = ctx;
 
-	if (accum_event(&r->acc, ev)) {
+	if (r->ds && ev->kind == EV_EXIT && ev->has_info) {
+		r->with_info++;
+		if (detail_wanted(r, ev) && detail_stats_event(r->ds, ev, r->detail_kinds))
+			r->oom = true;
+	}
+	if (r->oom || accum_event(&r->acc, ev)) {
 		fprintf(stderr, "exitstat report: out of memory\n");
 		return -1;
 	}
@@ -129,6 +160,29 @@ static void final_meta(struct report_run *r, const struct input_info *in, char *
 	}
 }
 
+/* --detail: the details into the final report's meta; an input without exit information is said (status 1). */
+static int details_meta(struct report_run *r, const char *path, int *status)
+{
+	struct detail_entry *e;
+	size_t n = detail_stats_sorted(r->ds, &e);
+
+	if (n == (size_t)-1) {
+		fprintf(stderr, "exitstat report: out of memory\n");
+		return -1;
+	}
+	r->meta.details_on = true;
+	r->meta.details = e;
+	r->meta.ndetails = n;
+	r->meta.detail_top = r->ro.top ? r->ro.top : 10;
+	if (r->acc.stats->total && !r->with_info) {
+		fprintf(stderr, "exitstat report: %s: --detail: its exits carry no exit information "
+			"(trace lines without info1/info2 or info; a recording made without --detail): "
+			"no details\n", path);
+		*status = EXIT_FAIL;
+	}
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_run r = { .ro.filter.vcpu = STATS_VCPU_UNKNOWN };
@@ -146,11 +200,14 @@ int cmd_report(int argc, char **argv)
 	path = argv[first];
 	if (cli_out_open(&cli_cmd_report, &r.out))
 		return EXIT_FAIL;
-	if (accum_init(&r.acc)) {
+	if (accum_init(&r.acc) || (r.detail_kinds && !(r.ds = detail_stats_new()))) {
 		fprintf(stderr, "exitstat report: out of memory\n");
+		detail_stats_free(r.ds);
 		cli_out_close(&cli_cmd_report, &r.out, false);
 		return EXIT_FAIL;
 	}
+	r.acc.on_time = on_time;
+	r.acc.on_time_ctx = &r;
 	/* Interim reports (--every) come before the kind of input is known: name the file. */
 	r.meta.clock = "ns";
 	r.meta.source = path;
@@ -164,12 +221,20 @@ int cmd_report(int argc, char **argv)
 		status = 128 + live_stop_requested;
 	if (!show) {
 		accum_fini(&r.acc);
+		detail_stats_free(r.ds);
 		/* nothing was read (the reason is on stderr): no report, no -o file */
 		cli_out_close(&cli_cmd_report, &r.out, false);
 		return status;
 	}
 	final_meta(&r, &in, note, sizeof(note));
-	printed = !report_print(r.out.f, &r.ro, &r.meta, r.acc.stats);
+	if (r.ds && details_meta(&r, path, &status)) {
+		status = EXIT_FAIL;
+		printed = false;
+	} else {
+		printed = !report_print(r.out.f, &r.ro, &r.meta, r.acc.stats);
+	}
+	free((void *)r.meta.details);
+	detail_stats_free(r.ds);
 	if (!printed) {
 		fprintf(stderr, "exitstat report: cannot write the report to %s: %s\n", r.out.name,
 			strerror(errno));

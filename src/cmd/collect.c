@@ -33,6 +33,11 @@ int collect_apply(struct collect *c, int id, const char *arg)
 	case CLI_NO_TIME:
 		c->lo.no_time = true;
 		return 0;
+	case CLI_DETAIL: {
+		char why[128];
+
+		return detail_kinds_parse(arg, &c->lo.detail_kinds, why, sizeof(why));
+	}
 	case CLI_BPF_ATTACH:
 		if (strcmp(arg, "tp_btf") && strcmp(arg, "tracepoint"))
 			return -1;

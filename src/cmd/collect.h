@@ -29,7 +29,7 @@ void collect_init(struct collect *c, const char *cmd);
 
 /*
  * The options of cli_opt_pid, _duration, _ringbuf, _ready_file, _verbose,
- * _backend, _no_time, _bpf_attach: as cli_apply_fn; 1 when none.
+ * _backend, _no_time, _bpf_attach, _detail: as cli_apply_fn; 1 when none.
  */
 int collect_apply(struct collect *c, int id, const char *arg);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/detail.h"
+#include "core/event.h"
 
 /* SVM exit codes (APM Vol. 2, Appendix C) with a detail. */
 #define SVM_CR_READ0	0x000u	/* ..0x00f: read of CRn */
@@ -77,7 +78,7 @@ static bool svm_decode(uint32_t code, const struct exit_info *in, struct exit_de
 		svm_io(in->info1, d);
 	} else if (code == SVM_MSR) {
 		/* EXITINFO1: 0 RDMSR, 1 WRMSR (APM 15.11) */
-		*d = (struct exit_detail){ DETAIL_MSR, DETAIL_UNKNOWN_MSR,
+		*d = (struct exit_detail){ DETAIL_MSR, in->has_msr ? in->msr : DETAIL_UNKNOWN_MSR,
 					   in->info1 & 1 ? DIR_OUT : DIR_IN, 0, false, CR_MOV };
 	} else if (code == SVM_NPF) {
 		/* EXITINFO2: the faulting GPA; EXITINFO1: #PF-style error code, bit 1 write */
@@ -106,7 +107,7 @@ static bool vmx_decode(uint32_t reason, const struct exit_info *in, struct exit_
 	case VMX_MSR_READ:
 	case VMX_MSR_WRITE:
 		d->kind = DETAIL_MSR;
-		d->key = DETAIL_UNKNOWN_MSR;
+		d->key = in->has_msr ? in->msr : DETAIL_UNKNOWN_MSR;
 		d->dir = (reason & VMX_EXIT_BASIC_MASK) == VMX_MSR_WRITE ? DIR_OUT : DIR_IN;
 		return true;
 	case VMX_EPT_VIOLATION:
@@ -129,6 +130,96 @@ bool detail_decode(enum exit_isa isa, uint32_t reason, const struct exit_info *i
 	if (isa == ISA_VMX)
 		return vmx_decode(reason, in, d);
 	return false;
+}
+
+int detail_kinds_parse(const char *s, unsigned int *kinds, char *err, size_t len)
+{
+	static const char *const names[] = {
+		[DETAIL_IO] = "io", [DETAIL_MSR] = "msr", [DETAIL_CR] = "cr",
+		[DETAIL_NPF] = "npf", [DETAIL_VECTOR] = "vector",
+	};
+	const char *p = s;
+
+	*kinds = 0;
+	while (*p) {
+		size_t n = strcspn(p, ","), k;
+
+		for (k = DETAIL_IO; k <= DETAIL_VECTOR; k++)
+			if (strlen(names[k]) == n && !strncmp(p, names[k], n))
+				break;
+		if (k <= DETAIL_VECTOR)
+			*kinds |= 1u << k;
+		else if (n == 3 && !strncmp(p, "all", 3))
+			*kinds |= DETAIL_KINDS_ALL;
+		else {
+			snprintf(err, len, "'%.*s' in '%s' is no detail kind (io, msr, cr, npf, "
+				 "vector, all)", (int)n, p, s);
+			return -1;
+		}
+		p += n + (p[n] == ',');
+	}
+	if (!*kinds) {
+		snprintf(err, len, "no detail kind in '%s' (io, msr, cr, npf, vector, all)", s);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The bits each decoder above reads: keep them in step with svm_io, vmx_io,
+ * vmx_cr, svm_decode and vmx_decode (tests/unit/test_detail.c checks that the
+ * reduced information decodes alike).
+ */
+void detail_need(enum exit_isa isa, uint32_t reason, unsigned int kinds, struct detail_need *n)
+{
+	struct exit_info probe = { 0 };
+	struct exit_detail d;
+
+	*n = (struct detail_need){ 0 };
+	probe.has_intr_info = true;
+	probe.intr_info = 1u << 31;	/* a valid vector: VMX exceptions decode */
+	if (!detail_decode(isa, reason, &probe, &d) || !(kinds & (1u << d.kind)))
+		return;
+	n->count = true;
+	if (isa == ISA_SVM) {
+		if (reason == SVM_IOIO)
+			n->mask1 = 0xffff0000u | 1u | (1u << 2) | (7u << 4);
+		else if (reason == SVM_MSR)
+			n->mask1 = 1;
+		else if (reason == SVM_NPF) {
+			n->mask1 = 2;
+			n->mask2 = ~UINT64_C(0xfff);
+		}
+	} else {
+		switch (reason & VMX_EXIT_BASIC_MASK) {
+		case VMX_EXCEPTION_NMI:
+			n->intr = true;
+			n->mask_intr = (1u << 31) | 0xff;
+			break;
+		case VMX_CR_ACCESS:
+			n->mask1 = 0x3f;
+			break;
+		case VMX_IO:
+			n->mask1 = 0xffff001fu;
+			break;
+		case VMX_EPT_VIOLATION:
+			n->mask1 = 2;
+			break;
+		}
+	}
+	n->msr = d.kind == DETAIL_MSR;
+}
+
+void detail_info_reduce(const struct detail_need *n, struct exit_info *in)
+{
+	in->info1 &= n->mask1;
+	in->info2 &= n->mask2;
+	in->intr_info &= n->mask_intr;
+	in->has_intr_info = in->has_intr_info && n->intr;
+	if (!n->msr) {
+		in->has_msr = false;
+		in->msr = 0;
+	}
 }
 
 struct port_range {
@@ -422,7 +513,16 @@ static int grow(struct detail_stats *s)
 int detail_stats_count(struct detail_stats *s, enum exit_isa isa, uint32_t reason,
 		       const struct exit_detail *d)
 {
+	return detail_stats_add(s, isa, reason, d, 1, 0, 0);
+}
+
+int detail_stats_add(struct detail_stats *s, enum exit_isa isa, uint32_t reason,
+		     const struct exit_detail *d, uint64_t count, uint64_t timed, uint64_t time)
+{
 	struct detail_entry *e;
+
+	if (!count)
+		return 0;
 
 	if (isa == ISA_VMX)
 		reason &= VMX_EXIT_BASIC_MASK;
@@ -433,7 +533,9 @@ int detail_stats_count(struct detail_stats *s, enum exit_isa isa, uint32_t reaso
 		*e = (struct detail_entry){ .isa = isa, .reason = reason, .d = *d };
 		s->used++;
 	}
-	e->count++;
+	e->count += count;
+	e->timed += timed;
+	e->time += time;
 	return 0;
 }
 
@@ -478,4 +580,29 @@ size_t detail_stats_sorted(const struct detail_stats *s, struct detail_entry **o
 			(*out)[n++] = s->slots[i];
 	qsort(*out, n, sizeof(**out), by_reason_then_count);
 	return n;
+}
+
+/* The detail of an exit event of one of kinds: false when it has none. */
+static bool event_detail(const struct exit_event *ev, unsigned int kinds, struct exit_detail *d)
+{
+	return ev->kind == EV_EXIT && ev->has_info && detail_decode(ev->isa, ev->reason, &ev->info, d) &&
+	       (kinds & (1u << d->kind));
+}
+
+int detail_stats_event(struct detail_stats *s, const struct exit_event *ev, unsigned int kinds)
+{
+	struct exit_detail d;
+
+	if (!event_detail(ev, kinds, &d))
+		return 0;
+	return detail_stats_add(s, ev->isa, ev->reason, &d, exit_event_count(ev), 0, 0);
+}
+
+void detail_stats_event_time(struct detail_stats *s, const struct exit_event *ev,
+			     unsigned int kinds, uint64_t dur)
+{
+	struct exit_detail d;
+
+	if (event_detail(ev, kinds, &d))
+		detail_stats_time(s, ev->isa, ev->reason, &d, dur);
 }

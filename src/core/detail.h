@@ -48,7 +48,37 @@ struct exit_info {
 	uint64_t info1, info2;	/* SVM EXITINFO1/2; VMX exit qualification, and info2 */
 	uint32_t intr_info;	/* VMX VM-exit interruption information */
 	bool has_intr_info;
+	bool has_msr;		/* msr holds the MSR index (ECX) of an MSR exit */
+	uint32_t msr;
 };
+
+/* The kinds --detail asks for, as bits (1u << enum detail_kind). */
+#define DETAIL_KINDS_ALL ((1u << DETAIL_IO) | (1u << DETAIL_MSR) | (1u << DETAIL_CR) | \
+			  (1u << DETAIL_NPF) | (1u << DETAIL_VECTOR))
+
+/* "io,msr,cr,npf,vector" or "all" into kind bits. 0, or -1 naming the word in err (len bytes). */
+int detail_kinds_parse(const char *s, unsigned int *kinds, char *err, size_t len);
+
+/*
+ * What detail_decode reads of the exit information for (isa, reason): the
+ * bits of info1, info2 and intr_info it looks at, and whether the MSR index
+ * is wanted. Collection keeps only these bits (a bounded key: SVM's info2 of
+ * an I/O exit is the next RIP), and detail_decode gives the same detail
+ * from them as from the whole information. need.count is false for a
+ * reason with no detail of the asked kinds.
+ */
+struct detail_need {
+	bool count;		/* the reason has a detail of a kind asked for */
+	bool intr;		/* intr_info is read */
+	bool msr;		/* the MSR index (ECX) is wanted */
+	uint64_t mask1, mask2;
+	uint32_t mask_intr;
+};
+
+void detail_need(enum exit_isa isa, uint32_t reason, unsigned int kinds, struct detail_need *n);
+
+/* in with only the bits need reads (what collection keeps). */
+void detail_info_reduce(const struct detail_need *n, struct exit_info *in);
 
 /*
  * Decode (isa, reason) with its exit information into d. Returns false (d
@@ -95,6 +125,10 @@ void detail_stats_free(struct detail_stats *s);
 /* Count one exit of (isa, reason, d). 0, or -1 out of memory. */
 int detail_stats_count(struct detail_stats *s, enum exit_isa isa, uint32_t reason,
 		       const struct exit_detail *d);
+
+/* Add count exits of (isa, reason, d), timed of them with time in exit in total (live). */
+int detail_stats_add(struct detail_stats *s, enum exit_isa isa, uint32_t reason,
+		     const struct exit_detail *d, uint64_t count, uint64_t timed, uint64_t time);
 
 /* The time in exit of one counted exit (an entry added later may have moved it: looked up again). */
 void detail_stats_time(struct detail_stats *s, enum exit_isa isa, uint32_t reason,

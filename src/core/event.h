@@ -53,6 +53,15 @@ struct exit_event {
 	uint64_t max_ns;
 };
 
+/*
+ * explain and --detail: count an exit event (with its exit information) by
+ * its detail, if of one of kinds (DETAIL_KINDS bits); and its time in exit
+ * once known (accum's on_time). 0, or -1 out of memory.
+ */
+int detail_stats_event(struct detail_stats *s, const struct exit_event *ev, unsigned int kinds);
+void detail_stats_event_time(struct detail_stats *s, const struct exit_event *ev,
+			     unsigned int kinds, uint64_t dur);
+
 /* How many exits an exit event stands for (1, or an aggregate row's count). */
 static inline uint64_t exit_event_count(const struct exit_event *ev)
 {

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/detail.h"
 #include "core/error.h"
 #include "core/event.h"
 #include "core/stats.h"
@@ -37,6 +38,10 @@ struct live_opts {
 	bool no_event_mix;	/* do not count the other kvm events at all */
 	bool bpf_tracepoint;	/* BPF: the classic tracepoint even where tp_btf works */
 	bool no_time;		/* count only: no kvm_entry, no time in exit */
+	unsigned int detail_kinds;	/* --detail: DETAIL_KINDS bits (core/detail.h); 0: none.
+					 * BPF: counted by detail in the kernel, or with record,
+					 * the exit information with every exit; perf: from each
+					 * sample's record (no MSR index) */
 };
 
 typedef int (*live_exit_fn)(void *ctx, const struct exit_event *e);
@@ -83,6 +88,14 @@ int live_counters(struct live_src *l, struct live_counters *c);
 
 /* The cumulative per-key stats so far, into s (reset first). 0, or -1 with err set. */
 int live_read(struct live_src *l, struct stats *s, struct es_error *err);
+
+/*
+ * --detail: the exits per (ISA, reason, detail) so far, added into ds (empty
+ * it first), times in ns; *lost gets the exits whose detail the kernel had
+ * no room for. 0, or -1 with err set.
+ */
+int live_details(struct live_src *l, struct detail_stats *ds, uint64_t *lost,
+		 struct es_error *err);
 
 /* Cumulative counts of the event mix, counts[live_event_count()]; attached[i] false if absent. */
 int live_events(struct live_src *l, uint64_t *counts, bool *attached);

@@ -39,7 +39,7 @@ struct bpf_live {
 	void *fn_ctx;
 	bool finished;
 	/* record: one poll's records, put in time order before they go to fn */
-	struct live_record *got;
+	struct live_record_detail *got;
 	size_t ngot, got_cap;
 	bool got_unsorted, got_oom;
 	bool partial_read;	/* the unsent batches, once, at the end */
@@ -146,7 +146,19 @@ static const char *vendor_btf(struct btf *vmlinux)
 	return where;
 }
 
-static int keep_records(struct bpf_live *b, const struct live_record *r, size_t n)
+/* A kept detail as the exit information detail_decode reads; false if the exit has none. */
+static bool dinfo_info(const struct live_dinfo *d, struct exit_info *in)
+{
+	*in = (struct exit_info){ d->info1, d->info2, d->intr, (d->flags & LIVE_DN_INTR) != 0,
+				  (d->flags & LIVE_DN_MSR) != 0, d->msr };
+	return d->flags & LIVE_DN_COUNT;
+}
+
+/*
+ * Keeps n records, each stride bytes apart (a live_record, or a
+ * live_record_detail whose detail is copied too).
+ */
+static int keep_records(struct bpf_live *b, const void *recs, size_t n, size_t stride)
 {
 	if (!n)
 		return 0;
@@ -154,16 +166,20 @@ static int keep_records(struct bpf_live *b, const struct live_record *r, size_t 
 		b->got_oom = true;
 		return -1;
 	}
-	if (b->ngot && r[0].ts < b->got[b->ngot - 1].ts)
-		b->got_unsorted = true;
-	for (size_t i = 1; i < n && !b->got_unsorted; i++)
-		b->got_unsorted = r[i].ts < r[i - 1].ts;
-	memcpy(b->got + b->ngot, r, n * sizeof(*r));
+	for (size_t i = 0; i < n; i++) {
+		struct live_record_detail *to = &b->got[b->ngot + i];
+		const unsigned char *from = (const unsigned char *)recs + i * stride;
+
+		memset(to, 0, sizeof(*to));
+		memcpy(to, from, stride);
+		if (b->ngot + i && to->r.ts < to[-1].r.ts)
+			b->got_unsorted = true;
+	}
 	b->ngot += n;
 	return 0;
 }
 
-/* A ring message: one record, or a CPU's batch of them (live_abi.h). */
+/* A ring message: one record, or a CPU's batch of them (live_abi.h); the size says which. */
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct bpf_live *b = ctx;
@@ -171,18 +187,25 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (size == sizeof(struct live_batch)) {
 		const struct live_batch *batch = data;
 
-		return keep_records(b, batch->rec, batch->n <= LIVE_BATCH ? batch->n : 0);
+		return keep_records(b, batch->rec, batch->n <= LIVE_BATCH ? batch->n : 0,
+				    sizeof(struct live_record));
 	}
-	if (size == sizeof(struct live_record))
-		return keep_records(b, data, 1);
+	if (size == sizeof(struct live_batch_detail)) {
+		const struct live_batch_detail *batch = data;
+
+		return keep_records(b, batch->rec, batch->n <= LIVE_BATCH ? batch->n : 0,
+				    sizeof(struct live_record_detail));
+	}
+	if (size == sizeof(struct live_record) || size == sizeof(struct live_record_detail))
+		return keep_records(b, data, 1, size);
 	return 0;
 }
 
 static int cmp_record_ts(const void *x, const void *y)
 {
-	const struct live_record *a = x, *b = y;
+	const struct live_record_detail *a = x, *b = y;
 
-	return a->ts < b->ts ? -1 : a->ts > b->ts;
+	return a->r.ts < b->r.ts ? -1 : a->r.ts > b->r.ts;
 }
 
 /*
@@ -202,13 +225,14 @@ static int deliver_records(struct bpf_live *b, struct es_error *err)
 	if (b->got_unsorted)
 		qsort(b->got, b->ngot, sizeof(*b->got), cmp_record_ts);
 	for (size_t i = 0; i < b->ngot && !ret; i++) {
-		const struct live_record *r = &b->got[i];
+		const struct live_record *r = &b->got[i].r;
 		struct exit_event e = {
 			.kind = EV_EXIT, .has_ts = true, .ts_ns = r->ts, .dur_ns = r->dur_ns,
 			.has_dur = !(r->flags & LIVE_REC_OPEN), .pid = r->pid, .tid = r->tid,
 			.vcpu = r->vcpu, .isa = r->isa, .reason = r->reason,
 		};
 
+		e.has_info = dinfo_info(&b->got[i].d, &e.info);
 		ret = b->fn ? b->fn(b->fn_ctx, &e) : 0;
 	}
 	b->ngot = 0;
@@ -216,7 +240,30 @@ static int deliver_records(struct bpf_live *b, struct es_error *err)
 	return ret ? -1 : 0;
 }
 
-/* Reads the ring into b->got; with partial, each CPU's unsent batch too (after detaching). */
+/* Each CPU's unsent batch (read once, at the end, after detaching). */
+static int read_partial_batches(struct bpf_live *b, struct es_error *err)
+{
+	bool detail = b->skel->rodata->detail_on;
+	size_t size = detail ? sizeof(struct live_batch_detail) : sizeof(struct live_batch);
+	struct bpf_map *map = detail ? b->skel->maps.dbatches : b->skel->maps.batches;
+	unsigned char *per_cpu = calloc(b->ncpus, size);
+	__u32 zero = 0;
+
+	b->partial_read = true;
+	if (!per_cpu)
+		return es_error_set(err, "out of memory reading the unsent record batches");
+	if (bpf_map_lookup_elem(bpf_map__fd(map), &zero, per_cpu)) {
+		free(per_cpu);
+		return es_error_set(err, "reading the unsent record batches failed: %s",
+				    strerror(errno));
+	}
+	for (int i = 0; i < b->ncpus; i++)
+		on_record(b, per_cpu + i * size, size);
+	free(per_cpu);
+	return 0;
+}
+
+/* Reads the ring into b->got; with partial, each CPU's unsent batch too. */
 static int read_records(struct bpf_live *b, int timeout_ms, bool partial, struct es_error *err)
 {
 	int n;
@@ -228,22 +275,8 @@ static int read_records(struct bpf_live *b, int timeout_ms, bool partial, struct
 	if (n < 0 && n != -EINTR && !b->got_oom)
 		return es_error_set(err, "reading the BPF ring buffer (ring_buffer__poll) failed: %s",
 				    strerror(-n));
-	if (partial && !b->partial_read) {
-		struct live_batch *per_cpu = calloc(b->ncpus, sizeof(*per_cpu));
-		__u32 zero = 0;
-
-		b->partial_read = true;
-		if (!per_cpu)
-			return es_error_set(err, "out of memory reading the unsent record batches");
-		if (bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.batches), &zero, per_cpu)) {
-			free(per_cpu);
-			return es_error_set(err, "reading the unsent record batches failed: %s",
-					    strerror(errno));
-		}
-		for (int i = 0; i < b->ncpus; i++)
-			keep_records(b, per_cpu[i].rec, per_cpu[i].n <= LIVE_BATCH ? per_cpu[i].n : 0);
-		free(per_cpu);
-	}
+	if (partial && !b->partial_read)
+		return read_partial_batches(b, err);
 	return 0;
 }
 
@@ -385,6 +418,40 @@ static int bpf_read(void *p, struct stats *s)
 	return for_each_counts(p, add_stats, s);
 }
 
+/* The details map summed over the CPUs, decoded into ds (core/detail.c). */
+static int bpf_details(void *p, struct detail_stats *ds, uint64_t *lost)
+{
+	struct bpf_live *b = p;
+	int fd = bpf_map__fd(b->skel->maps.details);
+	struct live_dkey key, next, *prev = NULL;
+	struct live_dcounts *vals = calloc(b->ncpus, sizeof(*vals));
+	int ret = 0;
+
+	if (!vals)
+		return -1;
+	while (!ret && !bpf_map_get_next_key(fd, prev, &next)) {
+		struct live_dcounts sum = { 0 };
+		struct exit_info in;
+		struct exit_detail d;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;
+		for (int i = 0; i < b->ncpus; i++) {
+			sum.count += vals[i].count;
+			sum.timed += vals[i].timed;
+			sum.time_ns += vals[i].time_ns;
+		}
+		if (dinfo_info(&key.d, &in) && detail_decode(key.isa, key.reason, &in, &d))
+			ret = detail_stats_add(ds, key.isa, key.reason, &d, sum.count, sum.timed,
+					       sum.time_ns);
+	}
+	free(vals);
+	*lost = sum_counter(b, bpf_map__fd(b->skel->maps.counters), CNT_DETAIL_FULL);
+	return ret;
+}
+
 static int bpf_events(void *p, uint64_t *counts, bool *attached)
 {
 	struct bpf_live *b = p;
@@ -406,8 +473,10 @@ static int bpf_flush_open(void *p, live_exit_fn fn, void *ctx, struct es_error *
 {
 	struct bpf_live *b = p;
 	struct bpf_link *link;
+	struct live_record_detail rd;
 	struct live_record r;
-	size_t have = 0;
+	/* with --detail each is a live_record_detail */
+	size_t have = 0, len = b->skel->rodata->detail_on ? sizeof(rd) : sizeof(r);
 	ssize_t n;
 	int fd, ret = 0;
 
@@ -424,15 +493,18 @@ static int bpf_flush_open(void *p, live_exit_fn fn, void *ctx, struct es_error *
 		bpf_link__destroy(link);
 		return -1;
 	}
-	while (!ret && (n = read(fd, (char *)&r + have, sizeof(r) - have)) > 0) {
+	while (!ret && (n = read(fd, (char *)&rd + have, len - have)) > 0) {
 		have += n;
-		if (have < sizeof(r))
+		if (have < len)
 			continue;
 		have = 0;
+		r = rd.r;
 		struct exit_event e = {
 			.kind = EV_EXIT, .has_ts = true, .ts_ns = r.ts, .has_dur = false, .pid = r.pid,
 			.tid = r.tid, .vcpu = r.vcpu, .isa = r.isa, .reason = r.reason,
 		};
+		if (len == sizeof(rd))
+			e.has_info = dinfo_info(&rd.d, &e.info);
 		ret = fn(ctx, &e);
 	}
 	if (!ret && n < 0) {
@@ -503,6 +575,7 @@ static const struct live_ops bpf_ops = {
 	.poll = bpf_poll,
 	.counters = bpf_counters,
 	.read = bpf_read,
+	.details = bpf_details,
 	.events = bpf_events,
 	.flush_open = bpf_flush_open,
 	.finish = bpf_finish,
@@ -536,8 +609,34 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 	/* Tests: fewer rows, so exits take the exit_stats hash path (0: all of them). */
 	if (getenv("EXITSTAT_TEST_BPF_ROWS"))
 		skel->rodata->row_limit = strtoul(getenv("EXITSTAT_TEST_BPF_ROWS"), NULL, 10);
+	if (o->detail_kinds) {
+		skel->rodata->detail_on = true;
+		for (__u32 isa = LIVE_ISA_VMX; isa <= LIVE_ISA_SVM; isa++) {
+			for (__u32 slot = 0; slot < LIVE_SLOTS; slot++) {
+				__u32 i = (isa - 1) * LIVE_SLOTS + slot;
+				struct detail_need n;
+
+				detail_need(isa, live_slot_reason(isa, slot), o->detail_kinds, &n);
+				if (!n.count)
+					continue;
+				skel->rodata->dflags[i] = LIVE_DN_COUNT | (n.intr ? LIVE_DN_INTR : 0) |
+							  (n.msr ? LIVE_DN_MSR : 0);
+				skel->rodata->dmask1[i] = n.mask1;
+				skel->rodata->dmask2[i] = n.mask2;
+				skel->rodata->dmask_intr[i] = n.mask_intr;
+			}
+		}
+	} else {
+		bpf_map__set_max_entries(skel->maps.details, 1);
+	}
 	if (hook == HOOK_TRACEPOINT) {
 		int size;
+
+		if (o->detail_kinds) {
+			skel->rodata->off_info1 = live_tp_field("kvm_exit", "info1", &size);
+			skel->rodata->off_info2 = live_tp_field("kvm_exit", "info2", &size);
+			skel->rodata->off_intr = live_tp_field("kvm_exit", "intr_info", &size);
+		}
 
 		skel->rodata->off_reason = live_tp_field("kvm_exit", "exit_reason", &size);
 		skel->rodata->off_isa = live_tp_field("kvm_exit", "isa", &size);
@@ -548,9 +647,15 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 			return NULL;
 		}
 	}
-	exit_prog = hook == HOOK_BTF_VCPU_ISA ? skel->progs.exit_btf_vcpu_isa :
-		    hook == HOOK_BTF_REASON_VCPU_ISA ? skel->progs.exit_btf_reason_vcpu_isa :
-		    skel->progs.exit_tp;
+	/* --detail: the programs that read the exit information (the others carry none of it) */
+	if (o->detail_kinds)
+		exit_prog = hook == HOOK_BTF_VCPU_ISA ? skel->progs.exit_btf_vcpu_isa_detail :
+			    hook == HOOK_BTF_REASON_VCPU_ISA ? skel->progs.exit_btf_reason_vcpu_isa_detail :
+			    skel->progs.exit_tp_detail;
+	else
+		exit_prog = hook == HOOK_BTF_VCPU_ISA ? skel->progs.exit_btf_vcpu_isa :
+			    hook == HOOK_BTF_REASON_VCPU_ISA ? skel->progs.exit_btf_reason_vcpu_isa :
+			    skel->progs.exit_tp;
 	entry_prog = o->no_time ? NULL : hook == HOOK_TRACEPOINT ? skel->progs.entry_tp
 								: skel->progs.entry_btf;
 	{
@@ -679,6 +784,13 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 		if (hook == HOOK_BTF_VCPU_ISA && !vendor) {
 			snprintf(why, sizeof(why),
 				 "no BTF for vcpu_svm/vcpu_vmx (kvm_amd/kvm_intel module BTF)");
+			hook = -1;
+		}
+		if (hook >= 0 && o->detail_kinds && vendor &&
+		    (strstr(vendor, "vmx") || !strcmp(vendor, "kvm_intel"))) {
+			/* VMX reads its exit qualification from the VMCS after kvm_exit's probes */
+			snprintf(why, sizeof(why), "--detail on VMX: the exit qualification is in "
+				 "the tracepoint's record, not yet in vcpu_vmx at tp_btf time");
 			hook = -1;
 		}
 		btf__free(vmlinux);

@@ -72,6 +72,10 @@ struct perf_live {
 	uint32_t filter_tgid;	/* system-wide rings: keep only this tgid (0: all) */
 	int exit_tp, entry_tp;	/* tracepoint ids */
 	int off_reason, off_isa, off_vcpu;
+	/* --detail: the record's info1, info2, intr_info (no ECX: MSRs show as ?) */
+	unsigned int detail_kinds;
+	int off_info1, off_info2, off_intr;
+	struct detail_stats *ds;
 	struct accum acc;
 	struct stats *stats;
 	uint64_t exits, entries;	/* counted (after the tgid filter) */
@@ -126,6 +130,16 @@ static uint32_t raw_u32(const unsigned char *raw, uint32_t size, int off, uint32
 	return v;
 }
 
+static uint64_t raw_u64(const unsigned char *raw, uint32_t size, int off)
+{
+	uint64_t v;
+
+	if (off < 0 || (uint32_t)off + 8 > size)
+		return 0;
+	memcpy(&v, raw + off, 8);
+	return v;
+}
+
 /*
  * One PERF_RECORD_SAMPLE: id, pid, tid, time, then for kvm_exit the raw size
  * and data (kvm_entry samples carry no raw record: only its thread and time
@@ -170,6 +184,13 @@ static int on_sample(struct perf_live *p, struct perf_ring *r, const unsigned ch
 		ev.reason = raw_u32(raw, rsize, p->off_reason, 0);
 		ev.isa = raw_u32(raw, rsize, p->off_isa, ISA_UNKNOWN);
 		ev.vcpu = raw_u32(raw, rsize, p->off_vcpu, STATS_VCPU_UNKNOWN);
+		if (p->ds && p->off_info1 >= 0) {
+			ev.has_info = true;
+			ev.info.info1 = raw_u64(raw, rsize, p->off_info1);
+			ev.info.info2 = raw_u64(raw, rsize, p->off_info2);
+			ev.info.has_intr_info = p->off_intr >= 0;
+			ev.info.intr_info = raw_u32(raw, rsize, p->off_intr, 0);
+		}
 		p->exits++;
 	} else {
 		ev.kind = EV_ENTRY;
@@ -255,7 +276,8 @@ struct perf_run {
 
 static int feed(struct perf_live *p, const struct perf_ev *e, struct es_error *err)
 {
-	if (accum_event(&p->acc, &e->ev))
+	if ((p->ds && detail_stats_event(p->ds, &e->ev, p->detail_kinds)) ||
+	    accum_event(&p->acc, &e->ev))
 		return es_error_set(err, "out of memory counting exits from the perf rings");
 	return 0;
 }
@@ -412,6 +434,35 @@ static int perf_read(void *b, struct stats *s)
 	return stats_merge(s, p->stats);
 }
 
+/* --detail: the time in exit of an exit, by its detail (accum's hook). */
+static int perf_on_time(void *ctx, const struct exit_event *exit, uint64_t dur)
+{
+	struct perf_live *p = ctx;
+
+	detail_stats_event_time(p->ds, exit, p->detail_kinds, dur);
+	return 0;
+}
+
+static int perf_details(void *b, struct detail_stats *ds, uint64_t *lost)
+{
+	struct perf_live *p = b;
+	struct detail_entry *e;
+	size_t n;
+	int ret = 0;
+
+	*lost = 0;	/* the rings' losses are the report's (live_read) */
+	if (!p->ds)
+		return 0;
+	n = detail_stats_sorted(p->ds, &e);
+	if (n == (size_t)-1)
+		return -1;
+	for (size_t i = 0; i < n && !ret; i++)
+		ret = detail_stats_add(ds, e[i].isa, e[i].reason, &e[i].d, e[i].count, e[i].timed,
+				       e[i].time);
+	free(e);
+	return ret;
+}
+
 static int perf_events(void *b, uint64_t *counts, bool *attached)
 {
 	struct perf_live *p = b;
@@ -460,6 +511,7 @@ static void perf_close(void *b)
 	free(p->batch);
 	free(p->wrapbuf);
 	accum_fini(&p->acc);
+	detail_stats_free(p->ds);
 	free(p);
 }
 
@@ -488,6 +540,7 @@ static void perf_stop_events(void *b)
 }
 
 static const struct live_ops perf_ops = {
+	.details = perf_details,
 	.stop_events = perf_stop_events,
 	.poll = perf_poll,
 	.finish = perf_finish,
@@ -718,6 +771,20 @@ void *live_perf_open(const struct live_opts *o, const struct live_ops **ops, cha
 	p->off_reason = live_tp_field("kvm_exit", "exit_reason", &size);
 	p->off_isa = live_tp_field("kvm_exit", "isa", &size);
 	p->off_vcpu = live_tp_field("kvm_exit", "vcpu_id", &size);
+	p->detail_kinds = o->detail_kinds;
+	if (o->detail_kinds) {
+		p->off_info1 = live_tp_field("kvm_exit", "info1", &size);
+		p->off_info2 = live_tp_field("kvm_exit", "info2", &size);
+		p->off_intr = live_tp_field("kvm_exit", "intr_info", &size);
+		p->ds = detail_stats_new();
+		if (!p->ds) {
+			es_error_set(err, "out of memory opening the perf backend");
+			perf_close(p);
+			return NULL;
+		}
+		p->acc.on_time = perf_on_time;
+		p->acc.on_time_ctx = p;
+	}
 	if (p->off_reason < 0) {
 		es_error_set(err, "tracefs kvm_exit format has no exit_reason field");
 		perf_close(p);

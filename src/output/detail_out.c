@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
@@ -35,13 +36,11 @@ static uint64_t reason_total(const struct detail_entry *e, size_t n, size_t i)
 	return t;
 }
 
-static int print_table(FILE *f, const struct detail_meta *m, const struct detail_entry *e, size_t n)
+void detail_table(FILE *f, const struct detail_entry *e, size_t n, size_t top, bool ticks)
 {
 	char rname[40], key[96], mean[32];
 	size_t shown = 0;
 
-	fprintf(f, "exit details of %s: %" PRIu64 " exits, %" PRIu64 " with exit information\n",
-		m->source, m->exits, m->with_info);
 	fprintf(f, "%-4s %-14s %-34s %-28s %10s %7s %11s\n", "isa", "reason", "detail", "what",
 		"exits", "share", "time/exit");
 	for (size_t i = 0; i < n; i++) {
@@ -49,14 +48,14 @@ static int print_table(FILE *f, const struct detail_meta *m, const struct detail
 		uint64_t total = reason_total(e, n, i);
 
 		shown = first ? 0 : shown;
-		if (m->top && shown++ >= m->top) {
-			if (shown == m->top + 1)
+		if (top && shown++ >= top) {
+			if (shown == top + 1)
 				fprintf(f, "%-4s %-14s (more: --top 0 shows all)\n", "", "");
 			continue;
 		}
 		detail_str(&e[i].d, key, sizeof(key));
 		if (e[i].timed)
-			fmt_amount(mean, sizeof(mean), (double)e[i].time / (double)e[i].timed, m->ticks, 4);
+			fmt_amount(mean, sizeof(mean), (double)e[i].time / (double)e[i].timed, ticks, 4);
 		else
 			snprintf(mean, sizeof(mean), "-");
 		fprintf(f, "%-4s %-14s %-34s %-28s %10" PRIu64 " %6.1f%% %11s\n",
@@ -66,25 +65,27 @@ static int print_table(FILE *f, const struct detail_meta *m, const struct detail
 	}
 	fprintf(f, "detail: decoded from each exit's own information (SVM EXITINFO1/2, VMX exit "
 		"qualification and interruption information); share: of the reason's exits; "
-		"time/exit: mean time in exit of the timed exits (%s); an MSR's index and a VMX "
-		"EPT violation's address are not in it (shown as ?)\n",
-		m->ticks ? "clock ticks" : "ns clock");
+		"time/exit: mean time in exit of the timed exits (%s); an MSR's index is not in "
+		"it: it comes from the vCPU's RCX (live, record) or the kvm_msr event after the "
+		"exit (traces), else ?; nor is a VMX EPT violation's address (?)\n",
+		ticks ? "clock ticks" : "ns clock");
+}
+
+static int print_table(FILE *f, const struct detail_meta *m, const struct detail_entry *e, size_t n)
+{
+	fprintf(f, "exit details of %s: %" PRIu64 " exits, %" PRIu64 " with exit information\n",
+		m->source, m->exits, m->with_info);
+	detail_table(f, e, n, m->top, m->ticks);
 	if (m->note && m->note[0])
 		fprintf(f, "note: INCOMPLETE: %s\n", m->note);
 	return ferror(f) ? -1 : 0;
 }
 
-static int print_json(FILE *f, const struct detail_meta *m, const struct detail_entry *e, size_t n)
+struct json_object *detail_json_array(const struct detail_entry *e, size_t n, bool ticks)
 {
-	json_object *root = json_object_new_object(), *arr = json_object_new_array();
+	json_object *arr = json_object_new_array();
 	char rname[40], key[96];
 
-	json_object_object_add(root, "source", json_object_new_string(m->source));
-	json_object_object_add(root, "exits", json_object_new_int64((int64_t)m->exits));
-	json_object_object_add(root, "exits_with_info", json_object_new_int64((int64_t)m->with_info));
-	json_object_object_add(root, "time_unit", json_object_new_string(m->ticks ? "ticks" : "ns"));
-	json_object_object_add(root, "note", m->note && m->note[0] ?
-			       json_object_new_string(m->note) : NULL);
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_new_object();
 
@@ -98,22 +99,62 @@ static int print_json(FILE *f, const struct detail_meta *m, const struct detail_
 		json_object_object_add(o, "count", json_object_new_int64((int64_t)e[i].count));
 		json_object_object_add(o, "timed", json_object_new_int64((int64_t)e[i].timed));
 		json_object_object_add(o, "time", json_object_new_int64((int64_t)e[i].time));
+		if (!ticks)
+			json_object_object_add(o, "time_ns", json_object_new_int64((int64_t)e[i].time));
 		json_object_array_add(arr, o);
 	}
-	json_object_object_add(root, "details", arr);
+	return arr;
+}
+
+size_t detail_text(const struct detail_entry *e, char *buf, size_t len)
+{
+	char key[96];
+	const char *name = key_name(&e->d);
+	int n;
+
+	detail_str(&e->d, key, sizeof(key));
+	n = snprintf(buf, len, name[0] ? "%s (%s)" : "%s%s", key, name);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+void detail_csv_key(FILE *f, const struct detail_entry *e)
+{
+	char key[96];
+	const char *name = key_name(&e->d);
+
+	detail_str(&e->d, key, sizeof(key));
+	fprintf(f, "%s,", key);
+	if (strpbrk(name, ",\""))
+		csv_quoted(f, name);
+	else
+		fputs(name, f);
+}
+
+static int print_json(FILE *f, const struct detail_meta *m, const struct detail_entry *e, size_t n)
+{
+	json_object *root = json_object_new_object();
+
+	json_object_object_add(root, "source", json_object_new_string(m->source));
+	json_object_object_add(root, "exits", json_object_new_int64((int64_t)m->exits));
+	json_object_object_add(root, "exits_with_info", json_object_new_int64((int64_t)m->with_info));
+	json_object_object_add(root, "time_unit", json_object_new_string(m->ticks ? "ticks" : "ns"));
+	json_object_object_add(root, "note", m->note && m->note[0] ?
+			       json_object_new_string(m->note) : NULL);
+	json_object_object_add(root, "details", detail_json_array(e, n, m->ticks));
 	return json_emit(f, root);
 }
 
 static int print_csv(FILE *f, const struct detail_meta *m, const struct detail_entry *e, size_t n)
 {
-	char rname[40], key[96];
+	char rname[40];
 
 	fprintf(f, "isa,code,reason,key,name,count,timed,time,time_unit,note\n");
 	for (size_t i = 0; i < n; i++) {
-		detail_str(&e[i].d, key, sizeof(key));
-		fprintf(f, "%s,%u,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,\n", isa_name(e[i].isa),
-			e[i].reason, reason_name(e[i].isa, e[i].reason, rname, sizeof(rname)), key,
-			key_name(&e[i].d), e[i].count, e[i].timed, e[i].time, m->ticks ? "ticks" : "ns");
+		fprintf(f, "%s,%u,%s,", isa_name(e[i].isa), e[i].reason,
+			reason_name(e[i].isa, e[i].reason, rname, sizeof(rname)));
+		detail_csv_key(f, &e[i]);
+		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,\n", e[i].count, e[i].timed,
+			e[i].time, m->ticks ? "ticks" : "ns");
 	}
 	if (m->note && m->note[0]) {	/* one row, the note in its last column */
 		char *note;

@@ -216,10 +216,18 @@ int report_build(const struct report_opts *o, const struct report_meta *m, const
 		v->nested = m->nested;
 		v->unpaired = m->unpaired;
 		v->source_note = m->note;
+		v->details_on = m->details_on;
+		v->details = m->details;
+		v->ndetails = m->ndetails;
+		v->detail_top = m->detail_top;
 	}
 	window_fill(v, m, s);
 	v->other.name = v->all.name = "";
-	if (reasons_fill(v, o, s) || (o->per_vm && vms_fill(v, o, s)) || notes_fill(v)) {
+	if (reasons_fill(v, o, s) || (o->per_vm && vms_fill(v, o, s)) || notes_fill(v) ||
+	    (m && m->details_lost &&
+	     note_add(v, "the details of %" PRIu64 " exits were not kept (the kernel's map of "
+		      "details was full): the details sum to less than the counts",
+		      m->details_lost) < 0)) {
 		report_view_free(v);
 		return -1;
 	}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/detail.h"
 #include "core/stats.h"
 
 enum out_format { FMT_TABLE, FMT_JSON, FMT_CSV };
@@ -39,6 +40,12 @@ struct report_meta {
 	uint64_t nested;	/* kvm_nested_vmexit events seen, not counted as exits */
 	uint64_t unpaired;	/* exits with no entry after them (no time in exit) */
 	const char *note;	/* one extra line for the user, or NULL */
+	/* --detail: the exits per reason and detail (detail_stats_sorted), printed after the report */
+	bool details_on;
+	const struct detail_entry *details;
+	size_t ndetails;
+	size_t detail_top;		/* table: details shown per reason (0: all) */
+	uint64_t details_lost;		/* exits counted whose detail was not kept */
 };
 
 /* Print one report. Returns 0, or -1 on an output or memory error. */

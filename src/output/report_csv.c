@@ -9,6 +9,7 @@
 #include <inttypes.h>
 
 #include "output/emit.h"
+#include "output/detail_out.h"
 #include "output/report_format.h"
 
 static const char header[] =
@@ -57,7 +58,7 @@ static void total_csv(FILE *out, const char *rep, const struct report_view *v)
 
 int report_csv(FILE *out, const struct report_view *v)
 {
-	char rep[16], code[16];
+	char rep[16], code[16], name[40], text[160];
 	/* The columns after time_percent that only the total and note rows fill. */
 	const char *rest = ",,,,,,,,";
 
@@ -92,6 +93,25 @@ int report_csv(FILE *out, const struct report_view *v)
 		fputc(',', out);
 		counts_csv(out, v, r);
 		fprintf(out, "%s\n", rest);
+	}
+	for (size_t i = 0; i < v->ndetails; i++) {
+		const struct detail_entry *e = &v->details[i];
+		uint64_t reason_exits = 0;
+
+		for (size_t j = 0; j < v->ndetails; j++)
+			if (v->details[j].isa == e->isa && v->details[j].reason == e->reason)
+				reason_exits += v->details[j].count;
+		/* the reason's name, then in `text` the key; percent: of the reason's exits */
+		fprintf(out, "%s,detail,%s,%s,%s,,,%" PRIu64 ",%.4f,,%" PRIu64 ",%s,%" PRIu64 ",",
+			rep, isa_name(e->isa), report_code_str(e->isa, e->reason, code, sizeof(code)),
+			reason_name(e->isa, e->reason, name, sizeof(name)), e->count,
+			100.0 * (double)e->count / (double)reason_exits, e->timed, v->unit, e->time);
+		if (e->timed)
+			fprintf(out, "%" PRIu64, e->time / e->timed);
+		fputs(",,,,,,,,,,,,", out);	/* time_mean .. unpaired */
+		detail_text(e, text, sizeof(text));
+		csv_quoted(out, text);
+		fputc('\n', out);
 	}
 	for (size_t i = 0; i < v->nnotes; i++) {
 		fprintf(out, "%s,note,,,,,,,,,,,,,,,,,,,,,,,,", rep);

@@ -64,6 +64,10 @@ struct report_view {
 	const char *source_note;	/* the source's own note (report_meta.note), or NULL */
 	char **notes;			/* every note, source_note first, for the user */
 	size_t nnotes;
+
+	bool details_on;		/* --detail: the drill-down follows (report_meta) */
+	const struct detail_entry *details;
+	size_t ndetails, detail_top;
 };
 
 int report_build(const struct report_opts *o, const struct report_meta *m, const struct stats *s,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "output/emit.h"
+#include "output/detail_out.h"
 #include "output/report_format.h"
 
 static json_object *u64(uint64_t v)
@@ -174,6 +175,9 @@ int report_json(FILE *out, const struct report_view *v)
 	json_object_object_add(root, "notes", notes);
 	if (v->per_vm)
 		json_object_object_add(root, "vms", vms_json(v));
+	if (v->details_on)
+		json_object_object_add(root, "details", detail_json_array(v->details, v->ndetails,
+									  v->ticks));
 	json_emit(out, root);
 	return 0;
 }

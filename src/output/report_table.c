@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "output/detail_out.h"
 #include "output/report_format.h"
 #include "output/units.h"
 
@@ -163,5 +164,9 @@ int report_table(FILE *out, const struct report_view *v)
 		fprintf(out, "note: %s\n", v->notes[i]);
 	if (v->per_vm)
 		print_vms(out, v);
+	if (v->details_on) {
+		fprintf(out, "exit details (--detail):\n");
+		detail_table(out, v->details, v->ndetails, v->detail_top, v->ticks);
+	}
 	return 0;
 }

@@ -34,10 +34,23 @@
 #define BLOCK_TRAILER 2
 #define MAX_BLOCK_RAW (64u << 20)	/* reader's sanity bound */
 
-/* One dictionary entry of an exits block: what an exit's key index stands for. */
+/*
+ * One dictionary entry of an exits block: what an exit's key index stands
+ * for. Version 3: and the exit's detail (record --detail), the bits of its
+ * exit information detail_decode reads: REC_INFO (info1, info2), REC_INTR,
+ * REC_MSR say which are there. No padding: keys compare with memcmp.
+ */
 struct rec_key {
 	uint32_t pid, tid, vcpu, isa, reason;
+	uint32_t dflags;	/* REC_*; 0: no detail */
+	uint64_t info1, info2;
+	uint32_t intr, msr;
 };
+
+#define REC_INFO 1u	/* info1 and info2 follow in the dictionary */
+#define REC_INTR 2u	/* intr_info follows */
+#define REC_MSR 4u	/* the MSR index follows */
+#define REC_DFLAGS_ALL 7u
 
 /* A growing byte buffer (a block's payload while it is built). */
 struct rec_buf {

@@ -38,7 +38,7 @@ static inline bool skip_varint(const unsigned char **p, const unsigned char *end
  * not at all. Returns where the exits start, or NULL when damaged.
  */
 static const unsigned char *check_block(const unsigned char *p, size_t len, uint32_t nevents,
-					uint32_t nkeys, struct rec_key *keys)
+					uint32_t nkeys, struct rec_key *keys, unsigned int version)
 {
 	const unsigned char *end = p + len, *exits;
 
@@ -51,7 +51,24 @@ static const unsigned char *check_block(const unsigned char *p, size_t len, uint
 		for (int j = 0; j < 5; j++)
 			if (rec_get_varint(&p, end, &v[j]) || v[j] > UINT32_MAX + 1ull)
 				return NULL;
-		keys[i] = (struct rec_key){ v[0], v[1], (uint32_t)(v[2] - 1), v[3], v[4] };
+		keys[i] = (struct rec_key){ v[0], v[1], (uint32_t)(v[2] - 1), v[3], v[4], 0, 0, 0, 0, 0 };
+		if (version < 3)
+			continue;
+		/* version 3: the detail flags, then what they say follows */
+		if (rec_get_varint(&p, end, &v[0]) || v[0] > REC_DFLAGS_ALL ||
+		    (v[0] && !(v[0] & REC_INFO)))
+			return NULL;
+		keys[i].dflags = v[0];
+		if ((v[0] & REC_INFO) && (rec_get_varint(&p, end, &keys[i].info1) ||
+					  rec_get_varint(&p, end, &keys[i].info2)))
+			return NULL;
+		for (uint32_t bit = REC_INTR; bit <= REC_MSR; bit <<= 1) {
+			if (!(v[0] & bit))
+				continue;
+			if (rec_get_varint(&p, end, &v[1]) || v[1] > UINT32_MAX)
+				return NULL;
+			*(bit == REC_INTR ? &keys[i].intr : &keys[i].msr) = v[1];
+		}
 	}
 	exits = p;
 	for (uint32_t i = 0; i < nevents; i++) {
@@ -94,6 +111,9 @@ static int deliver_exits(const unsigned char *p, const unsigned char *end, uint3
 		ev.vcpu = k->vcpu;
 		ev.isa = k->isa;
 		ev.reason = k->reason;
+		ev.has_info = k->dflags & REC_INFO;
+		ev.info = (struct exit_info){ k->info1, k->info2, k->intr, (k->dflags & REC_INTR) != 0,
+					      (k->dflags & REC_MSR) != 0, k->msr };
 		open += !dur;
 		info->events++;
 		ret = fn(ctx, &ev);
@@ -245,7 +265,7 @@ static enum blk load_block(struct rd *d, uint64_t off)
 			return BLK_BAD;
 		if (array_reserve(&d->keys, &d->keys_cap, d->nkeys ? d->nkeys : 1, sizeof(*d->keys), 64))
 			return BLK_NOMEM;
-		d->exits = check_block(d->raw, d->rlen, d->nev, d->nkeys, d->keys);
+		d->exits = check_block(d->raw, d->rlen, d->nev, d->nkeys, d->keys, d->version);
 		if (!d->exits)
 			return BLK_BAD;
 	} else if (d->type != BLOCK_TRAILER) {

@@ -34,6 +34,8 @@ static uint32_t key_hash(const struct rec_key *k)
 	h ^= k->tid + (h << 6) + (h >> 2);
 	h ^= k->vcpu * 0xff51afd7ed558ccdull;
 	h ^= (uint64_t)k->reason << 20 ^ k->isa;
+	h ^= (k->info1 * 0x9e3779b97f4a7c15ull) ^ (k->info2 >> 12) ^ ((uint64_t)k->msr << 32) ^
+	     k->intr ^ ((uint64_t)k->dflags << 60);
 	h *= 0xc4ceb9fe1a85ec53ull;
 	return (uint32_t)(h >> 32);
 }
@@ -100,7 +102,11 @@ static long dict_index(struct record_writer *w, const struct rec_key *k)
 	w->slots[s] = w->nkeys + 1;
 	if (rec_put_varint(&w->dict, k->pid) || rec_put_varint(&w->dict, k->tid) ||
 	    rec_put_varint(&w->dict, (uint32_t)(k->vcpu + 1)) || rec_put_varint(&w->dict, k->isa) ||
-	    rec_put_varint(&w->dict, k->reason))
+	    rec_put_varint(&w->dict, k->reason) || rec_put_varint(&w->dict, k->dflags) ||
+	    ((k->dflags & REC_INFO) &&
+	     (rec_put_varint(&w->dict, k->info1) || rec_put_varint(&w->dict, k->info2))) ||
+	    ((k->dflags & REC_INTR) && rec_put_varint(&w->dict, k->intr)) ||
+	    ((k->dflags & REC_MSR) && rec_put_varint(&w->dict, k->msr)))
 		return -1;
 	return w->nkeys++;
 }
@@ -209,9 +215,18 @@ struct record_writer *record_writer_open(FILE *f, const char *name, uint32_t pid
 
 int record_writer_add(struct record_writer *w, const struct exit_event *e, struct es_error *err)
 {
-	struct rec_key k = { e->pid, e->tid, e->vcpu, e->isa, e->reason };
+	struct rec_key k = { e->pid, e->tid, e->vcpu, e->isa, e->reason, 0, 0, 0, 0, 0 };
 	long idx;
 
+	/* the detail as given (live --detail keeps only the bits detail_decode reads) */
+	if (e->has_info) {
+		k.dflags = REC_INFO | (e->info.has_intr_info ? REC_INTR : 0) |
+			   (e->info.has_msr ? REC_MSR : 0);
+		k.info1 = e->info.info1;
+		k.info2 = e->info.info2;
+		k.intr = e->info.has_intr_info ? e->info.intr_info : 0;
+		k.msr = e->info.has_msr ? e->info.msr : 0;
+	}
 	if (w->failed)
 		return es_error_set(err, "writing %s failed earlier", w->name);
 	if (!w->block_events)

@@ -86,6 +86,14 @@ struct reader {
 	const char *wrap_why;
 	int wrap_parts;
 
+	/*
+	 * want_info: an MSR exit waits for the kvm_msr line of its thread that
+	 * names the MSR (`kvm_msr: msr_read 1b = 0x...`); the thread's next
+	 * kvm_exit/kvm_entry (or the end) sends it without.
+	 */
+	struct exit_event *msr_wait;
+	size_t nmsr_wait, msr_wait_cap;
+
 	enum exit_isa trace_isa;
 	bool isa_mixed;
 	struct held *held;
@@ -271,13 +279,83 @@ static int wrap_ends(struct reader *r)
 	return ret;
 }
 
-static int deliver(struct reader *r, const struct exit_event *ev)
+static int deliver_now(struct reader *r, const struct exit_event *ev)
 {
 	if (ev->kind == EV_EXIT)
 		r->res->exits++;
 	else
 		r->res->entries++;
 	return r->fn(r->ctx, ev);
+}
+
+/* The MSR exit of thread tid waiting for its kvm_msr line, sent (msr: its index, or NULL). */
+static int msr_wait_send(struct reader *r, uint32_t tid, const uint32_t *msr)
+{
+	for (size_t i = 0; i < r->nmsr_wait; i++) {
+		struct exit_event ev = r->msr_wait[i];
+
+		if (ev.tid != tid)
+			continue;
+		r->msr_wait[i] = r->msr_wait[--r->nmsr_wait];
+		if (msr) {
+			ev.info.has_msr = true;
+			ev.info.msr = *msr;
+		}
+		return deliver_now(r, &ev);
+	}
+	return 0;
+}
+
+static int deliver(struct reader *r, const struct exit_event *ev)
+{
+	struct exit_detail d;
+	int ret;
+
+	if (!r->opts->want_info)
+		return deliver_now(r, ev);
+	/* the thread's exit still waiting for its kvm_msr goes first */
+	ret = r->nmsr_wait ? msr_wait_send(r, ev->tid, NULL) : 0;
+	if (ret)
+		return ret;
+	if (ev->kind == EV_EXIT && ev->has_info && !ev->info.has_msr && ev->tid &&
+	    detail_decode(ev->isa, ev->reason, &ev->info, &d) && d.kind == DETAIL_MSR) {
+		if (array_reserve(&r->msr_wait, &r->msr_wait_cap, r->nmsr_wait + 1,
+				  sizeof(*r->msr_wait), 16))
+			return no_memory(r);
+		r->msr_wait[r->nmsr_wait++] = *ev;
+		return 0;
+	}
+	return deliver_now(r, ev);
+}
+
+/* `msr_read 1b = 0x...`, `msr_write c0000080 = 0x100 (#GP)`: the MSR to its thread's waiting exit. */
+static int on_kvm_msr(struct reader *r, const struct trace_header *h)
+{
+	const char *s = h->body, *end = h->body + h->body_len;
+	uint32_t msr = 0;
+	int digits = 0;
+
+	if (!r->nmsr_wait || !h->has_task)
+		return 0;
+	while (s < end && *s == ' ')
+		s++;
+	if (end - s > 9 && !memcmp(s, "msr_read ", 9))
+		s += 9;
+	else if (end - s > 10 && !memcmp(s, "msr_write ", 10))
+		s += 10;
+	else
+		return 0;
+	for (; s < end && digits < 9; s++, digits++) {
+		int v = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 :
+			*s >= 'A' && *s <= 'F' ? *s - 'A' + 10 : -1;
+
+		if (v < 0)
+			break;
+		msr = msr << 4 | (uint32_t)v;
+	}
+	if (!digits || digits > 8 || (s < end && *s != ' '))
+		return 0;	/* not the kernel's layout: the exit keeps "msr ?" */
+	return msr_wait_send(r, h->tid, &msr);
 }
 
 /* Deliver the held events, resolved with isa (ISA_UNKNOWN: the end-of-trace rule). */
@@ -651,6 +729,12 @@ static int on_event(struct reader *r, const struct trace_header *h)
 		lost_here(r);
 		return 0;
 	}
+	if (trace_event_is(h, "kvm_msr") && h->event_colon) {
+		int ret = on_kvm_msr(r, h);
+
+		if (ret)
+			return ret;
+	}
 	/* L2 exits seen by L1's hypervisor: not exits of this host's guests. */
 	if (trace_event_is(h, "kvm_nested_vmexit") || trace_event_is(h, "kvm_nested_vmexit_inject"))
 		r->res->nested_exits++;
@@ -963,6 +1047,8 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 	}
 	if (!ret && r.nheld)
 		ret = flush_held(&r, r.trace_isa);
+	while (!ret && r.nmsr_wait)	/* MSR exits whose kvm_msr never came */
+		ret = msr_wait_send(&r, r.msr_wait[0].tid, NULL);
 	res->format = decide_format(&r);
 	res->isa = r.isa_mixed ? ISA_UNKNOWN : r.trace_isa;
 	free(in.buf);
@@ -970,6 +1056,7 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 	for (size_t i = 0; i < r.nheld; i++)
 		free(r.held[i].text);
 	free(r.held);
+	free(r.msr_wait);
 	free(r.wrap);
 	free(r.join);
 	totals_free(r.totals);

@@ -26,7 +26,7 @@ echo "check-where: real-KVM bed (kvm_amd under QEMU TCG)"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 . "$REPO/tests/realkvm/hist.sh"
-methods="bpf bpf-tp bpf-hash notime perf record lost perf-lost every kill9"
+methods="bpf bpf-tp bpf-hash notime perf record lost perf-lost every kill9 detail"
 results=$REPO/build/live-realkvm
 run=1
 while (($#)); do
@@ -215,7 +215,7 @@ check_one() {
 
 while read -r name _; do
 	for m in $methods; do
-		case $m in lost | perf-lost | every | kill9) ;; *) check_one "$name" "$m" ;; esac
+		case $m in lost | perf-lost | every | kill9 | detail) ;; *) check_one "$name" "$m" ;; esac
 	done
 done < <(grep -v '^[[:space:]]*\(#\|$\)' "$HERE/scenarios.txt")
 
@@ -290,5 +290,85 @@ check_kill9() {
 	fi
 }
 [[ " $methods " == *" kill9 "* ]] && check_kill9
+
+# --detail: per key against exitgen's steps (its JSON: the steps, the vCPUs,
+# the MSR index), and per reason against the kernel's hist (io, msr, npf).
+SVM_NPF=1024
+# steps OP JSON: the exits exitgen made with step OP, all vCPUs
+steps() { jq --arg op "$1" '([.steps[] | select(.op == $op) | .n] | add // 0) * .vcpus' "$2"; }
+# dkey KEY JSON: that detail key's count; dsum CODE JSON: the details of an SVM code, summed
+dkey() { jq --arg k "$1" '[.details[] | select(.key == $k) | .count] | add // 0' "$2"; }
+dsum() { jq --argjson c "$1" '[.details[] | select(.isa == "svm" and .code == $c) | .count] | add // 0' "$2"; }
+hist_code() { hist_by_reason "$1" | awk -v c="$2" '$1 == c {n = $2} END {print n + 0}'; }
+
+# detail_keys NAME JSON EXITGEN MSRKEY: the keys exitgen's steps made (MSRKEY: how its MSR shows)
+detail_keys() {
+	local name=$1 j=$2 eg=$3 msr=$4 got want
+	got="out $(dkey '0x00e0 out 4' "$j") in $(dkey '0x00e4 in 4' "$j")"
+	got+=" rdmsr $(dkey "msr $msr read" "$j") wrmsr $(dkey "msr $msr write" "$j")"
+	want="out $(steps out "$eg") in $(steps in "$eg") rdmsr $(steps rdmsr "$eg") wrmsr $(steps wrmsr "$eg")"
+	if [[ $(steps mmio "$eg") != 0 ]]; then
+		got+=" mmio $(dkey 'gpa 0xf0000 write' "$j")"
+		want+=" mmio $(steps mmio "$eg")"
+	fi
+	equal "$name: exits per detail key == exitgen's steps" "$got" "$want"
+}
+
+# detail_hist NAME JSON HIST [CODES]: the details of each code (io, msr, npf) sum to the kernel's count of it
+detail_hist() {
+	local name=$1 j=$2 h=$3 codes=${4:-$SVM_IO $SVM_MSR $SVM_NPF} got="" want=""
+	for c in $codes; do
+		got+=" $c:$(dsum "$c" "$j")"
+		want+=" $c:$(hist_code "$h" "$c")"
+	done
+	equal "$name: details per reason (code:count) == kernel hist" "$got" "$want"
+}
+
+check_detail() {
+	local d m eg msr
+	for m in live tp perf record; do
+		d=$results/detail.$m
+		if [[ $(cat "$d/exitstat.rc" 2>/dev/null) != 0 ]]; then
+			bad "detail.$m: exitstat status $(cat "$d/exitstat.rc" 2>/dev/null): $(head -c 400 "$d/exitstat.err" 2>/dev/null)"
+			continue
+		fi
+		eg=$d/exitgen.json
+		# tp_btf reads the MSR index from RCX; the classic tracepoint's record has none
+		msr=$(jq -r .msr.index "$eg")
+		[[ $m == tp || $m == perf ]] && msr="?"
+		[[ $(jq -r .lost "$d/exitstat.json") == 0 ]] || bad "detail.$m: exits lost: $(jq -r .note "$d/exitstat.json")"
+		detail_keys "detail.$m" "$d/exitstat.json" "$eg" "$msr"
+		detail_hist "detail.$m" "$d/exitstat.json" "$d/hist.txt"
+	done
+	d=$results/detail.record
+	if [[ $(cat "$d/report.rc" "$d/explain.rc" 2>/dev/null | tr '\n' ' ') == "0 0 " ]]; then
+		detail_keys "detail.record (explain of the recording)" "$d/explain.json" "$d/exitgen.json" \
+			"$(jq -r .msr.index "$d/exitgen.json")"
+		local exits extra
+		exits=$(jq -r .total "$d/exitstat.json")
+		extra=$(awk -v a="$(cat "$d/rec.bytes")" -v b="$(cat "$d/plain.bytes")" -v n="$exits" 'BEGIN {printf "%.3f", (a - b) / n}')
+		awk -v e="$extra" 'BEGIN {exit !(e <= 4)}' &&
+			ok "detail.record: the details cost $extra bytes per exit on disk (at most 4; $(cat "$d/rec.bytes") vs $(cat "$d/plain.bytes") bytes, $exits exits)" ||
+			bad "detail.record: the details cost $extra bytes per exit (want <= 4)"
+	else
+		bad "detail.record: report/explain status $(cat "$d/report.rc" "$d/explain.rc" 2>/dev/null | tr '\n' ' '): $(tail -c 400 "$d/exitstat.err")"
+	fi
+	d=$results/detail.text
+	if [[ $(cat "$d/exitstat.rc" "$d/explain.rc" 2>/dev/null | tr '\n' ' ') == "0 0 " ]]; then
+		eg=$d/exitgen.json
+		# KVM emulates exitgen's fallback MSR (0x8b) and traces kvm_msr after each exit
+		msr="$(jq -r .msr.index "$eg") MSR_IA32_UCODE_REV"
+		[[ $(jq -r .msr.to_userspace "$eg") == false ]] || bad "detail.text: exitgen sent its MSR to user space"
+		local lines
+		lines=$(grep -c 'kvm_msr: *msr_read 8b ' "$d/trace.txt")
+		equal "detail.text: the trace has a kvm_msr line per RDMSR step" "$lines" "$(steps rdmsr "$eg")"
+		detail_keys "detail.text (explain of the text trace, kvm_msr)" "$d/explain.json" "$eg" "$msr"
+		detail_keys "detail.text (live beside it, RCX)" "$d/exitstat.json" "$eg" "$msr"
+		detail_hist "detail.text (live, --detail msr,io)" "$d/exitstat.json" "$d/hist.txt" "$SVM_IO $SVM_MSR"
+	else
+		bad "detail.text: status $(cat "$d/exitstat.rc" "$d/explain.rc" 2>/dev/null | tr '\n' ' '): $(head -c 300 "$d/exitstat.err" "$d/explain.err" 2>/dev/null)"
+	fi
+}
+[[ " $methods " == *" detail "* ]] && check_detail
 
 assert_summary ""

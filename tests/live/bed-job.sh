@@ -122,6 +122,65 @@ if grep -qw every /etc/live/methods; then
 	echo "live-job: $d: status $(cat $d/exitstat.rc)"
 fi
 
+# --detail (issue 17): exitgen's known ports, MSR and MMIO page, per key, in
+# live (tp_btf: the MSR index from RCX; the classic tracepoint: no index),
+# record --detail + report/explain, and a text trace of an in-kernel MSR
+# (--no-msr-filter: KVM emulates it and traces kvm_msr) with live beside it.
+DETAIL_ARGS="--mode 64 --vcpus 2 out:1500 in:700 cpuid:300 rdmsr:400 wrmsr:250 mmio:350 hlt"
+if grep -qw detail /etc/live/methods; then
+	for m in live tp perf; do
+		d=/out/detail.$m
+		mkdir -p $d
+		echo "$DETAIL_ARGS" >$d/args
+		be="--backend bpf --bpf-attach tp_btf"
+		[ $m = tp ] && be="--backend bpf --bpf-attach tracepoint"
+		[ $m = perf ] && be="--backend perf"
+		bed_hist_start
+		# shellcheck disable=SC2086 # args are words for exitgen, be for exitstat
+		exitstat $be --detail all --format json -o $d/exitstat.json \
+			-- exitgen --json $DETAIL_ARGS >$d/exitgen.json 2>$d/exitstat.err
+		echo $? >$d/exitstat.rc
+		bed_hist_stop $d/hist.txt
+		echo "live-job: $d: status $(cat $d/exitstat.rc)"
+	done
+	d=/out/detail.record
+	mkdir -p $d
+	echo "$DETAIL_ARGS" >$d/args
+	bed_hist_start
+	# shellcheck disable=SC2086 # args are words for exitgen
+	exitstat record --detail all -o $d/rec.exr -- exitgen --json $DETAIL_ARGS \
+		>$d/exitgen.json 2>$d/exitstat.err
+	echo $? >$d/exitstat.rc
+	bed_hist_stop $d/hist.txt
+	exitstat report --detail all --format json $d/rec.exr >$d/exitstat.json 2>>$d/exitstat.err
+	echo $? >$d/report.rc
+	exitstat explain --format json $d/rec.exr >$d/explain.json 2>>$d/exitstat.err
+	echo $? >$d/explain.rc
+	# the same exits without --detail: what the details cost on disk
+	# shellcheck disable=SC2086 # args are words for exitgen
+	exitstat record -o $d/plain.exr -- exitgen --json $DETAIL_ARGS >$d/plain-exitgen.json 2>>$d/plain.err
+	wc -c <$d/rec.exr >$d/rec.bytes
+	wc -c <$d/plain.exr >$d/plain.bytes
+	echo "live-job: $d: status $(cat $d/exitstat.rc) $(cat $d/report.rc) $(cat $d/explain.rc)"
+	d=/out/detail.text
+	mkdir -p $d
+	args="--mode 64 --no-msr-filter out:300 rdmsr:400 wrmsr:250 hlt"
+	echo "$args" >$d/args
+	bed_trace_start 16384
+	echo 1 >$T/events/kvm/kvm_msr/enable || bed_fail "cannot enable kvm:kvm_msr"
+	bed_hist_start
+	# shellcheck disable=SC2086 # args are words for exitgen
+	exitstat --backend bpf --detail msr,io --format json -o $d/exitstat.json \
+		-- exitgen --json $args >$d/exitgen.json 2>$d/exitstat.err
+	echo $? >$d/exitstat.rc
+	bed_hist_stop $d/hist.txt
+	echo 0 >$T/events/kvm/kvm_msr/enable
+	bed_trace_stop $d/trace.txt
+	exitstat explain --format json $d/trace.txt >$d/explain.json 2>$d/explain.err
+	echo $? >$d/explain.rc
+	echo "live-job: $d: status $(cat $d/exitstat.rc) $(cat $d/explain.rc)"
+fi
+
 # kill -9 of a recorder: the file holds every block written before it, and says it is cut.
 if grep -qw kill9 /etc/live/methods; then
 	d=/out/kill9

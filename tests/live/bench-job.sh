@@ -28,6 +28,7 @@ run() {
 	exitstat) exitstat --format json -o $p.count -- exitgen --json "$@" >$p.json ;;
 	no-time) exitstat --no-time --format json -o $p.count -- exitgen --json "$@" >$p.json ;;
 	bpf-tp) exitstat --bpf-attach tracepoint --format json -o $p.count -- exitgen --json "$@" >$p.json ;;
+	detail) exitstat --detail all --format json -o $p.count -- exitgen --json "$@" >$p.json ;;
 	es-perf) exitstat --backend perf --format json -o $p.count -- exitgen --json "$@" >$p.json ;;
 	record)
 		exitstat record -o /tmp/rec.exr -- exitgen --json "$@" >$p.json 2>$p.count

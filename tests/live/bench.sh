@@ -2,7 +2,7 @@
 # `make bench-live` (and so `make bench`): what each way of counting VM exits
 # costs the VM, side by side in ONE real-KVM bed boot (Debian 6.12 kvm_amd in
 # QEMU TCG: every time is TCG-slow, so read the ratios, not the microseconds).
-# Tools: exitstat (default, --no-time, --bpf-attach tracepoint, --backend
+# Tools: exitstat (default, --no-time, --bpf-attach tracepoint, --detail all, --backend
 # perf, record), the peers from Debian's packages (perf stat, perf record,
 # perf kvm stat record, bpftrace, a tracefs hist trigger) and the floor (a
 # minimal libbpf tp_btf counter of our own, tests/live/floor.bpf.c).
@@ -28,7 +28,7 @@ while (($#)); do
 	esac
 done
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "bench-live: --rounds $rounds: not a positive count" >&2; exit 2; }
-TOOLS=${BENCH_TOOLS:-"none exitstat no-time bpf-tp es-perf record perf-stat perf-record perf-kvm bpftrace hist floor"}
+TOOLS=${BENCH_TOOLS:-"none exitstat no-time bpf-tp detail es-perf record perf-stat perf-record perf-kvm bpftrace hist floor"}
 WORKLOADS="cpuid --mode 64 cpuid:${BENCH_CPUID:-100000}
 io --mode 64 out:${BENCH_IO:-100000}"
 
@@ -74,7 +74,7 @@ hist_total() { hist_by_reason "$1" | awk '{n += $2} END {if (NR) print n}'; }
 tool_count() {
 	local p=$res/$1.0 t=${1#*.}
 	case $t in
-	exitstat | no-time | bpf-tp) jq -r .total "$p.count" ;;
+	exitstat | no-time | bpf-tp | detail) jq -r .total "$p.count" ;;
 	es-perf) jq -r 'if .lost > 0 then "\(.total)+\(.lost) lost" else .total end' "$p.count" ;;
 	record) sed -n 's/^exitstat record: \([0-9]*\) exits in .*/\1/p' "$p.count" ;;
 	perf-stat) awk -F, '$3 ~ /kvm:kvm_exit/ {print $1}' "$p.count" ;;

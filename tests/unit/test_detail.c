@@ -18,7 +18,7 @@ static const char *decode(enum exit_isa isa, uint32_t reason, uint64_t info1, ui
 			  uint32_t intr)
 {
 	static char buf[96];
-	struct exit_info in = { info1, info2, intr, true };
+	struct exit_info in = { info1, info2, intr, true, false, 0 };
 	struct exit_detail d;
 
 	if (!detail_decode(isa, reason, &in, &d))
@@ -93,6 +93,66 @@ static void test_msr_table(void **state)
 	assert_null(msr_name(0x12345678));
 }
 
+/* The reduced information (what live and record keep) decodes as the whole one, for every reason. */
+static void test_need_reduce(void **state)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	(void)state;
+	for (int isa = ISA_VMX; isa <= ISA_SVM; isa++) {
+		for (uint32_t r = 0; r < 0x500; r++) {
+			struct detail_need n;
+
+			detail_need(isa, r, DETAIL_KINDS_ALL, &n);
+			for (int i = 0; i < 64; i++) {
+				struct exit_info in, red;
+				struct exit_detail a, b;
+				char sa[96], sb[96];
+
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				in = (struct exit_info){ x, x * 31, (uint32_t)(x >> 17), i & 1,
+							 (i & 2) != 0, (uint32_t)(x >> 3) };
+				red = in;
+				detail_info_reduce(&n, &red);
+				assert_int_equal(detail_decode(isa, r, &in, &a) && n.count,
+						 detail_decode(isa, r, &red, &b));
+				if (!n.count)
+					continue;
+				detail_str(&a, sa, sizeof(sa));
+				detail_str(&b, sb, sizeof(sb));
+				assert_string_equal(sa, sb);
+				assert_int_equal(a.key, b.key);
+			}
+		}
+	}
+	/* the kinds select: no io asked, no io counted */
+	{
+		struct detail_need n;
+
+		detail_need(ISA_SVM, 0x7b, 1u << DETAIL_MSR, &n);
+		assert_false(n.count);
+		detail_need(ISA_SVM, 0x7c, 1u << DETAIL_MSR, &n);
+		assert_true(n.count && n.msr);
+		detail_need(ISA_SVM, 0x72, DETAIL_KINDS_ALL, &n);
+		assert_false(n.count);
+	}
+}
+
+static void test_kinds_parse(void **state)
+{
+	unsigned int k;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(detail_kinds_parse("io,msr", &k, err, sizeof(err)), 0);
+	assert_int_equal(k, (1u << DETAIL_IO) | (1u << DETAIL_MSR));
+	assert_int_equal(detail_kinds_parse("all", &k, err, sizeof(err)), 0);
+	assert_int_equal(k, DETAIL_KINDS_ALL);
+	assert_int_equal(detail_kinds_parse("io,pio", &k, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'pio'"));
+	assert_int_equal(detail_kinds_parse("", &k, err, sizeof(err)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -100,6 +160,8 @@ int main(void)
 		cmocka_unit_test(test_vmx_io),
 		cmocka_unit_test(test_msr_cr_npf_vector),
 		cmocka_unit_test(test_msr_table),
+		cmocka_unit_test(test_need_reduce),
+		cmocka_unit_test(test_kinds_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -380,6 +380,83 @@ static void test_version1_and_damaged_header(void **state)
 	fclose(f);
 }
 
+/*
+ * record --detail: each exit's detail (what live keeps of the exit
+ * information, detail_need) comes back as written, and costs at most 4 more
+ * bytes per exit than the same exits without (the issue's bound).
+ */
+static void test_detail_round_trip(void **state)
+{
+	struct fixture *fx = *state;
+	struct exit_event *ev = calloc(N_EXITS, sizeof(*ev));
+	FILE *plain, *f;
+	long plain_size, size;
+
+	assert_non_null(ev);
+	memcpy(ev, fx->ev, N_EXITS * sizeof(*ev));
+	for (size_t i = 0; i < N_EXITS; i++) {
+		struct exit_info in = { 0 };
+		struct detail_need n;
+		uint64_t r = next_rand();
+
+		if (i % 7 == 3) {	/* some VMX exits: exceptions by interruption information */
+			ev[i].isa = ISA_VMX;
+			ev[i].reason = r % 2 ? 0 : 30;
+		}
+		/* a guest's spread: 4 ports, 3 MSRs, 8 MMIO pages, next RIPs that differ */
+		in.info1 = ev[i].reason == 0x7b ? (0xcf8u + 4 * (r % 4)) << 16 | 0x41 :
+			   ev[i].reason == 0x400 ? 6 : ev[i].reason == 30 ? 0xcfc0003 : r & 1;
+		in.info2 = 0xfeb00000 + (r % 8) * 4096 + (r >> 40) % 4096;
+		in.intr_info = 0x80000b0e;
+		in.has_intr_info = ev[i].isa == ISA_VMX;
+		in.has_msr = true;
+		in.msr = (uint32_t[]){ 0x1b, 0xc0000080, 0x6e0 }[r % 3];
+		detail_need(ev[i].isa, ev[i].reason, DETAIL_KINDS_ALL, &n);
+		if (!n.count)
+			continue;
+		detail_info_reduce(&n, &in);
+		ev[i].has_info = true;
+		ev[i].info = in;
+	}
+	plain = write_stream(fx->ev, N_EXITS, 0, true, 0);
+	plain_size = ftell(plain);
+	fclose(plain);
+	f = write_stream(ev, N_EXITS, 0, true, 0);
+	size = ftell(f);
+	assert_int_equal(read_all(fx, f, "detail"), 0);
+	assert_int_equal(fx->c.n, N_EXITS);
+	for (size_t i = 0; i < N_EXITS; i++) {
+		const struct exit_event *a = &ev[i], *b = &fx->c.ev[i];
+
+		if (a->has_info != b->has_info || a->reason != b->reason || a->isa != b->isa ||
+		    (a->has_info && (a->info.info1 != b->info.info1 || a->info.info2 != b->info.info2 ||
+				     a->info.has_intr_info != b->info.has_intr_info ||
+				     a->info.intr_info != b->info.intr_info ||
+				     a->info.has_msr != b->info.has_msr || a->info.msr != b->info.msr)))
+			fail_msg("exit %zu: its detail differs after the round trip", i);
+	}
+	if ((double)(size - plain_size) / N_EXITS > 4.0)
+		fail_msg("%.2f more bytes per exit with details (at most 4)",
+			 (double)(size - plain_size) / N_EXITS);
+	fclose(f);
+	free(ev);
+}
+
+/* A version 2 recording (before details) is read: its exits, none with exit information. */
+static void test_version2_read(void **state)
+{
+	struct fixture *fx = *state;
+	FILE *f = fopen(SRCDIR "/tests/fuzz/seed/record/v2-40-exits.rec", "r");
+
+	assert_non_null(f);
+	assert_int_equal(read_all(fx, f, "v2"), 0);
+	assert_int_equal(fx->info.version, 2);
+	assert_int_equal(fx->c.n, 40);
+	for (size_t i = 0; i < fx->c.n; i++)
+		assert_false(fx->c.ev[i].has_info);
+	fclose(f);
+}
+
 static void test_text_is_not_a_recording(void **state)
 {
 	struct fixture *fx = *state;
@@ -406,6 +483,8 @@ int main(void)
 		cmocka_unit_test(test_reserved_bytes_checked),
 		cmocka_unit_test(test_version1_and_damaged_header),
 		cmocka_unit_test(test_text_is_not_a_recording),
+		cmocka_unit_test(test_detail_round_trip),
+		cmocka_unit_test(test_version2_read),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

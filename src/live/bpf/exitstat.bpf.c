@@ -36,6 +36,15 @@ const volatile __u64 batch_ns = 20000000;	/* record: a partial batch goes after 
 const volatile __s32 off_reason = -1;	/* classic tracepoint field offsets, -1: absent */
 const volatile __s32 off_isa = -1;
 const volatile __s32 off_vcpu = -1;
+/* --detail: per (ISA - 1) * LIVE_SLOTS + slot, what to keep of the exit information (detail_need). */
+const volatile bool detail_on;
+const volatile __u8 dflags[2 * LIVE_SLOTS];	/* LIVE_DN_*: COUNT, INTR read, MSR wanted */
+const volatile __u64 dmask1[2 * LIVE_SLOTS];
+const volatile __u64 dmask2[2 * LIVE_SLOTS];
+const volatile __u32 dmask_intr[2 * LIVE_SLOTS];
+const volatile __s32 off_info1 = -1;	/* classic tracepoint fields, -1: absent */
+const volatile __s32 off_info2 = -1;
+const volatile __s32 off_intr = -1;
 
 /* Rows handed out so far (user space reads rows [0, next_row)). */
 __u32 next_row;
@@ -64,6 +73,14 @@ struct {
 	__type(key, struct live_key);
 	__type(value, struct live_counts);
 } exit_stats SEC(".maps");
+
+/* --detail (not recording): exits and time per detail; sized to 1 without --detail. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, LIVE_DETAIL_KEYS);
+	__type(key, struct live_dkey);
+	__type(value, struct live_dcounts);
+} details SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -107,13 +124,29 @@ struct {
 	__type(value, struct live_batch);
 } batches SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct live_batch_detail);
+} dbatches SEC(".maps");
+
 /* Minimal CO-RE views of KVM's structs; libbpf finds them in kvm/kvm_amd/kvm_intel BTF. */
+struct kvm_vcpu_arch___x {
+	unsigned long regs[17];	/* NR_VCPU_REGS; the guest's GPRs, saved at every exit */
+} __attribute__((preserve_access_index));
+
 struct kvm_vcpu___x {
 	int vcpu_id;
+	struct kvm_vcpu_arch___x arch;
 } __attribute__((preserve_access_index));
+
+#define VCPU_REGS_RCX 1
 
 struct vmcb_control_area___x {
 	__u32 exit_code;
+	__u64 exit_info_1;
+	__u64 exit_info_2;
 } __attribute__((preserve_access_index));
 
 struct vmcb___x {
@@ -345,8 +378,82 @@ static __always_inline struct live_counts *counts_at(__u32 row, __u32 slot, stru
  * exit, on a hit in last_thread: the pid_tgid helper, the two inlined array
  * lookups (and the clock with timing); nothing else.
  */
+/*
+ * --detail: keep what detail_need says of the exit information (raw) and
+ * count it by detail in `details` (not recording: the ring carries it);
+ * with timing the thread's state keeps it for the entry. Off: the verifier
+ * drops every call (detail_on is rodata).
+ */
+static __always_inline void detail_exit(const struct live_key *key, __u32 slot,
+					const struct live_dinfo *raw, struct live_thread *s)
+{
+	__u32 idx = (key->isa == ISA_SVM ? LIVE_SLOTS : 0) + slot;
+	struct live_dkey dk = {};
+	struct live_dcounts *c;
+	__u32 fl;
+
+	if (key->isa - 1 > 1 || slot >= LIVE_SLOTS || idx >= 2 * LIVE_SLOTS ||
+	    !(dflags[idx] & LIVE_DN_COUNT)) {
+		if (s)
+			s->d.flags = 0;
+		return;
+	}
+	fl = dflags[idx];
+	dk.pid = key->pid;
+	dk.vcpu = key->vcpu;
+	dk.isa = key->isa;
+	dk.reason = key->reason;
+	dk.d.info1 = raw->info1 & dmask1[idx];
+	dk.d.info2 = raw->info2 & dmask2[idx];
+	dk.d.flags = LIVE_DN_COUNT;
+	if ((fl & LIVE_DN_INTR) && (raw->flags & LIVE_DN_INTR)) {
+		dk.d.intr = raw->intr & dmask_intr[idx];
+		dk.d.flags |= LIVE_DN_INTR;
+	}
+	if ((fl & LIVE_DN_MSR) && (raw->flags & LIVE_DN_MSR)) {
+		dk.d.msr = raw->msr;
+		dk.d.flags |= LIVE_DN_MSR;
+	}
+	if (s)
+		s->d = dk.d;
+	if (record_on)
+		return;
+	c = bpf_map_lookup_elem(&details, &dk);
+	if (!c) {
+		static const struct live_dcounts zero;
+
+		bpf_map_update_elem(&details, &dk, &zero, BPF_NOEXIST);
+		c = bpf_map_lookup_elem(&details, &dk);
+	}
+	if (c)
+		c->count++;
+	else
+		count(CNT_DETAIL_FULL);
+}
+
+/* The entry of an exit with a detail: its time in exit, by detail. */
+static __always_inline void detail_entry(const struct live_thread *t, __u64 dur)
+{
+	struct live_dkey dk = {};
+	struct live_dcounts *c;
+
+	if (!(t->d.flags & LIVE_DN_COUNT) || record_on)
+		return;
+	dk.pid = t->key.pid;
+	dk.vcpu = t->key.vcpu;
+	dk.isa = t->key.isa;
+	dk.reason = t->key.reason;
+	dk.d = t->d;
+	c = bpf_map_lookup_elem(&details, &dk);
+	if (c) {
+		c->timed++;
+		c->time_ns += dur;
+	}
+}
+
 static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu___x *vcpu,
-				    __u32 vcpu_field, __u32 isa, __u32 reason)
+				    __u32 vcpu_field, __u32 isa, __u32 reason,
+				    const struct live_dinfo *raw)
 {
 	struct live_counts *c;
 	struct live_thread *s;
@@ -372,6 +479,8 @@ static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu__
 			else
 				count(CNT_STATS_FULL);
 			count(CNT_PENDING_FULL);
+			if (raw && detail_on)
+				detail_exit(&key, live_slot(isa, reason), raw, NULL);
 			return;
 		}
 	}
@@ -383,9 +492,14 @@ static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu__
 		c->count++;
 	else
 		count(CNT_STATS_FULL);
-	if (!timing)
+	if (!timing) {
+		if (raw && detail_on)
+			detail_exit(&key, slot, raw, NULL);
 		return;
+	}
 	s = state_of(l->row);
+	if (raw && detail_on)
+		detail_exit(&key, slot, raw, s);
 	if (!s) {
 		count(CNT_PENDING_FULL);
 		return;
@@ -395,6 +509,7 @@ static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu__
 	s->ts = bpf_ktime_get_ns();
 }
 
+/* A record of t's exit; with --detail its detail after it (r is a live_record_detail). */
 static __always_inline void fill_record(struct live_record *r, struct live_thread *t, __u32 tid,
 					__u64 dur, __u32 flags)
 {
@@ -406,6 +521,8 @@ static __always_inline void fill_record(struct live_record *r, struct live_threa
 	r->isa = t->key.isa;
 	r->reason = t->key.reason;
 	r->flags = flags;
+	if (detail_on)
+		((struct live_record_detail *)r)->d = t->d;
 }
 
 /* User space polls on a timer; wake it only when the ring is half full. */
@@ -418,7 +535,8 @@ static __always_inline __u64 ring_wake(void)
 /* One exit into the ring buffer alone (a thread ending with its exit pending). */
 static __always_inline void send_record(struct live_thread *t, __u32 tid, __u64 dur, __u32 flags)
 {
-	struct live_record *r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
+	struct live_record *r = bpf_ringbuf_reserve(&records, detail_on ?
+		sizeof(struct live_record_detail) : sizeof(*r), 0);
 
 	if (!r) {
 		count(CNT_RINGBUF_LOST);
@@ -431,29 +549,50 @@ static __always_inline void send_record(struct live_thread *t, __u32 tid, __u64 
 /*
  * One exit into this CPU's batch, the batch into the ring when full or
  * older than batch_ns. Only kvm_entry calls this: it runs with interrupts
- * off, so nothing else on the CPU touches the batch meanwhile.
+ * off, so nothing else on the CPU touches the batch meanwhile. The batch
+ * layouts (with and without the detail) share their head; detail_on is
+ * rodata, so the verifier keeps one of the two paths.
  */
 static __always_inline void batch_record(struct live_thread *t, __u32 tid, __u64 dur, __u64 now)
 {
 	__u32 zero = 0, n;
-	struct live_batch *b = bpf_map_lookup_elem(&batches, &zero);
+	struct live_batch_detail *db = NULL;
+	struct live_batch *b = NULL;
+	struct live_record *r;
+	__u32 *bn;
+	__u64 *first;
 
-	if (!b) {
-		count(CNT_RINGBUF_LOST);
-		return;
+	if (detail_on) {
+		db = bpf_map_lookup_elem(&dbatches, &zero);
+		if (!db) {
+			count(CNT_RINGBUF_LOST);
+			return;
+		}
+		bn = &db->n;
+		first = &db->first_ts;
+	} else {
+		b = bpf_map_lookup_elem(&batches, &zero);
+		if (!b) {
+			count(CNT_RINGBUF_LOST);
+			return;
+		}
+		bn = &b->n;
+		first = &b->first_ts;
 	}
-	n = b->n;
+	n = *bn;
 	if (n >= LIVE_BATCH)	/* cannot be: it goes out when full */
 		n = 0;
 	if (!n)
-		b->first_ts = now;
-	fill_record(&b->rec[n], t, tid, dur, 0);
-	b->n = ++n;
-	if (n < LIVE_BATCH && now - b->first_ts < batch_ns)
+		*first = now;
+	r = detail_on ? &db->rec[n].r : &b->rec[n];
+	fill_record(r, t, tid, dur, 0);
+	*bn = ++n;
+	if (n < LIVE_BATCH && now - *first < batch_ns)
 		return;
-	if (bpf_ringbuf_output(&records, b, sizeof(*b), ring_wake()))
+	if (detail_on ? bpf_ringbuf_output(&records, db, sizeof(*db), ring_wake()) :
+			bpf_ringbuf_output(&records, b, sizeof(*b), ring_wake()))
 		count_n(CNT_RINGBUF_LOST, n);
-	b->n = 0;
+	*bn = 0;
 }
 
 /*
@@ -488,6 +627,8 @@ static __always_inline void on_entry(__u64 pid_tgid)
 	now = bpf_ktime_get_ns();
 	dur = now > t->ts ? now - t->ts : 0;
 	c = counts_at(t->row, t->slot, &t->key);
+	if (detail_on)
+		detail_entry(t, dur);
 	if (c) {
 		c->timed++;
 		/* A recording has each exit's time: the kernel keeps only the count. */
@@ -541,20 +682,23 @@ int pending_exits(struct bpf_iter__task *ctx)
 {
 	struct task_struct *task = ctx->task;
 	struct live_thread *t;
-	struct live_record r = {};
+	struct live_record_detail rd = {};
+	struct live_record *r = &rd.r;
 
 	if (!task)
 		return 0;
 	t = task_state(task);
 	if (!t || !t->ts)
 		return 0;
-	r.ts = t->ts;
-	r.pid = t->key.pid;
-	r.tid = task->pid;
-	r.vcpu = t->key.vcpu;
-	r.isa = t->key.isa;
-	r.reason = t->key.reason;
-	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	r->ts = t->ts;
+	r->pid = t->key.pid;
+	r->tid = task->pid;
+	r->vcpu = t->key.vcpu;
+	r->isa = t->key.isa;
+	r->reason = t->key.reason;
+	rd.d = t->d;
+	/* with --detail the record and its detail (struct live_record_detail) */
+	bpf_seq_write(ctx->meta->seq, &rd, detail_on ? sizeof(rd) : sizeof(*r));
 	return 0;
 }
 
@@ -586,18 +730,56 @@ static __always_inline bool vcpu_exit_reason(struct kvm_vcpu___x *vcpu, __u32 is
 	return false;
 }
 
-static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa)
+/*
+ * --detail from the vCPU: SVM's EXITINFO1/2 in the VMCB, and ECX (an MSR
+ * exit's index) from the GPRs KVM saved at the exit. VMX's qualification is
+ * read from the VMCS lazily, after this tracepoint: with --detail on VMX user
+ * space attaches the classic tracepoint instead, whose record has it.
+ */
+static __always_inline void vcpu_detail(struct kvm_vcpu___x *vcpu, __u32 isa,
+					struct live_dinfo *raw)
+{
+	if (isa == ISA_SVM && bpf_core_type_exists(struct vcpu_svm___x)) {
+		struct vcpu_svm___x *svm = (void *)vcpu -
+			bpf_core_field_offset(struct vcpu_svm___x, vcpu);
+		struct vmcb___x *vmcb = BPF_CORE_READ(svm, vmcb);
+
+		raw->info1 = BPF_CORE_READ(vmcb, control.exit_info_1);
+		raw->info2 = BPF_CORE_READ(vmcb, control.exit_info_2);
+	}
+	if (bpf_core_field_exists(vcpu->arch.regs)) {
+		unsigned long rcx = 0;
+
+		if (!bpf_core_read(&rcx, sizeof(rcx), &vcpu->arch.regs[VCPU_REGS_RCX])) {
+			raw->msr = (__u32)rcx;
+			raw->flags |= LIVE_DN_MSR;
+		}
+	}
+}
+
+/*
+ * reason_arg: the exit reason of the Linux < 5.12 argument, or -1 (read it
+ * from the vendor struct). detail: a constant, so the programs without it
+ * carry none of its code (the *_detail programs are loaded with --detail).
+ */
+static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa, __s64 reason_arg,
+				    bool detail)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct live_dinfo raw = {};
 	__u32 reason;
 
 	if (!maybe_wanted(pid_tgid) || !vcpu)
 		return 0;
-	if (!vcpu_exit_reason(vcpu, isa, &reason)) {
+	if (reason_arg >= 0) {
+		reason = reason_arg;
+	} else if (!vcpu_exit_reason(vcpu, isa, &reason)) {
 		count(CNT_NO_REASON);
 		return 0;
 	}
-	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, reason);
+	if (detail)
+		vcpu_detail(vcpu, isa, &raw);
+	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, reason, detail ? &raw : NULL);
 	return 0;
 }
 
@@ -605,7 +787,13 @@ static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa)
 SEC("tp_btf/kvm_exit")
 int BPF_PROG(exit_btf_vcpu_isa, struct kvm_vcpu___x *vcpu, __u32 isa)
 {
-	return exit_btf(vcpu, isa);
+	return exit_btf(vcpu, isa, -1, false);
+}
+
+SEC("tp_btf/kvm_exit")
+int BPF_PROG(exit_btf_vcpu_isa_detail, struct kvm_vcpu___x *vcpu, __u32 isa)
+{
+	return exit_btf(vcpu, isa, -1, true);
 }
 
 /* Linux < 5.12: TP_PROTO(unsigned int exit_reason, struct kvm_vcpu *vcpu, u32 isa) */
@@ -613,12 +801,14 @@ SEC("tp_btf/kvm_exit")
 int BPF_PROG(exit_btf_reason_vcpu_isa, unsigned int exit_reason, struct kvm_vcpu___x *vcpu,
 	     __u32 isa)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	return exit_btf(vcpu, isa, exit_reason, false);
+}
 
-	if (!maybe_wanted(pid_tgid) || !vcpu)
-		return 0;
-	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, exit_reason);
-	return 0;
+SEC("tp_btf/kvm_exit")
+int BPF_PROG(exit_btf_reason_vcpu_isa_detail, unsigned int exit_reason,
+	     struct kvm_vcpu___x *vcpu, __u32 isa)
+{
+	return exit_btf(vcpu, isa, exit_reason, true);
 }
 
 SEC("tp_btf/kvm_entry")
@@ -639,20 +829,50 @@ static __always_inline __u32 field_u32(void *ctx, __s32 off, __u32 dflt)
 	return v;
 }
 
-SEC("tracepoint/kvm/kvm_exit")
-int exit_tp(void *ctx)
+static __always_inline __u64 field_u64(void *ctx, __s32 off)
+{
+	__u64 v;
+
+	if (off < 0 || bpf_probe_read_kernel(&v, sizeof(v), ctx + off))
+		return 0;
+	return v;
+}
+
+static __always_inline int exit_tp_common(void *ctx, bool detail)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct live_dinfo raw = {};
 	__u32 vcpu, isa;
 
 	if (!maybe_wanted(pid_tgid))
 		return 0;
 	vcpu = field_u32(ctx, off_vcpu, LIVE_VCPU_UNKNOWN);
 	isa = field_u32(ctx, off_isa, 0);
+	if (detail) {
+		/* the record's info1, info2 (and intr_info): the exit information (no ECX here) */
+		raw.info1 = field_u64(ctx, off_info1);
+		raw.info2 = field_u64(ctx, off_info2);
+		if (off_intr >= 0) {
+			raw.intr = field_u32(ctx, off_intr, 0);
+			raw.flags |= LIVE_DN_INTR;
+		}
+	}
 	/* The tag: never 0, never a kernel pointer. */
 	on_exit(pid_tgid, (1ull << 40) | ((__u64)isa << 32) | vcpu, NULL, vcpu, isa,
-		field_u32(ctx, off_reason, 0));
+		field_u32(ctx, off_reason, 0), detail ? &raw : NULL);
 	return 0;
+}
+
+SEC("tracepoint/kvm/kvm_exit")
+int exit_tp(void *ctx)
+{
+	return exit_tp_common(ctx, false);
+}
+
+SEC("tracepoint/kvm/kvm_exit")
+int exit_tp_detail(void *ctx)
+{
+	return exit_tp_common(ctx, true);
 }
 
 SEC("tracepoint/kvm/kvm_entry")

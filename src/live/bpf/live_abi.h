@@ -76,6 +76,34 @@ struct live_row_key {
 };
 
 /*
+ * --detail: what an exit was about, reduced to the bits core/detail.c
+ * decodes (detail_need: user space fills the per-slot masks before load),
+ * so a key is bounded (SVM's info2 of an I/O exit is the next RIP).
+ */
+#define LIVE_DN_COUNT 1u	/* the exit has a detail asked for */
+#define LIVE_DN_INTR 2u		/* intr is known (VMX interruption information) */
+#define LIVE_DN_MSR 4u		/* msr is known (ECX, from the vCPU's RCX); in the masks: wanted */
+
+struct live_dinfo {
+	__u64 info1, info2;	/* SVM EXITINFO1/2, VMX qualification and info2, masked */
+	__u32 intr, msr;
+	__u32 flags;		/* LIVE_DN_*; 0: no detail */
+	__u32 pad;
+};
+
+/* The detail counts: per CPU, by (pid, vCPU, ISA, reason, detail). */
+struct live_dkey {
+	__u32 pid, vcpu, isa, reason;
+	struct live_dinfo d;
+};
+
+struct live_dcounts {
+	__u64 count, timed, time_ns;
+};
+
+#define LIVE_DETAIL_KEYS 16384u
+
+/*
  * A vCPU thread's state: the row it counts in (for the vCPU `tag` names) and
  * its exit waiting for the next entry. In the thread's BPF task-local
  * storage (row, tag, key: found again on a miss in the per-CPU slot), and at
@@ -88,6 +116,7 @@ struct live_thread {
 	__u32 row;	/* LIVE_NO_ROW: count in exit_stats */
 	__u32 slot;	/* of the pending exit; LIVE_NO_SLOT: in exit_stats */
 	struct live_key key;	/* of the pending exit */
+	struct live_dinfo d;	/* --detail: of the pending exit */
 };
 
 /* One exit, sent through the ring buffer at the entry that ends it (record mode). */
@@ -104,15 +133,21 @@ struct live_record {
 
 #define LIVE_REC_OPEN 1u
 
+/* record --detail: the record and its exit's detail. */
+struct live_record_detail {
+	struct live_record r;
+	struct live_dinfo d;
+};
+
 /*
  * Record mode: each CPU gathers the records of its kvm_entry events and
  * sends them through the ring LIVE_BATCH at a time, or sooner when the first
  * is older than batch_ns: one ring-buffer write per batch instead of a
- * reserve, query and submit per exit. A ring message of exactly
- * sizeof(struct live_batch) bytes is a batch (n records); one of
- * sizeof(struct live_record) bytes is a single record (a thread that ended
- * with its exit pending). The partial batches are read from `batches` at
- * the end, after every program is detached.
+ * reserve, query and submit per exit. A ring message's size says what it
+ * is: a struct live_batch or live_batch_detail (--detail) holds n records;
+ * a struct live_record or live_record_detail is a single record (a thread
+ * that ended with its exit pending). The partial batches are read from
+ * `batches` / `dbatches` at the end, after every program is detached.
  */
 #define LIVE_BATCH 32
 
@@ -123,6 +158,13 @@ struct live_batch {
 	struct live_record rec[LIVE_BATCH];
 };
 
+struct live_batch_detail {
+	__u32 n;
+	__u32 pad;
+	__u64 first_ts;
+	struct live_record_detail rec[LIVE_BATCH];
+};
+
 /* Indexes of the per-CPU counters array. */
 enum live_counter {
 	CNT_ENTRY_ALONE,	/* kvm_entry events with no exit pending (after the pid filter) */
@@ -130,6 +172,7 @@ enum live_counter {
 	CNT_STATS_FULL,		/* exits not counted: the stats map was full */
 	CNT_PENDING_FULL,	/* exits whose time could not be kept: no task storage */
 	CNT_NO_REASON,		/* tp_btf: could not read the exit reason */
+	CNT_DETAIL_FULL,	/* --detail: exits whose detail found no room in the details map */
 	CNT__MAX,
 };
 

@@ -42,6 +42,7 @@
  * Lost events are never hidden: res->lost and res->lost_marks (trace.h).
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -919,8 +920,43 @@ struct lines {
 	bool stream;		/* a pipe or device: one line at a time, as it comes */
 	char *line;		/* stream: getline's buffer */
 	size_t line_cap;
+	const volatile sig_atomic_t *interrupt;	/* stream: stop waiting when set */
 	bool eof;
 };
+
+/*
+ * Bytes f has read ahead into its buffer (glibc's FILE fields, as gnulib's
+ * freadahead reads them).
+ */
+static size_t stdio_ahead(const FILE *f)
+{
+	return f->_IO_read_end > f->_IO_read_ptr ? (size_t)(f->_IO_read_end - f->_IO_read_ptr) : 0;
+}
+
+/*
+ * A stream: true once its fd has bytes (or its end), false when interrupted
+ * first. A stop signal does not restart a blocked read (no SA_RESTART), but
+ * one that comes just before the read is not seen by it: so the wait is in
+ * slices of 100 ms, with the flag checked between them. A FILE without an
+ * fd (a decompressor) is read directly.
+ */
+static bool stream_wait(struct lines *l)
+{
+	int fd = fileno(l->f);
+
+	if (l->interrupt && *l->interrupt)
+		return false;
+	if (fd < 0 || stdio_ahead(l->f))
+		return true;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 100) != 0)	/* ready, hung up, or a signal */
+			return !(l->interrupt && *l->interrupt);
+		if (l->interrupt && *l->interrupt)
+			return false;
+	}
+}
 
 /*
  * A stream's next line, appended to the buffer: its bytes, 0 at the end, or
@@ -931,6 +967,8 @@ static size_t stream_read(struct lines *l)
 {
 	ssize_t k;
 
+	if (!stream_wait(l))
+		return 0;
 	errno = 0;
 	k = getline(&l->line, &l->line_cap, l->f);
 	if (k < 0)
@@ -1000,7 +1038,8 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 		.res = res,
 		.err = err,
 	};
-	struct lines in = { .f = f, .stream = opts && opts->stream };
+	struct lines in = { .f = f, .stream = opts && opts->stream,
+			    .interrupt = opts ? opts->interrupt : NULL };
 	const char *line;
 	size_t n;
 	int ret = 0, got;

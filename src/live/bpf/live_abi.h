@@ -75,6 +75,12 @@ struct live_row_key {
 	__u32 isa;
 };
 
+/* A thread holding rows (row_owner, by tid): ended once it exits, then recycled. */
+struct live_row_owner {
+	__u32 pid;
+	__u32 ended;
+};
+
 /*
  * A vCPU thread's state: the row it counts in (for the vCPU `tag` names) and
  * its exit waiting for the next entry. In the thread's BPF task-local

@@ -273,11 +273,20 @@ static int recycle(struct bpf_live *b)
 		struct live_counts *row = &b->rows[rows[i] * LIVE_SLOTS];
 		struct live_thread idle = { .row = LIVE_NO_ROW };
 
-		if (row_counts(b, &keys[i], rows[i], add_stats, b->retired))
-			return -1;
-		for (__u32 slot = 0; slot < LIVE_SLOTS; slot++)
-			b->retired_timed += row[slot].timed;
-		memset(row, 0, LIVE_SLOTS * sizeof(*row));
+		/* Slot by slot, each zeroed once in retired: out of memory leaves the rest. */
+		for (__u32 slot = 0; slot < LIVE_SLOTS; slot++) {
+			struct live_key k = { keys[i].pid, keys[i].vcpu, keys[i].isa,
+					      live_slot_reason(keys[i].isa, slot) };
+			struct exit_counts sum = {};
+
+			if (!row[slot].count && !row[slot].timed)
+				continue;
+			counts_add(&sum, &row[slot]);
+			if (add_stats(b->retired, &k, &sum))
+				return -1;
+			b->retired_timed += sum.timed;
+			memset(&row[slot], 0, sizeof(row[slot]));
+		}
 		bpf_map_update_elem(threads_fd, &rows[i], &idle, BPF_ANY);
 		bpf_map_delete_elem(index_fd, &keys[i]);
 		if (!bpf_map_update_elem(free_fd, NULL, &rows[i], BPF_ANY))

@@ -495,28 +495,30 @@ static __always_inline struct live_thread *task_state(struct task_struct *task)
 }
 
 /*
- * A thread ends. If it holds rows, they are marked for user space, which
- * folds their counts into its totals at its next read and gives the rows
- * back (free_rows); the thread makes no exit after this. Record mode: a vCPU
- * thread that ends with an exit pending (a VM's last HLT) goes away, so its
- * exit goes to the ring now, marked open.
+ * A thread ends. Record mode: a vCPU thread that ends with an exit pending
+ * (a VM's last HLT) goes away, so its exit goes to the ring now, marked
+ * open. Then, if it holds rows, they are marked for user space, which folds
+ * their counts into its totals at its next read or poll and gives the rows
+ * back (free_rows): last, as user space may zero them from then on; the
+ * thread makes no exit after this.
  */
 SEC("raw_tp/sched_process_exit")
 int on_thread_exit(void *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct live_row_owner *o = bpf_map_lookup_elem(&row_owner, &tid);
+	struct live_row_owner *o;
 	struct live_thread *t;
 
+	if (record_on && timing) {
+		t = task_state(bpf_get_current_task_btf());
+		if (t && t->ts) {
+			send_record(t, tid, 0, LIVE_REC_OPEN);
+			t->ts = 0;
+		}
+	}
+	o = bpf_map_lookup_elem(&row_owner, &tid);
 	if (o)
 		o->ended = 1;
-	if (!record_on || !timing)
-		return 0;
-	t = task_state(bpf_get_current_task_btf());
-	if (t && t->ts) {
-		send_record(t, tid, 0, LIVE_REC_OPEN);
-		t->ts = 0;
-	}
 	return 0;
 }
 

@@ -26,7 +26,7 @@ _Static_assert(LIVE_VCPU_UNKNOWN == STATS_VCPU_UNKNOWN, "unknown vCPU markers di
 
 struct bpf_live {
 	struct exitstat_bpf *skel;
-	const struct live_counts *rows;	/* the rows map, mmapped read-only */
+	struct live_counts *rows;	/* the rows map, mmapped (recycle() zeroes a row) */
 	size_t rows_len;
 	struct ring_buffer *rb;
 	int ncpus;
@@ -43,6 +43,9 @@ struct bpf_live {
 	size_t ngot, got_cap;
 	bool got_unsorted, got_oom;
 	bool partial_read;	/* the unsent batches, once, at the end */
+	struct stats *retired;	/* the counts of ended threads' recycled rows */
+	uint64_t retired_timed;
+	uint64_t recycled;	/* rows given back (tests, --verbose) */
 };
 
 enum exit_hook { HOOK_BTF_VCPU_ISA, HOOK_BTF_REASON_VCPU_ISA, HOOK_TRACEPOINT };
@@ -280,10 +283,14 @@ static int read_records(struct bpf_live *b, int timeout_ms, bool partial, struct
 	return 0;
 }
 
+static int recycle(struct bpf_live *b);
+
 static int bpf_poll(void *p, int timeout_ms, live_exit_fn fn, void *ctx, struct es_error *err)
 {
 	struct bpf_live *b = p;
 
+	/* Ended threads' rows back for new ones between reads too (out of memory: next read). */
+	recycle(b);
 	if (!b->rb) {
 		usleep(timeout_ms * 1000);
 		return 0;
@@ -318,6 +325,90 @@ static void counts_add(struct exit_counts *sum, const struct live_counts *c)
 
 typedef int (*counts_fn)(void *ctx, const struct live_key *k, const struct exit_counts *c);
 
+static int add_stats(void *ctx, const struct live_key *lk, const struct exit_counts *sum);
+
+/* A row's counts, one live_key per slot with exits. */
+static int row_counts(struct bpf_live *b, const struct live_row_key *rk, __u32 row, counts_fn fn,
+		      void *ctx)
+{
+	int ret = 0;
+
+	for (__u32 slot = 0; !ret && slot < LIVE_SLOTS; slot++) {
+		const struct live_counts *c = &b->rows[row * LIVE_SLOTS + slot];
+		struct live_key k = { rk->pid, rk->vcpu, rk->isa, live_slot_reason(rk->isa, slot) };
+		struct exit_counts sum = {};
+
+		if (!c->count && !c->timed)
+			continue;
+		counts_add(&sum, c);
+		ret = fn(ctx, &k, &sum);
+	}
+	return ret;
+}
+
+/*
+ * The rows of threads that ended (on_thread_exit marked them in row_owner):
+ * their counts go into b->retired and the rows, zeroed, back to free_rows,
+ * for the next vCPU threads. An ended thread writes its rows no more, so
+ * the move is exact: a read sees each exit once, in a row or in retired.
+ * -1 only when out of memory (the row then stays where it is).
+ */
+static int recycle(struct bpf_live *b)
+{
+	int owner_fd = bpf_map__fd(b->skel->maps.row_owner);
+	int index_fd = bpf_map__fd(b->skel->maps.row_index);
+	int free_fd = bpf_map__fd(b->skel->maps.free_rows);
+	int threads_fd = bpf_map__fd(b->skel->maps.row_threads);
+	__u32 tid, next, *prev = NULL, ended[LIVE_ROWS];
+	struct live_row_key rk, rnext, *rprev = NULL, keys[LIVE_ROWS];
+	__u32 rows[LIVE_ROWS];
+	size_t nended = 0, nkeys = 0;
+	struct live_row_owner o;
+
+	while (nended < LIVE_ROWS && !bpf_map_get_next_key(owner_fd, prev, &next)) {
+		tid = next;
+		prev = &tid;
+		if (!bpf_map_lookup_elem(owner_fd, &tid, &o) && o.ended)
+			ended[nended++] = tid;
+	}
+	if (!nended)
+		return 0;
+	while (nkeys < LIVE_ROWS && !bpf_map_get_next_key(index_fd, rprev, &rnext)) {
+		rk = rnext;
+		rprev = &rk;
+		for (size_t i = 0; i < nended; i++)
+			if (rk.tid == ended[i] && !bpf_map_lookup_elem(index_fd, &rk, &rows[nkeys]) &&
+			    rows[nkeys] < LIVE_ROWS)
+				keys[nkeys++] = rk;
+	}
+	for (size_t i = 0; i < nkeys; i++) {
+		struct live_counts *row = &b->rows[rows[i] * LIVE_SLOTS];
+		struct live_thread idle = { .row = LIVE_NO_ROW };
+
+		/* Slot by slot, each zeroed once in retired: out of memory leaves the rest. */
+		for (__u32 slot = 0; slot < LIVE_SLOTS; slot++) {
+			struct live_key k = { keys[i].pid, keys[i].vcpu, keys[i].isa,
+					      live_slot_reason(keys[i].isa, slot) };
+			struct exit_counts sum = {};
+
+			if (!row[slot].count && !row[slot].timed)
+				continue;
+			counts_add(&sum, &row[slot]);
+			if (add_stats(b->retired, &k, &sum))
+				return -1;
+			b->retired_timed += sum.timed;
+			memset(&row[slot], 0, sizeof(row[slot]));
+		}
+		bpf_map_update_elem(threads_fd, &rows[i], &idle, BPF_ANY);
+		bpf_map_delete_elem(index_fd, &keys[i]);
+		if (!bpf_map_update_elem(free_fd, NULL, &rows[i], BPF_ANY))
+			b->recycled++;
+	}
+	for (size_t i = 0; i < nended; i++)
+		bpf_map_delete_elem(owner_fd, &ended[i]);
+	return 0;
+}
+
 /*
  * Every key's counts, summed over the CPUs: the rows (one per vCPU thread,
  * by slot) and the exit_stats hash (exits with no row or slot). A key may
@@ -330,24 +421,14 @@ static int for_each_counts(struct bpf_live *b, counts_fn fn, void *ctx)
 	struct live_key key, knext, *kprev = NULL;
 	struct live_counts *vals;
 	__u32 row;
-	int ret = 0;
+	int ret = recycle(b);
 
 	while (!ret && !bpf_map_get_next_key(fd, prev, &next)) {
 		rk = next;
 		prev = &rk;
 		if (bpf_map_lookup_elem(fd, &rk, &row) || row >= LIVE_ROWS)
 			continue;
-		for (__u32 slot = 0; !ret && slot < LIVE_SLOTS; slot++) {
-			const struct live_counts *c = &b->rows[row * LIVE_SLOTS + slot];
-			struct live_key k = { rk.pid, rk.vcpu, rk.isa,
-					      live_slot_reason(rk.isa, slot) };
-			struct exit_counts sum = {};
-
-			if (!c->count && !c->timed)
-				continue;
-			counts_add(&sum, c);
-			ret = fn(ctx, &k, &sum);
-		}
+		ret = row_counts(b, &rk, row, fn, ctx);
 	}
 	fd = bpf_map__fd(b->skel->maps.exit_stats);
 	vals = calloc(b->ncpus, sizeof(*vals));
@@ -386,6 +467,8 @@ static int bpf_counters(void *p, struct live_counters *c)
 
 	memset(c, 0, sizeof(*c));
 	for_each_counts(b, add_totals, c);
+	c->exits += b->retired->total;
+	c->entries += b->retired_timed;
 	/* An exit the stats map had no room for was still an exit. */
 	c->exits += sum_counter(b, fd, CNT_STATS_FULL);
 	c->entries += sum_counter(b, fd, CNT_ENTRY_ALONE);
@@ -415,7 +498,11 @@ static int add_stats(void *ctx, const struct live_key *lk, const struct exit_cou
 
 static int bpf_read(void *p, struct stats *s)
 {
-	return for_each_counts(p, add_stats, s);
+	struct bpf_live *b = p;
+
+	if (for_each_counts(b, add_stats, s))
+		return -1;
+	return stats_merge(s, b->retired);
 }
 
 /* The details map summed over the CPUs, decoded into ds (core/detail.c). */
@@ -556,6 +643,7 @@ static void bpf_close(void *p)
 	for (int i = 0; i < EVI__MAX; i++)
 		bpf_link__destroy(b->mix_links[i]);
 	exitstat_bpf__destroy(b->skel);
+	stats_free(b->retired);
 	free(b->cpu_vals);
 	free(b);
 }
@@ -629,6 +717,10 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 	} else {
 		bpf_map__set_max_entries(skel->maps.details, 1);
 	}
+	/* Tests: a tiny exit_stats hash, so an exit finding no row is lost, not hidden. */
+	if (getenv("EXITSTAT_TEST_BPF_HASH"))
+		bpf_map__set_max_entries(skel->maps.exit_stats,
+					 strtoul(getenv("EXITSTAT_TEST_BPF_HASH"), NULL, 10));
 	if (hook == HOOK_TRACEPOINT) {
 		int size;
 
@@ -664,8 +756,8 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 		bpf_object__for_each_program(prog, skel->obj)
 			bpf_program__set_autoload(prog, prog == exit_prog || prog == entry_prog ||
 						  (prog == skel->progs.on_fork && o->inherit_pid) ||
-						  ((prog == skel->progs.pending_exits ||
-						    prog == skel->progs.on_thread_exit) &&
+						  prog == skel->progs.on_thread_exit ||
+						  (prog == skel->progs.pending_exits &&
 						   o->record && !o->no_time));
 		for (unsigned int i = 0; i < EVI__MAX; i++)
 			if (i != EVI_kvm_exit && i != EVI_kvm_entry && !o->no_event_mix)
@@ -723,7 +815,7 @@ static int attach(struct bpf_live *b, struct es_error *err)
 	b->attached[EVI_kvm_entry] = b->skel->rodata->timing;
 	b->rows_len = bpf_map__value_size(b->skel->maps.rows) *
 		      (size_t)bpf_map__max_entries(b->skel->maps.rows);
-	b->rows = mmap(NULL, b->rows_len, PROT_READ, MAP_SHARED, bpf_map__fd(b->skel->maps.rows), 0);
+	b->rows = mmap(NULL, b->rows_len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(b->skel->maps.rows), 0);
 	if (b->rows == MAP_FAILED) {
 		b->rows = NULL;
 		return es_error_set(err, "mapping the BPF counts (%zu bytes) failed: %s",
@@ -762,8 +854,11 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 		return NULL;
 	}
 	b->cpu_vals = calloc(b->ncpus, sizeof(*b->cpu_vals));
-	if (!b->cpu_vals) {
+	b->retired = stats_new();
+	if (!b->cpu_vals || !b->retired) {
 		es_error_set(err, "out of memory for %d CPUs' counters", b->ncpus);
+		stats_free(b->retired);
+		free(b->cpu_vals);
 		free(b);
 		return NULL;
 	}
@@ -771,6 +866,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		es_error_set(err, "no /sys/kernel/btf/vmlinux: this kernel has no BTF "
 			     "(CONFIG_DEBUG_INFO_BTF), which the BPF backend needs; use --backend perf");
+		stats_free(b->retired);
 		free(b->cpu_vals);
 		free(b);
 		return NULL;
@@ -806,6 +902,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 	if (!b->skel) {
 		b->skel = load(o, HOOK_TRACEPOINT, err);
 		if (!b->skel) {
+			stats_free(b->retired);
 			free(b->cpu_vals);
 			free(b);
 			return NULL;

@@ -17,6 +17,10 @@ FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 3
 
+# Named only by the pattern rule below: make would take them as intermediate
+# and delete them after each link, compiling the library again every time.
+.SECONDARY: $(FUZZ_OBJS)
+
 $(BUILD)/fuzz/obj/%.o: src/%.c | $(LIB_GEN_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@

@@ -46,7 +46,7 @@ const volatile __s32 off_info1 = -1;	/* classic tracepoint fields, -1: absent */
 const volatile __s32 off_info2 = -1;
 const volatile __s32 off_intr = -1;
 
-/* Rows handed out so far (user space reads rows [0, next_row)). */
+/* New rows handed out so far (stops at row_limit; then free_rows). */
 __u32 next_row;
 
 /* The dense counts: row * LIVE_SLOTS + slot (live_abi.h); mmapped by user space. */
@@ -65,6 +65,24 @@ struct {
 	__type(key, struct live_row_key);
 	__type(value, __u32);
 } row_index SEC(".maps");
+
+/*
+ * Rows handed back by user space once it folded an ended thread's counts
+ * into its own totals (live_bpf.c recycle()): taken when next_row is used up.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, LIVE_ROWS);
+	__type(value, __u32);
+} free_rows SEC(".maps");
+
+/* The threads holding rows, by tid; on_thread_exit marks one ended for user space. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LIVE_ROWS);
+	__type(key, __u32);
+	__type(value, struct live_row_owner);
+} row_owner SEC(".maps");
 
 /* Exits without a row or a slot (rare codes, more than LIVE_ROWS threads). */
 struct {
@@ -253,18 +271,32 @@ static __always_inline struct live_counts *counts_of(struct live_key *key)
 static __always_inline __u32 row_of(__u32 tid, const struct live_key *key)
 {
 	struct live_row_key rk = { .pid = key->pid, .tid = tid, .vcpu = key->vcpu, .isa = key->isa };
+	struct live_row_owner owner = { .pid = key->pid };
 	__u32 *found = bpf_map_lookup_elem(&row_index, &rk);
 	__u32 row;
 
-	if (found)
-		return *found;
-	row = __sync_fetch_and_add(&next_row, 1);
-	if (row >= row_limit || row >= LIVE_ROWS)
+	if (found) {
+		/* A row of an ended thread whose tid is in use again: not recycled yet, not ours. */
+		struct live_row_owner *o = bpf_map_lookup_elem(&row_owner, &tid);
+
+		return o && o->ended ? LIVE_NO_ROW : *found;
+	}
+	/* New rows first (next_row stops growing at the limit), then recycled ones. */
+	row = next_row < row_limit ? __sync_fetch_and_add(&next_row, 1) : LIVE_NO_ROW;
+	if ((row >= row_limit || row >= LIVE_ROWS) && bpf_map_pop_elem(&free_rows, &row))
 		return LIVE_NO_ROW;
 	/* Only this thread inserts its key: a failure here is a full map. */
 	if (bpf_map_update_elem(&row_index, &rk, &row, BPF_NOEXIST))
-		return LIVE_NO_ROW;
+		goto give_back;
+	/* The owner before any count: user space frees a row only through it. */
+	if (bpf_map_update_elem(&row_owner, &tid, &owner, BPF_ANY)) {
+		bpf_map_delete_elem(&row_index, &rk);
+		goto give_back;
+	}
 	return row;
+give_back:
+	bpf_map_push_elem(&free_rows, &row, 0);
+	return LIVE_NO_ROW;
 }
 
 /* The vCPU id: from the kvm_vcpu (tp_btf) or the tracepoint field (vcpu NULL). */
@@ -657,18 +689,30 @@ static __always_inline struct live_thread *task_state(struct task_struct *task)
 }
 
 /*
- * Record mode: a vCPU thread that ends with an exit pending (a VM's last
- * HLT) goes away, so its exit goes to the ring now, marked open.
+ * A thread ends. Record mode: a vCPU thread that ends with an exit pending
+ * (a VM's last HLT) goes away, so its exit goes to the ring now, marked
+ * open. Then, if it holds rows, they are marked for user space, which folds
+ * their counts into its totals at its next read or poll and gives the rows
+ * back (free_rows): last, as user space may zero them from then on; the
+ * thread makes no exit after this.
  */
 SEC("raw_tp/sched_process_exit")
 int on_thread_exit(void *ctx)
 {
-	struct live_thread *t = task_state(bpf_get_current_task_btf());
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct live_row_owner *o;
+	struct live_thread *t;
 
-	if (t && t->ts) {
-		send_record(t, (__u32)bpf_get_current_pid_tgid(), 0, LIVE_REC_OPEN);
-		t->ts = 0;
+	if (record_on && timing) {
+		t = task_state(bpf_get_current_task_btf());
+		if (t && t->ts) {
+			send_record(t, tid, 0, LIVE_REC_OPEN);
+			t->ts = 0;
+		}
 	}
+	o = bpf_map_lookup_elem(&row_owner, &tid);
+	if (o)
+		o->ended = 1;
 	return 0;
 }
 

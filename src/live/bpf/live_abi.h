@@ -75,6 +75,12 @@ struct live_row_key {
 	__u32 isa;
 };
 
+/* A thread holding rows (row_owner, by tid): ended once it exits, then recycled. */
+struct live_row_owner {
+	__u32 pid;
+	__u32 ended;
+};
+
 /*
  * --detail: what an exit was about, reduced to the bits core/detail.c
  * decodes (detail_need: user space fills the per-slot masks before load),

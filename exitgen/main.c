@@ -24,7 +24,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: exitgen [--mode 16|64] [--vcpus K] [--json] [--max-exits N]\n"
 	      "               [--timeout SEC] [--device PATH] [--no-msr-filter]\n"
-	      "               [--ready-file PATH] [--go-file FIFO] [--exit-stats-cpuid] STEP...\n"
+	      "               [--ready-file PATH] [--go-file FIFO] [--exit-stats-cpuid] [--kvm-stats] STEP...\n"
 	      "Runs a guest on KVM that causes a known number of each VM exit.\n"
 	      "STEP (run in order on every vCPU, each program ends with one HLT):\n"
 	      "  out:N  in:N      N port writes / reads (KVM_EXIT_IO)\n"
@@ -47,7 +47,10 @@ static void usage(FILE *f)
 	      "                   is at the wait step, or, without one, when every vCPU runs\n"
 	      "  --go-file FIFO   the wait step reads one byte from this FIFO\n"
 	      "  --exit-stats-cpuid  opt the VM in to the exitstat kernel patch's CPUID\n"
-	      "                   leaves (KVM_CAP_X86_EXIT_STATS_CPUID); fails without it\n",
+	      "                   leaves (KVM_CAP_X86_EXIT_STATS_CPUID); fails without it\n"
+	      "  --kvm-stats      read each vCPU's exit_reason_exits/_cycles binary stats\n"
+	      "                   (KVM_GET_STATS_FD, the exitstat kernel patch) at the wait\n"
+	      "                   step and at the end; --json prints them (kvm_stats)\n",
 	      f);
 }
 
@@ -127,6 +130,7 @@ int main(int argc, char **argv)
 		{ "ready-file", required_argument, NULL, 'r' },
 		{ "go-file", required_argument, NULL, 'g' },
 		{ "exit-stats-cpuid", no_argument, NULL, 'E' },
+		{ "kvm-stats", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -145,7 +149,7 @@ int main(int argc, char **argv)
 	bool json = false, msr_filter = true, exit_stats_cpuid = false;
 	int nvcpus = 1, nsteps, opt;
 	uint64_t userspace_expected = 0, start;
-	char err[256];
+	char err[256], stats_err[300];
 	struct es_error ready_err;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -184,6 +188,9 @@ int main(int argc, char **argv)
 			break;
 		case 'E':
 			exit_stats_cpuid = true;
+			break;
+		case 'K':
+			shared.kvm_stats = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -268,6 +275,10 @@ int main(int argc, char **argv)
 				step_userspace_exits(&steps[k], vm.msr_to_user);
 		userspace_expected += v->expected_userspace;
 		vcpu_create(&vm, v);
+		if (shared.kvm_stats && kvm_exit_stats_open(v->fd, &v->kstats, err, sizeof(err))) {
+			fprintf(stderr, "exitgen: --kvm-stats: vcpu %d: %s\n", i, err);
+			return 1;
+		}
 	}
 	shared.max_exits = max_exits ? max_exits :
 				       userspace_expected + DEFAULT_MARGIN;
@@ -302,6 +313,13 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nvcpus; i++)
 		pthread_join(vcpus[i].thread, NULL);
 	report.elapsed_ns = now_ns() - start;
+	for (int i = 0; shared.kvm_stats && i < nvcpus; i++) {
+		if (kvm_exit_stats_sample(&vcpus[i].kstats, &vcpus[i].kstats_end, err,
+					  sizeof(err)) && !run_error) {
+			snprintf(stats_err, sizeof(stats_err), "--kvm-stats: vcpu %d: %s", i, err);
+			run_error = stats_err;
+		}
+	}
 
 	report.vm = &vm;
 	report.shared = &shared;

@@ -175,6 +175,47 @@ static json_object *json_leaves(const struct report *r)
 	return a;
 }
 
+/* {"exits": {SLOT: N, ...}, "cycles": {...}}: the non-zero elements; null if not taken. */
+static json_object *json_kvm_sample(const struct kvm_exit_sample *s)
+{
+	json_object *o, *exits, *cycles;
+	char key[16];
+
+	if (!s->taken)
+		return NULL;
+	o = json_object_new_object();
+	exits = json_object_new_object();
+	cycles = json_object_new_object();
+	for (uint32_t i = 0; i < s->n; i++) {
+		snprintf(key, sizeof(key), "%u", i);
+		if (s->exits[i])
+			json_object_object_add(exits, key, json_u64(s->exits[i]));
+		if (s->cycles[i])
+			json_object_object_add(cycles, key, json_u64(s->cycles[i]));
+	}
+	json_object_object_add(o, "slots", json_object_new_int((int)s->n));
+	json_object_object_add(o, "exits", exits);
+	json_object_object_add(o, "cycles", cycles);
+	return o;
+}
+
+/* --kvm-stats: each vCPU's binary stats at the wait step and at the end. */
+static json_object *json_kvm_stats(const struct run_shared *sh)
+{
+	json_object *a = json_object_new_array();
+
+	for (int i = 0; i < sh->nvcpus; i++) {
+		const struct vcpu *v = &sh->vcpus[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "vcpu", json_object_new_int(v->index));
+		json_object_object_add(o, "wait", json_kvm_sample(&v->kstats_wait));
+		json_object_object_add(o, "end", json_kvm_sample(&v->kstats_end));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 int print_json(FILE *f, const struct report *r)
 {
 	const struct run_shared *sh = r->shared;
@@ -200,6 +241,8 @@ int print_json(FILE *f, const struct report *r)
 	json_object_object_add(root, "per_vcpu", json_per_vcpu(sh));
 	json_object_object_add(root, "userspace_exits", json_exits(r->exits));
 	json_object_object_add(root, "leaves", json_leaves(r));
+	if (sh->kvm_stats)
+		json_object_object_add(root, "kvm_stats", json_kvm_stats(sh));
 	json_object_object_add(root, "elapsed_ns", json_u64(r->elapsed_ns));
 	json_object_object_add(root, "ok", json_object_new_boolean(r->ok));
 	if (r->error)

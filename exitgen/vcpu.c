@@ -262,6 +262,18 @@ static void vmm_wait(struct vcpu *v)
 	if (!last)
 		return;
 
+	/*
+	 * Every other vCPU waits outside KVM_RUN: their stats stand still
+	 * until go, so the ones taken here are those debugfs shows meanwhile.
+	 */
+	for (int i = 0; sh->kvm_stats && i < sh->nvcpus; i++) {
+		char err[256];
+
+		if (kvm_exit_stats_sample(&sh->vcpus[i].kstats, &sh->vcpus[i].kstats_wait,
+					  err, sizeof(err)))
+			vcpu_fail(v, "vcpu %d: wait step: --kvm-stats: vcpu %d: %s", v->index, i,
+				  err);
+	}
 	/* Not under the lock: main takes it to stop everyone on --timeout. */
 	if (sh->ready_file && ready_file_write(sh->ready_file, &ready_err)) {
 		vcpu_fail(v, "vcpu %d: wait step: cannot say ready: %s", v->index, ready_err.msg);

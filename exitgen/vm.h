@@ -12,6 +12,7 @@
 #include <linux/kvm.h>
 
 #include "guest.h"
+#include "kvmstats.h"
 #include "steps.h"
 
 /* Exit reasons counted by name; larger ones share the last bucket. */
@@ -51,6 +52,9 @@ struct vcpu {
 	uint32_t remaining;
 
 	uint64_t exits[EXIT_REASON_SLOTS];
+	/* --kvm-stats: the binary stats fd, read at the wait step and at the end */
+	struct kvm_exit_stats kstats;
+	struct kvm_exit_sample kstats_wait, kstats_end;
 	bool done;		/* reached the final HLT at the right rip */
 	bool stopped;		/* stopped because another vCPU failed */
 	char error[512];
@@ -77,6 +81,7 @@ struct run_shared {
 	 */
 	const char *ready_file;
 	int go_fd;
+	bool kvm_stats;		/* sample every vCPU's stats fd at the wait step */
 	pthread_cond_t wait_cond;
 	int waiting;
 	bool go;

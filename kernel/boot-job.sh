@@ -2,7 +2,8 @@
 # Guest job of `make kernel-boot-check`, run by the real-KVM bed inside the
 # patched kernel, after loading its kvm modules. It only collects; boot-verify.sh
 # checks on the host. Per scenario directory: debugfs table before and after,
-# the kvm:kvm_exit hist over the same span, exitgen's JSON, and the settings
+# the kvm:kvm_exit hist over the same span, exitgen's JSON (with each vCPU's
+# exit_reason_* binary stats, exitgen --kvm-stats), and the settings
 # it ran with (counting: kvm.exit_stats; leaves: kvm.exit_stats_cpuid_leaves);
 # dmesg carries "boot-job: mark NAME" lines around each scenario for the
 # printed tables. The same job serves both beds: on a CPU with VMX (the VMX
@@ -59,7 +60,7 @@ scenario() {
 	cat $TABLE >"$name/table.before"
 	mark "$name begin"
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	exitgen --json "$@" >"$name/exitgen.json" 2>"$name/exitgen.err"
+	exitgen --json --kvm-stats "$@" >"$name/exitgen.json" 2>"$name/exitgen.err"
 	echo $? >"$name/exitgen.rc"
 	awk -v s="$t0" '{printf "%.2f\n", $1 - s}' /proc/uptime >"$name/seconds"
 	mark "$name end"
@@ -125,9 +126,22 @@ set_param exit_stats_cpuid_leaves 1
 # shellcheck disable=SC2046
 scenario cpuidtool 0 --mode 64 --exit-stats-cpuid $(exitstat-cpuid --isa $ISA --exitgen-steps)
 
-# Two VMs at once, one opted in (its exitgen.json) and one not (peer.json):
-# both stop at their wait step (ready = every vCPU is there), so both exist
-# and have run before either asks the leaves; then both go on.
+# vm_tables NAME PID: the debugfs tables of exitgen PID's VM (the VM's and
+# each vCPU's), while its vCPUs stand at the wait step.
+vm_tables() {
+	set -- "$1" "$2" /sys/kernel/debug/kvm/"$2"-*
+	[ -r "$3/exit_stats" ] || bed_fail "no debugfs table for the VM of pid $2 ($3/exit_stats)"
+	cat "$3/exit_stats" >"$1.table"
+	for v in "$3"/vcpu*; do
+		cat "$v/exit_stats" >"$1.$(basename "$v").table" || bed_fail "cannot read $v/exit_stats"
+	done
+}
+
+# Two VMs at once, both opted in, with different known exits (exitgen.json,
+# and peer.json with peer.args): both stop at their wait step (ready = every
+# vCPU is there, and exitgen has read its vCPUs' binary stats), so both exist
+# and have run before either asks the leaves; the job then reads each VM's
+# debugfs tables, and both go on.
 twovm() {
 	name=twovm
 	mkdir -p $name
@@ -138,21 +152,27 @@ twovm() {
 	# shellcheck disable=SC2086
 	set -- --mode 64 out:400 cpuid:100 wait $PAIRED out:100 hlt $PAIRED
 	echo "$*" >$name/args
+	# shellcheck disable=SC2086
+	peer="--mode 64 out:250 cpuid:60 rdmsr:7 wait $PAIRED out:30 hlt $PAIRED"
+	echo "$peer" >$name/peer.args
 	bed_hist_start
 	cat $TABLE >$name/table.before
 	mark "$name begin"
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	(exitgen --json --timeout 120 --exit-stats-cpuid --ready-file /tmp/ready-a --go-file /tmp/go-a "$@" \
-		>$name/exitgen.json 2>$name/exitgen.err; echo $? >$name/exitgen.rc) &
+	(exitgen --json --kvm-stats --timeout 120 --exit-stats-cpuid --ready-file /tmp/ready-a \
+		--go-file /tmp/go-a "$@" >$name/exitgen.json 2>$name/exitgen.err; echo $? >$name/exitgen.rc) &
 	a=$!
-	(exitgen --json --timeout 120 --ready-file /tmp/ready-b --go-file /tmp/go-b "$@" \
-		>$name/peer.json 2>$name/peer.err; echo $? >$name/peer.rc) &
+	# shellcheck disable=SC2086
+	(exitgen --json --kvm-stats --timeout 120 --exit-stats-cpuid --ready-file /tmp/ready-b \
+		--go-file /tmp/go-b $peer >$name/peer.json 2>$name/peer.err; echo $? >$name/peer.rc) &
 	b=$!
 	# A FIFO's open blocks until exitgen opens it to say ready; one that
 	# failed before never does (then the timeout, and the verifier says so).
 	ra=$(timeout 120 cat /tmp/ready-a)
 	rb=$(timeout 120 cat /tmp/ready-b)
 	echo "$ra / $rb" >$name/ready
+	vm_tables $name/vm-a "${ra#ready }"
+	vm_tables $name/vm-b "${rb#ready }"
 	echo g >/tmp/go-a
 	echo g >/tmp/go-b
 	wait $a $b

@@ -46,7 +46,9 @@ for s in "${SCENARIOS[@]}"; do
 done
 need_file twovm/peer.json
 need_file twovm/peer.rc
+need_file twovm/peer.args
 need_file twovm/ready
+for f in vm-a.table vm-a.vcpu0.table vm-b.table vm-b.vcpu0.table; do need_file "twovm/$f"; done
 [[ $ISA == svm ]] && need_file "$([[ -d $R/smp-retry ]] && echo smp-retry || echo smp)/cpu-hist.txt"
 if ((files_ok)); then
 	ok "all result files there and not empty"
@@ -111,6 +113,72 @@ load_table() {
 	done < "$file"
 }
 
+# load_kvm_stats JSON WHEN PREFIX: exitgen --kvm-stats's binary stats of all
+# the VM's vCPUs (WHEN: wait or end), summed, by exit code (decimal):
+# PREFIX_count[code], PREFIX_cycles[code], PREFIX_total. The arrays' index is
+# the patch's slot: VMX basic reason; SVM code, with 0x400-0x403 at 0xa7-0xaa,
+# -1..-4 at 0xab-0xae; the last slot is "unmapped" (code -1 here).
+load_kvm_stats() {
+	local json=$1 when=$2 p=$3 kind slot n code
+	declare -gA "${p}_count=()" "${p}_cycles=()"
+	declare -g "${p}_total=0" "${p}_taken=0"
+	while read -r kind slot n; do
+		if [[ $kind == taken ]]; then eval "${p}_taken=$slot"; continue; fi
+		code=$slot
+		if [[ $ISA == svm ]]; then
+			if ((slot >= 0xa7 && slot <= 0xaa)); then code=$((0x400 + slot - 0xa7))
+			elif ((slot >= 0xab && slot <= 0xae)); then code=$((0xffffffff - (slot - 0xab)))
+			elif ((slot > 0xae)); then code=-1
+			fi
+		elif ((slot > 85)); then
+			code=-1
+		fi
+		if [[ $kind == exits ]]; then
+			eval "${p}_count[\$code]=\$(( \${${p}_count[\$code]:-0} + n )); ${p}_total=\$(( ${p}_total + n ))"
+		else
+			eval "${p}_cycles[\$code]=\$(( \${${p}_cycles[\$code]:-0} + n ))"
+		fi
+	done < <(jq -r --arg w "$when" '
+		"taken \([.kvm_stats[]? | .[$w] | select(. != null)] | length)",
+		(.kvm_stats[]? | .[$w] | select(. != null) | (.exits | to_entries[] | "exits \(.key) \(.value)"),
+		 (.cycles | to_entries[] | "cycles \(.key) \(.value)"))' "$json")
+}
+
+# known_until_wait JSON: "io cpuid msr hlt" exitgen's steps cause on each
+# vCPU up to and including its wait step: out/in N, the wait and sleep steps
+# one OUT each, leaf one CPUID. (For the whole run, exitgen's .expected.)
+known_until_wait() {
+	jq -r '(.steps | map(.op) | index("wait")) as $last
+		| [.steps[0:$last + 1][] | {op, n: (.n // 1)}]
+		| [(map(select(.op == "out" or .op == "in") | .n) | add // 0)
+		   + (map(select(.op == "wait" or .op == "sleep")) | length),
+		   (map(select(.op == "cpuid") | .n) | add // 0) + (map(select(.op == "leaf")) | length),
+		   (map(select(.op == "rdmsr" or .op == "wrmsr") | .n) | add // 0),
+		   (map(select(.op == "hlt")) | length)] | map(tostring) | join(" ")' "$1"
+}
+
+# verify_kvm_known NAME PREFIX "IO CPUID MSR HLT": a VM's binary stats
+# (load_kvm_stats PREFIX) against its known exits, each reason exactly, and
+# the cycles of the reasons with exits.
+verify_kvm_known() {
+	local name=$1 p=$2 io cpuid msr hlt c n cyc kind want hex
+	read -r io cpuid msr hlt <<< "$3"
+	for kind in io cpuid msr hlt; do
+		case $kind in
+		io) set -- "$IO"; want=$io ;;
+		cpuid) set -- "$CPUID"; want=$cpuid ;;
+		hlt) set -- "$HLT"; want=$hlt ;;
+		msr) want=$msr; if ((MSR_W == MSR_R)); then set -- "$MSR_R"; else set -- "$MSR_R" "$MSR_W"; fi ;;
+		esac
+		n=0 cyc=0 hex=
+		for c in "$@"; do
+			eval "n=\$(( n + \${${p}_count[$c]:-0} )); cyc=\$(( cyc + \${${p}_cycles[$c]:-0} ))"
+			printf -v hex '%s%s0x%03x' "$hex" "${hex:++}" "$c"
+		done
+		equal "$name: $kind ($hex) binary stats == exitgen's known exits" "$n" "$want"
+		if ((want > 0 && cyc == 0)); then bad "$name: $kind binary-stats cycles are 0"; fi
+	done
+}
 
 # The printed tables of one scenario: dmesg between its begin and end marks,
 # one "T total cycles" line per header then "C code count cycles" per row.
@@ -184,7 +252,7 @@ verify_scenario() {
 			'[.ok, .expected.io, .expected.cpuid, .expected.msr, .expected.hlt, .expected.mmio, .exit_stats_cpuid] | map(tostring) | join(" ")' \
 			"$d/peer.json") || true
 		equal "$name: second VM's exitgen ok" "${peer[ok]}" true
-		equal "$name: first VM opted in, second did not" "${want[optin]} ${peer[optin]}" "true false"
+		equal "$name: both VMs opted in" "${want[optin]} ${peer[optin]}" "true true"
 		for kind in io cpuid msr hlt mmio; do want[$kind]=$((want[$kind] + peer[$kind])); done
 	fi
 
@@ -222,6 +290,9 @@ verify_scenario() {
 		((mism == 0)) && ok "$name: counting off: debugfs unchanged while the guest took $htotal exits"
 		equal "$name: debugfs total unchanged with counting off" "$((A_total - B_total)) $((A_total_cycles - B_total_cycles))" "0 0"
 		if ((htotal > 0)); then ok "$name: kvm_exit hist saw $htotal exits"; else bad "$name: kvm_exit hist saw no exit"; fi
+		load_kvm_stats "$d/exitgen.json" end KE
+		equal "$name: exitgen read its vCPUs' binary stats at the end" "$KE_taken" "$(jq .vcpus "$d/exitgen.json")"
+		equal "$name: binary stats total with counting off" "$KE_total" 0
 		verify_leaves "$name" "$d" "$leaves" "${want[optin]}"
 		verify_printed "$name" "$interval" "$d" "$counting"
 		return 0
@@ -254,6 +325,32 @@ verify_scenario() {
 	expected=${want[mmio]} n=0
 	for c in "${NPF[@]}"; do n=$((n + ${A_count[$c]:-0} - ${B_count[$c]:-0})); done
 	if ((n >= expected)); then ok "$name: npf delta $n >= mmio $expected"; else bad "$name: npf delta $n < mmio $expected"; fi
+
+	# Each VM's own binary stats (exitgen --kvm-stats, KVM_GET_STATS_FD on
+	# its vCPUs at the end): with the other VM's, every reason == the hist;
+	# alone, each reason == that VM's known exits.
+	load_kvm_stats "$d/exitgen.json" end KE
+	equal "$name: exitgen read its vCPUs' binary stats at the end" "$KE_taken" "$(jq .vcpus "$d/exitgen.json")"
+	declare -gA KP_count=() KP_cycles=()
+	KP_total=0
+	if [[ -f $d/peer.json ]]; then
+		load_kvm_stats "$d/peer.json" end KP
+		equal "$name: second VM read its vCPUs' binary stats" "$KP_taken" 1
+	fi
+	mism=0
+	codes=$(printf '%s\n' "${!H[@]}" "${!KE_count[@]}" "${!KP_count[@]}" | sort -un)
+	for code in $codes; do
+		if (( ${KE_count[$code]:-0} + ${KP_count[$code]:-0} != ${H[$code]:-0} )); then
+			printf -v hex 0x%03x "$code"
+			bad "$name: reason $hex: binary stats $(( ${KE_count[$code]:-0} + ${KP_count[$code]:-0} )) (the VMs' vCPUs), kvm_exit hist ${H[$code]:-0}"
+			mism=$((mism + 1))
+		fi
+	done
+	((mism == 0)) && ok "$name: the VM's binary stats == kvm_exit hist for every reason ($((KE_total + KP_total)) exits)"
+	verify_kvm_known "$name" KE "$(jq -r '[.expected.io, .expected.cpuid, .expected.msr, .expected.hlt] | map(tostring) | join(" ")' "$d/exitgen.json")"
+	if [[ -f $d/peer.json ]]; then
+		verify_kvm_known "$name (second VM)" KP "$(jq -r '[.expected.io, .expected.cpuid, .expected.msr, .expected.hlt] | map(tostring) | join(" ")' "$d/peer.json")"
+	fi
 
 	verify_leaves "$name" "$d" "$leaves" "${want[optin]}"
 	[[ ! -f $d/peer.json ]] || verify_leaves "$name (second VM)" "$d" "$leaves" "${peer[optin]}" peer.json
@@ -292,20 +389,23 @@ verify_hidden() {
 }
 
 # verify_leaves NAME DIR LEAVES OPTED_IN [JSON]: walks exitgen's steps in
-# order, keeping the known exits so far, and checks each CPUID leaf result
-# against the debugfs table taken just before the run (with a second VM
-# running at the same time, as lower bounds). Whether the VM may read the
+# order, keeping the known exits so far, and checks each CPUID leaf result:
+# the VM's own exits, so each known reason == the known exits up to that
+# step, exactly, even with a second VM running; totals and cycles within the
+# debugfs delta (every VM's exits over the run). Whether the VM may read the
 # leaves: LEAVES 2, or 1 and it opted in (OPTED_IN true); else verify_hidden.
 verify_leaves() {
 	local name=$1 d=$2 json=${5:-exitgen.json} op n ein cin eax ebx ecx edx i=0 nleaves nasked
-	local io=0 cpuid=0 rdmsr=0 wrmsr=0 hlt=0 known=0 v bad_before=$fail exact=1
+	# Not the caller's "leaves" (the kvm parameter it passes as $3).
+	local -a leaves
+	local io=0 cpuid=0 rdmsr=0 wrmsr=0 hlt=0 known=0 v bad_before=$fail argsf=args
 	declare -A last_cycles=()
-	local last_total_cycles=0
-	[[ -f $d/peer.json ]] && exact=0
+	local last_total_cycles=0 dtotal=$((A_total - B_total)) dcycles=$((A_total_cycles - B_total_cycles))
+	[[ $json == peer.json ]] && argsf=peer.args
 	mapfile -t leaves < <(jq -r '.leaves[] | "\(.eax_in) \(.ecx_in) \(.eax) \(.ebx) \(.ecx) \(.edx)"' "$d/$json")
 	nleaves=${#leaves[@]}
 	# As many results as the job asked (an emptied list must not pass).
-	nasked=$(tr ' ' '\n' < "$d/args" | grep -c '^leaf:' || true)
+	nasked=$(tr ' ' '\n' < "$d/$argsf" | grep -c '^leaf:' || true)
 	equal "$name: CPUID leaf results == leaf steps the job gave" "$nleaves" "$nasked"
 	((nleaves == 0)) && return 0
 	if ! [[ $3 == 2 || ($3 == 1 && $4 == true) ]]; then
@@ -320,6 +420,7 @@ verify_leaves() {
 		wrmsr) wrmsr=$((wrmsr + n)); known=$((known + n)) ;;
 		mmio) known=$((known + n)) ;;
 		hlt) hlt=$((hlt + 1)); known=$((known + 1)) ;;
+		wait | sleep) io=$((io + 1)); known=$((known + 1)) ;;
 		leaf)
 			cpuid=$((cpuid + 1)); known=$((known + 1))
 			read -r ein cin eax ebx ecx edx <<< "${leaves[i]}"
@@ -332,13 +433,13 @@ verify_leaves() {
 				if ((ebx != SIG_EBX || ecx != SIG_ECX || edx != SIG_EDX)); then
 					bad "$where: no KVMExitStats signature (EBX ECX EDX = $ebx $ecx $edx)"
 				fi
-				if ((eax < (B_total + known) % (1 << 32) || eax > A_total)); then
-					bad "$where: total exits $eax not in [$((B_total + known)), $A_total]"
+				if ((eax < known % (1 << 32) || eax > dtotal)); then
+					bad "$where: total exits $eax not in [$known, $dtotal] (known so far, debugfs delta)"
 				fi ;;
 			0x4ffffffd)
 				v=$(((ebx << 32) | ecx))
-				if ((eax != 0 || edx != 0 || v < B_total_cycles || v > A_total_cycles || v < last_total_cycles)); then
-					bad "$where: total cycles $v not in [$B_total_cycles, $A_total_cycles] or not monotonic"
+				if ((eax != 0 || edx != 0 || v > dcycles || v < last_total_cycles)); then
+					bad "$where: total cycles $v not in [0, $dcycles] (debugfs delta) or not monotonic"
 				fi
 				last_total_cycles=$v ;;
 			0x4ffffffe | 0x4fffffff)
@@ -356,15 +457,13 @@ verify_leaves() {
 					((cin == CPUID)) && v=$cpuid
 					((cin == HLT)) && v=$hlt
 					((cin == MSR_R || cin == MSR_W)) && v=$(( (cin == MSR_R ? rdmsr : 0) + (cin == MSR_W ? wrmsr : 0) ))
-					if [[ -n $v ]] && ((exact && (eax != (${B_count[$cin]:-0} + v) % (1 << 32) || ebx || ecx || edx))); then
-						bad "$where: got $eax ($ebx $ecx $edx), want $(( ${B_count[$cin]:-0} + v )) = before + $v known"
-					elif [[ -n $v ]] && ((!exact && (eax < ${B_count[$cin]:-0} + v || eax > ${A_count[$cin]:-0} || ebx || ecx || edx))); then
-						bad "$where: got $eax ($ebx $ecx $edx), want in [$(( ${B_count[$cin]:-0} + v )), ${A_count[$cin]:-0}] (before + $v known, after)"
+					if [[ -n $v ]] && ((eax != v % (1 << 32) || ebx || ecx || edx)); then
+						bad "$where: got $eax ($ebx $ecx $edx), want $v: the VM's own known exits so far"
 					fi
 				else
 					v=$(((ebx << 32) | ecx))
-					if ((eax || edx || v < ${B_cycles[$cin]:-0} || v > ${A_cycles[$cin]:-0} || v < ${last_cycles[$cin]:-0})); then
-						bad "$where: cycles $v not in [${B_cycles[$cin]:-0}, ${A_cycles[$cin]:-0}] or not monotonic"
+					if ((eax || edx || v > ${A_cycles[$cin]:-0} - ${B_cycles[$cin]:-0} || v < ${last_cycles[$cin]:-0})); then
+						bad "$where: cycles $v not in [0, $(( ${A_cycles[$cin]:-0} - ${B_cycles[$cin]:-0} ))] (debugfs delta) or not monotonic"
 					fi
 					last_cycles[$cin]=$v
 				fi ;;
@@ -372,7 +471,7 @@ verify_leaves() {
 		esac
 	done < <(jq -r '.steps[] | "\(.op) \(.n)"' "$d/$json")
 	equal "$name: leaf results read" "$i" "$nleaves"
-	((fail == bad_before)) && ok "$name: all $nleaves CPUID leaf results agree with debugfs and exitgen's known counts"
+	((fail == bad_before)) && ok "$name: all $nleaves CPUID leaf results are the VM's own known counts (within debugfs)"
 	return 0
 }
 
@@ -439,7 +538,7 @@ verify_printed() {
 }
 
 # exitstat-cpuid fed with the answers KVM gave to its queries: the same rows
-# as debugfs, each within the debugfs before/after values.
+# as debugfs, each within the debugfs delta (the VM's own exits; it ran alone).
 verify_tool() {
 	local d=$R/cpuidtool isa code count cycles name rows=0 bad_before=$fail hex
 	jq -r '.leaves[] | "\(.eax_in) \(.ecx_in) \(.eax) \(.ebx) \(.ecx) \(.edx)"' \
@@ -459,15 +558,14 @@ verify_tool() {
 		fi
 		if [[ -z ${A_count[$code]:-} ]]; then
 			bad "cpuidtool: exitstat-cpuid row $(printf 0x%03x "$code") is not in debugfs"
-		elif ((count < ${B_count[$code]} || count > ${A_count[$code]} ||
-			cycles < ${B_cycles[$code]} || cycles > ${A_cycles[$code]})); then
-			bad "cpuidtool: exitstat-cpuid row $(printf 0x%03x "$code") $count $cycles outside debugfs [${B_count[$code]}, ${A_count[$code]}] [${B_cycles[$code]}, ${A_cycles[$code]}]"
+		elif ((count > A_count[$code] - B_count[$code] || cycles > A_cycles[$code] - B_cycles[$code])); then
+			bad "cpuidtool: exitstat-cpuid row $(printf 0x%03x "$code") $count $cycles above the debugfs delta $((A_count[$code] - B_count[$code])) $((A_cycles[$code] - B_cycles[$code]))"
 		fi
 	done < "$d/tool.txt"
 	equal "cpuidtool: exitstat-cpuid rows == debugfs rows" "$rows" "$A_lines"
 	printf -v hex 0x%03x "$IO"
-	equal "cpuidtool: exitstat-cpuid io row == debugfs (no I/O in between)" \
-		"$(awk -v io="$hex" '$2 == io { print $3 }' "$d/tool.txt")" "${A_count[$IO]}"
+	equal "cpuidtool: exitstat-cpuid io row == debugfs delta (the VM ran alone; no I/O after its queries)" \
+		"$(awk -v io="$hex" '$2 == io { print $3 }' "$d/tool.txt")" "$((A_count[$IO] - B_count[$IO]))"
 	for code in "$IO" "$CPUID" "$HLT" "$MSR_R" "$MSR_W" "${NPF[@]}"; do
 		[[ ${A_name[$code]:-} != - ]] || bad "cpuidtool: debugfs has no name for reason $(printf 0x%03x "$code")"
 	done
@@ -507,6 +605,37 @@ verify_tool
 slurp v "$R/twovm/ready"
 if [[ $v =~ ^ready\ [0-9]+\ /\ ready\ [0-9]+$ ]]; then ok "twovm: both VMs ready at once ($v)"; else bad "twovm: ready file says '$v'"; fi
 verify_scenario twovm 0 Y 1
+# While both VMs stood at their wait step (their vCPUs out of KVM_RUN): each
+# VM's debugfs tables, kvm/<pid>-<fd>/exit_stats and .../vcpu0/exit_stats,
+# == the binary stats its exitgen read then through KVM_GET_STATS_FD, every
+# reason, counts and cycles; and those == the VM's known exits up to there.
+verify_wait_tables() {
+	local name=$1 json=$R/twovm/$2 t=$R/twovm/$3 code hex bad_before=$fail
+	load_kvm_stats "$json" wait KW
+	equal "twovm $name: exitgen read its binary stats at the wait step" "$KW_taken" 1
+	verify_kvm_known "twovm $name at the wait step" KW "$(known_until_wait "$json")"
+	load_table "$t.table" T
+	load_table "$t.vcpu0.table" V
+	equal "twovm $name: VM debugfs table rows" "$T_lines" "$ROWS"
+	equal "twovm $name: vCPU debugfs table rows" "$V_lines" "$ROWS"
+	for code in "${!T_count[@]}"; do
+		printf -v hex 0x%03x "$code"
+		if ((T_count[$code] != ${KW_count[$code]:-0} || T_cycles[$code] != ${KW_cycles[$code]:-0})); then
+			bad "twovm $name: reason $hex: debugfs VM table ${T_count[$code]} ${T_cycles[$code]}, binary stats ${KW_count[$code]:-0} ${KW_cycles[$code]:-0}"
+		fi
+		if ((${V_count[$code]:-0} != T_count[$code] || ${V_cycles[$code]:-0} != T_cycles[$code])); then
+			bad "twovm $name: reason $hex: debugfs vcpu0 table ${V_count[$code]:-} ${V_cycles[$code]:-}, VM table ${T_count[$code]} ${T_cycles[$code]} (one vCPU)"
+		fi
+	done
+	for code in "${!KW_count[@]}"; do
+		[[ -n ${T_count[$code]:-} ]] || bad "twovm $name: binary stats count $code (${KW_count[$code]}), not a row of debugfs"
+	done
+	equal "twovm $name: debugfs VM table total == binary stats total" "$T_total" "$KW_total"
+	((fail == bad_before)) && ok "twovm $name: debugfs VM and vCPU tables == its binary stats at the wait step ($KW_total exits)"
+	return 0
+}
+verify_wait_tables "first VM" exitgen.json vm-a
+verify_wait_tables "second VM" peer.json vm-b
 # The VMX bed runs one CPU (Bochs); the per-CPU sums are checked on SVM.
 if [[ $ISA == svm ]]; then
 	SMP=smp

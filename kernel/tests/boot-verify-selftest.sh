@@ -100,8 +100,27 @@ case_ "second VM's results missing" "result file .*/twovm/peer.json is missing" 
 	rm twovm/peer.json
 case_ "CPUID leaf results emptied" "long64: CPUID leaf results == leaf steps the job gave: got '0'" \
 	json long64/exitgen.json '.leaves = []'
-case_ "leaf answers for a VM that did not opt in" "twovm (second VM): leaf 0x4ffffffc:0x0 carries the KVMExitStats signature" \
-	sig twovm/peer.json
+# Each VM reads its own exits: a leaf with the other VM's added is a leak.
+a_io=$(jq -r '[.leaves[] | select(.eax_in == "0x4ffffffe" and .ecx_in == "0x7b")][0].eax' "$fixture/twovm/exitgen.json")
+b_io=$(jq -r '[.leaves[] | select(.eax_in == "0x4ffffffe" and .ecx_in == "0x7b")][0].eax' "$fixture/twovm/peer.json")
+case_ "a VM's leaf counts the other VM's exits too" "twovm (second VM): leaf 0x4ffffffe:0x7b (#[0-9]*): got $((a_io + b_io)) " \
+	set_leaf twovm/peer.json 0x4ffffffe 0x7b eax "$(printf 0x%x $((a_io + b_io)))"
+# The binary stats (exitgen --kvm-stats, KVM_GET_STATS_FD) and the per-VM
+# and per-vCPU debugfs tables.
+case_ "binary stats io count off by one" "long64: reason 0x07b: binary stats 2501 (the VMs' vCPUs), kvm_exit hist 2500" \
+	json long64/exitgen.json '.kvm_stats[0].end.exits["123"] += 1'
+case_ "binary stats not read" "long64: exitgen read its vCPUs' binary stats at the end: got '0'" \
+	json long64/exitgen.json '.kvm_stats = []'
+case_ "binary stats counted while counting was off" "default: binary stats total with counting off: got '5'" \
+	json default/exitgen.json '.kvm_stats[0].end.exits["123"] = 5'
+case_ "a VM's binary stats hold the other VM's io" "twovm second VM at the wait step: io (0x07b) binary stats == exitgen's known exits" \
+	json twovm/peer.json '.kvm_stats[0].wait.exits["123"] += 401'
+case_ "debugfs VM table differs from the binary stats" "twovm first VM: reason 0x07b: debugfs VM table" \
+	bump twovm/vm-a.table svm 0x07b
+case_ "debugfs vCPU table differs from the VM's" "twovm second VM: reason 0x072: debugfs vcpu0 table" \
+	bump twovm/vm-b.vcpu0.table svm 0x072
+case_ "per-vCPU debugfs table missing" "result file .*/twovm/vm-a.vcpu0.table is missing" \
+	rm twovm/vm-a.vcpu0.table
 case_ "leaf answers with the leaves off" "default: leaf 0x4ffffffc:0x0 carries the KVMExitStats signature" \
 	sig default/exitgen.json
 case_ "hidden leaf differs from the unused leaf" "nooptin: leaf 0x4ffffffe:0x.* gave 5 " \

@@ -4,10 +4,13 @@
  * kernel (kernel/patches/) keeps in debugfs, as an exitstat report. Without
  * -i or -d: the counts since kvm loaded. With -i S: what happened in S
  * seconds. With -d S: every S seconds, what happened since the first read
- * (live's -d: the cumulative table, repeated).
+ * (live's -d: the cumulative table, repeated). With --per-vm, --pid or
+ * --vcpu: the running VMs' own tables (debugfs kvm/<pid>-<fd>/vcpu<N>/
+ * exit_stats, next to the host-wide one), per VM and vCPU.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,7 +22,7 @@
 #include "output/report.h"
 #include "sources/kernel_stats.h"
 
-enum { OPT_INTERVAL = CLI_OWN, OPT_DELAY };
+enum { OPT_INTERVAL = CLI_OWN, OPT_DELAY, OPT_PARAMS };
 
 static const struct cli_opt opt_interval = {
 	"interval", 'i', CLI_ARG, "SECONDS", "read twice, SECONDS apart, and show the difference "
@@ -31,9 +34,13 @@ static const struct cli_opt opt_delay = {
 static const struct cli_opt opt_sort = {
 	"sort", 's', CLI_ARG, "count|code", "row order (default count)", CLI_SORT, 0 };
 
+static const struct cli_opt opt_params = {
+	"params", 0, CLI_ARG, "DIR", "the kvm module's parameters, to warn when the kernel does not "
+	"count (exit_stats N); default " KERNEL_STATS_PARAMS " when reading debugfs", OPT_PARAMS, 0 };
+
 static const struct cli_opt *const kernel_stats_opts[] = {
 	&opt_interval, &opt_delay, &cli_opt_duration, &cli_opt_format, &cli_opt_output, &opt_sort,
-	&cli_opt_top, NULL,
+	&cli_opt_top, &cli_opt_per_vm, &cli_opt_pid, &cli_opt_vcpu, &opt_params, NULL,
 };
 
 const struct cli_cmd cli_cmd_kernel_stats = {
@@ -44,7 +51,12 @@ const struct cli_cmd cli_cmd_kernel_stats = {
 	.description =
 		"The VM-exit table of a kernel with exitstat's KVM patch (kernel/), read from\n"
 		"debugfs (default " KERNEL_STATS_PATH ") or FILE: exits per reason over\n"
-		"all VMs, and the TSC cycles KVM spent handling them.",
+		"all VMs since kvm loaded, and the TSC cycles KVM spent handling them.\n"
+		"With --per-vm, --pid or --vcpu: the running VMs' own counts (each vCPU's\n"
+		"binary stats, which VMMs read with KVM_GET_STATS_FD), from the VM\n"
+		"directories <pid>-<fd>/vcpu<N>/exit_stats next to FILE, per VM and vCPU.\n"
+		"Warns when the kernel does not count (kvm.exit_stats=N): the tables stand\n"
+		"still then.",
 	.opts = kernel_stats_opts,
 	.operands = CLI_MAYBE_ONE,
 	.run = cmd_kernel_stats,
@@ -56,10 +68,14 @@ struct kernel_stats_cmd {
 	double delay;		/* -d: repeat every delay seconds; 0: once */
 	double duration;	/* -D: stop repeating after this long; 0: never */
 	double window;		/* seconds between the first read and this one */
+	bool vms;		/* --per-vm/--pid/--vcpu: the VMs' own tables */
+	const char *params;	/* --params, or NULL: KERNEL_STATS_PARAMS when reading debugfs */
+	char dir[4096];		/* the directory of path: the VMs' directories are there */
+	size_t nvms;		/* VMs read */
 	struct cli_out out;
 	const char *path;
 	struct kernel_stats before, now;
-	char source[600], note[200];
+	char source[4700], note[200], counting_note[400];
 };
 
 static int apply_kernel_stats(void *ctx, int id, const char *arg)
@@ -75,6 +91,9 @@ static int apply_kernel_stats(void *ctx, int id, const char *arg)
 		return cli_parse_seconds(arg, &c->duration) ? 0 : -1;
 	case CLI_OUTPUT:
 		c->out.name = arg;
+		return 0;
+	case OPT_PARAMS:
+		c->params = arg;
 		return 0;
 	}
 	if (id == CLI_SORT && (row_sort_parse(arg, &c->ro.sort) || c->ro.sort == SORT_TIME))
@@ -143,6 +162,92 @@ static int read_one(struct kernel_stats_cmd *c, struct kernel_stats *ks)
 	return -1;
 }
 
+/* Whether vCPU table v is one the --pid/--vcpu filter keeps. */
+static bool vcpu_wanted(const struct kernel_stats_cmd *c, const struct kernel_vcpu_stats *v)
+{
+	return (c->ro.filter.pid == STATS_PID_ANY || c->ro.filter.pid == (uint32_t)v->pid) &&
+	       (c->ro.filter.vcpu == STATS_VCPU_UNKNOWN || c->ro.filter.vcpu == (uint32_t)v->vcpu);
+}
+
+/*
+ * The running VMs' tables (next to c->path) as stats keyed by VMM pid and
+ * vCPU, and their rows summed into c->now (for the cycles and the note).
+ */
+static int read_vms(struct kernel_stats_cmd *c, struct stats *s)
+{
+	struct es_error err = { "" };
+	struct kernel_vm_stats vs;
+	char path[sizeof(c->dir)];
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "%s", c->path);
+	snprintf(c->dir, sizeof(c->dir), "%s", dirname(path));
+	/* c->now: the host-wide table's rows, to hold the VMs' sums. */
+	for (size_t i = 0; i < c->now.n; i++)
+		c->now.rows[i].count = c->now.rows[i].cycles = 0;
+	c->now.unmapped_count = 0;
+	if (kernel_vm_stats_read(c->dir, &vs, &err)) {
+		msg_error("kernel-stats", &err);
+		goto out;
+	}
+	c->nvms = vs.vms;
+	for (size_t i = 0; i < vs.n; i++) {
+		const struct kernel_vcpu_stats *v = &vs.v[i];
+
+		if (!vcpu_wanted(c, v))
+			continue;
+		for (size_t r = 0; r < v->ks.n; r++) {
+			const struct kernel_stat *row = &v->ks.rows[r];
+			struct exit_key k = { v->pid, (uint32_t)v->vcpu, row->isa, row->code };
+			struct kernel_stat *sum = (struct kernel_stat *)kernel_stats_find(&c->now,
+									row->isa, row->code);
+
+			if (row->count && stats_add_count(s, &k, row->count))
+				goto oom;
+			if (sum) {
+				sum->count += row->count;
+				sum->cycles += row->cycles;
+			}
+		}
+		c->now.unmapped_count += v->ks.unmapped_count;
+		c->now.has_unmapped |= v->ks.has_unmapped;
+	}
+	rc = 0;
+	goto out;
+oom:
+	fprintf(stderr, "exitstat kernel-stats: out of memory\n");
+out:
+	kernel_vm_stats_free(&vs);
+	return rc;
+}
+
+/*
+ * Say on stderr, and in the report, when the kernel does not count: its
+ * tables stand still. Only for the live kernel (debugfs) or --params.
+ */
+static void check_counting(struct kernel_stats_cmd *c, char *note, size_t len)
+{
+	struct es_error err = { "" };
+	const char *dir = c->params;
+	int on;
+
+	if (!dir && strcmp(c->path, KERNEL_STATS_PATH))
+		return;
+	if (!dir)
+		dir = KERNEL_STATS_PARAMS;
+	on = kernel_stats_counting(dir, &err);
+	if (on == 1)
+		return;
+	if (on == 0)
+		snprintf(note, len, "the kernel does not count VM exits now (%s/exit_stats is N): "
+			 "these numbers stand still; turn counting on with "
+			 "'echo 1 > %s/exit_stats'", dir, dir);
+	else
+		snprintf(note, len, "cannot tell whether the kernel counts VM exits: %s",
+			 es_error_msg(&err));
+	fprintf(stderr, "exitstat kernel-stats: warning: %s\n", note);
+}
+
 /* What the report says it shows. */
 static void describe(struct kernel_stats_cmd *c, struct report_meta *meta)
 {
@@ -150,12 +255,18 @@ static void describe(struct kernel_stats_cmd *c, struct report_meta *meta)
 		meta->window_s = c->window;
 		snprintf(c->source, sizeof(c->source), "the patched kernel's table %s, over %.3f s, "
 			 "all VMs", c->path, c->window);
+	} else if (c->vms) {
+		snprintf(c->source, sizeof(c->source), "the patched kernel's per-vCPU tables in "
+			 "%s/<pid>-<fd>/, %zu running VM%s, each since it started", c->dir, c->nvms,
+			 c->nvms == 1 ? "" : "s");
 	} else {
 		snprintf(c->source, sizeof(c->source), "the patched kernel's table %s, since kvm "
 			 "loaded, all VMs", c->path);
 	}
 	meta->source = c->source;
-	if (c->now.has_unmapped && c->now.unmapped_count) {
+	if (c->counting_note[0]) {
+		meta->note = c->counting_note;
+	} else if (c->now.has_unmapped && c->now.unmapped_count) {
 		snprintf(c->note, sizeof(c->note), "%" PRIu64 " exits had a code outside the "
 			 "kernel's table (\"# unmapped\")", c->now.unmapped_count);
 		meta->note = c->note;
@@ -169,8 +280,12 @@ static int print_table(struct kernel_stats_cmd *c, bool final, unsigned int seq)
 	struct stats *s = stats_new();
 	int rc = -1;
 
+	if (c->vms && s && read_vms(c, s)) {
+		stats_free(s);
+		return -1;
+	}
 	describe(c, &meta);
-	if (!s || to_stats(&c->now, s))
+	if (!s || (!c->vms && to_stats(&c->now, s)))
 		fprintf(stderr, "exitstat kernel-stats: out of memory\n");
 	else if (report_print(c->out.f, &c->ro, &meta, s))
 		fprintf(stderr, "exitstat kernel-stats: cannot write the report to %s: %s\n",
@@ -255,6 +370,14 @@ int cmd_kernel_stats(int argc, char **argv)
 				"give -d too\n");
 		return EXIT_USAGE;
 	}
+	c.vms = c.ro.per_vm || c.ro.filter.pid != STATS_PID_ANY ||
+		c.ro.filter.vcpu != STATS_VCPU_UNKNOWN;
+	if (c.vms && (c.interval || c.delay)) {
+		fprintf(stderr, "exitstat kernel-stats: --per-vm, --pid and --vcpu read the running "
+				"VMs' own tables once; -i and -d are for the host-wide table\n");
+		return EXIT_USAGE;
+	}
+	check_counting(&c, c.counting_note, sizeof(c.counting_note));
 	if (cli_out_open(&cli_cmd_kernel_stats, &c.out))
 		return EXIT_FAIL;
 	if (c.interval || c.delay)

@@ -4,7 +4,9 @@
 #include "sources/kernel_stats.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,4 +208,98 @@ const struct kernel_stat *kernel_stats_find(const struct kernel_stats *ks,
 		if (ks->rows[i].isa == isa && ks->rows[i].code == code)
 			return &ks->rows[i];
 	return NULL;
+}
+
+static int vcpu_cmp(const void *a, const void *b)
+{
+	const struct kernel_vcpu_stats *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->fd != y->fd)
+		return x->fd < y->fd ? -1 : 1;
+	return (x->vcpu > y->vcpu) - (x->vcpu < y->vcpu);
+}
+
+/* The vCPU tables of one VM directory dir/name (name "<pid>-<fd>"). */
+static int read_vm_dir(const char *dir, const char *name, int pid, int fd,
+		       struct kernel_vm_stats *out, size_t *cap, struct es_error *err)
+{
+	char path[4096];
+	struct dirent *e;
+	DIR *d;
+	int vcpu, end, rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	d = opendir(path);
+	if (!d)
+		return es_error_set(err, "%s: %s", path, strerror(errno));
+	while (!rc && (e = readdir(d))) {
+		struct kernel_vcpu_stats *v;
+
+		if (sscanf(e->d_name, "vcpu%d%n", &vcpu, &end) != 1 || e->d_name[end])
+			continue;
+		if (array_reserve(&out->v, cap, out->n + 1, sizeof(*out->v), 8)) {
+			rc = es_error_set(err, "%s: out of memory", path);
+			break;
+		}
+		v = &out->v[out->n];
+		*v = (struct kernel_vcpu_stats){ .pid = pid, .fd = fd, .vcpu = vcpu };
+		snprintf(path, sizeof(path), "%s/%s/%s/exit_stats", dir, name, e->d_name);
+		out->n++;
+		if (kernel_stats_read(path, &v->ks, err))
+			rc = -1;
+	}
+	closedir(d);
+	return rc;
+}
+
+int kernel_vm_stats_read(const char *dir, struct kernel_vm_stats *out, struct es_error *err)
+{
+	size_t cap = 0;
+	struct dirent *e;
+	DIR *d;
+	int pid, fd, end, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	d = opendir(dir);
+	if (!d)
+		return es_error_set(err, "%s: %s", dir, strerror(errno));
+	while (!rc && (e = readdir(d))) {
+		if (sscanf(e->d_name, "%d-%d%n", &pid, &fd, &end) != 2 || e->d_name[end])
+			continue;
+		rc = read_vm_dir(dir, e->d_name, pid, fd, out, &cap, err);
+		out->vms++;
+	}
+	closedir(d);
+	if (!rc && out->n)
+		qsort(out->v, out->n, sizeof(*out->v), vcpu_cmp);
+	return rc;
+}
+
+void kernel_vm_stats_free(struct kernel_vm_stats *vs)
+{
+	for (size_t i = 0; i < vs->n; i++)
+		kernel_stats_free(&vs->v[i].ks);
+	free(vs->v);
+	memset(vs, 0, sizeof(*vs));
+}
+
+int kernel_stats_counting(const char *params_dir, struct es_error *err)
+{
+	char path[4096], buf[8] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/exit_stats", params_dir);
+	f = fopen(path, "r");
+	if (!f)
+		return es_error_set(err, "%s: %s", path, strerror(errno));
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	if (buf[0] == 'Y' || buf[0] == '1')
+		return 1;
+	if (buf[0] == 'N' || buf[0] == '0')
+		return 0;
+	return es_error_set(err, "%s: '%.*s' is neither Y nor N", path, (int)strcspn(buf, "\n"), buf);
 }

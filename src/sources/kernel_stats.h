@@ -28,6 +28,8 @@
 #include "core/reasons.h"
 
 #define KERNEL_STATS_PATH "/sys/kernel/debug/kvm/exit_stats"
+/* The kvm module's parameters; exit_stats there is Y while the kernel counts. */
+#define KERNEL_STATS_PARAMS "/sys/module/kvm/parameters"
 
 struct kernel_stat {
 	enum exit_isa isa;
@@ -58,6 +60,38 @@ int kernel_stats_parse(FILE *f, const char *name, struct kernel_stats *out,
 		       struct es_error *err);
 
 void kernel_stats_free(struct kernel_stats *ks);
+
+/*
+ * One vCPU's own table: debugfs kvm/<pid>-<fd>/vcpu<N>/exit_stats, the
+ * vCPU's exit_reason_exits/_cycles binary stats since its VM started.
+ */
+struct kernel_vcpu_stats {
+	int pid;		/* the VMM's process (the directory's <pid>) */
+	int fd;			/* its VM file descriptor (<fd>) */
+	int vcpu;		/* <N> */
+	struct kernel_stats ks;
+};
+
+struct kernel_vm_stats {
+	struct kernel_vcpu_stats *v;	/* by pid, fd, vcpu */
+	size_t n;
+	size_t vms;			/* <pid>-<fd> directories read */
+};
+
+/*
+ * Read every running VM's per-vCPU tables under `dir` (the debugfs kvm
+ * directory: the one holding the host-wide exit_stats). Returns 0 (no VM is
+ * not an error: vms 0), or -1 with "PATH: what is wrong" in err; out is freed
+ * with kernel_vm_stats_free, also after an error.
+ */
+int kernel_vm_stats_read(const char *dir, struct kernel_vm_stats *out, struct es_error *err);
+void kernel_vm_stats_free(struct kernel_vm_stats *vs);
+
+/*
+ * Whether the kernel counts: PARAMS_DIR/exit_stats says Y (1) or N (0).
+ * -1 with err "PATH: why" when it cannot be read.
+ */
+int kernel_stats_counting(const char *params_dir, struct es_error *err);
 
 /* The row for (isa, code), or NULL. */
 const struct kernel_stat *kernel_stats_find(const struct kernel_stats *ks,

@@ -87,6 +87,44 @@ equal "kernel-stats on a damaged table: exit 1" "$rc" 1
 check "kernel-stats on a damaged table: names FILE:LINE" grep -q "$tmp/bad.txt:5:" "$tmp/e"
 "$ES" kernel-stats "$tmp/none" >/dev/null 2>"$tmp/e"; equal "kernel-stats on a missing file: exit 1" "$?" 1
 
+# --- kernel-stats per VM and vCPU: a debugfs kvm directory made of the tables
+# the patched kernel wrote in the bed (kernel/tests/fixtures/boot/twovm: two
+# VMs, each read while its vCPU stood at exitgen's wait step). The truth is
+# exitgen's steps up to there: VM a did out:400 cpuid:100 and the wait's OUT,
+# VM b out:250 cpuid:60 rdmsr:7 and the wait's OUT.
+TV=kernel/tests/fixtures/boot/twovm
+read -r _ pa _ _ pb < "$TV/ready"
+kd=$tmp/kvm
+mkdir -p "$kd/$pa-12/vcpu0" "$kd/$pb-12/vcpu0" "$tmp/params"
+cp "$TV/table.after" "$kd/exit_stats"
+cp "$TV/vm-a.table" "$kd/$pa-12/exit_stats"
+cp "$TV/vm-a.vcpu0.table" "$kd/$pa-12/vcpu0/exit_stats"
+cp "$TV/vm-b.vcpu0.table" "$kd/$pb-12/vcpu0/exit_stats"
+json=$("$ES" kernel-stats --per-vm --format json "$kd/exit_stats")
+want_a=$(awk '$1 == "#" && $2 == "total" { print $3 }' "$TV/vm-a.vcpu0.table")
+want_b=$(awk '$1 == "#" && $2 == "total" { print $3 }' "$TV/vm-b.vcpu0.table")
+equal "kernel-stats --per-vm: one row per VM and vCPU, each its vCPU table's total" \
+	"$(jq -c '[.vms[] | [.pid, .vcpu, .count]] | sort' <<<"$json")" "$(jq -cn "[[$pa,0,$want_a],[$pb,0,$want_b]] | sort")"
+equal "kernel-stats --per-vm: the total is both VMs'" "$(jq .total <<<"$json")" "$((want_a + want_b))"
+check "kernel-stats --per-vm: the source names the VM directories" grep -q "per-vCPU tables in $kd/<pid>-<fd>/, 2 running VMs" <<<"$(jq -r .source <<<"$json")"
+equal "kernel-stats --pid A: VM a's io, cpuid (exitgen's known exits up to its wait step)" \
+	"$("$ES" kernel-stats --pid "$pa" --format csv "$kd/exit_stats" | awk -F, '$1 == "final" && $2 == "reason" && ($5 == "io" || $5 == "cpuid") { print $5, $8 }' | sort | tr '\n' ' ')" "cpuid 100 io 401 "
+equal "kernel-stats --pid B --vcpu 0: VM b's io, cpuid, msr" \
+	"$("$ES" kernel-stats --pid "$pb" --vcpu 0 --format json "$kd/exit_stats" | jq -r '[.reasons[] | select(.name == "io" or .name == "cpuid" or .name == "msr") | "\(.name) \(.count)"] | sort | join(" ")')" "cpuid 60 io 251 msr 7"
+"$ES" kernel-stats --per-vm -i 1 "$kd/exit_stats" >/dev/null 2>"$tmp/e"
+equal "kernel-stats --per-vm -i: usage error 2" "$?" 2
+echo N >"$tmp/params/exit_stats"
+json=$("$ES" kernel-stats --params "$tmp/params" --format json "$kd/exit_stats" 2>"$tmp/e")
+check "kernel-stats, kvm.exit_stats=N: warns on stderr that the kernel does not count" \
+	grep -q "warning: the kernel does not count VM exits now ($tmp/params/exit_stats is N)" "$tmp/e"
+check "kernel-stats, kvm.exit_stats=N: the report says so too" grep -q "does not count VM exits now" <<<"$json"
+echo Y >"$tmp/params/exit_stats"
+"$ES" kernel-stats --params "$tmp/params" "$kd/exit_stats" >/dev/null 2>"$tmp/e"
+equal "kernel-stats, kvm.exit_stats=Y: no warning" "$(cat "$tmp/e")" ""
+"$ES" kernel-stats --params "$tmp/none" "$kd/exit_stats" >/dev/null 2>"$tmp/e"
+check "kernel-stats, no kvm parameters: says it cannot tell, naming the file" \
+	grep -q "cannot tell whether the kernel counts VM exits: $tmp/none/exit_stats: No such file" "$tmp/e"
+
 # --- dispatch
 "$ES" frobnicate >/dev/null 2>"$tmp/e"; equal "unknown command: exit 2" "$?" 2
 check "unknown command: says so" grep -q "unknown command 'frobnicate'" "$tmp/e"

@@ -5,7 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "sources/kernel_stats.h"
@@ -175,6 +178,81 @@ static void test_fixture(void **state)
 	kernel_stats_free(&ks);
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A debugfs kvm directory with two VMs (one of two vCPUs) and a stray entry. */
+static void test_vm_tables(void **state)
+{
+	char dir[] = "/tmp/test_kernel_stats.XXXXXX", p[256];
+	struct es_error err = { "" };
+	struct kernel_vm_stats vs;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/200-12", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/200-12/vcpu1", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/200-12/vcpu0", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/100-9", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/100-9/vcpu0", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/exit_reason_exits", dir);
+	write_file(p, "0\n");
+	snprintf(p, sizeof(p), "%s/200-12/vcpu0/exit_stats", dir);
+	write_file(p, "# isa code count cycles name\nsvm 0x07b 5 50 io\n# total 5 50\n");
+	snprintf(p, sizeof(p), "%s/200-12/vcpu1/exit_stats", dir);
+	write_file(p, "# isa code count cycles name\nsvm 0x07b 7 70 io\n# total 7 70\n");
+	snprintf(p, sizeof(p), "%s/100-9/vcpu0/exit_stats", dir);
+	write_file(p, "# isa code count cycles name\nsvm 0x072 3 30 cpuid\n# total 3 30\n");
+
+	assert_int_equal(kernel_vm_stats_read(dir, &vs, &err), 0);
+	assert_int_equal(vs.vms, 2);
+	assert_int_equal(vs.n, 3);
+	/* Sorted by pid, fd, vcpu. */
+	assert_int_equal(vs.v[0].pid, 100);
+	assert_int_equal(vs.v[0].fd, 9);
+	assert_int_equal(vs.v[0].ks.rows[0].count, 3);
+	assert_int_equal(vs.v[1].pid, 200);
+	assert_int_equal(vs.v[1].vcpu, 0);
+	assert_int_equal(vs.v[1].ks.rows[0].count, 5);
+	assert_int_equal(vs.v[2].vcpu, 1);
+	assert_int_equal(vs.v[2].ks.rows[0].cycles, 70);
+	kernel_vm_stats_free(&vs);
+
+	/* A vCPU directory without its table: the error names the file. */
+	snprintf(p, sizeof(p), "%s/100-9/vcpu0/exit_stats", dir);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(kernel_vm_stats_read(dir, &vs, &err), -1);
+	assert_non_null(strstr(err.msg, "/100-9/vcpu0/exit_stats: No such file"));
+	kernel_vm_stats_free(&vs);
+
+	/* kvm.exit_stats: Y, N, something else, missing. */
+	snprintf(p, sizeof(p), "%s/exit_stats", dir);
+	write_file(p, "Y\n");
+	assert_int_equal(kernel_stats_counting(dir, &err), 1);
+	write_file(p, "N\n");
+	assert_int_equal(kernel_stats_counting(dir, &err), 0);
+	write_file(p, "maybe\n");
+	assert_int_equal(kernel_stats_counting(dir, &err), -1);
+	assert_non_null(strstr(err.msg, "/exit_stats: 'maybe' is neither Y nor N"));
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(kernel_stats_counting(dir, &err), -1);
+	assert_non_null(strstr(err.msg, "/exit_stats: No such file"));
+
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	assert_int_equal(system(p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_crlf_table),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_fixture),
+		cmocka_unit_test(test_vm_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

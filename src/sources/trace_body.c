@@ -515,6 +515,12 @@ bool trace_exit_info_parse(const char *body, size_t n, struct exit_info *in)
 		} else if (key_is(s, t, "intr_info", &v) && key_value(&p, e, v, t, &x)) {
 			in->intr_info = (uint32_t)x;
 			in->has_intr_info = true;
+		} else if (key_is(s, t, "rip", &v) && key_value(&p, e, v, t, &x)) {
+			in->rip = x;	/* `rip 0x..`: every era, every tool */
+			in->has_rip = true;
+		} else if (key_is(s, t, "guest_rip", &v) && v && parse_num(v, t, false, &x)) {
+			in->rip = x;	/* raw fields: `guest_rip=0x..` or %llu */
+			in->has_rip = true;
 		} else if (key_is(s, t, "info", &v) && !v && key_value(&p, e, NULL, t, &x)) {
 			/* before 5.x: `info %llx %llx`, on VMX the qualification and the interruption information */
 			in->info1 = x;

@@ -111,7 +111,8 @@ struct exit_body {
 /*
  * The exit information after the reason (`info1 X info2 Y intr_info Z`, the
  * older `info X Y`, perf's raw `info1=X ...`), for exit details
- * (core/detail.h). False when the body has none.
+ * (core/detail.h), and the guest RIP (`rip 0x..`, raw `guest_rip=`: in->has_rip,
+ * whether or not there is exit information). False when the body has no exit information.
  */
 bool trace_exit_info_parse(const char *body, size_t n, struct exit_info *in);
 

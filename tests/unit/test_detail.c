@@ -18,7 +18,7 @@ static const char *decode(enum exit_isa isa, uint32_t reason, uint64_t info1, ui
 			  uint32_t intr)
 {
 	static char buf[96];
-	struct exit_info in = { info1, info2, intr, true };
+	struct exit_info in = { .info1 = info1, .info2 = info2, .intr_info = intr, .has_intr_info = true };
 	struct exit_detail d;
 
 	if (!detail_decode(isa, reason, &in, &d))

@@ -104,6 +104,7 @@ static int apply_diff(void *ctx, int id, const char *arg)
 	case OPT_DETAIL:
 		d->details = true;
 		d->to.want_info = true;
+		d->to.want_msr = true;
 		return 0;
 	default:	/* --format, --top */
 		return cli_apply_view(&d->ro, id, arg);
@@ -122,22 +123,17 @@ struct run_read {
 static int on_time(void *ctx, const struct exit_event *exit, uint64_t dur)
 {
 	struct run_read *rr = ctx;
-	struct exit_detail d;
 
-	if (exit->has_info && detail_decode(exit->isa, exit->reason, &exit->info, &d))
-		detail_stats_time(rr->ds, exit->isa, exit->reason, &d, dur);
-	return 0;
+	return detail_stats_event_time(rr->ds, exit, dur);
 }
 
 static int on_event(void *ctx, const struct exit_event *ev)
 {
 	struct run_read *rr = ctx;
-	struct exit_detail d;
 
-	if (rr->ds && ev->kind == EV_EXIT && ev->has_info) {
-		rr->with_info++;
-		if (detail_decode(ev->isa, ev->reason, &ev->info, &d) &&
-		    detail_stats_count(rr->ds, ev->isa, ev->reason, &d))
+	if (rr->ds) {
+		rr->with_info += ev->kind == EV_EXIT && ev->has_info;
+		if (detail_stats_event(rr->ds, ev))
 			rr->oom = true;
 	}
 	if (rr->oom || accum_event(rr->acc, ev)) {
@@ -170,6 +166,10 @@ static int read_run(struct diff_cmd *d, const char *path, struct accum *acc,
 	}
 	rc = input_read(path, &d->to, on_event, &rr, &in, &err);
 	acc->on_time = NULL;	/* rr lives only for this read */
+	if (rr.ds && detail_stats_flush(rr.ds)) {
+		fprintf(stderr, "exitstat diff: out of memory\n");
+		return -1;
+	}
 	/* The one input rule, per run: a run not read at all stops the comparison. */
 	status = msg_input_status("diff", rc, &err, &in, d->partial_ok, &show);
 	if (!show)

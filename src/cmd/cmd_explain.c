@@ -118,21 +118,18 @@ static int apply_explain(void *ctx, int id, const char *arg)
 static int on_time(void *ctx, const struct exit_event *exit, uint64_t dur)
 {
 	struct explain_run *x = ctx;
-	struct exit_detail d;
 
 	if (x->hs) {
 		if (exit->info.has_rip)
 			hotspot_time(x->hs, exit->isa, exit->reason, exit->info.rip, dur);
-	} else if (exit->has_info && detail_decode(exit->isa, exit->reason, &exit->info, &d)) {
-		detail_stats_time(x->ds, exit->isa, exit->reason, &d, dur);
+		return 0;
 	}
-	return 0;
+	return detail_stats_event_time(x->ds, exit, dur);
 }
 
 static int on_event(void *ctx, const struct exit_event *ev)
 {
 	struct explain_run *x = ctx;
-	struct exit_detail d;
 
 	if (ev->kind == EV_EXIT && x->hs) {
 		if (ev->info.has_rip) {
@@ -140,10 +137,9 @@ static int on_event(void *ctx, const struct exit_event *ev)
 			if (hotspot_count(x->hs, ev->isa, ev->reason, ev->info.rip))
 				x->oom = true;
 		}
-	} else if (ev->kind == EV_EXIT && ev->has_info) {
-		x->with_info++;
-		if (detail_decode(ev->isa, ev->reason, &ev->info, &d) &&
-		    detail_stats_count(x->ds, ev->isa, ev->reason, &d))
+	} else if (!x->hs) {
+		x->with_info += ev->kind == EV_EXIT && ev->has_info;
+		if (detail_stats_event(x->ds, ev))
 			x->oom = true;
 	}
 	if (x->oom || accum_event(&x->acc, ev)) {
@@ -191,7 +187,7 @@ static int explain_print(struct explain_run *x, const struct input_info *in)
 int cmd_explain(int argc, char **argv)
 {
 	struct explain_run x = { .ro = { .format = FMT_TABLE, .top = 10 },
-				 .to = { .want_info = true } };
+				 .to = { .want_info = true, .want_msr = true } };
 	struct es_error err = { "" };
 	struct input_info in;
 	int first, rc = -1, status;
@@ -235,6 +231,10 @@ int cmd_explain(int argc, char **argv)
 	}
 	status = msg_input_status("explain", input_read(argv[first], &x.to, on_event, &x, &in, &err),
 				  &err, &in, x.partial_ok, &show);
+	if (show && detail_stats_flush(x.ds)) {
+		fprintf(stderr, "exitstat explain: out of memory\n");
+		show = false;
+	}
 	if (show && x.hs && !x.with_rip && x.acc.stats->total) {
 		fprintf(stderr, "exitstat explain: %s: its kvm_exit lines carry no guest RIP "
 			"(rip 0x..): no hotspots\n", argv[first]);

@@ -112,6 +112,8 @@ int accum_event(struct accum *a, const struct exit_event *ev)
 {
 	struct pending_exit *p;
 
+	if (ev->kind == EV_MSR)
+		return 0;
 	if (ev->kind == EV_EXIT && ev->aggregate)
 		return aggregate_event(a, ev);
 

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/detail.h"
+#include "core/event.h"
 #include "core/oa.h"
 
 /* SVM exit codes (APM Vol. 2, Appendix C) with a detail. */
@@ -347,8 +349,20 @@ size_t detail_str(const struct exit_detail *d, char *buf, size_t len)
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* A vCPU thread's last MSR exit: waiting for its kvm_msr, and what it was counted as. */
+struct msr_wait {
+	uint32_t tid;
+	bool waiting;
+	enum exit_isa isa;
+	uint32_t reason;
+	uint64_t ts;
+	struct exit_detail d;	/* with the index once known */
+};
+
 struct detail_stats {
 	struct oa t;	/* of struct detail_entry */
+	struct msr_wait *waits;
+	size_t nwaits, waits_cap;
 };
 
 struct detail_stats *detail_stats_new(void)
@@ -369,6 +383,7 @@ void detail_stats_free(struct detail_stats *s)
 	if (!s)
 		return;
 	oa_fini(&s->t);
+	free(s->waits);
 	free(s);
 }
 
@@ -462,4 +477,85 @@ size_t detail_stats_sorted(const struct detail_stats *s, struct detail_entry **o
 
 	*out = a;
 	return n;
+}
+
+static struct msr_wait *wait_of(struct detail_stats *s, uint32_t tid, bool add)
+{
+	for (size_t i = 0; i < s->nwaits; i++)
+		if (s->waits[i].tid == tid)
+			return &s->waits[i];
+	if (!add || array_reserve(&s->waits, &s->waits_cap, s->nwaits + 1, sizeof(*s->waits), 8))
+		return NULL;
+	s->waits[s->nwaits] = (struct msr_wait){ .tid = tid };
+	return &s->waits[s->nwaits++];
+}
+
+int detail_stats_event(struct detail_stats *s, const struct exit_event *ev)
+{
+	struct exit_detail d;
+	struct msr_wait *w;
+
+	if (ev->kind == EV_MSR) {
+		w = wait_of(s, ev->tid, false);
+		if (!w || !w->waiting)
+			return 0;
+		w->waiting = false;
+		w->d.key = ev->msr;
+		w->d.dir = ev->msr_write ? DIR_OUT : DIR_IN;
+		return detail_stats_count(s, w->isa, w->reason, &w->d);
+	}
+	if (ev->kind != EV_EXIT || !ev->has_info)
+		return 0;
+	w = ev->tid ? wait_of(s, ev->tid, false) : NULL;
+	if (w && w->waiting) {		/* its kvm_msr never came */
+		w->waiting = false;
+		if (detail_stats_count(s, w->isa, w->reason, &w->d))
+			return -1;
+	}
+	if (!detail_decode(ev->isa, ev->reason, &ev->info, &d))
+		return 0;
+	if (d.kind != DETAIL_MSR || d.key != DETAIL_UNKNOWN_MSR || !ev->tid)
+		return detail_stats_count(s, ev->isa, ev->reason, &d);
+	w = wait_of(s, ev->tid, true);
+	if (!w)
+		return -1;
+	*w = (struct msr_wait){ ev->tid, true, ev->isa, ev->reason, ev->ts_ns, d };
+	return 0;
+}
+
+int detail_stats_event_time(struct detail_stats *s, const struct exit_event *exit, uint64_t time)
+{
+	struct exit_detail d;
+	struct msr_wait *w;
+
+	if (!exit->has_info || !detail_decode(exit->isa, exit->reason, &exit->info, &d))
+		return 0;
+	if (d.kind == DETAIL_MSR && exit->tid) {
+		w = wait_of(s, exit->tid, false);
+		if (w && w->ts == exit->ts_ns) {
+			/* its entry came before any kvm_msr: the index stays unknown */
+			if (w->waiting) {
+				w->waiting = false;
+				if (detail_stats_count(s, w->isa, w->reason, &w->d))
+					return -1;
+			}
+			d = w->d;	/* as counted: with its index when known */
+		}
+	}
+	detail_stats_time(s, exit->isa, exit->reason, &d, time);
+	return 0;
+}
+
+int detail_stats_flush(struct detail_stats *s)
+{
+	for (size_t i = 0; i < s->nwaits; i++) {
+		struct msr_wait *w = &s->waits[i];
+
+		if (w->waiting) {
+			w->waiting = false;
+			if (detail_stats_count(s, w->isa, w->reason, &w->d))
+				return -1;
+		}
+	}
+	return 0;
 }

@@ -109,6 +109,23 @@ void detail_stats_time(struct detail_stats *s, enum exit_isa isa, uint32_t reaso
 		       const struct exit_detail *d, uint64_t time);
 
 /*
+ * Feed one event of a read (core/event.h): an exit with exit information is
+ * counted by its detail; an MSR exit, whose index its information lacks,
+ * waits for the kvm_msr event of its thread (EV_MSR, trace_opts.want_msr)
+ * that gives it, and is counted as `msr ?` when the thread's next exit
+ * comes first (or at detail_stats_flush). Other events are ignored.
+ * 0, or -1 out of memory.
+ */
+struct exit_event;
+int detail_stats_event(struct detail_stats *s, const struct exit_event *ev);
+
+/* The time in exit of an exit fed to detail_stats_event (accum's on_time), under the detail it was counted as. */
+int detail_stats_event_time(struct detail_stats *s, const struct exit_event *exit, uint64_t time);
+
+/* Count the MSR exits still waiting for their index (the input ended). 0, or -1 out of memory. */
+int detail_stats_flush(struct detail_stats *s);
+
+/*
  * Every entry, in a new array (caller frees): by isa and reason, then most
  * exits first, ties by key. The number of entries, or (size_t)-1 out of memory.
  */

@@ -17,6 +17,12 @@
 enum event_kind {
 	EV_EXIT,	/* kvm:kvm_exit */
 	EV_ENTRY,	/* kvm:kvm_entry */
+	/*
+	 * kvm:kvm_msr, only to a reader that asks (trace_opts.want_msr): the
+	 * MSR an exit of its thread read or wrote (msr, msr_write). Not an
+	 * exit or an entry: accum_event ignores it.
+	 */
+	EV_MSR,
 };
 
 /*
@@ -42,6 +48,8 @@ struct exit_event {
 	uint32_t reason;	/* exits only; VMX: full 32-bit reason as printed */
 	bool has_info;		/* exits: info holds the exit information (asked for: trace_opts.want_info) */
 	struct exit_info info;
+	uint32_t msr;		/* EV_MSR: the MSR's index (ECX) */
+	bool msr_write;		/* EV_MSR: WRMSR (else RDMSR) */
 	/*
 	 * A row of another tool's table of totals (perf kvm stat, kvm_stat,
 	 * perf report): `count` exits of this reason at once, no timestamp;

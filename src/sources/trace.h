@@ -35,6 +35,7 @@ struct trace_opts {
 	 */
 	enum exit_isa isa_hint;
 	bool want_info;		/* read each exit's information into exit_event.info (exit details) */
+	bool want_msr;		/* deliver kvm_msr records as EV_MSR events (text traces) */
 	/*
 	 * Non-zero when a signal asks to stop (input_read(): the read ends
 	 * there, with what was read, as "interrupted"); NULL: never.

@@ -534,3 +534,22 @@ bool trace_exit_info_parse(const char *body, size_t n, struct exit_info *in)
 	}
 	return have;
 }
+
+bool trace_msr_body_parse(const char *body, size_t n, uint32_t *msr, bool *write)
+{
+	const char *p = body, *e = body + n, *s, *t;
+	uint64_t x;
+
+	if (!next_token(&p, e, &s, &t))
+		return false;
+	if ((size_t)(t - s) == 8 && !memcmp(s, "msr_read", 8))
+		*write = false;
+	else if ((size_t)(t - s) == 9 && !memcmp(s, "msr_write", 9))
+		*write = true;
+	else
+		return false;
+	if (!next_token(&p, e, &s, &t) || !parse_num(s, t, true, &x) || x > UINT32_MAX)
+		return false;
+	*msr = (uint32_t)x;
+	return next_token(&p, e, &s, &t) && t - s == 1 && *s == '=';
+}

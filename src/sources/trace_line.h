@@ -116,6 +116,13 @@ struct exit_body {
  */
 bool trace_exit_info_parse(const char *body, size_t n, struct exit_info *in);
 
+/*
+ * A kvm_msr body, `msr_read 1b = 0xfee00900` or `msr_write c0000080 = 0xd01`
+ * (every era; ` (#GP)` after a faulting access): the index and direction.
+ * False when it is not that.
+ */
+bool trace_msr_body_parse(const char *body, size_t n, uint32_t *msr, bool *write);
+
 /* A name cache; reason lookups scan the catalogue, and traces repeat a few names. */
 struct reason_cache;
 struct reason_cache *reason_cache_new(void);

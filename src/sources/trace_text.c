@@ -275,7 +275,7 @@ static int deliver(struct reader *r, const struct exit_event *ev)
 {
 	if (ev->kind == EV_EXIT)
 		r->res->exits++;
-	else
+	else if (ev->kind == EV_ENTRY)
 		r->res->entries++;
 	return r->fn(r->ctx, ev);
 }
@@ -656,6 +656,15 @@ static int on_event(struct reader *r, const struct trace_header *h)
 		r->res->nested_exits++;
 	else
 		r->res->other_events++;
+	if (r->opts->want_msr && trace_event_is(h, "kvm_msr") && h->event_colon) {
+		struct exit_event ev = { .kind = EV_MSR };
+
+		/* one that does not read is only another event: explain then shows `msr ?` */
+		if (!trace_msr_body_parse(h->body, h->body_len, &ev.msr, &ev.msr_write))
+			return 0;
+		fill_from_header(&ev, h);
+		return r->nheld ? hold(r, &ev, NULL) : deliver(r, &ev);
+	}
 	return 0;
 }
 

@@ -125,6 +125,7 @@ static int emit_step(struct code *c, const struct guest_mode *m,
 		     const struct step *s, int index, int vcpu, uint32_t msr,
 		     struct guest_image *img)
 {
+	uint64_t *at = &img->exit_rip[index];	/* set just before the exiting instruction */
 	size_t top;
 
 	if ((s->op == OP_OUT || s->op == OP_IN || s->op == OP_CPUID ||
@@ -136,21 +137,25 @@ static int emit_step(struct code *c, const struct guest_mode *m,
 	case OP_OUT:
 		top = loop_begin(c, m, s->n);
 		mov_eax_esi(c, m);
+		*at = m->rip_base(vcpu) + c->len;
 		out_eax(c, m, PORT_OUT);
 		return loop_end(c, m, top);
 	case OP_IN:
 		top = loop_begin(c, m, s->n);
+		*at = m->rip_base(vcpu) + c->len;
 		in_eax(c, m, PORT_IN);
 		return loop_end(c, m, top);
 	case OP_CPUID:
 		top = loop_begin(c, m, s->n);
 		xor_self(c, m, EAX);
 		xor_self(c, m, ECX);
+		*at = m->rip_base(vcpu) + c->len;
 		cpuid(c);
 		return loop_end(c, m, top);
 	case OP_RDMSR:
 		top = loop_begin(c, m, s->n);
 		mov_imm32(c, m, ECX, msr);
+		*at = m->rip_base(vcpu) + c->len;
 		emit8(c, 0x0f);
 		emit8(c, 0x32);
 		return loop_end(c, m, top);
@@ -159,6 +164,7 @@ static int emit_step(struct code *c, const struct guest_mode *m,
 		mov_imm32(c, m, ECX, msr);
 		mov_eax_esi(c, m);
 		mov_imm32(c, m, EDX, (uint32_t)index);
+		*at = m->rip_base(vcpu) + c->len;
 		emit8(c, 0x0f);
 		emit8(c, 0x30);
 		return loop_end(c, m, top);
@@ -166,15 +172,18 @@ static int emit_step(struct code *c, const struct guest_mode *m,
 		m->mmio_setup(c, vcpu);
 		top = loop_begin(c, m, s->n);
 		mov_eax_esi(c, m);
+		*at = m->rip_base(vcpu) + c->len;
 		m->mmio_store(c);
 		return loop_end(c, m, top);
 	case OP_HLT:
 		img->hlt_rip[index] = m->rip_base(vcpu) + c->len;
+		*at = img->hlt_rip[index];
 		emit8(c, 0xf4);
 		return 0;
 	case OP_SLEEP:
 	case OP_WAIT:
 		mov_imm32(c, m, EAX, (uint32_t)index);
+		*at = m->rip_base(vcpu) + c->len;
 		out_eax(c, m, PORT_CONTROL);
 		return 0;
 	case OP_LEAF:
@@ -182,6 +191,7 @@ static int emit_step(struct code *c, const struct guest_mode *m,
 				       (uint64_t)LEAF_SLOT_SIZE * index;
 		mov_imm32(c, m, EAX, s->eax_in);
 		mov_imm32(c, m, ECX, s->ecx_in);
+		*at = m->rip_base(vcpu) + c->len;
 		cpuid(c);
 		m->leaf_store(c, vcpu, img->leaf_gpa[index]);
 		return 0;

@@ -77,6 +77,11 @@ struct guest_image {
 	size_t len;
 	uint64_t code_gpa;		/* where code[] is loaded */
 	uint64_t hlt_rip[MAX_STEPS];	/* hlt steps: rip of the HLT */
+	/*
+	 * Every step: rip of the instruction that exits (OUT, IN, CPUID,
+	 * RDMSR, WRMSR, the MMIO store, HLT); 0 for a step of n 0.
+	 */
+	uint64_t exit_rip[MAX_STEPS];
 	uint64_t leaf_gpa[MAX_STEPS];	/* leaf steps: result slot */
 	uint64_t final_hlt_rip;
 };

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "layout.h"
 #include "output.h"
 #include "live/ready.h"
 #include "vcpu.h"
@@ -25,6 +26,7 @@ static void usage(FILE *f)
 	fputs("usage: exitgen [--mode 16|64] [--vcpus K] [--json] [--max-exits N]\n"
 	      "               [--timeout SEC] [--device PATH] [--no-msr-filter]\n"
 	      "               [--ready-file PATH] [--go-file FIFO] [--exit-stats-cpuid] [--kvm-stats] STEP...\n"
+	      "       exitgen --layout [--mode 16|64] [--vcpus K] [--image FILE] STEP...\n"
 	      "Runs a guest on KVM that causes a known number of each VM exit.\n"
 	      "STEP (run in order on every vCPU, each program ends with one HLT):\n"
 	      "  out:N  in:N      N port writes / reads (KVM_EXIT_IO)\n"
@@ -50,7 +52,10 @@ static void usage(FILE *f)
 	      "                   leaves (KVM_CAP_X86_EXIT_STATS_CPUID); fails without it\n"
 	      "  --kvm-stats      read each vCPU's exit_reason_exits/_cycles binary stats\n"
 	      "                   (KVM_GET_STATS_FD, the exitstat kernel patch) at the wait\n"
-	      "                   step and at the end; --json prints them (kvm_stats)\n",
+	      "                   step and at the end; --json prints them (kvm_stats)\n"
+	      "  --layout         run nothing: print as JSON where each vCPU's program has\n"
+	      "                   the instruction of each step that exits (exit_rip)\n"
+	      "  --image FILE     with --layout: write vCPU 0's program bytes to FILE\n",
 	      f);
 }
 
@@ -131,6 +136,8 @@ int main(int argc, char **argv)
 		{ "go-file", required_argument, NULL, 'g' },
 		{ "exit-stats-cpuid", no_argument, NULL, 'E' },
 		{ "kvm-stats", no_argument, NULL, 'K' },
+		{ "layout", no_argument, NULL, 'L' },
+		{ "image", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -141,12 +148,12 @@ int main(int argc, char **argv)
 	static struct run_shared shared;
 	static struct report report;
 	const char *device = "/dev/kvm";
-	const char *ready_file = NULL, *go_file = NULL;
+	const char *ready_file = NULL, *go_file = NULL, *image = NULL;
 	int wait_step = -1;
 	const char *run_error = NULL;
 	const struct guest_mode *mode = &guest64_mode;
 	unsigned long long max_exits = 0, timeout_s = 0;
-	bool json = false, msr_filter = true, exit_stats_cpuid = false;
+	bool json = false, msr_filter = true, exit_stats_cpuid = false, layout = false;
 	int nvcpus = 1, nsteps, opt;
 	uint64_t userspace_expected = 0, start;
 	char err[256], stats_err[300];
@@ -192,6 +199,12 @@ int main(int argc, char **argv)
 		case 'K':
 			shared.kvm_stats = true;
 			break;
+		case 'L':
+			layout = true;
+			break;
+		case 'I':
+			image = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -223,6 +236,11 @@ int main(int argc, char **argv)
 		}
 		wait_step = i;
 	}
+	if (image && !layout)
+		usage_error("%s--image writes the program of --layout: give --layout too", "");
+	if (layout)
+		return layout_print(stdout, mode, steps, nsteps, nvcpus,
+				    msr_filter ? PRIVATE_MSR : FALLBACK_MSR, image);
 	if (wait_step >= 0 && !go_file) {
 		fprintf(stderr, "exitgen: step %d 'wait' needs --go-file FIFO (see exitgen --help)\n",
 			wait_step + 1);

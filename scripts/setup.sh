@@ -18,6 +18,7 @@ PKGS=(
 	libdeflate-dev                      # recordings' blocks inflated at 2-3x zlib's speed (sources/record_read.c)
 	time                                # GNU time: peak memory in make bench (bench-report, bench-trace-read)
 	linux-libc-dev                      # asm/vmx.h, asm/svm.h for the catalogue test
+	binutils                            # objcopy, nm: a System.map of exitgen's program (check-explain, hotspots)
 	qemu-system-x86 busybox-static cpio xz-utils jq kmod  # the real-KVM bed
 	bochs bochsbios vgabios bochs-term xorriso isolinux syslinux-common  # the VMX bed (kvm_intel under Bochs)
 	trace-cmd linux-perf                # real traces for the bed's fixtures; perf: a peer in bench-live

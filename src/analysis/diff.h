@@ -12,12 +12,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/detail.h"
 #include "core/stats.h"
 
-/* One run: its counts and the seconds from its first to its last event (0: unknown). */
+/*
+ * One run: its counts and the seconds from its first to its last event (0:
+ * unknown); for a comparison per detail (diff --detail), its exits per
+ * (reason, detail) too.
+ */
 struct diff_run {
 	const struct stats *stats;
 	double window_s;
+	const struct detail_stats *details;	/* NULL: per reason only */
 };
 
 struct diff_side_row {
@@ -31,6 +37,8 @@ struct diff_side_row {
 struct diff_row {
 	enum exit_isa isa;
 	uint32_t reason;
+	bool has_detail;	/* a row per (reason, detail): d says which */
+	struct exit_detail d;
 	struct diff_side_row a, b;
 	double change;		/* b.count - a.count */
 	double change_pct;	/* change / a.count * 100; NAN when a.count is 0 */
@@ -45,5 +53,13 @@ struct diff_row {
  */
 size_t diff_build(const struct diff_run *a, size_t na, const struct diff_run *b, size_t nb,
 		  struct diff_row **rows);
+
+/*
+ * The same per (reason, detail) from each run's details (every run has
+ * them): counts, rates, times and the noise rule as per reason, a row for
+ * every (reason, detail) either side has; ties by (isa, reason, detail).
+ */
+size_t diff_build_details(const struct diff_run *a, size_t na, const struct diff_run *b,
+			  size_t nb, struct diff_row **rows);
 
 #endif

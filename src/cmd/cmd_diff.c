@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `exitstat diff A B`: two runs (traces or recordings) compared per exit
- * reason; with -a/-b several runs per side, and whether each change is
- * within run-to-run noise (analysis/diff.c, printed by output/diff_out.c).
+ * reason, or with --detail per reason and detail (the exit's port, MSR
+ * direction, CR, page, vector: core/detail.c); with -a/-b several runs per
+ * side, and whether each change is within run-to-run noise
+ * (analysis/diff.c, printed by output/diff_out.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,7 +31,7 @@ static const struct cli_opt opt_b = {
 	"runs)", OPT_B, 0 };
 
 static const struct cli_opt *const diff_opts[] = {
-	&opt_a, &opt_b, &cli_opt_format, &cli_opt_output, &cli_opt_top, &cli_opt_isa,
+	&opt_a, &opt_b, &cli_opt_detail, &cli_opt_format, &cli_opt_output, &cli_opt_top, &cli_opt_isa,
 	&cli_opt_skip_bad, &cli_opt_partial_ok, NULL,
 };
 
@@ -45,6 +47,9 @@ const struct cli_cmd cli_cmd_diff = {
 		"time in exit, largest change first. With two or more runs on each side,\n"
 		"each change is marked as noise when it is within twice its standard error\n"
 		"(|change| <= 2 x sqrt(sdA^2/nA + sdB^2/nB) of the per-run counts).\n"
+		"--detail KINDS compares per reason and detail of those kinds instead\n"
+		"(traces whose kvm_exit lines carry the exit information, as exitstat\n"
+		"explain reads, and recordings made with --detail).\n"
 		"Exit status 1 when a run cannot be read whole.",
 	.opts = diff_opts,
 	.operands = CLI_FILES,
@@ -58,6 +63,8 @@ struct diff_cmd {
 	struct trace_opts to;
 	struct cli_out out;
 	bool partial_ok;
+	bool details;		/* --detail */
+	unsigned int detail_kinds;	/* its kinds (DETAIL_KINDS bits) */
 	int status;		/* the input rule's, worst over the runs */
 	char note[1024];	/* what the runs that were not read whole miss */
 };
@@ -90,20 +97,57 @@ static int apply_diff(void *ctx, int id, const char *arg)
 	case CLI_PARTIAL_OK:
 		d->partial_ok = true;
 		return 0;
+	case CLI_DETAIL: {
+		char why[128];
+
+		d->details = true;
+		d->to.want_info = true;
+		return detail_kinds_parse(arg, &d->detail_kinds, why, sizeof(why));
+	}
 	default:	/* --format, --top */
 		return cli_apply_view(&d->ro, id, arg);
 	}
 }
 
+/* One run being read: its accumulator and, with --detail, its details. */
+struct run_read {
+	struct accum *acc;
+	struct detail_stats *ds;
+	unsigned int kinds;
+	uint64_t with_info;
+	bool oom;
+};
+
+/* The time in exit of an exit, once its entry came (accum's hook, --detail). */
+static int on_time(void *ctx, const struct exit_event *exit, uint64_t dur)
+{
+	struct run_read *rr = ctx;
+
+	detail_stats_event_time(rr->ds, exit, rr->kinds, dur);
+	return 0;
+}
+
 static int on_event(void *ctx, const struct exit_event *ev)
 {
-	return accum_event(ctx, ev);
+	struct run_read *rr = ctx;
+
+	if (rr->ds) {
+		rr->with_info += ev->kind == EV_EXIT && ev->has_info;
+		if (detail_stats_event(rr->ds, ev, rr->kinds))
+			rr->oom = true;
+	}
+	if (rr->oom || accum_event(rr->acc, ev)) {
+		fprintf(stderr, "exitstat diff: out of memory\n");
+		return -1;
+	}
+	return 0;
 }
 
 /* Read one run into acc; its window in seconds (0 for tick clocks). 0, or -1 (said). */
 static int read_run(struct diff_cmd *d, const char *path, struct accum *acc,
-		    double *window_s, bool *ticks)
+		    struct detail_stats **ds, double *window_s, bool *ticks)
 {
+	struct run_read rr = { acc, NULL, d->detail_kinds, 0, false };
 	struct es_error err = { "" };
 	struct input_info in;
 	struct stats *s;
@@ -111,15 +155,26 @@ static int read_run(struct diff_cmd *d, const char *path, struct accum *acc,
 	int rc, status;
 	size_t n = strlen(d->note);
 
-	if (accum_init(acc)) {
+	if (accum_init(acc) || (d->details && !(*ds = detail_stats_new()))) {
 		fprintf(stderr, "exitstat diff: out of memory\n");
 		return -1;
 	}
-	rc = input_read(path, &d->to, on_event, acc, &in, &err);
+	if (d->details) {
+		rr.ds = *ds;
+		acc->on_time = on_time;
+		acc->on_time_ctx = &rr;
+	}
+	rc = input_read(path, &d->to, on_event, &rr, &in, &err);
+	acc->on_time = NULL;	/* rr lives only for this read */
 	/* The one input rule, per run: a run not read at all stops the comparison. */
 	status = msg_input_status("diff", rc, &err, &in, d->partial_ok, &show);
 	if (!show)
 		return -1;
+	if (d->details && !rr.with_info && acc->stats->total) {
+		fprintf(stderr, "exitstat diff: %s: its kvm_exit lines carry no exit information "
+			"(info1/info2 or info): no details to compare (--detail)\n", path);
+		return -1;
+	}
 	if (status != EXIT_OK)
 		d->status = status;
 	if ((in.incomplete || in.partial) && n + 4 < sizeof(d->note) &&
@@ -151,11 +206,12 @@ static int sides(struct diff_cmd *d, int argc, char **argv, int first)
 }
 
 /* Read every run of both sides, compare, print. 0, or -1 (said). */
-static int diff_run_all(struct diff_cmd *d, struct accum acc[2][DIFF_MAX_RUNS])
+static int diff_run_all(struct diff_cmd *d, struct accum acc[2][DIFF_MAX_RUNS],
+			struct detail_stats *ds[2][DIFF_MAX_RUNS])
 {
 	struct diff_run runs[2][DIFF_MAX_RUNS];
 	struct diff_meta m = { d->files[0], d->files[1], d->n[0], d->n[1], 0, 0, false,
-			       d->ro.top, d->note };
+			       d->ro.top, d->details, d->note };
 	struct diff_row *rows;
 	size_t n;
 	int rc;
@@ -164,13 +220,16 @@ static int diff_run_all(struct diff_cmd *d, struct accum acc[2][DIFF_MAX_RUNS])
 		for (size_t r = 0; r < d->n[s]; r++) {
 			bool ticks;
 
-			if (read_run(d, d->files[s][r], &acc[s][r], &runs[s][r].window_s, &ticks))
+			if (read_run(d, d->files[s][r], &acc[s][r], &ds[s][r], &runs[s][r].window_s,
+				     &ticks))
 				return -1;
 			runs[s][r].stats = acc[s][r].stats;
+			runs[s][r].details = ds[s][r];
 			m.ticks |= ticks;
 			*(s ? &m.b_exits : &m.a_exits) += (double)acc[s][r].stats->total / d->n[s];
 		}
-	n = diff_build(runs[0], d->n[0], runs[1], d->n[1], &rows);
+	n = d->details ? diff_build_details(runs[0], d->n[0], runs[1], d->n[1], &rows) :
+			 diff_build(runs[0], d->n[0], runs[1], d->n[1], &rows);
 	if (n == (size_t)-1) {
 		fprintf(stderr, "exitstat diff: out of memory\n");
 		return -1;
@@ -186,6 +245,7 @@ static int diff_run_all(struct diff_cmd *d, struct accum acc[2][DIFF_MAX_RUNS])
 int cmd_diff(int argc, char **argv)
 {
 	static struct accum acc[2][DIFF_MAX_RUNS];
+	static struct detail_stats *ds[2][DIFF_MAX_RUNS];
 	struct diff_cmd d = { .ro.format = FMT_TABLE };
 	int first, rc;
 
@@ -196,15 +256,17 @@ int cmd_diff(int argc, char **argv)
 		return EXIT_USAGE;
 	if (cli_out_open(&cli_cmd_diff, &d.out))
 		return EXIT_FAIL;
-	rc = diff_run_all(&d, acc);
+	rc = diff_run_all(&d, acc, ds);
 	/* no comparison printed (rc): the -o file is removed */
 	if (cli_out_close(&cli_cmd_diff, &d.out, !rc))
 		rc = -1;
-	if (!rc && d.status != EXIT_OK)
-		return d.status;	/* a run was incomplete: said, and in the output's note */
 	for (int s = 0; s < 2; s++)
-		for (size_t r = 0; r < d.n[s]; r++)
+		for (size_t r = 0; r < d.n[s]; r++) {
 			if (acc[s][r].stats)
 				accum_fini(&acc[s][r]);
+			detail_stats_free(ds[s][r]);
+		}
+	if (!rc && d.status != EXIT_OK)
+		return d.status;	/* a run was incomplete: said, and in the output's note */
 	return rc ? EXIT_FAIL : EXIT_OK;
 }

@@ -3,7 +3,9 @@
  * `exitstat explain FILE|-`: what the exits of a trace were about, per
  * reason: the I/O ports, MSR directions, control registers, nested page
  * fault pages and exception vectors, decoded from each exit's own
- * information (core/detail.c), with counts and time in exit.
+ * information (core/detail.c), with counts and time in exit; with
+ * --hotspots, the guest RIPs of each reason (core/hotspot.c), named from a
+ * guest System.map or kallsyms (--guest-symbols, sources/guest_syms.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,11 +16,29 @@
 #include "cmd/msg.h"
 #include "core/event.h"
 #include "output/detail_out.h"
+#include "output/hotspot_out.h"
 #include "sources/input.h"
 
+enum { OPT_HOTSPOTS = CLI_OWN, OPT_GUEST_SYMBOLS };
+
+/* --hotspots' N when none is given */
+#define HOTSPOTS_DEFAULT 10
+
+static const struct cli_opt opt_hotspots = {
+	"hotspots", 0, CLI_OPTIONAL_ARG, "N", "instead of the details: per reason the N guest RIPs "
+	"with the most exits (default " CLI_XSTR(HOTSPOTS_DEFAULT) "; 0: all), the rest in an "
+	"\"other\" row, and the reason's exits in guest kernel and user code (by the RIP's half "
+	"of the address space); in every format. N goes after '=' (--hotspots=N)", OPT_HOTSPOTS, 0
+};
+
+static const struct cli_opt opt_guest_symbols = {
+	"guest-symbols", 0, CLI_ARG, "FILE", "with --hotspots: name each RIP symbol+0xOFF from the "
+	"guest's System.map or a copy of its /proc/kallsyms", OPT_GUEST_SYMBOLS, 0
+};
+
 static const struct cli_opt *const explain_opts[] = {
-	&cli_opt_format, &cli_opt_output, &cli_opt_top, &cli_opt_skip_bad, &cli_opt_partial_ok,
-	&cli_opt_isa, NULL,
+	&cli_opt_format, &cli_opt_output, &cli_opt_top, &opt_hotspots, &opt_guest_symbols,
+	&cli_opt_skip_bad, &cli_opt_partial_ok, &cli_opt_isa, NULL,
 };
 
 const struct cli_cmd cli_cmd_explain = {
@@ -32,7 +52,10 @@ const struct cli_cmd cli_cmd_explain = {
 		"direction and size; RDMSR or WRMSR; the control register and access; the\n"
 		"guest-physical page of a nested page fault; the exception vector. Ports,\n"
 		"MSRs and vectors are named. -t N shows the N most frequent details of each\n"
-		"reason (default 10; 0: all).",
+		"reason (default 10; 0: all).\n"
+		"\n"
+		"--hotspots shows instead the guest code that caused the exits: per reason the\n"
+		"guest RIPs with the most exits, with --guest-symbols FILE as symbol+0xOFF.",
 	.opts = explain_opts,
 	.operands = CLI_ONE,
 	.run = cmd_explain,
@@ -41,12 +64,17 @@ const struct cli_cmd cli_cmd_explain = {
 struct explain_run {
 	struct accum acc;
 	struct detail_stats *ds;
+	struct hotspot_stats *hs;	/* --hotspots */
+	size_t hotspots;		/* its N (0: all) */
+	const char *syms_path;
+	uint64_t with_rip;
 	struct trace_opts to;
 	struct report_opts ro;
 	uint64_t with_info;
 	bool oom;
 	bool partial_ok;
 	struct cli_out out;
+	struct guest_syms *syms;
 };
 
 static int apply_explain(void *ctx, int id, const char *arg)
@@ -65,6 +93,22 @@ static int apply_explain(void *ctx, int id, const char *arg)
 	case CLI_PARTIAL_OK:
 		x->partial_ok = true;
 		return 0;
+	case OPT_HOTSPOTS: {
+		uint64_t n = HOTSPOTS_DEFAULT;
+
+		if (arg && (!cli_parse_u64(arg, &n) || n > HOTSPOT_DEFAULT_CAP))
+			return -1;
+		x->hotspots = (size_t)n;
+		x->hs = x->hs ? x->hs : hotspot_stats_new(0);
+		if (!x->hs) {
+			fprintf(stderr, "exitstat explain: out of memory\n");
+			return -1;
+		}
+		return 0;
+	}
+	case OPT_GUEST_SYMBOLS:
+		x->syms_path = arg;
+		return 0;
 	default:	/* --format, --top */
 		return cli_apply_view(&x->ro, id, arg);
 	}
@@ -75,6 +119,11 @@ static int on_time(void *ctx, const struct exit_event *exit, uint64_t dur)
 {
 	struct explain_run *x = ctx;
 
+	if (x->hs) {
+		if (exit->info.has_rip)
+			hotspot_time(x->hs, exit->isa, exit->reason, exit->info.rip, dur);
+		return 0;
+	}
 	detail_stats_event_time(x->ds, exit, DETAIL_KINDS_ALL, dur);
 	return 0;
 }
@@ -83,7 +132,13 @@ static int on_event(void *ctx, const struct exit_event *ev)
 {
 	struct explain_run *x = ctx;
 
-	if (ev->kind == EV_EXIT && ev->has_info) {
+	if (ev->kind == EV_EXIT && x->hs) {
+		if (ev->info.has_rip) {
+			x->with_rip++;
+			if (hotspot_count(x->hs, ev->isa, ev->reason, ev->info.rip))
+				x->oom = true;
+		}
+	} else if (ev->kind == EV_EXIT && ev->has_info) {
 		x->with_info++;
 		if (detail_stats_event(x->ds, ev, DETAIL_KINDS_ALL))
 			x->oom = true;
@@ -105,6 +160,19 @@ static int explain_print(struct explain_run *x, const struct input_info *in)
 				 in->incomplete || in->partial ? in->note : "" };
 	int rc;
 
+	if (x->hs) {
+		struct hotspot_meta hm = { m, x->syms, x->syms_path };
+
+		hm.d.with_info = x->with_rip;
+		hm.d.top = x->hotspots;
+
+		free(e);
+		rc = hotspot_print(x->out.f, x->ro.format, &hm, x->hs);
+		if (rc)
+			fprintf(stderr, "exitstat explain: writing to %s failed: %s\n", x->out.name,
+				strerror(errno));
+		return rc;
+	}
 	if (n == (size_t)-1) {
 		fprintf(stderr, "exitstat explain: out of memory\n");
 		return -1;
@@ -127,12 +195,29 @@ int cmd_explain(int argc, char **argv)
 	bool show;
 
 	first = cli_parse(&cli_cmd_explain, argc, argv, apply_explain, &x);
-	if (first < 0)
+	if (first < 0) {
+		hotspot_stats_free(x.hs);
 		return cli_end_status(first);
+	}
+	if (x.syms_path && !x.hs) {
+		fprintf(stderr, "exitstat explain: --guest-symbols names the RIPs of --hotspots: "
+			"give --hotspots too (see --help)\n");
+		return EXIT_USAGE;
+	}
+	if (x.syms_path) {
+		x.syms = guest_syms_load(x.syms_path, &err);
+		if (!x.syms) {
+			msg_error("explain", &err);
+			hotspot_stats_free(x.hs);
+			return EXIT_FAIL;
+		}
+	}
 	x.ds = detail_stats_new();
 	if (!x.ds || accum_init(&x.acc)) {
 		fprintf(stderr, "exitstat explain: out of memory\n");
 		detail_stats_free(x.ds);
+		hotspot_stats_free(x.hs);
+		guest_syms_free(x.syms);
 		return EXIT_FAIL;
 	}
 	x.acc.on_time = on_time;
@@ -141,11 +226,16 @@ int cmd_explain(int argc, char **argv)
 	if (cli_out_open(&cli_cmd_explain, &x.out)) {
 		accum_fini(&x.acc);
 		detail_stats_free(x.ds);
+		hotspot_stats_free(x.hs);
+		guest_syms_free(x.syms);
 		return EXIT_FAIL;
 	}
 	status = msg_input_status("explain", input_read(argv[first], &x.to, on_event, &x, &in, &err),
 				  &err, &in, x.partial_ok, &show);
-	if (show && !x.with_info && x.acc.stats->total) {
+	if (show && x.hs && !x.with_rip && x.acc.stats->total) {
+		fprintf(stderr, "exitstat explain: %s: its kvm_exit lines carry no guest RIP "
+			"(rip 0x..): no hotspots\n", argv[first]);
+	} else if (show && !x.hs && !x.with_info && x.acc.stats->total) {
 		fprintf(stderr, "exitstat explain: %s: its kvm_exit lines carry no exit information "
 			"(info1/info2 or info): nothing to explain\n", argv[first]);
 	} else if (show) {
@@ -156,5 +246,7 @@ int cmd_explain(int argc, char **argv)
 		rc = -1;
 	accum_fini(&x.acc);
 	detail_stats_free(x.ds);
+	hotspot_stats_free(x.hs);
+	guest_syms_free(x.syms);
 	return rc ? EXIT_FAIL : status;
 }

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Exit details from the vendors' exit information. See detail.h. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/detail.h"
 #include "core/event.h"
+#include "core/oa.h"
 
 /* SVM exit codes (APM Vol. 2, Appendix C) with a detail. */
 #define SVM_CR_READ0	0x000u	/* ..0x00f: read of CRn */
@@ -437,8 +439,7 @@ size_t detail_str(const struct exit_detail *d, char *buf, size_t len)
 }
 
 struct detail_stats {
-	struct detail_entry *slots;	/* open addressing; count == 0 marks a free slot */
-	size_t cap, used;
+	struct oa t;	/* of struct detail_entry */
 };
 
 struct detail_stats *detail_stats_new(void)
@@ -447,9 +448,7 @@ struct detail_stats *detail_stats_new(void)
 
 	if (!s)
 		return NULL;
-	s->cap = 64;
-	s->slots = calloc(s->cap, sizeof(*s->slots));
-	if (!s->slots) {
+	if (oa_init(&s->t, sizeof(struct detail_entry), offsetof(struct detail_entry, count))) {
 		free(s);
 		return NULL;
 	}
@@ -460,54 +459,49 @@ void detail_stats_free(struct detail_stats *s)
 {
 	if (!s)
 		return;
-	free(s->slots);
+	oa_fini(&s->t);
 	free(s);
 }
 
-static bool same(const struct detail_entry *x, enum exit_isa isa, uint32_t reason,
-		 const struct exit_detail *d)
+bool detail_equal(const struct exit_detail *a, const struct exit_detail *b)
 {
-	return x->isa == isa && x->reason == reason && x->d.kind == d->kind && x->d.key == d->key &&
-	       x->d.dir == d->dir && x->d.size == d->size && x->d.string == d->string &&
-	       x->d.access == d->access;
+	return a->kind == b->kind && a->key == b->key && a->dir == b->dir && a->size == b->size &&
+	       a->string == b->string && a->access == b->access;
 }
 
-static size_t hash(enum exit_isa isa, uint32_t reason, const struct exit_detail *d)
+const char *detail_name(const struct exit_detail *d)
 {
-	uint64_t h = ((uint64_t)isa << 56) ^ ((uint64_t)reason << 32) ^ d->key ^
-		     ((uint64_t)d->dir << 20) ^ ((uint64_t)d->size << 24) ^ ((uint64_t)d->kind << 28);
+	const char *n = NULL;
 
-	h ^= h >> 33;
-	h *= UINT64_C(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	return (size_t)h;
+	if (d->kind == DETAIL_IO)
+		n = io_port_name((uint16_t)d->key);
+	else if (d->kind == DETAIL_MSR && d->key != DETAIL_UNKNOWN_MSR)
+		n = msr_name((uint32_t)d->key);
+	else if (d->kind == DETAIL_VECTOR)
+		n = vector_name((unsigned int)d->key);
+	return n ? n : "";
 }
 
-static struct detail_entry *probe(struct detail_entry *t, size_t cap, enum exit_isa isa,
-				  uint32_t reason, const struct exit_detail *d)
+/* A slot's key: the entry with only isa, reason and d set. */
+static bool same(const void *slot, const void *key)
 {
-	size_t i = hash(isa, reason, d) & (cap - 1);
+	const struct detail_entry *x = slot, *k = key;
 
-	while (t[i].count && !same(&t[i], isa, reason, d))
-		i = (i + 1) & (cap - 1);
-	return &t[i];
+	return x->isa == k->isa && x->reason == k->reason && detail_equal(&x->d, &k->d);
 }
 
-static int grow(struct detail_stats *s)
+static uint64_t hash(const void *slot)
 {
-	size_t cap = s->cap * 2;
-	struct detail_entry *t = calloc(cap, sizeof(*t));
+	const struct detail_entry *e = slot;
 
-	if (!t)
-		return -1;
-	for (size_t i = 0; i < s->cap; i++)
-		if (s->slots[i].count)
-			*probe(t, cap, s->slots[i].isa, s->slots[i].reason, &s->slots[i].d) =
-				s->slots[i];
-	free(s->slots);
-	s->slots = t;
-	s->cap = cap;
-	return 0;
+	return oa_mix(((uint64_t)e->isa << 56) ^ ((uint64_t)e->reason << 32) ^ e->d.key ^
+		      ((uint64_t)e->d.dir << 20) ^ ((uint64_t)e->d.size << 24) ^
+		      ((uint64_t)e->d.kind << 28));
+}
+
+static struct detail_entry *probe(const struct detail_stats *s, const struct detail_entry *key)
+{
+	return oa_probe(&s->t, hash(key), same, key);
 }
 
 int detail_stats_count(struct detail_stats *s, enum exit_isa isa, uint32_t reason,
@@ -519,19 +513,17 @@ int detail_stats_count(struct detail_stats *s, enum exit_isa isa, uint32_t reaso
 int detail_stats_add(struct detail_stats *s, enum exit_isa isa, uint32_t reason,
 		     const struct exit_detail *d, uint64_t count, uint64_t timed, uint64_t time)
 {
-	struct detail_entry *e;
+	struct detail_entry key = { .isa = isa, .d = *d }, *e;
 
 	if (!count)
 		return 0;
-
-	if (isa == ISA_VMX)
-		reason &= VMX_EXIT_BASIC_MASK;
-	if (2 * (s->used + 1) > s->cap && grow(s))
+	key.reason = isa == ISA_VMX ? reason & VMX_EXIT_BASIC_MASK : reason;
+	if (oa_reserve(&s->t, hash))
 		return -1;
-	e = probe(s->slots, s->cap, isa, reason, d);
+	e = probe(s, &key);
 	if (!e->count) {
-		*e = (struct detail_entry){ .isa = isa, .reason = reason, .d = *d };
-		s->used++;
+		*e = key;
+		s->t.used++;
 	}
 	e->count += count;
 	e->timed += timed;
@@ -542,11 +534,10 @@ int detail_stats_add(struct detail_stats *s, enum exit_isa isa, uint32_t reason,
 void detail_stats_time(struct detail_stats *s, enum exit_isa isa, uint32_t reason,
 		       const struct exit_detail *d, uint64_t time)
 {
-	struct detail_entry *e;
+	struct detail_entry key = { .isa = isa, .d = *d }, *e;
 
-	if (isa == ISA_VMX)
-		reason &= VMX_EXIT_BASIC_MASK;
-	e = probe(s->slots, s->cap, isa, reason, d);
+	key.reason = isa == ISA_VMX ? reason & VMX_EXIT_BASIC_MASK : reason;
+	e = probe(s, &key);
 	if (e->count) {
 		e->timed++;
 		e->time += time;
@@ -556,13 +547,10 @@ void detail_stats_time(struct detail_stats *s, enum exit_isa isa, uint32_t reaso
 static int by_reason_then_count(const void *x, const void *y)
 {
 	const struct detail_entry *a = x, *b = y;
+	int o = oa_order(a->isa, a->reason, a->count, b->isa, b->reason, b->count);
 
-	if (a->isa != b->isa)
-		return a->isa < b->isa ? -1 : 1;
-	if (a->reason != b->reason)
-		return a->reason < b->reason ? -1 : 1;
-	if (a->count != b->count)
-		return a->count > b->count ? -1 : 1;
+	if (o)
+		return o;
 	if (a->d.key != b->d.key)
 		return a->d.key < b->d.key ? -1 : 1;
 	return (int)a->d.dir - (int)b->d.dir;
@@ -570,15 +558,10 @@ static int by_reason_then_count(const void *x, const void *y)
 
 size_t detail_stats_sorted(const struct detail_stats *s, struct detail_entry **out)
 {
-	size_t n = 0;
+	void *a;
+	size_t n = oa_sorted(&s->t, &a, by_reason_then_count);
 
-	*out = malloc((s->used ? s->used : 1) * sizeof(**out));
-	if (!*out)
-		return (size_t)-1;
-	for (size_t i = 0; i < s->cap; i++)
-		if (s->slots[i].count)
-			(*out)[n++] = s->slots[i];
-	qsort(*out, n, sizeof(**out), by_reason_then_count);
+	*out = a;
 	return n;
 }
 

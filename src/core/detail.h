@@ -50,6 +50,8 @@ struct exit_info {
 	bool has_intr_info;
 	bool has_msr;		/* msr holds the MSR index (ECX) of an MSR exit */
 	uint32_t msr;
+	bool has_rip;		/* rip: the guest RIP of the exit (hotspots, core/hotspot.h) */
+	uint64_t rip;
 };
 
 /* The kinds --detail asks for, as bits (1u << enum detail_kind). */
@@ -89,6 +91,12 @@ bool detail_decode(enum exit_isa isa, uint32_t reason, const struct exit_info *i
 
 /* The detail as a key users read: "0xcf8 out 4", "msr 0x1b read", "cr0 write", "gpa 0xfeb00000 write", "vector 14 (#PF)". */
 size_t detail_str(const struct exit_detail *d, char *buf, size_t len);
+
+/* Whether two details are the same key (kind, key, direction, size, string, access). */
+bool detail_equal(const struct exit_detail *a, const struct exit_detail *b);
+
+/* The name of what the key is: a port's device, an MSR's or a vector's name; "" if none. */
+const char *detail_name(const struct exit_detail *d);
 
 /* What is at a legacy PC I/O port (as QEMU and firmware use them), or NULL. */
 const char *io_port_name(uint16_t port);

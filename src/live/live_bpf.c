@@ -152,8 +152,9 @@ static const char *vendor_btf(struct btf *vmlinux)
 /* A kept detail as the exit information detail_decode reads; false if the exit has none. */
 static bool dinfo_info(const struct live_dinfo *d, struct exit_info *in)
 {
-	*in = (struct exit_info){ d->info1, d->info2, d->intr, (d->flags & LIVE_DN_INTR) != 0,
-				  (d->flags & LIVE_DN_MSR) != 0, d->msr };
+	*in = (struct exit_info){ .info1 = d->info1, .info2 = d->info2, .intr_info = d->intr,
+				  .has_intr_info = (d->flags & LIVE_DN_INTR) != 0,
+				  .has_msr = (d->flags & LIVE_DN_MSR) != 0, .msr = d->msr };
 	return d->flags & LIVE_DN_COUNT;
 }
 

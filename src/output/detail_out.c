@@ -11,20 +11,6 @@
 #include "output/emit.h"
 #include "output/units.h"
 
-/* The name of what the key is: a port's device, an MSR's name; "" if none. */
-static const char *key_name(const struct exit_detail *d)
-{
-	const char *n = NULL;
-
-	if (d->kind == DETAIL_IO)
-		n = io_port_name((uint16_t)d->key);
-	else if (d->kind == DETAIL_MSR && d->key != DETAIL_UNKNOWN_MSR)
-		n = msr_name((uint32_t)d->key);
-	else if (d->kind == DETAIL_VECTOR)
-		n = vector_name((unsigned int)d->key);
-	return n ? n : "";
-}
-
 /* Exits of the reason of e[i] (all its details), for shares. */
 static uint64_t reason_total(const struct detail_entry *e, size_t n, size_t i)
 {
@@ -61,7 +47,7 @@ void detail_table(FILE *f, const struct detail_entry *e, size_t n, size_t top, b
 		fprintf(f, "%-4s %-14s %-34s %-28s %10" PRIu64 " %6.1f%% %11s\n",
 			first ? isa_name(e[i].isa) : "",
 			first ? reason_name(e[i].isa, e[i].reason, rname, sizeof(rname)) : "", key,
-			key_name(&e[i].d), e[i].count, 100.0 * (double)e[i].count / (double)total, mean);
+			detail_name(&e[i].d), e[i].count, 100.0 * (double)e[i].count / (double)total, mean);
 	}
 	fprintf(f, "detail: decoded from each exit's own information (SVM EXITINFO1/2, VMX exit "
 		"qualification and interruption information); share: of the reason's exits; "
@@ -95,7 +81,7 @@ struct json_object *detail_json_array(const struct detail_entry *e, size_t n, bo
 			reason_name(e[i].isa, e[i].reason, rname, sizeof(rname))));
 		json_object_object_add(o, "code", json_object_new_int64(e[i].reason));
 		json_object_object_add(o, "key", json_object_new_string(key));
-		json_object_object_add(o, "name", json_object_new_string(key_name(&e[i].d)));
+		json_object_object_add(o, "name", json_object_new_string(detail_name(&e[i].d)));
 		json_object_object_add(o, "count", json_object_new_int64((int64_t)e[i].count));
 		json_object_object_add(o, "timed", json_object_new_int64((int64_t)e[i].timed));
 		json_object_object_add(o, "time", json_object_new_int64((int64_t)e[i].time));
@@ -109,7 +95,7 @@ struct json_object *detail_json_array(const struct detail_entry *e, size_t n, bo
 size_t detail_text(const struct detail_entry *e, char *buf, size_t len)
 {
 	char key[96];
-	const char *name = key_name(&e->d);
+	const char *name = detail_name(&e->d);
 	int n;
 
 	detail_str(&e->d, key, sizeof(key));
@@ -120,7 +106,7 @@ size_t detail_text(const struct detail_entry *e, char *buf, size_t len)
 void detail_csv_key(FILE *f, const struct detail_entry *e)
 {
 	char key[96];
-	const char *name = key_name(&e->d);
+	const char *name = detail_name(&e->d);
 
 	detail_str(&e->d, key, sizeof(key));
 	fprintf(f, "%s,", key);
@@ -156,17 +142,7 @@ static int print_csv(FILE *f, const struct detail_meta *m, const struct detail_e
 		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,\n", e[i].count, e[i].timed,
 			e[i].time, m->ticks ? "ticks" : "ns");
 	}
-	if (m->note && m->note[0]) {	/* one row, the note in its last column */
-		char *note;
-
-		if (asprintf(&note, "INCOMPLETE: %s", m->note) < 0)
-			return -1;
-		fprintf(f, "note,,,,,,,,,");
-		csv_quoted(f, note);
-		fputc('\n', f);
-		free(note);
-	}
-	return ferror(f) ? -1 : 0;
+	return csv_note_row(f, 9, m->note);
 }
 
 int detail_print(FILE *f, enum out_format fmt, const struct detail_meta *m,

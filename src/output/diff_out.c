@@ -46,8 +46,11 @@ static int print_table(FILE *f, const struct diff_meta *m, const struct diff_row
 		"%.1f exits/run)\n", m->a[0], m->na > 1 ? ", ..." : "", m->na, m->na > 1 ? "s" : "",
 		m->a_exits, m->b[0], m->nb > 1 ? ", ..." : "", m->nb, m->nb > 1 ? "s" : "",
 		m->b_exits);
-	fprintf(f, "%-4s %7s %-22s %11s %11s %11s %8s %10s %11s %10s %11s %s\n", "isa", "code",
-		"reason", "count A", "count B", "change", "change%", "rate A", "time/exit A",
+	fprintf(f, "%-4s %7s %-22s ", "isa", "code", "reason");
+	if (m->details)
+		fprintf(f, "%-28s %-24s ", "detail", "what");
+	fprintf(f, "%11s %11s %11s %8s %10s %11s %10s %11s %s\n",
+		"count A", "count B", "change", "change%", "rate A", "time/exit A",
 		"rate B", "time/exit B", m->na > 1 && m->nb > 1 ? "noise?" : "");
 	for (size_t i = 0; i < shown; i++) {
 		const struct diff_row *r = &rows[i];
@@ -58,12 +61,23 @@ static int print_table(FILE *f, const struct diff_meta *m, const struct diff_row
 			snprintf(pct, sizeof(pct), "new");
 		else
 			snprintf(pct, sizeof(pct), "%+.1f%%", r->change_pct);
-		fprintf(f, "%-4s %#7x %-22s %11.1f %11.1f %+11.1f %8s %s %s %s\n", isa_name(r->isa),
-			r->reason, row_name(r, name, sizeof(name)), r->a.count, r->b.count, r->change,
-			pct, sa, sb, noise_word(r));
+		fprintf(f, "%-4s %#7x %-22s ", isa_name(r->isa), r->reason,
+			row_name(r, name, sizeof(name)));
+		if (m->details) {
+			char key[96];
+
+			detail_str(&r->d, key, sizeof(key));
+			fprintf(f, "%-28s %-24s ", key, detail_name(&r->d));
+		}
+		fprintf(f, "%11.1f %11.1f %+11.1f %8s %s %s %s\n", r->a.count, r->b.count,
+			r->change, pct, sa, sb, noise_word(r));
 	}
 	if (shown < n)
-		fprintf(f, "(%zu more reasons: --top 0 shows all)\n", n - shown);
+		fprintf(f, "(%zu more %s: --top 0 shows all)\n", n - shown,
+			m->details ? "details" : "reasons");
+	if (m->details)
+		fprintf(f, "detail: decoded from each exit's own information, as exitstat explain "
+			"shows it; ");
 	fprintf(f, "counts: exits per run (the mean over a side's runs); rate: exits per second of "
 		"each run's first-to-last-event window; time/exit: mean time in exit of the timed "
 		"exits (%s)", m->ticks ? "clock ticks" : "ns clock");
@@ -118,6 +132,13 @@ static int print_json(FILE *f, const struct diff_meta *m, const struct diff_row 
 		json_object_object_add(o, "isa", json_object_new_string(isa_name(r->isa)));
 		json_object_object_add(o, "code", json_object_new_int64(r->reason));
 		json_object_object_add(o, "reason", json_object_new_string(row_name(r, name, sizeof(name))));
+		if (m->details) {
+			char key[96];
+
+			detail_str(&r->d, key, sizeof(key));
+			json_object_object_add(o, "key", json_object_new_string(key));
+			json_object_object_add(o, "name", json_object_new_string(detail_name(&r->d)));
+		}
 		json_object_object_add(o, "a", side_json(&r->a));
 		json_object_object_add(o, "b", side_json(&r->b));
 		json_object_object_add(o, "change", json_object_new_double(r->change));
@@ -127,7 +148,8 @@ static int print_json(FILE *f, const struct diff_meta *m, const struct diff_row 
 				       json_object_new_boolean(r->within_noise) : NULL);
 		json_object_array_add(arr, o);
 	}
-	json_object_object_add(root, "reasons", arr);
+	json_object_object_add(root, "by", json_object_new_string(m->details ? "detail" : "reason"));
+	json_object_object_add(root, m->details ? "details" : "reasons", arr);
 	return json_emit(f, root);
 }
 
@@ -143,13 +165,23 @@ static int print_csv(FILE *f, const struct diff_meta *m, const struct diff_row *
 {
 	char name[40];
 
-	fprintf(f, "isa,code,reason,count_a,count_b,change,change_pct,rate_a,rate_b,"
-		"time_per_exit_a,time_per_exit_b,time_unit,within_noise,note\n");
+	fprintf(f, "isa,code,reason,%scount_a,count_b,change,change_pct,rate_a,rate_b,"
+		"time_per_exit_a,time_per_exit_b,time_unit,within_noise,note\n",
+		m->details ? "key,name," : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct diff_row *r = &rows[i];
 
-		fprintf(f, "%s,%u,%s,%.6g,%.6g,%.6g", isa_name(r->isa), r->reason,
-			row_name(r, name, sizeof(name)), r->a.count, r->b.count, r->change);
+		fprintf(f, "%s,%u,%s,", isa_name(r->isa), r->reason, row_name(r, name, sizeof(name)));
+		if (m->details) {
+			char key[96];
+
+			detail_str(&r->d, key, sizeof(key));
+			csv_quoted(f, key);
+			fputc(',', f);
+			csv_quoted(f, detail_name(&r->d));
+			fputc(',', f);
+		}
+		fprintf(f, "%.6g,%.6g,%.6g", r->a.count, r->b.count, r->change);
 		csv_num(f, r->change_pct, !isnan(r->change_pct));
 		csv_num(f, r->a.rate, r->a.rate >= 0);
 		csv_num(f, r->b.rate, r->b.rate >= 0);
@@ -159,7 +191,7 @@ static int print_csv(FILE *f, const struct diff_meta *m, const struct diff_row *
 			r->noise_known ? (r->within_noise ? "true" : "false") : "");
 	}
 	if (m->note && m->note[0]) {	/* one row, the note in its last column */
-		fprintf(f, "note,,,,,,,,,,,,,");
+		fprintf(f, m->details ? "note,,,,,,,,,,,,,,," : "note,,,,,,,,,,,,,");
 		csv_quoted(f, m->note);
 		fputc('\n', f);
 	}

@@ -14,6 +14,7 @@ struct diff_meta {
 	double a_exits, b_exits;		/* mean exits per run */
 	bool ticks;				/* times are clock ticks, not ns */
 	size_t top;				/* rows shown in the table (0: all); JSON/CSV: all */
+	bool details;				/* rows per (reason, detail): diff --detail */
 	const char *note;			/* what runs not read whole miss, or "" */
 };
 

@@ -112,8 +112,9 @@ static int deliver_exits(const unsigned char *p, const unsigned char *end, uint3
 		ev.isa = k->isa;
 		ev.reason = k->reason;
 		ev.has_info = k->dflags & REC_INFO;
-		ev.info = (struct exit_info){ k->info1, k->info2, k->intr, (k->dflags & REC_INTR) != 0,
-					      (k->dflags & REC_MSR) != 0, k->msr };
+		ev.info = (struct exit_info){ .info1 = k->info1, .info2 = k->info2, .intr_info = k->intr,
+					      .has_intr_info = (k->dflags & REC_INTR) != 0,
+					      .has_msr = (k->dflags & REC_MSR) != 0, .msr = k->msr };
 		open += !dur;
 		info->events++;
 		ret = fn(ctx, &ev);

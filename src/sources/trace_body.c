@@ -515,6 +515,12 @@ bool trace_exit_info_parse(const char *body, size_t n, struct exit_info *in)
 		} else if (key_is(s, t, "intr_info", &v) && key_value(&p, e, v, t, &x)) {
 			in->intr_info = (uint32_t)x;
 			in->has_intr_info = true;
+		} else if (key_is(s, t, "rip", &v) && key_value(&p, e, v, t, &x)) {
+			in->rip = x;	/* `rip 0x..`: every era, every tool */
+			in->has_rip = true;
+		} else if (key_is(s, t, "guest_rip", &v) && v && parse_num(v, t, false, &x)) {
+			in->rip = x;	/* raw fields: `guest_rip=0x..` or %llu */
+			in->has_rip = true;
 		} else if (key_is(s, t, "info", &v) && !v && key_value(&p, e, NULL, t, &x)) {
 			/* before 5.x: `info %llx %llx`, on VMX the qualification and the interruption information */
 			in->info1 = x;
@@ -527,4 +533,23 @@ bool trace_exit_info_parse(const char *body, size_t n, struct exit_info *in)
 		}
 	}
 	return have;
+}
+
+bool trace_msr_body_parse(const char *body, size_t n, uint32_t *msr, bool *write)
+{
+	const char *p = body, *e = body + n, *s, *t;
+	uint64_t x;
+
+	if (!next_token(&p, e, &s, &t))
+		return false;
+	if ((size_t)(t - s) == 8 && !memcmp(s, "msr_read", 8))
+		*write = false;
+	else if ((size_t)(t - s) == 9 && !memcmp(s, "msr_write", 9))
+		*write = true;
+	else
+		return false;
+	if (!next_token(&p, e, &s, &t) || !parse_num(s, t, true, &x) || x > UINT32_MAX)
+		return false;
+	*msr = (uint32_t)x;
+	return next_token(&p, e, &s, &t) && t - s == 1 && *s == '=';
 }

@@ -111,9 +111,17 @@ struct exit_body {
 /*
  * The exit information after the reason (`info1 X info2 Y intr_info Z`, the
  * older `info X Y`, perf's raw `info1=X ...`), for exit details
- * (core/detail.h). False when the body has none.
+ * (core/detail.h), and the guest RIP (`rip 0x..`, raw `guest_rip=`: in->has_rip,
+ * whether or not there is exit information). False when the body has no exit information.
  */
 bool trace_exit_info_parse(const char *body, size_t n, struct exit_info *in);
+
+/*
+ * A kvm_msr body, `msr_read 1b = 0xfee00900` or `msr_write c0000080 = 0xd01`
+ * (every era; ` (#GP)` after a faulting access): the index and direction.
+ * False when it is not that.
+ */
+bool trace_msr_body_parse(const char *body, size_t n, uint32_t *msr, bool *write);
 
 /* A name cache; reason lookups scan the catalogue, and traces repeat a few names. */
 struct reason_cache;

@@ -284,7 +284,7 @@ static int deliver_now(struct reader *r, const struct exit_event *ev)
 {
 	if (ev->kind == EV_EXIT)
 		r->res->exits++;
-	else
+	else if (ev->kind == EV_ENTRY)
 		r->res->entries++;
 	return r->fn(r->ctx, ev);
 }
@@ -332,30 +332,14 @@ static int deliver(struct reader *r, const struct exit_event *ev)
 /* `msr_read 1b = 0x...`, `msr_write c0000080 = 0x100 (#GP)`: the MSR to its thread's waiting exit. */
 static int on_kvm_msr(struct reader *r, const struct trace_header *h)
 {
-	const char *s = h->body, *end = h->body + h->body_len;
-	uint32_t msr = 0;
-	int digits = 0;
+	uint32_t msr;
+	bool write;
 
 	if (!r->nmsr_wait || !h->has_task)
 		return 0;
-	while (s < end && *s == ' ')
-		s++;
-	if (end - s > 9 && !memcmp(s, "msr_read ", 9))
-		s += 9;
-	else if (end - s > 10 && !memcmp(s, "msr_write ", 10))
-		s += 10;
-	else
+	/* not the kernel's layout: the exit keeps "msr ?" */
+	if (!trace_msr_body_parse(h->body, h->body_len, &msr, &write))
 		return 0;
-	for (; s < end && digits < 9; s++, digits++) {
-		int v = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 :
-			*s >= 'A' && *s <= 'F' ? *s - 'A' + 10 : -1;
-
-		if (v < 0)
-			break;
-		msr = msr << 4 | (uint32_t)v;
-	}
-	if (!digits || digits > 8 || (s < end && *s != ' '))
-		return 0;	/* not the kernel's layout: the exit keeps "msr ?" */
 	return msr_wait_send(r, h->tid, &msr);
 }
 

@@ -7,7 +7,10 @@
 #   - with several runs per side, the mean, the noise verdict (|change| <=
 #     2 x sqrt(sdA^2/nA + sdB^2/nB)) recomputed here in awk from the hist
 #     files, for every code;
-#   - bad use: one run, a missing file, -a without -b.
+#   - bad use: one run, a missing file, -a without -b;
+#   - --detail: the change per detail key (port, MSR direction, MMIO page)
+#     equals the difference of the exitgen runs' steps, and with two runs a
+#     side the means and noise verdict recomputed from the steps.
 # usage: run.sh EXITSTAT
 set -uo pipefail
 ES=${1:?usage: run.sh EXITSTAT}
@@ -99,4 +102,54 @@ equal "an incomplete run: status 1, its note in the JSON" \
 	"$? $(jq -r '.note | startswith("INCOMPLETE: ") and contains("ftrace-64-overrun.txt")' "$tmp/p.json")" "1 true"
 "$ES" diff --partial-ok "$F/ftrace-64.txt" "$F/ftrace-64-overrun.txt" >"$tmp/p.txt" 2>/dev/null
 equal "... with --partial-ok: status 0, the note in the table" "$? $(grep -c '^note: INCOMPLETE: ' "$tmp/p.txt")" "0 1"
+# --detail: the change per detail key equals the difference of exitgen's steps
+# (OUT to 0xe0 and IN from 0xe4 of 4 bytes, RDMSR, WRMSR, on SVM the MMIO
+# page 0xf0000), each times the vCPUs; SVM and VMX bed runs
+declare -A KEY=([out]="0x00e0 out 4" [in]="0x00e4 in 4" [rdmsr]="msr ? read" [wrmsr]="msr ? write"
+	[mmio]="gpa 0xf0000 write")
+# steps OP JSON: the exits exitgen made with step OP, all vCPUs
+steps() { jq --arg op "$1" '([.steps[] | select(.op == $op) | .n] | add // 0) * .vcpus' "$2"; }
+for pair in "bed/ftrace-64 bed/ftrace-64-vcpus2" "bed/trace-cmd-64 bed/perf-16" "bed-vmx/ftrace-64 bed-vmx/ftrace-64-vcpus2"; do
+	set -- $pair
+	a=$REPO/tests/fixtures/$1 b=$REPO/tests/fixtures/$2
+	if ! "$ES" diff --detail all -f json "$a.txt" "$b.txt" >"$tmp/d.json" 2>"$tmp/err"; then
+		bad "--detail $1 vs $2: status $?: $(head -c 300 "$tmp/err")"
+		continue
+	fi
+	got="" want=""
+	for op in out in rdmsr wrmsr mmio; do
+		[[ $op == mmio && $1 == bed-vmx/* ]] && continue	# EPT misconfigurations carry no address
+		got+=" $op $(jq -r --arg k "${KEY[$op]}" '[.details[] | select(.key == $k) | .change] | add // 0' "$tmp/d.json")"
+		want+=" $op $(($(steps "$op" "$b.exitgen.json") - $(steps "$op" "$a.exitgen.json")))"
+	done
+	equal "--detail $1 vs $2: the change per key == exitgen's steps' difference" "$got" "$want"
+done
+# --detail with two runs a side: means and the noise verdict per key, recomputed from exitgen's steps
+A=(ftrace-64 perf-64) B=(trace-cmd-64 ftrace-64-vcpus2)
+if "$ES" diff --detail all -f json -a "$F/${A[0]}.txt" -a "$F/${A[1]}.txt" -b "$F/${B[0]}.txt" \
+	-b "$F/${B[1]}.txt" >"$tmp/dn.json" 2>"$tmp/err"; then
+	got="" want=""
+	for op in out in rdmsr wrmsr; do
+		w=$(for s in A B; do
+			declare -n list=$s
+			for f in "${list[@]}"; do echo "$s $(steps "$op" "$F/$f.exitgen.json")"; done
+		done | awk '{ n[$1]++; s[$1] += $2; q[$1] += $2 * $2 }
+			END { for (k in n) { m[k] = s[k] / n[k]; v[k] = (q[k] - s[k] * s[k] / n[k]) / (n[k] - 1) }
+			      b = 2 * sqrt(v["A"] / n["A"] + v["B"] / n["B"]); c = m["B"] - m["A"]
+			      printf "%g %g %s", m["A"], m["B"], (c < 0 ? -c : c) <= b ? "true" : "false" }')
+		want+=" $op $w"
+		got+=" $op $(jq -r --arg k "${KEY[$op]}" '.details[] | select(.key == $k) | "\(.a.count) \(.b.count) \(.within_noise)"' "$tmp/dn.json")"
+	done
+	equal "--detail, 2 runs a side: means and noise per key == exitgen's steps" "$got" "$want"
+else
+	bad "--detail, 2 runs a side: status $?: $(head -c 300 "$tmp/err")"
+fi
+"$ES" diff --detail all -f csv "$F/ftrace-64.txt" "$F/ftrace-64-vcpus2.txt" >"$tmp/d.csv"
+equal "--detail CSV: key and name columns, the out key's change" \
+	"$(head -1 "$tmp/d.csv" | cut -d, -f1-6) $(grep -c '^svm,123,io,"0x00e0 out 4","",300,400,100,' "$tmp/d.csv")" \
+	"isa,code,reason,key,name,count_a 1"
+printf '  qemu-1 [000] .... 1.000000: kvm_exit: reason io rip 0x1\n' >"$tmp/bare.txt"
+"$ES" diff --detail all "$F/ftrace-64.txt" "$tmp/bare.txt" >"$tmp/out" 2>"$tmp/err"
+equal "--detail on a trace without exit information: status 1, said, nothing on stdout" \
+	"$? $(grep -c 'carry no exit information' "$tmp/err") $(wc -c <"$tmp/out")" "1 1 0"
 assert_summary check-diff

@@ -6,8 +6,11 @@ $(BUILD)/tests/detail_tool: tests/explain/detail_tool.c $(BUILD)/libexitstat.a |
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $< $(BUILD)/libexitstat.a $(LIB_LDLIBS) -o $@
 
-check-explain: $(BUILD)/tests/detail_tool $(BUILD)/exitstat
+# Guest code hotspots (explain --hotspots) against exitgen --layout's RIPs on the same traces,
+# and symbols from a System.map nm makes of exitgen's program (tests/explain/hotspots.sh).
+check-explain: $(BUILD)/tests/detail_tool $(BUILD)/exitstat $(BUILD)/exitgen
 	@bash tests/explain/run.sh $(BUILD)/exitstat; rc=$$?; \
+		bash tests/explain/hotspots.sh $(BUILD)/exitstat $(BUILD)/exitgen || rc=1; \
 		bash tests/explain/msr-names.sh $(BUILD)/tests/detail_tool && exit $$rc
 
 CHECKS += check-explain

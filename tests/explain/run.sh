@@ -113,6 +113,23 @@ equal "two vCPU threads interleaved: 1b read 2, 6e0 written 1, one read without 
 	"$(detail 'msr 0x1b MSR_IA32_APICBASE read' "$tmp/m.json") $(detail 'msr 0x6e0 MSR_IA32_TSC_DEADLINE write' "$tmp/m.json") $(detail 'msr ? read' "$tmp/m.json") $(jq .exits "$tmp/m.json") $(jq '[.details[].timed] | add' "$tmp/m.json")" \
 	"2 1 1 4 3"
 
+# the MSR's index from the kvm_msr after the exit (same thread); an exit whose entry comes
+# without one stays `msr ?`; the lines here are the ground truth
+{
+	echo ' qemu-1 [000] d..1. 1.000000: kvm_exit: vcpu 0 reason msr rip 0xffffffff81001000 info1 0x0000000000000001 info2 0x0 intr_info 0x00000000 error_code 0x00000000'
+	echo ' qemu-1 [000] d..1. 1.000001: kvm_msr: msr_write 6e0 = 0x1234'
+	echo ' qemu-1 [000] d..1. 1.000003: kvm_entry: vcpu 0, rip 0xffffffff81001002'
+	echo ' qemu-2 [001] d..1. 1.000004: kvm_exit: vcpu 1 reason msr rip 0xffffffff81001000 info1 0x0000000000000000 info2 0x0 intr_info 0x00000000 error_code 0x00000000'
+	echo ' qemu-1 [000] d..1. 1.000010: kvm_exit: vcpu 0 reason msr rip 0xffffffff81001000 info1 0x0000000000000000 info2 0x0 intr_info 0x00000000 error_code 0x00000000'
+	echo ' qemu-2 [001] d..1. 1.000011: kvm_msr: msr_read 1b = 0xfee00900'
+	echo ' qemu-1 [000] d..1. 1.000012: kvm_entry: vcpu 0, rip 0xffffffff81001002'
+	echo ' qemu-2 [001] d..1. 1.000015: kvm_entry: vcpu 1, rip 0xffffffff81001002'
+} >"$tmp/msr.txt"
+"$ES" explain -f json "$tmp/msr.txt" >"$tmp/m.json"
+equal "kvm_msr gives the index of its thread's MSR exit: 0x6e0 write (vCPU 0), 0x1b read (vCPU 1), one read without (msr ?)" \
+	"$(jq -r '[.details[] | "\(.key)=\(.count)/\(.timed)/\(.time)"] | sort | join(" ")' "$tmp/m.json")" \
+	"msr 0x1b MSR_IA32_APICBASE read=1/1/11000 msr 0x6e0 MSR_IA32_TSC_DEADLINE write=1/1/3000 msr ? read=1/1/2000"
+
 # no exit information: said, status 1
 printf '  qemu-1 [000] .... 1.000000: kvm_exit: reason io rip 0x1\n' >"$tmp/bare.txt"
 "$ES" explain "$tmp/bare.txt" >"$tmp/out" 2>"$tmp/err"

@@ -38,6 +38,25 @@ echo 'hist:keys=info1.hex:vals=hitcount:sort=hitcount.descending:size=4096 if ex
 	>$PI/events/kvm/kvm_exit/trigger || bed_fail "cannot set the io port hist trigger"
 echo 'hist:keys=info2.hex:vals=hitcount:sort=hitcount.descending:size=16384 if exit_reason == 1024' \
 	>>$PI/events/kvm/kvm_exit/trigger || bed_fail "cannot set the npf address hist trigger"
+# With /etc/guestboot/trace (GUESTBOOT_TRACE=1): the boot as ftrace text too, for
+# `exitstat explain` (kvm_exit with its info1/info2 and rip, and kvm_msr, whose
+# ecx is the MSR's index), in an instance of its own with a buffer that holds the
+# whole run; and the kernel's own counts to check it against: kvm_exit by
+# exit_reason and info1 (the port, direction and size of an io exit), kvm_msr by
+# ecx and direction (trace.hist).
+TI=$T/instances/guestboot-trace
+if [ -e /etc/guestboot/trace ]; then
+	mkdir $TI || bed_fail "cannot create trace instance $TI"
+	echo 131072 >$TI/buffer_size_kb || bed_fail "cannot size the $TI buffer"
+	for e in kvm_exit kvm_msr; do
+		echo 1 >$TI/events/kvm/$e/enable || bed_fail "cannot enable kvm:$e in $TI"
+	done
+	echo 'hist:keys=exit_reason,info1.hex:vals=hitcount:sort=exit_reason,info1:size=16384' \
+		>$PI/events/kvm/kvm_exit/trigger || bed_fail "cannot set the exit_reason,info1 hist trigger"
+	echo 'hist:keys=ecx.hex,write:vals=hitcount:sort=ecx,write:size=4096' \
+		>$PI/events/kvm/kvm_msr/trigger || bed_fail "cannot set the kvm_msr hist trigger"
+	echo 1 >$TI/tracing_on
+fi
 echo "$(cut -d' ' -f1 /proc/uptime) L1 recording-start" >marks
 : >inner-console.log
 # Every console line of the inner guest, stamped with L1's uptime (CLOCK_BOOTTIME,
@@ -58,6 +77,19 @@ echo '!hist:keys=info1.hex:vals=hitcount:sort=hitcount.descending:size=4096 if e
 	>>$PI/events/kvm/kvm_exit/trigger
 echo '!hist:keys=info2.hex:vals=hitcount:sort=hitcount.descending:size=16384 if exit_reason == 1024' \
 	>>$PI/events/kvm/kvm_exit/trigger
+if [ -e /etc/guestboot/trace ]; then
+	echo 0 >$TI/tracing_on
+	{
+		cat $PI/events/kvm/kvm_exit/hist
+		cat $PI/events/kvm/kvm_msr/hist
+	} >trace.hist
+	echo '!hist:keys=exit_reason,info1.hex:vals=hitcount:sort=exit_reason,info1:size=16384' \
+		>>$PI/events/kvm/kvm_exit/trigger
+	echo '!hist:keys=ecx.hex,write:vals=hitcount:sort=ecx,write:size=4096' \
+		>>$PI/events/kvm/kvm_msr/trigger
+	cat $TI/per_cpu/cpu*/stats >trace.ringbuffer-stats
+	gzip -9 -c $TI/trace >boot-trace.txt.gz || bed_fail "cannot save the trace text"
+fi
 # "L1-uptime GUESTBOOT ...": the phase marks (SeaBIOS may leave escapes before one).
 awk '{i = index($0, "GUESTBOOT "); if (i) print $1, substr($0, i)}' inner-console.log >>marks
 cat marks

@@ -68,6 +68,11 @@ echo "$disk" >"$work/disk"
 args=(--add-dyn "$qemu:/usr/bin/qemu-system-x86_64" --add "$work/disk:/etc/guestboot/disk"
 	--add "$vmlinuz:/boot/vmlinuz" --add "$work/inner.cpio.gz:/boot/inner.cpio.gz")
 for f in "${firmware[@]}"; do args+=(--add "$f:$f"); done
+# GUESTBOOT_TRACE=1: the boot as ftrace text too, with the kernel's hists of it (boot-job.sh)
+if [[ ${GUESTBOOT_TRACE:-} == 1 ]]; then
+	echo 1 >"$work/trace"
+	args+=(--add "$work/trace:/etc/guestboot/trace")
+fi
 echo "guestboot: booting the bed (L1, 2 GiB) and the inner guest (L2) in it; console: $work/console.log"
 # A whole run takes 1-3 min here; the timeout ends a bed whose guests stopped
 # (seen once in 8 runs, under load: the console stopped during the inner boot

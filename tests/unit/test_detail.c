@@ -18,7 +18,7 @@ static const char *decode(enum exit_isa isa, uint32_t reason, uint64_t info1, ui
 			  uint32_t intr)
 {
 	static char buf[96];
-	struct exit_info in = { info1, info2, intr, true, false, 0 };
+	struct exit_info in = { .info1 = info1, .info2 = info2, .intr_info = intr, .has_intr_info = true };
 	struct exit_detail d;
 
 	if (!detail_decode(isa, reason, &in, &d))
@@ -110,8 +110,10 @@ static void test_need_reduce(void **state)
 				char sa[96], sb[96];
 
 				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-				in = (struct exit_info){ x, x * 31, (uint32_t)(x >> 17), i & 1,
-							 (i & 2) != 0, (uint32_t)(x >> 3) };
+				in = (struct exit_info){ .info1 = x, .info2 = x * 31,
+							 .intr_info = (uint32_t)(x >> 17),
+							 .has_intr_info = i & 1, .has_msr = (i & 2) != 0,
+							 .msr = (uint32_t)(x >> 3) };
 				red = in;
 				detail_info_reduce(&n, &red);
 				assert_int_equal(detail_decode(isa, r, &in, &a) && n.count,

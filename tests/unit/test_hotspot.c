@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * core/hotspot: exits per (isa, reason, RIP) in bounded memory (past the
+ * cap: counted in the reason's untracked row, never dropped), the
+ * kernel/user split by the RIP's half; sources/guest_syms: System.map and
+ * kallsyms lookups (nearest code symbol at or below, a global before a
+ * local at one address, data symbols ignored).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/hotspot.h"
+#include "sources/guest_syms.h"
+
+static void test_cap(void **state)
+{
+	struct hotspot_stats *s = hotspot_stats_new(4);
+	const struct hotspot_reason *r;
+	struct hotspot_entry *e;
+	size_t n;
+
+	(void)state;
+	assert_non_null(s);
+	/* ten RIPs once each, then the first again: 4 kept, 6 exits untracked, 11 counted */
+	for (uint64_t rip = 1; rip <= 10; rip++)
+		assert_int_equal(hotspot_count(s, ISA_SVM, 0x7b, 0x1000 + rip), 0);
+	assert_int_equal(hotspot_count(s, ISA_SVM, 0x7b, 0x1001), 0);
+	hotspot_time(s, ISA_SVM, 0x7b, 0x1001, 100);	/* kept */
+	hotspot_time(s, ISA_SVM, 0x7b, 0x1009, 7);	/* untracked */
+	r = hotspot_reason_of(s, ISA_SVM, 0x7b);
+	assert_non_null(r);
+	assert_int_equal(r->exits, 11);
+	assert_int_equal(r->untracked, 6);
+	assert_int_equal(r->untracked_timed, 1);
+	assert_int_equal(r->untracked_time, 7);
+	assert_int_equal(r->timed, 2);
+	assert_int_equal(r->time, 107);
+	assert_int_equal(r->user, 11);
+	assert_int_equal(r->kernel, 0);
+	n = hotspot_sorted(s, &e);
+	assert_int_equal(n, 4);
+	assert_int_equal(e[0].rip, 0x1001);
+	assert_int_equal(e[0].count, 2);
+	assert_int_equal(e[0].time, 100);
+	assert_int_equal(e[1].rip, 0x1002);	/* ties by RIP */
+	free(e);
+	/* a new reason past the cap: its exits are all untracked, still counted */
+	assert_int_equal(hotspot_count(s, ISA_SVM, 0x72, 0xffffffff81000000ull), 0);
+	r = hotspot_reason_of(s, ISA_SVM, 0x72);
+	assert_non_null(r);
+	assert_int_equal(r->exits, 1);
+	assert_int_equal(r->untracked, 1);
+	assert_int_equal(r->kernel, 1);
+	hotspot_stats_free(s);
+}
+
+static void test_reasons_sorted_vmx_basic(void **state)
+{
+	struct hotspot_stats *s = hotspot_stats_new(0);
+	const struct hotspot_reason *r;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(hotspot_count(s, ISA_VMX, 30, 0x10), 0);
+	assert_int_equal(hotspot_count(s, ISA_SVM, 0x7b, 0x10), 0);
+	assert_int_equal(hotspot_count(s, ISA_VMX, 10, 0x10), 0);
+	/* VMX: the basic reason (a flag bit does not make another reason) */
+	assert_int_equal(hotspot_count(s, ISA_VMX, 30 | 0x80000000u, 0x10), 0);
+	r = hotspot_reasons(s, &n);
+	assert_int_equal(n, 3);
+	assert_true(r[0].isa < r[2].isa || (r[0].isa == r[2].isa && r[0].reason < r[2].reason));
+	assert_int_equal(hotspot_reason_of(s, ISA_VMX, 30)->exits, 2);
+	assert_null(hotspot_reason_of(s, ISA_VMX, 12));
+	assert_true(hotspot_is_kernel(0xff00000000001000ull));	/* 5-level paging's high half */
+	assert_false(hotspot_is_kernel(0x00007fffffffffffull));
+	hotspot_stats_free(s);
+}
+
+static char *write_tmp(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/test_hotspot.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static void test_syms(void **state)
+{
+	char *p = write_tmp("ffffffff81000000 T _stext\n"
+			    "ffffffff81000100 t local_alias\n"
+			    "ffffffff81000100 T pci_conf1_read\n"
+			    "ffffffff81000080 D some_data\n"
+			    "ffffffffc0001000 t vmx_vcpu_run\t[kvm_intel]\n"
+			    "\n");
+	struct es_error err = { "" };
+	struct guest_syms *s = guest_syms_load(p, &err);
+	const char *name;
+	uint64_t off;
+
+	(void)state;
+	unlink(p);
+	assert_non_null(s);
+	assert_int_equal(guest_syms_count(s), 4);	/* the data symbol left out */
+	assert_true(guest_syms_lookup(s, 0xffffffff81000090ull, &name, &off));
+	assert_string_equal(name, "_stext");	/* not some_data */
+	assert_int_equal(off, 0x90);
+	assert_true(guest_syms_lookup(s, 0xffffffff81000104ull, &name, &off));
+	assert_string_equal(name, "pci_conf1_read");
+	assert_int_equal(off, 4);
+	assert_true(guest_syms_lookup(s, 0xffffffffc0001010ull, &name, &off));
+	assert_string_equal(name, "vmx_vcpu_run [kvm_intel]");
+	assert_false(guest_syms_lookup(s, 0x401000, &name, &off));
+	guest_syms_free(s);
+
+	p = write_tmp("ffffffff81000000 T _stext\nffffffff81000100 T two words here\n");
+	assert_null(guest_syms_load(p, &err));
+	assert_non_null(strstr(err.msg, ":2: not ADDRESS TYPE NAME [MODULE]"));
+	unlink(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_reasons_sorted_vmx_basic),
+		cmocka_unit_test(test_syms),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -43,7 +43,7 @@ enum cli_opt_id {
 	CLI_SKIP_BAD, CLI_ISA, CLI_OUTPUT, CLI_DURATION, CLI_RINGBUF, CLI_READY_FILE,
 	CLI_VERBOSE, CLI_WINDOW, CLI_BURST_FACTOR, CLI_BURST_MIN, CLI_IDLE_FACTOR,
 	CLI_RATE_RATIO, CLI_MIX_DISTANCE, CLI_ANALYZE, CLI_VERSION, CLI_EVERY, CLI_PARTIAL_OK,
-	CLI_BACKEND, CLI_NO_TIME, CLI_BPF_ATTACH, CLI_DETAIL,
+	CLI_BACKEND, CLI_NO_TIME, CLI_BPF_ATTACH, CLI_DETAIL, CLI_HOTSPOTS, CLI_GUEST_SYMBOLS,
 	CLI_OWN = 100,
 };
 
@@ -54,7 +54,11 @@ extern const struct cli_opt cli_opt_help, cli_opt_version, cli_opt_every, cli_op
 	cli_opt_output, cli_opt_duration, cli_opt_ringbuf, cli_opt_ready_file, cli_opt_verbose,
 	cli_opt_window, cli_opt_burst_factor, cli_opt_burst_min, cli_opt_idle_factor,
 	cli_opt_rate_ratio, cli_opt_mix_distance, cli_opt_analyze, cli_opt_partial_ok,
-	cli_opt_backend, cli_opt_no_time, cli_opt_bpf_attach, cli_opt_detail;
+	cli_opt_backend, cli_opt_no_time, cli_opt_bpf_attach, cli_opt_detail, cli_opt_hotspots,
+	cli_opt_guest_symbols;
+
+/* --hotspots' N when none is given */
+#define CLI_HOTSPOTS_DEFAULT 10
 
 /* The options of the timeline analysis (report --analyze and plot), in help order. */
 #define CLI_ANALYSIS_OPTS &cli_opt_window, &cli_opt_pid, &cli_opt_vcpu, \

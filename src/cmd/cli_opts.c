@@ -63,6 +63,15 @@ const struct cli_opt cli_opt_detail = {
 	"each was about (I/O port, MSR, control register, guest-physical page, exception "
 	"vector), decoded from its exit information as `exitstat explain` does (live with "
 	"--backend perf: no MSR index)", CLI_DETAIL, 0 };
+const struct cli_opt cli_opt_hotspots = {
+	"hotspots", 0, CLI_OPTIONAL_ARG, "N", "the guest code that caused the exits: per reason "
+	"the N guest RIPs with the most exits (default " CLI_XSTR(CLI_HOTSPOTS_DEFAULT) "; 0: "
+	"all), the rest in an \"other\" row, and the reason's exits in guest kernel and user "
+	"code (by the RIP's half of the address space); in every format (explain: instead of "
+	"the details; live: BPF only). N goes after '=' (--hotspots=N)", CLI_HOTSPOTS, 0 };
+const struct cli_opt cli_opt_guest_symbols = {
+	"guest-symbols", 0, CLI_ARG, "FILE", "with --hotspots: name each RIP symbol+0xOFF from the "
+	"guest's System.map or a copy of its /proc/kallsyms", CLI_GUEST_SYMBOLS, 0 };
 const struct cli_opt cli_opt_ready_file = {
 	"ready-file", 0, CLI_ARG, "PATH", "once attached (before a CMD starts), write \"ready "
 	"PID\" to PATH (a file, or a FIFO: blocks until it is read)", CLI_READY_FILE, 0 };

@@ -13,31 +13,14 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/hotspot_opts.h"
 #include "cmd/msg.h"
 #include "core/event.h"
 #include "output/detail_out.h"
-#include "output/hotspot_out.h"
 #include "sources/input.h"
 
-enum { OPT_HOTSPOTS = CLI_OWN, OPT_GUEST_SYMBOLS };
-
-/* --hotspots' N when none is given */
-#define HOTSPOTS_DEFAULT 10
-
-static const struct cli_opt opt_hotspots = {
-	"hotspots", 0, CLI_OPTIONAL_ARG, "N", "instead of the details: per reason the N guest RIPs "
-	"with the most exits (default " CLI_XSTR(HOTSPOTS_DEFAULT) "; 0: all), the rest in an "
-	"\"other\" row, and the reason's exits in guest kernel and user code (by the RIP's half "
-	"of the address space); in every format. N goes after '=' (--hotspots=N)", OPT_HOTSPOTS, 0
-};
-
-static const struct cli_opt opt_guest_symbols = {
-	"guest-symbols", 0, CLI_ARG, "FILE", "with --hotspots: name each RIP symbol+0xOFF from the "
-	"guest's System.map or a copy of its /proc/kallsyms", OPT_GUEST_SYMBOLS, 0
-};
-
 static const struct cli_opt *const explain_opts[] = {
-	&cli_opt_format, &cli_opt_output, &cli_opt_top, &opt_hotspots, &opt_guest_symbols,
+	&cli_opt_format, &cli_opt_output, &cli_opt_top, &cli_opt_hotspots, &cli_opt_guest_symbols,
 	&cli_opt_skip_bad, &cli_opt_partial_ok, &cli_opt_isa, NULL,
 };
 
@@ -64,9 +47,8 @@ const struct cli_cmd cli_cmd_explain = {
 struct explain_run {
 	struct accum acc;
 	struct detail_stats *ds;
-	struct hotspot_stats *hs;	/* --hotspots */
-	size_t hotspots;		/* its N (0: all) */
-	const char *syms_path;
+	struct hotspot_opts ho;		/* --hotspots, --guest-symbols */
+	struct hotspot_stats *hs;	/* ho's counts with --hotspots, else NULL */
 	uint64_t with_rip;
 	struct trace_opts to;
 	struct report_opts ro;
@@ -74,13 +56,15 @@ struct explain_run {
 	bool oom;
 	bool partial_ok;
 	struct cli_out out;
-	struct guest_syms *syms;
 };
 
 static int apply_explain(void *ctx, int id, const char *arg)
 {
 	struct explain_run *x = ctx;
+	int rc = hotspot_opts_apply(&x->ho, id, arg);
 
+	if (rc <= 0)
+		return rc;
 	switch (id) {
 	case CLI_SKIP_BAD:
 		x->to.skip_bad = true;
@@ -92,22 +76,6 @@ static int apply_explain(void *ctx, int id, const char *arg)
 		return 0;
 	case CLI_PARTIAL_OK:
 		x->partial_ok = true;
-		return 0;
-	case OPT_HOTSPOTS: {
-		uint64_t n = HOTSPOTS_DEFAULT;
-
-		if (arg && (!cli_parse_u64(arg, &n) || n > HOTSPOT_DEFAULT_CAP))
-			return -1;
-		x->hotspots = (size_t)n;
-		x->hs = x->hs ? x->hs : hotspot_stats_new(0);
-		if (!x->hs) {
-			fprintf(stderr, "exitstat explain: out of memory\n");
-			return -1;
-		}
-		return 0;
-	}
-	case OPT_GUEST_SYMBOLS:
-		x->syms_path = arg;
 		return 0;
 	default:	/* --format, --top */
 		return cli_apply_view(&x->ro, id, arg);
@@ -161,10 +129,10 @@ static int explain_print(struct explain_run *x, const struct input_info *in)
 	int rc;
 
 	if (x->hs) {
-		struct hotspot_meta hm = { m, x->syms, x->syms_path };
+		struct hotspot_meta hm = { m, NULL, NULL };
 
+		hotspot_opts_meta(&x->ho, &hm);
 		hm.d.with_info = x->with_rip;
-		hm.d.top = x->hotspots;
 
 		free(e);
 		rc = hotspot_print(x->out.f, x->ro.format, &hm, x->hs);
@@ -195,29 +163,20 @@ int cmd_explain(int argc, char **argv)
 	bool show;
 
 	first = cli_parse(&cli_cmd_explain, argc, argv, apply_explain, &x);
-	if (first < 0) {
-		hotspot_stats_free(x.hs);
+	if (first < 0)
 		return cli_end_status(first);
+	rc = hotspot_opts_ready(&x.ho, "explain");
+	if (rc) {
+		hotspot_opts_free(&x.ho);
+		return rc;
 	}
-	if (x.syms_path && !x.hs) {
-		fprintf(stderr, "exitstat explain: --guest-symbols names the RIPs of --hotspots: "
-			"give --hotspots too (see --help)\n");
-		return EXIT_USAGE;
-	}
-	if (x.syms_path) {
-		x.syms = guest_syms_load(x.syms_path, &err);
-		if (!x.syms) {
-			msg_error("explain", &err);
-			hotspot_stats_free(x.hs);
-			return EXIT_FAIL;
-		}
-	}
+	rc = -1;
+	x.hs = x.ho.hs;
 	x.ds = detail_stats_new();
 	if (!x.ds || accum_init(&x.acc)) {
 		fprintf(stderr, "exitstat explain: out of memory\n");
 		detail_stats_free(x.ds);
-		hotspot_stats_free(x.hs);
-		guest_syms_free(x.syms);
+		hotspot_opts_free(&x.ho);
 		return EXIT_FAIL;
 	}
 	x.acc.on_time = on_time;
@@ -226,8 +185,7 @@ int cmd_explain(int argc, char **argv)
 	if (cli_out_open(&cli_cmd_explain, &x.out)) {
 		accum_fini(&x.acc);
 		detail_stats_free(x.ds);
-		hotspot_stats_free(x.hs);
-		guest_syms_free(x.syms);
+		hotspot_opts_free(&x.ho);
 		return EXIT_FAIL;
 	}
 	status = msg_input_status("explain", input_read(argv[first], &x.to, on_event, &x, &in, &err),
@@ -246,7 +204,6 @@ int cmd_explain(int argc, char **argv)
 		rc = -1;
 	accum_fini(&x.acc);
 	detail_stats_free(x.ds);
-	hotspot_stats_free(x.hs);
-	guest_syms_free(x.syms);
+	hotspot_opts_free(&x.ho);
 	return rc ? EXIT_FAIL : status;
 }

@@ -11,6 +11,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/collect.h"
+#include "cmd/hotspot_opts.h"
 #include "cmd/commands.h"
 #include "cmd/live_top.h"
 #include "cmd/msg.h"
@@ -35,7 +36,7 @@ static const struct cli_opt *const live_opts[] = {
 	&cli_opt_pid, &cli_opt_vcpu, &opt_delay, &cli_opt_every, &cli_opt_duration, &cli_opt_top,
 	&cli_opt_sort, &cli_opt_format, &cli_opt_per_vm, &opt_events, &cli_opt_backend,
 	&cli_opt_no_time, &cli_opt_bpf_attach, &cli_opt_ringbuf, &opt_batch, &cli_opt_output, &cli_opt_ready_file,
-	&cli_opt_verbose, &cli_opt_detail, NULL,
+	&cli_opt_verbose, &cli_opt_detail, &cli_opt_hotspots, &cli_opt_guest_symbols, NULL,
 };
 
 const struct cli_cmd cli_cmd_live = {
@@ -62,6 +63,7 @@ const struct cli_cmd cli_cmd_live = {
 
 struct live_cmd {
 	struct collect col;
+	struct hotspot_opts ho;	/* --hotspots, --guest-symbols (BPF: counted per RIP in the kernel) */
 	struct report_opts ro;
 	double delay;
 	uint64_t every;
@@ -130,51 +132,65 @@ static uint64_t other_kvm_events(struct live_cmd *c)
 	return sum;
 }
 
-/* --detail: the kernel's counts by detail into the report's meta (*ds, *e: the caller frees). */
-static int fill_details(struct live_cmd *c, struct report_meta *m, struct detail_stats **ds,
-			struct detail_entry **e)
+/* What a report adds to its table: --detail's and --hotspots' counts (the caller frees). */
+struct report_extra {
+	struct detail_stats *ds;
+	struct detail_entry *de;
+	struct hotspot_stats *hs;
+	struct hotspot_meta hm;
+};
+
+/* --detail, --hotspots: the kernel's counts by detail and RIP into the report's meta. */
+static int fill_details(struct live_cmd *c, struct report_meta *m, struct report_extra *x)
 {
 	struct es_error err;
 	size_t n;
 
-	*ds = detail_stats_new();
-	if (!*ds) {
+	if ((c->col.lo.detail_kinds && !(x->ds = detail_stats_new())) ||
+	    (c->ho.on && !(x->hs = hotspot_stats_new(0)))) {
 		fprintf(stderr, "exitstat: out of memory\n");
 		return -1;
 	}
-	if (live_details(c->col.src, *ds, &m->details_lost, &err)) {
+	if (live_details(c->col.src, x->ds, x->hs, &m->details_lost, &err)) {
 		msg_error(NULL, &err);
 		return -1;
 	}
-	n = detail_stats_sorted(*ds, e);
+	if (x->hs) {
+		x->hm = (struct hotspot_meta){ { m->source, false, c->stats->total,
+						 hotspot_total(x->hs), 0, "" }, NULL, NULL };
+		hotspot_opts_meta(&c->ho, &x->hm);
+		m->hotspots = x->hs;
+		m->hotspot_meta = &x->hm;
+	}
+	if (!x->ds)
+		return 0;
+	n = detail_stats_sorted(x->ds, &x->de);
 	if (n == (size_t)-1) {
 		fprintf(stderr, "exitstat: out of memory\n");
 		return -1;
 	}
 	m->details_on = true;
-	m->details = *e;
+	m->details = x->de;
 	m->ndetails = n;
 	m->detail_top = c->ro.top ? c->ro.top : 10;
 	return 0;
 }
 
-static int print_report_details(struct live_cmd *c, bool final, struct detail_stats **ds,
-				struct detail_entry **de);
+static int print_report_details(struct live_cmd *c, bool final, struct report_extra *x);
 
 static int print_report(struct live_cmd *c, bool final)
 {
-	struct detail_stats *ds = NULL;
-	struct detail_entry *de = NULL;
+	struct report_extra x = { 0 };
 	int rc;
 
-	rc = print_report_details(c, final, &ds, &de);
-	detail_stats_free(ds);
-	free(de);
+	rc = print_report_details(c, final, &x);
+	detail_stats_free(x.ds);
+	free(x.de);
+	hotspot_stats_free(x.hs);
 	return rc;
 }
 
-static int print_report_details(struct live_cmd *c, bool final, struct detail_stats **ds,
-				struct detail_entry **de)
+static int print_report_details(struct live_cmd *c, bool final, struct report_extra *x)
 {
 	struct report_meta m = { 0 };
 	struct live_counters lc;
@@ -214,7 +230,7 @@ static int print_report_details(struct live_cmd *c, bool final, struct detail_st
 		print_event_mix(c, false, "kvm:kvm_exit has not fired so far; the KVM events that did:");
 		return 0;
 	}
-	if (c->col.lo.detail_kinds && fill_details(c, &m, ds, de))
+	if ((c->col.lo.detail_kinds || c->ho.on) && fill_details(c, &m, x))
 		return -1;
 	if (report_print(c->out, &c->ro, &m, c->stats)) {
 		fprintf(stderr, "exitstat: writing the report to %s failed: %s\n", c->out_name,
@@ -265,6 +281,9 @@ static int apply_live(void *ctx, int id, const char *arg)
 	struct live_cmd *c = ctx;
 	int rc = id == CLI_PID ? 1 : cli_apply_view(&c->ro, id, arg);
 
+	if (rc > 0)
+		rc = hotspot_opts_apply(&c->ho, id, arg);
+	c->col.lo.hotspots = c->ho.on;
 	if (rc <= 0)
 		return rc;
 	switch (id) {
@@ -448,11 +467,15 @@ int cmd_live(int argc, char **argv)
 		return cli_end_status(first);
 	if (collect_operands(&c.col, argc, argv, first))
 		return EXIT_USAGE;
-	if (open_output(&c))
-		return EXIT_FAIL;
+	ret = hotspot_opts_ready(&c.ho, NULL);
+	if (ret || open_output(&c)) {
+		hotspot_opts_free(&c.ho);
+		return ret ? ret : EXIT_FAIL;
+	}
 	ret = collect_preflight(&c.col) || live_run(&c) ? EXIT_FAIL : EXIT_OK;
 	collect_close(&c.col);
 	stats_free(c.stats);
+	hotspot_opts_free(&c.ho);
 	if (c.out != stdout && fclose(c.out)) {
 		fprintf(stderr, "exitstat: writing %s failed: %s\n", c.out_name, strerror(errno));
 		ret = EXIT_FAIL;

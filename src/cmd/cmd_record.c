@@ -27,9 +27,16 @@ static const struct cli_opt opt_output = {
 static const struct cli_opt opt_force = {
 	"force", 0, CLI_NO_ARG, NULL, "overwrite FILE if it exists", OPT_FORCE, 0 };
 
+/* The same spelling as report's and explain's (an optional N), whose N a recording has no use for. */
+static const struct cli_opt opt_hotspots = {
+	"hotspots", 0, CLI_OPTIONAL_ARG, "N", "also store each exit's guest RIP (SVM: the vCPU's "
+	"saved RIP; VMX: the tracepoint's guest_rip), for `explain --hotspots FILE` and `report "
+	"--hotspots FILE`; a recording keeps every RIP, so N is refused here (it is theirs)",
+	CLI_HOTSPOTS, 0 };
+
 static const struct cli_opt *const record_opts[] = {
 	&opt_output, &opt_force, &cli_opt_pid, &cli_opt_duration, &cli_opt_ringbuf, &cli_opt_ready_file,
-	&cli_opt_verbose, &cli_opt_detail, NULL,
+	&cli_opt_verbose, &cli_opt_detail, &opt_hotspots, NULL,
 };
 
 const struct cli_cmd cli_cmd_record = {
@@ -67,6 +74,16 @@ static int apply_record(void *ctx, int id, const char *arg)
 	}
 	if (id == OPT_FORCE) {
 		r->force = true;
+		return 0;
+	}
+	if (id == CLI_HOTSPOTS) {
+		if (arg) {
+			fprintf(stderr, "exitstat record: --hotspots=%s: a recording keeps every "
+				"exit's RIP; N is for `report --hotspots=N` and `explain "
+				"--hotspots=N` of the file\n", arg);
+			return -1;
+		}
+		r->col.lo.hotspots = true;
 		return 0;
 	}
 	return collect_apply(&r->col, id, arg);

@@ -6,6 +6,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/hotspot_opts.h"
 #include "cmd/msg.h"
 #include "core/event.h"
 #include "live/live_run.h"
@@ -25,7 +26,8 @@ static const struct cli_opt opt_every = {
 static const struct cli_opt *const report_opts[] = {
 	&cli_opt_format, &cli_opt_output, &opt_every, &opt_every_e, &cli_opt_sort, &cli_opt_top,
 	&cli_opt_pid, &cli_opt_vcpu, &cli_opt_per_vm, &cli_opt_skip_bad, &cli_opt_partial_ok,
-	&cli_opt_isa, &cli_opt_analyze, &cli_opt_detail, NULL,
+	&cli_opt_isa, &cli_opt_analyze, &cli_opt_detail, &cli_opt_hotspots, &cli_opt_guest_symbols,
+	NULL,
 };
 
 const struct cli_cmd cli_cmd_report = {
@@ -57,6 +59,9 @@ struct report_run {
 	unsigned int detail_kinds;	/* --detail */
 	struct detail_stats *ds;
 	uint64_t with_info;	/* exits with exit information (--detail) */
+	struct hotspot_opts ho;	/* --hotspots, --guest-symbols */
+	uint64_t with_rip;	/* exits with a guest RIP (--hotspots) */
+	struct hotspot_meta hm;
 	bool oom;
 };
 
@@ -65,6 +70,10 @@ static int apply_report(void *ctx, int id, const char *arg)
 	struct report_run *r = ctx;
 	int rc = cli_apply_view(&r->ro, id, arg);
 
+	if (rc > 0)
+		rc = hotspot_opts_apply(&r->ho, id, arg);
+	if (r->ho.on)
+		r->to.want_info = true;	/* the RIPs are read with the exit information */
 	if (rc <= 0)
 		return rc;
 	switch (id) {
@@ -103,8 +112,12 @@ static int on_time(void *ctx, const struct exit_event *exit, uint64_t dur)
 {
 	struct report_run *r = ctx;
 
-	if (detail_wanted(r, exit))
+	if (!detail_wanted(r, exit))
+		return 0;
+	if (r->ds)
 		detail_stats_event_time(r->ds, exit, r->detail_kinds, dur);
+	if (r->ho.hs && exit->info.has_rip)
+		hotspot_time(r->ho.hs, exit->isa, exit->reason, exit->info.rip, dur);
 	return 0;
 }
 
@@ -115,6 +128,12 @@ static int on_event(void *ctx, const struct exit_event *ev)
 	if (r->ds && ev->kind == EV_EXIT && ev->has_info) {
 		r->with_info++;
 		if (detail_wanted(r, ev) && detail_stats_event(r->ds, ev, r->detail_kinds))
+			r->oom = true;
+	}
+	if (r->ho.hs && ev->kind == EV_EXIT && ev->info.has_rip) {
+		r->with_rip++;
+		if (detail_wanted(r, ev) &&
+		    hotspot_count(r->ho.hs, ev->isa, ev->reason, ev->info.rip))
 			r->oom = true;
 	}
 	if (r->oom || accum_event(&r->acc, ev)) {
@@ -183,6 +202,23 @@ static int details_meta(struct report_run *r, const char *path, int *status)
 	return 0;
 }
 
+/* --hotspots: the RIPs into the final report's meta; an input without RIPs is said (status 1). */
+static void hotspots_meta(struct report_run *r, const char *path, int *status)
+{
+	r->hm = (struct hotspot_meta){ { r->meta.source, r->meta.clock &&
+					 !strcmp(r->meta.clock, "ticks"), r->acc.stats->total,
+					 r->with_rip, 0, "" }, NULL, NULL };
+	hotspot_opts_meta(&r->ho, &r->hm);
+	r->meta.hotspots = r->ho.hs;
+	r->meta.hotspot_meta = &r->hm;
+	if (r->acc.stats->total && !r->with_rip) {
+		fprintf(stderr, "exitstat report: %s: --hotspots: its exits carry no guest RIP "
+			"(trace lines without rip 0x..; a recording made without --hotspots): "
+			"no hotspots\n", path);
+		*status = EXIT_FAIL;
+	}
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_run r = { .ro.filter.vcpu = STATS_VCPU_UNKNOWN };
@@ -198,11 +234,19 @@ int cmd_report(int argc, char **argv)
 	if (first < 0)
 		return cli_end_status(first);
 	path = argv[first];
-	if (cli_out_open(&cli_cmd_report, &r.out))
+	rc = hotspot_opts_ready(&r.ho, "report");
+	if (rc) {
+		hotspot_opts_free(&r.ho);
+		return rc;
+	}
+	if (cli_out_open(&cli_cmd_report, &r.out)) {
+		hotspot_opts_free(&r.ho);
 		return EXIT_FAIL;
+	}
 	if (accum_init(&r.acc) || (r.detail_kinds && !(r.ds = detail_stats_new()))) {
 		fprintf(stderr, "exitstat report: out of memory\n");
 		detail_stats_free(r.ds);
+		hotspot_opts_free(&r.ho);
 		cli_out_close(&cli_cmd_report, &r.out, false);
 		return EXIT_FAIL;
 	}
@@ -222,11 +266,14 @@ int cmd_report(int argc, char **argv)
 	if (!show) {
 		accum_fini(&r.acc);
 		detail_stats_free(r.ds);
+		hotspot_opts_free(&r.ho);
 		/* nothing was read (the reason is on stderr): no report, no -o file */
 		cli_out_close(&cli_cmd_report, &r.out, false);
 		return status;
 	}
 	final_meta(&r, &in, note, sizeof(note));
+	if (r.ho.hs)
+		hotspots_meta(&r, path, &status);
 	if (r.ds && details_meta(&r, path, &status)) {
 		status = EXIT_FAIL;
 		printed = false;
@@ -235,6 +282,7 @@ int cmd_report(int argc, char **argv)
 	}
 	free((void *)r.meta.details);
 	detail_stats_free(r.ds);
+	hotspot_opts_free(&r.ho);
 	if (!printed) {
 		fprintf(stderr, "exitstat report: cannot write the report to %s: %s\n", r.out.name,
 			strerror(errno));

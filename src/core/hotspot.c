@@ -106,7 +106,8 @@ static struct hotspot_reason *reason_row(struct hotspot_stats *s, enum exit_isa 
 	return &s->reasons[at];
 }
 
-int hotspot_count(struct hotspot_stats *s, enum exit_isa isa, uint32_t reason, uint64_t rip)
+int hotspot_add(struct hotspot_stats *s, enum exit_isa isa, uint32_t reason, uint64_t rip,
+		uint64_t count, uint64_t timed, uint64_t time)
 {
 	struct hotspot_reason *r;
 	struct hotspot_entry *e;
@@ -117,22 +118,33 @@ int hotspot_count(struct hotspot_stats *s, enum exit_isa isa, uint32_t reason, u
 		return -1;
 	if (s->t.used < s->max && oa_reserve(&s->t, hash))
 		return -1;
-	r->exits++;
+	r->exits += count;
 	if (hotspot_is_kernel(rip))
-		r->kernel++;
+		r->kernel += count;
 	else
-		r->user++;
+		r->user += count;
+	r->timed += timed;
+	r->time += time;
 	e = probe(s, isa, reason, rip);
 	if (!e->count) {
 		if (s->t.used >= s->max) {
-			r->untracked++;
+			r->untracked += count;
+			r->untracked_timed += timed;
+			r->untracked_time += time;
 			return 0;
 		}
 		*e = (struct hotspot_entry){ .isa = isa, .reason = reason, .rip = rip };
 		s->t.used++;
 	}
-	e->count++;
+	e->count += count;
+	e->timed += timed;
+	e->time += time;
 	return 0;
+}
+
+int hotspot_count(struct hotspot_stats *s, enum exit_isa isa, uint32_t reason, uint64_t rip)
+{
+	return hotspot_add(s, isa, reason, rip, 1, 0, 0);
 }
 
 void hotspot_time(struct hotspot_stats *s, enum exit_isa isa, uint32_t reason, uint64_t rip,
@@ -187,4 +199,13 @@ const struct hotspot_reason *hotspot_reason_of(const struct hotspot_stats *s, en
 	size_t at = row_find(s, isa, basic(isa, reason), &found);
 
 	return found ? &s->reasons[at] : NULL;
+}
+
+uint64_t hotspot_total(const struct hotspot_stats *s)
+{
+	uint64_t t = 0;
+
+	for (size_t i = 0; i < s->nreasons; i++)
+		t += s->reasons[i].exits;
+	return t;
 }

@@ -44,6 +44,13 @@ void hotspot_stats_free(struct hotspot_stats *s);
 /* Count one exit of (isa, reason) at rip. 0, or -1 out of memory. */
 int hotspot_count(struct hotspot_stats *s, enum exit_isa isa, uint32_t reason, uint64_t rip);
 
+/*
+ * count exits of (isa, reason) at rip at once, timed of them with time in
+ * exit in all (live: the kernel's counts per RIP). 0, or -1 out of memory.
+ */
+int hotspot_add(struct hotspot_stats *s, enum exit_isa isa, uint32_t reason, uint64_t rip,
+		uint64_t count, uint64_t timed, uint64_t time);
+
 /* The time in exit of one counted exit (to its RIP's row, or its reason's untracked one). */
 void hotspot_time(struct hotspot_stats *s, enum exit_isa isa, uint32_t reason, uint64_t rip,
 		  uint64_t time);
@@ -68,6 +75,9 @@ size_t hotspot_sorted(const struct hotspot_stats *s, struct hotspot_entry **out)
 
 /* The reasons, by isa and reason (the array is the stats' own). */
 const struct hotspot_reason *hotspot_reasons(const struct hotspot_stats *s, size_t *n);
+
+/* Every exit counted (with a RIP), over the reasons. */
+uint64_t hotspot_total(const struct hotspot_stats *s);
 
 /* The reason row of (isa, reason) in hotspot_reasons, or NULL. */
 const struct hotspot_reason *hotspot_reason_of(const struct hotspot_stats *s, enum exit_isa isa,

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "core/detail.h"
+#include "core/hotspot.h"
 #include "core/error.h"
 #include "core/event.h"
 #include "core/stats.h"
@@ -42,6 +43,8 @@ struct live_opts {
 					 * BPF: counted by detail in the kernel, or with record,
 					 * the exit information with every exit; perf: from each
 					 * sample's record (no MSR index) */
+	bool hotspots;		/* --hotspots (BPF only): each exit's guest RIP, counted per
+				 * (reason, RIP) in the kernel, or with record in every exit */
 };
 
 typedef int (*live_exit_fn)(void *ctx, const struct exit_event *e);
@@ -91,11 +94,12 @@ int live_read(struct live_src *l, struct stats *s, struct es_error *err);
 
 /*
  * --detail: the exits per (ISA, reason, detail) so far, added into ds (empty
- * it first), times in ns; *lost gets the exits whose detail the kernel had
- * no room for. 0, or -1 with err set.
+ * it first), and --hotspots: per (ISA, reason, guest RIP) into hs (new:
+ * added once); either may be NULL; times in ns; *lost gets the exits whose
+ * detail or RIP the kernel had no room for. 0, or -1 with err set.
  */
-int live_details(struct live_src *l, struct detail_stats *ds, uint64_t *lost,
-		 struct es_error *err);
+int live_details(struct live_src *l, struct detail_stats *ds, struct hotspot_stats *hs,
+		 uint64_t *lost, struct es_error *err);
 
 /* Cumulative counts of the event mix, counts[live_event_count()]; attached[i] false if absent. */
 int live_events(struct live_src *l, uint64_t *counts, bool *attached);

@@ -154,7 +154,8 @@ static bool dinfo_info(const struct live_dinfo *d, struct exit_info *in)
 {
 	*in = (struct exit_info){ .info1 = d->info1, .info2 = d->info2, .intr_info = d->intr,
 				  .has_intr_info = (d->flags & LIVE_DN_INTR) != 0,
-				  .has_msr = (d->flags & LIVE_DN_MSR) != 0, .msr = d->msr };
+				  .has_msr = (d->flags & LIVE_DN_MSR) != 0, .msr = d->msr,
+				  .has_rip = (d->flags & LIVE_DN_RIP) != 0, .rip = d->rip };
 	return d->flags & LIVE_DN_COUNT;
 }
 
@@ -506,8 +507,8 @@ static int bpf_read(void *p, struct stats *s)
 	return stats_merge(s, b->retired);
 }
 
-/* The details map summed over the CPUs, decoded into ds (core/detail.c). */
-static int bpf_details(void *p, struct detail_stats *ds, uint64_t *lost)
+/* The details map summed over the CPUs, decoded into ds (core/detail.c), its RIPs into hs. */
+static int bpf_details(void *p, struct detail_stats *ds, struct hotspot_stats *hs, uint64_t *lost)
 {
 	struct bpf_live *b = p;
 	int fd = bpf_map__fd(b->skel->maps.details);
@@ -531,9 +532,12 @@ static int bpf_details(void *p, struct detail_stats *ds, uint64_t *lost)
 			sum.timed += vals[i].timed;
 			sum.time_ns += vals[i].time_ns;
 		}
-		if (dinfo_info(&key.d, &in) && detail_decode(key.isa, key.reason, &in, &d))
+		if (ds && dinfo_info(&key.d, &in) && detail_decode(key.isa, key.reason, &in, &d))
 			ret = detail_stats_add(ds, key.isa, key.reason, &d, sum.count, sum.timed,
 					       sum.time_ns);
+		if (!ret && hs && (key.d.flags & LIVE_DN_RIP))
+			ret = hotspot_add(hs, key.isa, key.reason, key.d.rip, sum.count, sum.timed,
+					  sum.time_ns);
 	}
 	free(vals);
 	*lost = sum_counter(b, bpf_map__fd(b->skel->maps.counters), CNT_DETAIL_FULL);
@@ -698,8 +702,10 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 	/* Tests: fewer rows, so exits take the exit_stats hash path (0: all of them). */
 	if (getenv("EXITSTAT_TEST_BPF_ROWS"))
 		skel->rodata->row_limit = strtoul(getenv("EXITSTAT_TEST_BPF_ROWS"), NULL, 10);
+	/* --detail and --hotspots: the detail programs, the details map, records with their detail */
+	skel->rodata->detail_on = o->detail_kinds || o->hotspots;
+	skel->rodata->rip_on = o->hotspots;
 	if (o->detail_kinds) {
-		skel->rodata->detail_on = true;
 		for (__u32 isa = LIVE_ISA_VMX; isa <= LIVE_ISA_SVM; isa++) {
 			for (__u32 slot = 0; slot < LIVE_SLOTS; slot++) {
 				__u32 i = (isa - 1) * LIVE_SLOTS + slot;
@@ -715,9 +721,9 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 				skel->rodata->dmask_intr[i] = n.mask_intr;
 			}
 		}
-	} else {
-		bpf_map__set_max_entries(skel->maps.details, 1);
 	}
+	if (!o->detail_kinds && !o->hotspots)
+		bpf_map__set_max_entries(skel->maps.details, 1);
 	/* Tests: a tiny exit_stats hash, so an exit finding no row is lost, not hidden. */
 	if (getenv("EXITSTAT_TEST_BPF_HASH"))
 		bpf_map__set_max_entries(skel->maps.exit_stats,
@@ -730,6 +736,8 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 			skel->rodata->off_info2 = live_tp_field("kvm_exit", "info2", &size);
 			skel->rodata->off_intr = live_tp_field("kvm_exit", "intr_info", &size);
 		}
+		if (o->hotspots)
+			skel->rodata->off_rip = live_tp_field("kvm_exit", "guest_rip", &size);
 
 		skel->rodata->off_reason = live_tp_field("kvm_exit", "exit_reason", &size);
 		skel->rodata->off_isa = live_tp_field("kvm_exit", "isa", &size);
@@ -741,7 +749,7 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 		}
 	}
 	/* --detail: the programs that read the exit information (the others carry none of it) */
-	if (o->detail_kinds)
+	if (o->detail_kinds || o->hotspots)
 		exit_prog = hook == HOOK_BTF_VCPU_ISA ? skel->progs.exit_btf_vcpu_isa_detail :
 			    hook == HOOK_BTF_REASON_VCPU_ISA ? skel->progs.exit_btf_reason_vcpu_isa_detail :
 			    skel->progs.exit_tp_detail;
@@ -883,11 +891,13 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 				 "no BTF for vcpu_svm/vcpu_vmx (kvm_amd/kvm_intel module BTF)");
 			hook = -1;
 		}
-		if (hook >= 0 && o->detail_kinds && vendor &&
+		if (hook >= 0 && (o->detail_kinds || o->hotspots) && vendor &&
 		    (strstr(vendor, "vmx") || !strcmp(vendor, "kvm_intel"))) {
-			/* VMX reads its exit qualification from the VMCS after kvm_exit's probes */
-			snprintf(why, sizeof(why), "--detail on VMX: the exit qualification is in "
-				 "the tracepoint's record, not yet in vcpu_vmx at tp_btf time");
+			/* VMX reads its exit qualification and RIP from the VMCS after kvm_exit's probes */
+			snprintf(why, sizeof(why), "%s on VMX: the exit %s in the tracepoint's "
+				 "record, not yet in vcpu_vmx at tp_btf time",
+				 o->detail_kinds ? "--detail" : "--hotspots",
+				 o->detail_kinds ? "qualification is" : "RIP (guest_rip) is");
 			hook = -1;
 		}
 		btf__free(vmlinux);

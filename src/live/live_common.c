@@ -260,13 +260,13 @@ int live_read(struct live_src *l, struct stats *s, struct es_error *err)
 	return 0;
 }
 
-int live_details(struct live_src *l, struct detail_stats *ds, uint64_t *lost,
-		 struct es_error *err)
+int live_details(struct live_src *l, struct detail_stats *ds, struct hotspot_stats *hs,
+		 uint64_t *lost, struct es_error *err)
 {
 	*lost = 0;
 	if (!l->ops->details)
 		return es_error_set(err, "this backend (%s) has no exit details", l->source);
-	if (l->ops->details(l->b, ds, lost))
+	if (l->ops->details(l->b, ds, hs, lost))
 		return es_error_set(err, "reading the exit details from %s failed: %s", l->source,
 				    strerror(errno ? errno : ENOMEM));
 	return 0;

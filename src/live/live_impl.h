@@ -9,7 +9,8 @@ struct live_ops {
 	int (*poll)(void *b, int timeout_ms, live_exit_fn fn, void *ctx, struct es_error *err);
 	int (*counters)(void *b, struct live_counters *c);
 	int (*read)(void *b, struct stats *s);	/* the counts; live_read adds the loss */
-	int (*details)(void *b, struct detail_stats *ds, uint64_t *lost);	/* optional */
+	int (*details)(void *b, struct detail_stats *ds, struct hotspot_stats *hs,
+		       uint64_t *lost);	/* optional; ds, hs may be NULL */
 	int (*events)(void *b, uint64_t *counts, bool *attached);
 	int (*flush_open)(void *b, live_exit_fn fn, void *ctx, struct es_error *err);
 	int (*finish)(void *b, live_exit_fn fn, void *ctx, struct es_error *err);

@@ -443,15 +443,17 @@ static int perf_on_time(void *ctx, const struct exit_event *exit, uint64_t dur)
 	return 0;
 }
 
-static int perf_details(void *b, struct detail_stats *ds, uint64_t *lost)
+static int perf_details(void *b, struct detail_stats *ds, struct hotspot_stats *hs,
+			uint64_t *lost)
 {
 	struct perf_live *p = b;
 	struct detail_entry *e;
 	size_t n;
 	int ret = 0;
 
+	(void)hs;	/* no --hotspots here (perf_open refuses it) */
 	*lost = 0;	/* the rings' losses are the report's (live_read) */
-	if (!p->ds)
+	if (!p->ds || !ds)
 		return 0;
 	n = detail_stats_sorted(p->ds, &e);
 	if (n == (size_t)-1)
@@ -764,6 +766,11 @@ void *live_perf_open(const struct live_opts *o, const struct live_ops **ops, cha
 	p->stats = p->acc.stats;	/* owned by the accumulator */
 	if (o->record) {
 		es_error_set(err, "recording needs the BPF backend");
+		perf_close(p);
+		return NULL;
+	}
+	if (o->hotspots) {
+		es_error_set(err, "--hotspots needs the BPF backend");
 		perf_close(p);
 		return NULL;
 	}

@@ -8,6 +8,7 @@
 
 #include "output/emit.h"
 #include "output/hotspot_out.h"
+#include "output/report_format.h"
 #include "output/units.h"
 
 #define KERNEL_RULE "kernel: the RIP is in the canonical high half (bit 63 set); user: the low " \
@@ -206,7 +207,7 @@ static int json_reason(FILE *f, const struct hotspot_meta *m, const struct reaso
 	return 0;
 }
 
-static int print_json(FILE *f, const struct hotspot_meta *m, const struct hotspot_stats *s)
+json_object *hotspot_json(const struct hotspot_meta *m, const struct hotspot_stats *s)
 {
 	json_object *root = json_object_new_object(), *arr = json_object_new_array();
 
@@ -221,11 +222,18 @@ static int print_json(FILE *f, const struct hotspot_meta *m, const struct hotspo
 	json_object_object_add(root, "note", m->d.note && m->d.note[0] ?
 			       json_object_new_string(m->d.note) : NULL);
 	json_object_object_add(root, "reasons", arr);
-	if (each_reason(f, m, s, json_reason, arr)) {
+	if (each_reason(NULL, m, s, json_reason, arr)) {
 		json_object_put(root);
-		return -1;
+		return NULL;
 	}
-	return json_emit(f, root);
+	return root;
+}
+
+static int print_json(FILE *f, const struct hotspot_meta *m, const struct hotspot_stats *s)
+{
+	json_object *root = hotspot_json(m, s);
+
+	return root ? json_emit(f, root) : -1;
 }
 
 static int csv_reason(FILE *f, const struct hotspot_meta *m, const struct reason_view *v,
@@ -264,6 +272,48 @@ static int print_csv(FILE *f, const struct hotspot_meta *m, const struct hotspot
 	if (each_reason(f, m, s, csv_reason, NULL))
 		return -1;
 	return csv_note_row(f, 10, m->d.note);
+}
+
+/* A reason's rows in the report's CSV columns (report_csv.c, docs/csv.md). */
+static int report_csv_reason(FILE *f, const struct hotspot_meta *m, const struct reason_view *v,
+			     void *ctx)
+{
+	char rbuf[40], sym[256], text[320], code[16];
+	const char *unit = m->d.ticks ? "ticks" : "ns", *rep = ctx;
+	const char *rname = reason_name(v->r->isa, v->r->reason, rbuf, sizeof(rbuf));
+
+	for (size_t i = 0; i <= v->shown; i++) {
+		const struct hotspot_entry *e = i < v->shown ? &v->e[i] : NULL;
+		uint64_t count = e ? e->count : v->other, timed = e ? e->timed : v->other_timed;
+		uint64_t time = e ? e->time : v->other_time;
+
+		if (!e && !v->other)
+			break;
+		if (e)
+			snprintf(text, sizeof(text), "0x%" PRIx64 " %s%s%s", e->rip,
+				 hotspot_is_kernel(e->rip) ? "kernel" : "user",
+				 symbol(m, e->rip, sym, sizeof(sym))[0] ? " " : "", sym);
+		else
+			snprintf(text, sizeof(text), "other (%zu RIPs%s)", v->other_rips,
+				 v->r->untracked ? " + untracked" : "");
+		/* count .. time_mean as a detail row has them; the RIP in text */
+		fprintf(f, "%s,hotspot,%s,%s,%s,,,%" PRIu64 ",%.4f,,%" PRIu64 ",%s,%" PRIu64 ",",
+			rep, isa_name(v->r->isa),
+			report_code_str(v->r->isa, v->r->reason, code, sizeof(code)), rname, count,
+			pct(count, v->r->exits), timed, unit, time);
+		if (timed)
+			fprintf(f, "%" PRIu64, time / timed);
+		fputs(",,,,,,,,,,,,", f);
+		csv_quoted(f, text);
+		fputc('\n', f);
+	}
+	return 0;
+}
+
+int hotspot_report_csv(FILE *f, const char *rep, const struct hotspot_meta *m,
+		       const struct hotspot_stats *s)
+{
+	return each_reason(f, m, s, report_csv_reason, (void *)rep);
 }
 
 int hotspot_print(FILE *f, enum out_format fmt, const struct hotspot_meta *m,

@@ -25,4 +25,14 @@ struct hotspot_meta {
 int hotspot_print(FILE *f, enum out_format fmt, const struct hotspot_meta *m,
 		  const struct hotspot_stats *s);
 
+/* The same as a JSON object (explain's document; the report's "hotspots"), NULL out of memory. */
+struct json_object *hotspot_json(const struct hotspot_meta *m, const struct hotspot_stats *s);
+
+/*
+ * The report's CSV rows of kind `hotspot` (docs/csv.md), report rep: per
+ * reason its shown RIPs and its other row. 0, or -1 (out of memory).
+ */
+int hotspot_report_csv(FILE *f, const char *rep, const struct hotspot_meta *m,
+		       const struct hotspot_stats *s);
+
 #endif

@@ -220,14 +220,17 @@ int report_build(const struct report_opts *o, const struct report_meta *m, const
 		v->details = m->details;
 		v->ndetails = m->ndetails;
 		v->detail_top = m->detail_top;
+		v->hotspots = m->hotspots;
+		v->hotspot_meta = m->hotspot_meta;
 	}
 	window_fill(v, m, s);
 	v->other.name = v->all.name = "";
 	if (reasons_fill(v, o, s) || (o->per_vm && vms_fill(v, o, s)) || notes_fill(v) ||
 	    (m && m->details_lost &&
 	     note_add(v, "the details of %" PRIu64 " exits were not kept (the kernel's map of "
-		      "details was full): the details sum to less than the counts",
-		      m->details_lost) < 0)) {
+		      "details was full): the %s sum to less than the counts",
+		      m->details_lost, m->hotspots && m->details_on ? "details and hotspots" :
+		      m->hotspots ? "hotspots" : "details") < 0)) {
 		report_view_free(v);
 		return -1;
 	}

@@ -27,6 +27,9 @@ struct report_opts {
 	bool per_vm;			/* also break the totals down per VM and vCPU */
 };
 
+struct hotspot_stats;
+struct hotspot_meta;
+
 /* What the numbers are: printed with every report. */
 struct report_meta {
 	const char *source;	/* e.g. "ftrace text trace.txt", "live: BPF tp_btf/kvm_exit" */
@@ -45,7 +48,10 @@ struct report_meta {
 	const struct detail_entry *details;
 	size_t ndetails;
 	size_t detail_top;		/* table: details shown per reason (0: all) */
-	uint64_t details_lost;		/* exits counted whose detail was not kept */
+	uint64_t details_lost;		/* exits counted whose detail (or RIP) was not kept */
+	/* --hotspots: the guest RIPs per reason, printed after the report as explain --hotspots does */
+	const struct hotspot_stats *hotspots;
+	const struct hotspot_meta *hotspot_meta;
 };
 
 /* Print one report. Returns 0, or -1 on an output or memory error. */

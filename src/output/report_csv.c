@@ -10,6 +10,7 @@
 
 #include "output/emit.h"
 #include "output/detail_out.h"
+#include "output/hotspot_out.h"
 #include "output/report_format.h"
 
 static const char header[] =
@@ -113,6 +114,8 @@ int report_csv(FILE *out, const struct report_view *v)
 		csv_quoted(out, text);
 		fputc('\n', out);
 	}
+	if (v->hotspots && hotspot_report_csv(out, rep, v->hotspot_meta, v->hotspots))
+		return -1;
 	for (size_t i = 0; i < v->nnotes; i++) {
 		fprintf(out, "%s,note,,,,,,,,,,,,,,,,,,,,,,,,", rep);
 		csv_quoted(out, v->notes[i]);

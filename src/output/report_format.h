@@ -68,6 +68,8 @@ struct report_view {
 	bool details_on;		/* --detail: the drill-down follows (report_meta) */
 	const struct detail_entry *details;
 	size_t ndetails, detail_top;
+	const struct hotspot_stats *hotspots;	/* --hotspots: they follow (report_meta), or NULL */
+	const struct hotspot_meta *hotspot_meta;
 };
 
 int report_build(const struct report_opts *o, const struct report_meta *m, const struct stats *s,

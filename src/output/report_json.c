@@ -9,6 +9,7 @@
 
 #include "output/emit.h"
 #include "output/detail_out.h"
+#include "output/hotspot_out.h"
 #include "output/report_format.h"
 
 static json_object *u64(uint64_t v)
@@ -178,6 +179,15 @@ int report_json(FILE *out, const struct report_view *v)
 	if (v->details_on)
 		json_object_object_add(root, "details", detail_json_array(v->details, v->ndetails,
 									  v->ticks));
+	if (v->hotspots) {
+		json_object *h = hotspot_json(v->hotspot_meta, v->hotspots);
+
+		if (!h) {
+			json_object_put(root);
+			return -1;
+		}
+		json_object_object_add(root, "hotspots", h);
+	}
 	json_emit(out, root);
 	return 0;
 }

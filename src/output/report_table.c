@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "output/detail_out.h"
+#include "output/hotspot_out.h"
 #include "output/report_format.h"
 #include "output/units.h"
 
@@ -168,5 +169,7 @@ int report_table(FILE *out, const struct report_view *v)
 		fprintf(out, "exit details (--detail):\n");
 		detail_table(out, v->details, v->ndetails, v->detail_top, v->ticks);
 	}
+	if (v->hotspots && hotspot_print(out, FMT_TABLE, v->hotspot_meta, v->hotspots))
+		return -1;
 	return 0;
 }

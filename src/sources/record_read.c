@@ -51,12 +51,15 @@ static const unsigned char *check_block(const unsigned char *p, size_t len, uint
 		for (int j = 0; j < 5; j++)
 			if (rec_get_varint(&p, end, &v[j]) || v[j] > UINT32_MAX + 1ull)
 				return NULL;
-		keys[i] = (struct rec_key){ v[0], v[1], (uint32_t)(v[2] - 1), v[3], v[4], 0, 0, 0, 0, 0 };
+		keys[i] = (struct rec_key){ v[0], v[1], (uint32_t)(v[2] - 1), v[3], v[4],
+					    0, 0, 0, 0, 0, 0 };
 		if (version < 3)
 			continue;
-		/* version 3: the detail flags, then what they say follows */
-		if (rec_get_varint(&p, end, &v[0]) || v[0] > REC_DFLAGS_ALL ||
-		    (v[0] && !(v[0] & REC_INFO)))
+		/* version 3: the detail flags, then what they say follows; 4: the RIP too */
+		if (rec_get_varint(&p, end, &v[0]) ||
+		    v[0] > (version < 4 ? REC_DFLAGS_V3 : REC_DFLAGS_ALL) ||
+		    ((v[0] & (REC_INTR | REC_MSR)) && !(v[0] & REC_INFO)) ||
+		    (version < 4 && v[0] && !(v[0] & REC_INFO)))
 			return NULL;
 		keys[i].dflags = v[0];
 		if ((v[0] & REC_INFO) && (rec_get_varint(&p, end, &keys[i].info1) ||
@@ -69,6 +72,8 @@ static const unsigned char *check_block(const unsigned char *p, size_t len, uint
 				return NULL;
 			*(bit == REC_INTR ? &keys[i].intr : &keys[i].msr) = v[1];
 		}
+		if ((v[0] & REC_RIP) && rec_get_varint(&p, end, &keys[i].rip))
+			return NULL;
 	}
 	exits = p;
 	for (uint32_t i = 0; i < nevents; i++) {
@@ -114,7 +119,8 @@ static int deliver_exits(const unsigned char *p, const unsigned char *end, uint3
 		ev.has_info = k->dflags & REC_INFO;
 		ev.info = (struct exit_info){ .info1 = k->info1, .info2 = k->info2, .intr_info = k->intr,
 					      .has_intr_info = (k->dflags & REC_INTR) != 0,
-					      .has_msr = (k->dflags & REC_MSR) != 0, .msr = k->msr };
+					      .has_msr = (k->dflags & REC_MSR) != 0, .msr = k->msr,
+					      .has_rip = (k->dflags & REC_RIP) != 0, .rip = k->rip };
 		open += !dur;
 		info->events++;
 		ret = fn(ctx, &ev);

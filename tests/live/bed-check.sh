@@ -18,7 +18,9 @@
 # record (exitstat record + report), lost (a recorder stopped while its ring
 # overflows: the lost count must be shown, and recorded + lost == the kernel's),
 # perf-lost (the same for the perf backend: exitstat stopped while exitgen
-# runs, its 1 MiB ring overflows, and it must count and say what it lost).
+# runs, its 1 MiB ring overflows, and it must count and say what it lost),
+# detail (--detail's keys) and hotspots (--hotspots: the exits at each of
+# exitgen's steps' RIPs, from exitgen --layout).
 # usage: bed-check.sh [--methods "bpf bpf-tp perf record lost"] [--results DIR] [--verify-only]
 set -uo pipefail
 
@@ -26,7 +28,7 @@ echo "check-where: real-KVM bed (kvm_amd under QEMU TCG)"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 . "$REPO/tests/realkvm/hist.sh"
-methods="bpf bpf-tp bpf-hash notime perf record lost perf-lost every kill9 detail"
+methods="bpf bpf-tp bpf-hash notime perf record lost perf-lost every kill9 detail hotspots"
 results=$REPO/build/live-realkvm
 run=1
 while (($#)); do
@@ -215,7 +217,7 @@ check_one() {
 
 while read -r name _; do
 	for m in $methods; do
-		case $m in lost | perf-lost | every | kill9 | detail) ;; *) check_one "$name" "$m" ;; esac
+		case $m in lost | perf-lost | every | kill9 | detail | hotspots) ;; *) check_one "$name" "$m" ;; esac
 	done
 done < <(grep -v '^[[:space:]]*\(#\|$\)' "$HERE/scenarios.txt")
 
@@ -324,6 +326,17 @@ detail_hist() {
 	equal "$name: details per reason (code:count) == kernel hist" "$got" "$want"
 }
 
+# disk_cost NAME WHAT DIR: DIR's rec.exr costs at most 4 bytes per exit more than
+# plain.exr, the same exitgen run recorded without WHAT (rec.bytes, plain.bytes)
+disk_cost() {
+	local name=$1 what=$2 d=$3 exits extra
+	exits=$(jq -r .total "$d/exitstat.json")
+	extra=$(awk -v a="$(cat "$d/rec.bytes")" -v b="$(cat "$d/plain.bytes")" -v n="$exits" 'BEGIN {printf "%.3f", (a - b) / n}')
+	awk -v e="$extra" 'BEGIN {exit !(e <= 4)}' &&
+		ok "$name: $what cost $extra bytes per exit on disk (at most 4; $(cat "$d/rec.bytes") vs $(cat "$d/plain.bytes") bytes, $exits exits)" ||
+		bad "$name: $what cost $extra bytes per exit (want <= 4)"
+}
+
 check_detail() {
 	local d m eg msr
 	for m in live tp perf record; do
@@ -344,12 +357,7 @@ check_detail() {
 	if [[ $(cat "$d/report.rc" "$d/explain.rc" 2>/dev/null | tr '\n' ' ') == "0 0 " ]]; then
 		detail_keys "detail.record (explain of the recording)" "$d/explain.json" "$d/exitgen.json" \
 			"$(jq -r .msr.index "$d/exitgen.json")"
-		local exits extra
-		exits=$(jq -r .total "$d/exitstat.json")
-		extra=$(awk -v a="$(cat "$d/rec.bytes")" -v b="$(cat "$d/plain.bytes")" -v n="$exits" 'BEGIN {printf "%.3f", (a - b) / n}')
-		awk -v e="$extra" 'BEGIN {exit !(e <= 4)}' &&
-			ok "detail.record: the details cost $extra bytes per exit on disk (at most 4; $(cat "$d/rec.bytes") vs $(cat "$d/plain.bytes") bytes, $exits exits)" ||
-			bad "detail.record: the details cost $extra bytes per exit (want <= 4)"
+		disk_cost detail.record "the details" "$d"
 	else
 		bad "detail.record: report/explain status $(cat "$d/report.rc" "$d/explain.rc" 2>/dev/null | tr '\n' ' '): $(tail -c 400 "$d/exitstat.err")"
 	fi
@@ -370,5 +378,71 @@ check_detail() {
 	fi
 }
 [[ " $methods " == *" detail "* ]] && check_detail
+
+# --hotspots: the exits at each step's exiting RIP (exitgen --layout: its code
+# generator, on the host, no KVM) == the step's n, per vCPU; the final HLT
+# once per vCPU; every reason's exits (all have a RIP) == the kernel's hist.
+# class OP: the SVM reasons an op's exiting instruction is seen as
+hot_class() {
+	case $1 in
+	out | in) echo '["io"]' ;; cpuid) echo '["cpuid"]' ;; rdmsr | wrmsr) echo '["msr"]' ;;
+	mmio) echo '["npf"]' ;; hlt) echo '["hlt"]' ;;
+	esac
+}
+# hot_steps NAME REASONS_JSON LAYOUT: the exits at each (rip, op) == exitgen's
+hot_steps() {
+	local name=$1 j=$2 layout=$3 got="" want="" rip op n c
+	while read -r rip op n; do
+		c=$(jq --arg rip "$rip" --argjson cls "$(hot_class "$op")" \
+			'[.[] | select(.reason as $r | $cls | index($r)) | .hotspots[] |
+			  select(.rip == $rip) | .count] | add // 0' "$j")
+		got+=" $op@$rip=$c"
+		want+=" $op@$rip=$n"
+	done < <(jq -r '[.vcpus[] | (.steps[] | select(.exit_rip) | {rip: .exit_rip, op, n}),
+			 {rip: .final_hlt_rip, op: "hlt", n: 1}] | group_by(.rip, .op)[] |
+			"\(.[0].rip) \(.[0].op) \(map(.n) | add)"' "$layout")
+	equal "$name: exits at each step's RIP == exitgen's steps" "$got" "$want"
+}
+# hot_hist NAME REASONS_JSON HIST: per reason, its exits with a RIP == the kernel's count
+hot_hist() {
+	local got want
+	got=$(jq -r '.[] | select(.isa == "svm") | "\(.code) \(.exits)"' "$2" | sort -n | tr '\n' ' ')
+	want=$(hist_by_reason "$3" | tr '\n' ' ')
+	equal "$1: exits per reason with a RIP == kernel hist" "$got" "$want"
+}
+check_hotspots() {
+	local d m eg layout
+	layout=$results/hotspots.layout.json
+	# shellcheck disable=SC2046 # the args are words
+	if ! "$REPO/build/exitgen" --layout $(cat "$results/hotspots.live/args" 2>/dev/null) >"$layout"; then
+		bad "hotspots: exitgen --layout failed (build/exitgen: make)"
+		return
+	fi
+	for m in live tp; do
+		d=$results/hotspots.$m
+		if [[ $(cat "$d/exitstat.rc" 2>/dev/null) != 0 ]]; then
+			bad "hotspots.$m: exitstat status $(cat "$d/exitstat.rc" 2>/dev/null): $(head -c 400 "$d/exitstat.err" 2>/dev/null)"
+			continue
+		fi
+		[[ $(jq -r .lost "$d/exitstat.json") == 0 ]] || bad "hotspots.$m: exits lost: $(jq -r .note "$d/exitstat.json")"
+		equal "hotspots.$m: every exit has a RIP" "$(jq .hotspots.exits_with_rip "$d/exitstat.json")" \
+			"$(jq .total "$d/exitstat.json")"
+		jq .hotspots.reasons "$d/exitstat.json" >"$d/reasons.json"
+		hot_steps "hotspots.$m" "$d/reasons.json" "$layout"
+		hot_hist "hotspots.$m" "$d/reasons.json" "$d/hist.txt"
+	done
+	d=$results/hotspots.record
+	if [[ $(cat "$d/exitstat.rc" "$d/report.rc" "$d/explain.rc" 2>/dev/null | tr '\n' ' ') == "0 0 0 " ]]; then
+		jq .hotspots.reasons "$d/exitstat.json" >"$d/reasons.json"
+		jq .reasons "$d/explain.json" >"$d/explain-reasons.json"
+		hot_steps "hotspots.record (report of the recording)" "$d/reasons.json" "$layout"
+		hot_steps "hotspots.record (explain of the recording)" "$d/explain-reasons.json" "$layout"
+		hot_hist "hotspots.record (report)" "$d/reasons.json" "$d/hist.txt"
+		disk_cost hotspots.record "the RIPs" "$d"
+	else
+		bad "hotspots.record: record/report/explain status $(cat "$d/exitstat.rc" "$d/report.rc" "$d/explain.rc" 2>/dev/null | tr '\n' ' '): $(tail -c 400 "$d/exitstat.err")"
+	fi
+}
+[[ " $methods " == *" hotspots "* ]] && check_hotspots
 
 assert_summary ""

@@ -181,6 +181,47 @@ if grep -qw detail /etc/live/methods; then
 	echo "live-job: $d: status $(cat $d/exitstat.rc) $(cat $d/explain.rc)"
 fi
 
+# --hotspots (issue 17): each exit's guest RIP, live (tp_btf: SVM's saved RIP
+# from the vCPU; the classic tracepoint: its guest_rip) and recorded (record
+# --hotspots, read back by explain and report); the host checks the exits at
+# each step's RIP against exitgen --layout, and per reason against the hist.
+HOT_ARGS="--mode 64 --vcpus 2 out:1500 in:700 cpuid:300 rdmsr:400 wrmsr:250 mmio:350 hlt"
+if grep -qw hotspots /etc/live/methods; then
+	for m in live tp; do
+		d=/out/hotspots.$m
+		mkdir -p $d
+		echo "$HOT_ARGS" >$d/args
+		be="--bpf-attach tp_btf"
+		[ $m = tp ] && be="--bpf-attach tracepoint"
+		bed_hist_start
+		# shellcheck disable=SC2086 # args are words for exitgen, be for exitstat
+		exitstat --backend bpf $be --hotspots=0 --format json -o $d/exitstat.json \
+			-- exitgen --json $HOT_ARGS >$d/exitgen.json 2>$d/exitstat.err
+		echo $? >$d/exitstat.rc
+		bed_hist_stop $d/hist.txt
+		echo "live-job: $d: status $(cat $d/exitstat.rc)"
+	done
+	d=/out/hotspots.record
+	mkdir -p $d
+	echo "$HOT_ARGS" >$d/args
+	bed_hist_start
+	# shellcheck disable=SC2086 # args are words for exitgen
+	exitstat record --hotspots -o $d/rec.exr -- exitgen --json $HOT_ARGS \
+		>$d/exitgen.json 2>$d/exitstat.err
+	echo $? >$d/exitstat.rc
+	bed_hist_stop $d/hist.txt
+	exitstat report --hotspots=0 --format json $d/rec.exr >$d/exitstat.json 2>>$d/exitstat.err
+	echo $? >$d/report.rc
+	exitstat explain --hotspots=0 --format json $d/rec.exr >$d/explain.json 2>>$d/exitstat.err
+	echo $? >$d/explain.rc
+	# the same exits without --hotspots: what the RIPs cost on disk
+	# shellcheck disable=SC2086 # args are words for exitgen
+	exitstat record -o $d/plain.exr -- exitgen --json $HOT_ARGS >$d/plain-exitgen.json 2>>$d/plain.err
+	wc -c <$d/rec.exr >$d/rec.bytes
+	wc -c <$d/plain.exr >$d/plain.bytes
+	echo "live-job: $d: status $(cat $d/exitstat.rc) $(cat $d/report.rc) $(cat $d/explain.rc)"
+fi
+
 # kill -9 of a recorder: the file holds every block written before it, and says it is cut.
 if grep -qw kill9 /etc/live/methods; then
 	d=/out/kill9

@@ -61,6 +61,57 @@ static void test_cap(void **state)
 	hotspot_stats_free(s);
 }
 
+/*
+ * hotspot_add (live: the kernel's counts per RIP, several exits at once)
+ * keeps the same rows as that many hotspot_count and hotspot_time calls,
+ * past the cap too; hotspot_total sums every reason.
+ */
+static void test_add_is_counts_at_once(void **state)
+{
+	struct hotspot_stats *a = hotspot_stats_new(2), *b = hotspot_stats_new(2);
+	static const struct { uint32_t reason; uint64_t rip, n, timed, time; } in[] = {
+		{ 0x7b, 0x10007, 300, 299, 29900 }, { 0x7b, 0x10012, 200, 200, 400 },
+		{ 0x7b, 0xffffffff81000010ull, 5, 5, 50 },	/* past the cap of 2: untracked */
+		{ 0x7c, 0x10031, 7, 0, 0 },			/* past the cap too */
+	};
+	struct hotspot_entry *ea, *eb;
+	const struct hotspot_reason *ra, *rb;
+	size_t na, nb;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		assert_int_equal(hotspot_add(a, ISA_SVM, in[i].reason, in[i].rip, in[i].n,
+					     in[i].timed, in[i].time), 0);
+		for (uint64_t k = 0; k < in[i].n; k++)
+			assert_int_equal(hotspot_count(b, ISA_SVM, in[i].reason, in[i].rip), 0);
+		for (uint64_t k = 0; k < in[i].timed; k++)
+			hotspot_time(b, ISA_SVM, in[i].reason, in[i].rip,
+				     in[i].time / in[i].timed + (k < in[i].time % in[i].timed));
+	}
+	assert_int_equal(hotspot_total(a), 512);
+	assert_int_equal(hotspot_total(b), 512);
+	na = hotspot_sorted(a, &ea);
+	nb = hotspot_sorted(b, &eb);
+	assert_int_equal(na, 2);
+	assert_int_equal(nb, 2);
+	assert_memory_equal(ea, eb, na * sizeof(*ea));
+	ra = hotspot_reasons(a, &na);
+	rb = hotspot_reasons(b, &nb);
+	assert_int_equal(na, 2);
+	assert_int_equal(nb, 2);
+	assert_memory_equal(ra, rb, na * sizeof(*ra));
+	assert_int_equal(ra[0].untracked, 5);
+	assert_int_equal(ra[0].untracked_time, 50);
+	assert_int_equal(ra[0].kernel, 5);
+	assert_int_equal(ra[1].untracked, 7);
+	free(ea);
+	free(eb);
+	hotspot_stats_free(a);
+	hotspot_stats_free(b);
+}
+
 static void test_reasons_sorted_vmx_basic(void **state)
 {
 	struct hotspot_stats *s = hotspot_stats_new(0);
@@ -134,6 +185,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_add_is_counts_at_once),
 		cmocka_unit_test(test_reasons_sorted_vmx_basic),
 		cmocka_unit_test(test_syms),
 	};

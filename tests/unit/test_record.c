@@ -381,6 +381,21 @@ static void test_version1_and_damaged_header(void **state)
 }
 
 /*
+ * ev (N_EXITS) written, and *extra: the bytes per exit it costs more than
+ * fx->ev, the same exits without what ev adds.
+ */
+static FILE *write_with_and_without(struct fixture *fx, const struct exit_event *ev, double *extra)
+{
+	FILE *plain = write_stream(fx->ev, N_EXITS, 0, true, 0), *f;
+	long plain_size = ftell(plain);
+
+	fclose(plain);
+	f = write_stream(ev, N_EXITS, 0, true, 0);
+	*extra = (double)(ftell(f) - plain_size) / N_EXITS;
+	return f;
+}
+
+/*
  * record --detail: each exit's detail (what live keeps of the exit
  * information, detail_need) comes back as written, and costs at most 4 more
  * bytes per exit than the same exits without (the issue's bound).
@@ -389,8 +404,8 @@ static void test_detail_round_trip(void **state)
 {
 	struct fixture *fx = *state;
 	struct exit_event *ev = calloc(N_EXITS, sizeof(*ev));
-	FILE *plain, *f;
-	long plain_size, size;
+	double extra;
+	FILE *f;
 
 	assert_non_null(ev);
 	memcpy(ev, fx->ev, N_EXITS * sizeof(*ev));
@@ -418,11 +433,7 @@ static void test_detail_round_trip(void **state)
 		ev[i].has_info = true;
 		ev[i].info = in;
 	}
-	plain = write_stream(fx->ev, N_EXITS, 0, true, 0);
-	plain_size = ftell(plain);
-	fclose(plain);
-	f = write_stream(ev, N_EXITS, 0, true, 0);
-	size = ftell(f);
+	f = write_with_and_without(fx, ev, &extra);
 	assert_int_equal(read_all(fx, f, "detail"), 0);
 	assert_int_equal(fx->c.n, N_EXITS);
 	for (size_t i = 0; i < N_EXITS; i++) {
@@ -435,9 +446,53 @@ static void test_detail_round_trip(void **state)
 				     a->info.has_msr != b->info.has_msr || a->info.msr != b->info.msr)))
 			fail_msg("exit %zu: its detail differs after the round trip", i);
 	}
-	if ((double)(size - plain_size) / N_EXITS > 4.0)
-		fail_msg("%.2f more bytes per exit with details (at most 4)",
-			 (double)(size - plain_size) / N_EXITS);
+	if (extra > 4.0)
+		fail_msg("%.2f more bytes per exit with details (at most 4)", extra);
+	fclose(f);
+	free(ev);
+}
+
+/*
+ * record --hotspots: each exit's guest RIP comes back as written, with its
+ * detail or without one (REC_RIP alone), kernel-half RIPs whole (64 bits);
+ * a guest's few hot RIPs cost at most 4 more bytes per exit.
+ */
+static void test_rip_round_trip(void **state)
+{
+	struct fixture *fx = *state;
+	struct exit_event *ev = calloc(N_EXITS, sizeof(*ev));
+	double extra;
+	FILE *f;
+
+	assert_non_null(ev);
+	memcpy(ev, fx->ev, N_EXITS * sizeof(*ev));
+	for (size_t i = 0; i < N_EXITS; i++) {
+		uint64_t r = next_rand();
+
+		if (i % 5 == 0)
+			continue;	/* some exits without a RIP */
+		/* 16 hot RIPs, half of them in the kernel half of the address space */
+		ev[i].info.has_rip = true;
+		ev[i].info.rip = (r % 2 ? 0xffffffff81000000ull : 0x401000ull) + (r >> 8) % 8 * 0x31;
+		if (i % 3 == 0) {	/* and a detail beside it */
+			ev[i].has_info = true;
+			ev[i].info.info1 = 1;
+		}
+	}
+	f = write_with_and_without(fx, ev, &extra);
+	assert_int_equal(read_all(fx, f, "rip"), 0);
+	assert_int_equal(fx->info.version, 4);
+	assert_int_equal(fx->c.n, N_EXITS);
+	for (size_t i = 0; i < N_EXITS; i++) {
+		const struct exit_event *a = &ev[i], *b = &fx->c.ev[i];
+
+		if (a->info.has_rip != b->info.has_rip || a->has_info != b->has_info ||
+		    (a->info.has_rip && a->info.rip != b->info.rip) ||
+		    (a->has_info && a->info.info1 != b->info.info1))
+			fail_msg("exit %zu: its RIP or detail differs after the round trip", i);
+	}
+	if (extra > 4.0)
+		fail_msg("%.2f more bytes per exit with RIPs (at most 4)", extra);
 	fclose(f);
 	free(ev);
 }
@@ -485,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_text_is_not_a_recording),
 		cmocka_unit_test(test_detail_round_trip),
 		cmocka_unit_test(test_version2_read),
+		cmocka_unit_test(test_rip_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -45,6 +45,9 @@ const volatile __u32 dmask_intr[2 * LIVE_SLOTS];
 const volatile __s32 off_info1 = -1;	/* classic tracepoint fields, -1: absent */
 const volatile __s32 off_info2 = -1;
 const volatile __s32 off_intr = -1;
+/* --hotspots: keep each exit's guest RIP (with the detail, in the detail programs) */
+const volatile bool rip_on;
+const volatile __s32 off_rip = -1;	/* the classic tracepoint's guest_rip, -1: absent */
 
 /* New rows handed out so far (stops at row_limit; then free_rows). */
 __u32 next_row;
@@ -160,6 +163,7 @@ struct kvm_vcpu___x {
 } __attribute__((preserve_access_index));
 
 #define VCPU_REGS_RCX 1
+#define VCPU_REGS_RIP 16	/* enum kvm_reg: the GPRs, then RIP */
 
 struct vmcb_control_area___x {
 	__u32 exit_code;
@@ -420,31 +424,38 @@ static __always_inline void detail_exit(const struct live_key *key, __u32 slot,
 					const struct live_dinfo *raw, struct live_thread *s)
 {
 	__u32 idx = (key->isa == ISA_SVM ? LIVE_SLOTS : 0) + slot;
+	bool rip = rip_on && (raw->flags & LIVE_DN_RIP);
 	struct live_dkey dk = {};
 	struct live_dcounts *c;
-	__u32 fl;
+	__u32 fl = 0;
 
-	if (key->isa - 1 > 1 || slot >= LIVE_SLOTS || idx >= 2 * LIVE_SLOTS ||
-	    !(dflags[idx] & LIVE_DN_COUNT)) {
+	if (key->isa - 1 <= 1 && slot < LIVE_SLOTS && idx < 2 * LIVE_SLOTS)
+		fl = dflags[idx];
+	if (!(fl & LIVE_DN_COUNT) && !rip) {
 		if (s)
 			s->d.flags = 0;
 		return;
 	}
-	fl = dflags[idx];
 	dk.pid = key->pid;
 	dk.vcpu = key->vcpu;
 	dk.isa = key->isa;
 	dk.reason = key->reason;
-	dk.d.info1 = raw->info1 & dmask1[idx];
-	dk.d.info2 = raw->info2 & dmask2[idx];
-	dk.d.flags = LIVE_DN_COUNT;
-	if ((fl & LIVE_DN_INTR) && (raw->flags & LIVE_DN_INTR)) {
-		dk.d.intr = raw->intr & dmask_intr[idx];
-		dk.d.flags |= LIVE_DN_INTR;
+	if ((fl & LIVE_DN_COUNT) && idx < 2 * LIVE_SLOTS) {
+		dk.d.info1 = raw->info1 & dmask1[idx];
+		dk.d.info2 = raw->info2 & dmask2[idx];
+		dk.d.flags = LIVE_DN_COUNT;
+		if ((fl & LIVE_DN_INTR) && (raw->flags & LIVE_DN_INTR)) {
+			dk.d.intr = raw->intr & dmask_intr[idx];
+			dk.d.flags |= LIVE_DN_INTR;
+		}
+		if ((fl & LIVE_DN_MSR) && (raw->flags & LIVE_DN_MSR)) {
+			dk.d.msr = raw->msr;
+			dk.d.flags |= LIVE_DN_MSR;
+		}
 	}
-	if ((fl & LIVE_DN_MSR) && (raw->flags & LIVE_DN_MSR)) {
-		dk.d.msr = raw->msr;
-		dk.d.flags |= LIVE_DN_MSR;
+	if (rip) {
+		dk.d.rip = raw->rip;
+		dk.d.flags |= LIVE_DN_RIP;
 	}
 	if (s)
 		s->d = dk.d;
@@ -469,7 +480,7 @@ static __always_inline void detail_entry(const struct live_thread *t, __u64 dur)
 	struct live_dkey dk = {};
 	struct live_dcounts *c;
 
-	if (!(t->d.flags & LIVE_DN_COUNT) || record_on)
+	if (!t->d.flags || record_on)
 		return;
 	dk.pid = t->key.pid;
 	dk.vcpu = t->key.vcpu;
@@ -799,6 +810,20 @@ static __always_inline void vcpu_detail(struct kvm_vcpu___x *vcpu, __u32 isa,
 			raw->flags |= LIVE_DN_MSR;
 		}
 	}
+	/*
+	 * --hotspots: SVM's RIP, which svm_vcpu_run copies from the VMCB's save
+	 * area into the GPRs before it fires kvm_exit (not an SEV-ES guest's:
+	 * encrypted, none kept). VMX reads RIP from the VMCS lazily: the
+	 * classic tracepoint's guest_rip there (user space attaches it).
+	 */
+	if (rip_on && isa == ISA_SVM && bpf_core_field_exists(vcpu->arch.regs)) {
+		unsigned long rip = 0;
+
+		if (!bpf_core_read(&rip, sizeof(rip), &vcpu->arch.regs[VCPU_REGS_RIP])) {
+			raw->rip = rip;
+			raw->flags |= LIVE_DN_RIP;
+		}
+	}
 }
 
 /*
@@ -899,6 +924,10 @@ static __always_inline int exit_tp_common(void *ctx, bool detail)
 		if (off_intr >= 0) {
 			raw.intr = field_u32(ctx, off_intr, 0);
 			raw.flags |= LIVE_DN_INTR;
+		}
+		if (rip_on && off_rip >= 0) {
+			raw.rip = field_u64(ctx, off_rip);
+			raw.flags |= LIVE_DN_RIP;
 		}
 	}
 	/* The tag: never 0, never a kernel pointer. */

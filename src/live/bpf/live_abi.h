@@ -89,12 +89,19 @@ struct live_row_owner {
 #define LIVE_DN_COUNT 1u	/* the exit has a detail asked for */
 #define LIVE_DN_INTR 2u		/* intr is known (VMX interruption information) */
 #define LIVE_DN_MSR 4u		/* msr is known (ECX, from the vCPU's RCX); in the masks: wanted */
+#define LIVE_DN_RIP 8u		/* --hotspots: rip is known (the guest RIP of the exit) */
 
+/*
+ * What an exit was about (--detail: COUNT, INTR, MSR) and where the guest
+ * was (--hotspots: RIP); flags 0: neither. Both share the detail programs,
+ * the details map and the records' detail.
+ */
 struct live_dinfo {
 	__u64 info1, info2;	/* SVM EXITINFO1/2, VMX qualification and info2, masked */
 	__u32 intr, msr;
-	__u32 flags;		/* LIVE_DN_*; 0: no detail */
+	__u32 flags;		/* LIVE_DN_*; 0: no detail, no RIP */
 	__u32 pad;
+	__u64 rip;		/* LIVE_DN_RIP: SVM the vCPU's saved RIP, VMX the record's guest_rip */
 };
 
 /* The detail counts: per CPU, by (pid, vCPU, ISA, reason, detail). */
@@ -178,7 +185,7 @@ enum live_counter {
 	CNT_STATS_FULL,		/* exits not counted: the stats map was full */
 	CNT_PENDING_FULL,	/* exits whose time could not be kept: no task storage */
 	CNT_NO_REASON,		/* tp_btf: could not read the exit reason */
-	CNT_DETAIL_FULL,	/* --detail: exits whose detail found no room in the details map */
+	CNT_DETAIL_FULL,	/* --detail, --hotspots: exits whose detail or RIP found no room in the details map */
 	CNT__MAX,
 };
 

@@ -115,7 +115,7 @@ static bool vmx_decode(uint32_t reason, const struct exit_info *in, struct exit_
 	case VMX_EPT_VIOLATION:
 		/* the GPA is a VMCS field of its own, not in the qualification (kvm_page_fault has it) */
 		d->kind = DETAIL_NPF;
-		d->key = UINT64_MAX;
+		d->key = in->has_gpa ? in->gpa & ~UINT64_C(0xfff) : UINT64_MAX;
 		d->dir = in->info1 & 2 ? DIR_OUT : DIR_IN;
 		return true;
 	default:

@@ -52,6 +52,9 @@ struct exit_info {
 	uint32_t msr;
 	bool has_rip;		/* rip: the guest RIP of the exit (hotspots, core/hotspot.h) */
 	uint64_t rip;
+	bool has_gpa;		/* gpa: a VMX EPT violation's guest-physical address (a VMCS
+				 * field of its own: from the kvm_page_fault event after it) */
+	uint64_t gpa;
 };
 
 /* The kinds --detail asks for, as bits (1u << enum detail_kind). */

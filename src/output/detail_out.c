@@ -53,7 +53,8 @@ void detail_table(FILE *f, const struct detail_entry *e, size_t n, size_t top, b
 		"qualification and interruption information); share: of the reason's exits; "
 		"time/exit: mean time in exit of the timed exits (%s); an MSR's index is not in "
 		"it: it comes from the vCPU's RCX (live, record) or the kvm_msr event after the "
-		"exit (traces), else ?; nor is a VMX EPT violation's address (?)\n",
+		"exit (traces), else ?; nor is a VMX EPT violation's address: from the kvm_page_fault "
+		"event after the exit (traces), else ?\n",
 		ticks ? "clock ticks" : "ns clock");
 }
 

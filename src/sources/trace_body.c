@@ -553,3 +553,15 @@ bool trace_msr_body_parse(const char *body, size_t n, uint32_t *msr, bool *write
 	*msr = (uint32_t)x;
 	return next_token(&p, e, &s, &t) && t - s == 1 && *s == '=';
 }
+
+bool trace_page_fault_body_parse(const char *body, size_t n, uint64_t *gpa)
+{
+	const char *p = body, *e = body + n, *s, *t;
+
+	while (next_token(&p, e, &s, &t)) {
+		if ((size_t)(t - s) != 7 || memcmp(s, "address", 7))
+			continue;
+		return next_token(&p, e, &s, &t) && parse_num(s, t, true, gpa);
+	}
+	return false;
+}

@@ -123,6 +123,14 @@ bool trace_exit_info_parse(const char *body, size_t n, struct exit_info *in);
  */
 bool trace_msr_body_parse(const char *body, size_t n, uint32_t *msr, bool *write);
 
+/*
+ * A kvm_page_fault body, `address 3fef42812000 error_code 181` (before 6.x)
+ * or `vcpu 0 rip 0x10057 address 0x00000000000f0000 error_code 0x182`: the
+ * faulting guest-physical address (of a VMX EPT violation, or SVM's NPF).
+ * False when it has none.
+ */
+bool trace_page_fault_body_parse(const char *body, size_t n, uint64_t *gpa);
+
 /* A name cache; reason lookups scan the catalogue, and traces repeat a few names. */
 struct reason_cache;
 struct reason_cache *reason_cache_new(void);

@@ -89,8 +89,9 @@ struct reader {
 
 	/*
 	 * want_info: an MSR exit waits for the kvm_msr line of its thread that
-	 * names the MSR (`kvm_msr: msr_read 1b = 0x...`); the thread's next
-	 * kvm_exit/kvm_entry (or the end) sends it without.
+	 * names the MSR (`kvm_msr: msr_read 1b = 0x...`), a VMX EPT violation
+	 * for its thread's kvm_page_fault line (`address 0x...`, the GPA); the
+	 * thread's next kvm_exit/kvm_entry (or the end) sends it without.
 	 */
 	struct exit_event *msr_wait;
 	size_t nmsr_wait, msr_wait_cap;
@@ -289,18 +290,30 @@ static int deliver_now(struct reader *r, const struct exit_event *ev)
 	return r->fn(r->ctx, ev);
 }
 
-/* The MSR exit of thread tid waiting for its kvm_msr line, sent (msr: its index, or NULL). */
-static int msr_wait_send(struct reader *r, uint32_t tid, const uint32_t *msr)
+/*
+ * The exit of thread tid waiting for its kvm_msr or kvm_page_fault line,
+ * sent: with msr (an MSR exit's index) or gpa (an EPT violation's address)
+ * when given and of its kind; both NULL: sent without. A line of the other
+ * kind leaves it waiting.
+ */
+static int msr_wait_send(struct reader *r, uint32_t tid, const uint32_t *msr, const uint64_t *gpa)
 {
 	for (size_t i = 0; i < r->nmsr_wait; i++) {
 		struct exit_event ev = r->msr_wait[i];
+		bool ept = ev.isa == ISA_VMX && (ev.reason & 0xffff) == 48;
 
 		if (ev.tid != tid)
 			continue;
+		if ((msr && ept) || (gpa && !ept))
+			return 0;
 		r->msr_wait[i] = r->msr_wait[--r->nmsr_wait];
 		if (msr) {
 			ev.info.has_msr = true;
 			ev.info.msr = *msr;
+		}
+		if (gpa) {
+			ev.info.has_gpa = true;
+			ev.info.gpa = *gpa;
 		}
 		return deliver_now(r, &ev);
 	}
@@ -314,12 +327,14 @@ static int deliver(struct reader *r, const struct exit_event *ev)
 
 	if (!r->opts->want_info)
 		return deliver_now(r, ev);
-	/* the thread's exit still waiting for its kvm_msr goes first */
-	ret = r->nmsr_wait ? msr_wait_send(r, ev->tid, NULL) : 0;
+	/* the thread's exit still waiting for its kvm_msr or kvm_page_fault goes first */
+	ret = r->nmsr_wait ? msr_wait_send(r, ev->tid, NULL, NULL) : 0;
 	if (ret)
 		return ret;
-	if (ev->kind == EV_EXIT && ev->has_info && !ev->info.has_msr && ev->tid &&
-	    detail_decode(ev->isa, ev->reason, &ev->info, &d) && d.kind == DETAIL_MSR) {
+	if (ev->kind == EV_EXIT && ev->has_info && ev->tid &&
+	    detail_decode(ev->isa, ev->reason, &ev->info, &d) &&
+	    ((d.kind == DETAIL_MSR && !ev->info.has_msr) ||
+	     (d.kind == DETAIL_NPF && ev->isa == ISA_VMX && !ev->info.has_gpa))) {
 		if (array_reserve(&r->msr_wait, &r->msr_wait_cap, r->nmsr_wait + 1,
 				  sizeof(*r->msr_wait), 16))
 			return no_memory(r);
@@ -340,7 +355,20 @@ static int on_kvm_msr(struct reader *r, const struct trace_header *h)
 	/* not the kernel's layout: the exit keeps "msr ?" */
 	if (!trace_msr_body_parse(h->body, h->body_len, &msr, &write))
 		return 0;
-	return msr_wait_send(r, h->tid, &msr);
+	return msr_wait_send(r, h->tid, &msr, NULL);
+}
+
+/* `address 0x... error_code 0x...`: the GPA to its thread's waiting EPT violation. */
+static int on_kvm_page_fault(struct reader *r, const struct trace_header *h)
+{
+	uint64_t gpa;
+
+	if (!r->nmsr_wait || !h->has_task)
+		return 0;
+	/* not the kernel's layout: the exit keeps "gpa ?" */
+	if (!trace_page_fault_body_parse(h->body, h->body_len, &gpa))
+		return 0;
+	return msr_wait_send(r, h->tid, NULL, &gpa);
 }
 
 /* Deliver the held events, resolved with isa (ISA_UNKNOWN: the end-of-trace rule). */
@@ -720,6 +748,12 @@ static int on_event(struct reader *r, const struct trace_header *h)
 		if (ret)
 			return ret;
 	}
+	if (trace_event_is(h, "kvm_page_fault") && h->event_colon) {
+		int ret = on_kvm_page_fault(r, h);
+
+		if (ret)
+			return ret;
+	}
 	/* L2 exits seen by L1's hypervisor: not exits of this host's guests. */
 	if (trace_event_is(h, "kvm_nested_vmexit") || trace_event_is(h, "kvm_nested_vmexit_inject"))
 		r->res->nested_exits++;
@@ -1070,8 +1104,8 @@ int trace_read(FILE *f, const char *name, const struct trace_opts *opts,
 	}
 	if (!ret && r.nheld)
 		ret = flush_held(&r, r.trace_isa);
-	while (!ret && r.nmsr_wait)	/* MSR exits whose kvm_msr never came */
-		ret = msr_wait_send(&r, r.msr_wait[0].tid, NULL);
+	while (!ret && r.nmsr_wait)	/* exits whose kvm_msr or kvm_page_fault never came */
+		ret = msr_wait_send(&r, r.msr_wait[0].tid, NULL, NULL);
 	res->format = decide_format(&r);
 	res->isa = r.isa_mixed ? ISA_UNKNOWN : r.trace_isa;
 	free(in.buf);

@@ -46,7 +46,7 @@ include $(wildcard src/*.mk) $(wildcard tests/unit/*.mk) $(wildcard exitgen/*.mk
 # Checks that boot the real-KVM bed or build a kernel run after the quick ones,
 # so a plain bug fails in seconds, not after minutes of QEMU. check-exitgen and
 # check-live boot the bed where the host's KVM does not fire kvm_exit.
-SLOW_CHECKS := %-realkvm check-vmx check-samerun check-guestboot kernel-% check-exitgen check-live check-serve
+SLOW_CHECKS := %-realkvm check-vmx check-explain-vmx check-samerun check-guestboot kernel-% check-exitgen check-live check-serve
 CHECKS := $(filter-out $(SLOW_CHECKS),$(CHECKS)) $(filter $(SLOW_CHECKS),$(CHECKS))
 # The slow groups run up to CHECK_JOBS side by side (each its own bed or kernel
 # build; output printed whole when a group ends). Logs: CHECK_LOGS/GROUP.log.

@@ -68,7 +68,7 @@ const struct cli_opt cli_opt_hotspots = {
 	"the N guest RIPs with the most exits (default " CLI_XSTR(CLI_HOTSPOTS_DEFAULT) "; 0: "
 	"all), the rest in an \"other\" row, and the reason's exits in guest kernel and user "
 	"code (by the RIP's half of the address space); in every format (explain: instead of "
-	"the details; live: BPF only). N goes after '=' (--hotspots=N)", CLI_HOTSPOTS, 0 };
+	"the details). N goes after '=' (--hotspots=N)", CLI_HOTSPOTS, 0 };
 const struct cli_opt cli_opt_guest_symbols = {
 	"guest-symbols", 0, CLI_ARG, "FILE", "with --hotspots: name each RIP symbol+0xOFF from the "
 	"guest's System.map or a copy of its /proc/kallsyms", CLI_GUEST_SYMBOLS, 0 };

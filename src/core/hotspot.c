@@ -209,3 +209,40 @@ uint64_t hotspot_total(const struct hotspot_stats *s)
 		t += s->reasons[i].exits;
 	return t;
 }
+
+int hotspot_merge(struct hotspot_stats *d, const struct hotspot_stats *s)
+{
+	struct hotspot_entry *e;
+	size_t n = hotspot_sorted(s, &e), i = 0;
+	int ret = n == (size_t)-1 ? -1 : 0;
+
+	for (size_t k = 0; k < s->nreasons && !ret; k++) {
+		const struct hotspot_reason *r = &s->reasons[k];
+		struct hotspot_reason *row;
+		uint64_t kernel = 0;
+
+		/* the tracked RIPs as they are; entries come by reason, as the rows */
+		for (; i < n && e[i].isa == r->isa && e[i].reason == r->reason && !ret; i++) {
+			kernel += hotspot_is_kernel(e[i].rip) ? e[i].count : 0;
+			ret = hotspot_add(d, e[i].isa, e[i].reason, e[i].rip, e[i].count, e[i].timed,
+					  e[i].time);
+		}
+		/* the untracked exits stay untracked, in their halves */
+		row = ret ? NULL : reason_row(d, r->isa, r->reason, true);
+		if (!row) {
+			ret = -1;
+			break;
+		}
+		row->exits += r->untracked;
+		row->kernel += r->kernel - kernel;
+		row->user += r->untracked - (r->kernel - kernel);
+		row->untracked += r->untracked;
+		row->untracked_timed += r->untracked_timed;
+		row->untracked_time += r->untracked_time;
+		row->timed += r->untracked_timed;
+		row->time += r->untracked_time;
+	}
+	if (n != (size_t)-1)
+		free(e);
+	return ret;
+}

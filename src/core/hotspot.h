@@ -51,6 +51,9 @@ int hotspot_count(struct hotspot_stats *s, enum exit_isa isa, uint32_t reason, u
 int hotspot_add(struct hotspot_stats *s, enum exit_isa isa, uint32_t reason, uint64_t rip,
 		uint64_t count, uint64_t timed, uint64_t time);
 
+/* Add every row of s into d (d's cap applies: RIPs past it go untracked). 0, or -1 out of memory. */
+int hotspot_merge(struct hotspot_stats *d, const struct hotspot_stats *s);
+
 /* The time in exit of one counted exit (to its RIP's row, or its reason's untracked one). */
 void hotspot_time(struct hotspot_stats *s, enum exit_isa isa, uint32_t reason, uint64_t rip,
 		  uint64_t time);

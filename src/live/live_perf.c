@@ -76,6 +76,9 @@ struct perf_live {
 	unsigned int detail_kinds;
 	int off_info1, off_info2, off_intr;
 	struct detail_stats *ds;
+	/* --hotspots: the record's guest_rip, counted per (reason, RIP) */
+	int off_rip;
+	struct hotspot_stats *hs;
 	struct accum acc;
 	struct stats *stats;
 	uint64_t exits, entries;	/* counted (after the tgid filter) */
@@ -191,6 +194,10 @@ static int on_sample(struct perf_live *p, struct perf_ring *r, const unsigned ch
 			ev.info.has_intr_info = p->off_intr >= 0;
 			ev.info.intr_info = raw_u32(raw, rsize, p->off_intr, 0);
 		}
+		if (p->hs && p->off_rip >= 0) {
+			ev.info.has_rip = true;
+			ev.info.rip = raw_u64(raw, rsize, p->off_rip);
+		}
 		p->exits++;
 	} else {
 		ev.kind = EV_ENTRY;
@@ -277,6 +284,8 @@ struct perf_run {
 static int feed(struct perf_live *p, const struct perf_ev *e, struct es_error *err)
 {
 	if ((p->ds && detail_stats_event(p->ds, &e->ev, p->detail_kinds)) ||
+	    (p->hs && e->ev.kind == EV_EXIT && e->ev.info.has_rip &&
+	     hotspot_count(p->hs, e->ev.isa, e->ev.reason, e->ev.info.rip)) ||
 	    accum_event(&p->acc, &e->ev))
 		return es_error_set(err, "out of memory counting exits from the perf rings");
 	return 0;
@@ -434,12 +443,15 @@ static int perf_read(void *b, struct stats *s)
 	return stats_merge(s, p->stats);
 }
 
-/* --detail: the time in exit of an exit, by its detail (accum's hook). */
+/* --detail, --hotspots: the time in exit of an exit, by its detail and RIP (accum's hook). */
 static int perf_on_time(void *ctx, const struct exit_event *exit, uint64_t dur)
 {
 	struct perf_live *p = ctx;
 
-	detail_stats_event_time(p->ds, exit, p->detail_kinds, dur);
+	if (p->ds)
+		detail_stats_event_time(p->ds, exit, p->detail_kinds, dur);
+	if (p->hs && exit->info.has_rip)
+		hotspot_time(p->hs, exit->isa, exit->reason, exit->info.rip, dur);
 	return 0;
 }
 
@@ -451,8 +463,9 @@ static int perf_details(void *b, struct detail_stats *ds, struct hotspot_stats *
 	size_t n;
 	int ret = 0;
 
-	(void)hs;	/* no --hotspots here (perf_open refuses it) */
 	*lost = 0;	/* the rings' losses are the report's (live_read) */
+	if (hs && p->hs && hotspot_merge(hs, p->hs))
+		return -1;
 	if (!p->ds || !ds)
 		return 0;
 	n = detail_stats_sorted(p->ds, &e);
@@ -514,6 +527,7 @@ static void perf_close(void *b)
 	free(p->wrapbuf);
 	accum_fini(&p->acc);
 	detail_stats_free(p->ds);
+	hotspot_stats_free(p->hs);
 	free(p);
 }
 
@@ -770,9 +784,15 @@ void *live_perf_open(const struct live_opts *o, const struct live_ops **ops, cha
 		return NULL;
 	}
 	if (o->hotspots) {
-		es_error_set(err, "--hotspots needs the BPF backend");
-		perf_close(p);
-		return NULL;
+		p->off_rip = live_tp_field("kvm_exit", "guest_rip", &size);
+		p->hs = hotspot_stats_new(0);
+		if (!p->hs) {
+			es_error_set(err, "out of memory opening the perf backend");
+			perf_close(p);
+			return NULL;
+		}
+		p->acc.on_time = perf_on_time;
+		p->acc.on_time_ctx = p;
 	}
 	p->filter_tgid = o->inherit_pid ? 0 : o->pid;
 	p->off_reason = live_tp_field("kvm_exit", "exit_reason", &size);

@@ -14,3 +14,11 @@ check-explain: $(BUILD)/tests/detail_tool $(BUILD)/exitstat $(BUILD)/exitgen
 		bash tests/explain/msr-names.sh $(BUILD)/tests/detail_tool && exit $$rc
 
 CHECKS += check-explain
+
+# In the VMX bed (Bochs, ~3 minutes): --hotspots live and recorded (the classic tracepoint's
+# guest_rip), and the EPT violations' pages from kvm_page_fault (tests/explain/vmx-bed.sh).
+.PHONY: check-explain-vmx
+check-explain-vmx: $(BUILD)/static/exitgen $(BUILD)/static/exitstat $(BUILD)/exitstat $(BUILD)/exitgen
+	@bash tests/explain/vmx-bed.sh
+
+CHECKS += check-explain-vmx

@@ -17,28 +17,11 @@ EG=${2:?usage: hotspots.sh EXITSTAT EXITGEN}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 . "$REPO/tests/lib/assert.sh"
+. "$REPO/tests/lib/hotspot-steps.sh"
 need_built "$ES"
 need_built "$EG"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-# the reasons an op's exiting instruction is seen as, both ISAs
-class() {
-	case $1 in
-	out | in | sleep | wait) echo '["io","IO_INSTRUCTION"]' ;;
-	cpuid | leaf) echo '["cpuid","CPUID"]' ;;
-	rdmsr) echo '["msr","MSR_READ"]' ;;
-	wrmsr) echo '["msr","MSR_WRITE"]' ;;
-	mmio) echo '["npf","EPT_MISCONFIG","EPT_VIOLATION"]' ;;
-	hlt) echo '["hlt","HLT"]' ;;
-	esac
-}
-# at RIP CLASS JSON: explain's exits of those reasons at that RIP
-at() {
-	jq --arg rip "$1" --argjson cls "$2" \
-		'[.reasons[] | select(.reason as $r | $cls | index($r)) | .hotspots[] |
-		  select(.rip == $rip) | .count] | add // 0' "$3"
-}
 
 for dir in bed bed-vmx; do
 	for t in ftrace-16 ftrace-64 ftrace-64-vcpus2 perf-16 perf-64 trace-cmd-16 trace-cmd-64; do
@@ -56,16 +39,8 @@ for dir in bed bed-vmx; do
 			bad "$dir/$t: status $?: $(head -c 300 "$tmp/err")"
 			continue
 		fi
-		got="" want=""
-		# the distinct (rip, op) of every vCPU: real mode shares offsets across vCPUs
-		while read -r rip op n; do
-			got+=" $op@$rip=$(at "$rip" "$(class "$op")" "$tmp/h.json")"
-			want+=" $op@$rip=$n"
-		done < <(jq -r '[.vcpus[] | (.steps[] | select(.exit_rip) | {rip: .exit_rip, op, n}),
-				 {rip: .final_hlt_rip, op: "hlt", n: 1}] | group_by(.rip, .op)[] |
-				"\(.[0].rip) \(.[0].op) \(map(.n) | add)"' "$tmp/layout.json")
-		equal "$dir/$t: exits at each step's RIP == exitgen's steps ($vcpus vCPU, mode $mode)" \
-			"$got" "$want"
+		jq .reasons "$tmp/h.json" >"$tmp/reasons.json"
+		hot_steps "$dir/$t ($vcpus vCPU, mode $mode)" "$tmp/reasons.json" "$tmp/layout.json"
 	done
 done
 
@@ -136,6 +111,7 @@ equal "--guest-symbols without --hotspots: usage error" "$?" 2
 
 # the kernel/user split and the --hotspots=N cut on a trace whose RIPs are in
 # both halves (text written here: 4 exits in the kernel half, 2 in the low half)
+n=0
 {
 	for rip in ffffffff81000010 ffffffff81000010 ffffffff81000010 ffffffff81000123 401000 401000; do
 		printf ' qemu-1 [000] .... 1.%06d: kvm_exit: vcpu 0 reason io rip 0x%s info1 0x00e000010 info2 0x0\n' $((n++)) "$rip"

@@ -42,6 +42,7 @@ done
 SVM_CPUID=114 SVM_HLT=120 SVM_IO=123 SVM_MSR=124
 
 . "$REPO/tests/lib/assert.sh"
+. "$REPO/tests/lib/hotspot-steps.sh"
 
 if ((run)); then
 	for b in exitgen exitstat; do
@@ -382,27 +383,6 @@ check_detail() {
 # --hotspots: the exits at each step's exiting RIP (exitgen --layout: its code
 # generator, on the host, no KVM) == the step's n, per vCPU; the final HLT
 # once per vCPU; every reason's exits (all have a RIP) == the kernel's hist.
-# class OP: the SVM reasons an op's exiting instruction is seen as
-hot_class() {
-	case $1 in
-	out | in) echo '["io"]' ;; cpuid) echo '["cpuid"]' ;; rdmsr | wrmsr) echo '["msr"]' ;;
-	mmio) echo '["npf"]' ;; hlt) echo '["hlt"]' ;;
-	esac
-}
-# hot_steps NAME REASONS_JSON LAYOUT: the exits at each (rip, op) == exitgen's
-hot_steps() {
-	local name=$1 j=$2 layout=$3 got="" want="" rip op n c
-	while read -r rip op n; do
-		c=$(jq --arg rip "$rip" --argjson cls "$(hot_class "$op")" \
-			'[.[] | select(.reason as $r | $cls | index($r)) | .hotspots[] |
-			  select(.rip == $rip) | .count] | add // 0' "$j")
-		got+=" $op@$rip=$c"
-		want+=" $op@$rip=$n"
-	done < <(jq -r '[.vcpus[] | (.steps[] | select(.exit_rip) | {rip: .exit_rip, op, n}),
-			 {rip: .final_hlt_rip, op: "hlt", n: 1}] | group_by(.rip, .op)[] |
-			"\(.[0].rip) \(.[0].op) \(map(.n) | add)"' "$layout")
-	equal "$name: exits at each step's RIP == exitgen's steps" "$got" "$want"
-}
 # hot_hist NAME REASONS_JSON HIST: per reason, its exits with a RIP == the kernel's count
 hot_hist() {
 	local got want
@@ -418,7 +398,7 @@ check_hotspots() {
 		bad "hotspots: exitgen --layout failed (build/exitgen: make)"
 		return
 	fi
-	for m in live tp; do
+	for m in live tp perf; do
 		d=$results/hotspots.$m
 		if [[ $(cat "$d/exitstat.rc" 2>/dev/null) != 0 ]]; then
 			bad "hotspots.$m: exitstat status $(cat "$d/exitstat.rc" 2>/dev/null): $(head -c 400 "$d/exitstat.err" 2>/dev/null)"

@@ -182,20 +182,21 @@ if grep -qw detail /etc/live/methods; then
 fi
 
 # --hotspots (issue 17): each exit's guest RIP, live (tp_btf: SVM's saved RIP
-# from the vCPU; the classic tracepoint: its guest_rip) and recorded (record
+# from the vCPU; the classic tracepoint and perf: the record's guest_rip) and recorded (record
 # --hotspots, read back by explain and report); the host checks the exits at
 # each step's RIP against exitgen --layout, and per reason against the hist.
 HOT_ARGS="--mode 64 --vcpus 2 out:1500 in:700 cpuid:300 rdmsr:400 wrmsr:250 mmio:350 hlt"
 if grep -qw hotspots /etc/live/methods; then
-	for m in live tp; do
+	for m in live tp perf; do
 		d=/out/hotspots.$m
 		mkdir -p $d
 		echo "$HOT_ARGS" >$d/args
-		be="--bpf-attach tp_btf"
-		[ $m = tp ] && be="--bpf-attach tracepoint"
+		be="--backend bpf --bpf-attach tp_btf"
+		[ $m = tp ] && be="--backend bpf --bpf-attach tracepoint"
+		[ $m = perf ] && be="--backend perf"
 		bed_hist_start
 		# shellcheck disable=SC2086 # args are words for exitgen, be for exitstat
-		exitstat --backend bpf $be --hotspots=0 --format json -o $d/exitstat.json \
+		exitstat $be --hotspots=0 --format json -o $d/exitstat.json \
 			-- exitgen --json $HOT_ARGS >$d/exitgen.json 2>$d/exitstat.err
 		echo $? >$d/exitstat.rc
 		bed_hist_stop $d/hist.txt

@@ -61,6 +61,28 @@ static void test_cap(void **state)
 	hotspot_stats_free(s);
 }
 
+/* a and b hold the same rows: nentries RIPs, nreasons reasons (a's reasons returned). */
+static const struct hotspot_reason *same_tables(const struct hotspot_stats *a,
+						const struct hotspot_stats *b, size_t nentries,
+						size_t nreasons)
+{
+	struct hotspot_entry *ea, *eb;
+	const struct hotspot_reason *ra, *rb;
+	size_t na = hotspot_sorted(a, &ea), nb = hotspot_sorted(b, &eb);
+
+	assert_int_equal(na, nentries);
+	assert_int_equal(nb, nentries);
+	assert_memory_equal(ea, eb, na * sizeof(*ea));
+	free(ea);
+	free(eb);
+	ra = hotspot_reasons(a, &na);
+	rb = hotspot_reasons(b, &nb);
+	assert_int_equal(na, nreasons);
+	assert_int_equal(nb, nreasons);
+	assert_memory_equal(ra, rb, na * sizeof(*ra));
+	return ra;
+}
+
 /*
  * hotspot_add (live: the kernel's counts per RIP, several exits at once)
  * keeps the same rows as that many hotspot_count and hotspot_time calls,
@@ -74,9 +96,7 @@ static void test_add_is_counts_at_once(void **state)
 		{ 0x7b, 0xffffffff81000010ull, 5, 5, 50 },	/* past the cap of 2: untracked */
 		{ 0x7c, 0x10031, 7, 0, 0 },			/* past the cap too */
 	};
-	struct hotspot_entry *ea, *eb;
-	const struct hotspot_reason *ra, *rb;
-	size_t na, nb;
+	const struct hotspot_reason *ra;
 
 	(void)state;
 	assert_non_null(a);
@@ -92,24 +112,44 @@ static void test_add_is_counts_at_once(void **state)
 	}
 	assert_int_equal(hotspot_total(a), 512);
 	assert_int_equal(hotspot_total(b), 512);
-	na = hotspot_sorted(a, &ea);
-	nb = hotspot_sorted(b, &eb);
-	assert_int_equal(na, 2);
-	assert_int_equal(nb, 2);
-	assert_memory_equal(ea, eb, na * sizeof(*ea));
-	ra = hotspot_reasons(a, &na);
-	rb = hotspot_reasons(b, &nb);
-	assert_int_equal(na, 2);
-	assert_int_equal(nb, 2);
-	assert_memory_equal(ra, rb, na * sizeof(*ra));
+	ra = same_tables(a, b, 2, 2);
 	assert_int_equal(ra[0].untracked, 5);
 	assert_int_equal(ra[0].untracked_time, 50);
 	assert_int_equal(ra[0].kernel, 5);
 	assert_int_equal(ra[1].untracked, 7);
-	free(ea);
-	free(eb);
 	hotspot_stats_free(a);
 	hotspot_stats_free(b);
+}
+
+/*
+ * hotspot_merge (the perf backend's table into each report's): the merged
+ * table is the one counted directly, untracked exits and their halves too.
+ */
+static void test_merge_is_counting_once(void **state)
+{
+	struct hotspot_stats *src = hotspot_stats_new(2), *dst = hotspot_stats_new(2);
+	struct hotspot_stats *direct = hotspot_stats_new(2);
+	static const uint64_t rips[] = { 0x10007, 0x10012, 0xffffffff81000010ull, 0x10031, 0x10007 };
+	const struct hotspot_reason *ra;
+
+	(void)state;
+	assert_non_null(src);
+	assert_non_null(dst);
+	assert_non_null(direct);
+	for (size_t i = 0; i < sizeof(rips) / sizeof(rips[0]); i++) {
+		assert_int_equal(hotspot_count(src, ISA_SVM, 0x7b, rips[i]), 0);
+		assert_int_equal(hotspot_count(direct, ISA_SVM, 0x7b, rips[i]), 0);
+		hotspot_time(src, ISA_SVM, 0x7b, rips[i], 10 * i + 1);
+		hotspot_time(direct, ISA_SVM, 0x7b, rips[i], 10 * i + 1);
+	}
+	assert_int_equal(hotspot_merge(dst, src), 0);
+	ra = same_tables(dst, direct, 2, 1);
+	assert_int_equal(ra[0].untracked, 2);
+	assert_int_equal(ra[0].kernel, 1);
+	assert_int_equal(ra[0].user, 4);
+	hotspot_stats_free(src);
+	hotspot_stats_free(dst);
+	hotspot_stats_free(direct);
 }
 
 static void test_reasons_sorted_vmx_basic(void **state)
@@ -186,6 +226,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_add_is_counts_at_once),
+		cmocka_unit_test(test_merge_is_counting_once),
 		cmocka_unit_test(test_reasons_sorted_vmx_basic),
 		cmocka_unit_test(test_syms),
 	};

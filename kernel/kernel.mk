@@ -19,13 +19,15 @@ $(BUILD)/san/exitstat-cpuid: $(EXITSTAT_CPUID_SRCS) src/core/reasons.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(EXITSTAT_CPUID_SRCS) -o $@
 
-# Quick: exitstat-cpuid on recorded CPUID answers, and boot-verify.sh on real
-# and damaged bed results. (The debugfs reader's tests are tests/unit/test_kernel_stats.c.)
+# Quick: exitstat-cpuid on recorded CPUID answers, and boot-verify.sh and
+# bench-kernel's count checks on real and damaged bed results. (The debugfs
+# reader's tests are tests/unit/test_kernel_stats.c.)
 kernel-tools-check: $(BUILD)/exitstat-cpuid $(BUILD)/san/exitstat-cpuid
 	@echo "check-where: host (recorded bed results; no KVM, no kernel build)"
 	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/exitstat-cpuid
 	bash kernel/tests/cpuid-tool-test.sh $(BUILD)/san/exitstat-cpuid
 	bash kernel/tests/boot-verify-selftest.sh kernel/tests/fixtures/boot $(BUILD)/exitstat-cpuid kernel/tests/fixtures/boot-vmx
+	bash kernel/tests/bench-report-selftest.sh kernel/tests/fixtures/bench
 
 # Both kernel checks share one patched tree and one build (kernel/lib.sh
 # kernel_build: tinyconfig + kernel/configs/kvm.config, bzImage + kvm modules).
@@ -45,3 +47,11 @@ kernel-boot-check: setup static $(BUILD)/exitstat-cpuid
 # debugfs table, printed tables and CPUID leaves with VMX reasons.
 kernel-boot-check-vmx: setup static $(BUILD)/exitstat-cpuid
 	@bash kernel/boot-check.sh --vmx
+
+# bench-kernel (in `make bench`): the series' cost per exit, counting off and
+# on, against the same kernel without it, in one real-KVM bed boot of the
+# shared build (kernel/bench.sh; docs/bench.md has the figures).
+BENCHES += bench-kernel
+.PHONY: bench-kernel
+bench-kernel: setup static
+	@bash kernel/bench.sh

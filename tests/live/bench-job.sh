@@ -76,15 +76,8 @@ snapshot() {
 r=0
 while [ "$r" -le "$rounds" ]; do
 	# this round's order: the tool list rotated by r
-	set -- $tools
-	i=0
-	while [ $i -lt $((r % $#)) ]; do
-		x=$1
-		shift
-		set -- "$@" "$x"
-		i=$((i + 1))
-	done
-	order=$*
+	# shellcheck disable=SC2086 # one word each
+	order=$(bed_rotate $r $tools)
 	grep -v '^[[:space:]]*\(#\|$\)' /etc/live/bench-workloads >/tmp/workloads
 	while read -r w args; do
 		for t in $order; do

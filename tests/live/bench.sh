@@ -16,18 +16,12 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
+# shellcheck source=../lib/bed-bench.sh
+. "$REPO/tests/lib/bed-bench.sh"
 rounds=5
 res=$REPO/build/live-bench
 run=1
-while (($#)); do
-	case $1 in
-	--rounds) rounds=$2; shift 2 ;;
-	--results) res=$2; shift 2 ;;
-	--report-only) run=0; shift ;;
-	*) echo "bench-live: unknown option $1 (--rounds N, --results DIR, --report-only)" >&2; exit 2 ;;
-	esac
-done
-[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "bench-live: --rounds $rounds: not a positive count" >&2; exit 2; }
+bench_options bench-live "$@"
 TOOLS=${BENCH_TOOLS:-"none exitstat no-time bpf-tp detail es-perf record perf-stat perf-record perf-kvm bpftrace hist floor"}
 WORKLOADS="cpuid --mode 64 cpuid:${BENCH_CPUID:-100000}
 io --mode 64 out:${BENCH_IO:-100000}"
@@ -57,14 +51,9 @@ if ((run)); then
 		echo "bench-live: the bed run failed (results in $res)"
 		exit 1
 	fi
-	echo "bench-live: the bed ran $(($(date +%s) - t0)) s; load $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-	{ date -u +%FT%TZ; uname -n; nproc; cut -d' ' -f1-3 /proc/loadavg; } >"$res/host.txt"
-	echo "$WORKLOADS" >"$res/workloads.txt"
-	echo "$rounds" >"$res/rounds.txt"
+	bench_ran bench-live "$t0"
 fi
-# --report-only: the workloads and rounds of that run
-[[ -f $res/workloads.txt ]] && WORKLOADS=$(cat "$res/workloads.txt")
-[[ -f $res/rounds.txt ]] && rounds=$(cat "$res/rounds.txt")
+bench_reload
 
 . "$REPO/tests/realkvm/hist.sh"
 # Every exit the guest kernel's hist trigger counted.
@@ -87,13 +76,6 @@ tool_count() {
 
 elapsed() { jq -r .elapsed_ns "$1" 2>/dev/null; }
 
-# "median min max" of sorted numbers on stdin, in format $1; "- - -" if none.
-median_range() {
-	awk -v f="$1" '$1 != "" {a[++n] = $1} END {
-		if (!n) { print "- - -"; exit }
-		printf f " " f " " f "\n", a[int((n + 1) / 2)], a[1], a[n] }'
-}
-
 # The BPF programs' own cost per kvm_exit the kernel counted ($2): the run
 # time of every program the tool had attached (bpftool, round 0) over the exits.
 prog_cost() {
@@ -115,8 +97,7 @@ for w in $(echo "$WORKLOADS" | cut -d' ' -f1); do
 	# round 1: round 0's exitgen has a last wait step (the BPF snapshot)
 	exits=$(jq -r '[.expected[]] | add' "$res/$w.none.1.json" 2>/dev/null)
 	# Baseline: the no-tracing runs, their median and spread ((max - min) / median).
-	read -r bmed bspread < <(for r in $(seq "$rounds"); do elapsed "$res/$w.none.$r.json"; done | sort -n |
-		awk '{a[NR] = $1} END {m = a[int((NR + 1) / 2)]; printf "%.0f %.1f\n", m, m ? 100 * (a[NR] - a[1]) / m : 0}')
+	read -r bmed bspread < <(for r in $(seq "$rounds"); do elapsed "$res/$w.none.$r.json"; done | sort -n | baseline_spread)
 	echo
 	echo "workload $w: exitgen $(echo "$WORKLOADS" | awk -v w="$w" '$1 == w {$1 = ""; print}'), $exits exits expected;" \
 		"no tracing: median $(awk -v b="$bmed" -v n="$exits" 'BEGIN {printf "%.1f", b / n / 1000}') us/exit, spread $bspread% over $rounds rounds"

@@ -11,6 +11,20 @@ bed_fail() {
 	exit 1
 }
 
+# bed_rotate R WORD...: the words rotated left by R (modulo their count), on
+# one line: a bench round's order, so that no run always comes first or last.
+bed_rotate() {
+	_rot=$(($1 % ($# - 1)))
+	shift
+	while [ "$_rot" -gt 0 ]; do
+		_w=$1
+		shift
+		set -- "$@" "$_w"
+		_rot=$((_rot - 1))
+	done
+	echo "$*"
+}
+
 # Start counting kvm_exit by (vcpu_id, exit_reason) in the kernel: exact even
 # when the text buffer overflows.
 bed_hist_start() {

@@ -139,8 +139,14 @@ int cli_apply_view(struct report_opts *ro, int id, const char *arg)
 		return out_format_parse(arg, &ro->format);
 	case CLI_SORT:
 		return row_sort_parse(arg, &ro->sort);
-	case CLI_TOP:
-		return cli_parse_count(arg, SIZE_MAX, &ro->top) ? 0 : -1;
+	case CLI_TOP: {	/* 0: every row, as the views take it */
+		uint64_t n;
+
+		if (!cli_parse_u64(arg, &n) || n > SIZE_MAX)
+			return -1;
+		ro->top = (size_t)n;
+		return 0;
+	}
 	case CLI_PID:
 		return cli_parse_pid(arg, &ro->filter.pid) ? 0 : -1;
 	case CLI_VCPU:

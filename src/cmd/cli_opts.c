@@ -26,7 +26,7 @@ const struct cli_opt cli_opt_sort = {
 	"sort", 's', CLI_ARG, "count|time|code", "row order (default count; rate orders as count)",
 	CLI_SORT, 0 };
 const struct cli_opt cli_opt_top = {
-	"top", 't', CLI_ARG, "K", "show the K first rows, the rest summed as 'other'", CLI_TOP, 0 };
+	"top", 't', CLI_ARG, "K", "show the K first rows, the rest summed as 'other' (0: all)", CLI_TOP, 0 };
 const struct cli_opt cli_opt_per_vm = {
 	"per-vm", 0, CLI_NO_ARG, NULL, "also break the totals down per VM and vCPU", CLI_PER_VM, 0 };
 const struct cli_opt cli_opt_skip_bad = {

@@ -82,6 +82,13 @@ equal "report --detail io -f csv: one detail row per port, the key in its text c
 "$ES" report --detail all -f csv "$F/ftrace-64.txt" >"$tmp/r.csv" 2>/dev/null
 equal "report --detail -f csv: every row has the header's columns (RFC 4180 read)" \
 	"$(python3 -c 'import csv, sys; print(sorted({len(r) for r in csv.reader(open(sys.argv[1]))}))' "$tmp/r.csv")" "[26]"
+# -t 0 shows every detail (what the "(more: --top 0 shows all)" line promises)
+"$ES" explain -t 0 "$F/ftrace-64.txt" >"$tmp/t0.txt" 2>"$tmp/err"
+st=$?
+"$ES" explain -f json "$F/ftrace-64.txt" >"$tmp/t0.json" 2>/dev/null
+equal "explain -t 0: status 0, one table row per detail of the JSON, no '(more' line" \
+	"$st $(grep -cE '^(svm|vmx)? +[a-z_]* +(0x|msr|cr|gpa|vector)' "$tmp/t0.txt") $(grep -c '(more' "$tmp/t0.txt")" \
+	"0 $(jq '.details | length' "$tmp/t0.json") 0"
 "$ES" report --detail pio "$F/ftrace-64.txt" >/dev/null 2>"$tmp/err"
 equal "report --detail pio: a usage error naming it" "$? $(grep -c "bad value 'pio' for --detail" "$tmp/err")" "2 1"
 printf '  qemu-1 [000] .... 1.000000: kvm_exit: reason io rip 0x1\n' >"$tmp/bare.txt"

@@ -122,46 +122,57 @@ if grep -qw every /etc/live/methods; then
 	echo "live-job: $d: status $(cat $d/exitstat.rc)"
 fi
 
-# --detail (issue 17): exitgen's known ports, MSR and MMIO page, per key, in
-# live (tp_btf: the MSR index from RCX; the classic tracepoint: no index),
-# record --detail + report/explain, and a text trace of an in-kernel MSR
-# (--no-msr-filter: KVM emulates it and traces kvm_msr) with live beside it.
-DETAIL_ARGS="--mode 64 --vcpus 2 out:1500 in:700 cpuid:300 rdmsr:400 wrmsr:250 mmio:350 hlt"
-if grep -qw detail /etc/live/methods; then
+# The drill-down methods (issue 17): NAME, exitgen's steps, then exitstat's
+# options for live, record, report and explain. Live with tp_btf, the classic
+# tracepoint and perf; then a recording read back by report and explain, and
+# the same exits recorded without the option (what it costs on disk).
+drill_runs() {
+	name=$1 args=$2 live_opt=$3 rec_opt=$4 report_opt=$5 explain_opt=$6
 	for m in live tp perf; do
-		d=/out/detail.$m
-		mkdir -p $d
-		echo "$DETAIL_ARGS" >$d/args
+		d=/out/$name.$m
+		mkdir -p "$d"
+		echo "$args" >"$d/args"
 		be="--backend bpf --bpf-attach tp_btf"
 		[ $m = tp ] && be="--backend bpf --bpf-attach tracepoint"
 		[ $m = perf ] && be="--backend perf"
 		bed_hist_start
-		# shellcheck disable=SC2086 # args are words for exitgen, be for exitstat
-		exitstat $be --detail all --format json -o $d/exitstat.json \
-			-- exitgen --json $DETAIL_ARGS >$d/exitgen.json 2>$d/exitstat.err
-		echo $? >$d/exitstat.rc
-		bed_hist_stop $d/hist.txt
-		echo "live-job: $d: status $(cat $d/exitstat.rc)"
+		# shellcheck disable=SC2086 # args are words for exitgen, be and the options for exitstat
+		exitstat $be $live_opt --format json -o "$d/exitstat.json" \
+			-- exitgen --json $args >"$d/exitgen.json" 2>"$d/exitstat.err"
+		echo $? >"$d/exitstat.rc"
+		bed_hist_stop "$d/hist.txt"
+		echo "live-job: $d: status $(cat "$d/exitstat.rc")"
 	done
-	d=/out/detail.record
-	mkdir -p $d
-	echo "$DETAIL_ARGS" >$d/args
+	d=/out/$name.record
+	mkdir -p "$d"
+	echo "$args" >"$d/args"
 	bed_hist_start
+	# shellcheck disable=SC2086 # args are words for exitgen, the options for exitstat
+	exitstat record $rec_opt -o "$d/rec.exr" -- exitgen --json $args \
+		>"$d/exitgen.json" 2>"$d/exitstat.err"
+	echo $? >"$d/exitstat.rc"
+	bed_hist_stop "$d/hist.txt"
+	# shellcheck disable=SC2086 # the options are words for exitstat
+	exitstat report $report_opt --format json "$d/rec.exr" >"$d/exitstat.json" 2>>"$d/exitstat.err"
+	echo $? >"$d/report.rc"
+	# shellcheck disable=SC2086 # the options are words for exitstat
+	exitstat explain $explain_opt --format json "$d/rec.exr" >"$d/explain.json" 2>>"$d/exitstat.err"
+	echo $? >"$d/explain.rc"
 	# shellcheck disable=SC2086 # args are words for exitgen
-	exitstat record --detail all -o $d/rec.exr -- exitgen --json $DETAIL_ARGS \
-		>$d/exitgen.json 2>$d/exitstat.err
-	echo $? >$d/exitstat.rc
-	bed_hist_stop $d/hist.txt
-	exitstat report --detail all --format json $d/rec.exr >$d/exitstat.json 2>>$d/exitstat.err
-	echo $? >$d/report.rc
-	exitstat explain --format json $d/rec.exr >$d/explain.json 2>>$d/exitstat.err
-	echo $? >$d/explain.rc
-	# the same exits without --detail: what the details cost on disk
-	# shellcheck disable=SC2086 # args are words for exitgen
-	exitstat record -o $d/plain.exr -- exitgen --json $DETAIL_ARGS >$d/plain-exitgen.json 2>>$d/plain.err
-	wc -c <$d/rec.exr >$d/rec.bytes
-	wc -c <$d/plain.exr >$d/plain.bytes
-	echo "live-job: $d: status $(cat $d/exitstat.rc) $(cat $d/report.rc) $(cat $d/explain.rc)"
+	exitstat record -o "$d/plain.exr" -- exitgen --json $args >"$d/plain-exitgen.json" 2>>"$d/plain.err"
+	wc -c <"$d/rec.exr" >"$d/rec.bytes"
+	wc -c <"$d/plain.exr" >"$d/plain.bytes"
+	echo "live-job: $d: status $(cat "$d/exitstat.rc") $(cat "$d/report.rc") $(cat "$d/explain.rc")"
+}
+
+DRILL_ARGS="--mode 64 --vcpus 2 out:1500 in:700 cpuid:300 rdmsr:400 wrmsr:250 mmio:350 hlt"
+
+# --detail: exitgen's known ports, MSR and MMIO page, per key (tp_btf: the MSR
+# index from RCX; the classic tracepoint and perf: no index); then a text
+# trace of an in-kernel MSR (--no-msr-filter: KVM emulates it and traces
+# kvm_msr) with live beside it.
+if grep -qw detail /etc/live/methods; then
+	drill_runs detail "$DRILL_ARGS" "--detail all" "--detail all" "--detail all" ""
 	d=/out/detail.text
 	mkdir -p $d
 	args="--mode 64 --no-msr-filter out:300 rdmsr:400 wrmsr:250 hlt"
@@ -181,46 +192,12 @@ if grep -qw detail /etc/live/methods; then
 	echo "live-job: $d: status $(cat $d/exitstat.rc) $(cat $d/explain.rc)"
 fi
 
-# --hotspots (issue 17): each exit's guest RIP, live (tp_btf: SVM's saved RIP
-# from the vCPU; the classic tracepoint and perf: the record's guest_rip) and recorded (record
-# --hotspots, read back by explain and report); the host checks the exits at
-# each step's RIP against exitgen --layout, and per reason against the hist.
-HOT_ARGS="--mode 64 --vcpus 2 out:1500 in:700 cpuid:300 rdmsr:400 wrmsr:250 mmio:350 hlt"
+# --hotspots: each exit's guest RIP (tp_btf: SVM's saved RIP from the vCPU;
+# the classic tracepoint and perf: the record's guest_rip); the host checks
+# the exits at each step's RIP against exitgen --layout, and per reason
+# against the hist.
 if grep -qw hotspots /etc/live/methods; then
-	for m in live tp perf; do
-		d=/out/hotspots.$m
-		mkdir -p $d
-		echo "$HOT_ARGS" >$d/args
-		be="--backend bpf --bpf-attach tp_btf"
-		[ $m = tp ] && be="--backend bpf --bpf-attach tracepoint"
-		[ $m = perf ] && be="--backend perf"
-		bed_hist_start
-		# shellcheck disable=SC2086 # args are words for exitgen, be for exitstat
-		exitstat $be --hotspots=0 --format json -o $d/exitstat.json \
-			-- exitgen --json $HOT_ARGS >$d/exitgen.json 2>$d/exitstat.err
-		echo $? >$d/exitstat.rc
-		bed_hist_stop $d/hist.txt
-		echo "live-job: $d: status $(cat $d/exitstat.rc)"
-	done
-	d=/out/hotspots.record
-	mkdir -p $d
-	echo "$HOT_ARGS" >$d/args
-	bed_hist_start
-	# shellcheck disable=SC2086 # args are words for exitgen
-	exitstat record --hotspots -o $d/rec.exr -- exitgen --json $HOT_ARGS \
-		>$d/exitgen.json 2>$d/exitstat.err
-	echo $? >$d/exitstat.rc
-	bed_hist_stop $d/hist.txt
-	exitstat report --hotspots=0 --format json $d/rec.exr >$d/exitstat.json 2>>$d/exitstat.err
-	echo $? >$d/report.rc
-	exitstat explain --hotspots=0 --format json $d/rec.exr >$d/explain.json 2>>$d/exitstat.err
-	echo $? >$d/explain.rc
-	# the same exits without --hotspots: what the RIPs cost on disk
-	# shellcheck disable=SC2086 # args are words for exitgen
-	exitstat record -o $d/plain.exr -- exitgen --json $HOT_ARGS >$d/plain-exitgen.json 2>>$d/plain.err
-	wc -c <$d/rec.exr >$d/rec.bytes
-	wc -c <$d/plain.exr >$d/plain.bytes
-	echo "live-job: $d: status $(cat $d/exitstat.rc) $(cat $d/report.rc) $(cat $d/explain.rc)"
+	drill_runs hotspots "$DRILL_ARGS" --hotspots=0 --hotspots --hotspots=0 --hotspots=0
 fi
 
 # kill -9 of a recorder: the file holds every block written before it, and says it is cut.

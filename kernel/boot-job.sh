@@ -159,11 +159,11 @@ twovm() {
 	cat $TABLE >$name/table.before
 	mark "$name begin"
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	(exitgen --json --kvm-stats --timeout 120 --exit-stats-cpuid --ready-file /tmp/ready-a \
+	(exitgen --json --kvm-stats --timeout 600 --exit-stats-cpuid --ready-file /tmp/ready-a \
 		--go-file /tmp/go-a "$@" >$name/exitgen.json 2>$name/exitgen.err; echo $? >$name/exitgen.rc) &
 	a=$!
 	# shellcheck disable=SC2086
-	(exitgen --json --kvm-stats --timeout 120 --exit-stats-cpuid --ready-file /tmp/ready-b \
+	(exitgen --json --kvm-stats --timeout 600 --exit-stats-cpuid --ready-file /tmp/ready-b \
 		--go-file /tmp/go-b $peer >$name/peer.json 2>$name/peer.err; echo $? >$name/peer.rc) &
 	b=$!
 	# A FIFO's open blocks until exitgen opens it to say ready; one that

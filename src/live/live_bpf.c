@@ -46,6 +46,7 @@ struct bpf_live {
 	struct stats *retired;	/* the counts of ended threads' recycled rows */
 	uint64_t retired_timed;
 	uint64_t recycled;	/* rows given back (tests, --verbose) */
+	uint64_t recycled_keys;	/* exit_stats keys of ended processes folded and deleted */
 };
 
 enum exit_hook { HOOK_BTF_VCPU_ISA, HOOK_BTF_REASON_VCPU_ISA, HOOK_TRACEPOINT };
@@ -355,7 +356,7 @@ static int row_counts(struct bpf_live *b, const struct live_row_key *rk, __u32 r
  * the move is exact: a read sees each exit once, in a row or in retired.
  * -1 only when out of memory (the row then stays where it is).
  */
-static int recycle(struct bpf_live *b)
+static int recycle_rows(struct bpf_live *b)
 {
 	int owner_fd = bpf_map__fd(b->skel->maps.row_owner);
 	int index_fd = bpf_map__fd(b->skel->maps.row_index);
@@ -411,6 +412,94 @@ static int recycle(struct bpf_live *b)
 	return 0;
 }
 
+static bool oproc_in(const struct live_oproc *procs, size_t n, const struct live_okey *k)
+{
+	for (size_t i = 0; i < n; i++)
+		if (procs[i].pid == k->k.pid && procs[i].start == k->start)
+			return true;
+	return false;
+}
+
+/*
+ * The exit_stats keys of processes that ended (on_thread_exit marked them
+ * in overflow_procs when their last thread went): their counts go into
+ * b->retired and the keys are deleted, so that the hash does not fill up
+ * with the keys of VMs long gone. No thread of an ended process exits
+ * again, and a new process with its pid has another start (other keys), so
+ * the move is exact. -1 only when out of memory (what is left stays).
+ */
+static int recycle_keys(struct bpf_live *b)
+{
+	int procs_fd = bpf_map__fd(b->skel->maps.overflow_procs);
+	int keys_fd = bpf_map__fd(b->skel->maps.exit_stats);
+	struct live_oproc op, next, *prev = NULL, ended[LIVE_ROWS];
+	struct live_okey k, knext, *kprev = NULL, *keys = NULL;
+	struct live_counts *vals;
+	size_t nended = 0, nkeys = 0, cap = 0;
+	__u32 flag;
+	int ret = 0;
+
+	while (nended < LIVE_ROWS && !bpf_map_get_next_key(procs_fd, prev, &next)) {
+		op = next;
+		prev = &op;
+		if (!bpf_map_lookup_elem(procs_fd, &op, &flag) && flag)
+			ended[nended++] = op;
+	}
+	if (!nended)
+		return 0;
+	/* The keys first, then the deletes: deleting the key get_next_key was at restarts it. */
+	while (!bpf_map_get_next_key(keys_fd, kprev, &knext)) {
+		k = knext;
+		kprev = &k;
+		if (!oproc_in(ended, nended, &k))
+			continue;
+		if (nkeys == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			struct live_okey *nk = realloc(keys, ncap * sizeof(*keys));
+
+			if (!nk) {
+				free(keys);
+				return -1;
+			}
+			keys = nk;
+			cap = ncap;
+		}
+		keys[nkeys++] = k;
+	}
+	vals = calloc(b->ncpus, sizeof(*vals));
+	if (!vals) {
+		free(keys);
+		return -1;
+	}
+	for (size_t i = 0; i < nkeys && !ret; i++) {
+		struct exit_counts sum = {};
+
+		if (bpf_map_lookup_elem(keys_fd, &keys[i], vals))
+			continue;
+		for (int c = 0; c < b->ncpus; c++)
+			counts_add(&sum, &vals[c]);
+		if (add_stats(b->retired, &keys[i].k, &sum)) {
+			ret = -1;
+			break;
+		}
+		b->retired_timed += sum.timed;
+		if (!bpf_map_delete_elem(keys_fd, &keys[i]))
+			b->recycled_keys++;
+	}
+	free(vals);
+	free(keys);
+	/* A process is forgotten only once every key of it is folded. */
+	for (size_t i = 0; i < nended && !ret; i++)
+		bpf_map_delete_elem(procs_fd, &ended[i]);
+	return ret;
+}
+
+/* Rows and hash keys of ended threads and processes into b->retired (see both). */
+static int recycle(struct bpf_live *b)
+{
+	return recycle_rows(b) || recycle_keys(b) ? -1 : 0;
+}
+
 /*
  * Every key's counts, summed over the CPUs: the rows (one per vCPU thread,
  * by slot) and the exit_stats hash (exits with no row or slot). A key may
@@ -420,7 +509,7 @@ static int for_each_counts(struct bpf_live *b, counts_fn fn, void *ctx)
 {
 	int fd = bpf_map__fd(b->skel->maps.row_index);
 	struct live_row_key rk, next, *prev = NULL;
-	struct live_key key, knext, *kprev = NULL;
+	struct live_okey key, knext, *kprev = NULL;
 	struct live_counts *vals;
 	__u32 row;
 	int ret = recycle(b);
@@ -442,11 +531,11 @@ static int for_each_counts(struct bpf_live *b, counts_fn fn, void *ctx)
 		key = knext;
 		kprev = &key;
 		if (bpf_map_lookup_elem(fd, &key, vals))
-			continue;	/* deleted meanwhile: cannot happen, we never delete */
+			continue;	/* deleted meanwhile: cannot happen, only recycle() deletes */
 		for (int i = 0; i < b->ncpus; i++)
 			counts_add(&sum, &vals[i]);
 		if (sum.count || sum.timed)
-			ret = fn(ctx, &key, &sum);
+			ret = fn(ctx, &key.k, &sum);
 	}
 	free(vals);
 	return ret;

@@ -139,39 +139,50 @@ for be in bpf perf; do
 	close_fifo eg; close_fifo go; close_fifo one
 done
 
-# --- rows recycled: more VMs, one after another, than BPF has rows ------------------
-# Two rows (EXITSTAT_TEST_BPF_ROWS) and a one-key overflow hash
-# (EXITSTAT_TEST_BPF_HASH): each VM's two vCPU threads need both rows, so the
-# VMs after the first count exactly only if the rows of the ended ones came
-# back; an exit that finds neither row nor hash room is counted lost. After
-# each VM, a scrape must hold every VM's exits so far, exactly, lost 0.
+# --- rows and hash keys recycled: more VMs, one after another, than BPF has room for ---
+# recycle_check NAME ROWS HASH WHAT: serve with ROWS rows (EXITSTAT_TEST_BPF_ROWS,
+# 0: every exit goes to the exit_stats hash) and a HASH-key exit_stats hash
+# (EXITSTAT_TEST_BPF_HASH); five VMs one after another, each more than what
+# is left after the first, so the VMs after the first count exactly only if
+# the rows (or keys) of the ended ones came back; an exit that finds neither
+# row nor hash room is counted lost. After each VM, a scrape must hold every
+# VM's exits so far, exactly, lost 0.
 recycle_check() {
-	local i n want_io=0 want_cpuid=0 want_hlt=0 got want
-	EXITSTAT_TEST_BPF_ROWS=2 EXITSTAT_TEST_BPF_HASH=1 start_serve rec --backend bpf --refresh 0.2 --grace 100000 ||
+	local name=$1 rows=$2 hash=$3 what=$4 i n want_io=0 want_cpuid=0 want_hlt=0 got want port pid
+	EXITSTAT_TEST_BPF_ROWS=$rows EXITSTAT_TEST_BPF_HASH=$hash start_serve "$name" --backend bpf --refresh 0.2 --grace 100000 ||
 		return
+	port=port_$name pid=pid_$name
+	port=${!port} pid=${!pid}
 	for i in 1 2 3 4 5; do
-		if ! "$EG" --json --vcpus 2 out:$((100 + i)) cpuid:$((40 + i)) hlt >"$tmp/rec$i.json" 2>"$tmp/rec$i.err"; then
-			bad "recycle: exitgen VM $i failed: $(head -c 300 "$tmp/rec$i.err")"
+		if ! "$EG" --json --vcpus 2 out:$((100 + i)) cpuid:$((40 + i)) hlt >"$tmp/$name$i.json" 2>"$tmp/$name$i.err"; then
+			bad "recycle $what: exitgen VM $i failed: $(head -c 300 "$tmp/$name$i.err")"
 			break
 		fi
-		read -r io cpuid hlt < <(jq -r '.expected | "\(.io) \(.cpuid) \(.hlt)"' "$tmp/rec$i.json")
+		read -r io cpuid hlt < <(jq -r '.expected | "\(.io) \(.cpuid) \(.hlt)"' "$tmp/$name$i.json")
 		want_io=$((want_io + io)) want_cpuid=$((want_cpuid + cpuid)) want_hlt=$((want_hlt + hlt))
-		fresh "$port_rec" "$tmp/rec.prom" || { bad "recycle: no fresh scrape after VM $i"; break; }
-		got="io $(metric "$tmp/rec.prom" kvm_exits_total 'code="(0x7b|0x1e)"') cpuid $(metric "$tmp/rec.prom" kvm_exits_total 'code="(0x72|0xa)"') hlt $(metric "$tmp/rec.prom" kvm_exits_total 'code="(0x78|0xc)"') lost $(metric "$tmp/rec.prom" exitstat_events_lost_total .)"
+		fresh "$port" "$tmp/$name.prom" || { bad "recycle $what: no fresh scrape after VM $i"; break; }
+		got="io $(metric "$tmp/$name.prom" kvm_exits_total 'code="(0x7b|0x1e)"') cpuid $(metric "$tmp/$name.prom" kvm_exits_total 'code="(0x72|0xa)"') hlt $(metric "$tmp/$name.prom" kvm_exits_total 'code="(0x78|0xc)"') lost $(metric "$tmp/$name.prom" exitstat_events_lost_total .)"
 		want="io $want_io cpuid $want_cpuid hlt $want_hlt lost 0"
-		n=$(grep -c '^kvm_exits_total{.*code="\(0x7b\|0x1e\)"' "$tmp/rec.prom")
+		n=$(grep -c '^kvm_exits_total{.*code="\(0x7b\|0x1e\)"' "$tmp/$name.prom")
 		if [[ $got == "$want" ]]; then
-			ok "recycle: after VM $i of 5 (2 vCPU threads each, 2 BPF rows): $got, exitgen's sum; io series of $n vCPUs"
+			ok "recycle $what: after VM $i of 5 (2 vCPU threads each, $rows BPF rows, $hash hash keys): $got, exitgen's sum; io series of $n vCPUs"
 		else
-			bad "recycle: after VM $i of 5: $got, want exitgen's sum $want; serve said: $(head -c 300 "$tmp/rec.err")"
+			bad "recycle $what: after VM $i of 5: $got, want exitgen's sum $want; serve said: $(head -c 300 "$tmp/$name.err")"
 		fi
 	done
-	kill -TERM "$pid_rec"
-	wait "$pid_rec"
-	equal "recycle: SIGTERM: serve ends with status 0" "$?" 0
-	close_fifo rec
+	kill -TERM "$pid"
+	wait "$pid"
+	equal "recycle $what: SIGTERM: serve ends with status 0" "$?" 0
+	close_fifo "$name"
 }
-[[ $kind == exits ]] && recycle_check
+if [[ $kind == exits ]]; then
+	# Rows: each VM's two vCPU threads need both rows, the hash has room for one key.
+	recycle_check rec 2 1 rows
+	# Keys: no rows, so every exit counts in the hash by key. One VM has 6-8
+	# keys (2 vCPUs x io, cpuid, hlt and what its start makes): one fits in
+	# 12, three do not (without recycling VM 3 loses its exits: seen).
+	recycle_check reck 0 12 keys
+fi
 
 # --- Prometheus scraping it: its query API against exitgen's counts ------------------
 # promq PORT QUERY: the first result's value of an instant query ("" if none).

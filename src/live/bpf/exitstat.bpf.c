@@ -91,9 +91,23 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 16384);
-	__type(key, struct live_key);
+	__type(key, struct live_okey);
 	__type(value, struct live_counts);
 } exit_stats SEC(".maps");
+
+/*
+ * The processes with keys in exit_stats; on_thread_exit marks one ended
+ * (value 1) when its last thread goes, and user space then moves its keys'
+ * counts into its own totals and deletes them, so the hash does not fill
+ * up with the keys of VMs long gone. A process that finds this map full
+ * is never recycled (its counts stay exact, in the hash).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct live_oproc);
+	__type(value, __u32);
+} overflow_procs SEC(".maps");
 
 /* --detail (not recording): exits and time per detail; sized to 1 without --detail. */
 struct {
@@ -260,15 +274,29 @@ static __always_inline __u32 hist_bucket(__u64 ns)
 	return b < LIVE_HIST_BUCKETS ? b : LIVE_HIST_BUCKETS - 1;
 }
 
+/* The current thread's process start (its group leader's start_time, ns since boot). */
+static __always_inline __u64 proc_start(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(task, group_leader, start_time);
+}
+
+/* The hash's counts of an exit of the current thread (key->pid is its process). */
 static __always_inline struct live_counts *counts_of(struct live_key *key)
 {
 	static const struct live_counts zero;
-	struct live_counts *c = bpf_map_lookup_elem(&exit_stats, key);
+	struct live_okey ok = { .k = *key, .start = proc_start() };
+	struct live_oproc op = { .pid = key->pid, .start = ok.start };
+	struct live_counts *c = bpf_map_lookup_elem(&exit_stats, &ok);
+	__u32 running = 0;
 
 	if (c)
 		return c;
-	bpf_map_update_elem(&exit_stats, key, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&exit_stats, key);
+	/* A new key: its process noted first, so user space can fold it once the process ends. */
+	bpf_map_update_elem(&overflow_procs, &op, &running, BPF_NOEXIST);
+	bpf_map_update_elem(&exit_stats, &ok, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&exit_stats, &ok);
 }
 
 /* The row of this thread for this vCPU: once per thread and vCPU, not per exit. */
@@ -705,13 +733,15 @@ static __always_inline struct live_thread *task_state(struct task_struct *task)
  * open. Then, if it holds rows, they are marked for user space, which folds
  * their counts into its totals at its next read or poll and gives the rows
  * back (free_rows): last, as user space may zero them from then on; the
- * thread makes no exit after this.
+ * thread makes no exit after this. When the process's last thread ends,
+ * its keys in exit_stats are marked likewise (overflow_procs).
  */
 SEC("raw_tp/sched_process_exit")
 int on_thread_exit(void *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct live_row_owner *o;
+	struct task_struct *task;
 	struct live_thread *t;
 
 	if (record_on && timing) {
@@ -724,6 +754,22 @@ int on_thread_exit(void *ctx)
 	o = bpf_map_lookup_elem(&row_owner, &tid);
 	if (o)
 		o->ended = 1;
+	/*
+	 * The process's last thread (do_exit() counted this one out of
+	 * signal->live before this tracepoint): none of its threads exits a
+	 * VM again, so its keys in exit_stats can go to user space's totals.
+	 */
+	task = (struct task_struct *)bpf_get_current_task();
+	if (!BPF_CORE_READ(task, signal, live.counter)) {
+		struct live_oproc op = {
+			.pid = bpf_get_current_pid_tgid() >> 32,
+			.start = BPF_CORE_READ(task, group_leader, start_time),
+		};
+		__u32 *ended = bpf_map_lookup_elem(&overflow_procs, &op);
+
+		if (ended)
+			*ended = 1;
+	}
 	return 0;
 }
 

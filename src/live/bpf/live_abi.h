@@ -19,6 +19,24 @@ struct live_key {
 	__u32 reason;
 };
 
+/*
+ * The exit_stats hash's key: the exit's key and its process's start (the
+ * group leader's start_time), so that a new process that got an ended
+ * one's pid never adds into the ended one's keys while user space folds
+ * them into its totals (live_bpf.c recycle_keys()).
+ */
+struct live_okey {
+	struct live_key k;
+	__u64 start;
+};
+
+/* A process with keys in exit_stats (overflow_procs; the value: ended). */
+struct live_oproc {
+	__u32 pid;
+	__u32 pad;
+	__u64 start;
+};
+
 /* Per CPU and key; user space sums the CPUs (max: the largest). */
 struct live_counts {
 	__u64 count;

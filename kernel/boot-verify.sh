@@ -666,16 +666,7 @@ verify_fastpath() {
 		elif ((ecx == 0x1b)); then bslow=$((bslow + n))
 		else other=$((other + n))
 		fi
-	done < <(awk '/^\{ *ecx:/ {
-		gsub(/[{},:]/, " ")
-		for (i = 1; i < NF; i++) {
-			if ($i == "ecx") e = $(i + 1)
-			if ($i == "write") w = $(i + 1)
-			if ($i == "common_flags") f = $(i + 1)
-			if ($i == "hitcount") h = $(i + 1)
-		}
-		print e, w, f, h
-	}' "$d/msr-hist.txt")
+	done < <(hist_rows "$d/msr-hist.txt" ecx write common_flags)
 	dropped=$(hist_dropped "$d/msr-hist.txt")
 	equal "fastpath: kvm_msr hist dropped nothing" "$dropped" 0
 	equal "fastpath: x2APIC ICR writes KVM handled in the fastpath (kvm_msr with IRQs off) == exitgen's" "$fast" "$icr"

@@ -11,8 +11,11 @@
  *   mmio  4-byte write of the remaining count to mmio_addr(vcpu)
  *   wrmsr edx:eax = step index : remaining count
  *   sleep OUT  PORT_CONTROL, 4 bytes, data = step index
- * No other port I/O, HLT or CPUID is executed, so the kvm_exit counts of a
- * real KVM equal the expected counts in steps.c exactly.
+ *   icr   WRMSR IA32_APIC_BASE (x2APIC on), then N x WRMSR of the x2APIC
+ *         ICR (guest.h ICR_VALUE); both handled inside KVM
+ *   end   HLT, or with an irqchip OUT PORT_CONTROL of END_MARKER
+ * No other port I/O, HLT, MSR access or CPUID is executed, so the kvm_exit
+ * counts of a real KVM equal the expected counts in steps.c exactly.
  */
 #include <stdio.h>
 #include <string.h>
@@ -97,6 +100,12 @@ static void cpuid(struct code *c)
 	emit8(c, 0xa2);
 }
 
+static void wrmsr(struct code *c)
+{
+	emit8(c, 0x0f);
+	emit8(c, 0x30);
+}
+
 /* Starts a loop run n times (n > 0); returns the loop's top. */
 static size_t loop_begin(struct code *c, const struct guest_mode *m,
 			 uint32_t n)
@@ -129,7 +138,8 @@ static int emit_step(struct code *c, const struct guest_mode *m,
 	size_t top;
 
 	if ((s->op == OP_OUT || s->op == OP_IN || s->op == OP_CPUID ||
-	     s->op == OP_RDMSR || s->op == OP_WRMSR || s->op == OP_MMIO) &&
+	     s->op == OP_RDMSR || s->op == OP_WRMSR || s->op == OP_MMIO ||
+	     s->op == OP_ICR) &&
 	    s->n == 0)
 		return 0;
 
@@ -165,8 +175,7 @@ static int emit_step(struct code *c, const struct guest_mode *m,
 		mov_eax_esi(c, m);
 		mov_imm32(c, m, EDX, (uint32_t)index);
 		*at = m->rip_base(vcpu) + c->len;
-		emit8(c, 0x0f);
-		emit8(c, 0x30);
+		wrmsr(c);
 		return loop_end(c, m, top);
 	case OP_MMIO:
 		m->mmio_setup(c, vcpu);
@@ -186,6 +195,20 @@ static int emit_step(struct code *c, const struct guest_mode *m,
 		*at = m->rip_base(vcpu) + c->len;
 		out_eax(c, m, PORT_CONTROL);
 		return 0;
+	case OP_ICR:
+		/* WRMSR leaves ecx, eax and edx alone: set once, then the loop. */
+		mov_imm32(c, m, ECX, MSR_APIC_BASE);
+		mov_imm32(c, m, EAX, APIC_BASE_X2APIC | (vcpu == 0 ? APIC_BASE_BSP : 0));
+		xor_self(c, m, EDX);
+		img->x2apic_rip[index] = m->rip_base(vcpu) + c->len;
+		wrmsr(c);
+		mov_imm32(c, m, ECX, MSR_X2APIC_ICR);
+		mov_imm32(c, m, EAX, (uint32_t)ICR_VALUE);
+		mov_imm32(c, m, EDX, (uint32_t)(ICR_VALUE >> 32));
+		top = loop_begin(c, m, s->n);
+		*at = m->rip_base(vcpu) + c->len;
+		wrmsr(c);
+		return loop_end(c, m, top);
 	case OP_LEAF:
 		img->leaf_gpa[index] = region_base(vcpu) + REGION_LEAVES +
 				       (uint64_t)LEAF_SLOT_SIZE * index;
@@ -200,8 +223,8 @@ static int emit_step(struct code *c, const struct guest_mode *m,
 }
 
 int guest_build(const struct guest_mode *mode, const struct step *steps,
-		int nsteps, int vcpu, uint32_t msr, struct guest_image *img,
-		char *err, size_t errlen)
+		int nsteps, int vcpu, uint32_t msr, bool irqchip,
+		struct guest_image *img, char *err, size_t errlen)
 {
 	struct code c = { .buf = img->code, .cap = sizeof(img->code) };
 
@@ -220,8 +243,15 @@ int guest_build(const struct guest_mode *mode, const struct step *steps,
 			return -1;
 		}
 	}
+	/* With an irqchip, the OUT that stands for the final HLT (guest.h). */
+	if (irqchip) {
+		mov_imm32(&c, mode, EAX, END_MARKER);
+		img->final_out_rip = mode->rip_base(vcpu) + c.len;
+		out_eax(&c, mode, PORT_CONTROL);
+	}
 	/* The final HLT; should the guest ever run on, it only halts again. */
-	img->final_hlt_rip = mode->rip_base(vcpu) + c.len;
+	if (!irqchip)
+		img->final_hlt_rip = mode->rip_base(vcpu) + c.len;
 	emit8(&c, 0xf4);
 	emit8(&c, 0xeb);	/* jmp back to the hlt */
 	emit8(&c, 0xfd);

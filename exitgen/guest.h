@@ -56,6 +56,34 @@
 #define PRIVATE_MSR	0x45584700u	/* "EXG\0" */
 #define FALLBACK_MSR	0x0000008bu
 
+/*
+ * icr:N (needs --irqchip: the in-kernel LAPIC). The guest turns x2APIC on
+ * by writing IA32_APIC_BASE (the default base, enabled, EXTD; BSP on vCPU
+ * 0), then writes the x2APIC ICR (MSR 0x830) N times with ICR_VALUE: fixed
+ * delivery, physical destination, no shorthand, edge, vector ICR_VECTOR, to
+ * the x2APIC ID ICR_DEST that no vCPU has and that is not the broadcast
+ * 0xffffffff. That is the form Linux 6.12's handle_fastpath_set_msr_irqoff()
+ * (arch/x86/kvm/x86.c, handle_fastpath_set_x2apic_icr_irqoff()) completes
+ * in the fastpath and re-enters the guest from (EXIT_FASTPATH_REENTER_GUEST);
+ * no bit of kvm_x2apic_icr_write()'s reserved mask is set, and with no
+ * such destination the IPI reaches nobody.
+ */
+#define MSR_APIC_BASE		0x0000001bu
+#define APIC_BASE_X2APIC	0xfee00c00u	/* base 0xfee00000, EN (11), EXTD (10) */
+#define APIC_BASE_BSP		0x00000100u
+#define MSR_X2APIC_ICR		0x00000830u
+#define ICR_VECTOR		0xeeu
+#define ICR_DEST		0x45584700u	/* "EXG\0": far above any vCPU's x2APIC ID */
+#define ICR_VALUE		((uint64_t)ICR_DEST << 32 | ICR_VECTOR)
+
+/*
+ * --irqchip: the in-kernel LAPIC emulates HLT (the vCPU halts inside KVM
+ * until an interrupt, which IF=0 never lets in), so a program cannot end on
+ * HLT: it ends with one OUT to PORT_CONTROL of END_MARKER instead (no step
+ * index is that large).
+ */
+#define END_MARKER	0xffffffffu
+
 static inline uint64_t region_base(int vcpu)
 {
 	return (uint64_t)REGION_SIZE * (vcpu + 1);
@@ -83,7 +111,10 @@ struct guest_image {
 	 */
 	uint64_t exit_rip[MAX_STEPS];
 	uint64_t leaf_gpa[MAX_STEPS];	/* leaf steps: result slot */
-	uint64_t final_hlt_rip;
+	/* icr steps: rip of the WRMSR of IA32_APIC_BASE (exit_rip: the ICR's) */
+	uint64_t x2apic_rip[MAX_STEPS];
+	uint64_t final_hlt_rip;		/* 0 with an irqchip */
+	uint64_t final_out_rip;		/* with an irqchip: the OUT of END_MARKER */
 };
 
 /* Byte emitter shared by both generators. */
@@ -121,11 +152,12 @@ void emit32(struct code *c, uint32_t v);
 void emit_bytes(struct code *c, const uint8_t *bytes, size_t n);
 
 /*
- * Builds vCPU vcpu's program for the steps. Returns -1 with a message in
- * err if it does not fit.
+ * Builds vCPU vcpu's program for the steps, ending on HLT, or with irqchip
+ * on the OUT of END_MARKER. Returns -1 with a message in err if it does not
+ * fit.
  */
 int guest_build(const struct guest_mode *mode, const struct step *steps,
-		int nsteps, int vcpu, uint32_t msr, struct guest_image *img,
-		char *err, size_t errlen);
+		int nsteps, int vcpu, uint32_t msr, bool irqchip,
+		struct guest_image *img, char *err, size_t errlen);
 
 #endif

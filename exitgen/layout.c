@@ -30,7 +30,7 @@ static int write_image(const char *path, const struct guest_image *img)
 }
 
 int layout_print(FILE *f, const struct guest_mode *mode, const struct step *steps, int nsteps,
-		 int nvcpus, uint32_t msr, const char *image)
+		 int nvcpus, uint32_t msr, bool irqchip, const char *image)
 {
 	/* static: an image holds a 32 KiB program */
 	static struct guest_image img;
@@ -40,11 +40,12 @@ int layout_print(FILE *f, const struct guest_mode *mode, const struct step *step
 	json_object_object_add(root, "tool", json_object_new_string("exitgen"));
 	json_object_object_add(root, "layout", json_object_new_int(1));
 	json_object_object_add(root, "mode", json_object_new_int(mode->bits));
+	json_object_object_add(root, "irqchip", json_object_new_boolean(irqchip));
 	json_object_object_add(root, "vcpus", vcpus);
 	for (int i = 0; i < nvcpus; i++) {
 		json_object *v = json_object_new_object(), *arr = json_object_new_array();
 
-		if (guest_build(mode, steps, nsteps, i, msr, &img, err, sizeof(err))) {
+		if (guest_build(mode, steps, nsteps, i, msr, irqchip, &img, err, sizeof(err))) {
 			fprintf(stderr, "exitgen: %s\n", err);
 			json_object_put(root);
 			json_object_put(v);
@@ -68,10 +69,16 @@ int layout_print(FILE *f, const struct guest_mode *mode, const struct step *step
 			json_object_object_add(s, "n", json_object_new_int64(steps[k].n));
 			json_object_object_add(s, "exit_rip", img.exit_rip[k] ? hex(img.exit_rip[k]) :
 					       NULL);
+			/* icr: the WRMSR of IA32_APIC_BASE before the ICR loop */
+			if (img.x2apic_rip[k])
+				json_object_object_add(s, "x2apic_enable_rip", hex(img.x2apic_rip[k]));
 			json_object_array_add(arr, s);
 		}
 		json_object_object_add(v, "steps", arr);
-		json_object_object_add(v, "final_hlt_rip", hex(img.final_hlt_rip));
+		if (irqchip)	/* the OUT that ends the program instead of its HLT */
+			json_object_object_add(v, "final_out_rip", hex(img.final_out_rip));
+		else
+			json_object_object_add(v, "final_hlt_rip", hex(img.final_hlt_rip));
 		json_object_array_add(vcpus, v);
 	}
 	fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));

@@ -7,6 +7,7 @@
 #ifndef EXITGEN_LAYOUT_H
 #define EXITGEN_LAYOUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "guest.h"
@@ -17,6 +18,6 @@
  * on stderr.
  */
 int layout_print(FILE *f, const struct guest_mode *mode, const struct step *steps, int nsteps,
-		 int nvcpus, uint32_t msr, const char *image);
+		 int nvcpus, uint32_t msr, bool irqchip, const char *image);
 
 #endif

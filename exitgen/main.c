@@ -25,10 +25,12 @@ static void usage(FILE *f)
 {
 	fputs("usage: exitgen [--mode 16|64] [--vcpus K] [--json] [--max-exits N]\n"
 	      "               [--timeout SEC] [--device PATH] [--no-msr-filter]\n"
-	      "               [--ready-file PATH] [--go-file FIFO] [--exit-stats-cpuid] [--kvm-stats] STEP...\n"
-	      "       exitgen --layout [--mode 16|64] [--vcpus K] [--image FILE] STEP...\n"
+	      "               [--ready-file PATH] [--go-file FIFO] [--exit-stats-cpuid] [--kvm-stats]\n"
+	      "               [--irqchip] STEP...\n"
+	      "       exitgen --layout [--mode 16|64] [--vcpus K] [--irqchip] [--image FILE] STEP...\n"
 	      "Runs a guest on KVM that causes a known number of each VM exit.\n"
-	      "STEP (run in order on every vCPU, each program ends with one HLT):\n"
+	      "STEP (run in order on every vCPU, each program ends with one HLT;\n"
+	      "      with --irqchip with one OUT to port 0xe8 instead):\n"
 	      "  out:N  in:N      N port writes / reads (KVM_EXIT_IO)\n"
 	      "  cpuid:N          N CPUIDs (handled inside KVM)\n"
 	      "  rdmsr:N wrmsr:N  N MSR reads / writes\n"
@@ -37,6 +39,8 @@ static void usage(FILE *f)
 	      "  sleep:MS         one OUT after which exitgen sleeps MS ms\n"
 	      "  leaf:EAX[:ECX]   one CPUID with these inputs; its result is reported\n"
 	      "  wait             one OUT; every vCPU waits there until a byte comes on --go-file\n"
+	      "  icr:N            x2APIC on (one WRMSR of IA32_APIC_BASE), then N WRMSRs of the\n"
+	      "                   x2APIC ICR (an IPI to no one; KVM's fastpath); needs --irqchip\n"
 	      "Options:\n"
 	      "  --mode 16|64     real mode or long mode with identity paging (default 64)\n"
 	      "  --vcpus K        K vCPUs, one thread each (1..14, default 1)\n"
@@ -50,6 +54,8 @@ static void usage(FILE *f)
 	      "  --go-file FIFO   the wait step reads one byte from this FIFO\n"
 	      "  --exit-stats-cpuid  opt the VM in to the exitstat kernel patch's CPUID\n"
 	      "                   leaves (KVM_CAP_X86_EXIT_STATS_CPUID); fails without it\n"
+	      "  --irqchip        KVM's in-kernel PIC, IOAPIC and LAPIC (KVM_CREATE_IRQCHIP);\n"
+	      "                   hlt steps are refused (KVM halts the vCPU itself)\n"
 	      "  --kvm-stats      read each vCPU's exit_reason_exits/_cycles binary stats\n"
 	      "                   (KVM_GET_STATS_FD, the exitstat kernel patch) at the wait\n"
 	      "                   step and at the end; --json prints them (kvm_stats)\n"
@@ -101,8 +107,12 @@ static void add_counts(struct exit_counts *sum, const struct exit_counts *c)
 	sum->hlt += c->hlt;
 }
 
-/* Counts seen must equal what the steps ask for; errors name the vCPU. */
-static void check_counts(struct vcpu *v, bool msr_to_user)
+/*
+ * Counts seen must equal what the steps ask for; errors name the vCPU.
+ * msr_user: the MSR accesses that come to exitgen (rdmsr and wrmsr steps
+ * through the MSR filter; never the icr steps' ones, which KVM handles).
+ */
+static void check_counts(struct vcpu *v, uint64_t msr_user)
 {
 	const struct exit_counts *e = &v->expected;
 	const uint64_t *x = v->exits;
@@ -111,7 +121,7 @@ static void check_counts(struct vcpu *v, bool msr_to_user)
 	if (v->error[0] || !v->done)
 		return;
 	if (x[KVM_EXIT_IO] != e->io || x[KVM_EXIT_HLT] != e->hlt ||
-	    x[KVM_EXIT_MMIO] != e->mmio || msr != (msr_to_user ? e->msr : 0))
+	    x[KVM_EXIT_MMIO] != e->mmio || msr != msr_user)
 		snprintf(v->error, sizeof(v->error),
 			 "vcpu %d: saw io %llu, hlt %llu, mmio %llu, msr %llu user-space exits; expected %llu, %llu, %llu, %llu",
 			 v->index, (unsigned long long)x[KVM_EXIT_IO],
@@ -119,7 +129,7 @@ static void check_counts(struct vcpu *v, bool msr_to_user)
 			 (unsigned long long)x[KVM_EXIT_MMIO],
 			 (unsigned long long)msr, (unsigned long long)e->io,
 			 (unsigned long long)e->hlt, (unsigned long long)e->mmio,
-			 (unsigned long long)(msr_to_user ? e->msr : 0));
+			 (unsigned long long)msr_user);
 }
 
 int main(int argc, char **argv)
@@ -136,6 +146,7 @@ int main(int argc, char **argv)
 		{ "go-file", required_argument, NULL, 'g' },
 		{ "exit-stats-cpuid", no_argument, NULL, 'E' },
 		{ "kvm-stats", no_argument, NULL, 'K' },
+		{ "irqchip", no_argument, NULL, 'Q' },
 		{ "layout", no_argument, NULL, 'L' },
 		{ "image", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
@@ -149,11 +160,12 @@ int main(int argc, char **argv)
 	static struct report report;
 	const char *device = "/dev/kvm";
 	const char *ready_file = NULL, *go_file = NULL, *image = NULL;
-	int wait_step = -1;
+	int wait_step = -1, icr_step = -1, hlt_step = -1;
 	const char *run_error = NULL;
 	const struct guest_mode *mode = &guest64_mode;
 	unsigned long long max_exits = 0, timeout_s = 0;
 	bool json = false, msr_filter = true, exit_stats_cpuid = false, layout = false;
+	bool irqchip = false;
 	int nvcpus = 1, nsteps, opt;
 	uint64_t userspace_expected = 0, start;
 	char err[256], stats_err[300];
@@ -199,6 +211,9 @@ int main(int argc, char **argv)
 		case 'K':
 			shared.kvm_stats = true;
 			break;
+		case 'Q':
+			irqchip = true;
+			break;
 		case 'L':
 			layout = true;
 			break;
@@ -227,6 +242,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "exitgen: %s\n", err);
 			return 2;
 		}
+		if (steps[i].op == OP_ICR && icr_step < 0)
+			icr_step = i;
+		if (steps[i].op == OP_HLT && hlt_step < 0)
+			hlt_step = i;
 		if (steps[i].op != OP_WAIT)
 			continue;
 		if (wait_step >= 0) {
@@ -236,11 +255,21 @@ int main(int argc, char **argv)
 		}
 		wait_step = i;
 	}
+	if (icr_step >= 0 && !irqchip) {
+		fprintf(stderr, "exitgen: step %d '%s' needs --irqchip (the x2APIC ICR is the in-kernel LAPIC's)\n",
+			icr_step + 1, steps[icr_step].text);
+		return 2;
+	}
+	if (hlt_step >= 0 && irqchip) {
+		fprintf(stderr, "exitgen: step %d 'hlt' cannot run with --irqchip (the in-kernel LAPIC would halt the vCPU inside KVM for good: IF is clear)\n",
+			hlt_step + 1);
+		return 2;
+	}
 	if (image && !layout)
 		usage_error("%s--image writes the program of --layout: give --layout too", "");
 	if (layout)
 		return layout_print(stdout, mode, steps, nsteps, nvcpus,
-				    msr_filter ? PRIVATE_MSR : FALLBACK_MSR, image);
+				    msr_filter ? PRIVATE_MSR : FALLBACK_MSR, irqchip, image);
 	if (wait_step >= 0 && !go_file) {
 		fprintf(stderr, "exitgen: step %d 'wait' needs --go-file FIFO (see exitgen --help)\n",
 			wait_step + 1);
@@ -264,6 +293,8 @@ int main(int argc, char **argv)
 
 	vm_open(&vm, device);
 	vm_create(&vm, mode, nvcpus, msr_filter);
+	if (irqchip)
+		vm_create_irqchip(&vm, icr_step >= 0);
 	if (exit_stats_cpuid)
 		vm_enable_exit_stats_cpuid(&vm);
 
@@ -279,18 +310,23 @@ int main(int argc, char **argv)
 
 		v->index = i;
 		v->shared = &shared;
-		if (guest_build(mode, steps, nsteps, i, vm.msr, &v->img, err,
+		if (guest_build(mode, steps, nsteps, i, vm.msr, irqchip, &v->img, err,
 				sizeof(err))) {
 			fprintf(stderr, "exitgen: %s\n", err);
 			return 2;
 		}
 		vm_load_image(&vm, &v->img);
-		program_expected(steps, nsteps, &v->expected);
+		program_expected(steps, nsteps, irqchip, &v->expected);
 		add_counts(&report.expected, &v->expected);
-		v->expected_userspace = 1;	/* the final HLT */
-		for (int k = 0; k < nsteps; k++)
-			v->expected_userspace +=
-				step_userspace_exits(&steps[k], vm.msr_to_user);
+		program_icr(steps, nsteps, &report.icr_writes, &report.x2apic_enables);
+		v->expected_userspace = 1;	/* the final HLT (or OUT) */
+		for (int k = 0; k < nsteps; k++) {
+			uint64_t n = step_userspace_exits(&steps[k], vm.msr_to_user);
+
+			v->expected_userspace += n;
+			if (steps[k].op == OP_RDMSR || steps[k].op == OP_WRMSR)
+				v->expected_msr_user += n;
+		}
 		userspace_expected += v->expected_userspace;
 		vcpu_create(&vm, v);
 		if (shared.kvm_stats && kvm_exit_stats_open(v->fd, &v->kstats, err, sizeof(err))) {
@@ -346,7 +382,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nvcpus; i++) {
 		struct vcpu *v = &vcpus[i];
 
-		check_counts(v, vm.msr_to_user);
+		check_counts(v, v->expected_msr_user);
 		for (int k = 0; k < EXIT_REASON_SLOTS; k++)
 			report.exits[k] += v->exits[k];
 		if (v->error[0] || !v->done) {

@@ -216,6 +216,24 @@ static json_object *json_kvm_stats(const struct run_shared *sh)
 	return a;
 }
 
+/*
+ * The icr steps' MSR writes over all vCPUs (part of expected.msr): the ICR
+ * writes in the form KVM's fastpath handles, and the IA32_APIC_BASE writes
+ * that turn x2APIC on first.
+ */
+static json_object *json_icr(const struct report *r)
+{
+	json_object *o = json_object_new_object();
+	char buf[24];
+
+	json_object_object_add(o, "msr", json_hex(MSR_X2APIC_ICR));
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)ICR_VALUE);
+	json_object_object_add(o, "value", json_object_new_string(buf));
+	json_object_object_add(o, "writes", json_u64(r->icr_writes));
+	json_object_object_add(o, "apic_base_writes", json_u64(r->x2apic_enables));
+	return o;
+}
+
 int print_json(FILE *f, const struct report *r)
 {
 	const struct run_shared *sh = r->shared;
@@ -235,6 +253,8 @@ int print_json(FILE *f, const struct report *r)
 	json_object_object_add(root, "msr", msr);
 	json_object_object_add(root, "exit_stats_cpuid",
 			       json_object_new_boolean(r->vm->exit_stats_cpuid));
+	json_object_object_add(root, "irqchip", json_object_new_boolean(r->vm->irqchip));
+	json_object_object_add(root, "x2apic_icr", json_icr(r));
 	json_object_object_add(root, "max_exits", json_u64(sh->max_exits));
 	json_object_object_add(root, "steps", json_steps(sh));
 	json_object_object_add(root, "expected", json_counts(&r->expected));
@@ -300,7 +320,12 @@ void print_human(FILE *f, const struct report *r)
 	fputs("each vCPU runs:", f);
 	for (int i = 0; i < sh->nsteps; i++)
 		fprintf(f, " %s", sh->steps[i].text);
-	fputs(", then the final hlt\n", f);
+	fputs(r->vm->irqchip ? ", then the final OUT to port 0xe8 (in-kernel irqchip: no HLT)\n" :
+			       ", then the final hlt\n", f);
+	if (r->icr_writes)
+		fprintf(f, "x2APIC ICR (MSR 0x%x) writes of 0x%llx in total: %llu, after %llu IA32_APIC_BASE writes (all in expected msr)\n",
+			MSR_X2APIC_ICR, (unsigned long long)ICR_VALUE,
+			(unsigned long long)r->icr_writes, (unsigned long long)r->x2apic_enables);
 	fputs("expected per vCPU: ", f);
 	human_counts(f, &sh->vcpus[0].expected);
 

@@ -13,6 +13,7 @@ struct report {
 	const struct vm *vm;
 	const struct run_shared *shared;
 	struct exit_counts expected;		/* over all vCPUs */
+	uint64_t icr_writes, x2apic_enables;	/* icr steps, all vCPUs (in expected.msr) */
 	uint64_t exits[EXIT_REASON_SLOTS];	/* over all vCPUs */
 	uint64_t elapsed_ns;
 	bool ok;

@@ -22,6 +22,7 @@ static const struct {
 	{ "sleep", OP_SLEEP, false },
 	{ "leaf", OP_LEAF, false },
 	{ "wait", OP_WAIT, false },
+	{ "icr", OP_ICR, true },
 };
 
 const char *step_op_name(enum step_op op)
@@ -64,7 +65,7 @@ int step_parse(const char *text, int index, struct step *step, char *err,
 			break;
 	if (i == sizeof(step_ops) / sizeof(step_ops[0])) {
 		snprintf(err, errlen,
-			 "step %d '%s': unknown operation '%.*s' (expected out, in, cpuid, rdmsr, wrmsr, mmio, hlt, sleep, leaf or wait)",
+			 "step %d '%s': unknown operation '%.*s' (expected out, in, cpuid, rdmsr, wrmsr, mmio, hlt, sleep, leaf, wait or icr)",
 			 index + 1, text, (int)namelen, text);
 		return -1;
 	}
@@ -146,15 +147,33 @@ static void step_expected(const struct step *step, struct exit_counts *c)
 	case OP_HLT:
 		c->hlt += 1;
 		break;
+	case OP_ICR:		/* IA32_APIC_BASE once, then N x the ICR */
+		c->msr += step->n ? step->n + 1ull : 0;
+		break;
 	}
 }
 
-void program_expected(const struct step *steps, int nsteps,
+void program_expected(const struct step *steps, int nsteps, bool irqchip,
 		      struct exit_counts *counts)
 {
 	for (int i = 0; i < nsteps; i++)
 		step_expected(&steps[i], counts);
-	counts->hlt += 1;	/* the final HLT that ends every program */
+	/* What ends every program: its final HLT, or the OUT replacing it. */
+	if (irqchip)
+		counts->io += 1;
+	else
+		counts->hlt += 1;
+}
+
+void program_icr(const struct step *steps, int nsteps, uint64_t *icr_writes,
+		 uint64_t *x2apic_enables)
+{
+	for (int i = 0; i < nsteps; i++) {
+		if (steps[i].op != OP_ICR || !steps[i].n)
+			continue;
+		*icr_writes += steps[i].n;
+		*x2apic_enables += 1;
+	}
 }
 
 uint64_t step_userspace_exits(const struct step *step, bool msr_to_user)
@@ -173,6 +192,7 @@ uint64_t step_userspace_exits(const struct step *step, bool msr_to_user)
 		return 1;
 	case OP_CPUID:
 	case OP_LEAF:
+	case OP_ICR:		/* KVM's in-kernel LAPIC handles both MSRs */
 		return 0;
 	}
 	return 0;

@@ -21,6 +21,7 @@ enum step_op {
 	OP_SLEEP,
 	OP_LEAF,
 	OP_WAIT,
+	OP_ICR,
 };
 
 struct step {
@@ -52,10 +53,19 @@ int step_parse(const char *text, int index, struct step *step, char *err,
 
 /*
  * Adds the exits one vCPU running all steps is asked to cause, including
- * its final HLT.
+ * its end: the final HLT, or with an in-kernel irqchip (irqchip true) the
+ * final OUT that replaces it (see guest.h END_MARKER).
  */
-void program_expected(const struct step *steps, int nsteps,
+void program_expected(const struct step *steps, int nsteps, bool irqchip,
 		      struct exit_counts *counts);
+
+/*
+ * icr:N steps: the x2APIC ICR writes one vCPU makes (the N of each step)
+ * and its writes of IA32_APIC_BASE that turn x2APIC on (one per step with
+ * N > 0). Both are msr exits in program_expected's counts.
+ */
+void program_icr(const struct step *steps, int nsteps, uint64_t *icr_writes,
+		 uint64_t *x2apic_enables);
 
 /*
  * User-space exits (KVM_RUN returns) a step causes. RDMSR/WRMSR reach user

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VM, memory and vCPU setup. No in-kernel irqchip or PIT is created, so
- * every port access, HLT and MMIO write the guest makes returns to user
- * space, and nothing can interrupt the guest.
+ * VM, memory and vCPU setup. No PIT is created, and no in-kernel irqchip
+ * unless --irqchip asks for one, so every port access, HLT and MMIO write
+ * the guest makes returns to user space (with the irqchip: but HLT), and
+ * nothing interrupts the guest (IF stays clear).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -149,6 +150,27 @@ void vm_create(struct vm *vm, const struct guest_mode *mode, int nvcpus,
 	vm->run_size = run_size;
 }
 
+void vm_create_irqchip(struct vm *vm, bool need_x2apic)
+{
+	bool x2apic = false;
+
+	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) <= 0)
+		die("--irqchip: this KVM has no in-kernel irqchip (KVM_CHECK_EXTENSION(KVM_CAP_IRQCHIP) says no)");
+	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0))
+		die_ioctl("KVM_CREATE_IRQCHIP", -1);
+	vm->irqchip = true;
+	if (!need_x2apic)
+		return;
+	for (uint32_t i = 0; i < vm->cpuid->nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &vm->cpuid->entries[i];
+
+		if (e->function == 1 && e->index == 0)
+			x2apic = e->ecx & 1u << 21;
+	}
+	if (!x2apic)
+		die("icr step: this KVM offers no x2APIC to guests (KVM_GET_SUPPORTED_CPUID leaf 1 ECX bit 21 is clear)");
+}
+
 void vm_enable_exit_stats_cpuid(struct vm *vm)
 {
 	struct kvm_enable_cap cap = {
@@ -193,6 +215,17 @@ void vcpu_create(struct vm *vm, struct vcpu *vcpu)
 	vm->mode->init_sregs(&sregs, i);
 	if (ioctl(vcpu->fd, KVM_SET_SREGS, &sregs))
 		die_ioctl("KVM_SET_SREGS", i);
+
+	/*
+	 * With the in-kernel LAPIC, KVM starts every vCPU but the BSP waiting
+	 * for INIT and SIPI (KVM_MP_STATE_UNINITIALIZED): all of ours run.
+	 */
+	if (vm->irqchip) {
+		struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+		if (ioctl(vcpu->fd, KVM_SET_MP_STATE, &mp))
+			die_ioctl("KVM_SET_MP_STATE", i);
+	}
 
 	regs.rip = vm->mode->start_rip(i);
 	regs.rflags = 0x2;	/* IF clear: no interrupts, ever */

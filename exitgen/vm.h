@@ -29,6 +29,7 @@ struct vm {
 	uint32_t msr;		/* the MSR the guest reads and writes */
 	struct kvm_cpuid2 *cpuid;
 	bool exit_stats_cpuid;	/* KVM_CAP_X86_EXIT_STATS_CPUID enabled */
+	bool irqchip;		/* KVM_CREATE_IRQCHIP: PIC, IOAPIC, LAPIC in KVM */
 };
 
 struct run_shared;
@@ -46,6 +47,7 @@ struct vcpu {
 	struct guest_image img;
 	struct exit_counts expected;
 	uint64_t expected_userspace;
+	uint64_t expected_msr_user;	/* of it, RDMSR/WRMSR exits */
 
 	/* where the guest is: steps[step], with remaining repetitions */
 	int step;
@@ -104,6 +106,12 @@ void vm_enable_exit_stats_cpuid(struct vm *vm);
 
 void vm_create(struct vm *vm, const struct guest_mode *mode, int nvcpus,
 	       bool want_msr_filter);
+/*
+ * --irqchip: KVM's in-kernel PIC, IOAPIC and LAPIC (KVM_CREATE_IRQCHIP;
+ * before any vCPU). With need_x2apic (an icr step), also checks that the
+ * guest's CPUID (KVM_GET_SUPPORTED_CPUID) offers x2APIC.
+ */
+void vm_create_irqchip(struct vm *vm, bool need_x2apic);
 void vm_load_image(struct vm *vm, const struct guest_image *img);
 void vcpu_create(struct vm *vm, struct vcpu *vcpu);
 

@@ -184,6 +184,24 @@ twovm() {
 }
 twovm
 
+# The fastpath re-entry (the VMX bed; on SVM, QEMU's TCG has no NRIP save):
+# exitgen with KVM's in-kernel irqchip, its guests in x2APIC mode writing the
+# ICR in the form handle_fastpath_set_msr_irqoff() completes inside
+# vcpu_enter_guest()'s IRQs-off loop and re-enters the guest from
+# (EXIT_FASTPATH_REENTER_GUEST). The oracle, independent of the patch: a hist
+# on kvm:kvm_msr keyed by MSR and the event's flags. The fastpath traces its
+# write with IRQs off (flag 0x1); the slow path's ->handle_exit() runs after
+# local_irq_enable() (IA32_APIC_BASE, and the ICR if the fastpath declined).
+MSR_HIST='hist:keys=ecx,write,common_flags:vals=hitcount'
+fastpath() {
+	echo "$MSR_HIST" >/sys/kernel/tracing/events/kvm/kvm_msr/trigger ||
+		bed_fail "cannot set the hist trigger on kvm:kvm_msr"
+	scenario fastpath 0 --mode 64 --vcpus 2 --irqchip out:100 icr:3000 wrmsr:40 cpuid:50 icr:500
+	cat /sys/kernel/tracing/events/kvm/kvm_msr/hist >fastpath/msr-hist.txt
+	echo "!$MSR_HIST" >/sys/kernel/tracing/events/kvm/kvm_msr/trigger
+}
+[ $ISA = svm ] || fastpath
+
 # Two vCPUs on the guest's two CPUs: the sums must add per-CPU counters. A
 # second hist keyed by the CPU that handled the exit shows both were used.
 smp() {

@@ -20,8 +20,10 @@ TOOL=${2:?usage: boot-verify.sh [--vmx] RESULTS_DIR EXITSTAT_CPUID}
 # per-leaf paths fork nothing (printf -v, read) and jq runs once per question.
 slurp() { IFS= read -r "$1" < "$2" || true; }
 
-# The scenarios the job runs, in order (smp only on the two-CPU SVM bed).
+# The scenarios the job runs, in order (smp only on the two-CPU SVM bed,
+# fastpath only on VMX).
 SCENARIOS=(default nooptin long64 real16 cpuidtool twovm)
+[[ $ISA == vmx ]] && SCENARIOS+=(fastpath)
 [[ $ISA == svm ]] && SCENARIOS+=(smp)
 SCENARIOS+=(off storm stopped reload)
 
@@ -50,6 +52,7 @@ need_file twovm/peer.args
 need_file twovm/ready
 for f in vm-a.table vm-a.vcpu0.table vm-b.table vm-b.vcpu0.table; do need_file "twovm/$f"; done
 [[ $ISA == svm ]] && need_file "$([[ -d $R/smp-retry ]] && echo smp-retry || echo smp)/cpu-hist.txt"
+[[ $ISA == vmx ]] && need_file fastpath/msr-hist.txt
 if ((files_ok)); then
 	ok "all result files there and not empty"
 else
@@ -636,6 +639,52 @@ verify_wait_tables() {
 }
 verify_wait_tables "first VM" exitgen.json vm-a
 verify_wait_tables "second VM" peer.json vm-b
+
+# The fastpath re-entry (VMX): exitgen --irqchip's icr steps write the
+# x2APIC ICR (0x830) in the form handle_fastpath_set_msr_irqoff() handles
+# with IRQs off and re-enters the guest from; each step first turns x2APIC
+# on through IA32_APIC_BASE (0x1b), which only the slow path handles. The
+# oracle, independent of the patch: the kvm:kvm_msr hist keyed by MSR and
+# the event's flags (fastpath/msr-hist.txt), IRQs-off flag 0x1 = traced in
+# the fastpath. Every ICR write must have been handled there, and MSR_WRITE
+# counted once per write either way: binary stats == debugfs == kvm_exit
+# hist == exitgen's known writes (ICR + IA32_APIC_BASE + its filtered MSR).
+verify_fastpath() {
+	local d=$R/fastpath icr base known fast=0 slow=0 bfast=0 bslow=0 other=0 ecx write flags n
+	local dropped kd kh ks
+	read -r icr base known < <(jq -r '[.x2apic_icr.writes, .x2apic_icr.apic_base_writes,
+		.expected.msr] | map(tostring) | join(" ")' "$d/exitgen.json") || true
+	if ! ((icr > 0)); then
+		bad "fastpath: exitgen made no x2APIC ICR write (x2apic_icr.writes '$icr')"
+		return 0
+	fi
+	while read -r ecx write flags n; do
+		if ((write != 1)); then other=$((other + n))
+		elif ((ecx == 0x830 && flags & 1)); then fast=$((fast + n))
+		elif ((ecx == 0x830)); then slow=$((slow + n))
+		elif ((ecx == 0x1b && flags & 1)); then bfast=$((bfast + n))
+		elif ((ecx == 0x1b)); then bslow=$((bslow + n))
+		else other=$((other + n))
+		fi
+	done < <(hist_rows "$d/msr-hist.txt" ecx write common_flags)
+	dropped=$(hist_dropped "$d/msr-hist.txt")
+	equal "fastpath: kvm_msr hist dropped nothing" "$dropped" 0
+	equal "fastpath: x2APIC ICR writes KVM handled in the fastpath (kvm_msr with IRQs off) == exitgen's" "$fast" "$icr"
+	equal "fastpath: x2APIC ICR writes the slow path handled (kvm_msr with IRQs on)" "$slow" 0
+	equal "fastpath: IA32_APIC_BASE writes, all in the slow path == exitgen's" "$bfast $bslow" "0 $base"
+	equal "fastpath: other kvm_msr events (the filtered MSR goes to exitgen untraced)" "$other" 0
+	# MSR_WRITE (32) alone: every write counted once, fastpath or not.
+	load_kvm_stats "$d/exitgen.json" end KE
+	load_table "$d/table.before" B
+	load_table "$d/table.after" A
+	kd=$(( ${A_count[32]:-0} - ${B_count[32]:-0} ))
+	kh=$(hist_by_reason "$d/hist.txt" | awk '$1 == 32 { print $2 }')
+	ks=${KE_count[32]:-0}
+	equal "fastpath: MSR_WRITE (0x020) binary stats, debugfs delta, kvm_exit hist == exitgen's known writes ($icr ICR + $base IA32_APIC_BASE + the rest)" \
+		"$ks $kd ${kh:-0}" "$known $known $known"
+	equal "fastpath: exitgen ran with the in-kernel irqchip" "$(jq -r .irqchip "$d/exitgen.json")" true
+}
+[[ $ISA == svm ]] || { verify_scenario fastpath 0 Y 1; verify_fastpath; }
 # The VMX bed runs one CPU (Bochs); the per-CPU sums are checked on SVM.
 if [[ $ISA == svm ]]; then
 	SMP=smp

@@ -173,6 +173,20 @@ if [[ -n $vmx_fixture ]]; then
 		sed -i '$a WARNING: CPU: 0 PID: 1 at arch/x86/kvm/vmx/vmx.c:1 x' dmesg.txt
 	case_ "svm results checked as vmx" "job ran on the vmx bed" \
 		sh -c 'echo svm > isa'
+	# The fastpath re-entry: the x2APIC ICR (0x830 = 2096) writes in the
+	# kvm_msr hist keyed by flags (1: IRQs off, the fastpath).
+	case_ "vmx fastpath: one ICR write fewer in the fastpath" "fastpath: x2APIC ICR writes KVM handled in the fastpath .*: got '6999', want '7000'" \
+		sed -i 's/^\({ ecx: *2096, write: *1, common_flags: *1 } hitcount: *\)7000$/\16999/' fastpath/msr-hist.txt
+	case_ "vmx fastpath: the ICR writes handled in the slow path" "fastpath: x2APIC ICR writes the slow path handled (kvm_msr with IRQs on): got '7000', want '0'" \
+		sed -i 's/^\({ ecx: *2096, write: *1, common_flags: *\)1 }/\10 }/' fastpath/msr-hist.txt
+	case_ "vmx fastpath: binary stats count one MSR_WRITE more" "fastpath: MSR_WRITE (0x020) binary stats, debugfs delta, kvm_exit hist == exitgen's known writes .*: got '7085 7084 7084'" \
+		json fastpath/exitgen.json '.kvm_stats[1].end.exits["32"] += 1'
+	case_ "vmx fastpath: debugfs counts one MSR_WRITE more" "fastpath: reason 0x020: debugfs delta 7085, kvm_exit hist 7084" \
+		bump fastpath/table.after vmx 0x020
+	case_ "vmx fastpath: exitgen without the irqchip" "fastpath: exitgen ran with the in-kernel irqchip: got 'false'" \
+		json fastpath/exitgen.json '.irqchip = false'
+	case_ "vmx fastpath: kvm_msr hist missing" "result file .*/fastpath/msr-hist.txt is missing" \
+		rm fastpath/msr-hist.txt
 fi
 
 assert_summary boot-verify-selftest

@@ -60,11 +60,18 @@ finish() {			# name
 }
 
 # Works out, from the steps alone, the exits each vCPU is asked to cause;
-# sets want_io, want_cpuid, want_msr, want_mmio, want_hlt for K vCPUs.
+# sets want_io, want_cpuid, want_msr, want_mmio, want_hlt for K vCPUs, and
+# of want_msr: want_msr_user (rdmsr, wrmsr: the MSR exitgen sees through its
+# filter), want_kvm_msr (the icr steps' writes KVM handles and traces:
+# IA32_APIC_BASE once, the x2APIC ICR N times) and want_icr (those N).
+# With irqchip=1 (exitgen --irqchip) the program ends on an OUT, not a HLT.
+irqchip=0 extra_opts=()
 want_from_steps() {		# K STEP...
 	local k=$1 s n
 	shift
 	want_io=0 want_cpuid=0 want_msr=0 want_mmio=0 want_hlt=1 # final HLT
+	want_msr_user=0 want_kvm_msr=0 want_icr=0
+	((irqchip)) && want_io=1 want_hlt=0	# the final OUT instead
 	for s in "$@"; do
 		n=${s#*:}
 		case $s in
@@ -72,7 +79,11 @@ want_from_steps() {		# K STEP...
 		sleep:* | wait) want_io=$((want_io + 1)) ;;
 		cpuid:*) want_cpuid=$((want_cpuid + n)) ;;
 		leaf:*) want_cpuid=$((want_cpuid + 1)) ;;
-		rdmsr:* | wrmsr:*) want_msr=$((want_msr + n)) ;;
+		rdmsr:* | wrmsr:*) want_msr=$((want_msr + n)) want_msr_user=$((want_msr_user + n)) ;;
+		icr:*)
+			((n == 0)) && continue
+			want_msr=$((want_msr + n + 1)) want_kvm_msr=$((want_kvm_msr + n + 1))
+			want_icr=$((want_icr + n)) ;;
 		mmio:*) want_mmio=$((want_mmio + n)) ;;
 		hlt) want_hlt=$((want_hlt + 1)) ;;
 		*) die "test bug: step $s" ;;
@@ -80,7 +91,25 @@ want_from_steps() {		# K STEP...
 	done
 	want_io=$((want_io * k)) want_cpuid=$((want_cpuid * k))
 	want_msr=$((want_msr * k)) want_mmio=$((want_mmio * k))
-	want_hlt=$((want_hlt * k))
+	want_hlt=$((want_hlt * k)) want_msr_user=$((want_msr_user * k))
+	want_kvm_msr=$((want_kvm_msr * k)) want_icr=$((want_icr * k))
+}
+
+# Whether this KVM has an in-kernel irqchip for exitgen --irqchip; if not,
+# exitgen must say so in one line naming what is missing, and the icr cases
+# are skipped here (the real-KVM bed runs them).
+irqchip_here() {		# BIN
+	local rc
+	"$1" --irqchip out:1 >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	((rc == 0)) && return 0
+	if ((rc == 1)) && [[ $(wc -l <"$tmp/err") == 1 ]] && grep -qE 'KVM_CREATE_IRQCHIP|KVM_CAP_IRQCHIP' "$tmp/err"; then
+		ok "$1 --irqchip on a KVM without an in-kernel irqchip: $(cat "$tmp/err")"
+		skip "$1 --irqchip icr cases: this KVM has no in-kernel irqchip"
+	else
+		bad "$1 --irqchip out:1: status $rc, stderr: $(head -c 300 "$tmp/err")"
+	fi
+	return 1
 }
 
 perf_count() {			# event -> its count in $tmp/perf
@@ -114,7 +143,7 @@ no_kvm_tests() {		# BIN
 	expect_eq "stdout" "$(cat "$tmp/out")" ""
 	finish "$bin rejects out:x"
 
-	for bad in foo:1 out:-1 out:4294967296 leaf:zz sleep:-5 hlt:2 wait:1; do
+	for bad in foo:1 out:-1 out:4294967296 leaf:zz sleep:-5 hlt:2 wait:1 icr:x; do
 		"$bin" "$bad" >"$tmp/out" 2>"$tmp/err"
 		expect_eq "$bad exit status" "$?" 2
 		expect_eq "$bad message" "$(grep -c -F "'$bad'" "$tmp/err")" 1
@@ -134,6 +163,36 @@ no_kvm_tests() {		# BIN
 	expect_eq "not a FIFO: message" "$(cat "$tmp/err")" "exitgen: --go-file $tmp/plain: not a FIFO (make it with mkfifo)"
 	rm -f "$tmp/go"
 	finish "$bin wait needs one --go-file FIFO"
+
+	# icr needs the in-kernel LAPIC; with it, a HLT would never come back.
+	"$bin" out:1 icr:5 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "icr without --irqchip: exit status" "$?" 2
+	expect_eq "icr without --irqchip: message" "$(cat "$tmp/err")" \
+		"exitgen: step 2 'icr:5' needs --irqchip (the x2APIC ICR is the in-kernel LAPIC's)"
+	"$bin" --irqchip out:1 hlt >"$tmp/out" 2>"$tmp/err"
+	expect_eq "--irqchip hlt: exit status" "$?" 2
+	expect_eq "--irqchip hlt: message" "$(grep -c "step 2 'hlt' cannot run with --irqchip" "$tmp/err")" 1
+	finish "$bin icr needs --irqchip, which refuses hlt"
+
+	# Where the icr step's exiting instructions are, and the final OUT that
+	# replaces the final HLT with --irqchip (no KVM needed).
+	"$bin" --layout --irqchip --vcpus 2 --image "$tmp/prog.bin" out:3 icr:40 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "layout status" "$?" 0
+	expect_eq "irqchip" "$(json .irqchip)" true
+	expect_eq "final OUT, no final HLT, on each vCPU" \
+		"$(json '[.vcpus[] | has("final_out_rip") and (has("final_hlt_rip") | not)] | length')" 2
+	# vCPU 0's program bytes at the RIPs the layout gives: WRMSR (0f 30)
+	# twice, OUT eax to 0xe8 (e7 e8) at the end.
+	local at off
+	for at in x2apic_enable_rip exit_rip; do
+		off=$(($(json ".vcpus[0].steps[1].$at") - $(json .vcpus[0].code_gpa)))
+		expect_eq "vcpu 0 icr $at: WRMSR" "$(od -An -tx1 -j "$off" -N2 "$tmp/prog.bin" | tr -d ' ')" 0f30
+	done
+	off=$(($(json .vcpus[0].final_out_rip) - $(json .vcpus[0].code_gpa)))
+	expect_eq "vcpu 0 final OUT" "$(od -An -tx1 -j "$off" -N2 "$tmp/prog.bin" | tr -d ' ')" e7e8
+	"$bin" --layout out:3 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "without --irqchip: final HLT" "$(json '.vcpus[0] | has("final_hlt_rip") and (has("final_out_rip") | not)')" true
+	finish "$bin --layout --irqchip: the icr step's two WRMSRs and the final OUT"
 
 	# Missing device: one sentence, exit 1.
 	"$bin" --device /nonexistent/kvm out:1 >"$tmp/out" 2>"$tmp/err"
@@ -177,14 +236,15 @@ fi
 run_case() {			# BIN MODE K MSR_FILTER(1|0) STEP...
 	local bin=$1 mode=$2 k=$3 filter=$4 rc msr_user user i
 	shift 4
-	local opts=(--json --mode "$mode" --vcpus "$k")
+	local opts=(--json --mode "$mode" --vcpus "$k" "${extra_opts[@]}")
 	((filter)) || opts+=(--no-msr-filter)
 	want_from_steps "$k" "$@"
 
 	# each tracepoint costs perf ~40 ms to enable: kvm_msr only where it counts
 	local events=(-e kvm:kvm_pio -e kvm:kvm_cpuid -e kvm:kvm_mmio
 		-e kvm:kvm_userspace_exit)
-	((filter)) || events+=(-e kvm:kvm_msr)
+	((filter && !want_kvm_msr)) || events+=(-e kvm:kvm_msr)
+	((!want_icr)) || events+=(-e kvm:kvm_apic_ipi)
 	local f
 	if [[ $kind == exits ]]; then
 		for f in "${exit_filters[@]}"; do
@@ -207,7 +267,7 @@ run_case() {			# BIN MODE K MSR_FILTER(1|0) STEP...
 		.userspace_exits.KVM_EXIT_HLT, .userspace_exits.KVM_EXIT_MMIO,
 		.userspace_exits.KVM_EXIT_X86_RDMSR + .userspace_exits.KVM_EXIT_X86_WRMSR,
 		.msr.to_userspace] | map(tostring) | join(" ")')"
-	msr_user=$((filter ? want_msr : 0))
+	msr_user=$((filter ? want_msr_user : 0))
 	# exitgen's own expected counts against this script's arithmetic, then
 	# what exitgen saw come back from KVM_RUN
 	local want=(true "$mode" "$k" "$k" \
@@ -225,7 +285,16 @@ run_case() {			# BIN MODE K MSR_FILTER(1|0) STEP...
 	expect_eq "kvm:kvm_mmio" "$(perf_count kvm:kvm_mmio)" "$want_mmio"
 	expect_eq "kvm:kvm_userspace_exit" "$(perf_count kvm:kvm_userspace_exit)" "$user"
 	# KVM traces kvm_msr only for MSRs it handles itself
-	((filter)) || expect_eq "kvm:kvm_msr" "$(perf_count kvm:kvm_msr)" "$want_msr"
+	if ((!filter)); then
+		expect_eq "kvm:kvm_msr" "$(perf_count kvm:kvm_msr)" "$want_msr"
+	elif ((want_kvm_msr)); then
+		expect_eq "kvm:kvm_msr (IA32_APIC_BASE, x2APIC ICR)" "$(perf_count kvm:kvm_msr)" "$want_kvm_msr"
+	fi
+	if ((want_icr)); then
+		# one IPI per ICR write, sent to nobody; exitgen's own account too
+		expect_eq "kvm:kvm_apic_ipi" "$(perf_count kvm:kvm_apic_ipi)" "$want_icr"
+		expect_eq "exitgen x2apic_icr writes, irqchip" "$(json '"\(.x2apic_icr.writes) \(.irqchip)"')" "$want_icr true"
+	fi
 	# where kvm_exit fires: per reason, in the order of exit_filters
 	if [[ $kind == exits ]]; then
 		expect_eq "kvm:kvm_exit io cpuid msr hlt" \
@@ -268,6 +337,20 @@ for bin in "${binaries[@]}"; do
 		run_case "$bin" "$mode" 2 0 rdmsr:30 wrmsr:40 out:5
 		finish "$bin --mode $mode --vcpus 2 --no-msr-filter (KVM emulates MSR 0x8b)"
 	done
+
+	# --irqchip (KVM's in-kernel PIC, IOAPIC, LAPIC): icr:N turns x2APIC
+	# on and writes the ICR N times, all inside KVM (kvm_msr, and one
+	# kvm_apic_ipi per ICR write), and the program ends on an OUT.
+	if irqchip_here "$bin"; then
+		irqchip=1 extra_opts=(--irqchip)
+		for mode in 16 64; do
+			run_case "$bin" "$mode" 2 1 out:7 icr:300 wrmsr:5 icr:20 cpuid:3 mmio:2
+			finish "$bin --irqchip --mode $mode --vcpus 2 out:7 icr:300 wrmsr:5 icr:20 cpuid:3 mmio:2"
+		done
+		run_case "$bin" 64 1 0 icr:100 rdmsr:4
+		finish "$bin --irqchip --no-msr-filter icr:100 rdmsr:4 (KVM handles every MSR)"
+		irqchip=0 extra_opts=()
+	fi
 
 	# Leaf results: leaf 0's vendor string must be the host's, on each vCPU.
 	run_case "$bin" 64 2 1 leaf:0 leaf:0x4ffffffc:0

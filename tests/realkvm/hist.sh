@@ -26,3 +26,20 @@ hist_total() { hist_vcpu_rows "$1" | awk '{n += $3} END {print n + 0}'; }
 
 # The table's "Dropped:" count (entries the trigger had no room for), or "missing".
 hist_dropped() { awk '/Dropped:/ {print $2; f = 1} END {if (!f) print "missing"}' "$1"; }
+
+# hist_rows FILE KEY...: any hist table's rows as "KEY-VALUE... hitcount", the
+# values of the named keys in that order (decimal, as the table prints them),
+# e.g. hist_rows msr-hist.txt ecx write common_flags -> "2096 1 1 7000".
+hist_rows() {
+	local file=$1
+	shift
+	awk -v keys="$*" 'BEGIN { nk = split(keys, k, " ") }
+		/^\{ / {
+		gsub(/[{},:]/, " ")
+		delete v
+		for (i = 1; i < NF; i++) v[$i] = $(i + 1)
+		line = ""
+		for (j = 1; j <= nk; j++) line = line v[k[j]] " "
+		print line v["hitcount"]
+	}' "$file"
+}

@@ -47,4 +47,12 @@ expect fail ug0-m16 "sed -i 's/^unrestricted_guest=N/unrestricted_guest=Y/' kvm_
 	"the vm86 run's exit mix held to the unrestricted guest's rules"
 expect fail ept0-m64 "sed -i 's/^ept=N/ept=Y/' kvm_intel.params" "the shadow-paging run held to EPT's rules"
 
+expect pass fastpath-64 ':' "the untouched fastpath-64 results"
+expect fail fastpath-64 "awk '/^\\{ *ret: *1 \\}/ { sub(/hitcount: *[0-9]+/, \"hitcount: \" \$NF - 1) } 1' fastpath-hist.txt >h && mv h fastpath-hist.txt" \
+	"one EXIT_FASTPATH_REENTER_GUEST return fewer (kretprobe)"
+expect fail fastpath-64 "sed -i 's/^\\({ ecx: *2096, write: *1, common_flags: *\\)1 }/\\10 }/' msr-hist.txt" \
+	"the ICR writes' kvm_msr traced with IRQs on (not in the fastpath)"
+expect fail fastpath-64 "$bump; bump 1 32 1" "one MSR_WRITE exit more in the kernel's hist (a NONE return missing)"
+expect fail fastpath-64 "rm fastpath-hist.txt" "the kretprobe's hist missing"
+
 assert_summary verify-vmx-selftest

@@ -48,12 +48,13 @@ PER_REGION=16
 declare -A want_exact=()
 bounded="" lo=0 hi=0 rule="" hlt_code=""
 expect() {
-	local json=$1 params=$2 mode vcpus io cpuid rd wr mmio hlt ept ug
+	local json=$1 params=$2 mode vcpus io cpuid rd wr mmio hlt ept ug irqchip icr
 	want_exact=()
-	read -r mode vcpus io cpuid mmio hlt < <(jq -r '"\(.mode) \(.vcpus) \(.expected.io) \(.expected.cpuid) \(.expected.mmio) \(.expected.hlt)"' "$json")
+	read -r mode vcpus io cpuid mmio hlt irqchip icr < <(jq -r '"\(.mode) \(.vcpus) \(.expected.io) \(.expected.cpuid) \(.expected.mmio) \(.expected.hlt) \(.irqchip // false) \((.x2apic_icr.writes // 0) + (.x2apic_icr.apic_base_writes // 0))"' "$json")
 	rd=$(jq -r '[.steps[] | select(.op == "rdmsr") | .n] | add // 0' "$json")
 	wr=$(jq -r '[.steps[] | select(.op == "wrmsr") | .n] | add // 0' "$json")
-	rd=$((rd * vcpus)) wr=$((wr * vcpus))
+	# icr steps (exitgen --irqchip): IA32_APIC_BASE and x2APIC ICR writes, all vCPUs
+	rd=$((rd * vcpus)) wr=$((wr * vcpus + icr))
 	ept=$(sed -n 's/^ept=//p' "$params")
 	ug=$(sed -n 's/^unrestricted_guest=//p' "$params")
 	want_exact[$IO]=$io
@@ -86,6 +87,8 @@ expect() {
 		fi
 	else
 		hlt_code=$HLT
+		# With an irqchip each vCPU ends on an OUT (exitgen), untimed instead.
+		[[ $irqchip == true ]] && hlt_code=$IO
 		want_exact[$HLT]=$hlt
 		want_exact[$RDMSR]=$rd
 		want_exact[$WRMSR]=$wr
@@ -96,13 +99,44 @@ expect() {
 # Per-code counts "code count" of exitstat's JSON report (VMX rows).
 es_counts() { jq -r '.reasons[] | select(.isa == "vmx") | "\(.code) \(.count)"' "$1"; }
 
+# check_fastpath NAME DIR MSR_WRITES: KVM's fastpath's own account of the
+# run (guest/vmx-job.sh fastpath): what handle_fastpath_set_msr_irqoff()
+# returned on every MSR_WRITE exit (kretprobe, fastpath-hist.txt; 1 =
+# EXIT_FASTPATH_REENTER_GUEST, 0 = EXIT_FASTPATH_NONE) against exitgen's
+# x2APIC ICR writes, and the kvm:kvm_msr hist keyed by flags (msr-hist.txt;
+# IRQs off = traced in the fastpath), the oracle kernel-boot-check-vmx's
+# fastpath scenario uses where there are no kprobes: the two must agree.
+check_fastpath() {
+	local name=$1 dir=$2 writes=$3 icr ret n r0=0 r1=0 rx=0 ecx write flags fast=0
+	icr=$(jq -r '.x2apic_icr.writes // 0' "$dir/exitgen.json")
+	if ! ((icr > 0)); then
+		bad "$name: exitgen made no x2APIC ICR write: no fastpath to see"
+		return
+	fi
+	while read -r ret n; do
+		case $ret in 0) r0=$((r0 + n)) ;; 1) r1=$((r1 + n)) ;; *) rx=$((rx + n)) ;; esac
+	done < <(hist_rows "$dir/fastpath-hist.txt" ret)
+	while read -r ecx write flags n; do
+		((ecx == 0x830 && write == 1 && flags & 1)) && fast=$((fast + n))
+	done < <(hist_rows "$dir/msr-hist.txt" ecx write common_flags)
+	[[ $(hist_dropped "$dir/fastpath-hist.txt") == 0 && $(hist_dropped "$dir/msr-hist.txt") == 0 ]] ||
+		bad "$name: a fastpath hist dropped entries (or is missing): its count is not exact"
+	[[ $r1 == "$icr" ]] && ok "$name: handle_fastpath_set_msr_irqoff returned REENTER_GUEST $r1 times == exitgen's ICR writes" ||
+		bad "$name: handle_fastpath_set_msr_irqoff returned REENTER_GUEST $r1 times, exitgen wrote the ICR $icr times"
+	[[ $r0 == $((writes - icr)) && $rx == 0 ]] &&
+		ok "$name: it returned NONE for the other $r0 MSR_WRITE exits (IA32_APIC_BASE, filtered), nothing else" ||
+		bad "$name: it returned NONE $r0 times (want $((writes - icr)) = MSR_WRITE $writes - ICR $icr) and other values $rx times (want 0)"
+	[[ $fast == "$r1" ]] && ok "$name: kvm:kvm_msr with IRQs off (kernel-boot-check-vmx's oracle) == REENTER_GUEST returns ($fast)" ||
+		bad "$name: kvm:kvm_msr ICR writes with IRQs off $fast, REENTER_GUEST returns $r1"
+}
+
 check_scenario() {
 	local name=$1 params_col=$2 how=$3 args=$4 dir=$results/$1
 	local -A kern=() es=()
 	echo "---- $name: kvm_intel ${params_col}, exitstat $how, exitgen $args"
 	[[ -d $dir ]] || { bad "$name: no results directory (see $results/job.log)"; return; }
 	local rc_file=$dir/exitgen.rc
-	[[ $how == trace ]] || rc_file=$dir/exitstat.rc
+	[[ $how == trace || $how == fastpath ]] || rc_file=$dir/exitstat.rc
 	local rc
 	rc=$(cat "$rc_file" 2>/dev/null || echo missing)
 	if [[ $rc != 0 ]]; then
@@ -120,7 +154,7 @@ check_scenario() {
 	# Side 3: exitstat.
 	local esj=$dir/exitstat.json lost_want=0
 	case $how in
-	trace)
+	trace | fastpath)
 		lost_want=$(awk '/^overrun:/ {n += $2} END {print n + 0}' "$dir/trace.txt.stats")
 		# --partial-ok: an overrun is an incomplete read; lost_want checks its count
 		"$EXITSTAT" report --partial-ok --format json "$dir/trace.txt" >"$esj" 2>"$dir/exitstat.err" ||
@@ -202,6 +236,8 @@ check_scenario() {
 		((vok)) && ok "$name: kernel hist == exitgen for each of $vcpus vCPUs" || bad "$name: per-vCPU counts differ (above)"
 	fi
 
+	[[ $how == fastpath ]] && check_fastpath "$name" "$dir" "${kern[$WRMSR]:-0}"
+
 	# Names: exitstat's name of each code it counted is the kernel uapi's.
 	local bad_names nvmx
 	nvmx=$(jq '[.reasons[] | select(.isa == "vmx")] | length' "$esj" 2>/dev/null)
@@ -226,7 +262,7 @@ check_scenario() {
 		| ($r[] | select((.count != .timed and .code != '"$hlt_code"') or (.timed > 0 and .time_total_ns <= 0))
 			| "\(.name): count \(.count) timed \(.timed) total_ns \(.time_total_ns)"),
 		  (if $u > $vcpus then "\($u) exits untimed, more than the \($vcpus) final HLTs" else empty end)' "$esj" 2>/dev/null)
-	[[ -z $untimed && -s $esj ]] && ok "$name: every exit but the final HLTs has its time in exit ($(jq -r '[.reasons[] | .time_total_ns] | add' "$esj") ns in all)" ||
+	[[ -z $untimed && -s $esj ]] && ok "$name: every exit but the final HLTs (OUTs with an irqchip) has its time in exit ($(jq -r '[.reasons[] | .time_total_ns] | add' "$esj") ns in all)" ||
 		bad "$name: exits without a time in exit: $untimed"
 }
 

@@ -8,6 +8,10 @@
 #   tp_btf | tracepoint   exitstat live, BPF backend attached that way
 #   perf        exitstat live, perf backend
 #   record      exitstat record; the host reads the recording with exitstat report
+#   fastpath    trace, plus KVM's fastpath's own account (exitgen --irqchip icr
+#               steps): a kretprobe on handle_fastpath_set_msr_irqoff, its
+#               hist keyed by the return value (fastpath-hist.txt), and the
+#               kvm:kvm_msr hist keyed by MSR and flags (msr-hist.txt)
 # Next to each: hist.txt (the kernel's count), exitgen.json, kvm_intel.params.
 . /lib/bed/lib.sh
 command -v exitgen >/dev/null || bed_fail "no exitgen in the initramfs (make static)"
@@ -47,6 +51,25 @@ exitstat_scenario() {
 	echo "bed-guest: $dir: $how over exitgen $* -> status $(cat "$dir/exitstat.rc") in $(cat "$dir/seconds") s"
 }
 
+# fastpath: the kretprobe and both hists around one scenario.
+FP_HIST='hist:keys=ret:vals=hitcount'
+MSR_HIST='hist:keys=ecx,write,common_flags:vals=hitcount'
+fastpath_start() {
+	grep -qw handle_fastpath_set_msr_irqoff /proc/kallsyms ||
+		bed_fail "handle_fastpath_set_msr_irqoff is not in /proc/kallsyms (inlined?): nothing to probe"
+	echo 'r:exitgen_fp handle_fastpath_set_msr_irqoff ret=$retval' >>$T/kprobe_events ||
+		bed_fail "cannot add a kretprobe on handle_fastpath_set_msr_irqoff"
+	echo "$FP_HIST" >$T/events/kprobes/exitgen_fp/trigger || bed_fail "cannot set the hist trigger on the kretprobe"
+	echo "$MSR_HIST" >$T/events/kvm/kvm_msr/trigger || bed_fail "cannot set the hist trigger on kvm:kvm_msr"
+}
+fastpath_stop() {
+	cat $T/events/kprobes/exitgen_fp/hist >"$1/fastpath-hist.txt"
+	cat $T/events/kvm/kvm_msr/hist >"$1/msr-hist.txt"
+	echo "!$FP_HIST" >$T/events/kprobes/exitgen_fp/trigger
+	echo "!$MSR_HIST" >$T/events/kvm/kvm_msr/trigger
+	echo '-:exitgen_fp' >>$T/kprobe_events
+}
+
 grep -v '^[[:space:]]*\(#\|$\)' /etc/bed/vmx-scenarios >/tmp/scenarios
 while read -r name params how args; do
 	if [ "$params" != "$loaded" ]; then
@@ -60,6 +83,11 @@ while read -r name params how args; do
 	# shellcheck disable=SC2086 # args are words for exitgen
 	case $how in
 	trace) bed_exitgen_scenario "$name" 4096 $args ;;
+	fastpath)
+		fastpath_start
+		bed_exitgen_scenario "$name" 4096 $args
+		fastpath_stop "$name"
+		;;
 	*) exitstat_scenario "$name" "$how" $args ;;
 	esac
 done </tmp/scenarios

@@ -42,7 +42,7 @@ for f in isa ncpus unhandled dmesg.txt exit_stats.default interval.default cpuid
 	need_file "$f"
 done
 if ((DEBUG)); then
-	for f in uname tainted lockdep_stats; do need_file "$f"; done
+	for f in uname tainted lockdep_stats lockdep_classes; do need_file "$f"; done
 fi
 for s in "${SCENARIOS[@]}"; do
 	[[ $s == smp && -d $R/smp-retry ]] && s=smp-retry
@@ -217,6 +217,17 @@ equal "kvm.exit_stats_cpuid_leaves default (no guest reads them)" "$v" 0
 # emulated CPU draws boot-time warnings that are not KVM's. --debug: also
 # PREEMPT, no taint, lockdep on to the end, the log kept from boot.
 kernel_log_verify "$R" "$([[ $ISA == vmx ]] && echo 1 || echo 0)" "$DEBUG"
+if ((DEBUG)); then
+	# lockdep validated the series' own locks: the one that turns counting
+	# and the leaves on and off, and the printed table's.
+	for v in exit_stats_lock exit_stats_print_lock; do
+		if grep -qE "[: ]$v$" "$R/lockdep_classes"; then
+			ok "debug kernel: lockdep saw $v taken"
+		else
+			bad "debug kernel: $v is not a lock class lockdep saw (lockdep_classes)"
+		fi
+	done
+fi
 
 # verify_scenario NAME INTERVAL [COUNTING LEAVES]: the scenario's results;
 # COUNTING (Y/N) and LEAVES (0/1/2) are what the job set, checked against the

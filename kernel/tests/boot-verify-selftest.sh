@@ -10,31 +10,11 @@ verify=$here/../boot-verify.sh
 fixture=${1:?usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID}
 tool=${2:?usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID [VMX_FIXTURE_DIR]}
 vmx_fixture=${3:-}
-verify_args=()
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$here/../../tests/lib/assert.sh"
-
-# case NAME EXPECTED-FAIL-SUBSTRING DAMAGE-COMMAND...: copy, damage, verify.
-case_() {
-	local name=$1 want=$2 out rc
-	shift 2
-	rm -rf "$tmp/r"
-	cp -r "$fixture" "$tmp/r"
-	(cd "$tmp/r" && "$@")
-	set +e
-	out=$(bash "$verify" "${verify_args[@]}" "$tmp/r" "$tool" 2>&1)
-	rc=$?
-	set -e
-	if [[ -z $want ]]; then
-		if ((rc == 0)); then ok "$name: verify passes";
-		else bad "$name: verify failed on undamaged results:"; grep '^FAIL' <<< "$out"; fi
-	elif ((rc != 0)) && grep -q "^FAIL .*$want" <<< "$out"; then
-		ok "$name: caught ($(grep -m1 "^FAIL .*$want" <<< "$out"))"
-	else
-		bad "$name: verify exit $rc, no FAIL line with '$want'"
-	fi
-}
+. "$here/selftest-lib.sh"
+run=(bash "$verify" DIR "$tool")
 
 # sed -i on the first line matching $1 between dmesg marks of scenario $2.
 in_scenario() {
@@ -159,7 +139,7 @@ case_ "default interval changed" "kvm.exit_stats_interval default (no table): go
 	sh -c 'echo 10000 > interval.default'
 
 if [[ -n $vmx_fixture ]]; then
-	fixture=$vmx_fixture verify_args=(--vmx)
+	fixture=$vmx_fixture run=(bash "$verify" --vmx DIR "$tool")
 	case_ "vmx undamaged" "" true
 	case_ "vmx debugfs io count off by one" "long64: reason 0x01e: debugfs delta 2501, kvm_exit hist 2500" \
 		bump long64/table.after vmx 0x01e

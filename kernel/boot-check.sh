@@ -9,24 +9,42 @@
 #
 # With --vmx (make kernel-boot-check-vmx): the same kernel in the VMX bed
 # (tests/realkvm/bed.sh --vmx: Bochs, one CPU) with kvm-intel instead of kvm-amd.
+#
+# With --debug (make kernel-boot-check-debug): the debug build (lib.sh
+# KERNEL_FLAVOR=debug: configs/debug.config on top, PREEMPT, DEBUG_PREEMPT,
+# PROVE_LOCKING, DEBUG_ATOMIC_SLEEP; its own tree) in the real-KVM bed, the
+# same job through kernel/boot-job-debug.sh (which also keeps uname, the taint
+# flags and lockdep's state), verified with boot-verify.sh --debug: the same
+# checks, and no warning of any kind in the whole kernel log.
 set -euo pipefail
 
 ISA=svm
-if [[ ${1:-} == --vmx ]]; then
-	ISA=vmx
-	shift
-fi
-(($# == 0)) || { echo "kernel/boot-check.sh: unknown argument '$1' (usage: boot-check.sh [--vmx])" >&2; exit 2; }
+FLAVOR=
+case ${1:-} in
+--vmx) ISA=vmx; shift ;;
+--debug) FLAVOR=debug; shift ;;
+esac
+(($# == 0)) || { echo "kernel/boot-check.sh: unknown argument '$1' (usage: boot-check.sh [--vmx | --debug])" >&2; exit 2; }
+export KERNEL_FLAVOR=$FLAVOR
 
 KERNEL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$KERNEL_DIR/.." && pwd)
 # shellcheck source=lib.sh
 source "$KERNEL_DIR/lib.sh"
 
+JOB=$KERNEL_DIR/boot-job.sh JOB_ADDS=() NAME=kernel-boot-check
 if [[ $ISA == vmx ]]; then
 	RESULTS=$REPO/build/kernel/boot-vmx IMAGE=$REPO/build/kernel/image-vmx
 	SKIP=kvm-amd.ko BED=(--vmx) BOOT=(--smp 1 --timeout 900) VERIFY=(--vmx)
+	NAME=kernel-boot-check-vmx
 	echo "check-where: host (kernel build) + VMX bed (Bochs, kvm_intel; no host KVM needed)"
+elif [[ $FLAVOR == debug ]]; then
+	# lockdep slows every lock operation down: a longer bound on a hang.
+	RESULTS=$REPO/build/kernel/boot-debug IMAGE=$REPO/build/kernel/image-debug
+	SKIP=kvm-intel.ko BED=() BOOT=(--smp 2 --timeout 600) VERIFY=(--debug)
+	JOB=$KERNEL_DIR/boot-job-debug.sh JOB_ADDS=(--add "$KERNEL_DIR/boot-job.sh:/lib/exitstat-kvm/boot-job.sh")
+	NAME=kernel-boot-check-debug
+	echo "check-where: host (debug kernel build) + real-KVM bed (QEMU TCG, no host KVM needed)"
 else
 	RESULTS=$REPO/build/kernel/boot IMAGE=$REPO/build/kernel/image
 	SKIP=kvm-intel.ko BED=() BOOT=(--smp 2 --timeout 240) VERIFY=()
@@ -71,11 +89,11 @@ unlock_work
 # A run takes 30-60 s; two-CPU TCG guests sometimes hang, and bed.sh boots
 # once more when the job never finishes, so the timeout only bounds a hang.
 # Bochs boots take 2-6 minutes on a busy machine.
-step "boot in the $ISA bed and run kernel/boot-job.sh" \
+step "boot in the $ISA bed and run kernel/$(basename "$JOB")" \
 	bash "$REPO/tests/realkvm/bed.sh" "${BED[@]}" run --kernel "$IMAGE/bzImage" "${ADDS[@]}" "${BOOT[@]}" \
-	--script "$KERNEL_DIR/boot-job.sh" --results "$RESULTS"
+	"${JOB_ADDS[@]}" --script "$JOB" --results "$RESULTS"
 
 step "verify printed tables, debugfs and CPUID leaves against exitgen and kvm:kvm_exit" \
 	bash "$KERNEL_DIR/boot-verify.sh" "${VERIFY[@]}" "$RESULTS" "$REPO/build/exitstat-cpuid"
 
-echo "kernel-boot-check$([[ $ISA == svm ]] || echo -vmx): passed in $(( $(date +%s) - total_start )) s"
+echo "$NAME: passed in $(( $(date +%s) - total_start )) s"

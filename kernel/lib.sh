@@ -75,11 +75,12 @@ fresh_tree() {
 	rm -rf "$scratch"
 }
 
-# kconfig_merge OBJ FRAGMENT: merges FRAGMENT into OBJ/.config and fails if a
-# symbol did not end up with the requested value (a missing dependency).
+# kconfig_merge OBJ FRAGMENT: merges FRAGMENT (=y, =m, =NUMBER, "is not set")
+# into OBJ/.config and fails if a symbol did not end up with the requested
+# value (a missing dependency).
 kconfig_merge() {
 	local obj=$1 fragment=$2 line sym
-	"$SRC"/scripts/config --file "$obj/.config" $(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=y$/--enable \1/p; s/^CONFIG_\([A-Z0-9_]*\)=m$/--module \1/p; s/^# CONFIG_\([A-Z0-9_]*\) is not set$/--disable \1/p' "$fragment")
+	"$SRC"/scripts/config --file "$obj/.config" $(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=y$/--enable \1/p; s/^CONFIG_\([A-Z0-9_]*\)=m$/--module \1/p; s/^CONFIG_\([A-Z0-9_]*\)=\([0-9][0-9]*\)$/--set-val \1 \2/p; s/^# CONFIG_\([A-Z0-9_]*\) is not set$/--disable \1/p' "$fragment")
 	make -s -C "$SRC" O="$obj" olddefconfig
 	while read -r line; do
 		case $line in
@@ -99,11 +100,12 @@ kconfig_merge() {
 }
 
 # kconfig_configure BASE: OBJ/.config = `make BASE` (defconfig, tinyconfig) +
-# FRAGMENT, kept as it is when neither FRAGMENT nor the tree's Makefile changed
-# since it was made (uses SRC, OBJ, FRAGMENT, PRISTINE and KMAKE).
+# each of FRAGMENTS in turn, kept as it is when neither the fragments nor the
+# tree's Makefile changed since it was made (uses SRC, OBJ, FRAGMENTS,
+# PRISTINE and KMAKE).
 kconfig_configure() {
-	local base=$1 want have=
-	want=$(cat "$FRAGMENT" "$PRISTINE/Makefile" | sha256sum | cut -c1-16)
+	local base=$1 want have='' f
+	want=$(cat "${FRAGMENTS[@]}" "$PRISTINE/Makefile" | sha256sum | cut -c1-16)
 	[[ -r $OBJ/.exitstat-config ]] && have=$(cat "$OBJ/.exitstat-config")
 	if [[ -r $OBJ/.config && $want == "$have" ]]; then
 		echo "kernel: configuration unchanged, kept"
@@ -111,7 +113,9 @@ kconfig_configure() {
 	fi
 	mkdir -p "$OBJ"
 	"${KMAKE[@]}" "$base"
-	kconfig_merge "$OBJ" "$FRAGMENT"
+	for f in "${FRAGMENTS[@]}"; do
+		kconfig_merge "$OBJ" "$f"
+	done
 	echo "$want" > "$OBJ/.exitstat-config"
 }
 
@@ -137,13 +141,24 @@ unlock_work() {
 # CONFIG_KVM_WERROR=y) and one object tree: kernel-check builds it and checks
 # the modules, kernel-boot-check boots its bzImage with its modules. Whichever
 # runs second finds everything built (ccache covers what fresh_tree re-touches).
+#
+# KERNEL_FLAVOR=debug (set before sourcing; kernel-boot-check-debug): the same
+# series and kvm.config plus configs/debug.config (PREEMPT, DEBUG_PREEMPT,
+# PROVE_LOCKING, DEBUG_ATOMIC_SLEEP), in a work tree of its own, so neither
+# build invalidates the other's objects and the two can build side by side.
 CACHE=${EXITSTAT_CACHE:-/var/cache/exitstat}
-WORK=$CACHE/linux/kvm
+FRAGMENTS=("$KERNEL_DIR/configs/kvm.config")
+case ${KERNEL_FLAVOR:-} in
+"") WORK=$CACHE/linux/kvm ;;
+debug)
+	WORK=$CACHE/linux/kvm-debug
+	FRAGMENTS+=("$KERNEL_DIR/configs/debug.config") ;;
+*) echo "kernel: KERNEL_FLAVOR '$KERNEL_FLAVOR' is neither empty nor debug" >&2; exit 2 ;;
+esac
 SRC=$WORK/src
 OBJ=$WORK/obj
 export CCACHE_DIR=$CACHE/ccache
 KMAKE=(make -s -C "$SRC" O="$OBJ" CC="ccache gcc" -j"$(nproc)")
-FRAGMENT=$KERNEL_DIR/configs/kvm.config
 # In insmod order (kvm needs irqbypass; kvm-amd and kvm-intel need kvm).
 MODULES=(virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko arch/x86/kvm/kvm-intel.ko)
 
@@ -218,6 +233,6 @@ kernel_build() {
 	PRISTINE=$("$KERNEL_DIR/linux-tree.sh")
 	echo "kernel: pristine tree $PRISTINE ($(( $(date +%s) - start )) s)"
 	step "git apply --check, then apply the series to a fresh copy" fresh_tree "$PRISTINE" "$SRC"
-	step "configure (tinyconfig + $(basename "$FRAGMENT"))" kconfig_configure tinyconfig
+	step "configure (tinyconfig + $(basename -a "${FRAGMENTS[@]}" | paste -sd+ | sed 's/+/ + /g'))" kconfig_configure tinyconfig
 	step "build bzImage + kvm, kvm-amd, kvm-intel modules (KVM_WERROR)" build_kernel
 }

@@ -37,6 +37,8 @@ static void usage(FILE *f)
 	      "  sleep:MS         one OUT after which exitgen sleeps MS ms\n"
 	      "  leaf:EAX[:ECX]   one CPUID with these inputs; its result is reported\n"
 	      "  wait             one OUT; every vCPU waits there until a byte comes on --go-file\n"
+	      "  touch:N          N writes, each to a new page of a second memslot (--mode 64):\n"
+	      "                   one nested page fault (NPF / EPT violation) each, in KVM\n"
 	      "Options:\n"
 	      "  --mode 16|64     real mode or long mode with identity paging (default 64)\n"
 	      "  --vcpus K        K vCPUs, one thread each (1..14, default 1)\n"
@@ -99,6 +101,7 @@ static void add_counts(struct exit_counts *sum, const struct exit_counts *c)
 	sum->msr += c->msr;
 	sum->mmio += c->mmio;
 	sum->hlt += c->hlt;
+	sum->touch += c->touch;
 }
 
 /* Counts seen must equal what the steps ask for; errors name the vCPU. */
@@ -236,6 +239,10 @@ int main(int argc, char **argv)
 		}
 		wait_step = i;
 	}
+	if (guest_touch_check(mode, steps, nsteps, err, sizeof(err))) {
+		fprintf(stderr, "exitgen: %s\n", err);
+		return 2;
+	}
 	if (image && !layout)
 		usage_error("%s--image writes the program of --layout: give --layout too", "");
 	if (layout)
@@ -266,6 +273,8 @@ int main(int argc, char **argv)
 	vm_create(&vm, mode, nvcpus, msr_filter);
 	if (exit_stats_cpuid)
 		vm_enable_exit_stats_cpuid(&vm);
+	if (steps_touch(steps, nsteps))
+		vm_add_touch_slot(&vm, nvcpus);
 
 	shared.steps = steps;
 	shared.nsteps = nsteps;

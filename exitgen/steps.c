@@ -22,6 +22,7 @@ static const struct {
 	{ "sleep", OP_SLEEP, false },
 	{ "leaf", OP_LEAF, false },
 	{ "wait", OP_WAIT, false },
+	{ "touch", OP_TOUCH, true },
 };
 
 const char *step_op_name(enum step_op op)
@@ -64,7 +65,7 @@ int step_parse(const char *text, int index, struct step *step, char *err,
 			break;
 	if (i == sizeof(step_ops) / sizeof(step_ops[0])) {
 		snprintf(err, errlen,
-			 "step %d '%s': unknown operation '%.*s' (expected out, in, cpuid, rdmsr, wrmsr, mmio, hlt, sleep, leaf or wait)",
+			 "step %d '%s': unknown operation '%.*s' (expected out, in, cpuid, rdmsr, wrmsr, mmio, hlt, sleep, leaf, wait or touch)",
 			 index + 1, text, (int)namelen, text);
 		return -1;
 	}
@@ -146,6 +147,9 @@ static void step_expected(const struct step *step, struct exit_counts *c)
 	case OP_HLT:
 		c->hlt += 1;
 		break;
+	case OP_TOUCH:
+		c->touch += step->n;
+		break;
 	}
 }
 
@@ -173,6 +177,7 @@ uint64_t step_userspace_exits(const struct step *step, bool msr_to_user)
 		return 1;
 	case OP_CPUID:
 	case OP_LEAF:
+	case OP_TOUCH:		/* a nested page fault KVM handles */
 		return 0;
 	}
 	return 0;

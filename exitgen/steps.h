@@ -21,6 +21,7 @@ enum step_op {
 	OP_SLEEP,
 	OP_LEAF,
 	OP_WAIT,
+	OP_TOUCH,
 };
 
 struct step {
@@ -39,6 +40,7 @@ struct exit_counts {
 	uint64_t msr;
 	uint64_t mmio;
 	uint64_t hlt;
+	uint64_t touch;		/* first touches of exitgen's second memslot: NPF / EPT violations */
 };
 
 const char *step_op_name(enum step_op op);

@@ -206,6 +206,7 @@ void detail_need(enum exit_isa isa, uint32_t reason, unsigned int kinds, struct 
 			break;
 		case VMX_EPT_VIOLATION:
 			n->mask1 = 2;
+			n->gpa = true;
 			break;
 		}
 	}
@@ -222,6 +223,9 @@ void detail_info_reduce(const struct detail_need *n, struct exit_info *in)
 		in->has_msr = false;
 		in->msr = 0;
 	}
+	/* the page of the GPA (the decoder reads no offset) */
+	in->gpa = n->gpa && in->has_gpa ? in->gpa & ~UINT64_C(0xfff) : 0;
+	in->has_gpa = n->gpa && in->has_gpa;
 }
 
 struct port_range {

@@ -76,6 +76,7 @@ struct detail_need {
 	bool count;		/* the reason has a detail of a kind asked for */
 	bool intr;		/* intr_info is read */
 	bool msr;		/* the MSR index (ECX) is wanted */
+	bool gpa;		/* the GPA is wanted (a VMX EPT violation's: not in the exit information) */
 	uint64_t mask1, mask2;
 	uint32_t mask_intr;
 };

@@ -113,7 +113,8 @@ static void test_need_reduce(void **state)
 				in = (struct exit_info){ .info1 = x, .info2 = x * 31,
 							 .intr_info = (uint32_t)(x >> 17),
 							 .has_intr_info = i & 1, .has_msr = (i & 2) != 0,
-							 .msr = (uint32_t)(x >> 3) };
+							 .msr = (uint32_t)(x >> 3),
+							 .has_gpa = (i & 4) != 0, .gpa = x * 7 };
 				red = in;
 				detail_info_reduce(&n, &red);
 				assert_int_equal(detail_decode(isa, r, &in, &a) && n.count,
@@ -137,6 +138,15 @@ static void test_need_reduce(void **state)
 		assert_true(n.count && n.msr);
 		detail_need(ISA_SVM, 0x72, DETAIL_KINDS_ALL, &n);
 		assert_false(n.count);
+		/* the GPA from kvm_page_fault: a VMX EPT violation's only (SVM's is in EXITINFO2) */
+		detail_need(ISA_VMX, 48, DETAIL_KINDS_ALL, &n);
+		assert_true(n.count && n.gpa);
+		detail_need(ISA_VMX, 48, 1u << DETAIL_IO, &n);
+		assert_false(n.count || n.gpa);
+		detail_need(ISA_SVM, 0x400, DETAIL_KINDS_ALL, &n);
+		assert_true(n.count && !n.gpa);
+		detail_need(ISA_VMX, 49, DETAIL_KINDS_ALL, &n);
+		assert_false(n.count || n.gpa);
 	}
 }
 

@@ -48,6 +48,9 @@ const volatile __s32 off_intr = -1;
 /* --hotspots: keep each exit's guest RIP (with the detail, in the detail programs) */
 const volatile bool rip_on;
 const volatile __s32 off_rip = -1;	/* the classic tracepoint's guest_rip, -1: absent */
+/* --detail npf on VMX: the EPT violation's page from kvm_page_fault (LIVE_DN_PF slots) */
+const volatile bool pf_on;
+const volatile __s32 off_pf_addr = -1;	/* the classic kvm_page_fault's fault_address */
 
 /* New rows handed out so far (stops at row_limit; then free_rows). */
 __u32 next_row;
@@ -408,17 +411,24 @@ static __always_inline struct live_counts *counts_at(__u32 row, __u32 slot, stru
 	return counts_of(key);
 }
 
-/*
- * One exit: counted at once (the counts are exact at every moment) and, with
- * timing, kept in its thread's state until its entry gives the time. Per
- * exit, on a hit in last_thread: the pid_tgid helper, the two inlined array
- * lookups (and the clock with timing); nothing else.
- */
+/* The counts of a detail key on this CPU, made if new; NULL when the map is full. */
+static __always_inline struct live_dcounts *dcounts_of(const struct live_dkey *dk)
+{
+	static const struct live_dcounts zero;
+	struct live_dcounts *c = bpf_map_lookup_elem(&details, dk);
+
+	if (c)
+		return c;
+	bpf_map_update_elem(&details, dk, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&details, dk);
+}
+
 /*
  * --detail: keep what detail_need says of the exit information (raw) and
  * count it by detail in `details` (not recording: the ring carries it);
  * with timing the thread's state keeps it for the entry. Off: the verifier
- * drops every call (detail_on is rodata).
+ * drops every call (detail_on is rodata). An exit whose page comes later
+ * (LIVE_DN_PF) waits for it in s (detail_page).
  */
 static __always_inline void detail_exit(const struct live_key *key, __u32 slot,
 					const struct live_dinfo *raw, struct live_thread *s)
@@ -431,6 +441,8 @@ static __always_inline void detail_exit(const struct live_key *key, __u32 slot,
 
 	if (key->isa - 1 <= 1 && slot < LIVE_SLOTS && idx < 2 * LIVE_SLOTS)
 		fl = dflags[idx];
+	if (s)
+		s->pf_wait = pf_on && (fl & LIVE_DN_PF);
 	if (!(fl & LIVE_DN_COUNT) && !rip) {
 		if (s)
 			s->d.flags = 0;
@@ -461,20 +473,28 @@ static __always_inline void detail_exit(const struct live_key *key, __u32 slot,
 		s->d = dk.d;
 	if (record_on)
 		return;
-	c = bpf_map_lookup_elem(&details, &dk);
-	if (!c) {
-		static const struct live_dcounts zero;
-
-		bpf_map_update_elem(&details, &dk, &zero, BPF_NOEXIST);
-		c = bpf_map_lookup_elem(&details, &dk);
-	}
+	c = dcounts_of(&dk);
 	if (c)
 		c->count++;
 	else
 		count(CNT_DETAIL_FULL);
 }
 
-/* The entry of an exit with a detail: its time in exit, by detail. */
+/* The details key of a thread's pending exit with detail d. */
+static __always_inline void pending_dkey(const struct live_thread *t, const struct live_dinfo *d,
+					 struct live_dkey *dk)
+{
+	dk->pid = t->key.pid;
+	dk->vcpu = t->key.vcpu;
+	dk->isa = t->key.isa;
+	dk->reason = t->key.reason;
+	dk->d = *d;
+}
+
+/*
+ * The entry of an exit with a detail: its time in exit, by detail (on this
+ * CPU: a thread that moved since its exit makes the key here).
+ */
 static __always_inline void detail_entry(const struct live_thread *t, __u64 dur)
 {
 	struct live_dkey dk = {};
@@ -482,18 +502,58 @@ static __always_inline void detail_entry(const struct live_thread *t, __u64 dur)
 
 	if (!t->d.flags || record_on)
 		return;
-	dk.pid = t->key.pid;
-	dk.vcpu = t->key.vcpu;
-	dk.isa = t->key.isa;
-	dk.reason = t->key.reason;
-	dk.d = t->d;
-	c = bpf_map_lookup_elem(&details, &dk);
+	pending_dkey(t, &t->d, &dk);
+	c = dcounts_of(&dk);
 	if (c) {
 		c->timed++;
 		c->time_ns += dur;
 	}
 }
 
+/*
+ * A VMX EPT violation's page, from the kvm_page_fault that KVM's handler
+ * traces right after the exit (the GPA is a VMCS field of its own, not in
+ * kvm_exit's record). The exit was counted at kvm_exit under its detail
+ * without a page (`gpa ?`); here it moves to its page: one count less there,
+ * one more here (per-CPU values: a CPU's may wrap below zero, the sum over
+ * the CPUs is right). So every exit is in the details exactly once at every
+ * moment, and one whose kvm_page_fault never came (or came after the
+ * programs were detached) stays `gpa ?`. A recording takes the page with the
+ * exit's record at its entry. No room for the page's key: the exit stays
+ * where it is.
+ */
+static __always_inline void detail_page(struct live_thread *t, __u64 gpa)
+{
+	struct live_dkey from = {}, to = {};
+	struct live_dinfo d = t->d;
+	struct live_dcounts *cf, *ct;
+
+	t->pf_wait = 0;
+	if (!(d.flags & LIVE_DN_COUNT))
+		return;
+	d.gpa = gpa & ~0xfffull;
+	d.flags |= LIVE_DN_GPA;
+	if (!record_on) {
+		pending_dkey(t, &t->d, &from);
+		pending_dkey(t, &d, &to);
+		ct = dcounts_of(&to);
+		if (!ct)
+			return;
+		cf = dcounts_of(&from);
+		if (!cf)
+			return;
+		cf->count--;
+		ct->count++;
+	}
+	t->d = d;
+}
+
+/*
+ * One exit: counted at once (the counts are exact at every moment) and, with
+ * timing, kept in its thread's state until its entry gives the time. Per
+ * exit, on a hit in last_thread: the pid_tgid helper, the two inlined array
+ * lookups (and the clock with timing); nothing else.
+ */
 static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu___x *vcpu,
 				    __u32 vcpu_field, __u32 isa, __u32 reason,
 				    const struct live_dinfo *raw)
@@ -643,26 +703,37 @@ static __always_inline void batch_record(struct live_thread *t, __u32 tid, __u64
  * (the thread exited on this CPU last, as it mostly did): the pid_tgid
  * helper, the clock and inlined array lookups; else its task storage.
  */
+/*
+ * The state of this thread's pending exit: through last_thread when it
+ * exited on this CPU last (as it mostly did), else its task storage and row.
+ * NULL for a thread not wanted or without state.
+ */
+static __always_inline struct live_thread *pending_of(__u64 pid_tgid)
+{
+	struct live_thread *t;
+	struct live_last *l;
+	__u32 zero = 0;
+
+	l = bpf_map_lookup_elem(&last_thread, &zero);
+	if (!l)
+		return NULL;
+	if (l->pid_tgid == pid_tgid)
+		return state_of(l->row);
+	if (!wanted(pid_tgid))
+		return NULL;
+	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+	if (t && t->row < LIVE_ROWS)
+		t = bpf_map_lookup_elem(&row_threads, &t->row);
+	return t;
+}
+
 static __always_inline void on_entry(__u64 pid_tgid)
 {
 	struct live_thread *t;
 	struct live_counts *c;
-	struct live_last *l;
-	__u32 zero = 0;
 	__u64 now, dur;
 
-	l = bpf_map_lookup_elem(&last_thread, &zero);
-	if (!l)
-		return;
-	if (l->pid_tgid == pid_tgid) {
-		t = state_of(l->row);
-	} else {
-		if (!wanted(pid_tgid))
-			return;
-		t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
-		if (t && t->row < LIVE_ROWS)
-			t = bpf_map_lookup_elem(&row_threads, &t->row);
-	}
+	t = pending_of(pid_tgid);
 	if (!t || !t->ts) {
 		count(CNT_ENTRY_ALONE);
 		return;
@@ -954,6 +1025,39 @@ int entry_tp(void *ctx)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
 	on_entry(pid_tgid);
+	return 0;
+}
+
+/*
+ * kvm_page_fault after a VMX EPT violation (--detail npf on VMX): its
+ * fault_address is the exit's GPA. A page fault of a thread with no exit
+ * waiting for one (a shadow-paging #PF, an SVM NPF) changes nothing.
+ */
+static __always_inline void on_page_fault(__u64 addr)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct live_thread *t;
+
+	if (!pf_on || !maybe_wanted(pid_tgid))
+		return;
+	t = pending_of(pid_tgid);
+	if (t && t->ts && t->pf_wait)
+		detail_page(t, addr);
+}
+
+/* Linux >= 6.3 (vcpu_id in the record): TP_PROTO(struct kvm_vcpu *vcpu, u64 fault_address, u64 error_code) */
+SEC("tp_btf/kvm_page_fault")
+int BPF_PROG(pf_btf, struct kvm_vcpu___x *vcpu, __u64 fault_address, __u64 error_code)
+{
+	on_page_fault(fault_address);
+	return 0;
+}
+
+SEC("tracepoint/kvm/kvm_page_fault")
+int pf_tp(void *ctx)
+{
+	if (off_pf_addr >= 0)
+		on_page_fault(field_u64(ctx, off_pf_addr));
 	return 0;
 }
 

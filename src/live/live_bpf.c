@@ -23,6 +23,7 @@
 
 _Static_assert(LIVE_HIST_BUCKETS == STATS_HIST_BUCKETS, "histogram layouts differ");
 _Static_assert(LIVE_VCPU_UNKNOWN == STATS_VCPU_UNKNOWN, "unknown vCPU markers differ");
+_Static_assert(LIVE_NO_MEMSLOT == DETAIL_NO_MEMSLOT, "no-memslot markers differ");
 
 struct bpf_live {
 	struct exitstat_bpf *skel;
@@ -194,7 +195,9 @@ static bool dinfo_info(const struct live_dinfo *d, struct exit_info *in)
 				  .has_intr_info = (d->flags & LIVE_DN_INTR) != 0,
 				  .has_msr = (d->flags & LIVE_DN_MSR) != 0, .msr = d->msr,
 				  .has_rip = (d->flags & LIVE_DN_RIP) != 0, .rip = d->rip,
-				  .has_gpa = (d->flags & LIVE_DN_GPA) != 0, .gpa = d->gpa };
+				  .has_gpa = (d->flags & LIVE_DN_GPA) != 0, .gpa = d->gpa,
+				  .has_slot = (d->flags & LIVE_DN_SLOT) != 0, .slot = d->slot,
+				  .slot_base = d->slot_base, .slot_size = d->slot_size };
 	return d->flags & LIVE_DN_COUNT;
 }
 
@@ -768,6 +771,9 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 	if (!o->detail_kinds && !o->hotspots)
 		bpf_map__set_max_entries(skel->maps.details, 1);
 	skel->rodata->pf_on = pf != PF_NONE;
+	/* the pages' memslots: where a program has the vCPU (SVM's tp_btf exit, VMX's tp_btf page fault) */
+	skel->rodata->region_on = (o->detail_kinds & (1u << DETAIL_NPF)) &&
+				  (hook != HOOK_TRACEPOINT || pf == PF_BTF);
 	if (pf == PF_TRACEPOINT) {
 		int size;
 

@@ -16,6 +16,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 . "$REPO/tests/lib/assert.sh"
 . "$REPO/tests/lib/hotspot-steps.sh"
+. "$REPO/tests/lib/memslot-regions.sh"
 . "$REPO/tests/realkvm/hist.sh"
 results=$REPO/build/explain-vmx
 run=1
@@ -147,6 +148,8 @@ for m in btf tp perf record nopf; do
 			else
 				bad "detail.record ($v of the recording): EPT violation pages (above)"
 			fi
+			# record hooks kvm_page_fault on tp_btf: each page's memslot is kept
+			regions_check "detail.record ($v of the recording)" "$d/$v.json" "$d/layout.json" true
 		done
 		;;
 	nopf)
@@ -171,6 +174,10 @@ for m in btf tp perf record nopf; do
 		else
 			bad "detail.$m: EPT violation pages (above)"
 		fi
+		# memslots: only the tp_btf page program has the vCPU to read them from
+		regions_check "detail.$m" "$d/exitstat.json" "$d/layout.json" "$([[ $m == btf ]] && echo true || echo false)"
+		# a text trace cannot know them (no line says which memslot a page is in)
+		[[ $m == btf ]] && regions_check "detail.btf (the text trace beside it)" "$d/trace-explain.json" "$d/layout.json" false
 		;;
 	esac
 done

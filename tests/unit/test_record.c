@@ -429,6 +429,11 @@ static void test_detail_round_trip(void **state)
 		/* an EPT violation's GPA (kvm_page_fault's): 8 pages, most with it */
 		in.has_gpa = r % 5 != 0;
 		in.gpa = 0x100000 + (r >> 8) % 8 * 4096 + (r >> 40) % 4096;
+		/* a nested page fault's memslot where live BPF read it: slot 1, or MMIO */
+		in.has_slot = r % 3 != 0;
+		in.slot = r % 3 == 1 ? 1 : DETAIL_NO_MEMSLOT;
+		in.slot_base = in.slot == 1 ? 0x100000 : 0;
+		in.slot_size = in.slot == 1 ? 0x80000 : 0;
 		detail_need(ev[i].isa, ev[i].reason, DETAIL_KINDS_ALL, &n);
 		if (!n.count)
 			continue;
@@ -447,7 +452,10 @@ static void test_detail_round_trip(void **state)
 				     a->info.has_intr_info != b->info.has_intr_info ||
 				     a->info.intr_info != b->info.intr_info ||
 				     a->info.has_msr != b->info.has_msr || a->info.msr != b->info.msr ||
-				     a->info.has_gpa != b->info.has_gpa || a->info.gpa != b->info.gpa)))
+				     a->info.has_gpa != b->info.has_gpa || a->info.gpa != b->info.gpa ||
+				     a->info.has_slot != b->info.has_slot || a->info.slot != b->info.slot ||
+				     a->info.slot_base != b->info.slot_base ||
+				     a->info.slot_size != b->info.slot_size)))
 			fail_msg("exit %zu: its detail differs after the round trip", i);
 	}
 	if (extra > 4.0)

@@ -51,6 +51,8 @@ const volatile __s32 off_rip = -1;	/* the classic tracepoint's guest_rip, -1: ab
 /* --detail npf on VMX: the EPT violation's page from kvm_page_fault (LIVE_DN_PF slots) */
 const volatile bool pf_on;
 const volatile __s32 off_pf_addr = -1;	/* the classic kvm_page_fault's fault_address */
+/* --detail npf with the vCPU at hand (tp_btf): each page's memslot from the VM's gfn tree */
+const volatile bool region_on;
 
 /* New rows handed out so far (stops at row_limit; then free_rows). */
 __u32 next_row;
@@ -160,7 +162,34 @@ struct kvm_vcpu_arch___x {
 	unsigned long regs[17];	/* NR_VCPU_REGS; the guest's GPRs, saved at every exit */
 } __attribute__((preserve_access_index));
 
+/* The VM's memslots (Linux >= 5.17: a gfn-ordered rbtree per address space). */
+struct rb_node___x {
+	struct rb_node___x *rb_right;
+	struct rb_node___x *rb_left;
+} __attribute__((preserve_access_index));
+
+struct rb_root___x {
+	struct rb_node___x *rb_node;
+} __attribute__((preserve_access_index));
+
+struct kvm_memslots___x {
+	struct rb_root___x gfn_tree;
+	int node_idx;
+} __attribute__((preserve_access_index));
+
+struct kvm_memory_slot___x {
+	struct rb_node___x gfn_node[2];
+	__u64 base_gfn;
+	unsigned long npages;
+	short id;
+} __attribute__((preserve_access_index));
+
+struct kvm___x {
+	struct kvm_memslots___x *memslots[2];	/* per address space (1: SMM) */
+} __attribute__((preserve_access_index));
+
 struct kvm_vcpu___x {
+	struct kvm___x *kvm;
 	int vcpu_id;
 	struct kvm_vcpu_arch___x arch;
 } __attribute__((preserve_access_index));
@@ -197,6 +226,57 @@ struct vcpu_vmx___old {
 	struct kvm_vcpu___x vcpu;
 	__u32 exit_reason;
 } __attribute__((preserve_access_index));
+
+/*
+ * A nested page fault's memslot: the VM's memslot holding gpa, found as KVM's
+ * own search_memslots() does, down the gfn tree of address space 0 (the SMM
+ * one is not read), at most MEMSLOT_DEPTH nodes (a red-black tree of KVM's
+ * 32,764 slots is at most 30 deep). A walk that ends at a leaf: the page is
+ * in no memslot, which is MMIO by definition. The vCPU thread is in KVM's
+ * handler, inside kvm->srcu, so the slots stay; each read is a probe read.
+ * Kernels before 5.17 (a sorted array, no gfn_tree): not known.
+ */
+#define MEMSLOT_DEPTH 40
+
+static __always_inline void memslot_of(struct kvm_vcpu___x *vcpu, __u64 gpa, struct live_dinfo *d)
+{
+	struct kvm_memslots___x *ms = NULL;
+	struct rb_node___x *node;
+	struct kvm___x *kvm;
+	__u64 gfn = gpa >> 12, off, base, npages;
+	int i;
+
+	if (!bpf_core_field_exists(struct kvm_memslots___x, gfn_tree) || !vcpu)
+		return;
+	kvm = BPF_CORE_READ(vcpu, kvm);
+	if (!kvm || bpf_core_read(&ms, sizeof(ms), &kvm->memslots[0]) || !ms)
+		return;
+	/* the slot's node in the tree in use: gfn_node[node_idx] */
+	off = bpf_core_field_offset(struct kvm_memory_slot___x, gfn_node) +
+	      (BPF_CORE_READ(ms, node_idx) & 1) * bpf_core_type_size(struct rb_node);
+	node = BPF_CORE_READ(ms, gfn_tree.rb_node);
+	for (i = 0; i < MEMSLOT_DEPTH; i++) {
+		struct kvm_memory_slot___x *slot;
+
+		if (!node) {
+			d->slot = LIVE_NO_MEMSLOT;
+			d->slot_base = d->slot_size = 0;
+			d->flags |= LIVE_DN_SLOT;
+			return;
+		}
+		slot = (void *)node - off;
+		base = BPF_CORE_READ(slot, base_gfn);
+		npages = BPF_CORE_READ(slot, npages);
+		if (gfn >= base && gfn - base < npages) {
+			d->slot = (__u16)BPF_CORE_READ(slot, id);
+			d->slot_base = base << 12;
+			d->slot_size = npages << 12;
+			d->flags |= LIVE_DN_SLOT;
+			return;
+		}
+		node = gfn >= base ? BPF_CORE_READ(node, rb_right) : BPF_CORE_READ(node, rb_left);
+	}
+}
 
 #define ISA_VMX LIVE_ISA_VMX
 #define ISA_SVM LIVE_ISA_SVM
@@ -464,6 +544,12 @@ static __always_inline void detail_exit(const struct live_key *key, __u32 slot,
 			dk.d.msr = raw->msr;
 			dk.d.flags |= LIVE_DN_MSR;
 		}
+		if (raw->flags & LIVE_DN_SLOT) {	/* an NPF's memslot (memslot_of) */
+			dk.d.slot = raw->slot;
+			dk.d.slot_base = raw->slot_base;
+			dk.d.slot_size = raw->slot_size;
+			dk.d.flags |= LIVE_DN_SLOT;
+		}
 	}
 	if (rip) {
 		dk.d.rip = raw->rip;
@@ -522,7 +608,8 @@ static __always_inline void detail_entry(const struct live_thread *t, __u64 dur)
  * exit's record at its entry. No room for the page's key: the exit stays
  * where it is.
  */
-static __always_inline void detail_page(struct live_thread *t, __u64 gpa)
+static __always_inline void detail_page(struct live_thread *t, __u64 gpa,
+					struct kvm_vcpu___x *vcpu)
 {
 	struct live_dkey from = {}, to = {};
 	struct live_dinfo d = t->d;
@@ -533,6 +620,8 @@ static __always_inline void detail_page(struct live_thread *t, __u64 gpa)
 		return;
 	d.gpa = gpa & ~0xfffull;
 	d.flags |= LIVE_DN_GPA;
+	if (region_on && vcpu)
+		memslot_of(vcpu, gpa, &d);
 	if (!record_on) {
 		pending_dkey(t, &t->d, &from);
 		pending_dkey(t, &d, &to);
@@ -919,6 +1008,9 @@ static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa, __s64 
 	}
 	if (detail)
 		vcpu_detail(vcpu, isa, &raw);
+	/* SVM: the NPF's GPA is EXITINFO2, at hand: its memslot now */
+	if (detail && region_on && isa == ISA_SVM && reason == 0x400)
+		memslot_of(vcpu, raw.info2, &raw);
 	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, reason, detail ? &raw : NULL);
 	return 0;
 }
@@ -1033,7 +1125,7 @@ int entry_tp(void *ctx)
  * fault_address is the exit's GPA. A page fault of a thread with no exit
  * waiting for one (a shadow-paging #PF, an SVM NPF) changes nothing.
  */
-static __always_inline void on_page_fault(__u64 addr)
+static __always_inline void on_page_fault(__u64 addr, struct kvm_vcpu___x *vcpu)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct live_thread *t;
@@ -1042,14 +1134,14 @@ static __always_inline void on_page_fault(__u64 addr)
 		return;
 	t = pending_of(pid_tgid);
 	if (t && t->ts && t->pf_wait)
-		detail_page(t, addr);
+		detail_page(t, addr, vcpu);
 }
 
 /* Linux >= 6.3 (vcpu_id in the record): TP_PROTO(struct kvm_vcpu *vcpu, u64 fault_address, u64 error_code) */
 SEC("tp_btf/kvm_page_fault")
 int BPF_PROG(pf_btf, struct kvm_vcpu___x *vcpu, __u64 fault_address, __u64 error_code)
 {
-	on_page_fault(fault_address);
+	on_page_fault(fault_address, vcpu);
 	return 0;
 }
 
@@ -1057,7 +1149,7 @@ SEC("tracepoint/kvm/kvm_page_fault")
 int pf_tp(void *ctx)
 {
 	if (off_pf_addr >= 0)
-		on_page_fault(field_u64(ctx, off_pf_addr));
+		on_page_fault(field_u64(ctx, off_pf_addr), NULL);
 	return 0;
 }
 

@@ -793,27 +793,28 @@ static __always_inline void batch_record(struct live_thread *t, __u32 tid, __u64
  * helper, the clock and inlined array lookups; else its task storage.
  */
 /*
- * The state of this thread's pending exit: through last_thread when it
- * exited on this CPU last (as it mostly did), else its task storage and row.
- * NULL for a thread not wanted or without state.
+ * The state of this thread's pending exit into *t: through last_thread when
+ * it exited on this CPU last (as it mostly did), else its task storage and
+ * row (*t NULL: it has none). false: not a thread of ours (the pid filter).
  */
-static __always_inline struct live_thread *pending_of(__u64 pid_tgid)
+static __always_inline bool pending_of(__u64 pid_tgid, struct live_thread **t)
 {
-	struct live_thread *t;
 	struct live_last *l;
 	__u32 zero = 0;
 
 	l = bpf_map_lookup_elem(&last_thread, &zero);
 	if (!l)
-		return NULL;
-	if (l->pid_tgid == pid_tgid)
-		return state_of(l->row);
+		return false;
+	if (l->pid_tgid == pid_tgid) {
+		*t = state_of(l->row);
+		return true;
+	}
 	if (!wanted(pid_tgid))
-		return NULL;
-	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
-	if (t && t->row < LIVE_ROWS)
-		t = bpf_map_lookup_elem(&row_threads, &t->row);
-	return t;
+		return false;
+	*t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+	if (*t && (*t)->row < LIVE_ROWS)
+		*t = bpf_map_lookup_elem(&row_threads, &(*t)->row);
+	return true;
 }
 
 static __always_inline void on_entry(__u64 pid_tgid)
@@ -822,7 +823,8 @@ static __always_inline void on_entry(__u64 pid_tgid)
 	struct live_counts *c;
 	__u64 now, dur;
 
-	t = pending_of(pid_tgid);
+	if (!pending_of(pid_tgid, &t))
+		return;
 	if (!t || !t->ts) {
 		count(CNT_ENTRY_ALONE);
 		return;
@@ -1128,11 +1130,10 @@ int entry_tp(void *ctx)
 static __always_inline void on_page_fault(__u64 addr, struct kvm_vcpu___x *vcpu)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct live_thread *t;
+	struct live_thread *t = NULL;
 
-	if (!pf_on || !maybe_wanted(pid_tgid))
+	if (!pf_on || !maybe_wanted(pid_tgid) || !pending_of(pid_tgid, &t))
 		return;
-	t = pending_of(pid_tgid);
 	if (t && t->ts && t->pf_wait)
 		detail_page(t, addr, vcpu);
 }

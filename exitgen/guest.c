@@ -13,6 +13,8 @@
  *   sleep OUT  PORT_CONTROL, 4 bytes, data = step index
  *   icr   WRMSR IA32_APIC_BASE (x2APIC on), then N x WRMSR of the x2APIC
  *         ICR (guest.h ICR_VALUE); both handled inside KVM
+ *   touch 4-byte write to the next page of the vCPU's share of the touch
+ *         memslot, each page once: its first access, one nested page fault
  *   end   HLT, or with an irqchip OUT PORT_CONTROL of END_MARKER
  * No other port I/O, HLT, MSR access or CPUID is executed, so the kvm_exit
  * counts of a real KVM equal the expected counts in steps.c exactly.
@@ -130,6 +132,28 @@ static int loop_end(struct code *c, const struct guest_mode *m, size_t top)
 	return 0;
 }
 
+/*
+ * touch:N (long mode; guest_build checked): mov edi, first page; then N
+ * times mov [rdi], eax; add edi, 4096. Each store is the first access to its
+ * page: one nested page fault, which KVM handles (the page is in a memslot).
+ */
+static int emit_touch(struct code *c, const struct guest_mode *m, const struct step *s,
+		      int index, int vcpu, struct guest_image *img)
+{
+	static const uint8_t add_edi_4k[] = { 0x81, 0xc7, 0x00, 0x10, 0x00, 0x00 };
+	size_t top;
+
+	img->touch_gpa[index] = touch_page(vcpu, img->touched);
+	img->touched += s->n;
+	mov_imm32(c, m, EDI, (uint32_t)img->touch_gpa[index]);
+	top = loop_begin(c, m, s->n);
+	img->exit_rip[index] = m->rip_base(vcpu) + c->len;
+	emit8(c, 0x89);		/* mov [rdi], eax */
+	emit8(c, 0x07);
+	emit_bytes(c, add_edi_4k, sizeof(add_edi_4k));
+	return loop_end(c, m, top);
+}
+
 static int emit_step(struct code *c, const struct guest_mode *m,
 		     const struct step *s, int index, int vcpu, uint32_t msr,
 		     struct guest_image *img)
@@ -139,7 +163,7 @@ static int emit_step(struct code *c, const struct guest_mode *m,
 
 	if ((s->op == OP_OUT || s->op == OP_IN || s->op == OP_CPUID ||
 	     s->op == OP_RDMSR || s->op == OP_WRMSR || s->op == OP_MMIO ||
-	     s->op == OP_ICR) &&
+	     s->op == OP_ICR || s->op == OP_TOUCH) &&
 	    s->n == 0)
 		return 0;
 
@@ -209,6 +233,8 @@ static int emit_step(struct code *c, const struct guest_mode *m,
 		*at = m->rip_base(vcpu) + c->len;
 		wrmsr(c);
 		return loop_end(c, m, top);
+	case OP_TOUCH:
+		return emit_touch(c, m, s, index, vcpu, img);
 	case OP_LEAF:
 		img->leaf_gpa[index] = region_base(vcpu) + REGION_LEAVES +
 				       (uint64_t)LEAF_SLOT_SIZE * index;
@@ -220,6 +246,37 @@ static int emit_step(struct code *c, const struct guest_mode *m,
 		return 0;
 	}
 	return 0;
+}
+
+int guest_touch_check(const struct guest_mode *mode, const struct step *steps, int nsteps,
+		       char *err, size_t errlen)
+{
+	uint64_t pages = 0;
+
+	for (int i = 0; i < nsteps; i++) {
+		if (steps[i].op != OP_TOUCH)
+			continue;
+		if (mode->bits != 64) {
+			snprintf(err, errlen, "step %d '%s': touch needs --mode 64 (its memslot is at %#x, above what real mode reaches)",
+				 i + 1, steps[i].text, TOUCH_BASE);
+			return -1;
+		}
+		pages += steps[i].n;
+		if (pages > TOUCH_PAGES) {
+			snprintf(err, errlen, "step %d '%s': the touch steps write %llu pages per vCPU, at most %u",
+				 i + 1, steps[i].text, (unsigned long long)pages, TOUCH_PAGES);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+bool steps_touch(const struct step *steps, int nsteps)
+{
+	for (int i = 0; i < nsteps; i++)
+		if (steps[i].op == OP_TOUCH && steps[i].n)
+			return true;
+	return false;
 }
 
 int guest_build(const struct guest_mode *mode, const struct step *steps,
@@ -235,6 +292,8 @@ int guest_build(const struct guest_mode *mode, const struct step *steps,
 			 MAX_STEPS);
 		return -1;
 	}
+	if (guest_touch_check(mode, steps, nsteps, err, errlen))
+		return -1;
 	for (int i = 0; i < nsteps; i++) {
 		if (emit_step(&c, mode, &steps[i], i, vcpu, msr, img)) {
 			snprintf(err, errlen,

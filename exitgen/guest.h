@@ -28,6 +28,16 @@
 #define MMIO_BASE	0xf0000u
 #define MMIO_STRIDE	0x10u
 
+/*
+ * The touch step's memslot (slot 1, only when a touch step is given): each
+ * vCPU has TOUCH_PAGES pages of it, each written once, for the first time,
+ * by one touch (long mode only: it is above what real mode reaches).
+ */
+#define TOUCH_SLOT	1u
+#define TOUCH_BASE	0x100000u
+#define TOUCH_PAGES	64u
+#define PAGE_SIZE_4K	0x1000u
+
 #define PML4_ADDR	0x1000u
 #define PDPT_ADDR	0x2000u
 #define PD_ADDR		0x3000u
@@ -99,6 +109,17 @@ static inline size_t guest_mem_size(int nvcpus)
 	return (size_t)REGION_SIZE * (nvcpus + 1);
 }
 
+/* The k-th page (from 0) vCPU vcpu's touch steps write. */
+static inline uint64_t touch_page(int vcpu, uint32_t k)
+{
+	return TOUCH_BASE + ((uint64_t)vcpu * TOUCH_PAGES + k) * PAGE_SIZE_4K;
+}
+
+static inline size_t touch_slot_size(int nvcpus)
+{
+	return (size_t)nvcpus * TOUCH_PAGES * PAGE_SIZE_4K;
+}
+
 /* One vCPU's program and where its checkpoints are. */
 struct guest_image {
 	uint8_t code[REGION_CODE_MAX];
@@ -113,6 +134,8 @@ struct guest_image {
 	uint64_t leaf_gpa[MAX_STEPS];	/* leaf steps: result slot */
 	/* icr steps: rip of the WRMSR of IA32_APIC_BASE (exit_rip: the ICR's) */
 	uint64_t x2apic_rip[MAX_STEPS];
+	uint64_t touch_gpa[MAX_STEPS];	/* touch steps: the first page written (then one per touch) */
+	uint32_t touched;		/* pages the touch steps so far write */
 	uint64_t final_hlt_rip;		/* 0 with an irqchip */
 	uint64_t final_out_rip;		/* with an irqchip: the OUT of END_MARKER */
 };
@@ -156,6 +179,13 @@ void emit_bytes(struct code *c, const uint8_t *bytes, size_t n);
  * on the OUT of END_MARKER. Returns -1 with a message in err if it does not
  * fit.
  */
+/* The touch steps: long mode only, at most TOUCH_PAGES pages per vCPU in all. 0 or -1 (err). */
+int guest_touch_check(const struct guest_mode *mode, const struct step *steps, int nsteps,
+		      char *err, size_t errlen);
+
+/* Whether the steps write the touch memslot (it is made only then). */
+bool steps_touch(const struct step *steps, int nsteps);
+
 int guest_build(const struct guest_mode *mode, const struct step *steps,
 		int nsteps, int vcpu, uint32_t msr, bool irqchip,
 		struct guest_image *img, char *err, size_t errlen);

@@ -29,6 +29,31 @@ static int write_image(const char *path, const struct guest_image *img)
 	return 0;
 }
 
+/*
+ * The VM's memslots: slot 0 (all guest RAM below the MMIO page) and, with a
+ * touch step, the touch slot; a GPA in neither is MMIO (the mmio step's
+ * page, mmio_page).
+ */
+static json_object *layout_memslots(const struct step *steps, int nsteps, int nvcpus)
+{
+	json_object *arr = json_object_new_array();
+	struct {
+		uint32_t slot;
+		uint64_t gpa, size;
+	} slots[2] = { { 0, 0, guest_mem_size(nvcpus) },
+		       { TOUCH_SLOT, TOUCH_BASE, touch_slot_size(nvcpus) } };
+
+	for (int i = 0; i < (steps_touch(steps, nsteps) ? 2 : 1); i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "slot", json_object_new_int((int)slots[i].slot));
+		json_object_object_add(o, "gpa", hex(slots[i].gpa));
+		json_object_object_add(o, "size", hex(slots[i].size));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
 int layout_print(FILE *f, const struct guest_mode *mode, const struct step *steps, int nsteps,
 		 int nvcpus, uint32_t msr, bool irqchip, const char *image)
 {
@@ -41,6 +66,8 @@ int layout_print(FILE *f, const struct guest_mode *mode, const struct step *step
 	json_object_object_add(root, "layout", json_object_new_int(1));
 	json_object_object_add(root, "mode", json_object_new_int(mode->bits));
 	json_object_object_add(root, "irqchip", json_object_new_boolean(irqchip));
+	json_object_object_add(root, "memslots", layout_memslots(steps, nsteps, nvcpus));
+	json_object_object_add(root, "mmio_page", hex(MMIO_BASE));
 	json_object_object_add(root, "vcpus", vcpus);
 	for (int i = 0; i < nvcpus; i++) {
 		json_object *v = json_object_new_object(), *arr = json_object_new_array();
@@ -72,6 +99,8 @@ int layout_print(FILE *f, const struct guest_mode *mode, const struct step *step
 			/* icr: the WRMSR of IA32_APIC_BASE before the ICR loop */
 			if (img.x2apic_rip[k])
 				json_object_object_add(s, "x2apic_enable_rip", hex(img.x2apic_rip[k]));
+			if (steps[k].op == OP_TOUCH && steps[k].n)
+				json_object_object_add(s, "first_page", hex(img.touch_gpa[k]));
 			json_object_array_add(arr, s);
 		}
 		json_object_object_add(v, "steps", arr);

@@ -41,6 +41,8 @@ static void usage(FILE *f)
 	      "  wait             one OUT; every vCPU waits there until a byte comes on --go-file\n"
 	      "  icr:N            x2APIC on (one WRMSR of IA32_APIC_BASE), then N WRMSRs of the\n"
 	      "                   x2APIC ICR (an IPI to no one; KVM's fastpath); needs --irqchip\n"
+	      "  touch:N          N writes, each to a new page of a second memslot (--mode 64):\n"
+	      "                   one nested page fault (NPF / EPT violation) each, in KVM\n"
 	      "Options:\n"
 	      "  --mode 16|64     real mode or long mode with identity paging (default 64)\n"
 	      "  --vcpus K        K vCPUs, one thread each (1..14, default 1)\n"
@@ -105,6 +107,7 @@ static void add_counts(struct exit_counts *sum, const struct exit_counts *c)
 	sum->msr += c->msr;
 	sum->mmio += c->mmio;
 	sum->hlt += c->hlt;
+	sum->touch += c->touch;
 }
 
 /*
@@ -265,6 +268,10 @@ int main(int argc, char **argv)
 			hlt_step + 1);
 		return 2;
 	}
+	if (guest_touch_check(mode, steps, nsteps, err, sizeof(err))) {
+		fprintf(stderr, "exitgen: %s\n", err);
+		return 2;
+	}
 	if (image && !layout)
 		usage_error("%s--image writes the program of --layout: give --layout too", "");
 	if (layout)
@@ -297,6 +304,8 @@ int main(int argc, char **argv)
 		vm_create_irqchip(&vm, icr_step >= 0);
 	if (exit_stats_cpuid)
 		vm_enable_exit_stats_cpuid(&vm);
+	if (steps_touch(steps, nsteps))
+		vm_add_touch_slot(&vm, nvcpus);
 
 	shared.steps = steps;
 	shared.nsteps = nsteps;

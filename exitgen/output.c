@@ -44,6 +44,7 @@ static const struct {
 	{ "msr", offsetof(struct exit_counts, msr) },
 	{ "mmio", offsetof(struct exit_counts, mmio) },
 	{ "hlt", offsetof(struct exit_counts, hlt) },
+	{ "touch", offsetof(struct exit_counts, touch) },
 };
 
 #define COUNT_FIELDS (sizeof(count_fields) / sizeof(count_fields[0]))

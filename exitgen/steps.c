@@ -23,6 +23,7 @@ static const struct {
 	{ "leaf", OP_LEAF, false },
 	{ "wait", OP_WAIT, false },
 	{ "icr", OP_ICR, true },
+	{ "touch", OP_TOUCH, true },
 };
 
 const char *step_op_name(enum step_op op)
@@ -65,7 +66,7 @@ int step_parse(const char *text, int index, struct step *step, char *err,
 			break;
 	if (i == sizeof(step_ops) / sizeof(step_ops[0])) {
 		snprintf(err, errlen,
-			 "step %d '%s': unknown operation '%.*s' (expected out, in, cpuid, rdmsr, wrmsr, mmio, hlt, sleep, leaf, wait or icr)",
+			 "step %d '%s': unknown operation '%.*s' (expected out, in, cpuid, rdmsr, wrmsr, mmio, hlt, sleep, leaf, wait, icr or touch)",
 			 index + 1, text, (int)namelen, text);
 		return -1;
 	}
@@ -150,6 +151,9 @@ static void step_expected(const struct step *step, struct exit_counts *c)
 	case OP_ICR:		/* IA32_APIC_BASE once, then N x the ICR */
 		c->msr += step->n ? step->n + 1ull : 0;
 		break;
+	case OP_TOUCH:
+		c->touch += step->n;
+		break;
 	}
 }
 
@@ -193,6 +197,7 @@ uint64_t step_userspace_exits(const struct step *step, bool msr_to_user)
 	case OP_CPUID:
 	case OP_LEAF:
 	case OP_ICR:		/* KVM's in-kernel LAPIC handles both MSRs */
+	case OP_TOUCH:		/* a nested page fault KVM handles */
 		return 0;
 	}
 	return 0;

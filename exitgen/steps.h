@@ -22,6 +22,7 @@ enum step_op {
 	OP_LEAF,
 	OP_WAIT,
 	OP_ICR,
+	OP_TOUCH,
 };
 
 struct step {
@@ -40,6 +41,7 @@ struct exit_counts {
 	uint64_t msr;
 	uint64_t mmio;
 	uint64_t hlt;
+	uint64_t touch;		/* first touches of exitgen's second memslot: NPF / EPT violations */
 };
 
 const char *step_op_name(enum step_op op);

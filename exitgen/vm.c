@@ -186,6 +186,26 @@ void vm_enable_exit_stats_cpuid(struct vm *vm)
 	vm->exit_stats_cpuid = true;
 }
 
+void vm_add_touch_slot(struct vm *vm, int nvcpus)
+{
+	struct kvm_userspace_memory_region region = { 0 };
+
+	vm->touch_size = touch_slot_size(nvcpus);
+	vm->touch_mem = mmap(NULL, vm->touch_size, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->touch_mem == MAP_FAILED)
+		die("mmap of %zu bytes for the touch memslot: %s", vm->touch_size,
+		    strerror(errno));
+	if (madvise(vm->touch_mem, vm->touch_size, MADV_NOHUGEPAGE) && errno != EINVAL)
+		die("madvise(MADV_NOHUGEPAGE) of the touch memslot: %s", strerror(errno));
+	region.slot = TOUCH_SLOT;
+	region.guest_phys_addr = TOUCH_BASE;
+	region.memory_size = vm->touch_size;
+	region.userspace_addr = (uint64_t)(uintptr_t)vm->touch_mem;
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
+		die_ioctl("KVM_SET_USER_MEMORY_REGION (touch slot)", -1);
+}
+
 void vm_load_image(struct vm *vm, const struct guest_image *img)
 {
 	memcpy(vm->mem + img->code_gpa, img->code, img->len);

@@ -30,6 +30,8 @@ struct vm {
 	struct kvm_cpuid2 *cpuid;
 	bool exit_stats_cpuid;	/* KVM_CAP_X86_EXIT_STATS_CPUID enabled */
 	bool irqchip;		/* KVM_CREATE_IRQCHIP: PIC, IOAPIC, LAPIC in KVM */
+	uint8_t *touch_mem;	/* the touch steps' memslot (TOUCH_SLOT), or NULL */
+	size_t touch_size;
 };
 
 struct run_shared;
@@ -113,6 +115,12 @@ void vm_create(struct vm *vm, const struct guest_mode *mode, int nvcpus,
  */
 void vm_create_irqchip(struct vm *vm, bool need_x2apic);
 void vm_load_image(struct vm *vm, const struct guest_image *img);
+/*
+ * The touch steps' memslot: TOUCH_SLOT at TOUCH_BASE, TOUCH_PAGES pages per
+ * vCPU, never touched before the guest writes it, in 4 KiB pages (no THP,
+ * so each first write is one nested page fault of its own).
+ */
+void vm_add_touch_slot(struct vm *vm, int nvcpus);
 void vcpu_create(struct vm *vm, struct vcpu *vcpu);
 
 /* For error reports: current rip, or ~0 if it cannot be read. */

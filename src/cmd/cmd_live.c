@@ -74,7 +74,7 @@ struct live_cmd {
 	const char *out_name;
 	struct stats *stats;
 	unsigned int seq;
-	char source[256];
+	char source[320];
 };
 
 /* The KVM events that fired, as a table, JSON or CSV. */

@@ -108,8 +108,9 @@ static int open_writer(struct record_cmd *r)
 {
 	char source[25];
 
+	/* how kvm_exit is hooked (a VMX EPT page program may say tp_btf later on) */
 	snprintf(source, sizeof(source), "bpf %s",
-		 strstr(live_source(r->col.src), "tp_btf") ? "tp_btf" : "tracepoint");
+		 strstr(live_source(r->col.src), "BPF tp_btf/") ? "tp_btf" : "tracepoint");
 	r->w = record_writer_open(r->f, r->out, r->col.lo.pid, source, &r->err);
 	return r->w ? 0 : say(r);
 }

@@ -61,6 +61,17 @@ static void vmx_cr(uint64_t qual, struct exit_detail *d)
 	d->dir = type == 1 ? DIR_IN : DIR_OUT;	/* CLTS and LMSW write CR0 */
 }
 
+/* A nested page fault's memslot, where the source knew it. */
+static void npf_region(const struct exit_info *in, struct exit_detail *d)
+{
+	if (!in->has_slot)
+		return;
+	d->has_region = true;
+	d->slot = in->slot;
+	d->slot_base = in->slot != DETAIL_NO_MEMSLOT ? in->slot_base : 0;
+	d->slot_size = in->slot != DETAIL_NO_MEMSLOT ? in->slot_size : 0;
+}
+
 static bool svm_decode(uint32_t code, const struct exit_info *in, struct exit_detail *d)
 {
 	if (code < SVM_CR_WRITE0 + 16) {
@@ -72,7 +83,7 @@ static bool svm_decode(uint32_t code, const struct exit_info *in, struct exit_de
 		d->key = code - SVM_CR_TRAP0;
 		d->dir = DIR_OUT;
 	} else if (code == SVM_CR0_SEL) {
-		*d = (struct exit_detail){ DETAIL_CR, 0, DIR_OUT, 0, false, CR_SELECTIVE };
+		*d = (struct exit_detail){ .kind = DETAIL_CR, .dir = DIR_OUT, .access = CR_SELECTIVE };
 	} else if (code >= SVM_EXCP0 && code < SVM_EXCP0 + 32) {
 		d->kind = DETAIL_VECTOR;
 		d->key = code - SVM_EXCP0;
@@ -80,12 +91,14 @@ static bool svm_decode(uint32_t code, const struct exit_info *in, struct exit_de
 		svm_io(in->info1, d);
 	} else if (code == SVM_MSR) {
 		/* EXITINFO1: 0 RDMSR, 1 WRMSR (APM 15.11) */
-		*d = (struct exit_detail){ DETAIL_MSR, in->has_msr ? in->msr : DETAIL_UNKNOWN_MSR,
-					   in->info1 & 1 ? DIR_OUT : DIR_IN, 0, false, CR_MOV };
+		*d = (struct exit_detail){ .kind = DETAIL_MSR,
+					   .key = in->has_msr ? in->msr : DETAIL_UNKNOWN_MSR,
+					   .dir = in->info1 & 1 ? DIR_OUT : DIR_IN };
 	} else if (code == SVM_NPF) {
 		/* EXITINFO2: the faulting GPA; EXITINFO1: #PF-style error code, bit 1 write */
-		*d = (struct exit_detail){ DETAIL_NPF, in->info2 & ~UINT64_C(0xfff),
-					   in->info1 & 2 ? DIR_OUT : DIR_IN, 0, false, CR_MOV };
+		*d = (struct exit_detail){ .kind = DETAIL_NPF, .key = in->info2 & ~UINT64_C(0xfff),
+					   .dir = in->info1 & 2 ? DIR_OUT : DIR_IN };
+		npf_region(in, d);
 	}
 	return d->kind != DETAIL_NONE;
 }
@@ -117,6 +130,7 @@ static bool vmx_decode(uint32_t reason, const struct exit_info *in, struct exit_
 		d->kind = DETAIL_NPF;
 		d->key = in->has_gpa ? in->gpa & ~UINT64_C(0xfff) : UINT64_MAX;
 		d->dir = in->info1 & 2 ? DIR_OUT : DIR_IN;
+		npf_region(in, d);
 		return true;
 	default:
 		return false;
@@ -206,10 +220,12 @@ void detail_need(enum exit_isa isa, uint32_t reason, unsigned int kinds, struct 
 			break;
 		case VMX_EPT_VIOLATION:
 			n->mask1 = 2;
+			n->gpa = true;
 			break;
 		}
 	}
 	n->msr = d.kind == DETAIL_MSR;
+	n->region = d.kind == DETAIL_NPF;
 }
 
 void detail_info_reduce(const struct detail_need *n, struct exit_info *in)
@@ -221,6 +237,14 @@ void detail_info_reduce(const struct detail_need *n, struct exit_info *in)
 	if (!n->msr) {
 		in->has_msr = false;
 		in->msr = 0;
+	}
+	/* the page of the GPA (the decoder reads no offset) */
+	in->gpa = n->gpa && in->has_gpa ? in->gpa & ~UINT64_C(0xfff) : 0;
+	in->has_gpa = n->gpa && in->has_gpa;
+	if (!n->region || !in->has_slot) {
+		in->has_slot = false;
+		in->slot = 0;
+		in->slot_base = in->slot_size = 0;
 	}
 }
 
@@ -466,13 +490,24 @@ void detail_stats_free(struct detail_stats *s)
 bool detail_equal(const struct exit_detail *a, const struct exit_detail *b)
 {
 	return a->kind == b->kind && a->key == b->key && a->dir == b->dir && a->size == b->size &&
-	       a->string == b->string && a->access == b->access;
+	       a->string == b->string && a->access == b->access && a->has_region == b->has_region &&
+	       (!a->has_region || (a->slot == b->slot && a->slot_base == b->slot_base &&
+				   a->slot_size == b->slot_size));
 }
 
-const char *detail_name(const struct exit_detail *d)
+const char *detail_name(const struct exit_detail *d, char *buf, size_t len)
 {
 	const char *n = NULL;
 
+	if (d->kind == DETAIL_NPF && d->has_region && len) {
+		if (d->slot == DETAIL_NO_MEMSLOT)
+			snprintf(buf, len, "MMIO (no memslot)");
+		else
+			snprintf(buf, len, "memslot %u (0x%llx-0x%llx)", d->slot,
+				 (unsigned long long)d->slot_base,
+				 (unsigned long long)(d->slot_base + d->slot_size - 1));
+		return buf;
+	}
 	if (d->kind == DETAIL_IO)
 		n = io_port_name((uint16_t)d->key);
 	else if (d->kind == DETAIL_MSR && d->key != DETAIL_UNKNOWN_MSR)

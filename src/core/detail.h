@@ -29,6 +29,7 @@ enum detail_kind {
 };
 
 #define DETAIL_UNKNOWN_MSR UINT64_MAX
+#define DETAIL_NO_MEMSLOT UINT32_MAX	/* a GPA in no memslot of the VM: MMIO */
 
 enum detail_dir { DIR_NONE, DIR_IN, DIR_OUT };	/* in: read / from; out: write / to */
 
@@ -41,6 +42,14 @@ struct exit_detail {
 	uint8_t size;		/* I/O: bytes (1, 2, 4); 0 unknown */
 	bool string;		/* I/O: INS/OUTS */
 	enum cr_access access;	/* CR */
+	/*
+	 * NPF: the VM's memslot holding the page, where known (live BPF reads
+	 * the VM's memslots; a trace cannot know them): its id, or
+	 * DETAIL_NO_MEMSLOT (MMIO), and its guest-physical base and size.
+	 */
+	bool has_region;
+	uint32_t slot;
+	uint64_t slot_base, slot_size;
 };
 
 /* The exit information as a tracepoint or the vCPU gives it. */
@@ -55,6 +64,10 @@ struct exit_info {
 	bool has_gpa;		/* gpa: a VMX EPT violation's guest-physical address (a VMCS
 				 * field of its own: from the kvm_page_fault event after it) */
 	uint64_t gpa;
+	bool has_slot;		/* a nested page fault's memslot: slot (DETAIL_NO_MEMSLOT: in
+				 * none), its base and size in bytes (live BPF, recordings) */
+	uint32_t slot;
+	uint64_t slot_base, slot_size;
 };
 
 /* The kinds --detail asks for, as bits (1u << enum detail_kind). */
@@ -76,6 +89,8 @@ struct detail_need {
 	bool count;		/* the reason has a detail of a kind asked for */
 	bool intr;		/* intr_info is read */
 	bool msr;		/* the MSR index (ECX) is wanted */
+	bool gpa;		/* the GPA is wanted (a VMX EPT violation's: not in the exit information) */
+	bool region;		/* the GPA's memslot is wanted (nested page faults, both ISAs) */
 	uint64_t mask1, mask2;
 	uint32_t mask_intr;
 };
@@ -98,8 +113,12 @@ size_t detail_str(const struct exit_detail *d, char *buf, size_t len);
 /* Whether two details are the same key (kind, key, direction, size, string, access). */
 bool detail_equal(const struct exit_detail *a, const struct exit_detail *b);
 
-/* The name of what the key is: a port's device, an MSR's or a vector's name; "" if none. */
-const char *detail_name(const struct exit_detail *d);
+/*
+ * The name of what the key is: a port's device, an MSR's or a vector's name,
+ * a page's memslot ("memslot 1 (0x100000-0x17ffff)", "MMIO (no memslot)",
+ * written into buf); "" if none.
+ */
+const char *detail_name(const struct exit_detail *d, char *buf, size_t len);
 
 /* What is at a legacy PC I/O port (as QEMU and firmware use them), or NULL. */
 const char *io_port_name(uint16_t port);

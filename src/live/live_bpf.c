@@ -23,6 +23,7 @@
 
 _Static_assert(LIVE_HIST_BUCKETS == STATS_HIST_BUCKETS, "histogram layouts differ");
 _Static_assert(LIVE_VCPU_UNKNOWN == STATS_VCPU_UNKNOWN, "unknown vCPU markers differ");
+_Static_assert(LIVE_NO_MEMSLOT == DETAIL_NO_MEMSLOT, "no-memslot markers differ");
 
 struct bpf_live {
 	struct exitstat_bpf *skel;
@@ -50,6 +51,9 @@ struct bpf_live {
 };
 
 enum exit_hook { HOOK_BTF_VCPU_ISA, HOOK_BTF_REASON_VCPU_ISA, HOOK_TRACEPOINT };
+
+/* How a VMX EPT violation's page is taken from kvm_page_fault (--detail npf on VMX). */
+enum pf_hook { PF_NONE, PF_BTF, PF_TRACEPOINT };
 
 /* Where libbpf's messages go (live_opts.diag): libbpf's print hook has no context. */
 static struct es_diag libbpf_diag;
@@ -135,6 +139,41 @@ out:
 	return hook;
 }
 
+/*
+ * How to hook kvm_page_fault for the EPT violations' pages: only with
+ * --detail npf on VMX (kvm_intel loaded; the default programs never). tp_btf
+ * where its BTF has the (vcpu, fault_address, error_code) prototype and the
+ * classic tracepoint is not asked for; else the classic tracepoint's
+ * fault_address field; PF_NONE (pages unknown: gpa ?) when neither.
+ */
+static enum pf_hook page_fault_hook(const struct live_opts *o, struct btf *vmlinux,
+				    const char *vendor)
+{
+	bool vmx = vendor ? strstr(vendor, "vmx") || !strcmp(vendor, "kvm_intel")
+			  : access("/sys/module/kvm_intel", F_OK) == 0;
+	struct btf *btf = NULL;
+	const struct btf_type *t;
+	int size, id;
+
+	/* Tests: the planted fault, no page program (the pages must then be missing) */
+	if (!vmx || !(o->detail_kinds & (1u << DETAIL_NPF)) || getenv("EXITSTAT_TEST_NO_PF"))
+		return PF_NONE;
+	if (!o->bpf_tracepoint && vmlinux &&
+	    (id = find_type(vmlinux, "kvm", "btf_trace_kvm_page_fault", BTF_KIND_TYPEDEF, &btf)) > 0) {
+		t = btf__type_by_id(btf, btf__resolve_type(btf, id));
+		if (t && btf_is_ptr(t))
+			t = btf__type_by_id(btf, t->type);
+		if (t && btf_is_func_proto(t) && btf_vlen(t) == 4)
+			t = btf__type_by_id(btf, btf__resolve_type(btf, btf_params(t)[1].type));
+		else
+			t = NULL;
+		free_found(btf, vmlinux);
+		if (t && btf_is_ptr(t))
+			return PF_BTF;
+	}
+	return live_tp_field("kvm_page_fault", "fault_address", &size) >= 0 ? PF_TRACEPOINT : PF_NONE;
+}
+
 /* Which vendor struct holds the exit reason: "kvm_amd" / "kvm_intel" / NULL. */
 static const char *vendor_btf(struct btf *vmlinux)
 {
@@ -156,7 +195,10 @@ static bool dinfo_info(const struct live_dinfo *d, struct exit_info *in)
 	*in = (struct exit_info){ .info1 = d->info1, .info2 = d->info2, .intr_info = d->intr,
 				  .has_intr_info = (d->flags & LIVE_DN_INTR) != 0,
 				  .has_msr = (d->flags & LIVE_DN_MSR) != 0, .msr = d->msr,
-				  .has_rip = (d->flags & LIVE_DN_RIP) != 0, .rip = d->rip };
+				  .has_rip = (d->flags & LIVE_DN_RIP) != 0, .rip = d->rip,
+				  .has_gpa = (d->flags & LIVE_DN_GPA) != 0, .gpa = d->gpa,
+				  .has_slot = (d->flags & LIVE_DN_SLOT) != 0, .slot = d->slot,
+				  .slot_base = d->slot_base, .slot_size = d->slot_size };
 	return d->flags & LIVE_DN_COUNT;
 }
 
@@ -621,6 +663,9 @@ static int bpf_details(void *p, struct detail_stats *ds, struct hotspot_stats *h
 			sum.timed += vals[i].timed;
 			sum.time_ns += vals[i].time_ns;
 		}
+		/* a key every exit of which moved on to its page (detail_page in the BPF program) */
+		if (!sum.count)
+			continue;
 		if (ds && dinfo_info(&key.d, &in) && detail_decode(key.isa, key.reason, &in, &d))
 			ret = detail_stats_add(ds, key.isa, key.reason, &d, sum.count, sum.timed,
 					       sum.time_ns);
@@ -774,7 +819,7 @@ static struct bpf_program *mix_prog(struct exitstat_bpf *skel, unsigned int i)
 
 /* Open, configure and load for one hook; NULL with err set. */
 static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
-				 struct es_error *err)
+				 enum pf_hook pf, struct es_error *err)
 {
 	struct exitstat_bpf *skel = exitstat_bpf__open();
 	struct bpf_program *exit_prog, *entry_prog;
@@ -804,7 +849,8 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 				if (!n.count)
 					continue;
 				skel->rodata->dflags[i] = LIVE_DN_COUNT | (n.intr ? LIVE_DN_INTR : 0) |
-							  (n.msr ? LIVE_DN_MSR : 0);
+							  (n.msr ? LIVE_DN_MSR : 0) |
+							  (n.gpa && pf != PF_NONE ? LIVE_DN_PF : 0);
 				skel->rodata->dmask1[i] = n.mask1;
 				skel->rodata->dmask2[i] = n.mask2;
 				skel->rodata->dmask_intr[i] = n.mask_intr;
@@ -813,6 +859,15 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 	}
 	if (!o->detail_kinds && !o->hotspots)
 		bpf_map__set_max_entries(skel->maps.details, 1);
+	skel->rodata->pf_on = pf != PF_NONE;
+	/* the pages' memslots: where a program has the vCPU (SVM's tp_btf exit, VMX's tp_btf page fault) */
+	skel->rodata->region_on = (o->detail_kinds & (1u << DETAIL_NPF)) &&
+				  (hook != HOOK_TRACEPOINT || pf == PF_BTF);
+	if (pf == PF_TRACEPOINT) {
+		int size;
+
+		skel->rodata->off_pf_addr = live_tp_field("kvm_page_fault", "fault_address", &size);
+	}
 	/* Tests: a tiny exit_stats hash, so an exit finding no row is lost, not hidden. */
 	if (getenv("EXITSTAT_TEST_BPF_HASH"))
 		bpf_map__set_max_entries(skel->maps.exit_stats,
@@ -855,6 +910,8 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 			bpf_program__set_autoload(prog, prog == exit_prog || prog == entry_prog ||
 						  (prog == skel->progs.on_fork && o->inherit_pid) ||
 						  prog == skel->progs.on_thread_exit ||
+						  (prog == skel->progs.pf_btf && pf == PF_BTF) ||
+						  (prog == skel->progs.pf_tp && pf == PF_TRACEPOINT) ||
 						  (prog == skel->progs.pending_exits &&
 						   o->record && !o->no_time));
 		for (unsigned int i = 0; i < EVI__MAX; i++)
@@ -938,6 +995,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 	char why[256] = "";
 	const char *vendor = NULL;
 	int hook = -1;
+	enum pf_hook pf = PF_NONE;
 
 	if (!b) {
 		es_error_set(err, "out of memory opening the BPF backend");
@@ -972,9 +1030,11 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 	vmlinux = o->bpf_tracepoint ? NULL : btf__load_vmlinux_btf();
 	if (o->bpf_tracepoint)
 		snprintf(why, sizeof(why), "asked for with --bpf-attach tracepoint");
+	if (vmlinux)
+		vendor = vendor_btf(vmlinux);
+	pf = page_fault_hook(o, vmlinux, vendor);
 	if (vmlinux) {
 		hook = exit_hook_from_btf(vmlinux, why, sizeof(why));
-		vendor = vendor_btf(vmlinux);
 		if (hook == HOOK_BTF_VCPU_ISA && !vendor) {
 			snprintf(why, sizeof(why),
 				 "no BTF for vcpu_svm/vcpu_vmx (kvm_amd/kvm_intel module BTF)");
@@ -992,7 +1052,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 		btf__free(vmlinux);
 	}
 	if (hook >= 0) {
-		b->skel = load(o, hook, &btf_err);
+		b->skel = load(o, hook, pf, &btf_err);
 		if (b->skel && hook == HOOK_BTF_VCPU_ISA)
 			snprintf(source, srclen,
 				 "live: BPF tp_btf/kvm_exit, reason via CO-RE from %s BTF", vendor);
@@ -1000,7 +1060,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 			snprintf(source, srclen, "live: BPF tp_btf/kvm_exit (exit_reason argument)");
 	}
 	if (!b->skel) {
-		b->skel = load(o, HOOK_TRACEPOINT, err);
+		b->skel = load(o, HOOK_TRACEPOINT, pf, err);
 		if (!b->skel) {
 			stats_free(b->retired);
 			free(b->cpu_vals);
@@ -1009,6 +1069,12 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 		}
 		snprintf(source, srclen, "live: BPF tracepoint kvm:kvm_exit (%s%s)",
 			 why[0] ? why : "tp_btf failed: ", why[0] ? "" : btf_err.msg);
+	}
+	if (pf != PF_NONE) {
+		size_t n = strlen(source);
+
+		snprintf(source + n, srclen - n, "; EPT violation pages from %s/kvm_page_fault",
+			 pf == PF_BTF ? "tp_btf" : "tracepoint");
 	}
 	if (attach(b, err)) {
 		bpf_close(b);

@@ -20,7 +20,7 @@ struct live_src {
 	void *b;
 	const struct live_ops *ops;
 	bool bpf;
-	char source[160];
+	char source[256];
 	char note[512];
 };
 

@@ -45,8 +45,8 @@
 
 struct perf_ring {
 	int cpu;
-	int exit_fd, entry_fd;
-	uint64_t exit_id, entry_id;
+	int exit_fd, entry_fd, pf_fd;
+	uint64_t exit_id, entry_id, pf_id;
 	struct perf_event_mmap_page *meta;
 	size_t data_size;
 	uint64_t exit_samples, entry_samples;	/* read from this ring, before any filter */
@@ -57,6 +57,8 @@ struct perf_ring {
 struct perf_ev {
 	uint64_t ts;
 	struct exit_event ev;
+	bool pf;	/* a kvm_page_fault sample: ev holds its thread and time, gpa its address */
+	uint64_t gpa;
 };
 
 struct perf_live {
@@ -76,6 +78,14 @@ struct perf_live {
 	unsigned int detail_kinds;
 	int off_info1, off_info2, off_intr;
 	struct detail_stats *ds;
+	/*
+	 * --detail npf on VMX: kvm_page_fault samples too (fault_address); an
+	 * EPT violation waits (pf_wait) for its thread's next sample, and takes
+	 * its page from a kvm_page_fault there, as a text trace's exit does.
+	 */
+	int pf_tp, off_pf_addr;
+	struct perf_ev *pf_wait;
+	size_t npf_wait, pf_wait_cap;
 	/* --hotspots: the record's guest_rip, counted per (reason, RIP) */
 	int off_rip;
 	struct hotspot_stats *hs;
@@ -114,12 +124,12 @@ static void tp_attr(struct perf_event_attr *a, int id, size_t ring_bytes, bool r
 	}
 }
 
-static int batch_push(struct perf_live *p, const struct exit_event *ev)
+static int batch_push(struct perf_live *p, const struct exit_event *ev, bool pf, uint64_t gpa)
 {
 	if (array_reserve(&p->batch, &p->batch_cap, p->batch_len + 1, sizeof(*p->batch), 4096))
 		return -1;
-	p->batch[p->batch_len].ts = ev->ts_ns;
-	p->batch[p->batch_len++].ev = *ev;
+	p->batch[p->batch_len] = (struct perf_ev){ .ts = ev->ts_ns, .ev = *ev, .pf = pf, .gpa = gpa };
+	p->batch_len++;
 	return 0;
 }
 
@@ -166,7 +176,7 @@ static int on_sample(struct perf_live *p, struct perf_ring *r, const unsigned ch
 		r->exit_samples++;
 	else if (id == r->entry_id)
 		r->entry_samples++;
-	else
+	else if (id != r->pf_id || r->pf_fd < 0)
 		return 0;
 	if (p->filter_tgid && pid != p->filter_tgid)
 		return 0;
@@ -175,6 +185,18 @@ static int on_sample(struct perf_live *p, struct perf_ring *r, const unsigned ch
 	ev.pid = pid;
 	ev.tid = tid;
 	ev.vcpu = STATS_VCPU_UNKNOWN;
+	if (id == r->pf_id) {
+		uint64_t gpa;
+
+		if (len < sizeof(struct perf_event_header) + 28)
+			return 0;
+		memcpy(&rsize, q + 24, 4);
+		if (28 + sizeof(struct perf_event_header) + rsize > len)
+			return 0;
+		gpa = raw_u64(q + 28, rsize, p->off_pf_addr);
+		ev.kind = EV_ENTRY;	/* not counted: only its thread, time and gpa are read */
+		return batch_push(p, &ev, true, gpa);
+	}
 	if (id == r->exit_id) {
 		const unsigned char *raw = q + 28;
 
@@ -203,7 +225,7 @@ static int on_sample(struct perf_live *p, struct perf_ring *r, const unsigned ch
 		ev.kind = EV_ENTRY;
 		p->entries++;
 	}
-	return batch_push(p, &ev);
+	return batch_push(p, &ev, false, 0);
 }
 
 static int drain_ring(struct perf_live *p, struct perf_ring *r)
@@ -249,10 +271,12 @@ static int cmp_ts(const void *a, const void *b)
 {
 	const struct perf_ev *x = a, *y = b;
 
+	int rx = x->ev.kind == EV_EXIT ? 0 : x->pf ? 1 : 2, ry = y->ev.kind == EV_EXIT ? 0 : y->pf ? 1 : 2;
+
 	if (x->ts != y->ts)
 		return x->ts < y->ts ? -1 : 1;
-	/* An exit and an entry at the same ns: the exit came first. */
-	return (int)x->ev.kind - (int)y->ev.kind;
+	/* At the same ns: the exit came first, then its page fault, then the entry. */
+	return rx - ry;
 }
 
 static uint64_t fd_count(int fd)
@@ -281,14 +305,61 @@ struct perf_run {
 	bool sorted;
 };
 
-static int feed(struct perf_live *p, const struct perf_ev *e, struct es_error *err)
+static int feed_one(struct perf_live *p, const struct exit_event *ev, struct es_error *err)
 {
-	if ((p->ds && detail_stats_event(p->ds, &e->ev, p->detail_kinds)) ||
-	    (p->hs && e->ev.kind == EV_EXIT && e->ev.info.has_rip &&
-	     hotspot_count(p->hs, e->ev.isa, e->ev.reason, e->ev.info.rip)) ||
-	    accum_event(&p->acc, &e->ev))
+	if ((p->ds && detail_stats_event(p->ds, ev, p->detail_kinds)) ||
+	    (p->hs && ev->kind == EV_EXIT && ev->info.has_rip &&
+	     hotspot_count(p->hs, ev->isa, ev->reason, ev->info.rip)) ||
+	    accum_event(&p->acc, ev))
 		return es_error_set(err, "out of memory counting exits from the perf rings");
 	return 0;
+}
+
+/*
+ * The exit of thread tid waiting for its page (all of them: tid 0), fed:
+ * with gpa when the sample is its kvm_page_fault, else without (`gpa ?`).
+ */
+static int pf_release(struct perf_live *p, uint32_t tid, const uint64_t *gpa, struct es_error *err)
+{
+	for (size_t i = 0; i < p->npf_wait;) {
+		struct exit_event ev = p->pf_wait[i].ev;
+
+		if (tid && ev.tid != tid) {
+			i++;
+			continue;
+		}
+		p->pf_wait[i] = p->pf_wait[--p->npf_wait];
+		if (gpa) {
+			ev.info.has_gpa = true;
+			ev.info.gpa = *gpa;
+		}
+		if (feed_one(p, &ev, err))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A sample in time order. --detail npf on VMX: an EPT violation's page is
+ * not in kvm_exit's record; KVM's handler traces it in kvm_page_fault right
+ * after. So the exit waits for its thread's next sample: a kvm_page_fault
+ * gives it its page; anything else (its entry, or the end) sends it without.
+ */
+static int feed(struct perf_live *p, const struct perf_ev *e, struct es_error *err)
+{
+	if (p->npf_wait && pf_release(p, e->ev.tid, e->pf ? &e->gpa : NULL, err))
+		return -1;
+	if (e->pf)
+		return 0;
+	if (p->pf_tp >= 0 && e->ev.kind == EV_EXIT && e->ev.has_info && e->ev.tid &&
+	    e->ev.isa == ISA_VMX && (e->ev.reason & VMX_EXIT_BASIC_MASK) == 48) {
+		if (array_reserve(&p->pf_wait, &p->pf_wait_cap, p->npf_wait + 1,
+				  sizeof(*p->pf_wait), 16))
+			return es_error_set(err, "out of memory counting exits from the perf rings");
+		p->pf_wait[p->npf_wait++] = *e;
+		return 0;
+	}
+	return feed_one(p, &e->ev, err);
 }
 
 /*
@@ -382,9 +453,13 @@ static int perf_finish(void *b, live_exit_fn fn, void *ctx, struct es_error *err
 	for (int i = 0; i < p->nrings; i++) {
 		ioctl(p->rings[i].exit_fd, PERF_EVENT_IOC_DISABLE, 0);
 		ioctl(p->rings[i].entry_fd, PERF_EVENT_IOC_DISABLE, 0);
+		ioctl(p->rings[i].pf_fd, PERF_EVENT_IOC_DISABLE, 0);
 	}
 	p->finished = true;
-	return drain(p, err);
+	/* then the EPT violations whose kvm_page_fault never came, without their page */
+	if (drain(p, err) || pf_release(p, 0, NULL, err))
+		return -1;
+	return 0;
 }
 
 static void sum_lost(const struct perf_live *p, uint64_t *exits, uint64_t *entries)
@@ -511,6 +586,8 @@ static void perf_close(void *b)
 			close(p->rings[i].exit_fd);
 		if (p->rings[i].entry_fd >= 0)
 			close(p->rings[i].entry_fd);
+		if (p->rings[i].pf_fd >= 0)
+			close(p->rings[i].pf_fd);
 	}
 	if (p->mix_fds)
 		for (unsigned int i = 0; i < live_event_count(); i++)
@@ -524,6 +601,7 @@ static void perf_close(void *b)
 	free(p->pfd);
 	free(p->runs);
 	free(p->batch);
+	free(p->pf_wait);
 	free(p->wrapbuf);
 	accum_fini(&p->acc);
 	detail_stats_free(p->ds);
@@ -623,6 +701,7 @@ static int open_ring(struct perf_live *p, struct perf_ring *r, const struct live
 
 	r->cpu = cpu;
 	r->entry_fd = -1;
+	r->pf_fd = -1;
 	tp_attr(&a, p->exit_tp, bytes, true);
 	a.inherit = o->inherit_pid;
 	r->exit_fd = perf_open(&a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
@@ -648,13 +727,23 @@ static int open_ring(struct perf_live *p, struct perf_ring *r, const struct live
 				    e == EPERM ? " (locked memory: see "
 						 "/proc/sys/kernel/perf_event_mlock_kb)" : "");
 	}
-	if (o->no_time) {	/* count only: no kvm_entry event */
-		if (ioctl(r->exit_fd, PERF_EVENT_IOC_ID, &r->exit_id)) {
+	if (ioctl(r->exit_fd, PERF_EVENT_IOC_ID, &r->exit_id))
+		return es_error_set(err, "ioctl on the perf events (cpu %d) failed: %s", cpu,
+				    strerror(errno));
+	if (p->pf_tp >= 0) {	/* --detail npf on VMX: kvm_page_fault into the same ring */
+		tp_attr(&a, p->pf_tp, bytes, true);
+		a.inherit = o->inherit_pid;
+		r->pf_fd = perf_open(&a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+		if (r->pf_fd < 0)
+			return es_error_set(err, "perf_event_open(kvm:kvm_page_fault, cpu %d) failed: %s%s",
+					    cpu, strerror(errno), perf_hint(errno));
+		if (ioctl(r->pf_fd, PERF_EVENT_IOC_SET_OUTPUT, r->exit_fd) ||
+		    ioctl(r->pf_fd, PERF_EVENT_IOC_ID, &r->pf_id))
 			return es_error_set(err, "ioctl on the perf events (cpu %d) failed: %s", cpu,
 					    strerror(errno));
-		}
-		return 0;
 	}
+	if (o->no_time)	/* count only: no kvm_entry event */
+		return 0;
 	tp_attr(&a, p->entry_tp, bytes, false);
 	a.inherit = o->inherit_pid;
 	r->entry_fd = perf_open(&a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
@@ -663,7 +752,6 @@ static int open_ring(struct perf_live *p, struct perf_ring *r, const struct live
 				    strerror(errno), perf_hint(errno));
 	}
 	if (ioctl(r->entry_fd, PERF_EVENT_IOC_SET_OUTPUT, r->exit_fd) ||
-	    ioctl(r->exit_fd, PERF_EVENT_IOC_ID, &r->exit_id) ||
 	    ioctl(r->entry_fd, PERF_EVENT_IOC_ID, &r->entry_id)) {
 		return es_error_set(err, "ioctl on the perf events (cpu %d) failed: %s", cpu,
 				    strerror(errno));
@@ -700,7 +788,7 @@ static int open_rings(struct perf_live *p, const struct live_opts *o, struct es_
 				     bytes >> 10, cpu);
 		if (ret == 1)
 			continue;
-		if (ret >= 0 || r->entry_fd >= 0 || r->meta)
+		if (ret >= 0 || r->entry_fd >= 0 || r->pf_fd >= 0 || r->meta)
 			p->nrings++;	/* perf_close frees what it holds */
 		if (ret < 0)
 			return -1;
@@ -799,6 +887,12 @@ void *live_perf_open(const struct live_opts *o, const struct live_ops **ops, cha
 	p->off_isa = live_tp_field("kvm_exit", "isa", &size);
 	p->off_vcpu = live_tp_field("kvm_exit", "vcpu_id", &size);
 	p->detail_kinds = o->detail_kinds;
+	p->pf_tp = -1;
+	p->off_pf_addr = live_tp_field("kvm_page_fault", "fault_address", &size);
+	/* --detail npf on VMX: the EPT violations' pages (the planted fault of the tests: off) */
+	if ((o->detail_kinds & (1u << DETAIL_NPF)) && p->off_pf_addr >= 0 &&
+	    !access("/sys/module/kvm_intel", F_OK) && !getenv("EXITSTAT_TEST_NO_PF"))
+		p->pf_tp = live_tp_id("kvm_page_fault");
 	if (o->detail_kinds) {
 		p->off_info1 = live_tp_field("kvm_exit", "info1", &size);
 		p->off_info2 = live_tp_field("kvm_exit", "info2", &size);
@@ -829,9 +923,11 @@ void *live_perf_open(const struct live_opts *o, const struct live_ops **ops, cha
 	for (int i = 0; i < p->nrings; i++) {
 		ioctl(p->rings[i].exit_fd, PERF_EVENT_IOC_ENABLE, 0);
 		ioctl(p->rings[i].entry_fd, PERF_EVENT_IOC_ENABLE, 0);
+		ioctl(p->rings[i].pf_fd, PERF_EVENT_IOC_ENABLE, 0);
 	}
-	snprintf(source, srclen, "live: perf_event_open sampling kvm:kvm_exit%s "
+	snprintf(source, srclen, "live: perf_event_open sampling kvm:kvm_exit%s%s "
 		 "(%d CPU rings of %zu KiB)", o->no_time ? " (--no-time)" : " + kvm:kvm_entry",
+		 p->pf_tp >= 0 ? " + kvm:kvm_page_fault (EPT violation pages)" : "",
 		 p->nrings, p->nrings ? p->rings[0].data_size >> 10 : 0);
 	*ops = &perf_ops;
 	return p;

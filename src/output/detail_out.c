@@ -24,7 +24,7 @@ static uint64_t reason_total(const struct detail_entry *e, size_t n, size_t i)
 
 void detail_table(FILE *f, const struct detail_entry *e, size_t n, size_t top, bool ticks)
 {
-	char rname[40], key[96], mean[32];
+	char rname[40], key[96], mean[32], nbuf[64];
 	size_t shown = 0;
 
 	fprintf(f, "%-4s %-14s %-34s %-28s %10s %7s %11s\n", "isa", "reason", "detail", "what",
@@ -47,14 +47,15 @@ void detail_table(FILE *f, const struct detail_entry *e, size_t n, size_t top, b
 		fprintf(f, "%-4s %-14s %-34s %-28s %10" PRIu64 " %6.1f%% %11s\n",
 			first ? isa_name(e[i].isa) : "",
 			first ? reason_name(e[i].isa, e[i].reason, rname, sizeof(rname)) : "", key,
-			detail_name(&e[i].d), e[i].count, 100.0 * (double)e[i].count / (double)total, mean);
+			detail_name(&e[i].d, nbuf, sizeof(nbuf)), e[i].count, 100.0 * (double)e[i].count / (double)total, mean);
 	}
 	fprintf(f, "detail: decoded from each exit's own information (SVM EXITINFO1/2, VMX exit "
 		"qualification and interruption information); share: of the reason's exits; "
 		"time/exit: mean time in exit of the timed exits (%s); an MSR's index is not in "
 		"it: it comes from the vCPU's RCX (live, record) or the kvm_msr event after the "
 		"exit (traces), else ?; nor is a VMX EPT violation's address: from the kvm_page_fault "
-		"event after the exit (traces), else ?\n",
+		"event after the exit, else ?; a page's memslot where live BPF read the VM's "
+		"memslots (MMIO: in none)\n",
 		ticks ? "clock ticks" : "ns clock");
 }
 
@@ -71,7 +72,7 @@ static int print_table(FILE *f, const struct detail_meta *m, const struct detail
 struct json_object *detail_json_array(const struct detail_entry *e, size_t n, bool ticks)
 {
 	json_object *arr = json_object_new_array();
-	char rname[40], key[96];
+	char rname[40], key[96], nbuf[64];
 
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_new_object();
@@ -82,7 +83,8 @@ struct json_object *detail_json_array(const struct detail_entry *e, size_t n, bo
 			reason_name(e[i].isa, e[i].reason, rname, sizeof(rname))));
 		json_object_object_add(o, "code", json_object_new_int64(e[i].reason));
 		json_object_object_add(o, "key", json_object_new_string(key));
-		json_object_object_add(o, "name", json_object_new_string(detail_name(&e[i].d)));
+		json_object_object_add(o, "name", json_object_new_string(detail_name(&e[i].d, nbuf,
+											     sizeof(nbuf))));
 		json_object_object_add(o, "count", json_object_new_int64((int64_t)e[i].count));
 		json_object_object_add(o, "timed", json_object_new_int64((int64_t)e[i].timed));
 		json_object_object_add(o, "time", json_object_new_int64((int64_t)e[i].time));
@@ -95,8 +97,8 @@ struct json_object *detail_json_array(const struct detail_entry *e, size_t n, bo
 
 size_t detail_text(const struct detail_entry *e, char *buf, size_t len)
 {
-	char key[96];
-	const char *name = detail_name(&e->d);
+	char key[96], nbuf[64];
+	const char *name = detail_name(&e->d, nbuf, sizeof(nbuf));
 	int n;
 
 	detail_str(&e->d, key, sizeof(key));
@@ -106,8 +108,8 @@ size_t detail_text(const struct detail_entry *e, char *buf, size_t len)
 
 void detail_csv_key(FILE *f, const struct detail_entry *e)
 {
-	char key[96];
-	const char *name = detail_name(&e->d);
+	char key[96], nbuf[64];
+	const char *name = detail_name(&e->d, nbuf, sizeof(nbuf));
 
 	detail_str(&e->d, key, sizeof(key));
 	fprintf(f, "%s,", key);

@@ -64,10 +64,10 @@ static int print_table(FILE *f, const struct diff_meta *m, const struct diff_row
 		fprintf(f, "%-4s %#7x %-22s ", isa_name(r->isa), r->reason,
 			row_name(r, name, sizeof(name)));
 		if (m->details) {
-			char key[96];
+			char key[96], nbuf[64];
 
 			detail_str(&r->d, key, sizeof(key));
-			fprintf(f, "%-28s %-24s ", key, detail_name(&r->d));
+			fprintf(f, "%-28s %-24s ", key, detail_name(&r->d, nbuf, sizeof(nbuf)));
 		}
 		fprintf(f, "%11.1f %11.1f %+11.1f %8s %s %s %s\n", r->a.count, r->b.count,
 			r->change, pct, sa, sb, noise_word(r));
@@ -133,11 +133,11 @@ static int print_json(FILE *f, const struct diff_meta *m, const struct diff_row 
 		json_object_object_add(o, "code", json_object_new_int64(r->reason));
 		json_object_object_add(o, "reason", json_object_new_string(row_name(r, name, sizeof(name))));
 		if (m->details) {
-			char key[96];
+			char key[96], nbuf[64];
 
 			detail_str(&r->d, key, sizeof(key));
 			json_object_object_add(o, "key", json_object_new_string(key));
-			json_object_object_add(o, "name", json_object_new_string(detail_name(&r->d)));
+			json_object_object_add(o, "name", json_object_new_string(detail_name(&r->d, nbuf, sizeof(nbuf))));
 		}
 		json_object_object_add(o, "a", side_json(&r->a));
 		json_object_object_add(o, "b", side_json(&r->b));
@@ -173,12 +173,12 @@ static int print_csv(FILE *f, const struct diff_meta *m, const struct diff_row *
 
 		fprintf(f, "%s,%u,%s,", isa_name(r->isa), r->reason, row_name(r, name, sizeof(name)));
 		if (m->details) {
-			char key[96];
+			char key[96], nbuf[64];
 
 			detail_str(&r->d, key, sizeof(key));
 			csv_quoted(f, key);
 			fputc(',', f);
-			csv_quoted(f, detail_name(&r->d));
+			csv_quoted(f, detail_name(&r->d, nbuf, sizeof(nbuf)));
 			fputc(',', f);
 		}
 		fprintf(f, "%.6g,%.6g,%.6g", r->a.count, r->b.count, r->change);

@@ -15,9 +15,9 @@
 #include "core/event.h"
 #include "sources/trace.h"
 
-#define RECORD_VERSION 4		/* 2: every block header byte under the CRC; 3: each dictionary
-					 * key has its exits' detail; 4: and their guest RIP
-					 * (1 to 3 are read too) */
+#define RECORD_VERSION 5		/* 2: every block header byte under the CRC; 3: each dictionary
+					 * key has its exits' detail; 4: and their guest RIP; 5: and a
+					 * VMX EPT violation's page (1 to 4 are read too) */
 #define RECORD_MAX_BAD_LISTED 8		/* damaged regions named one by one */
 #define RECORD_BLOCK_EVENTS 65536	/* a block is written at this many exits, or on flush */
 

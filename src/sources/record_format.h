@@ -39,7 +39,8 @@
  * for. Version 3: and the exit's detail (record --detail), the bits of its
  * exit information detail_decode reads: REC_INFO (info1, info2), REC_INTR,
  * REC_MSR say which are there; version 4: and its guest RIP (REC_RIP,
- * record --hotspots). No padding: keys compare with memcmp.
+ * record --hotspots); version 5: and a VMX EPT violation's page (REC_GPA,
+ * from kvm_page_fault) and a nested page fault's memslot (REC_SLOT). No padding: keys compare with memcmp.
  */
 struct rec_key {
 	uint32_t pid, tid, vcpu, isa, reason;
@@ -47,14 +48,23 @@ struct rec_key {
 	uint64_t info1, info2;
 	uint32_t intr, msr;
 	uint64_t rip;		/* REC_RIP (version 4: record --hotspots) */
+	uint64_t gpa;		/* REC_GPA (version 5: a VMX EPT violation's page) */
+	uint32_t slot, pad;	/* REC_SLOT (version 5): a nested page fault's memslot, or
+				 * DETAIL_NO_MEMSLOT; pad 0 */
+	uint64_t slot_base, slot_size;
 };
 
 #define REC_INFO 1u	/* info1 and info2 follow in the dictionary */
 #define REC_INTR 2u	/* intr_info follows (with REC_INFO) */
 #define REC_MSR 4u	/* the MSR index follows (with REC_INFO) */
 #define REC_RIP 8u	/* version 4: the exit's guest RIP follows (with or without REC_INFO) */
+#define REC_GPA 16u	/* version 5: the guest-physical page follows (with REC_INFO: VMX EPT
+			 * violations, whose GPA is not in the exit information) */
+#define REC_SLOT 32u	/* version 5: the page's memslot follows (with REC_INFO): slot + 1 (0:
+			 * in no memslot, MMIO), then, for a slot, its base and size */
 #define REC_DFLAGS_V3 7u
-#define REC_DFLAGS_ALL 15u
+#define REC_DFLAGS_V4 15u
+#define REC_DFLAGS_ALL 63u
 
 /* A growing byte buffer (a block's payload while it is built). */
 struct rec_buf {

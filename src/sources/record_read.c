@@ -32,6 +32,18 @@ static inline bool skip_varint(const unsigned char **p, const unsigned char *end
 	return true;
 }
 
+/* REC_SLOT: slot + 1 (0: in no memslot), then a slot's base and size. false: damaged. */
+static bool slot_read(const unsigned char **p, const unsigned char *end, struct rec_key *k)
+{
+	uint64_t v;
+
+	if (rec_get_varint(p, end, &v) || v > UINT32_MAX)
+		return false;
+	k->slot = v ? (uint32_t)(v - 1) : DETAIL_NO_MEMSLOT;
+	return !v || (!rec_get_varint(p, end, &k->slot_base) &&
+		      !rec_get_varint(p, end, &k->slot_size));
+}
+
 /*
  * Decode one events block's dictionary into keys (nkeys entries) and check
  * its exits, without delivering any, so that a block is delivered whole or
@@ -52,13 +64,13 @@ static const unsigned char *check_block(const unsigned char *p, size_t len, uint
 			if (rec_get_varint(&p, end, &v[j]) || v[j] > UINT32_MAX + 1ull)
 				return NULL;
 		keys[i] = (struct rec_key){ v[0], v[1], (uint32_t)(v[2] - 1), v[3], v[4],
-					    0, 0, 0, 0, 0, 0 };
+					    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 		if (version < 3)
 			continue;
-		/* version 3: the detail flags, then what they say follows; 4: the RIP too */
+		/* version 3: the detail flags, then what they say follows; 4: the RIP too; 5: the page */
 		if (rec_get_varint(&p, end, &v[0]) ||
-		    v[0] > (version < 4 ? REC_DFLAGS_V3 : REC_DFLAGS_ALL) ||
-		    ((v[0] & (REC_INTR | REC_MSR)) && !(v[0] & REC_INFO)) ||
+		    v[0] > (version < 4 ? REC_DFLAGS_V3 : version < 5 ? REC_DFLAGS_V4 : REC_DFLAGS_ALL) ||
+		    ((v[0] & (REC_INTR | REC_MSR | REC_GPA | REC_SLOT)) && !(v[0] & REC_INFO)) ||
 		    (version < 4 && v[0] && !(v[0] & REC_INFO)))
 			return NULL;
 		keys[i].dflags = v[0];
@@ -73,6 +85,10 @@ static const unsigned char *check_block(const unsigned char *p, size_t len, uint
 			*(bit == REC_INTR ? &keys[i].intr : &keys[i].msr) = v[1];
 		}
 		if ((v[0] & REC_RIP) && rec_get_varint(&p, end, &keys[i].rip))
+			return NULL;
+		if ((v[0] & REC_GPA) && rec_get_varint(&p, end, &keys[i].gpa))
+			return NULL;
+		if ((v[0] & REC_SLOT) && !slot_read(&p, end, &keys[i]))
 			return NULL;
 	}
 	exits = p;
@@ -120,7 +136,10 @@ static int deliver_exits(const unsigned char *p, const unsigned char *end, uint3
 		ev.info = (struct exit_info){ .info1 = k->info1, .info2 = k->info2, .intr_info = k->intr,
 					      .has_intr_info = (k->dflags & REC_INTR) != 0,
 					      .has_msr = (k->dflags & REC_MSR) != 0, .msr = k->msr,
-					      .has_rip = (k->dflags & REC_RIP) != 0, .rip = k->rip };
+					      .has_rip = (k->dflags & REC_RIP) != 0, .rip = k->rip,
+					      .has_gpa = (k->dflags & REC_GPA) != 0, .gpa = k->gpa,
+					      .has_slot = (k->dflags & REC_SLOT) != 0, .slot = k->slot,
+					      .slot_base = k->slot_base, .slot_size = k->slot_size };
 		open += !dur;
 		info->events++;
 		ret = fn(ctx, &ev);

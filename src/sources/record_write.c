@@ -35,7 +35,8 @@ static uint32_t key_hash(const struct rec_key *k)
 	h ^= k->vcpu * 0xff51afd7ed558ccdull;
 	h ^= (uint64_t)k->reason << 20 ^ k->isa;
 	h ^= (k->info1 * 0x9e3779b97f4a7c15ull) ^ (k->info2 >> 12) ^ ((uint64_t)k->msr << 32) ^
-	     k->intr ^ ((uint64_t)k->dflags << 60) ^ (k->rip * 0xff51afd7ed558ccdull);
+	     k->intr ^ ((uint64_t)k->dflags << 60) ^ (k->rip * 0xff51afd7ed558ccdull) ^
+	     (k->gpa >> 12) ^ ((uint64_t)k->slot << 40);
 	h *= 0xc4ceb9fe1a85ec53ull;
 	return (uint32_t)(h >> 32);
 }
@@ -107,7 +108,12 @@ static long dict_index(struct record_writer *w, const struct rec_key *k)
 	     (rec_put_varint(&w->dict, k->info1) || rec_put_varint(&w->dict, k->info2))) ||
 	    ((k->dflags & REC_INTR) && rec_put_varint(&w->dict, k->intr)) ||
 	    ((k->dflags & REC_MSR) && rec_put_varint(&w->dict, k->msr)) ||
-	    ((k->dflags & REC_RIP) && rec_put_varint(&w->dict, k->rip)))
+	    ((k->dflags & REC_RIP) && rec_put_varint(&w->dict, k->rip)) ||
+	    ((k->dflags & REC_GPA) && rec_put_varint(&w->dict, k->gpa)) ||
+	    ((k->dflags & REC_SLOT) &&
+	     (rec_put_varint(&w->dict, k->slot == DETAIL_NO_MEMSLOT ? 0 : (uint64_t)k->slot + 1) ||
+	      (k->slot != DETAIL_NO_MEMSLOT &&
+	       (rec_put_varint(&w->dict, k->slot_base) || rec_put_varint(&w->dict, k->slot_size))))))
 		return -1;
 	return w->nkeys++;
 }
@@ -216,7 +222,8 @@ struct record_writer *record_writer_open(FILE *f, const char *name, uint32_t pid
 
 int record_writer_add(struct record_writer *w, const struct exit_event *e, struct es_error *err)
 {
-	struct rec_key k = { e->pid, e->tid, e->vcpu, e->isa, e->reason, 0, 0, 0, 0, 0, 0 };
+	struct rec_key k = { e->pid, e->tid, e->vcpu, e->isa, e->reason, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			     0, 0 };
 	long idx;
 
 	/* the detail as given (live --detail keeps only the bits detail_decode reads) */
@@ -227,6 +234,20 @@ int record_writer_add(struct record_writer *w, const struct exit_event *e, struc
 		k.info2 = e->info.info2;
 		k.intr = e->info.has_intr_info ? e->info.intr_info : 0;
 		k.msr = e->info.has_msr ? e->info.msr : 0;
+		/* a VMX EPT violation's page (live: from kvm_page_fault) */
+		if (e->info.has_gpa) {
+			k.dflags |= REC_GPA;
+			k.gpa = e->info.gpa;
+		}
+		/* a nested page fault's memslot (live BPF read the VM's memslots) */
+		if (e->info.has_slot) {
+			k.dflags |= REC_SLOT;
+			k.slot = e->info.slot;
+			if (k.slot != DETAIL_NO_MEMSLOT) {
+				k.slot_base = e->info.slot_base;
+				k.slot_size = e->info.slot_size;
+			}
+		}
 	}
 	/* the guest RIP (live --hotspots): one more key per (thread, reason, detail, RIP) */
 	if (e->info.has_rip) {

@@ -143,12 +143,19 @@ no_kvm_tests() {		# BIN
 	expect_eq "stdout" "$(cat "$tmp/out")" ""
 	finish "$bin rejects out:x"
 
-	for bad in foo:1 out:-1 out:4294967296 leaf:zz sleep:-5 hlt:2 wait:1 icr:x; do
+	for bad in foo:1 out:-1 out:4294967296 leaf:zz sleep:-5 hlt:2 wait:1 icr:x touch:65; do
 		"$bin" "$bad" >"$tmp/out" 2>"$tmp/err"
 		expect_eq "$bad exit status" "$?" 2
 		expect_eq "$bad message" "$(grep -c -F "'$bad'" "$tmp/err")" 1
 	done
 	finish "$bin rejects other bad steps"
+
+	# touch: its memslot is above what real mode reaches
+	"$bin" --mode 16 out:1 touch:2 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "exit status" "$?" 2
+	expect_eq "message" "$(cat "$tmp/err")" \
+		"exitgen: step 2 'touch:2': touch needs --mode 64 (its memslot is at 0x100000, above what real mode reaches)"
+	finish "$bin rejects touch in real mode"
 
 	"$bin" out:1 wait >"$tmp/out" 2>"$tmp/err"
 	expect_eq "exit status" "$?" 2

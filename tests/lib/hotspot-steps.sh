@@ -12,6 +12,7 @@ hot_class() {
 	rdmsr) echo '["msr","MSR_READ"]' ;;
 	wrmsr) echo '["msr","MSR_WRITE"]' ;;
 	mmio) echo '["npf","EPT_MISCONFIG","EPT_VIOLATION"]' ;;
+	touch) echo '["npf","EPT_VIOLATION"]' ;;
 	hlt) echo '["hlt","HLT"]' ;;
 	esac
 }

@@ -43,6 +43,7 @@ SVM_CPUID=114 SVM_HLT=120 SVM_IO=123 SVM_MSR=124
 
 . "$REPO/tests/lib/assert.sh"
 . "$REPO/tests/lib/hotspot-steps.sh"
+. "$REPO/tests/lib/memslot-regions.sh"
 
 if ((run)); then
 	for b in exitgen exitstat; do
@@ -339,7 +340,10 @@ disk_cost() {
 }
 
 check_detail() {
-	local d m eg msr
+	local d m eg msr layout=$results/detail.layout.json
+	# shellcheck disable=SC2046 # the args are words
+	"$REPO/build/exitgen" --layout $(cat "$results/detail.live/args" 2>/dev/null) >"$layout" ||
+		bad "detail: exitgen --layout failed (build/exitgen: make)"
 	for m in live tp perf record; do
 		d=$results/detail.$m
 		if [[ $(cat "$d/exitstat.rc" 2>/dev/null) != 0 ]]; then
@@ -353,11 +357,17 @@ check_detail() {
 		[[ $(jq -r .lost "$d/exitstat.json") == 0 ]] || bad "detail.$m: exits lost: $(jq -r .note "$d/exitstat.json")"
 		detail_keys "detail.$m" "$d/exitstat.json" "$eg" "$msr"
 		detail_hist "detail.$m" "$d/exitstat.json" "$d/hist.txt"
+		# the touch pages' NPFs, and each page's memslot: tp_btf (live, record) reads the
+		# VM's memslots from the vCPU; the classic tracepoint and perf have no vCPU
+		touch_pages "detail.$m" "$d/exitstat.json" "$layout"
+		regions_check "detail.$m" "$d/exitstat.json" "$layout" \
+			"$([[ $m == live || $m == record ]] && echo true || echo false)"
 	done
 	d=$results/detail.record
 	if [[ $(cat "$d/report.rc" "$d/explain.rc" 2>/dev/null | tr '\n' ' ') == "0 0 " ]]; then
 		detail_keys "detail.record (explain of the recording)" "$d/explain.json" "$d/exitgen.json" \
 			"$(jq -r .msr.index "$d/exitgen.json")"
+		regions_check "detail.record (explain of the recording)" "$d/explain.json" "$layout" true
 		disk_cost detail.record "the details" "$d"
 	else
 		bad "detail.record: report/explain status $(cat "$d/report.rc" "$d/explain.rc" 2>/dev/null | tr '\n' ' '): $(tail -c 400 "$d/exitstat.err")"

@@ -165,7 +165,7 @@ drill_runs() {
 	echo "live-job: $d: status $(cat "$d/exitstat.rc") $(cat "$d/report.rc") $(cat "$d/explain.rc")"
 }
 
-DRILL_ARGS="--mode 64 --vcpus 2 out:1500 in:700 cpuid:300 rdmsr:400 wrmsr:250 mmio:350 hlt"
+DRILL_ARGS="--mode 64 --vcpus 2 out:1500 in:700 cpuid:300 rdmsr:400 wrmsr:250 mmio:350 touch:6 hlt"
 
 # --detail: exitgen's known ports, MSR and MMIO page, per key (tp_btf: the MSR
 # index from RCX; the classic tracepoint and perf: no index); then a text

@@ -79,6 +79,50 @@ static void test_msr_cr_npf_vector(void **state)
 	assert_string_equal(decode(ISA_VMX, 10, 0, 0, 0), "none");
 }
 
+/*
+ * A nested page fault's memslot (live BPF reads the VM's gfn tree): named with
+ * the slot's range, MMIO in none; a different slot is a different key; the
+ * key itself (the page) is the same with or without it. exitgen's touch
+ * memslot: slot 1 at 0x100000, 512 KiB for 2 vCPUs; its MMIO page 0xf0000.
+ */
+static void test_npf_region(void **state)
+{
+	struct exit_info in = { .info1 = 0x6, .info2 = 0x101abc, .has_slot = true, .slot = 1,
+				.slot_base = 0x100000, .slot_size = 0x80000 };
+	struct exit_detail a, b, c;
+	char key[96], name[64];
+
+	(void)state;
+	assert_true(detail_decode(ISA_SVM, 0x400, &in, &a));
+	detail_str(&a, key, sizeof(key));
+	assert_string_equal(key, "gpa 0x101000 write");
+	assert_string_equal(detail_name(&a, name, sizeof(name)), "memslot 1 (0x100000-0x17ffff)");
+	/* VMX: the EPT violation's GPA from kvm_page_fault, its slot with it */
+	in = (struct exit_info){ .info1 = 0x182, .has_gpa = true, .gpa = 0xf0010, .has_slot = true,
+				 .slot = DETAIL_NO_MEMSLOT };
+	assert_true(detail_decode(ISA_VMX, 48, &in, &b));
+	detail_str(&b, key, sizeof(key));
+	assert_string_equal(key, "gpa 0xf0000 write");
+	assert_string_equal(detail_name(&b, name, sizeof(name)), "MMIO (no memslot)");
+	/* not known (a trace, the classic tracepoint): no name, and not the same key */
+	in.has_slot = false;
+	assert_true(detail_decode(ISA_VMX, 48, &in, &c));
+	assert_string_equal(detail_name(&c, name, sizeof(name)), "");
+	assert_false(detail_equal(&b, &c));
+	in.has_slot = true;
+	in.slot = 0;
+	in.slot_base = 0;
+	in.slot_size = 0x30000;
+	assert_true(detail_decode(ISA_VMX, 48, &in, &c));
+	assert_false(detail_equal(&b, &c));
+	assert_string_equal(detail_name(&c, name, sizeof(name)), "memslot 0 (0x0-0x2ffff)");
+	/* no other kind has a region */
+	in = (struct exit_info){ .info1 = 0xe00040, .has_slot = true, .slot = 1 };
+	assert_true(detail_decode(ISA_SVM, 0x7b, &in, &a));
+	assert_false(a.has_region);
+	assert_string_equal(detail_name(&a, name, sizeof(name)), "");
+}
+
 static void test_msr_table(void **state)
 {
 	size_t n;
@@ -113,7 +157,11 @@ static void test_need_reduce(void **state)
 				in = (struct exit_info){ .info1 = x, .info2 = x * 31,
 							 .intr_info = (uint32_t)(x >> 17),
 							 .has_intr_info = i & 1, .has_msr = (i & 2) != 0,
-							 .msr = (uint32_t)(x >> 3) };
+							 .msr = (uint32_t)(x >> 3),
+							 .has_gpa = (i & 4) != 0, .gpa = x * 7,
+							 .has_slot = (i & 8) != 0,
+							 .slot = i & 16 ? DETAIL_NO_MEMSLOT : (uint32_t)(x >> 50),
+							 .slot_base = x >> 20 << 12, .slot_size = (x >> 44) << 12 };
 				red = in;
 				detail_info_reduce(&n, &red);
 				assert_int_equal(detail_decode(isa, r, &in, &a) && n.count,
@@ -124,6 +172,7 @@ static void test_need_reduce(void **state)
 				detail_str(&b, sb, sizeof(sb));
 				assert_string_equal(sa, sb);
 				assert_int_equal(a.key, b.key);
+				assert_true(detail_equal(&a, &b));
 			}
 		}
 	}
@@ -137,6 +186,15 @@ static void test_need_reduce(void **state)
 		assert_true(n.count && n.msr);
 		detail_need(ISA_SVM, 0x72, DETAIL_KINDS_ALL, &n);
 		assert_false(n.count);
+		/* the GPA from kvm_page_fault: a VMX EPT violation's only (SVM's is in EXITINFO2) */
+		detail_need(ISA_VMX, 48, DETAIL_KINDS_ALL, &n);
+		assert_true(n.count && n.gpa);
+		detail_need(ISA_VMX, 48, 1u << DETAIL_IO, &n);
+		assert_false(n.count || n.gpa);
+		detail_need(ISA_SVM, 0x400, DETAIL_KINDS_ALL, &n);
+		assert_true(n.count && !n.gpa);
+		detail_need(ISA_VMX, 49, DETAIL_KINDS_ALL, &n);
+		assert_false(n.count || n.gpa);
 	}
 }
 
@@ -161,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_svm_io),
 		cmocka_unit_test(test_vmx_io),
 		cmocka_unit_test(test_msr_cr_npf_vector),
+		cmocka_unit_test(test_npf_region),
 		cmocka_unit_test(test_msr_table),
 		cmocka_unit_test(test_need_reduce),
 		cmocka_unit_test(test_kinds_parse),

@@ -414,9 +414,9 @@ static void test_detail_round_trip(void **state)
 		struct detail_need n;
 		uint64_t r = next_rand();
 
-		if (i % 7 == 3) {	/* some VMX exits: exceptions by interruption information */
+		if (i % 7 == 3) {	/* some VMX exits: exceptions, I/O, EPT violations */
 			ev[i].isa = ISA_VMX;
-			ev[i].reason = r % 2 ? 0 : 30;
+			ev[i].reason = (uint32_t[]){ 0, 30, 48 }[r % 3];
 		}
 		/* a guest's spread: 4 ports, 3 MSRs, 8 MMIO pages, next RIPs that differ */
 		in.info1 = ev[i].reason == 0x7b ? (0xcf8u + 4 * (r % 4)) << 16 | 0x41 :
@@ -426,6 +426,14 @@ static void test_detail_round_trip(void **state)
 		in.has_intr_info = ev[i].isa == ISA_VMX;
 		in.has_msr = true;
 		in.msr = (uint32_t[]){ 0x1b, 0xc0000080, 0x6e0 }[r % 3];
+		/* an EPT violation's GPA (kvm_page_fault's): 8 pages, most with it */
+		in.has_gpa = r % 5 != 0;
+		in.gpa = 0x100000 + (r >> 8) % 8 * 4096 + (r >> 40) % 4096;
+		/* a nested page fault's memslot where live BPF read it: slot 1, or MMIO */
+		in.has_slot = r % 3 != 0;
+		in.slot = r % 3 == 1 ? 1 : DETAIL_NO_MEMSLOT;
+		in.slot_base = in.slot == 1 ? 0x100000 : 0;
+		in.slot_size = in.slot == 1 ? 0x80000 : 0;
 		detail_need(ev[i].isa, ev[i].reason, DETAIL_KINDS_ALL, &n);
 		if (!n.count)
 			continue;
@@ -443,7 +451,11 @@ static void test_detail_round_trip(void **state)
 		    (a->has_info && (a->info.info1 != b->info.info1 || a->info.info2 != b->info.info2 ||
 				     a->info.has_intr_info != b->info.has_intr_info ||
 				     a->info.intr_info != b->info.intr_info ||
-				     a->info.has_msr != b->info.has_msr || a->info.msr != b->info.msr)))
+				     a->info.has_msr != b->info.has_msr || a->info.msr != b->info.msr ||
+				     a->info.has_gpa != b->info.has_gpa || a->info.gpa != b->info.gpa ||
+				     a->info.has_slot != b->info.has_slot || a->info.slot != b->info.slot ||
+				     a->info.slot_base != b->info.slot_base ||
+				     a->info.slot_size != b->info.slot_size)))
 			fail_msg("exit %zu: its detail differs after the round trip", i);
 	}
 	if (extra > 4.0)
@@ -481,7 +493,7 @@ static void test_rip_round_trip(void **state)
 	}
 	f = write_with_and_without(fx, ev, &extra);
 	assert_int_equal(read_all(fx, f, "rip"), 0);
-	assert_int_equal(fx->info.version, 4);
+	assert_int_equal(fx->info.version, RECORD_VERSION);
 	assert_int_equal(fx->c.n, N_EXITS);
 	for (size_t i = 0; i < N_EXITS; i++) {
 		const struct exit_event *a = &ev[i], *b = &fx->c.ev[i];

@@ -48,6 +48,11 @@ const volatile __s32 off_intr = -1;
 /* --hotspots: keep each exit's guest RIP (with the detail, in the detail programs) */
 const volatile bool rip_on;
 const volatile __s32 off_rip = -1;	/* the classic tracepoint's guest_rip, -1: absent */
+/* --detail npf on VMX: the EPT violation's page from kvm_page_fault (LIVE_DN_PF slots) */
+const volatile bool pf_on;
+const volatile __s32 off_pf_addr = -1;	/* the classic kvm_page_fault's fault_address */
+/* --detail npf with the vCPU at hand (tp_btf): each page's memslot from the VM's gfn tree */
+const volatile bool region_on;
 
 /* New rows handed out so far (stops at row_limit; then free_rows). */
 __u32 next_row;
@@ -171,7 +176,34 @@ struct kvm_vcpu_arch___x {
 	unsigned long regs[17];	/* NR_VCPU_REGS; the guest's GPRs, saved at every exit */
 } __attribute__((preserve_access_index));
 
+/* The VM's memslots (Linux >= 5.17: a gfn-ordered rbtree per address space). */
+struct rb_node___x {
+	struct rb_node___x *rb_right;
+	struct rb_node___x *rb_left;
+} __attribute__((preserve_access_index));
+
+struct rb_root___x {
+	struct rb_node___x *rb_node;
+} __attribute__((preserve_access_index));
+
+struct kvm_memslots___x {
+	struct rb_root___x gfn_tree;
+	int node_idx;
+} __attribute__((preserve_access_index));
+
+struct kvm_memory_slot___x {
+	struct rb_node___x gfn_node[2];
+	__u64 base_gfn;
+	unsigned long npages;
+	short id;
+} __attribute__((preserve_access_index));
+
+struct kvm___x {
+	struct kvm_memslots___x *memslots[2];	/* per address space (1: SMM) */
+} __attribute__((preserve_access_index));
+
 struct kvm_vcpu___x {
+	struct kvm___x *kvm;
 	int vcpu_id;
 	struct kvm_vcpu_arch___x arch;
 } __attribute__((preserve_access_index));
@@ -208,6 +240,57 @@ struct vcpu_vmx___old {
 	struct kvm_vcpu___x vcpu;
 	__u32 exit_reason;
 } __attribute__((preserve_access_index));
+
+/*
+ * A nested page fault's memslot: the VM's memslot holding gpa, found as KVM's
+ * own search_memslots() does, down the gfn tree of address space 0 (the SMM
+ * one is not read), at most MEMSLOT_DEPTH nodes (a red-black tree of KVM's
+ * 32,764 slots is at most 30 deep). A walk that ends at a leaf: the page is
+ * in no memslot, which is MMIO by definition. The vCPU thread is in KVM's
+ * handler, inside kvm->srcu, so the slots stay; each read is a probe read.
+ * Kernels before 5.17 (a sorted array, no gfn_tree): not known.
+ */
+#define MEMSLOT_DEPTH 40
+
+static __always_inline void memslot_of(struct kvm_vcpu___x *vcpu, __u64 gpa, struct live_dinfo *d)
+{
+	struct kvm_memslots___x *ms = NULL;
+	struct rb_node___x *node;
+	struct kvm___x *kvm;
+	__u64 gfn = gpa >> 12, off, base, npages;
+	int i;
+
+	if (!bpf_core_field_exists(struct kvm_memslots___x, gfn_tree) || !vcpu)
+		return;
+	kvm = BPF_CORE_READ(vcpu, kvm);
+	if (!kvm || bpf_core_read(&ms, sizeof(ms), &kvm->memslots[0]) || !ms)
+		return;
+	/* the slot's node in the tree in use: gfn_node[node_idx] */
+	off = bpf_core_field_offset(struct kvm_memory_slot___x, gfn_node) +
+	      (BPF_CORE_READ(ms, node_idx) & 1) * bpf_core_type_size(struct rb_node);
+	node = BPF_CORE_READ(ms, gfn_tree.rb_node);
+	for (i = 0; i < MEMSLOT_DEPTH; i++) {
+		struct kvm_memory_slot___x *slot;
+
+		if (!node) {
+			d->slot = LIVE_NO_MEMSLOT;
+			d->slot_base = d->slot_size = 0;
+			d->flags |= LIVE_DN_SLOT;
+			return;
+		}
+		slot = (void *)node - off;
+		base = BPF_CORE_READ(slot, base_gfn);
+		npages = BPF_CORE_READ(slot, npages);
+		if (gfn >= base && gfn - base < npages) {
+			d->slot = (__u16)BPF_CORE_READ(slot, id);
+			d->slot_base = base << 12;
+			d->slot_size = npages << 12;
+			d->flags |= LIVE_DN_SLOT;
+			return;
+		}
+		node = gfn >= base ? BPF_CORE_READ(node, rb_right) : BPF_CORE_READ(node, rb_left);
+	}
+}
 
 #define ISA_VMX LIVE_ISA_VMX
 #define ISA_SVM LIVE_ISA_SVM
@@ -436,17 +519,24 @@ static __always_inline struct live_counts *counts_at(__u32 row, __u32 slot, stru
 	return counts_of(key);
 }
 
-/*
- * One exit: counted at once (the counts are exact at every moment) and, with
- * timing, kept in its thread's state until its entry gives the time. Per
- * exit, on a hit in last_thread: the pid_tgid helper, the two inlined array
- * lookups (and the clock with timing); nothing else.
- */
+/* The counts of a detail key on this CPU, made if new; NULL when the map is full. */
+static __always_inline struct live_dcounts *dcounts_of(const struct live_dkey *dk)
+{
+	static const struct live_dcounts zero;
+	struct live_dcounts *c = bpf_map_lookup_elem(&details, dk);
+
+	if (c)
+		return c;
+	bpf_map_update_elem(&details, dk, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&details, dk);
+}
+
 /*
  * --detail: keep what detail_need says of the exit information (raw) and
  * count it by detail in `details` (not recording: the ring carries it);
  * with timing the thread's state keeps it for the entry. Off: the verifier
- * drops every call (detail_on is rodata).
+ * drops every call (detail_on is rodata). An exit whose page comes later
+ * (LIVE_DN_PF) waits for it in s (detail_page).
  */
 static __always_inline void detail_exit(const struct live_key *key, __u32 slot,
 					const struct live_dinfo *raw, struct live_thread *s)
@@ -459,6 +549,8 @@ static __always_inline void detail_exit(const struct live_key *key, __u32 slot,
 
 	if (key->isa - 1 <= 1 && slot < LIVE_SLOTS && idx < 2 * LIVE_SLOTS)
 		fl = dflags[idx];
+	if (s)
+		s->pf_wait = pf_on && (fl & LIVE_DN_PF);
 	if (!(fl & LIVE_DN_COUNT) && !rip) {
 		if (s)
 			s->d.flags = 0;
@@ -480,6 +572,12 @@ static __always_inline void detail_exit(const struct live_key *key, __u32 slot,
 			dk.d.msr = raw->msr;
 			dk.d.flags |= LIVE_DN_MSR;
 		}
+		if (raw->flags & LIVE_DN_SLOT) {	/* an NPF's memslot (memslot_of) */
+			dk.d.slot = raw->slot;
+			dk.d.slot_base = raw->slot_base;
+			dk.d.slot_size = raw->slot_size;
+			dk.d.flags |= LIVE_DN_SLOT;
+		}
 	}
 	if (rip) {
 		dk.d.rip = raw->rip;
@@ -489,20 +587,28 @@ static __always_inline void detail_exit(const struct live_key *key, __u32 slot,
 		s->d = dk.d;
 	if (record_on)
 		return;
-	c = bpf_map_lookup_elem(&details, &dk);
-	if (!c) {
-		static const struct live_dcounts zero;
-
-		bpf_map_update_elem(&details, &dk, &zero, BPF_NOEXIST);
-		c = bpf_map_lookup_elem(&details, &dk);
-	}
+	c = dcounts_of(&dk);
 	if (c)
 		c->count++;
 	else
 		count(CNT_DETAIL_FULL);
 }
 
-/* The entry of an exit with a detail: its time in exit, by detail. */
+/* The details key of a thread's pending exit with detail d. */
+static __always_inline void pending_dkey(const struct live_thread *t, const struct live_dinfo *d,
+					 struct live_dkey *dk)
+{
+	dk->pid = t->key.pid;
+	dk->vcpu = t->key.vcpu;
+	dk->isa = t->key.isa;
+	dk->reason = t->key.reason;
+	dk->d = *d;
+}
+
+/*
+ * The entry of an exit with a detail: its time in exit, by detail (on this
+ * CPU: a thread that moved since its exit makes the key here).
+ */
 static __always_inline void detail_entry(const struct live_thread *t, __u64 dur)
 {
 	struct live_dkey dk = {};
@@ -510,18 +616,61 @@ static __always_inline void detail_entry(const struct live_thread *t, __u64 dur)
 
 	if (!t->d.flags || record_on)
 		return;
-	dk.pid = t->key.pid;
-	dk.vcpu = t->key.vcpu;
-	dk.isa = t->key.isa;
-	dk.reason = t->key.reason;
-	dk.d = t->d;
-	c = bpf_map_lookup_elem(&details, &dk);
+	pending_dkey(t, &t->d, &dk);
+	c = dcounts_of(&dk);
 	if (c) {
 		c->timed++;
 		c->time_ns += dur;
 	}
 }
 
+/*
+ * A VMX EPT violation's page, from the kvm_page_fault that KVM's handler
+ * traces right after the exit (the GPA is a VMCS field of its own, not in
+ * kvm_exit's record). The exit was counted at kvm_exit under its detail
+ * without a page (`gpa ?`); here it moves to its page: one count less there,
+ * one more here (per-CPU values: a CPU's may wrap below zero, the sum over
+ * the CPUs is right). So every exit is in the details exactly once at every
+ * moment, and one whose kvm_page_fault never came (or came after the
+ * programs were detached) stays `gpa ?`. A recording takes the page with the
+ * exit's record at its entry. No room for the page's key: the exit stays
+ * where it is.
+ */
+static __always_inline void detail_page(struct live_thread *t, __u64 gpa,
+					struct kvm_vcpu___x *vcpu)
+{
+	struct live_dkey from = {}, to = {};
+	struct live_dinfo d = t->d;
+	struct live_dcounts *cf, *ct;
+
+	t->pf_wait = 0;
+	if (!(d.flags & LIVE_DN_COUNT))
+		return;
+	d.gpa = gpa & ~0xfffull;
+	d.flags |= LIVE_DN_GPA;
+	if (region_on && vcpu)
+		memslot_of(vcpu, gpa, &d);
+	if (!record_on) {
+		pending_dkey(t, &t->d, &from);
+		pending_dkey(t, &d, &to);
+		ct = dcounts_of(&to);
+		if (!ct)
+			return;
+		cf = dcounts_of(&from);
+		if (!cf)
+			return;
+		cf->count--;
+		ct->count++;
+	}
+	t->d = d;
+}
+
+/*
+ * One exit: counted at once (the counts are exact at every moment) and, with
+ * timing, kept in its thread's state until its entry gives the time. Per
+ * exit, on a hit in last_thread: the pid_tgid helper, the two inlined array
+ * lookups (and the clock with timing); nothing else.
+ */
 static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu___x *vcpu,
 				    __u32 vcpu_field, __u32 isa, __u32 reason,
 				    const struct live_dinfo *raw)
@@ -671,26 +820,39 @@ static __always_inline void batch_record(struct live_thread *t, __u32 tid, __u64
  * (the thread exited on this CPU last, as it mostly did): the pid_tgid
  * helper, the clock and inlined array lookups; else its task storage.
  */
+/*
+ * The state of this thread's pending exit into *t: through last_thread when
+ * it exited on this CPU last (as it mostly did), else its task storage and
+ * row (*t NULL: it has none). false: not a thread of ours (the pid filter).
+ */
+static __always_inline bool pending_of(__u64 pid_tgid, struct live_thread **t)
+{
+	struct live_last *l;
+	__u32 zero = 0;
+
+	l = bpf_map_lookup_elem(&last_thread, &zero);
+	if (!l)
+		return false;
+	if (l->pid_tgid == pid_tgid) {
+		*t = state_of(l->row);
+		return true;
+	}
+	if (!wanted(pid_tgid))
+		return false;
+	*t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+	if (*t && (*t)->row < LIVE_ROWS)
+		*t = bpf_map_lookup_elem(&row_threads, &(*t)->row);
+	return true;
+}
+
 static __always_inline void on_entry(__u64 pid_tgid)
 {
 	struct live_thread *t;
 	struct live_counts *c;
-	struct live_last *l;
-	__u32 zero = 0;
 	__u64 now, dur;
 
-	l = bpf_map_lookup_elem(&last_thread, &zero);
-	if (!l)
+	if (!pending_of(pid_tgid, &t))
 		return;
-	if (l->pid_tgid == pid_tgid) {
-		t = state_of(l->row);
-	} else {
-		if (!wanted(pid_tgid))
-			return;
-		t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
-		if (t && t->row < LIVE_ROWS)
-			t = bpf_map_lookup_elem(&row_threads, &t->row);
-	}
 	if (!t || !t->ts) {
 		count(CNT_ENTRY_ALONE);
 		return;
@@ -894,6 +1056,9 @@ static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa, __s64 
 	}
 	if (detail)
 		vcpu_detail(vcpu, isa, &raw);
+	/* SVM: the NPF's GPA is EXITINFO2, at hand: its memslot now */
+	if (detail && region_on && isa == ISA_SVM && reason == 0x400)
+		memslot_of(vcpu, raw.info2, &raw);
 	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, reason, detail ? &raw : NULL);
 	return 0;
 }
@@ -1000,6 +1165,38 @@ int entry_tp(void *ctx)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
 	on_entry(pid_tgid);
+	return 0;
+}
+
+/*
+ * kvm_page_fault after a VMX EPT violation (--detail npf on VMX): its
+ * fault_address is the exit's GPA. A page fault of a thread with no exit
+ * waiting for one (a shadow-paging #PF, an SVM NPF) changes nothing.
+ */
+static __always_inline void on_page_fault(__u64 addr, struct kvm_vcpu___x *vcpu)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct live_thread *t = NULL;
+
+	if (!pf_on || !maybe_wanted(pid_tgid) || !pending_of(pid_tgid, &t))
+		return;
+	if (t && t->ts && t->pf_wait)
+		detail_page(t, addr, vcpu);
+}
+
+/* Linux >= 6.3 (vcpu_id in the record): TP_PROTO(struct kvm_vcpu *vcpu, u64 fault_address, u64 error_code) */
+SEC("tp_btf/kvm_page_fault")
+int BPF_PROG(pf_btf, struct kvm_vcpu___x *vcpu, __u64 fault_address, __u64 error_code)
+{
+	on_page_fault(fault_address, vcpu);
+	return 0;
+}
+
+SEC("tracepoint/kvm/kvm_page_fault")
+int pf_tp(void *ctx)
+{
+	if (off_pf_addr >= 0)
+		on_page_fault(field_u64(ctx, off_pf_addr), NULL);
 	return 0;
 }
 

@@ -108,6 +108,10 @@ struct live_row_owner {
 #define LIVE_DN_INTR 2u		/* intr is known (VMX interruption information) */
 #define LIVE_DN_MSR 4u		/* msr is known (ECX, from the vCPU's RCX); in the masks: wanted */
 #define LIVE_DN_RIP 8u		/* --hotspots: rip is known (the guest RIP of the exit) */
+#define LIVE_DN_GPA 16u		/* gpa is known (a VMX EPT violation's, from kvm_page_fault) */
+#define LIVE_DN_PF 32u		/* in the masks only: the exit's page comes from kvm_page_fault */
+#define LIVE_DN_SLOT 64u	/* slot is known: the page's memslot in the VM (or LIVE_NO_MEMSLOT) */
+#define LIVE_NO_MEMSLOT 0xffffffffu	/* == DETAIL_NO_MEMSLOT: the page is in no memslot (MMIO) */
 
 /*
  * What an exit was about (--detail: COUNT, INTR, MSR) and where the guest
@@ -118,8 +122,10 @@ struct live_dinfo {
 	__u64 info1, info2;	/* SVM EXITINFO1/2, VMX qualification and info2, masked */
 	__u32 intr, msr;
 	__u32 flags;		/* LIVE_DN_*; 0: no detail, no RIP */
-	__u32 pad;
+	__u32 slot;		/* LIVE_DN_SLOT: the memslot's id, or LIVE_NO_MEMSLOT */
 	__u64 rip;		/* LIVE_DN_RIP: SVM the vCPU's saved RIP, VMX the record's guest_rip */
+	__u64 gpa;		/* LIVE_DN_GPA: the guest-physical page (VMCS GUEST_PHYSICAL_ADDRESS) */
+	__u64 slot_base, slot_size;	/* LIVE_DN_SLOT: the memslot's GPA and bytes (0 in none) */
 };
 
 /* The detail counts: per CPU, by (pid, vCPU, ISA, reason, detail). */
@@ -148,6 +154,8 @@ struct live_thread {
 	__u32 slot;	/* of the pending exit; LIVE_NO_SLOT: in exit_stats */
 	struct live_key key;	/* of the pending exit */
 	struct live_dinfo d;	/* --detail: of the pending exit */
+	__u32 pf_wait;		/* the pending exit waits for its kvm_page_fault (its page) */
+	__u32 pad;
 };
 
 /* One exit, sent through the ring buffer at the entry that ends it (record mode). */

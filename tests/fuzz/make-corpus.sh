@@ -17,6 +17,8 @@ for f in tests/fixtures/bed/{ftrace-16,ftrace-64-vcpus2,perf-16,trace-cmd-16,tra
 	head -n 60 "$f" >"$F/seed/trace/bed-$(basename "$f")"
 done
 cp kernel/tests/fixtures/exit_stats-svm.txt "$F/seed/kernel_stats/"
+# Recordings the bed wrote (format 5: detail keys, EPT pages), kept beside the script.
+cp "$F"/bed-recordings/*.exr "$F/seed/record/"
 
 python3 - "$F" <<'EOF'
 import os, struct, sys, zlib

@@ -106,10 +106,34 @@ static bool setup_msr_filter(struct vm *vm)
 	return true;
 }
 
+/*
+ * Anonymous memory of size bytes as memslot slot at gpa; no_thp: in 4 KiB
+ * pages (each first access its own nested page fault). Dies naming what.
+ */
+static uint8_t *add_memslot(struct vm *vm, uint32_t slot, uint64_t gpa, size_t size,
+			    bool no_thp, const char *what)
+{
+	struct kvm_userspace_memory_region region = { 0 };
+	uint8_t *mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (mem == MAP_FAILED)
+		die("mmap of %zu bytes for %s: %s", size, what, strerror(errno));
+	if (no_thp && madvise(mem, size, MADV_NOHUGEPAGE) && errno != EINVAL)
+		die("madvise(MADV_NOHUGEPAGE) of %s: %s", what, strerror(errno));
+	region.slot = slot;
+	region.guest_phys_addr = gpa;
+	region.memory_size = size;
+	region.userspace_addr = (uint64_t)(uintptr_t)mem;
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
+		die("KVM_SET_USER_MEMORY_REGION (slot %u, %s): %s", slot, what,
+		    strerror(errno));
+	return mem;
+}
+
 void vm_create(struct vm *vm, const struct guest_mode *mode, int nvcpus,
 	       bool want_msr_filter)
 {
-	struct kvm_userspace_memory_region region = { 0 };
 	int max_vcpus, run_size;
 
 	vm->mode = mode;
@@ -127,17 +151,7 @@ void vm_create(struct vm *vm, const struct guest_mode *mode, int nvcpus,
 		die_ioctl("KVM_SET_TSS_ADDR", -1);
 
 	vm->mem_size = guest_mem_size(nvcpus);
-	vm->mem = mmap(NULL, vm->mem_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vm->mem == MAP_FAILED)
-		die("mmap of %zu bytes of guest memory: %s", vm->mem_size,
-		    strerror(errno));
-	region.slot = 0;
-	region.guest_phys_addr = 0;
-	region.memory_size = vm->mem_size;
-	region.userspace_addr = (uint64_t)(uintptr_t)vm->mem;
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
-		die_ioctl("KVM_SET_USER_MEMORY_REGION", -1);
+	vm->mem = add_memslot(vm, 0, 0, vm->mem_size, false, "guest memory");
 	mode->setup_memory(vm->mem, vm->mem_size);
 
 	vm->msr_to_user = want_msr_filter && setup_msr_filter(vm);
@@ -188,22 +202,9 @@ void vm_enable_exit_stats_cpuid(struct vm *vm)
 
 void vm_add_touch_slot(struct vm *vm, int nvcpus)
 {
-	struct kvm_userspace_memory_region region = { 0 };
-
 	vm->touch_size = touch_slot_size(nvcpus);
-	vm->touch_mem = mmap(NULL, vm->touch_size, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vm->touch_mem == MAP_FAILED)
-		die("mmap of %zu bytes for the touch memslot: %s", vm->touch_size,
-		    strerror(errno));
-	if (madvise(vm->touch_mem, vm->touch_size, MADV_NOHUGEPAGE) && errno != EINVAL)
-		die("madvise(MADV_NOHUGEPAGE) of the touch memslot: %s", strerror(errno));
-	region.slot = TOUCH_SLOT;
-	region.guest_phys_addr = TOUCH_BASE;
-	region.memory_size = vm->touch_size;
-	region.userspace_addr = (uint64_t)(uintptr_t)vm->touch_mem;
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
-		die_ioctl("KVM_SET_USER_MEMORY_REGION (touch slot)", -1);
+	vm->touch_mem = add_memslot(vm, TOUCH_SLOT, TOUCH_BASE, vm->touch_size, true,
+				    "the touch memslot");
 }
 
 void vm_load_image(struct vm *vm, const struct guest_image *img)

@@ -47,7 +47,6 @@ struct bpf_live {
 	struct stats *retired;	/* the counts of ended threads' recycled rows */
 	uint64_t retired_timed;
 	uint64_t recycled;	/* rows given back (tests, --verbose) */
-	uint64_t recycled_keys;	/* exit_stats keys of ended processes folded and deleted */
 };
 
 enum exit_hook { HOOK_BTF_VCPU_ISA, HOOK_BTF_REASON_VCPU_ISA, HOOK_TRACEPOINT };
@@ -391,6 +390,27 @@ static int row_counts(struct bpf_live *b, const struct live_row_key *rk, __u32 r
 	return ret;
 }
 
+/* An ended thread's or process's counts at k into b->retired; -1: out of memory. */
+static int retire(struct bpf_live *b, const struct live_key *k, const struct exit_counts *sum)
+{
+	if (add_stats(b->retired, k, sum))
+		return -1;
+	b->retired_timed += sum->timed;
+	return 0;
+}
+
+/* The exit_stats hash's counts at key, summed over the CPUs (vals: ncpus of room); -1: gone. */
+static int hash_counts(struct bpf_live *b, int fd, const struct live_okey *key,
+		       struct live_counts *vals, struct exit_counts *sum)
+{
+	if (bpf_map_lookup_elem(fd, key, vals))
+		return -1;
+	*sum = (struct exit_counts){ 0 };
+	for (int i = 0; i < b->ncpus; i++)
+		counts_add(sum, &vals[i]);
+	return 0;
+}
+
 /*
  * The rows of threads that ended (on_thread_exit marked them in row_owner):
  * their counts go into b->retired and the rows, zeroed, back to free_rows,
@@ -439,9 +459,8 @@ static int recycle_rows(struct bpf_live *b)
 			if (!row[slot].count && !row[slot].timed)
 				continue;
 			counts_add(&sum, &row[slot]);
-			if (add_stats(b->retired, &k, &sum))
+			if (retire(b, &k, &sum))
 				return -1;
-			b->retired_timed += sum.timed;
 			memset(&row[slot], 0, sizeof(row[slot]));
 		}
 		bpf_map_update_elem(threads_fd, &rows[i], &idle, BPF_ANY);
@@ -514,19 +533,13 @@ static int recycle_keys(struct bpf_live *b)
 		return -1;
 	}
 	for (size_t i = 0; i < nkeys && !ret; i++) {
-		struct exit_counts sum = {};
+		struct exit_counts sum;
 
-		if (bpf_map_lookup_elem(keys_fd, &keys[i], vals))
+		if (hash_counts(b, keys_fd, &keys[i], vals, &sum))
 			continue;
-		for (int c = 0; c < b->ncpus; c++)
-			counts_add(&sum, &vals[c]);
-		if (add_stats(b->retired, &keys[i].k, &sum)) {
-			ret = -1;
-			break;
-		}
-		b->retired_timed += sum.timed;
-		if (!bpf_map_delete_elem(keys_fd, &keys[i]))
-			b->recycled_keys++;
+		ret = retire(b, &keys[i].k, &sum);
+		if (!ret)
+			bpf_map_delete_elem(keys_fd, &keys[i]);
 	}
 	free(vals);
 	free(keys);
@@ -568,14 +581,12 @@ static int for_each_counts(struct bpf_live *b, counts_fn fn, void *ctx)
 	if (!vals)
 		return -1;
 	while (!ret && !bpf_map_get_next_key(fd, kprev, &knext)) {
-		struct exit_counts sum = {};
+		struct exit_counts sum;
 
 		key = knext;
 		kprev = &key;
-		if (bpf_map_lookup_elem(fd, &key, vals))
+		if (hash_counts(b, fd, &key, vals, &sum))
 			continue;	/* deleted meanwhile: cannot happen, only recycle() deletes */
-		for (int i = 0; i < b->ncpus; i++)
-			counts_add(&sum, &vals[i]);
 		if (sum.count || sum.timed)
 			ret = fn(ctx, &key.k, &sum);
 	}

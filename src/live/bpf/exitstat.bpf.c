@@ -365,21 +365,37 @@ static __always_inline __u64 proc_start(void)
 	return BPF_CORE_READ(task, group_leader, start_time);
 }
 
+/*
+ * A per-CPU hash's value at key, made from zero (size bytes of zeros) if
+ * new; NULL when the map is full. *made: whether this call added the key.
+ */
+static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero,
+					    bool *made)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+
+	*made = false;
+	if (v)
+		return v;
+	*made = !bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(map, key);
+}
+
 /* The hash's counts of an exit of the current thread (key->pid is its process). */
 static __always_inline struct live_counts *counts_of(struct live_key *key)
 {
 	static const struct live_counts zero;
 	struct live_okey ok = { .k = *key, .start = proc_start() };
 	struct live_oproc op = { .pid = key->pid, .start = ok.start };
-	struct live_counts *c = bpf_map_lookup_elem(&exit_stats, &ok);
+	struct live_counts *c;
 	__u32 running = 0;
+	bool made;
 
-	if (c)
-		return c;
-	/* A new key: its process noted first, so user space can fold it once the process ends. */
-	bpf_map_update_elem(&overflow_procs, &op, &running, BPF_NOEXIST);
-	bpf_map_update_elem(&exit_stats, &ok, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&exit_stats, &ok);
+	c = lookup_or_init(&exit_stats, &ok, &zero, &made);
+	/* A new key: its process noted, so user space can fold it once the process ends. */
+	if (made)
+		bpf_map_update_elem(&overflow_procs, &op, &running, BPF_NOEXIST);
+	return c;
 }
 
 /* The row of this thread for this vCPU: once per thread and vCPU, not per exit. */
@@ -523,12 +539,9 @@ static __always_inline struct live_counts *counts_at(__u32 row, __u32 slot, stru
 static __always_inline struct live_dcounts *dcounts_of(const struct live_dkey *dk)
 {
 	static const struct live_dcounts zero;
-	struct live_dcounts *c = bpf_map_lookup_elem(&details, dk);
+	bool made;
 
-	if (c)
-		return c;
-	bpf_map_update_elem(&details, dk, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&details, dk);
+	return lookup_or_init(&details, dk, &zero, &made);
 }
 
 /*
@@ -816,11 +829,6 @@ static __always_inline void batch_record(struct live_thread *t, __u32 tid, __u64
 }
 
 /*
- * One entry: the time of its thread's pending exit. On a hit in last_thread
- * (the thread exited on this CPU last, as it mostly did): the pid_tgid
- * helper, the clock and inlined array lookups; else its task storage.
- */
-/*
  * The state of this thread's pending exit into *t: through last_thread when
  * it exited on this CPU last (as it mostly did), else its task storage and
  * row (*t NULL: it has none). false: not a thread of ours (the pid filter).
@@ -845,6 +853,11 @@ static __always_inline bool pending_of(__u64 pid_tgid, struct live_thread **t)
 	return true;
 }
 
+/*
+ * One entry: the time of its thread's pending exit. On a hit in last_thread
+ * (the thread exited on this CPU last, as it mostly did): the pid_tgid
+ * helper, the clock and inlined array lookups; else its task storage.
+ */
 static __always_inline void on_entry(__u64 pid_tgid)
 {
 	struct live_thread *t;
@@ -901,7 +914,8 @@ static __always_inline struct live_thread *task_state(struct task_struct *task)
 SEC("raw_tp/sched_process_exit")
 int on_thread_exit(void *ctx)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
 	struct live_row_owner *o;
 	struct task_struct *task;
 	struct live_thread *t;
@@ -924,7 +938,7 @@ int on_thread_exit(void *ctx)
 	task = (struct task_struct *)bpf_get_current_task();
 	if (!BPF_CORE_READ(task, signal, live.counter)) {
 		struct live_oproc op = {
-			.pid = bpf_get_current_pid_tgid() >> 32,
+			.pid = pid_tgid >> 32,
 			.start = BPF_CORE_READ(task, group_leader, start_time),
 		};
 		__u32 *ended = bpf_map_lookup_elem(&overflow_procs, &op);

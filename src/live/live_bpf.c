@@ -139,6 +139,31 @@ out:
 }
 
 /*
+ * Whether kvm_entry's first raw argument is the vCPU (Linux >= 5.10:
+ * (vcpu[, force_immediate_exit]); before: (vcpu_id)), from its BTF typedef:
+ * then entry_btf_vcpu finds the pending exit from the vCPU, with no helper.
+ */
+static bool entry_has_vcpu(struct btf *vmlinux)
+{
+	struct btf *btf = NULL;
+	const struct btf_type *t;
+	int id = find_type(vmlinux, "kvm", "btf_trace_kvm_entry", BTF_KIND_TYPEDEF, &btf);
+	bool vcpu = false;
+
+	if (id < 0)
+		return false;
+	t = btf__type_by_id(btf, btf__resolve_type(btf, id));
+	if (t && btf_is_ptr(t))
+		t = btf__type_by_id(btf, t->type);
+	if (t && btf_is_func_proto(t) && btf_vlen(t) >= 2) {
+		t = btf__type_by_id(btf, btf__resolve_type(btf, btf_params(t)[1].type));
+		vcpu = t && btf_is_ptr(t);
+	}
+	free_found(btf, vmlinux);
+	return vcpu;
+}
+
+/*
  * How to hook kvm_page_fault for the EPT violations' pages: only with
  * --detail npf on VMX (kvm_intel loaded; the default programs never). tp_btf
  * where its BTF has the (vcpu, fault_address, error_code) prototype and the
@@ -828,9 +853,12 @@ static struct bpf_program *mix_prog(struct exitstat_bpf *skel, unsigned int i)
 	return bpf_object__find_program_by_name(skel->obj, name);
 }
 
-/* Open, configure and load for one hook; NULL with err set. */
+/*
+ * Open, configure and load for one hook; NULL with err set. entry_vcpu:
+ * tp_btf/kvm_entry has the vCPU (entry_has_vcpu()).
+ */
 static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
-				 enum pf_hook pf, struct es_error *err)
+				 bool entry_vcpu, enum pf_hook pf, struct es_error *err)
 {
 	struct exitstat_bpf *skel = exitstat_bpf__open();
 	struct bpf_program *exit_prog, *entry_prog;
@@ -913,7 +941,7 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 			    hook == HOOK_BTF_REASON_VCPU_ISA ? skel->progs.exit_btf_reason_vcpu_isa :
 			    skel->progs.exit_tp;
 	entry_prog = o->no_time ? NULL : hook == HOOK_TRACEPOINT ? skel->progs.entry_tp
-								: skel->progs.entry_btf;
+			       : entry_vcpu ? skel->progs.entry_btf_vcpu : skel->progs.entry_btf;
 	{
 		struct bpf_program *prog;
 
@@ -1006,6 +1034,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 	char why[256] = "";
 	const char *vendor = NULL;
 	int hook = -1;
+	bool entry_vcpu = false;
 	enum pf_hook pf = PF_NONE;
 
 	if (!b) {
@@ -1046,6 +1075,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 	pf = page_fault_hook(o, vmlinux, vendor);
 	if (vmlinux) {
 		hook = exit_hook_from_btf(vmlinux, why, sizeof(why));
+		entry_vcpu = entry_has_vcpu(vmlinux);
 		if (hook == HOOK_BTF_VCPU_ISA && !vendor) {
 			snprintf(why, sizeof(why),
 				 "no BTF for vcpu_svm/vcpu_vmx (kvm_amd/kvm_intel module BTF)");
@@ -1063,7 +1093,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 		btf__free(vmlinux);
 	}
 	if (hook >= 0) {
-		b->skel = load(o, hook, pf, &btf_err);
+		b->skel = load(o, hook, entry_vcpu, pf, &btf_err);
 		if (b->skel && hook == HOOK_BTF_VCPU_ISA)
 			snprintf(source, srclen,
 				 "live: BPF tp_btf/kvm_exit, reason via CO-RE from %s BTF", vendor);
@@ -1071,7 +1101,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 			snprintf(source, srclen, "live: BPF tp_btf/kvm_exit (exit_reason argument)");
 	}
 	if (!b->skel) {
-		b->skel = load(o, HOOK_TRACEPOINT, pf, err);
+		b->skel = load(o, HOOK_TRACEPOINT, false, pf, err);
 		if (!b->skel) {
 			stats_free(b->retired);
 			free(b->cpu_vals);

@@ -57,6 +57,9 @@ const volatile bool region_on;
 /* New rows handed out so far (stops at row_limit; then free_rows). */
 __u32 next_row;
 
+/* Bumped at every thread's end: last_thread slots filled before it are stale. */
+__u64 slot_gen;
+
 /* The dense counts: row * LIVE_SLOTS + slot (live_abi.h); mmapped by user space. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -205,6 +208,7 @@ struct kvm___x {
 struct kvm_vcpu___x {
 	struct kvm___x *kvm;
 	int vcpu_id;
+	void *pid;	/* struct pid of the thread running it: KVM_RUN sets it */
 	struct kvm_vcpu_arch___x arch;
 } __attribute__((preserve_access_index));
 
@@ -442,7 +446,8 @@ static __always_inline __u32 vcpu_id(struct kvm_vcpu___x *vcpu, __u32 field)
  *     the last wanted thread that exited on this CPU, its vCPU (tag), its
  *     row and key. Tracepoint probes run with preemption off, so no other
  *     exit runs on this CPU meanwhile. Only wanted threads get in, so a hit
- *     needs no pid filter.
+ *     needs no pid filter. tp_btf tells a hit from the vCPU alone, without
+ *     the pid_tgid helper (slot_hit()); the classic tracepoint by pid_tgid.
  *  2. on a miss (another thread, or the first exit here): the pid filter,
  *     then the thread's task-local storage (timing) or the row index
  *     (--no-time), and the slot is refilled.
@@ -453,9 +458,11 @@ static __always_inline __u32 vcpu_id(struct kvm_vcpu___x *vcpu, __u32 field)
  */
 struct live_last {
 	__u64 pid_tgid;	/* 0: empty */
-	__u64 tag;	/* the vCPU the row is for */
+	__u64 tag;	/* the vCPU the row is for; 0: never a hit */
+	__u64 gen;	/* slot_gen when filled */
+	__u64 pidp;	/* tp_btf: the vCPU's pid (its thread's struct pid) when filled */
 	__u32 row;	/* LIVE_NO_ROW: count in exit_stats by key */
-	__u32 pad;
+	__u32 vcpu_id;	/* tp_btf: vcpu->vcpu_id when filled */
 	struct live_key key;	/* pid, vCPU, ISA of the row (reason unset) */
 };
 
@@ -482,14 +489,36 @@ static __always_inline struct live_thread *state_of(__u32 row)
 	return bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
 }
 
-/* A miss in last_thread: find (or hand out) this thread's row for this vCPU and cache it. */
-static __always_inline bool refill(struct live_last *l, __u64 pid_tgid, __u64 tag,
+/*
+ * A hit in last_thread for this vCPU (tp_btf), with no helper call: the same
+ * kvm_vcpu, run by the same thread (vcpu->pid) with the same id, and no
+ * thread has ended since the slot was filled. While the vCPU lives it holds
+ * its thread's pid, and neither comes back at the same address before a
+ * thread ends (slot_gen), so the slot's row is this thread's and vCPU's.
+ */
+static __always_inline bool slot_hit(const struct live_last *l, struct kvm_vcpu___x *vcpu)
+{
+	return l->tag == (__u64)vcpu && l->gen == slot_gen && l->pidp == (__u64)vcpu->pid &&
+	       l->vcpu_id == (__u32)vcpu->vcpu_id;
+}
+
+/*
+ * A miss in last_thread: find (or hand out) this thread's row for this vCPU
+ * and cache it. Without task storage (out of memory) the slot gets the key
+ * and no row (the hash, untimed) but no tag: the next exit tries again.
+ */
+static __always_inline void refill(struct live_last *l, __u64 pid_tgid, __u64 tag,
 				   struct kvm_vcpu___x *vcpu, __u32 vcpu_field, __u32 isa)
 {
 	struct live_thread *t, *rt;
 	struct live_key key = {};
 	__u32 row;
 
+	l->gen = slot_gen;
+	if (vcpu) {
+		l->pidp = (__u64)vcpu->pid;
+		l->vcpu_id = vcpu->vcpu_id;
+	}
 	if (!timing) {
 		/* No state to keep: the row index (a hash) once per thread switch on this CPU. */
 		key.pid = pid_tgid >> 32;
@@ -499,8 +528,14 @@ static __always_inline bool refill(struct live_last *l, __u64 pid_tgid, __u64 ta
 	} else {
 		t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
 					 BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (!t)
-			return false;
+		if (!t) {
+			l->pid_tgid = 0;
+			l->tag = 0;
+			l->row = LIVE_NO_ROW;
+			l->key = (struct live_key){ .pid = pid_tgid >> 32,
+						    .vcpu = vcpu_id(vcpu, vcpu_field), .isa = isa };
+			return;
+		}
 		if (t->tag != tag) {
 			t->tag = tag;
 			t->key.pid = pid_tgid >> 32;
@@ -522,7 +557,6 @@ static __always_inline bool refill(struct live_last *l, __u64 pid_tgid, __u64 ta
 	l->tag = tag;
 	l->row = row;
 	l->key = key;
-	return true;
 }
 
 /* The counts of an exit: its thread's row at its slot, else the hash by key. */
@@ -679,44 +713,46 @@ static __always_inline void detail_page(struct live_thread *t, __u64 gpa,
 }
 
 /*
- * One exit: counted at once (the counts are exact at every moment) and, with
- * timing, kept in its thread's state until its entry gives the time. Per
- * exit, on a hit in last_thread: the pid_tgid helper, the two inlined array
+ * The last_thread slot of an exit of this thread and vCPU, refilled on a
+ * miss; NULL: not a wanted thread. tp_btf passes the vCPU (pid_tgid unused:
+ * a hit needs no helper, a miss calls it); the classic tracepoint passes
+ * vcpu NULL, its pid_tgid and a tag made of the vCPU id.
+ */
+static __always_inline struct live_last *exit_slot(__u64 pid_tgid, __u64 tag,
+						   struct kvm_vcpu___x *vcpu, __u32 vcpu_field,
+						   __u32 isa)
+{
+	struct live_last *l;
+	__u32 zero = 0;
+
+	l = bpf_map_lookup_elem(&last_thread, &zero);
+	if (!l)
+		return NULL;
+	if (vcpu ? slot_hit(l, vcpu) : l->pid_tgid == pid_tgid && l->tag == tag &&
+				       l->gen == slot_gen)
+		return l;
+	if (vcpu)
+		pid_tgid = bpf_get_current_pid_tgid();
+	if (!wanted(pid_tgid))
+		return NULL;
+	refill(l, pid_tgid, tag, vcpu, vcpu_field, isa);
+	return l;
+}
+
+/*
+ * One exit of l's thread (exit_slot): counted at once (the counts are exact
+ * at every moment) and, with timing, kept in its thread's state until its
+ * entry gives the time. Per exit, on a hit in last_thread: two inlined array
  * lookups (and the clock with timing); nothing else.
  */
-static __always_inline void on_exit(__u64 pid_tgid, __u64 tag, struct kvm_vcpu___x *vcpu,
-				    __u32 vcpu_field, __u32 isa, __u32 reason,
+static __always_inline void on_exit(struct live_last *l, __u32 isa, __u32 reason,
 				    const struct live_dinfo *raw)
 {
 	struct live_counts *c;
 	struct live_thread *s;
-	struct live_last *l;
 	struct live_key key;
-	__u32 zero = 0, slot;
+	__u32 slot;
 
-	l = bpf_map_lookup_elem(&last_thread, &zero);
-	if (!l)
-		return;
-	if (l->pid_tgid != pid_tgid || l->tag != tag) {
-		if (!wanted(pid_tgid))
-			return;
-		if (!refill(l, pid_tgid, tag, vcpu, vcpu_field, isa)) {
-			/* No task storage (out of memory): the hash, untimed. */
-			key.pid = pid_tgid >> 32;
-			key.vcpu = vcpu_id(vcpu, vcpu_field);
-			key.isa = isa;
-			key.reason = reason;
-			c = counts_of(&key);
-			if (c)
-				c->count++;
-			else
-				count(CNT_STATS_FULL);
-			count(CNT_PENDING_FULL);
-			if (raw && detail_on)
-				detail_exit(&key, live_slot(isa, reason), raw, NULL);
-			return;
-		}
-	}
 	slot = live_slot(isa, reason);
 	key = l->key;
 	key.reason = reason;
@@ -829,11 +865,14 @@ static __always_inline void batch_record(struct live_thread *t, __u32 tid, __u64
 }
 
 /*
- * The state of this thread's pending exit into *t: through last_thread when
- * it exited on this CPU last (as it mostly did), else its task storage and
- * row (*t NULL: it has none). false: not a thread of ours (the pid filter).
+ * The state of this thread's pending exit into *t and the thread's id into
+ * *tid: through last_thread when it exited on this CPU last (as it mostly
+ * did), else its task storage and row (*t NULL: it has none). false: not a
+ * thread of ours (the pid filter). As in exit_slot(), tp_btf passes the
+ * vCPU (no helper on a hit), the classic tracepoint vcpu NULL and pid_tgid.
  */
-static __always_inline bool pending_of(__u64 pid_tgid, struct live_thread **t)
+static __always_inline bool pending_of(struct kvm_vcpu___x *vcpu, __u64 pid_tgid,
+				       struct live_thread **t, __u32 *tid)
 {
 	struct live_last *l;
 	__u32 zero = 0;
@@ -841,12 +880,16 @@ static __always_inline bool pending_of(__u64 pid_tgid, struct live_thread **t)
 	l = bpf_map_lookup_elem(&last_thread, &zero);
 	if (!l)
 		return false;
-	if (l->pid_tgid == pid_tgid) {
+	if (vcpu ? slot_hit(l, vcpu) : l->pid_tgid == pid_tgid && l->gen == slot_gen) {
 		*t = state_of(l->row);
+		*tid = (__u32)l->pid_tgid;
 		return true;
 	}
+	if (vcpu)
+		pid_tgid = bpf_get_current_pid_tgid();
 	if (!wanted(pid_tgid))
 		return false;
+	*tid = (__u32)pid_tgid;
 	*t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
 	if (*t && (*t)->row < LIVE_ROWS)
 		*t = bpf_map_lookup_elem(&row_threads, &(*t)->row);
@@ -855,16 +898,18 @@ static __always_inline bool pending_of(__u64 pid_tgid, struct live_thread **t)
 
 /*
  * One entry: the time of its thread's pending exit. On a hit in last_thread
- * (the thread exited on this CPU last, as it mostly did): the pid_tgid
- * helper, the clock and inlined array lookups; else its task storage.
+ * (the thread exited on this CPU last, as it mostly did): the clock and
+ * inlined array lookups (the classic tracepoint: and the pid_tgid helper);
+ * else its task storage. vcpu, pid_tgid: as for pending_of().
  */
-static __always_inline void on_entry(__u64 pid_tgid)
+static __always_inline void on_entry(struct kvm_vcpu___x *vcpu, __u64 pid_tgid)
 {
 	struct live_thread *t;
 	struct live_counts *c;
 	__u64 now, dur;
+	__u32 tid;
 
-	if (!pending_of(pid_tgid, &t))
+	if (!pending_of(vcpu, pid_tgid, &t, &tid))
 		return;
 	if (!t || !t->ts) {
 		count(CNT_ENTRY_ALONE);
@@ -888,7 +933,7 @@ static __always_inline void on_entry(__u64 pid_tgid)
 		count(CNT_ENTRY_ALONE);
 	}
 	if (record_on)
-		batch_record(t, (__u32)pid_tgid, dur, now);
+		batch_record(t, tid, dur, now);
 	t->ts = 0;
 }
 
@@ -927,6 +972,8 @@ int on_thread_exit(void *ctx)
 			t->ts = 0;
 		}
 	}
+	/* a vCPU or pid freed after this may come back at the same address */
+	__sync_fetch_and_add(&slot_gen, 1);
 	o = bpf_map_lookup_elem(&row_owner, &tid);
 	if (o)
 		o->ended = 1;
@@ -1056,11 +1103,15 @@ static __always_inline void vcpu_detail(struct kvm_vcpu___x *vcpu, __u32 isa,
 static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa, __s64 reason_arg,
 				    bool detail)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct live_dinfo raw = {};
+	struct live_last *l;
 	__u32 reason;
 
-	if (!maybe_wanted(pid_tgid) || !vcpu)
+	if (!vcpu)
+		return 0;
+	/* the thread first: an unwanted one's exit costs no reason read */
+	l = exit_slot(0, (__u64)vcpu, vcpu, 0, isa);
+	if (!l)
 		return 0;
 	if (reason_arg >= 0) {
 		reason = reason_arg;
@@ -1073,7 +1124,7 @@ static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa, __s64 
 	/* SVM: the NPF's GPA is EXITINFO2, at hand: its memslot now */
 	if (detail && region_on && isa == ISA_SVM && reason == 0x400)
 		memslot_of(vcpu, raw.info2, &raw);
-	on_exit(pid_tgid, (__u64)vcpu, vcpu, 0, isa, reason, detail ? &raw : NULL);
+	on_exit(l, isa, reason, detail ? &raw : NULL);
 	return 0;
 }
 
@@ -1105,12 +1156,19 @@ int BPF_PROG(exit_btf_reason_vcpu_isa_detail, unsigned int exit_reason,
 	return exit_btf(vcpu, isa, exit_reason, true);
 }
 
+/* kvm_entry(vcpu, ...) (Linux >= 5.10; before: kvm_entry(vcpu_id)) */
+SEC("tp_btf/kvm_entry")
+int BPF_PROG(entry_btf_vcpu, struct kvm_vcpu___x *vcpu)
+{
+	if (vcpu)
+		on_entry(vcpu, 0);
+	return 0;
+}
+
 SEC("tp_btf/kvm_entry")
 int BPF_PROG(entry_btf)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-
-	on_entry(pid_tgid);
+	on_entry(NULL, bpf_get_current_pid_tgid());
 	return 0;
 }
 
@@ -1136,12 +1194,17 @@ static __always_inline int exit_tp_common(void *ctx, bool detail)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct live_dinfo raw = {};
+	struct live_last *l;
 	__u32 vcpu, isa;
 
 	if (!maybe_wanted(pid_tgid))
 		return 0;
 	vcpu = field_u32(ctx, off_vcpu, LIVE_VCPU_UNKNOWN);
 	isa = field_u32(ctx, off_isa, 0);
+	/* The tag: never 0, never a kernel pointer. */
+	l = exit_slot(pid_tgid, (1ull << 40) | ((__u64)isa << 32) | vcpu, NULL, vcpu, isa);
+	if (!l)
+		return 0;
 	if (detail) {
 		/* the record's info1, info2 (and intr_info): the exit information (no ECX here) */
 		raw.info1 = field_u64(ctx, off_info1);
@@ -1155,9 +1218,7 @@ static __always_inline int exit_tp_common(void *ctx, bool detail)
 			raw.flags |= LIVE_DN_RIP;
 		}
 	}
-	/* The tag: never 0, never a kernel pointer. */
-	on_exit(pid_tgid, (1ull << 40) | ((__u64)isa << 32) | vcpu, NULL, vcpu, isa,
-		field_u32(ctx, off_reason, 0), detail ? &raw : NULL);
+	on_exit(l, isa, field_u32(ctx, off_reason, 0), detail ? &raw : NULL);
 	return 0;
 }
 
@@ -1176,9 +1237,7 @@ int exit_tp_detail(void *ctx)
 SEC("tracepoint/kvm/kvm_entry")
 int entry_tp(void *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-
-	on_entry(pid_tgid);
+	on_entry(NULL, bpf_get_current_pid_tgid());
 	return 0;
 }
 
@@ -1189,10 +1248,10 @@ int entry_tp(void *ctx)
  */
 static __always_inline void on_page_fault(__u64 addr, struct kvm_vcpu___x *vcpu)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct live_thread *t = NULL;
+	__u32 tid;
 
-	if (!pf_on || !maybe_wanted(pid_tgid) || !pending_of(pid_tgid, &t))
+	if (!pf_on || !pending_of(vcpu, vcpu ? 0 : bpf_get_current_pid_tgid(), &t, &tid))
 		return;
 	if (t && t->ts && t->pf_wait)
 		detail_page(t, addr, vcpu);

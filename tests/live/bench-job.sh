@@ -60,6 +60,7 @@ run() {
 		echo '!hist:keys=exit_reason' >$HIST
 		;;
 	floor) floor -- exitgen --json "$@" >$p.json 2>$p.count ;;
+	floor-time) floor --time -- exitgen --json "$@" >$p.json 2>$p.count ;;
 	*) bed_fail "bench-job: unknown tool $t" ;;
 	esac
 	echo "bench-job: $p status $?"

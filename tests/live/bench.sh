@@ -4,8 +4,9 @@
 # QEMU TCG: every time is TCG-slow, so read the ratios, not the microseconds).
 # Tools: exitstat (default, --no-time, --bpf-attach tracepoint, --detail all, --backend
 # perf, record), the peers from Debian's packages (perf stat, perf record,
-# perf kvm stat record, bpftrace, a tracefs hist trigger) and the floor (a
-# minimal libbpf tp_btf counter of our own, tests/live/floor.bpf.c).
+# perf kvm stat record, bpftrace, a tracefs hist trigger) and the floors (a
+# minimal libbpf tp_btf counter of our own, tests/live/floor.bpf.c; floor-time:
+# the same with time in exit, the least a tool that times exits adds).
 # Each round runs every tool on each workload plus a run with no tracing;
 # a tool's cost is its run time over the no-tracing run of the same round
 # (paired), the median over the rounds. Round 0 checks counts instead: each
@@ -22,7 +23,7 @@ rounds=5
 res=$REPO/build/live-bench
 run=1
 bench_options bench-live "$@"
-TOOLS=${BENCH_TOOLS:-"none exitstat no-time bpf-tp detail es-perf record perf-stat perf-record perf-kvm bpftrace hist floor"}
+TOOLS=${BENCH_TOOLS:-"none exitstat no-time bpf-tp detail es-perf record perf-stat perf-record perf-kvm bpftrace hist floor floor-time"}
 WORKLOADS="cpuid --mode 64 cpuid:${BENCH_CPUID:-100000}
 io --mode 64 out:${BENCH_IO:-100000}"
 
@@ -70,7 +71,7 @@ tool_count() {
 	perf-record | perf-kvm) cat "$p.count" ;;
 	bpftrace) awk -F': ' '/^@\[/ {n += $2} END {print n + 0}' "$p.count" ;;
 	hist) sed -n 's/^ *Hits: *\([0-9]*\).*/\1/p' "$p.count" ;;
-	floor) sed -n 's/^total //p' "$p.count" ;;
+	floor | floor-time) sed -n 's/^total //p' "$p.count" ;;
 	esac
 }
 

@@ -93,6 +93,34 @@ prog_list() {
 		select(length > 0) | "- \($t): " + join("; ")' "$1" 2>/dev/null
 }
 
+# pct A B: A over B as a signed percentage (ratios or us/exit)
+pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.1f%%", (a / b - 1) * 100}'; }
+share() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", a / b * 100}'; }
+
+# Issue #11's targets for this workload, from the table's medians (only the
+# lines whose tools ran). floor-time is the bound: the least any tool that
+# times exits adds, so a timing tool's target below it cannot be met here.
+targets() {
+	local out=""
+	[[ -n ${MED[floor]:-} && -n ${MED[exitstat]:-} ]] &&
+		out+="- default within 3% of the floor: exitstat $(pct "${MED[exitstat]:-}" "${MED[floor]:-}")"$'\n'
+	if [[ -n ${MED[floor]:-} && -n ${MED[floor-time]:-} ]]; then
+		out+="  (bound: floor-time $(pct "${MED[floor-time]:-}" "${MED[floor]:-}"), the least a timing tool adds"
+		[[ -n ${MED[exitstat]:-} ]] && out+="; exitstat over floor-time $(pct "${MED[exitstat]:-}" "${MED[floor-time]:-}")"
+		out+=")"$'\n'
+	fi
+	[[ -n ${MED[floor]:-} && -n ${MED[no-time]:-} ]] &&
+		out+="- --no-time equal to the floor within noise: $(pct "${MED[no-time]:-}" "${MED[floor]:-}"), paired ranges $(awk -v a="${LO[no-time]:-}" -v b="${HI[floor]:-}" 'BEGIN {print (a <= b ? "overlap" : "apart")}')"$'\n'
+	[[ -n ${ADDED[perf-record]:-} && -n ${ADDED[record]:-} ]] &&
+		out+="- record at most 1/3 of perf record's added cost: $(share "${ADDED[record]:-}" "${ADDED[perf-record]:-}"); ${BYTES[record]:-} bytes/exit (at most 8)"$'\n'
+	[[ -n ${ADDED[perf-record]:-} && -n ${ADDED[floor-time]:-} ]] &&
+		out+="  (bound: floor-time alone $(share "${ADDED[floor-time]:-}" "${ADDED[perf-record]:-}"))"$'\n'
+	[[ -n ${ADDED[perf-record]:-} && -n ${ADDED[es-perf]:-} ]] &&
+		out+="- perf backend no dearer than perf record: $(share "${ADDED[es-perf]:-}" "${ADDED[perf-record]:-}") of its added cost"$'\n'
+	[[ -n $out ]] && printf '\nTargets (issue #11), from the medians above:\n%s' "$out"
+	return 0
+}
+
 fail=0
 for w in $(echo "$WORKLOADS" | cut -d' ' -f1); do
 	# round 1: round 0's exitgen has a last wait step (the BPF snapshot)
@@ -103,6 +131,7 @@ for w in $(echo "$WORKLOADS" | cut -d' ' -f1); do
 	echo "workload $w: exitgen $(echo "$WORKLOADS" | awk -v w="$w" '$1 == w {$1 = ""; print}'), $exits exits expected;" \
 		"no tracing: median $(awk -v b="$bmed" -v n="$exits" 'BEGIN {printf "%.1f", b / n / 1000}') us/exit, spread $bspread% over $rounds rounds"
 	progs=""
+	declare -A MED=() LO=() HI=() ADDED=() BYTES=()
 	printf '| %-12s | %7s | %13s | %13s | %10s | %11s | %9s | %9s |\n' tool ratio "paired range" "added us/exit" bytes/exit "BPF ns/exit" counted "hist"
 	printf '|%s|%s:|%s:|%s:|%s:|%s:|%s:|%s:|\n' -------------- --------- --------------- --------------- ------------ ------------- ----------- -----------
 	for t in $TOOLS; do
@@ -126,6 +155,7 @@ for w in $(echo "$WORKLOADS" | cut -d' ' -f1); do
 			fail=1
 		fi
 		bpfns=$(prog_cost "$res/$w.$t.0.progs" "$kern")
+		MED[$t]=$med LO[$t]=$lo HI[$t]=$hi ADDED[$t]=$added BYTES[$t]=$bytes
 		printf '| %-12s | %7s | %13s | %13s | %10s | %11s | %9s | %9s |\n' "$t" "$med" "$lo-$hi" "$added" "$bytes" "$bpfns" "${got:-?}$mark" "${kern:-?}"
 		line=$(prog_list "$res/$w.$t.0.progs" "$t")
 		[[ -n $line ]] && progs+="$line"$'\n'
@@ -135,6 +165,7 @@ for w in $(echo "$WORKLOADS" | cut -d' ' -f1); do
 		echo "BPF programs in the count round (kernel.bpf_stats_enabled): ns per run, runs, instructions (xlated):"
 		printf '%s' "$progs"
 	fi
+	targets
 done
 echo
 echo "ratio: median over the rounds of (run time / the same round's run with no tracing); added us/exit: median"

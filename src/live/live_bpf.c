@@ -4,6 +4,7 @@
  * pick how to reach the exit reason on this kernel, and read its maps.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,9 @@ struct bpf_live {
 	bool partial_read;	/* the unsent batches, once, at the end */
 	struct stats *retired;	/* the counts of ended threads' recycled rows */
 	uint64_t retired_timed;
-	uint64_t recycled;	/* rows given back (tests, --verbose) */
+	/* what recycle() gave back: said at the end with --verbose (diag) */
+	uint64_t recycled_rows, recycled_keys, recycled_procs;
+	struct es_diag diag;	/* --verbose: live_opts.diag, else none */
 };
 
 enum exit_hook { HOOK_BTF_VCPU_ISA, HOOK_BTF_REASON_VCPU_ISA, HOOK_TRACEPOINT };
@@ -493,7 +496,7 @@ static int recycle_rows(struct bpf_live *b)
 		bpf_map_update_elem(threads_fd, &rows[i], &idle, BPF_ANY);
 		bpf_map_delete_elem(index_fd, &keys[i]);
 		if (!bpf_map_update_elem(free_fd, NULL, &rows[i], BPF_ANY))
-			b->recycled++;
+			b->recycled_rows++;
 	}
 	for (size_t i = 0; i < nended; i++)
 		bpf_map_delete_elem(owner_fd, &ended[i]);
@@ -565,14 +568,15 @@ static int recycle_keys(struct bpf_live *b)
 		if (hash_counts(b, keys_fd, &keys[i], vals, &sum))
 			continue;
 		ret = retire(b, &keys[i].k, &sum);
-		if (!ret)
-			bpf_map_delete_elem(keys_fd, &keys[i]);
+		if (!ret && !bpf_map_delete_elem(keys_fd, &keys[i]))
+			b->recycled_keys++;
 	}
 	free(vals);
 	free(keys);
 	/* A process is forgotten only once every key of it is folded. */
 	for (size_t i = 0; i < nended && !ret; i++)
-		bpf_map_delete_elem(procs_fd, &ended[i]);
+		if (!bpf_map_delete_elem(procs_fd, &ended[i]))
+			b->recycled_procs++;
 	return ret;
 }
 
@@ -811,6 +815,13 @@ static void bpf_close(void *p)
 {
 	struct bpf_live *b = p;
 
+	/* --verbose: that recycling happened (a long run's VMs came and went) */
+	if (b->diag.fn) {
+		recycle(b);
+		es_diag_say(&b->diag, "BPF recycled %" PRIu64 " rows of ended vCPU threads and %"
+			    PRIu64 " exit_stats keys of %" PRIu64 " ended processes",
+			    b->recycled_rows, b->recycled_keys, b->recycled_procs);
+	}
 	ring_buffer__free(b->rb);
 	free(b->got);
 	if (b->rows)
@@ -1123,6 +1134,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 		bpf_close(b);
 		return NULL;
 	}
+	b->diag = libbpf_diag;	/* bpf_close's line: only after a run */
 	*ops = &bpf_ops;
 	return b;
 }

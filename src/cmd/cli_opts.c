@@ -76,7 +76,9 @@ const struct cli_opt cli_opt_ready_file = {
 	"ready-file", 0, CLI_ARG, "PATH", "once attached (before a CMD starts), write \"ready "
 	"PID\" to PATH (a file, or a FIFO: blocks until it is read)", CLI_READY_FILE, 0 };
 const struct cli_opt cli_opt_verbose = {
-	"verbose", 'v', CLI_NO_ARG, NULL, "libbpf's messages", CLI_VERBOSE, 0 };
+	"verbose", 'v', CLI_NO_ARG, NULL, "libbpf's messages; at the end, what the BPF backend "
+	"recycled: the rows of ended vCPU threads, the hash keys of ended processes",
+	CLI_VERBOSE, 0 };
 
 /* The timeline analysis (report --analyze and plot); method: docs/analysis.md. */
 const struct cli_opt cli_opt_window = {

@@ -4,6 +4,7 @@
  * pick how to reach the exit reason on this kernel, and read its maps.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,9 @@ struct bpf_live {
 	bool partial_read;	/* the unsent batches, once, at the end */
 	struct stats *retired;	/* the counts of ended threads' recycled rows */
 	uint64_t retired_timed;
-	uint64_t recycled;	/* rows given back (tests, --verbose) */
+	/* what recycle() gave back: said at the end with --verbose (diag) */
+	uint64_t recycled_rows, recycled_keys, recycled_procs;
+	struct es_diag diag;	/* --verbose: live_opts.diag, else none */
 };
 
 enum exit_hook { HOOK_BTF_VCPU_ISA, HOOK_BTF_REASON_VCPU_ISA, HOOK_TRACEPOINT };
@@ -168,10 +171,11 @@ static bool entry_has_vcpu(struct btf *vmlinux)
  * --detail npf on VMX (kvm_intel loaded; the default programs never). tp_btf
  * where its BTF has the (vcpu, fault_address, error_code) prototype and the
  * classic tracepoint is not asked for; else the classic tracepoint's
- * fault_address field; PF_NONE (pages unknown: gpa ?) when neither.
+ * fault_address field, whose offset goes to *addr_off for load(); PF_NONE
+ * (pages unknown: gpa ?) when neither.
  */
 static enum pf_hook page_fault_hook(const struct live_opts *o, struct btf *vmlinux,
-				    const char *vendor)
+				    const char *vendor, int *addr_off)
 {
 	bool vmx = vendor ? strstr(vendor, "vmx") || !strcmp(vendor, "kvm_intel")
 			  : access("/sys/module/kvm_intel", F_OK) == 0;
@@ -195,7 +199,8 @@ static enum pf_hook page_fault_hook(const struct live_opts *o, struct btf *vmlin
 		if (t && btf_is_ptr(t))
 			return PF_BTF;
 	}
-	return live_tp_field("kvm_page_fault", "fault_address", &size) >= 0 ? PF_TRACEPOINT : PF_NONE;
+	*addr_off = live_tp_field("kvm_page_fault", "fault_address", &size);
+	return *addr_off >= 0 ? PF_TRACEPOINT : PF_NONE;
 }
 
 /* Which vendor struct holds the exit reason: "kvm_amd" / "kvm_intel" / NULL. */
@@ -491,7 +496,7 @@ static int recycle_rows(struct bpf_live *b)
 		bpf_map_update_elem(threads_fd, &rows[i], &idle, BPF_ANY);
 		bpf_map_delete_elem(index_fd, &keys[i]);
 		if (!bpf_map_update_elem(free_fd, NULL, &rows[i], BPF_ANY))
-			b->recycled++;
+			b->recycled_rows++;
 	}
 	for (size_t i = 0; i < nended; i++)
 		bpf_map_delete_elem(owner_fd, &ended[i]);
@@ -563,14 +568,15 @@ static int recycle_keys(struct bpf_live *b)
 		if (hash_counts(b, keys_fd, &keys[i], vals, &sum))
 			continue;
 		ret = retire(b, &keys[i].k, &sum);
-		if (!ret)
-			bpf_map_delete_elem(keys_fd, &keys[i]);
+		if (!ret && !bpf_map_delete_elem(keys_fd, &keys[i]))
+			b->recycled_keys++;
 	}
 	free(vals);
 	free(keys);
 	/* A process is forgotten only once every key of it is folded. */
 	for (size_t i = 0; i < nended && !ret; i++)
-		bpf_map_delete_elem(procs_fd, &ended[i]);
+		if (!bpf_map_delete_elem(procs_fd, &ended[i]))
+			b->recycled_procs++;
 	return ret;
 }
 
@@ -809,6 +815,13 @@ static void bpf_close(void *p)
 {
 	struct bpf_live *b = p;
 
+	/* --verbose: that recycling happened (a long run's VMs came and went) */
+	if (b->diag.fn) {
+		recycle(b);
+		es_diag_say(&b->diag, "BPF recycled %" PRIu64 " rows of ended vCPU threads and %"
+			    PRIu64 " exit_stats keys of %" PRIu64 " ended processes",
+			    b->recycled_rows, b->recycled_keys, b->recycled_procs);
+	}
 	ring_buffer__free(b->rb);
 	free(b->got);
 	if (b->rows)
@@ -855,10 +868,12 @@ static struct bpf_program *mix_prog(struct exitstat_bpf *skel, unsigned int i)
 
 /*
  * Open, configure and load for one hook; NULL with err set. entry_vcpu:
- * tp_btf/kvm_entry has the vCPU (entry_has_vcpu()).
+ * tp_btf/kvm_entry has the vCPU (entry_has_vcpu()); pf_addr_off: with
+ * PF_TRACEPOINT, kvm_page_fault's fault_address offset (page_fault_hook()).
  */
 static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
-				 bool entry_vcpu, enum pf_hook pf, struct es_error *err)
+				 bool entry_vcpu, enum pf_hook pf, int pf_addr_off,
+				 struct es_error *err)
 {
 	struct exitstat_bpf *skel = exitstat_bpf__open();
 	struct bpf_program *exit_prog, *entry_prog;
@@ -902,11 +917,8 @@ static struct exitstat_bpf *load(const struct live_opts *o, enum exit_hook hook,
 	/* the pages' memslots: where a program has the vCPU (SVM's tp_btf exit, VMX's tp_btf page fault) */
 	skel->rodata->region_on = (o->detail_kinds & (1u << DETAIL_NPF)) &&
 				  (hook != HOOK_TRACEPOINT || pf == PF_BTF);
-	if (pf == PF_TRACEPOINT) {
-		int size;
-
-		skel->rodata->off_pf_addr = live_tp_field("kvm_page_fault", "fault_address", &size);
-	}
+	if (pf == PF_TRACEPOINT)
+		skel->rodata->off_pf_addr = pf_addr_off;
 	/* Tests: a tiny exit_stats hash, so an exit finding no row is lost, not hidden. */
 	if (getenv("EXITSTAT_TEST_BPF_HASH"))
 		bpf_map__set_max_entries(skel->maps.exit_stats,
@@ -1036,6 +1048,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 	int hook = -1;
 	bool entry_vcpu = false;
 	enum pf_hook pf = PF_NONE;
+	int pf_addr_off = -1;
 
 	if (!b) {
 		es_error_set(err, "out of memory opening the BPF backend");
@@ -1072,7 +1085,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 		snprintf(why, sizeof(why), "asked for with --bpf-attach tracepoint");
 	if (vmlinux)
 		vendor = vendor_btf(vmlinux);
-	pf = page_fault_hook(o, vmlinux, vendor);
+	pf = page_fault_hook(o, vmlinux, vendor, &pf_addr_off);
 	if (vmlinux) {
 		hook = exit_hook_from_btf(vmlinux, why, sizeof(why));
 		entry_vcpu = entry_has_vcpu(vmlinux);
@@ -1093,7 +1106,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 		btf__free(vmlinux);
 	}
 	if (hook >= 0) {
-		b->skel = load(o, hook, entry_vcpu, pf, &btf_err);
+		b->skel = load(o, hook, entry_vcpu, pf, pf_addr_off, &btf_err);
 		if (b->skel && hook == HOOK_BTF_VCPU_ISA)
 			snprintf(source, srclen,
 				 "live: BPF tp_btf/kvm_exit, reason via CO-RE from %s BTF", vendor);
@@ -1101,7 +1114,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 			snprintf(source, srclen, "live: BPF tp_btf/kvm_exit (exit_reason argument)");
 	}
 	if (!b->skel) {
-		b->skel = load(o, HOOK_TRACEPOINT, false, pf, err);
+		b->skel = load(o, HOOK_TRACEPOINT, false, pf, pf_addr_off, err);
 		if (!b->skel) {
 			stats_free(b->retired);
 			free(b->cpu_vals);
@@ -1121,6 +1134,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 		bpf_close(b);
 		return NULL;
 	}
+	b->diag = libbpf_diag;	/* bpf_close's line: only after a run */
 	*ops = &bpf_ops;
 	return b;
 }

@@ -22,21 +22,47 @@ static uint64_t reason_total(const struct detail_entry *e, size_t n, size_t i)
 	return t;
 }
 
+void detail_cols_fit(const struct exit_detail *d, int *key_w, int *name_w)
+{
+	char key[96], nbuf[64];
+	int k = (int)detail_str(d, key, sizeof(key));
+	int w = (int)strlen(detail_name(d, nbuf, sizeof(nbuf)));
+
+	*key_w = k > *key_w ? k : *key_w;
+	*name_w = w > *name_w ? w : *name_w;
+}
+
+/* Whether e[i] is its reason's first detail (a reason's details are together). */
+static bool reason_first(const struct detail_entry *e, size_t i)
+{
+	return i == 0 || e[i].isa != e[i - 1].isa || e[i].reason != e[i - 1].reason;
+}
+
 void detail_table(FILE *f, const struct detail_entry *e, size_t n, size_t top, bool ticks)
 {
 	char rname[40], key[96], mean[32], nbuf[64];
-	size_t shown = 0;
+	/* each text column as wide as its longest entry shown, so no row shifts the rest */
+	int reason_w = 14, key_w = 34, name_w = 28;
+	size_t rank = 0;
 
-	fprintf(f, "%-4s %-14s %-34s %-28s %10s %7s %11s\n", "isa", "reason", "detail", "what",
-		"exits", "share", "time/exit");
 	for (size_t i = 0; i < n; i++) {
-		bool first = i == 0 || e[i].isa != e[i - 1].isa || e[i].reason != e[i - 1].reason;
-		uint64_t total = reason_total(e, n, i);
+		rank = reason_first(e, i) ? 0 : rank + 1;
+		if (top && rank >= top)
+			continue;
+		if (!rank) {
+			int w = (int)strlen(reason_name(e[i].isa, e[i].reason, rname, sizeof(rname)));
 
-		shown = first ? 0 : shown;
-		if (top && shown++ >= top) {
-			if (shown == top + 1)
-				fprintf(f, "%-4s %-14s (more: --top 0 shows all)\n", "", "");
+			reason_w = w > reason_w ? w : reason_w;
+		}
+		detail_cols_fit(&e[i].d, &key_w, &name_w);
+	}
+	fprintf(f, "%-4s %-*s %-*s %-*s %10s %7s %11s\n", "isa", reason_w, "reason", key_w, "detail",
+		name_w, "what", "exits", "share", "time/exit");
+	for (size_t i = 0; i < n; i++) {
+		rank = reason_first(e, i) ? 0 : rank + 1;
+		if (top && rank >= top) {
+			if (rank == top)
+				fprintf(f, "%-4s %-*s (more: --top 0 shows all)\n", "", reason_w, "");
 			continue;
 		}
 		detail_str(&e[i].d, key, sizeof(key));
@@ -44,10 +70,11 @@ void detail_table(FILE *f, const struct detail_entry *e, size_t n, size_t top, b
 			fmt_amount(mean, sizeof(mean), (double)e[i].time / (double)e[i].timed, ticks, 4);
 		else
 			snprintf(mean, sizeof(mean), "-");
-		fprintf(f, "%-4s %-14s %-34s %-28s %10" PRIu64 " %6.1f%% %11s\n",
-			first ? isa_name(e[i].isa) : "",
-			first ? reason_name(e[i].isa, e[i].reason, rname, sizeof(rname)) : "", key,
-			detail_name(&e[i].d, nbuf, sizeof(nbuf)), e[i].count, 100.0 * (double)e[i].count / (double)total, mean);
+		fprintf(f, "%-4s %-*s %-*s %-*s %10" PRIu64 " %6.1f%% %11s\n",
+			rank ? "" : isa_name(e[i].isa), reason_w,
+			rank ? "" : reason_name(e[i].isa, e[i].reason, rname, sizeof(rname)), key_w, key,
+			name_w, detail_name(&e[i].d, nbuf, sizeof(nbuf)), e[i].count,
+			100.0 * (double)e[i].count / (double)reason_total(e, n, i), mean);
 	}
 	fprintf(f, "detail: decoded from each exit's own information (SVM EXITINFO1/2, VMX exit "
 		"qualification and interruption information); share: of the reason's exits; "

@@ -25,6 +25,12 @@ struct detail_meta {
  */
 void detail_table(FILE *f, const struct detail_entry *e, size_t n, size_t top, bool ticks);
 struct json_object *detail_json_array(const struct detail_entry *e, size_t n, bool ticks);
+/*
+ * Widen *key_w and *name_w to d's key and name: a table's detail and what
+ * columns as wide as their longest entry (a memslot's name is 29 characters
+ * and more), so that no row shifts the columns after them.
+ */
+void detail_cols_fit(const struct exit_detail *d, int *key_w, int *name_w);
 /* "KEY" or "KEY (NAME)": a detail in words. */
 size_t detail_text(const struct detail_entry *e, char *buf, size_t len);
 /* "KEY,NAME" as CSV columns (a key has no comma or quote; a name is quoted if it has). */

@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "output/detail_out.h"
 #include "output/diff_out.h"
 #include "output/emit.h"
 #include "output/units.h"
@@ -41,14 +42,23 @@ static int print_table(FILE *f, const struct diff_meta *m, const struct diff_row
 {
 	size_t shown = m->top && m->top < n ? m->top : n;
 	char name[40], sa[64], sb[64], pct[16];
+	int reason_w = 22, key_w = 28, name_w = 24;
 
 	fprintf(f, "exitstat diff: A = %s%s (%zu run%s, %.1f exits/run), B = %s%s (%zu run%s, "
 		"%.1f exits/run)\n", m->a[0], m->na > 1 ? ", ..." : "", m->na, m->na > 1 ? "s" : "",
 		m->a_exits, m->b[0], m->nb > 1 ? ", ..." : "", m->nb, m->nb > 1 ? "s" : "",
 		m->b_exits);
-	fprintf(f, "%-4s %7s %-22s ", "isa", "code", "reason");
+	/* each text column as wide as its longest entry shown, so no row shifts the rest */
+	for (size_t i = 0; i < shown; i++) {
+		int w = (int)strlen(row_name(&rows[i], name, sizeof(name)));
+
+		reason_w = w > reason_w ? w : reason_w;
+		if (m->details)
+			detail_cols_fit(&rows[i].d, &key_w, &name_w);
+	}
+	fprintf(f, "%-4s %7s %-*s ", "isa", "code", reason_w, "reason");
 	if (m->details)
-		fprintf(f, "%-28s %-24s ", "detail", "what");
+		fprintf(f, "%-*s %-*s ", key_w, "detail", name_w, "what");
 	fprintf(f, "%11s %11s %11s %8s %10s %11s %10s %11s %s\n",
 		"count A", "count B", "change", "change%", "rate A", "time/exit A",
 		"rate B", "time/exit B", m->na > 1 && m->nb > 1 ? "noise?" : "");
@@ -61,13 +71,13 @@ static int print_table(FILE *f, const struct diff_meta *m, const struct diff_row
 			snprintf(pct, sizeof(pct), "new");
 		else
 			snprintf(pct, sizeof(pct), "%+.1f%%", r->change_pct);
-		fprintf(f, "%-4s %#7x %-22s ", isa_name(r->isa), r->reason,
+		fprintf(f, "%-4s %#7x %-*s ", isa_name(r->isa), r->reason, reason_w,
 			row_name(r, name, sizeof(name)));
 		if (m->details) {
 			char key[96], nbuf[64];
 
 			detail_str(&r->d, key, sizeof(key));
-			fprintf(f, "%-28s %-24s ", key, detail_name(&r->d, nbuf, sizeof(nbuf)));
+			fprintf(f, "%-*s %-*s ", key_w, key, name_w, detail_name(&r->d, nbuf, sizeof(nbuf)));
 		}
 		fprintf(f, "%11.1f %11.1f %+11.1f %8s %s %s %s\n", r->a.count, r->b.count,
 			r->change, pct, sa, sb, noise_word(r));

@@ -146,10 +146,15 @@ done
 # is left after the first, so the VMs after the first count exactly only if
 # the rows (or keys) of the ended ones came back; an exit that finds neither
 # row nor hash room is counted lost. After each VM, a scrape must hold every
-# VM's exits so far, exactly, lost 0.
+# VM's exits so far, exactly, lost 0. At the end, -v's line of what was
+# recycled: with rows, one row per vCPU thread exitgen ran (its --json's
+# per_vcpu); without, no row, and the keys of every VM (its --json's pid):
+# at least one per vCPU and reason exitgen made exits of (its start may make
+# a rare one or two more: not known here).
 recycle_check() {
 	local name=$1 rows=$2 hash=$3 what=$4 i n want_io=0 want_cpuid=0 want_hlt=0 got want port pid
-	EXITSTAT_TEST_BPF_ROWS=$rows EXITSTAT_TEST_BPF_HASH=$hash start_serve "$name" --backend bpf --refresh 0.2 --grace 100000 ||
+	local threads=0 vms="" keys=0 n_threads vm n_keys line r_rows r_keys r_procs
+	EXITSTAT_TEST_BPF_ROWS=$rows EXITSTAT_TEST_BPF_HASH=$hash start_serve "$name" --backend bpf --refresh 0.2 --grace 100000 -v ||
 		return
 	port=port_$name pid=pid_$name
 	port=${!port} pid=${!pid}
@@ -160,6 +165,9 @@ recycle_check() {
 		fi
 		read -r io cpuid hlt < <(jq -r '.expected | "\(.io) \(.cpuid) \(.hlt)"' "$tmp/$name$i.json")
 		want_io=$((want_io + io)) want_cpuid=$((want_cpuid + cpuid)) want_hlt=$((want_hlt + hlt))
+		read -r n_threads vm n_keys < <(jq -r '"\(.per_vcpu | length) \(.pid) \([.per_vcpu[].expected |
+			[.io, .cpuid, .msr, .mmio + .touch, .hlt][] | select(. > 0)] | length)"' "$tmp/$name$i.json")
+		threads=$((threads + n_threads)) vms+="$vm " keys=$((keys + n_keys))
 		fresh "$port" "$tmp/$name.prom" || { bad "recycle $what: no fresh scrape after VM $i"; break; }
 		got="io $(metric "$tmp/$name.prom" kvm_exits_total 'code="(0x7b|0x1e)"') cpuid $(metric "$tmp/$name.prom" kvm_exits_total 'code="(0x72|0xa)"') hlt $(metric "$tmp/$name.prom" kvm_exits_total 'code="(0x78|0xc)"') lost $(metric "$tmp/$name.prom" exitstat_events_lost_total .)"
 		want="io $want_io cpuid $want_cpuid hlt $want_hlt lost 0"
@@ -173,6 +181,18 @@ recycle_check() {
 	kill -TERM "$pid"
 	wait "$pid"
 	equal "recycle $what: SIGTERM: serve ends with status 0" "$?" 0
+	vms=$(wc -w <<<"$vms")	# exitgen's pids: one per VM that ran
+	line=$(sed -n 's/^exitstat serve: BPF recycled \([0-9]*\) rows of ended vCPU threads and \([0-9]*\) exit_stats keys of \([0-9]*\) ended processes$/\1 \2 \3/p' "$tmp/$name.err")
+	read -r r_rows r_keys r_procs <<<"$line"
+	if [[ -z $line ]]; then
+		bad "recycle $what: -v said nothing of what it recycled: $(tail -c 300 "$tmp/$name.err")"
+	elif [[ $rows != 0 ]]; then
+		equal "recycle $what: -v: rows recycled = exitgen's $threads vCPU threads ($vms VMs)" "$r_rows" "$threads"
+	elif ((r_rows == 0 && r_procs == vms && r_keys >= keys)); then
+		ok "recycle $what: -v: no rows, $r_keys hash keys of $r_procs ended processes recycled: exitgen's $vms VMs, at least its $keys vCPU x reason keys"
+	else
+		bad "recycle $what: -v: $r_rows rows, $r_keys keys of $r_procs processes recycled; want 0 rows, keys of exitgen's $vms VMs, at least its $keys vCPU x reason keys"
+	fi
 	close_fifo "$name"
 }
 if [[ $kind == exits ]]; then

@@ -5,14 +5,19 @@
  * OUT / 0xe4 IN of 4 bytes; a published VMX trace's i8042 and PIC accesses,
  * tests/../shared traces) and the vendors' bit layouts.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "core/detail.h"
+#include "output/detail_out.h"
+#include "output/diff_out.h"
 
 static const char *decode(enum exit_isa isa, uint32_t reason, uint64_t info1, uint64_t info2,
 			  uint32_t intr)
@@ -213,6 +218,156 @@ static void test_kinds_parse(void **state)
 	assert_int_equal(detail_kinds_parse("", &k, err, sizeof(err)), -1);
 }
 
+/*
+ * The rows of the explain and diff tables: a memslot's name (29 characters
+ * for exitgen's touch slot, 35 above 4 GiB), an MSR's key with its name (37)
+ * and MMIO, beside short ones with no name at all.
+ */
+static struct exit_detail table_detail(int which)
+{
+	struct exit_info in = { .info1 = 0x6, .info2 = 0x101abc, .has_slot = true, .slot = 1,
+				.slot_base = 0x100000, .slot_size = 0x80000 };
+	uint32_t reason = 0x400;
+	struct exit_detail d;
+
+	switch (which) {
+	case 1:	/* a slot above 4 GiB */
+		in.info2 = 0x100002abc;
+		in.slot = 3;
+		in.slot_base = 0x100000000;
+		in.slot_size = 0x40000000;
+		break;
+	case 2:	/* MMIO: in no memslot */
+		in.info2 = 0xf0010;
+		in.slot = DETAIL_NO_MEMSLOT;
+		break;
+	case 3:	/* a WRMSR of MSR_AMD64_DE_CFG */
+		in = (struct exit_info){ .info1 = 1, .has_msr = true, .msr = 0xc0011029 };
+		reason = 0x7c;
+		break;
+	case 4:	/* exitgen's OUT to 0xe0, 4 bytes: a port with no name */
+		in = (struct exit_info){ .info1 = 0xe00040 };
+		reason = 0x7b;
+		break;
+	}
+	assert_true(detail_decode(ISA_SVM, reason, &in, &d));
+	return d;
+}
+
+#define TABLE_ROWS 5
+
+/* Line i (from 0) of text, into buf. */
+static void table_line(const char *text, size_t i, char *buf, size_t len)
+{
+	const char *end;
+
+	while (i--) {
+		text = strchr(text, '\n');
+		assert_non_null(text);
+		text++;
+	}
+	end = strchr(text, '\n');
+	assert_non_null(end);
+	assert_true((size_t)(end - text) < len);
+	memcpy(buf, text, end - text);
+	buf[end - text] = '\0';
+}
+
+/* Where s first starts in line at or after from (a column's edge: after a blank). */
+static long column_at(const char *line, long from, const char *s)
+{
+	const char *at = strstr(line + from, s);
+
+	assert_non_null(at);
+	assert_true(at > line && at[-1] == ' ');
+	return at - line;
+}
+
+/*
+ * Each row's detail, what and count columns start (the count, right-aligned,
+ * ends) where the header's do: the columns after a long entry are not shifted.
+ * count: the row's exit count as printed; what is "" for a detail with no name.
+ */
+static void assert_aligned(const char *text, size_t header, const char *count_head,
+			   const char *const *counts)
+{
+	char head[512], line[512], key[96], nbuf[64];
+	long key_at, name_at, count_end;
+
+	table_line(text, header, head, sizeof(head));
+	key_at = column_at(head, 0, "detail");
+	name_at = column_at(head, key_at, "what");
+	count_end = column_at(head, name_at, count_head) + (long)strlen(count_head);
+	for (int i = 0; i < TABLE_ROWS; i++) {
+		struct exit_detail d = table_detail(i);
+		const char *name = detail_name(&d, nbuf, sizeof(nbuf));
+
+		table_line(text, header + 1 + i, line, sizeof(line));
+		detail_str(&d, key, sizeof(key));
+		assert_int_equal(column_at(line, 0, key), key_at);
+		if (name[0])
+			assert_int_equal(column_at(line, key_at + (long)strlen(key), name), name_at);
+		assert_int_equal(column_at(line, key_at + (long)strlen(key), counts[i]) +
+				 (long)strlen(counts[i]), count_end);
+	}
+}
+
+static void test_table_columns(void **state)
+{
+	static const char *const counts[TABLE_ROWS] = { "9000001", "9000002", "9000003",
+							 "9000004", "9000005" };
+	struct detail_entry e[TABLE_ROWS];
+	char *buf = NULL, nbuf[64];
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	for (int i = 0; i < TABLE_ROWS; i++) {
+		e[i] = (struct detail_entry){ .isa = ISA_SVM, .d = table_detail(i),
+					      .count = strtoull(counts[i], NULL, 10) };
+		e[i].reason = i < 3 ? 0x400 : i == 3 ? 0x7c : 0x7b;
+	}
+	/* longer than the columns were wide (what 28, detail 34): the point of the test */
+	assert_int_equal(strlen(detail_name(&e[0].d, nbuf, sizeof(nbuf))), 29);
+	assert_int_equal(strlen(detail_name(&e[1].d, nbuf, sizeof(nbuf))), 35);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	detail_table(f, e, TABLE_ROWS, 0, false);
+	assert_int_equal(fclose(f), 0);
+	assert_aligned(buf, 0, "exits", counts);
+	free(buf);
+}
+
+static void test_diff_table_columns(void **state)
+{
+	static const char *const counts[TABLE_ROWS] = { "9000001.0", "9000002.0", "9000003.0",
+							 "9000004.0", "9000005.0" };
+	static const char *const a[] = { "a.txt" }, *const b[] = { "b.txt" };
+	struct diff_meta m = { .a = a, .b = b, .na = 1, .nb = 1, .details = true, .note = "" };
+	struct diff_row rows[TABLE_ROWS];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	for (int i = 0; i < TABLE_ROWS; i++) {
+		double n = strtod(counts[i], NULL);
+
+		rows[i] = (struct diff_row){ .isa = ISA_SVM, .reason = i < 3 ? 0x400 : i == 3 ? 0x7c : 0x7b,
+					     .has_detail = true, .d = table_detail(i),
+					     .a = { .count = n, .rate = -1, .time_per_exit = -1 },
+					     .b = { .count = 1, .rate = -1, .time_per_exit = -1 },
+					     .change = 1 - n, .change_pct = NAN };
+	}
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(diff_print(f, FMT_TABLE, &m, rows, TABLE_ROWS), 0);
+	assert_int_equal(fclose(f), 0);
+	/* line 0: what A and B are; 1: the header */
+	assert_aligned(buf, 1, "count A", counts);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +378,8 @@ int main(void)
 		cmocka_unit_test(test_msr_table),
 		cmocka_unit_test(test_need_reduce),
 		cmocka_unit_test(test_kinds_parse),
+		cmocka_unit_test(test_table_columns),
+		cmocka_unit_test(test_diff_table_columns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

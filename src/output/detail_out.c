@@ -11,14 +11,13 @@
 #include "output/emit.h"
 #include "output/units.h"
 
-/* Exits of the reason of e[i] (all its details), for shares. */
+/* Exits of the reason whose first detail is e[i] (its details follow it), for shares. */
 static uint64_t reason_total(const struct detail_entry *e, size_t n, size_t i)
 {
 	uint64_t t = 0;
 
-	for (size_t j = 0; j < n; j++)
-		if (e[j].isa == e[i].isa && e[j].reason == e[i].reason)
-			t += e[j].count;
+	for (size_t j = i; j < n && e[j].isa == e[i].isa && e[j].reason == e[i].reason; j++)
+		t += e[j].count;
 	return t;
 }
 
@@ -44,6 +43,7 @@ void detail_table(FILE *f, const struct detail_entry *e, size_t n, size_t top, b
 	/* each text column as wide as its longest entry shown, so no row shifts the rest */
 	int reason_w = 14, key_w = 34, name_w = 28;
 	size_t rank = 0;
+	uint64_t rtotal = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		rank = reason_first(e, i) ? 0 : rank + 1;
@@ -60,6 +60,8 @@ void detail_table(FILE *f, const struct detail_entry *e, size_t n, size_t top, b
 		name_w, "what", "exits", "share", "time/exit");
 	for (size_t i = 0; i < n; i++) {
 		rank = reason_first(e, i) ? 0 : rank + 1;
+		if (!rank)
+			rtotal = reason_total(e, n, i);
 		if (top && rank >= top) {
 			if (rank == top)
 				fprintf(f, "%-4s %-*s (more: --top 0 shows all)\n", "", reason_w, "");
@@ -74,7 +76,7 @@ void detail_table(FILE *f, const struct detail_entry *e, size_t n, size_t top, b
 			rank ? "" : isa_name(e[i].isa), reason_w,
 			rank ? "" : reason_name(e[i].isa, e[i].reason, rname, sizeof(rname)), key_w, key,
 			name_w, detail_name(&e[i].d, nbuf, sizeof(nbuf)), e[i].count,
-			100.0 * (double)e[i].count / (double)reason_total(e, n, i), mean);
+			100.0 * (double)e[i].count / (double)rtotal, mean);
 	}
 	fprintf(f, "detail: decoded from each exit's own information (SVM EXITINFO1/2, VMX exit "
 		"qualification and interruption information); share: of the reason's exits; "

@@ -5,7 +5,9 @@
 # hist trigger.  Usage: boot-verify.sh [--vmx | --debug] RESULTS_DIR EXITSTAT_CPUID
 # (--vmx: results of the VMX bed, kvm-intel, VMX basic exit reasons; --debug:
 # of the preemptible lock-debugging build, kernel/boot-job-debug.sh, whose
-# extra files kernel/dmesg-check.sh checks too).
+# extra files kernel/dmesg-check.sh checks too). RESULTS_DIR is only read:
+# what this derives from it (exitstat-cpuid's replay input and output) goes
+# in a temporary directory, so it can check kernel/tests/fixtures/* in place.
 set -euo pipefail
 
 ISA=svm DEBUG=0 CHECK=kernel-boot-check
@@ -18,6 +20,8 @@ TOOL=${2:?usage: boot-verify.sh [--vmx | --debug] RESULTS_DIR EXITSTAT_CPUID}
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/realkvm/hist.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/lib/assert.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/dmesg-check.sh"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
 # slurp VAR FILE: VAR = the first line of FILE. The self-test runs this script
 # 16 times; on a busy machine every $(...) fork costs, so the per-row and
 # per-leaf paths fork nothing (printf -v, read) and jq runs once per question.
@@ -560,13 +564,22 @@ verify_printed() {
 	return 0
 }
 
+# replay SCENARIO: exitstat-cpuid --replay on the CPUID answers exitgen got
+# in SCENARIO; its output in $WORK/SCENARIO/tool.txt and tool.err (jq's
+# error there if the answers could not be read), its status.
+replay() {
+	local w=$WORK/$1
+	mkdir -p "$w"
+	jq -r '.leaves[] | "\(.eax_in) \(.ecx_in) \(.eax) \(.ebx) \(.ecx) \(.edx)"' \
+		"$R/$1/exitgen.json" > "$w/replay.txt" 2> "$w/tool.err" || return 2
+	"$TOOL" --isa "$ISA" --replay "$w/replay.txt" > "$w/tool.txt" 2> "$w/tool.err"
+}
+
 # exitstat-cpuid fed with the answers KVM gave to its queries: the same rows
 # as debugfs, each within the debugfs delta (the VM's own exits; it ran alone).
 verify_tool() {
-	local d=$R/cpuidtool isa code count cycles name rows=0 bad_before=$fail hex
-	jq -r '.leaves[] | "\(.eax_in) \(.ecx_in) \(.eax) \(.ebx) \(.ecx) \(.edx)"' \
-		"$d/exitgen.json" > "$d/replay.txt"
-	if ! "$TOOL" --isa "$ISA" --replay "$d/replay.txt" > "$d/tool.txt" 2> "$d/tool.err"; then
+	local d=$WORK/cpuidtool isa code count cycles name rows=0 bad_before=$fail hex
+	if ! replay cpuidtool; then
 		bad "cpuidtool: exitstat-cpuid --replay failed: $(cat "$d/tool.err")"
 		return 0
 	fi
@@ -604,10 +617,8 @@ verify_tool() {
 
 	# A VM that may not read the leaves: the tool finds no signature and
 	# prints nothing (its answers are what an unpatched KVM gives).
-	d=$R/nooptin
-	jq -r '.leaves[] | "\(.eax_in) \(.ecx_in) \(.eax) \(.ebx) \(.ecx) \(.edx)"' \
-		"$d/exitgen.json" > "$d/replay.txt"
-	if "$TOOL" --isa "$ISA" --replay "$d/replay.txt" > "$d/tool.txt" 2> "$d/tool.err"; then
+	d=$WORK/nooptin
+	if replay nooptin; then
 		bad "nooptin: exitstat-cpuid printed a table for a VM that may not read the leaves"
 	elif grep -q 'has no KVMExitStats signature' "$d/tool.err" && [[ ! -s $d/tool.txt ]]; then
 		ok "nooptin: exitstat-cpuid says the leaves have no signature, prints no table"

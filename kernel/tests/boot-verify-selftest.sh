@@ -6,14 +6,10 @@
 # Usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID [VMX_FIXTURE_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-verify=$here/../boot-verify.sh
-fixture=${1:?usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID}
-tool=${2:?usage: boot-verify-selftest.sh FIXTURE_DIR EXITSTAT_CPUID [VMX_FIXTURE_DIR]}
-vmx_fixture=${3:-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-. "$here/../../tests/lib/assert.sh"
+. "$here/../../tests/lib/selftest.sh" 'FIXTURE_DIR EXITSTAT_CPUID [VMX_FIXTURE_DIR]' "$@"
 . "$here/selftest-lib.sh"
+verify=$here/../boot-verify.sh
+fixture=$1 tool=$2 vmx_fixture=${3:-}
 run=(bash "$verify" DIR "$tool")
 
 # sed -i on the first line matching $1 between dmesg marks of scenario $2.
@@ -28,14 +24,6 @@ in_scenario() {
 		{ print }' dmesg.txt > dmesg.new && mv dmesg.new dmesg.txt
 }
 
-# bump TABLE ISA CODE: one more exit in that debugfs row.
-bump() {
-	awk -v isa="$2" -v code="$3" '$1 == isa && $2 == code { $3 += 1 } 1' "$1" > "$1.new" && mv "$1.new" "$1"
-}
-# json FILE JQ-FILTER: FILE becomes jq's compact output for the filter.
-json() {
-	jq -c "$2" "$1" > "$1.new" && mv "$1.new" "$1"
-}
 # A leaf's answer in a JSON file: set_leaf FILE EAX_IN ECX_IN REG VALUE (the first such leaf).
 set_leaf() {
 	json "$1" "(first(.leaves | to_entries[] | select(.value.eax_in == \"$2\" and .value.ecx_in == \"$3\")) | .key) as \$k | .leaves[\$k].$4 = \"$5\""

@@ -10,12 +10,8 @@
 # Usage: dmesg-check-selftest.sh FIXTURE_DIR EXITSTAT_CPUID
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-fixture=${1:?usage: dmesg-check-selftest.sh FIXTURE_DIR EXITSTAT_CPUID}
-tool=${2:?usage: dmesg-check-selftest.sh FIXTURE_DIR EXITSTAT_CPUID}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-. "$here/../../tests/lib/assert.sh"
-. "$here/selftest-lib.sh"
+. "$here/../../tests/lib/selftest.sh" 'FIXTURE_DIR EXITSTAT_CPUID' "$@"
+fixture=$1 tool=$2
 
 # The log check alone (--debug, the whole log) on copies of the files it reads.
 copy_only=(dmesg.txt uname tainted lockdep_stats)

@@ -111,59 +111,61 @@ static void free_found(struct btf *btf, struct btf *vmlinux)
 }
 
 /*
- * How kvm_exit's raw arguments look on this kernel, from the btf_trace_kvm_exit
- * typedef (a pointer to void (*)(void *, args...)). -1 when there is no BTF for it.
+ * A kvm tracepoint's first raw argument, from its btf_trace_<tp> typedef (a
+ * pointer to void (*)(void *, args...)) in vmlinux or the kvm module's BTF:
+ * 1 a pointer (the vCPU), 0 not, -1 no such typedef, -2 not a prototype of
+ * min_args to max_args arguments.
  */
-static int exit_hook_from_btf(struct btf *vmlinux, char *why, size_t whylen)
+static int tp_first_arg_ptr(struct btf *vmlinux, const char *tp, unsigned int min_args,
+			    unsigned int max_args)
 {
 	struct btf *btf = NULL;
 	const struct btf_type *t;
-	const struct btf_param *p;
-	int id = find_type(vmlinux, "kvm", "btf_trace_kvm_exit", BTF_KIND_TYPEDEF, &btf);
-	int hook = -1;
+	char name[64];
+	int id, ret = -2;
 
-	if (id < 0) {
-		snprintf(why, whylen, "no BTF for the kvm_exit tracepoint (kvm module BTF missing)");
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = find_type(vmlinux, "kvm", name, BTF_KIND_TYPEDEF, &btf);
+	if (id < 0)
 		return -1;
-	}
 	t = btf__type_by_id(btf, btf__resolve_type(btf, id));
 	if (t && btf_is_ptr(t))
 		t = btf__type_by_id(btf, t->type);
-	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 3) {
-		snprintf(why, whylen, "unexpected BTF for btf_trace_kvm_exit");
-		goto out;
+	/* the prototype's first parameter is the tracepoint's data pointer */
+	if (t && btf_is_func_proto(t) && btf_vlen(t) >= min_args + 1 &&
+	    btf_vlen(t) <= max_args + 1) {
+		t = btf__type_by_id(btf, btf__resolve_type(btf, btf_params(t)[1].type));
+		ret = t && btf_is_ptr(t);
 	}
-	p = btf_params(t);
-	t = btf__type_by_id(btf, btf__resolve_type(btf, p[1].type));
-	hook = t && btf_is_ptr(t) ? HOOK_BTF_VCPU_ISA : HOOK_BTF_REASON_VCPU_ISA;
-out:
 	free_found(btf, vmlinux);
-	return hook;
+	return ret;
+}
+
+/* How kvm_exit's raw arguments look on this kernel. -1 when there is no BTF for it. */
+static int exit_hook_from_btf(struct btf *vmlinux, char *why, size_t whylen)
+{
+	switch (tp_first_arg_ptr(vmlinux, "kvm_exit", 2, 8)) {
+	case 1:
+		return HOOK_BTF_VCPU_ISA;
+	case 0:
+		return HOOK_BTF_REASON_VCPU_ISA;
+	case -1:
+		snprintf(why, whylen, "no BTF for the kvm_exit tracepoint (kvm module BTF missing)");
+		return -1;
+	default:
+		snprintf(why, whylen, "unexpected BTF for btf_trace_kvm_exit");
+		return -1;
+	}
 }
 
 /*
  * Whether kvm_entry's first raw argument is the vCPU (Linux >= 5.10:
- * (vcpu[, force_immediate_exit]); before: (vcpu_id)), from its BTF typedef:
- * then entry_btf_vcpu finds the pending exit from the vCPU, with no helper.
+ * (vcpu[, force_immediate_exit]); before: (vcpu_id)): then entry_btf_vcpu
+ * finds the pending exit from the vCPU, with no helper.
  */
 static bool entry_has_vcpu(struct btf *vmlinux)
 {
-	struct btf *btf = NULL;
-	const struct btf_type *t;
-	int id = find_type(vmlinux, "kvm", "btf_trace_kvm_entry", BTF_KIND_TYPEDEF, &btf);
-	bool vcpu = false;
-
-	if (id < 0)
-		return false;
-	t = btf__type_by_id(btf, btf__resolve_type(btf, id));
-	if (t && btf_is_ptr(t))
-		t = btf__type_by_id(btf, t->type);
-	if (t && btf_is_func_proto(t) && btf_vlen(t) >= 2) {
-		t = btf__type_by_id(btf, btf__resolve_type(btf, btf_params(t)[1].type));
-		vcpu = t && btf_is_ptr(t);
-	}
-	free_found(btf, vmlinux);
-	return vcpu;
+	return tp_first_arg_ptr(vmlinux, "kvm_entry", 1, 8) == 1;
 }
 
 /*
@@ -179,26 +181,13 @@ static enum pf_hook page_fault_hook(const struct live_opts *o, struct btf *vmlin
 {
 	bool vmx = vendor ? strstr(vendor, "vmx") || !strcmp(vendor, "kvm_intel")
 			  : access("/sys/module/kvm_intel", F_OK) == 0;
-	struct btf *btf = NULL;
-	const struct btf_type *t;
-	int size, id;
+	int size;
 
 	/* Tests: the planted fault, no page program (the pages must then be missing) */
 	if (!vmx || !(o->detail_kinds & (1u << DETAIL_NPF)) || getenv("EXITSTAT_TEST_NO_PF"))
 		return PF_NONE;
-	if (!o->bpf_tracepoint && vmlinux &&
-	    (id = find_type(vmlinux, "kvm", "btf_trace_kvm_page_fault", BTF_KIND_TYPEDEF, &btf)) > 0) {
-		t = btf__type_by_id(btf, btf__resolve_type(btf, id));
-		if (t && btf_is_ptr(t))
-			t = btf__type_by_id(btf, t->type);
-		if (t && btf_is_func_proto(t) && btf_vlen(t) == 4)
-			t = btf__type_by_id(btf, btf__resolve_type(btf, btf_params(t)[1].type));
-		else
-			t = NULL;
-		free_found(btf, vmlinux);
-		if (t && btf_is_ptr(t))
-			return PF_BTF;
-	}
+	if (!o->bpf_tracepoint && vmlinux && tp_first_arg_ptr(vmlinux, "kvm_page_fault", 3, 3) == 1)
+		return PF_BTF;
 	*addr_off = live_tp_field("kvm_page_fault", "fault_address", &size);
 	return *addr_off >= 0 ? PF_TRACEPOINT : PF_NONE;
 }

@@ -385,6 +385,24 @@ static int check_counters(struct live_cmd *c, struct live_loop *l, double now)
 	return 0;
 }
 
+/*
+ * How long the next poll may sleep (ms): short while something waits on the
+ * counters or the keys (--every, the view, the event mix to detach, the
+ * probe's note), then until the next -d report, at most COLLECT_IDLE_MS.
+ */
+static int poll_ms(const struct live_cmd *c, const struct live_loop *l, double now)
+{
+	int ms = COLLECT_IDLE_MS;
+
+	if (c->every)
+		ms = 10;
+	else if (c->top_on || (!l->mix_stopped && !l->probe_said))
+		ms = 100;
+	if (c->delay && (l->next_print - now) * 1000 < ms)
+		ms = l->next_print > now ? (int)((l->next_print - now) * 1000) + 1 : 1;
+	return collect_poll_ms(&c->col, now, ms);
+}
+
 /* Until stopped: poll, and print the reports -d and --every ask for. */
 static int live_loop(struct live_cmd *c)
 {
@@ -393,9 +411,9 @@ static int live_loop(struct live_cmd *c)
 			       .next_print = c->delay ? c->col.start + c->delay : 0 };
 
 	while (!live_stop_requested) {
-		double now;
+		double now = live_now();
 
-		if (live_poll(c->col.src, c->every ? 10 : 100, NULL, NULL, &err)) {
+		if (live_poll(c->col.src, poll_ms(c, &l, now), NULL, NULL, &err)) {
 			msg_error(NULL, &err);
 			return -1;
 		}

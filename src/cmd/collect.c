@@ -114,6 +114,15 @@ bool collect_over(struct collect *c, double now)
 	       (c->duration && now - c->start >= c->duration);
 }
 
+int collect_poll_ms(const struct collect *c, double now, int want_ms)
+{
+	double left = c->duration ? (c->start + c->duration - now) * 1000 : want_ms;
+
+	if (left < want_ms)
+		want_ms = left < 1 ? 1 : (int)left + 1;
+	return want_ms;
+}
+
 int collect_end_command(struct collect *c)
 {
 	struct es_error err;

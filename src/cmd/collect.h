@@ -48,6 +48,20 @@ int collect_go(struct collect *c);
 /* Is the run over (the command ended, the duration passed)? */
 bool collect_over(struct collect *c, double now);
 
+/*
+ * How long the next poll may sleep, in ms: want_ms, cut to what is left of
+ * the duration (at least 1). The command's end cuts it short by itself
+ * (SIGCHLD, live_child_start).
+ */
+int collect_poll_ms(const struct collect *c, double now, int want_ms);
+
+/*
+ * A poll's sleep when nothing needs the collector sooner: every wake-up of
+ * the collector takes the CPU from a VM for a moment (on a busy or
+ * one-CPU host a measurable share of a fast-exiting guest's run).
+ */
+#define COLLECT_IDLE_MS 1000
+
 /* The run is over: stop the command (SIGTERM after a signal) and reap it; -1 when it failed (said). */
 int collect_end_command(struct collect *c);
 

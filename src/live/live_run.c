@@ -18,6 +18,12 @@ static void on_stop_signal(int sig)
 	live_stop_requested = sig;
 }
 
+/* Nothing to do: the signal itself ends a poll's sleep (nanosleep, poll, epoll_wait). */
+static void on_child_signal(int sig)
+{
+	(void)sig;
+}
+
 void live_install_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_stop_signal };
@@ -81,6 +87,18 @@ int live_child_start(struct live_child *c, char **argv, struct es_error *err)
 	close(efds[1]);
 	c->go_fd = fds[1];
 	c->exec_fd = efds[0];
+	/*
+	 * The command's end wakes the collector from its poll at once, however
+	 * long it sleeps (sleeps end on a handled signal even with SA_RESTART,
+	 * which keeps every other call as it was).
+	 */
+	{
+		struct sigaction sa = { .sa_handler = on_child_signal,
+					.sa_flags = SA_RESTART | SA_NOCLDSTOP };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGCHLD, &sa, NULL);
+	}
 	return 0;
 }
 

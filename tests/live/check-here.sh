@@ -194,7 +194,7 @@ done
 echo "old bytes" >"$tmp/r.exr"
 "$ES" record --force -o "$tmp/r.exr" -- "$EG" out:10 >/dev/null 2>"$tmp/err"
 rc=$?
-if [[ $(head -c 9 "$tmp/r.exr") != "old bytes" ]] && "$ES" report "$tmp/r.exr" >/dev/null 2>&1; then
+if [[ $(head -c 9 "$tmp/r.exr" | tr -d '\0') != "old bytes" ]] && "$ES" report "$tmp/r.exr" >/dev/null 2>&1; then
 	ok "record --force over an existing file: a new recording"
 else
 	bad "record --force over an existing file: $(head -c 40 "$tmp/r.exr" | od -c | head -2)"

@@ -112,39 +112,41 @@ static void free_found(struct btf *btf, struct btf *vmlinux)
 
 /*
  * A kvm tracepoint's first raw argument, from its btf_trace_<tp> typedef (a
- * pointer to void (*)(void *, args...)) in vmlinux or the kvm module's BTF:
- * 1 a pointer (the vCPU), 0 not, -1 no such typedef, -2 not a prototype of
- * min_args to max_args arguments.
+ * pointer to void (*)(void *, args...)) in vmlinux or in kvm, the kvm
+ * module's BTF (NULL: none, or kvm built in), which the caller loads once
+ * for every tracepoint: 1 a pointer (the vCPU), 0 not, -1 no such typedef,
+ * -2 not a prototype of min_args to max_args arguments.
  */
-static int tp_first_arg_ptr(struct btf *vmlinux, const char *tp, unsigned int min_args,
-			    unsigned int max_args)
+static int tp_first_arg_ptr(struct btf *vmlinux, struct btf *kvm, const char *tp,
+			    unsigned int min_args, unsigned int max_args)
 {
-	struct btf *btf = NULL;
+	struct btf *btf = vmlinux;
 	const struct btf_type *t;
 	char name[64];
-	int id, ret = -2;
+	int id;
 
 	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	id = find_type(vmlinux, "kvm", name, BTF_KIND_TYPEDEF, &btf);
-	if (id < 0)
+	id = btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF);
+	if (id <= 0 && kvm) {
+		btf = kvm;
+		id = btf__find_by_name_kind(kvm, name, BTF_KIND_TYPEDEF);
+	}
+	if (id <= 0)
 		return -1;
 	t = btf__type_by_id(btf, btf__resolve_type(btf, id));
 	if (t && btf_is_ptr(t))
 		t = btf__type_by_id(btf, t->type);
 	/* the prototype's first parameter is the tracepoint's data pointer */
-	if (t && btf_is_func_proto(t) && btf_vlen(t) >= min_args + 1 &&
-	    btf_vlen(t) <= max_args + 1) {
-		t = btf__type_by_id(btf, btf__resolve_type(btf, btf_params(t)[1].type));
-		ret = t && btf_is_ptr(t);
-	}
-	free_found(btf, vmlinux);
-	return ret;
+	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < min_args + 1 || btf_vlen(t) > max_args + 1)
+		return -2;
+	t = btf__type_by_id(btf, btf__resolve_type(btf, btf_params(t)[1].type));
+	return t && btf_is_ptr(t);
 }
 
 /* How kvm_exit's raw arguments look on this kernel. -1 when there is no BTF for it. */
-static int exit_hook_from_btf(struct btf *vmlinux, char *why, size_t whylen)
+static int exit_hook_from_btf(struct btf *vmlinux, struct btf *kvm, char *why, size_t whylen)
 {
-	switch (tp_first_arg_ptr(vmlinux, "kvm_exit", 2, 8)) {
+	switch (tp_first_arg_ptr(vmlinux, kvm, "kvm_exit", 2, 8)) {
 	case 1:
 		return HOOK_BTF_VCPU_ISA;
 	case 0:
@@ -163,9 +165,9 @@ static int exit_hook_from_btf(struct btf *vmlinux, char *why, size_t whylen)
  * (vcpu[, force_immediate_exit]); before: (vcpu_id)): then entry_btf_vcpu
  * finds the pending exit from the vCPU, with no helper.
  */
-static bool entry_has_vcpu(struct btf *vmlinux)
+static bool entry_has_vcpu(struct btf *vmlinux, struct btf *kvm)
 {
-	return tp_first_arg_ptr(vmlinux, "kvm_entry", 1, 8) == 1;
+	return tp_first_arg_ptr(vmlinux, kvm, "kvm_entry", 1, 8) == 1;
 }
 
 /*
@@ -177,7 +179,7 @@ static bool entry_has_vcpu(struct btf *vmlinux)
  * (pages unknown: gpa ?) when neither.
  */
 static enum pf_hook page_fault_hook(const struct live_opts *o, struct btf *vmlinux,
-				    const char *vendor, int *addr_off)
+				    struct btf *kvm, const char *vendor, int *addr_off)
 {
 	bool vmx = vendor ? strstr(vendor, "vmx") || !strcmp(vendor, "kvm_intel")
 			  : access("/sys/module/kvm_intel", F_OK) == 0;
@@ -186,7 +188,8 @@ static enum pf_hook page_fault_hook(const struct live_opts *o, struct btf *vmlin
 	/* Tests: the planted fault, no page program (the pages must then be missing) */
 	if (!vmx || !(o->detail_kinds & (1u << DETAIL_NPF)) || getenv("EXITSTAT_TEST_NO_PF"))
 		return PF_NONE;
-	if (!o->bpf_tracepoint && vmlinux && tp_first_arg_ptr(vmlinux, "kvm_page_fault", 3, 3) == 1)
+	if (!o->bpf_tracepoint && vmlinux &&
+	    tp_first_arg_ptr(vmlinux, kvm, "kvm_page_fault", 3, 3) == 1)
 		return PF_BTF;
 	*addr_off = live_tp_field("kvm_page_fault", "fault_address", &size);
 	return *addr_off >= 0 ? PF_TRACEPOINT : PF_NONE;
@@ -1030,7 +1033,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 		    size_t srclen, struct es_error *err)
 {
 	struct bpf_live *b = calloc(1, sizeof(*b));
-	struct btf *vmlinux;
+	struct btf *vmlinux, *kvm = NULL;
 	struct es_error btf_err = { "" };
 	char why[256] = "";
 	const char *vendor = NULL;
@@ -1072,12 +1075,15 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 	vmlinux = o->bpf_tracepoint ? NULL : btf__load_vmlinux_btf();
 	if (o->bpf_tracepoint)
 		snprintf(why, sizeof(why), "asked for with --bpf-attach tracepoint");
-	if (vmlinux)
-		vendor = vendor_btf(vmlinux);
-	pf = page_fault_hook(o, vmlinux, vendor, &pf_addr_off);
 	if (vmlinux) {
-		hook = exit_hook_from_btf(vmlinux, why, sizeof(why));
-		entry_vcpu = entry_has_vcpu(vmlinux);
+		vendor = vendor_btf(vmlinux);
+		/* the kvm tracepoints' prototypes (tp_first_arg_ptr), parsed once */
+		kvm = btf__load_module_btf("kvm", vmlinux);
+	}
+	pf = page_fault_hook(o, vmlinux, kvm, vendor, &pf_addr_off);
+	if (vmlinux) {
+		hook = exit_hook_from_btf(vmlinux, kvm, why, sizeof(why));
+		entry_vcpu = entry_has_vcpu(vmlinux, kvm);
 		if (hook == HOOK_BTF_VCPU_ISA && !vendor) {
 			snprintf(why, sizeof(why),
 				 "no BTF for vcpu_svm/vcpu_vmx (kvm_amd/kvm_intel module BTF)");
@@ -1092,6 +1098,7 @@ void *live_bpf_open(const struct live_opts *o, const struct live_ops **ops, char
 				 o->detail_kinds ? "qualification is" : "RIP (guest_rip) is");
 			hook = -1;
 		}
+		btf__free(kvm);
 		btf__free(vmlinux);
 	}
 	if (hook >= 0) {

@@ -713,26 +713,40 @@ static __always_inline void detail_page(struct live_thread *t, __u64 gpa,
 }
 
 /*
+ * This CPU's last_thread slot; *hit: it is this thread's (and vCPU's). tp_btf
+ * passes the vCPU (slot_hit(), no helper; on a miss *pid_tgid is read); the
+ * classic tracepoint vcpu NULL and *pid_tgid, and at an exit the tag made of
+ * the vCPU id (0 at an entry: the thread's pending exit, whichever vCPU).
+ */
+static __always_inline struct live_last *last_of(struct kvm_vcpu___x *vcpu, __u64 *pid_tgid,
+						 __u64 tag, bool *hit)
+{
+	__u32 zero = 0;
+	struct live_last *l = bpf_map_lookup_elem(&last_thread, &zero);
+
+	if (!l)
+		return NULL;
+	*hit = vcpu ? slot_hit(l, vcpu) : l->pid_tgid == *pid_tgid && (!tag || l->tag == tag) &&
+					  l->gen == slot_gen;
+	if (!*hit && vcpu)
+		*pid_tgid = bpf_get_current_pid_tgid();
+	return l;
+}
+
+/*
  * The last_thread slot of an exit of this thread and vCPU, refilled on a
- * miss; NULL: not a wanted thread. tp_btf passes the vCPU (pid_tgid unused:
- * a hit needs no helper, a miss calls it); the classic tracepoint passes
- * vcpu NULL, its pid_tgid and a tag made of the vCPU id.
+ * miss; NULL: not a wanted thread. vcpu, pid_tgid, tag: as for last_of().
  */
 static __always_inline struct live_last *exit_slot(__u64 pid_tgid, __u64 tag,
 						   struct kvm_vcpu___x *vcpu, __u32 vcpu_field,
 						   __u32 isa)
 {
 	struct live_last *l;
-	__u32 zero = 0;
+	bool hit;
 
-	l = bpf_map_lookup_elem(&last_thread, &zero);
-	if (!l)
-		return NULL;
-	if (vcpu ? slot_hit(l, vcpu) : l->pid_tgid == pid_tgid && l->tag == tag &&
-				       l->gen == slot_gen)
+	l = last_of(vcpu, &pid_tgid, tag, &hit);
+	if (!l || hit)
 		return l;
-	if (vcpu)
-		pid_tgid = bpf_get_current_pid_tgid();
 	if (!wanted(pid_tgid))
 		return NULL;
 	refill(l, pid_tgid, tag, vcpu, vcpu_field, isa);
@@ -875,18 +889,16 @@ static __always_inline bool pending_of(struct kvm_vcpu___x *vcpu, __u64 pid_tgid
 				       struct live_thread **t, __u32 *tid)
 {
 	struct live_last *l;
-	__u32 zero = 0;
+	bool hit;
 
-	l = bpf_map_lookup_elem(&last_thread, &zero);
+	l = last_of(vcpu, &pid_tgid, 0, &hit);
 	if (!l)
 		return false;
-	if (vcpu ? slot_hit(l, vcpu) : l->pid_tgid == pid_tgid && l->gen == slot_gen) {
+	if (hit) {
 		*t = state_of(l->row);
 		*tid = (__u32)l->pid_tgid;
 		return true;
 	}
-	if (vcpu)
-		pid_tgid = bpf_get_current_pid_tgid();
 	if (!wanted(pid_tgid))
 		return false;
 	*tid = (__u32)pid_tgid;

@@ -398,9 +398,7 @@ static int poll_ms(const struct live_cmd *c, const struct live_loop *l, double n
 		ms = 10;
 	else if (c->top_on || (!l->mix_stopped && !l->probe_said))
 		ms = 100;
-	if (c->delay && (l->next_print - now) * 1000 < ms)
-		ms = l->next_print > now ? (int)((l->next_print - now) * 1000) + 1 : 1;
-	return collect_poll_ms(&c->col, now, ms);
+	return collect_poll_ms(&c->col, now, ms, c->delay ? l->next_print : 0);
 }
 
 /* Until stopped: poll, and print the reports -d and --every ask for. */

@@ -126,8 +126,8 @@ static int record_loop(struct record_cmd *r)
 
 		/* the next block's flush at the latest (the ring wakes us sooner when half full) */
 		now = live_now();
-		if (live_poll(r->col.src, collect_poll_ms(&r->col, now, next_flush > now ?
-				(int)((next_flush - now) * 1000) + 1 : 1), write_exit, r, &r->err))
+		if (live_poll(r->col.src, collect_poll_ms(&r->col, now, COLLECT_IDLE_MS, next_flush),
+			      write_exit, r, &r->err))
 			return say(r);
 		now = live_now();
 		if (now >= next_flush) {

@@ -114,12 +114,22 @@ bool collect_over(struct collect *c, double now)
 	       (c->duration && now - c->start >= c->duration);
 }
 
-int collect_poll_ms(const struct collect *c, double now, int want_ms)
+/* ms from now to a time (monotonic s) no later than it, at least 1; want_ms if it is further. */
+static int ms_until(double now, double at, int want_ms)
 {
-	double left = c->duration ? (c->start + c->duration - now) * 1000 : want_ms;
+	double left = (at - now) * 1000;
 
-	if (left < want_ms)
-		want_ms = left < 1 ? 1 : (int)left + 1;
+	if (left >= want_ms)
+		return want_ms;
+	return left < 1 ? 1 : (int)left + 1;
+}
+
+int collect_poll_ms(const struct collect *c, double now, int want_ms, double deadline)
+{
+	if (deadline)
+		want_ms = ms_until(now, deadline, want_ms);
+	if (c->duration)
+		want_ms = ms_until(now, c->start + c->duration, want_ms);
 	return want_ms;
 }
 

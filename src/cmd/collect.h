@@ -49,11 +49,12 @@ int collect_go(struct collect *c);
 bool collect_over(struct collect *c, double now);
 
 /*
- * How long the next poll may sleep, in ms: want_ms, cut to what is left of
- * the duration (at least 1). The command's end cuts it short by itself
+ * How long the next poll may sleep, in ms: want_ms, cut to what is left
+ * until deadline (a live_now() time; 0: none) and until the end of the
+ * duration (at least 1). The command's end cuts it short by itself
  * (SIGCHLD, live_child_start).
  */
-int collect_poll_ms(const struct collect *c, double now, int want_ms);
+int collect_poll_ms(const struct collect *c, double now, int want_ms, double deadline);
 
 /*
  * A poll's sleep when nothing needs the collector sooner: every wake-up of

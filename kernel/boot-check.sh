@@ -86,8 +86,8 @@ unlock_work
 # Two CPUs, so that the per-CPU sums are tested. (The kernel needs ACPI for
 # them, and for HPET/PM timer: without those, the TSC calibration can fail
 # under TCG and KVM then never enters a guest, spinning on a 0 kHz TSC.)
-# A run takes 30-60 s; two-CPU TCG guests sometimes hang, and bed.sh boots
-# once more when the job never finishes, so the timeout only bounds a hang.
+# A run takes 30-60 s; bed.sh boots once more when the job never finishes
+# (a hung or crashed emulator), so the timeout only bounds a hang.
 # Bochs boots take 2-6 minutes on a busy machine.
 step "boot in the $ISA bed and run kernel/$(basename "$JOB")" \
 	bash "$REPO/tests/realkvm/bed.sh" "${BED[@]}" run --kernel "$IMAGE/bzImage" "${ADDS[@]}" "${BOOT[@]}" \

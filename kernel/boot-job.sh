@@ -217,12 +217,6 @@ smp() {
 # speed. The SVM bed covers the per-CPU sums (the code is not ISA-specific).
 if [ "$(cat ncpus)" -ge 2 ]; then
 	smp smp
-	# Known flake of QEMU's multi-threaded TCG with two CPUs (about 1 run in 15):
-	# one vCPU of the nested guest triple-faults at the reset vector. Retry that
-	# once, under another name; boot-verify.sh reports the first try.
-	if grep -q 'KVM_EXIT_SHUTDOWN (triple fault) at rip 0xfff0' smp/exitgen.err; then
-		smp smp-retry
-	fi
 fi
 # Off: no table may appear.
 scenario off 0 --mode 64 out:3000 cpuid:100

@@ -4,14 +4,20 @@
 # a copy of one real scenario's results damaged in one place.
 fixture=$results run=(bash "$VERIFY" DIR "$tmp/s") fail_line='^FAIL '
 
-# expect pass|fail SCENARIO DAMAGE WHAT: $VERIFY on a fresh copy of
-# SCENARIO's results (and that scenario's line alone) after the command
-# string DAMAGE ran in it: it must pass, or fail with a FAIL line.
+# expect pass SCENARIO DAMAGE WHAT, expect fail SCENARIO DAMAGE WHAT MESSAGE:
+# $VERIFY on a fresh copy of SCENARIO's results (and that scenario's line
+# alone) after the command string DAMAGE ran in it: it must pass, or fail
+# with a FAIL line that begins with MESSAGE (a grep basic regex), the
+# problem the damage made, named as a user would read it.
 expect() {
-	local want=$1 name=$2 damage=$3 what=$4
+	local want=$1 name=$2 damage=$3 what=$4 message=${5:-}
+	if [[ $want == fail && -z $message ]]; then
+		bad "$what: a fail case needs the FAIL message it must give"
+		return
+	fi
 	copy_only=("$name")
 	grep -E "^${name}[[:space:]]" "$scenarios" >"$tmp/s"
-	case_ "$what" "$([[ $want == fail ]] && echo '.*')" damage_in "$name" "$damage"
+	case_ "$what" "$message" damage_in "$name" "$damage"
 }
 damage_in() {
 	cd "$1" || return

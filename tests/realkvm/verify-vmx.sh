@@ -180,7 +180,7 @@ check_scenario() {
 	while read -r code count; do kern[$code]=$count; done < <(hist_by_reason "$dir/hist.txt")
 
 	# The table: expected / kernel hist / exitstat per code.
-	local codes code sum_b=0 verdict kernel_ok=1 es_ok=1
+	local codes code sum_b=0 verdict diffs="" ediffs=""
 	codes=$(printf '%s\n' "${!want_exact[@]}" "${!kern[@]}" "${!es[@]}" $bounded | sort -nu)
 	# ... also kept next to the scenario's files as counts.txt.
 	{
@@ -203,37 +203,41 @@ check_scenario() {
 				want=0
 				((k == 0)) || verdict=MISMATCH
 			fi
-			[[ $verdict == MISMATCH ]] && kernel_ok=0
-			[[ $e == "$k" ]] || { verdict+=" exitstat!=kernel"; es_ok=0; }
+			[[ $verdict == MISMATCH ]] && diffs+="${diffs:+; }${UAPI[$code]:-?} kernel $k, want $want"
+			[[ $e == "$k" ]] || { verdict+=" exitstat!=kernel"; ediffs+="${ediffs:+; }${UAPI[$code]:-?} exitstat $e, kernel $k"; }
 			printf '      %-20s %4s %10s %12s %10s   %s\n' "${UAPI[$code]:-?}" "$code" "$want" "$k" "$e" "$verdict"
 		done
 		printf '      %-20s %4s %10s %12s %10s\n' total - - "$(hist_total "$dir/hist.txt")" "$(jq -r .total "$esj" 2>/dev/null)"
 		echo "      $rule: $sum_b, want $lo..$hi"
 	} >"$dir/counts.txt"
 	tail -n +2 "$dir/counts.txt"
-	((sum_b >= lo && sum_b <= hi)) || kernel_ok=0
-	if ((kernel_ok)); then
+	((sum_b >= lo && sum_b <= hi)) || diffs+="${diffs:+; }$rule: $sum_b, want $lo..$hi"
+	if [[ -z $diffs ]]; then
 		ok "$name: kernel hist == exitgen for every VMX reason"
 	else
-		bad "$name: kernel hist != exitgen (table above)"
+		bad "$name: kernel hist != exitgen: $diffs (table above)"
 	fi
-	if ((es_ok)); then
+	if [[ -z $ediffs ]]; then
 		ok "$name: exitstat ($how) == kernel hist for every reason"
 	else
-		bad "$name: exitstat ($how) != kernel hist (table above)"
+		bad "$name: exitstat ($how) != kernel hist: $ediffs (table above)"
 	fi
 
 	# Per vCPU, when exitgen ran more than one.
 	if ((vcpus > 1)); then
-		local v vok=1 pair w g
+		local v vdiffs="" pair w g
 		for ((v = 0; v < vcpus; v++)); do
 			for pair in io:$IO cpuid:$CPUID hlt:$HLT; do
 				w=$(jq -r --argjson v "$v" ".per_vcpu[\$v].expected.${pair%%:*}" "$dir/exitgen.json")
 				g=$(hist_vcpu_rows "$dir/hist.txt" | awk -v v="$v" -v c="${pair#*:}" '$1 == v && $2 == c {n += $3} END {print n + 0}')
-				[[ $w == "$g" ]] || { echo "      vcpu $v ${pair%%:*}: exitgen $w, kernel $g"; vok=0; }
+				[[ $w == "$g" ]] || vdiffs+="${vdiffs:+; }vcpu $v ${pair%%:*} kernel $g, exitgen $w"
 			done
 		done
-		((vok)) && ok "$name: kernel hist == exitgen for each of $vcpus vCPUs" || bad "$name: per-vCPU counts differ (above)"
+		if [[ -z $vdiffs ]]; then
+			ok "$name: kernel hist == exitgen for each of $vcpus vCPUs"
+		else
+			bad "$name: per-vCPU counts differ: $vdiffs"
+		fi
 	fi
 
 	[[ $how == fastpath ]] && check_fastpath "$name" "$dir" "${kern[$WRMSR]:-0}"

@@ -149,35 +149,36 @@ check_scenario() {
 		"$(if ((${#es[@]})); then jq -r '.total' "$dir/exitstat.json"; else echo -; fi)"
 	echo "      (npf must lie in [mmio, mmio + $npf_bound]: exitgen's MMIO plus first-touch faults; seconds in guest: $(cat "$dir/seconds" 2>/dev/null))"
 
-	# Kernel vs exitgen.
-	local kernel_ok=1
-	[[ $k_io == "$e_io" && $k_cpuid == "$e_cpuid" && $k_msr == "$e_msr" && $k_hlt == "$e_hlt" ]] || kernel_ok=0
-	((k_npf >= e_mmio && k_npf <= e_mmio + npf_bound)) || kernel_ok=0
-	((other == 0)) || kernel_ok=0
-	if ((kernel_ok)); then
+	# Kernel vs exitgen; the FAIL line names each row that differs.
+	local diffs="" r k e
+	for r in io:$k_io:$e_io cpuid:$k_cpuid:$e_cpuid msr:$k_msr:$e_msr hlt:$k_hlt:$e_hlt; do
+		IFS=: read -r r k e <<<"$r"
+		[[ $k == "$e" ]] || diffs+="${diffs:+; }$r kernel $k, exitgen $e"
+	done
+	((k_npf >= e_mmio && k_npf <= e_mmio + npf_bound)) ||
+		diffs+="${diffs:+; }npf kernel $k_npf, want $e_mmio..$((e_mmio + npf_bound))"
+	((other == 0)) || diffs+="${diffs:+; }other kernel $other, want 0"
+	if [[ -z $diffs ]]; then
 		ok "$name: kernel hist == exitgen (io $k_io, cpuid $k_cpuid, msr $k_msr, hlt $k_hlt, npf $k_npf for mmio $e_mmio)"
 	else
-		bad "$name: kernel hist != exitgen (table above; 'other' exits must be 0)"
+		bad "$name: kernel hist != exitgen: $diffs (table above)"
 	fi
 
 	# Per vCPU, when exitgen ran more than one.
 	if ((vcpus > 1)); then
-		local v vok=1 want got reason key
+		local v vdiffs="" want got reason key
 		for ((v = 0; v < vcpus; v++)); do
 			for reason in io:$SVM_IO cpuid:$SVM_CPUID msr:$SVM_MSR hlt:$SVM_HLT; do
 				key=${reason%%:*}
 				want=$(jq -r --argjson v "$v" '.per_vcpu[$v].expected.'"$key" "$json")
 				got=$(hist_count "$hist" "${reason#*:}" "$v")
-				if [[ $want != "$got" ]]; then
-					echo "      vcpu $v $key: exitgen $want, kernel $got"
-					vok=0
-				fi
+				[[ $want == "$got" ]] || vdiffs+="${vdiffs:+; }vcpu $v $key kernel $got, exitgen $want"
 			done
 		done
-		if ((vok)); then
+		if [[ -z $vdiffs ]]; then
 			ok "$name: kernel hist == exitgen for each of $vcpus vCPUs"
 		else
-			bad "$name: per-vCPU counts differ (above)"
+			bad "$name: per-vCPU counts differ: $vdiffs"
 		fi
 	fi
 
@@ -196,17 +197,15 @@ check_scenario() {
 
 	# exitstat vs kernel.
 	if ((exitstat_exact)); then
-		local code all_ok=1
-		for code in $(hist_vcpu_rows "$hist" | awk '{print $2}' | sort -un) "${!es[@]}"; do
-			if [[ ${es[$code]:-0} != "$(hist_count "$hist" "$code")" ]]; then
-				echo "      exit code $code: exitstat ${es[$code]:-0}, kernel $(hist_count "$hist" "$code")"
-				all_ok=0
-			fi
+		local code k ediffs=""
+		for code in $({ hist_vcpu_rows "$hist" | awk '{print $2}'; printf '%s\n' "${!es[@]}"; } | sort -un); do
+			k=$(hist_count "$hist" "$code")
+			[[ ${es[$code]:-0} == "$k" ]] || ediffs+="${ediffs:+; }code $(printf '%#x' "$code") exitstat ${es[$code]:-0}, kernel $k"
 		done
-		if ((all_ok)); then
+		if [[ -z $ediffs ]]; then
 			ok "$name: exitstat report of the trace == kernel hist for every reason (total $k_total)"
 		else
-			bad "$name: exitstat report != kernel hist (above)"
+			bad "$name: exitstat report != kernel hist: $ediffs"
 		fi
 	fi
 	# Lost events: the ring buffer's own overrun count (per-CPU stats, not the

@@ -26,7 +26,7 @@ static void usage(FILE *f)
 	fputs("usage: exitgen [--mode 16|64] [--vcpus K] [--json] [--max-exits N]\n"
 	      "               [--timeout SEC] [--device PATH] [--no-msr-filter]\n"
 	      "               [--ready-file PATH] [--go-file FIFO] [--exit-stats-cpuid] [--kvm-stats]\n"
-	      "               [--irqchip] STEP...\n"
+	      "               [--irqchip] [--vms N] STEP...\n"
 	      "       exitgen --layout [--mode 16|64] [--vcpus K] [--irqchip] [--image FILE] STEP...\n"
 	      "Runs a guest on KVM that causes a known number of each VM exit.\n"
 	      "STEP (run in order on every vCPU, each program ends with one HLT;\n"
@@ -46,6 +46,9 @@ static void usage(FILE *f)
 	      "Options:\n"
 	      "  --mode 16|64     real mode or long mode with identity paging (default 64)\n"
 	      "  --vcpus K        K vCPUs, one thread each (1..14, default 1)\n"
+	      "  --vms N          N VMs one after another, each made, run to its end and\n"
+	      "                   closed before the next, all on the same thread (--vcpus 1);\n"
+	      "                   counts are their sums, leaf results the last VM's\n"
 	      "  --json           one JSON object on stdout\n"
 	      "  --max-exits N    fail after N user-space exits in total (default: expected + 64)\n"
 	      "  --timeout SEC    fail if the guests take longer (default: no limit)\n"
@@ -135,11 +138,51 @@ static void check_counts(struct vcpu *v, uint64_t msr_user)
 			 (unsigned long long)msr_user);
 }
 
+/*
+ * One thread per vCPU, until every one is done; ready_file: written when
+ * all run (no wait step). -1: a thread could not start (said on stderr);
+ * else 0, *run_error set if --ready-file or --timeout failed (in err).
+ */
+static int run_threads(struct run_shared *sh, const char *ready_file,
+		       unsigned long long timeout_s, const char **run_error, char *err,
+		       size_t len)
+{
+	struct es_error ready_err;
+
+	for (int i = 0; i < sh->nvcpus; i++) {
+		int rc = pthread_create(&sh->vcpus[i].thread, NULL, vcpu_thread, &sh->vcpus[i]);
+
+		if (rc) {
+			fprintf(stderr, "exitgen: pthread_create (vcpu %d): %s\n", i,
+				strerror(rc));
+			vcpus_stop(sh);
+			for (int k = 0; k < i; k++)
+				pthread_join(sh->vcpus[k].thread, NULL);
+			return -1;
+		}
+		sh->vcpus[i].thread_started = true;
+	}
+	if (ready_file && ready_file_write(ready_file, &ready_err)) {
+		fprintf(stderr, "exitgen: %s\n", ready_err.msg);
+		vcpus_stop(sh);
+		*run_error = "cannot say ready on --ready-file";
+	}
+	if (wait_vcpus(sh, timeout_s) && !*run_error) {
+		snprintf(err, len, "guests still running after %llu s (--timeout)", timeout_s);
+		*run_error = err;
+	}
+	/* Join only now: until every thread is done, any may kick the others. */
+	for (int i = 0; i < sh->nvcpus; i++)
+		pthread_join(sh->vcpus[i].thread, NULL);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "mode", required_argument, NULL, 'm' },
 		{ "vcpus", required_argument, NULL, 'c' },
+		{ "vms", required_argument, NULL, 'V' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "max-exits", required_argument, NULL, 'x' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -169,10 +212,9 @@ int main(int argc, char **argv)
 	unsigned long long max_exits = 0, timeout_s = 0;
 	bool json = false, msr_filter = true, exit_stats_cpuid = false, layout = false;
 	bool irqchip = false;
-	int nvcpus = 1, nsteps, opt;
-	uint64_t userspace_expected = 0, start;
+	int nvcpus = 1, nvms = 1, nsteps, opt;
+	uint64_t userspace_expected = 0, start = 0, end = 0;
 	char err[256], stats_err[300];
-	struct es_error ready_err;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
@@ -186,6 +228,9 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			nvcpus = (int)parse_number("--vcpus", optarg, 1, MAX_VCPUS);
+			break;
+		case 'V':
+			nvms = (int)parse_number("--vms", optarg, 1, 10000);
 			break;
 		case 'j':
 			json = true;
@@ -282,6 +327,12 @@ int main(int argc, char **argv)
 			wait_step + 1);
 		return 2;
 	}
+	/* --vms: one thread runs the vCPU of every VM, nothing waits on another */
+	if (nvms > 1 && (nvcpus > 1 || ready_file || go_file || shared.kvm_stats || timeout_s)) {
+		fprintf(stderr, "exitgen: --vms %d runs every VM's vCPU on one thread: it takes --vcpus 1 and no --ready-file, --go-file, --kvm-stats or --timeout\n",
+			nvms);
+		return 2;
+	}
 	if (go_file) {
 		struct stat st;
 
@@ -298,15 +349,6 @@ int main(int argc, char **argv)
 		}
 	}
 
-	vm_open(&vm, device);
-	vm_create(&vm, mode, nvcpus, msr_filter);
-	if (irqchip)
-		vm_create_irqchip(&vm, icr_step >= 0);
-	if (exit_stats_cpuid)
-		vm_enable_exit_stats_cpuid(&vm);
-	if (steps_touch(steps, nsteps))
-		vm_add_touch_slot(&vm, nvcpus);
-
 	shared.steps = steps;
 	shared.nsteps = nsteps;
 	shared.vcpus = vcpus;
@@ -314,75 +356,85 @@ int main(int argc, char **argv)
 	run_shared_init(&shared);
 	if (wait_step >= 0)
 		shared.ready_file = ready_file;
-	for (int i = 0; i < nvcpus; i++) {
-		struct vcpu *v = &vcpus[i];
-
-		v->index = i;
-		v->shared = &shared;
-		if (guest_build(mode, steps, nsteps, i, vm.msr, irqchip, &v->img, err,
-				sizeof(err))) {
-			fprintf(stderr, "exitgen: %s\n", err);
-			return 2;
-		}
-		vm_load_image(&vm, &v->img);
-		program_expected(steps, nsteps, irqchip, &v->expected);
-		add_counts(&report.expected, &v->expected);
-		program_icr(steps, nsteps, &report.icr_writes, &report.x2apic_enables);
-		v->expected_userspace = 1;	/* the final HLT (or OUT) */
-		for (int k = 0; k < nsteps; k++) {
-			uint64_t n = step_userspace_exits(&steps[k], vm.msr_to_user);
-
-			v->expected_userspace += n;
-			if (steps[k].op == OP_RDMSR || steps[k].op == OP_WRMSR)
-				v->expected_msr_user += n;
-		}
-		userspace_expected += v->expected_userspace;
-		vcpu_create(&vm, v);
-		if (shared.kvm_stats && kvm_exit_stats_open(v->fd, &v->kstats, err, sizeof(err))) {
-			fprintf(stderr, "exitgen: --kvm-stats: vcpu %d: %s\n", i, err);
-			return 1;
-		}
-	}
-	shared.max_exits = max_exits ? max_exits :
-				       userspace_expected + DEFAULT_MARGIN;
-
 	vcpu_signals_init();
-	start = now_ns();
-	for (int i = 0; i < nvcpus; i++) {
-		int rc = pthread_create(&vcpus[i].thread, NULL, vcpu_thread,
-					&vcpus[i]);
+	report.vms = nvms;
+	for (int vmi = 0; vmi < nvms; vmi++) {
+		/* --vms: the last VM stays open for the report (leaf results are in its memory) */
+		if (vmi)
+			vm_close(&vm, vcpus, nvcpus);
+		vm_open(&vm, device);
+		vm_create(&vm, mode, nvcpus, msr_filter);
+		if (irqchip)
+			vm_create_irqchip(&vm, icr_step >= 0);
+		if (exit_stats_cpuid)
+			vm_enable_exit_stats_cpuid(&vm);
+		if (steps_touch(steps, nsteps))
+			vm_add_touch_slot(&vm, nvcpus);
 
-		if (rc) {
-			fprintf(stderr, "exitgen: pthread_create (vcpu %d): %s\n",
-				i, strerror(rc));
-			vcpus_stop(&shared);
-			for (int k = 0; k < i; k++)
-				pthread_join(vcpus[k].thread, NULL);
+		for (int i = 0; i < nvcpus; i++) {
+			struct vcpu *v = &vcpus[i];
+			struct exit_counts e = { 0 };
+
+			v->index = i;
+			v->shared = &shared;
+			v->done = false;
+			if (guest_build(mode, steps, nsteps, i, vm.msr, irqchip, &v->img, err,
+					sizeof(err))) {
+				fprintf(stderr, "exitgen: %s\n", err);
+				return 2;
+			}
+			vm_load_image(&vm, &v->img);
+			/* a vCPU's expected and seen counts add up over the VMs */
+			program_expected(steps, nsteps, irqchip, &e);
+			add_counts(&v->expected, &e);
+			add_counts(&report.expected, &e);
+			program_icr(steps, nsteps, &report.icr_writes, &report.x2apic_enables);
+			v->expected_userspace += 1;	/* the final HLT (or OUT) */
+			for (int k = 0; k < nsteps; k++) {
+				uint64_t n = step_userspace_exits(&steps[k], vm.msr_to_user);
+
+				v->expected_userspace += n;
+				userspace_expected += n;
+				if (steps[k].op == OP_RDMSR || steps[k].op == OP_WRMSR)
+					v->expected_msr_user += n;
+			}
+			userspace_expected += 1;
+			vcpu_create(&vm, v);
+			if (shared.kvm_stats &&
+			    kvm_exit_stats_open(v->fd, &v->kstats, err, sizeof(err))) {
+				fprintf(stderr, "exitgen: --kvm-stats: vcpu %d: %s\n", i, err);
+				return 1;
+			}
+		}
+		shared.max_exits = max_exits ? max_exits :
+					       userspace_expected + DEFAULT_MARGIN;
+		if (vmi == 0)
+			start = now_ns();
+		if (nvms > 1) {
+			/* every VM's vCPU on this one thread (--vcpus 1) */
+			vcpus[0].thread = pthread_self();
+			vcpus[0].thread_started = true;
+			vcpu_thread(&vcpus[0]);
+			if (!vcpus[0].done)
+				break;
+			continue;
+		}
+		if (run_threads(&shared, ready_file && wait_step < 0 ? ready_file : NULL,
+				timeout_s, &run_error, err, sizeof(err)))
 			return 1;
-		}
-		vcpus[i].thread_started = true;
-	}
-	if (ready_file && wait_step < 0 && ready_file_write(ready_file, &ready_err)) {
-		fprintf(stderr, "exitgen: %s\n", ready_err.msg);
-		vcpus_stop(&shared);
-		run_error = "cannot say ready on --ready-file";
-	}
-	if (wait_vcpus(&shared, timeout_s) && !run_error) {
-		snprintf(err, sizeof(err),
-			 "guests still running after %llu s (--timeout)", timeout_s);
-		run_error = err;
-	}
-	/* Join only now: until every thread is done, any may kick the others. */
-	for (int i = 0; i < nvcpus; i++)
-		pthread_join(vcpus[i].thread, NULL);
-	report.elapsed_ns = now_ns() - start;
-	for (int i = 0; shared.kvm_stats && i < nvcpus; i++) {
-		if (kvm_exit_stats_sample(&vcpus[i].kstats, &vcpus[i].kstats_end, err,
-					  sizeof(err)) && !run_error) {
-			snprintf(stats_err, sizeof(stats_err), "--kvm-stats: vcpu %d: %s", i, err);
-			run_error = stats_err;
+		end = now_ns();
+		for (int i = 0; shared.kvm_stats && i < nvcpus; i++) {
+			if (kvm_exit_stats_sample(&vcpus[i].kstats, &vcpus[i].kstats_end, err,
+						  sizeof(err)) && !run_error) {
+				snprintf(stats_err, sizeof(stats_err), "--kvm-stats: vcpu %d: %s", i,
+					 err);
+				run_error = stats_err;
+			}
 		}
 	}
+	if (nvms > 1)
+		end = now_ns();
+	report.elapsed_ns = end - start;
 
 	report.vm = &vm;
 	report.shared = &shared;

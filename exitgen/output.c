@@ -248,6 +248,7 @@ int print_json(FILE *f, const struct report *r)
 	json_object_object_add(root, "pid", json_object_new_int((int)getpid()));
 	json_object_object_add(root, "mode", json_object_new_int(r->vm->mode->bits));
 	json_object_object_add(root, "vcpus", json_object_new_int(sh->nvcpus));
+	json_object_object_add(root, "vms", json_object_new_int(r->vms));
 	json_object_object_add(msr, "index", json_hex(r->vm->msr));
 	json_object_object_add(msr, "to_userspace",
 			       json_object_new_boolean(r->vm->msr_to_user));
@@ -337,6 +338,8 @@ void print_human(FILE *f, const struct report *r)
 			vcpu_ok(v) ? "done" : v->stopped ? "stopped" : "FAILED");
 		human_exits(f, v->exits);
 	}
+	if (r->vms > 1)
+		fprintf(f, "%d VMs one after another on one thread\n", r->vms);
 	fputs("expected in total: ", f);
 	human_counts(f, &r->expected);
 	fputs("user-space exits in total: ", f);

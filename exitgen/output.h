@@ -15,7 +15,8 @@ struct report {
 	struct exit_counts expected;		/* over all vCPUs */
 	uint64_t icr_writes, x2apic_enables;	/* icr steps, all vCPUs (in expected.msr) */
 	uint64_t exits[EXIT_REASON_SLOTS];	/* over all vCPUs */
-	uint64_t elapsed_ns;
+	uint64_t elapsed_ns;			/* --vms: from the first VM's start */
+	int vms;				/* VMs run one after another (--vms) */
 	bool ok;
 	const char *error;			/* first error, or NULL */
 };

@@ -254,6 +254,23 @@ void vcpu_create(struct vm *vm, struct vcpu *vcpu)
 		die_ioctl("KVM_SET_REGS", i);
 }
 
+void vm_close(struct vm *vm, struct vcpu *vcpus, int nvcpus)
+{
+	for (int i = 0; i < nvcpus; i++) {
+		munmap(vcpus[i].run, vm->run_size);
+		close(vcpus[i].fd);
+		vcpus[i].run = NULL;
+		vcpus[i].fd = -1;
+	}
+	close(vm->vm_fd);
+	munmap(vm->mem, vm->mem_size);
+	if (vm->touch_mem)
+		munmap(vm->touch_mem, vm->touch_size);
+	close(vm->kvm_fd);
+	free(vm->cpuid);
+	memset(vm, 0, sizeof(*vm));
+}
+
 uint64_t vcpu_rip(struct vcpu *vcpu)
 {
 	struct kvm_regs regs;

@@ -122,6 +122,11 @@ void vm_load_image(struct vm *vm, const struct guest_image *img);
  */
 void vm_add_touch_slot(struct vm *vm, int nvcpus);
 void vcpu_create(struct vm *vm, struct vcpu *vcpu);
+/*
+ * Gives the VM and its vCPUs back to KVM (--vms: before the next VM); vm is
+ * zeroed. The vCPUs' counts stay.
+ */
+void vm_close(struct vm *vm, struct vcpu *vcpus, int nvcpus);
 
 /* For error reports: current rip, or ~0 if it cannot be read. */
 uint64_t vcpu_rip(struct vcpu *vcpu);

@@ -393,6 +393,24 @@ for bin in "${binaries[@]}"; do
 	expect_eq "elapsed_ns >= 300 ms" "$(json '.elapsed_ns >= 300000000')" true
 	finish "$bin sleep:300 takes at least 300 ms"
 
+	# --vms: VMs one after another, each made, run and closed on the same
+	# thread (the main one): the counts add up, and the kernel saw them all.
+	perf stat -x, -o "$tmp/perf" -e kvm:kvm_pio -e kvm:kvm_cpuid -e kvm:kvm_userspace_exit \
+		-- "$bin" --json --vms 3 out:20 cpuid:5 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "exit status" "$?" 0
+	expect_eq "vms, expected io cpuid hlt, KVM_EXIT_IO, KVM_EXIT_HLT" \
+		"$(json '"\(.vms) \(.expected.io) \(.expected.cpuid) \(.expected.hlt) \(.userspace_exits.KVM_EXIT_IO) \(.userspace_exits.KVM_EXIT_HLT)"')" \
+		"3 60 15 3 60 3"
+	expect_eq "the vCPU ran on the main thread" "$(json '.per_vcpu[0].tid == .pid')" true
+	expect_eq "kvm:kvm_pio" "$(perf_count kvm:kvm_pio)" 60
+	expect_eq "kvm:kvm_cpuid" "$(perf_count kvm:kvm_cpuid)" 15
+	expect_eq "kvm:kvm_userspace_exit" "$(perf_count kvm:kvm_userspace_exit)" 63
+	"$bin" --vms 2 --vcpus 2 out:1 >"$tmp/out" 2>"$tmp/err"
+	expect_eq "--vms 2 --vcpus 2: exit status" "$?" 2
+	expect_eq "--vms 2 --vcpus 2: message" "$(cat "$tmp/err")" \
+		"exitgen: --vms 2 runs every VM's vCPU on one thread: it takes --vcpus 1 and no --ready-file, --go-file, --kvm-stats or --timeout"
+	finish "$bin --vms 3 out:20 cpuid:5: three VMs on one thread, their counts added"
+
 	# A large count runs as a loop, not as copies of the instruction.
 	run_case "$bin" 64 1 1 out:50000 cpuid:50000
 	finish "$bin out:50000 cpuid:50000 (loop, counts exact)"

@@ -172,6 +172,25 @@ for be in $BACKENDS; do
 	fi
 done
 
+# Time in exit pairs an exit with the next entry of its own vCPU: exitgen
+# --vms 3 runs three VMs one after another on one thread, each ending with
+# its HLT, after which the VM is closed, so no HLT ever gets an entry (the
+# next one is the next VM's first, on another vCPU or the same address).
+# BPF on tp_btf (the vCPU at hand): every io timed, no HLT, 3 unpaired.
+if [[ $kind == exits && " $BACKENDS " == *" bpf "* ]]; then
+	"$ES" --backend bpf --format json -o "$tmp/v.json" -- "$EG" --json --vms 3 out:50 >"$tmp/eg.json" 2>"$tmp/es.err"
+	rc=$?
+	if [[ $(jq -r .source "$tmp/v.json" 2>/dev/null) == *tp_btf* ]]; then
+		read -r io _ _ hlt < <(reason_counts "$tmp/v.json")
+		timed=$(jq -r '[.reasons[]] as $r | def t($s; $v): [$r[] | select((.isa == "svm" and (.code | IN($s[])))
+			or (.isa == "vmx" and (.code | IN($v[])))) | .timed] | add // 0; "\(t([123]; [30])) \(t([120]; [12]))"' "$tmp/v.json")
+		equal "bpf/exitgen --vms 3 on one thread: status, io, hlt (exitgen: $(jq -c .expected "$tmp/eg.json")), io and hlt timed, unpaired" \
+			"$rc $io $hlt $timed $(jq -r .unpaired_exits "$tmp/v.json")" "0 150 3 150 0 3"
+	else
+		skip "bpf/exitgen --vms 3: not on tp_btf ($(jq -r .source "$tmp/v.json" 2>/dev/null); status $rc: $(head -c 300 "$tmp/es.err"))"
+	fi
+fi
+
 # io exits of one JSON report: kvm_pio where kvm_exit never fires, else the io reason.
 io_of() {
 	if [[ $kind == exits ]]; then

@@ -205,11 +205,17 @@ struct kvm___x {
 	struct kvm_memslots___x *memslots[2];	/* per address space (1: SMM) */
 } __attribute__((preserve_access_index));
 
+/* x86's struct kvm_vcpu_stat */
+struct kvm_vcpu_stat___x {
+	__u64 exits;
+} __attribute__((preserve_access_index));
+
 struct kvm_vcpu___x {
 	struct kvm___x *kvm;
 	int vcpu_id;
 	void *pid;	/* struct pid of the thread running it: KVM_RUN sets it */
 	struct kvm_vcpu_arch___x arch;
+	struct kvm_vcpu_stat___x stat;
 } __attribute__((preserve_access_index));
 
 #define VCPU_REGS_RCX 1
@@ -490,6 +496,19 @@ static __always_inline struct live_thread *state_of(__u32 row)
 }
 
 /*
+ * The vCPU's exit count, low 32 bits (x86 kvm_vcpu_stat.exits; 0 without a
+ * vCPU or the field). KVM adds one after each kvm_exit, before the next
+ * kvm_entry (vcpu_enter_guest; before Linux 5.12 before kvm_exit too): an
+ * entry is 0 or 1 ahead of the exit it ends, a new vCPU's first at 0.
+ */
+static __always_inline __u32 vcpu_exits(struct kvm_vcpu___x *vcpu)
+{
+	if (!vcpu || !bpf_core_field_exists(vcpu->stat.exits))
+		return 0;
+	return (__u32)vcpu->stat.exits;
+}
+
+/*
  * A hit in last_thread for this vCPU (tp_btf), with no helper call: the same
  * kvm_vcpu, run by the same thread (vcpu->pid) with the same id, and no
  * thread has ended since the slot was filled. While the vCPU lives it holds
@@ -759,8 +778,8 @@ static __always_inline struct live_last *exit_slot(__u64 pid_tgid, __u64 tag,
  * entry gives the time. Per exit, on a hit in last_thread: two inlined array
  * lookups (and the clock with timing); nothing else.
  */
-static __always_inline void on_exit(struct live_last *l, __u32 isa, __u32 reason,
-				    const struct live_dinfo *raw)
+static __always_inline void on_exit(struct live_last *l, struct kvm_vcpu___x *vcpu, __u32 isa,
+				    __u32 reason, const struct live_dinfo *raw)
 {
 	struct live_counts *c;
 	struct live_thread *s;
@@ -789,6 +808,7 @@ static __always_inline void on_exit(struct live_last *l, __u32 isa, __u32 reason
 	}
 	s->key.reason = reason;
 	s->slot = slot;
+	s->vexits = vcpu_exits(vcpu);
 	s->ts = bpf_ktime_get_ns();
 }
 
@@ -924,6 +944,19 @@ static __always_inline void on_entry(struct kvm_vcpu___x *vcpu, __u64 pid_tgid)
 	if (!pending_of(vcpu, pid_tgid, &t, &tid))
 		return;
 	if (!t || !t->ts) {
+		count(CNT_ENTRY_ALONE);
+		return;
+	}
+	/*
+	 * tp_btf: the pending exit must be this vCPU's, at most one exit back,
+	 * not the last exit of a vCPU this thread ran before (its VM ended and
+	 * the next, made in the same thread, may even have its vCPU at the same
+	 * address). That exit never gets its entry: untimed, as at a thread's end.
+	 */
+	if (vcpu && (t->tag != (__u64)vcpu || vcpu_exits(vcpu) - t->vexits > 1)) {
+		if (record_on)
+			send_record(t, tid, 0, LIVE_REC_OPEN);
+		t->ts = 0;
 		count(CNT_ENTRY_ALONE);
 		return;
 	}
@@ -1136,7 +1169,7 @@ static __always_inline int exit_btf(struct kvm_vcpu___x *vcpu, __u32 isa, __s64 
 	/* SVM: the NPF's GPA is EXITINFO2, at hand: its memslot now */
 	if (detail && region_on && isa == ISA_SVM && reason == 0x400)
 		memslot_of(vcpu, raw.info2, &raw);
-	on_exit(l, isa, reason, detail ? &raw : NULL);
+	on_exit(l, vcpu, isa, reason, detail ? &raw : NULL);
 	return 0;
 }
 
@@ -1230,7 +1263,7 @@ static __always_inline int exit_tp_common(void *ctx, bool detail)
 			raw.flags |= LIVE_DN_RIP;
 		}
 	}
-	on_exit(l, isa, field_u32(ctx, off_reason, 0), detail ? &raw : NULL);
+	on_exit(l, NULL, isa, field_u32(ctx, off_reason, 0), detail ? &raw : NULL);
 	return 0;
 }
 

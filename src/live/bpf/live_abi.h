@@ -155,7 +155,7 @@ struct live_thread {
 	struct live_key key;	/* of the pending exit */
 	struct live_dinfo d;	/* --detail: of the pending exit */
 	__u32 pf_wait;		/* the pending exit waits for its kvm_page_fault (its page) */
-	__u32 pad;
+	__u32 vexits;		/* tp_btf: its vCPU's stat.exits (low 32 bits) at the pending exit */
 };
 
 /* One exit, sent through the ring buffer at the entry that ends it (record mode). */

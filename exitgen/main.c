@@ -374,6 +374,7 @@ int main(int argc, char **argv)
 		for (int i = 0; i < nvcpus; i++) {
 			struct vcpu *v = &vcpus[i];
 			struct exit_counts e = { 0 };
+			uint64_t user;
 
 			v->index = i;
 			v->shared = &shared;
@@ -389,16 +390,16 @@ int main(int argc, char **argv)
 			add_counts(&v->expected, &e);
 			add_counts(&report.expected, &e);
 			program_icr(steps, nsteps, &report.icr_writes, &report.x2apic_enables);
-			v->expected_userspace += 1;	/* the final HLT (or OUT) */
+			user = 1;	/* the final HLT (or OUT) */
 			for (int k = 0; k < nsteps; k++) {
 				uint64_t n = step_userspace_exits(&steps[k], vm.msr_to_user);
 
-				v->expected_userspace += n;
-				userspace_expected += n;
+				user += n;
 				if (steps[k].op == OP_RDMSR || steps[k].op == OP_WRMSR)
 					v->expected_msr_user += n;
 			}
-			userspace_expected += 1;
+			v->expected_userspace += user;
+			userspace_expected += user;
 			vcpu_create(&vm, v);
 			if (shared.kvm_stats &&
 			    kvm_exit_stats_open(v->fd, &v->kstats, err, sizeof(err))) {

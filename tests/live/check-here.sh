@@ -44,11 +44,12 @@ await() {
 	return 1
 }
 
-# Per-reason counts "io cpuid msr hlt" of an exitstat JSON report, SVM or VMX codes.
+# Per-reason counts "io cpuid msr hlt" of an exitstat JSON report, SVM or VMX
+# codes; with FIELD (e.g. timed) that field of the reasons instead of count.
 reason_counts() {
-	jq -r '[.reasons[]] as $r
+	jq -r --arg f "${2:-count}" '[.reasons[]] as $r
 		| def c($s; $v): [$r[] | select((.isa == "svm" and (.code | IN($s[])))
-			or (.isa == "vmx" and (.code | IN($v[])))) | .count] | add // 0;
+			or (.isa == "vmx" and (.code | IN($v[])))) | .[$f]] | add // 0;
 		"\(c([123]; [30])) \(c([114]; [10])) \(c([124]; [31, 32])) \(c([120]; [12]))"' "$1" 2>/dev/null
 }
 
@@ -182,10 +183,9 @@ if [[ $kind == exits && " $BACKENDS " == *" bpf "* ]]; then
 	rc=$?
 	if [[ $(jq -r .source "$tmp/v.json" 2>/dev/null) == *tp_btf* ]]; then
 		read -r io _ _ hlt < <(reason_counts "$tmp/v.json")
-		timed=$(jq -r '[.reasons[]] as $r | def t($s; $v): [$r[] | select((.isa == "svm" and (.code | IN($s[])))
-			or (.isa == "vmx" and (.code | IN($v[])))) | .timed] | add // 0; "\(t([123]; [30])) \(t([120]; [12]))"' "$tmp/v.json")
+		read -r io_timed _ _ hlt_timed < <(reason_counts "$tmp/v.json" timed)
 		equal "bpf/exitgen --vms 3 on one thread: status, io, hlt (exitgen: $(jq -c .expected "$tmp/eg.json")), io and hlt timed, unpaired" \
-			"$rc $io $hlt $timed $(jq -r .unpaired_exits "$tmp/v.json")" "0 150 3 150 0 3"
+			"$rc $io $hlt $io_timed $hlt_timed $(jq -r .unpaired_exits "$tmp/v.json")" "0 150 3 150 0 3"
 	else
 		skip "bpf/exitgen --vms 3: not on tp_btf ($(jq -r .source "$tmp/v.json" 2>/dev/null); status $rc: $(head -c 300 "$tmp/es.err"))"
 	fi

@@ -943,20 +943,19 @@ static __always_inline void on_entry(struct kvm_vcpu___x *vcpu, __u64 pid_tgid)
 
 	if (!pending_of(vcpu, pid_tgid, &t, &tid))
 		return;
-	if (!t || !t->ts) {
-		count(CNT_ENTRY_ALONE);
-		return;
-	}
 	/*
 	 * tp_btf: the pending exit must be this vCPU's, at most one exit back,
 	 * not the last exit of a vCPU this thread ran before (its VM ended and
 	 * the next, made in the same thread, may even have its vCPU at the same
-	 * address). That exit never gets its entry: untimed, as at a thread's end.
+	 * address). That exit never gets its entry: untimed, as at a thread's
+	 * end, and this entry has no exit pending.
 	 */
-	if (vcpu && (t->tag != (__u64)vcpu || vcpu_exits(vcpu) - t->vexits > 1)) {
+	if (vcpu && t && t->ts && (t->tag != (__u64)vcpu || vcpu_exits(vcpu) - t->vexits > 1)) {
 		if (record_on)
 			send_record(t, tid, 0, LIVE_REC_OPEN);
 		t->ts = 0;
+	}
+	if (!t || !t->ts) {
 		count(CNT_ENTRY_ALONE);
 		return;
 	}
